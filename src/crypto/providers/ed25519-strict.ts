@@ -1,0 +1,55 @@
+/**
+ * Encoding checks for strict Ed25519 verification (RFC 8032 section 5.1.7, without the
+ * ZIP-215 leniencies), run before either provider's verify so that node:crypto and noble
+ * accept exactly the same signatures:
+ * - lengths: 64-byte signature, 32-byte public key;
+ * - S < L (non-malleable signatures);
+ * - R and A encode a y-coordinate below p (canonical encodings);
+ * - A is not of small order (a small-order key would "verify" forged signatures on some
+ *   messages under cofactored rules and is never a legitimate identity).
+ */
+import { ed25519 } from '@noble/curves/ed25519.js'
+
+const P = (1n << 255n) - 19n
+const L = (1n << 252n) + 27742317777372353535851937790883648493n
+
+function leToBigInt (bytes: Uint8Array): bigint {
+  let v = 0n
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i])
+  return v
+}
+
+function isCanonicalPointEncoding (bytes: Uint8Array): boolean {
+  const y = leToBigInt(bytes) & ((1n << 255n) - 1n)
+  return y < P
+}
+
+// Small-order checks decode a point, which costs a few microseconds; identity keys repeat,
+// so remember the verdict for recently seen keys.
+const smallOrderCache = new Map<string, boolean>()
+const SMALL_ORDER_CACHE_SIZE = 256
+
+function isSmallOrderPublicKey (publicKey: Uint8Array): boolean {
+  const key = Buffer.from(publicKey).toString('hex')
+  const cached = smallOrderCache.get(key)
+  if (cached !== undefined) return cached
+  let small: boolean
+  try {
+    small = ed25519.Point.fromBytes(publicKey).isSmallOrder()
+  } catch {
+    small = true // not a point at all: refuse as well
+  }
+  if (smallOrderCache.size >= SMALL_ORDER_CACHE_SIZE) smallOrderCache.clear()
+  smallOrderCache.set(key, small)
+  return small
+}
+
+/** True when the signature and key pass every strict encoding check. */
+export function checkEd25519Strict (signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false
+  if (leToBigInt(signature.subarray(32)) >= L) return false
+  if (!isCanonicalPointEncoding(signature.subarray(0, 32))) return false
+  if (!isCanonicalPointEncoding(publicKey)) return false
+  return !isSmallOrderPublicKey(publicKey)
+}

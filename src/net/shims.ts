@@ -1,0 +1,35 @@
+/**
+ * Node 20 shims that libp2p 3 needs before it loads.
+ *
+ * - `Promise.withResolvers` (ES2024) is used by libp2p, yamux, noise, tcp, websockets,
+ *   kad-dht and friends; on Node 20 the connection upgrade fails without it.
+ * - The WebSockets transport dials with a global `WebSocket`, which Node 20 lacks; the
+ *   `ws` package provides a compatible one.
+ *
+ * Import this module first, before anything that imports libp2p.
+ */
+import { WebSocket as WsWebSocket } from 'ws'
+
+interface Resolvers<T> {
+  promise: Promise<T>
+  resolve: (value: T | PromiseLike<T>) => void
+  reject: (reason?: unknown) => void
+}
+
+const PromiseCtor = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> }
+
+if (typeof PromiseCtor.withResolvers !== 'function') {
+  PromiseCtor.withResolvers = function withResolvers<T> (): Resolvers<T> {
+    let resolve!: Resolvers<T>['resolve']
+    let reject!: Resolvers<T>['reject']
+    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+    return { promise, resolve, reject }
+  }
+}
+
+const g = globalThis as unknown as { WebSocket?: unknown }
+if (typeof g.WebSocket === 'undefined') {
+  g.WebSocket = WsWebSocket
+}
+
+export {}
