@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * The murmur command. Thin: it parses, calls the library (offline commands) or the running
+ * node's local API, and prints text or --json (DESIGN.md "Local API and CLI").
+ */
+import '../src/net/shims.js'
+import { Command, CommanderError } from 'commander'
+import { registerIdentityCommands } from './commands/identity.js'
+import { ExitCode } from './exit-codes.js'
+
+const program = new Command()
+program
+  .name('murmur')
+  .description('peer-to-peer, end-to-end encrypted messenger: your address is your public key')
+  .version('0.1.0')
+  .exitOverride()
+  .showHelpAfterError('(run `murmur --help` for usage)')
+
+registerIdentityCommands(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version exit 0; anything else is a usage error.
+    process.exitCode = err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE
+  } else {
+    throw err
+  }
+}
