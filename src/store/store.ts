@@ -1,0 +1,373 @@
+/**
+ * The store: one LevelDB (classic-level on disk, memory-level in tests) with typed sublevels,
+ * written only through atomic, group-committed batches (docs/store.md).
+ */
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { logger } from '@libp2p/logger'
+import type { AbstractBatchOptions } from 'abstract-level'
+import { ClassicLevel } from 'classic-level'
+import { MemoryLevel } from 'memory-level'
+import { StoreBatch, type ConversationDelta } from './batch.js'
+import { encodePeerId, encodeU53, joinKey, prefixRange } from './codec.js'
+import { HomeInUseError, InvalidRecordError, StoreClosedError, UnsupportedSchemaVersionError } from './errors.js'
+import { GroupCommitter, type GroupCommitStats, type PendingCommit } from './group-commit.js'
+import {
+  conversationKey, createSublevels, envelopeIdHex, outboxDueKey, SCHEMA_VERSION, SCHEMA_VERSION_KEY,
+  seenAtKey, type Sublevels
+} from './layout.js'
+import { isLockedError, pidFilePath, readPidFile, removePidFile, writePidFile } from './lock.js'
+import type {
+  ContactRecord, ConversationRecord, HistoryRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
+  LastResortBaseKeyRecord, LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord,
+  OutboxRecord, SignedPrekeyRecord
+} from './records.js'
+import type { Level, RawOp, ReadonlySublevel, TypedSublevel } from './sublevel.js'
+
+const log = logger('murmur:store')
+
+/** Where the store lives: a folder (classic-level), a fresh memory-level, or a given database. */
+export type StoreLocation = { path: string } | { memory: true } | { level: Level }
+
+export interface StoreOptions {
+  /** Largest number of commits written as one LevelDB batch (default 1000). */
+  maxGroupSize?: number
+  /** Pid file for a disk store (default `<path>.pid`); false for none. */
+  pidFile?: string | false
+}
+
+export interface WriteOptions {
+  /** fsync before resolving (default true): every state transition must survive a crash. */
+  sync?: boolean
+}
+
+export interface HistoryQuery {
+  /** Only entries with seq < before. */
+  before?: number
+  /** Only entries with seq > after. */
+  after?: number
+  /** At most this many entries (1 to 1000). */
+  limit: number
+  /** 'newest' (default) pages backwards from the end; 'oldest' pages forwards. */
+  order?: 'newest' | 'oldest'
+}
+
+interface CommitItem {
+  ops: RawOp[]
+  deltas: ConversationDelta[]
+}
+
+const MAX_PAGE = 1000
+
+export class Store {
+  readonly identity: TypedSublevel<string, IdentityProfile>
+  readonly signedPrekeys: TypedSublevel<number, SignedPrekeyRecord>
+  readonly lastResortKemPrekeys: TypedSublevel<number, LastResortKemPrekeyRecord>
+  readonly oneTimePrekeys: TypedSublevel<number, OneTimePrekeyRecord>
+  readonly oneTimeKemPrekeys: TypedSublevel<number, OneTimeKemPrekeyRecord>
+  readonly lastResortBaseKeys: TypedSublevel<LastResortBaseKeyId, LastResortBaseKeyRecord>
+  readonly sessions: TypedSublevel<string, Uint8Array>
+  readonly contacts: TypedSublevel<string, ContactRecord>
+  readonly settings: TypedSublevel<string, JsonValue>
+  /** Maintained by the writer (StoreBatch.appendHistory, markRead): read only. */
+  readonly conversations: ReadonlySublevel<string, ConversationRecord>
+  /** The underlying database, for diagnostics and tests; writes through it bypass every rule here. */
+  readonly level: Level
+  readonly schemaVersion = SCHEMA_VERSION
+
+  /**
+   * Every typed sublevel by name. The managed ones (history, messages, conversations, outbox,
+   * outboxDue, seen, seenAt) are written only through StoreBatch's own methods; put/del on
+   * them throws.
+   */
+  readonly sublevels: Readonly<Sublevels>
+  private readonly committer: GroupCommitter<CommitItem>
+  private readonly pidFile: string | undefined
+  /** The writer's copy of conversation summaries it has read or written. */
+  private readonly conversationCache = new Map<string, ConversationRecord>()
+  /** Last allocated seq per conversation (docs/store.md, "Sequence numbers"). */
+  private readonly seqs = new Map<string, Promise<{ last: number }>>()
+  private closing: Promise<void> | undefined
+
+  /** Use openStore(). */
+  constructor (level: Level, options: { maxGroupSize?: number, pidFile?: string }) {
+    this.level = level
+    this.sublevels = createSublevels(level)
+    const s = this.sublevels
+    this.identity = s.identity
+    this.signedPrekeys = s.signedPrekeys
+    this.lastResortKemPrekeys = s.lastResortKemPrekeys
+    this.oneTimePrekeys = s.oneTimePrekeys
+    this.oneTimeKemPrekeys = s.oneTimeKemPrekeys
+    this.lastResortBaseKeys = s.lastResortBaseKeys
+    this.sessions = s.sessions
+    this.contacts = s.contacts
+    this.settings = s.settings
+    this.conversations = s.conversations
+    this.pidFile = options.pidFile
+    this.committer = new GroupCommitter(async (group, sync) => this.writeGroup(group, sync), options.maxGroupSize)
+  }
+
+  /** A new, empty batch; fill it and pass it to write(). */
+  batch (): StoreBatch {
+    return new StoreBatch(this.sublevels)
+  }
+
+  /**
+   * Writes a batch atomically: all of its operations or none. Resolves when they are durable
+   * (when `sync`, the default). Concurrent writes are group-committed.
+   */
+  async write (batch: StoreBatch, options: WriteOptions = {}): Promise<void> {
+    if (this.closing !== undefined) throw new StoreClosedError()
+    if (!(batch instanceof StoreBatch)) throw new InvalidRecordError('write() takes a StoreBatch from store.batch()')
+    if (batch.error !== undefined) throw batch.error
+    if (batch.length === 0) return
+    // Copies: the caller may keep building on its batch object, which must not change this write.
+    await this.committer.commit({ ops: [...batch.ops], deltas: [...batch.deltas] }, options.sync ?? true)
+  }
+
+  /** Builds a batch with `build` and writes it: `store.commit((b) => b.put(...), { sync: true })`. */
+  async commit (ops: StoreBatch | ((batch: StoreBatch) => void), options: WriteOptions = {}): Promise<void> {
+    if (ops instanceof StoreBatch) return this.write(ops, options)
+    const batch = this.batch()
+    ops(batch)
+    return this.write(batch, options)
+  }
+
+  /** Counters of the group committer: commits accepted and LevelDB writes issued. */
+  stats (): GroupCommitStats {
+    return { ...this.committer.stats }
+  }
+
+  /**
+   * The next sequence number of a conversation. Allocation is in memory and safe under
+   * concurrent calls in this process; the number becomes durable with the history entry
+   * written in a batch. A number allocated and never written leaves a gap, which is harmless.
+   */
+  async allocateSeq (peerId: string): Promise<number> {
+    this.assertOpen()
+    encodePeerId(peerId)
+    let state = this.seqs.get(peerId)
+    if (state === undefined) {
+      state = this.loadLastSeq(peerId).then((last) => ({ last }))
+      this.seqs.set(peerId, state)
+      state.catch(() => this.seqs.delete(peerId))
+    }
+    const s = await state
+    s.last += 1
+    return s.last
+  }
+
+  /** A page of one conversation's history, ordered by seq (newest first by default). */
+  async history (peerId: string, query: HistoryQuery): Promise<HistoryRecord[]> {
+    this.assertOpen()
+    const limit = query.limit
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw new InvalidRecordError(`limit must be an integer from 1 to ${MAX_PAGE}`)
+    }
+    const range = prefixRange(encodePeerId(peerId))
+    const bounds: { gte?: string, gt?: string, lt?: string } = { ...range }
+    if (query.after !== undefined) {
+      delete bounds.gte
+      bounds.gt = conversationKey.encode({ peerId, seq: query.after })
+    }
+    if (query.before !== undefined) bounds.lt = conversationKey.encode({ peerId, seq: query.before })
+    const entries = await this.sublevels.history.range({ ...bounds, reverse: (query.order ?? 'newest') === 'newest', limit })
+    return entries.map(([, value]) => value)
+  }
+
+  async getHistory (peerId: string, seq: number): Promise<HistoryRecord | undefined> {
+    this.assertOpen()
+    return this.sublevels.history.get({ peerId, seq })
+  }
+
+  /** The history entry of a message id within a conversation (message ids are per peer). */
+  async findMessage (peerId: string, messageId: string): Promise<HistoryRecord | undefined> {
+    this.assertOpen()
+    const location = await this.sublevels.messages.get({ peerId, messageId })
+    return location === undefined ? undefined : this.sublevels.history.get({ peerId, seq: location.seq })
+  }
+
+  async unreadCount (peerId: string): Promise<number> {
+    this.assertOpen()
+    return (await this.sublevels.conversations.get(peerId))?.unread ?? 0
+  }
+
+  /** One conversation's outbox, in seq order (the order the messages were sent). */
+  async outbox (peerId: string, options: { limit?: number } = {}): Promise<OutboxRecord[]> {
+    this.assertOpen()
+    const entries = await this.sublevels.outbox.range({ ...prefixRange(encodePeerId(peerId)), limit: options.limit })
+    return entries.map(([, value]) => value)
+  }
+
+  /** Outbox entries whose nextAttemptAt <= now, earliest first, across conversations. */
+  async dueOutbox (now: number, options: { limit?: number } = {}): Promise<OutboxRecord[]> {
+    this.assertOpen()
+    const keys = await this.sublevels.outboxDue.rangeKeys({ lte: joinKey(encodeU53(now), '~'), limit: options.limit })
+    const primary = keys.map((key) => {
+      const { peerId, seq } = outboxDueKey.decode(key, 'outboxDue')
+      return conversationKey.encode({ peerId, seq })
+    })
+    const values = await this.sublevels.outbox.getManyEncoded(primary)
+    return values.filter((v): v is OutboxRecord => v !== undefined)
+  }
+
+  /** For each envelope id, whether it was marked seen: one multi-get. */
+  async hasSeen (ids: Array<Uint8Array | string>): Promise<boolean[]> {
+    this.assertOpen()
+    const values = await this.sublevels.seen.getManyEncoded(ids.map(envelopeIdHex))
+    return values.map((v) => v !== undefined)
+  }
+
+  /** Forgets envelope ids first seen before `olderThan`, at most `limit` per call. Returns how many. */
+  async pruneSeen (olderThan: number, options: { limit?: number } = {}): Promise<number> {
+    this.assertOpen()
+    const { seen, seenAt } = this.sublevels
+    const keys = await seenAt.rangeKeys({ lt: encodeU53(olderThan), limit: options.limit ?? 10_000 })
+    if (keys.length === 0) return 0
+    const index = keys.map((key) => seenAtKey.decode(key, 'seenAt'))
+    const current = await seen.getManyEncoded(index.map((k) => k.id))
+    const batch = this.batch()
+    index.forEach((k, i) => {
+      // A later markSeen of the same id moved firstSeenAt: keep the id, drop only the old index entry.
+      const record = current[i]
+      batch.forgetSeen(k.id, k.at, record !== undefined && record.firstSeenAt < olderThan)
+    })
+    await this.write(batch, { sync: false })
+    return keys.length
+  }
+
+  /** Flushes pending group commits, then closes the database and removes the pid file. */
+  async close (): Promise<void> {
+    this.closing ??= (async () => {
+      await this.committer.drain()
+      await this.level.close()
+      if (this.pidFile !== undefined) await removePidFile(this.pidFile)
+      log('closed')
+    })()
+    return this.closing
+  }
+
+  private assertOpen (): void {
+    if (this.closing !== undefined) throw new StoreClosedError()
+  }
+
+  private async loadLastSeq (peerId: string): Promise<number> {
+    // The history itself is the authority; the summary can lag when batches commit out of
+    // allocation order, so take the larger of the two.
+    const [conversation, last] = await Promise.all([
+      this.sublevels.conversations.get(peerId),
+      this.sublevels.history.rangeKeys({ ...prefixRange(peerId), reverse: true, limit: 1 })
+    ])
+    const fromHistory = last.length === 0 ? 0 : conversationKey.decode(last[0], 'history').seq
+    return Math.max(conversation?.lastSeq ?? 0, fromHistory)
+  }
+
+  private async loadConversation (peerId: string): Promise<ConversationRecord> {
+    const cached = this.conversationCache.get(peerId)
+    if (cached !== undefined) return { ...cached }
+    const stored = await this.sublevels.conversations.get(peerId)
+    return stored ?? { peerId, lastSeq: 0, unread: 0, readSeq: 0, lastMessageAt: 0 }
+  }
+
+  /** Incoming history entries of a conversation with seq > after, as committed so far. */
+  private async countIncomingAfter (peerId: string, after: number): Promise<number> {
+    const entries = await this.sublevels.history.range({
+      gt: conversationKey.encode({ peerId, seq: after }),
+      lt: prefixRange(peerId).lt
+    })
+    return entries.filter(([, e]) => e.direction === 'in').length
+  }
+
+  /**
+   * Writes one group as one LevelDB batch. Conversation deltas are resolved here, in commit
+   * order, against the writer's own view, which only this method changes.
+   */
+  private async writeGroup (group: ReadonlyArray<PendingCommit<CommitItem>>, sync: boolean): Promise<void> {
+    const ops: RawOp[] = []
+    const touched = new Map<string, ConversationRecord>()
+    // Seqs of unread appends in this group, not yet in the database, per conversation.
+    const pendingUnread = new Map<string, number[]>()
+    for (const { item } of group) {
+      ops.push(...item.ops)
+      for (const delta of item.deltas) {
+        const record = touched.get(delta.peerId) ?? await this.loadConversation(delta.peerId)
+        touched.set(delta.peerId, record)
+        if (delta.kind === 'append') {
+          record.lastSeq = Math.max(record.lastSeq, delta.seq)
+          record.lastMessageAt = Math.max(record.lastMessageAt, delta.at)
+          if (delta.unread && delta.seq > record.readSeq) {
+            record.unread += 1
+            const list = pendingUnread.get(delta.peerId) ?? []
+            list.push(delta.seq)
+            pendingUnread.set(delta.peerId, list)
+          }
+        } else {
+          const upTo = delta.upToSeq ?? record.lastSeq
+          if (upTo <= record.readSeq) continue
+          record.readSeq = upTo
+          if (upTo >= record.lastSeq) {
+            record.unread = 0
+          } else {
+            const pending = (pendingUnread.get(delta.peerId) ?? []).filter((seq) => seq > upTo)
+            pendingUnread.set(delta.peerId, pending)
+            record.unread = await this.countIncomingAfter(delta.peerId, upTo) + pending.length
+          }
+        }
+      }
+    }
+    for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
+    await this.level.batch(ops, syncOption(sync))
+    for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
+  }
+}
+
+/** classic-level takes `sync` on batch(); abstract-level's types do not list it, memory-level ignores it. */
+function syncOption (sync: boolean): AbstractBatchOptions<string, Uint8Array> {
+  return { sync } as AbstractBatchOptions<string, Uint8Array>
+}
+
+/**
+ * Opens (creating if needed) the store. A disk store whose folder another process holds
+ * fails with HomeInUseError; a store of a newer schema fails with
+ * UnsupportedSchemaVersionError and nothing is written.
+ */
+export async function openStore (location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
+  let level: Level
+  let pidFile: string | undefined
+  if ('path' in location) {
+    await mkdir(dirname(location.path), { recursive: true })
+    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
+    pidFile = options.pidFile === false ? undefined : options.pidFile ?? pidFilePath(location.path)
+  } else if ('memory' in location) {
+    level = new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
+  } else {
+    level = location.level
+  }
+
+  try {
+    await level.open()
+  } catch (err) {
+    if (isLockedError(err)) {
+      throw new HomeInUseError(pidFile === undefined ? undefined : await readPidFile(pidFile), { cause: err })
+    }
+    throw err
+  }
+
+  const store = new Store(level, { maxGroupSize: options.maxGroupSize, pidFile })
+  try {
+    const found = await store.settings.get(SCHEMA_VERSION_KEY)
+    if (found === undefined) {
+      // First open. Written directly: StoreBatch refuses this key so no caller can change it.
+      await level.batch([store.settings.encodePut(SCHEMA_VERSION_KEY, SCHEMA_VERSION)], syncOption(true))
+    } else if (found !== SCHEMA_VERSION) {
+      throw new UnsupportedSchemaVersionError(found, SCHEMA_VERSION)
+    }
+    if (pidFile !== undefined) await writePidFile(pidFile)
+  } catch (err) {
+    await level.close()
+    throw err
+  }
+  log('opened schema version %d', SCHEMA_VERSION)
+  return store
+}
