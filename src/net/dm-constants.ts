@@ -1,0 +1,54 @@
+/**
+ * Constants of the dm protocol (docs/protocol/transport.md, "dm"). Every limit is explicit so
+ * that the wire behaviour does not move with library defaults.
+ */
+import { MAX_ENVELOPE_BYTES } from './limits.js'
+
+export { MAX_ENVELOPE_BYTES }
+
+/** The protocol id negotiated by multistream-select. */
+export const DM_PROTOCOL = '/murmur/dm/1.0.0'
+
+/**
+ * Bytes a DmFrame adds around an envelope: one tag byte and a length varint of at most 3 bytes
+ * for 256 KiB. Rounded up so that a maximal envelope always fits.
+ */
+export const DM_FRAME_OVERHEAD_BYTES = 16
+
+/** Largest DmFrame a receiver accepts (the length prefix is checked before the body is read). */
+export const MAX_DM_FRAME_BYTES = MAX_ENVELOPE_BYTES + DM_FRAME_OVERHEAD_BYTES
+
+/**
+ * Largest ack or error frame a sender accepts on its outbound stream: an id (16 bytes), a code
+ * and a message of at most MAX_ERROR_MESSAGE_BYTES, with room for tags.
+ */
+export const MAX_DM_CONTROL_FRAME_BYTES = 1024
+
+/** Envelope.id is exactly this long (src/wire/envelope.proto). */
+export const ENVELOPE_ID_BYTES = 16
+
+/** Error frame messages are cut to this many UTF-8 bytes. */
+export const MAX_ERROR_MESSAGE_BYTES = 256
+
+/** Default time a send() waits for its ack, stream opening included. */
+export const DEFAULT_SEND_TIMEOUT_MS = 10_000
+
+/** Opening the outbound stream (dial if needed, plus protocol negotiation). */
+export const DEFAULT_OPEN_STREAM_TIMEOUT_MS = 10_000
+
+/** Waiting for the stream to drain before writing acks, and for a graceful close. */
+export const DEFAULT_WRITE_TIMEOUT_MS = 10_000
+
+/**
+ * Envelopes a receiver holds per inbound stream that are not yet acknowledged (queued or inside
+ * the handler). At the cap the receiver stops reading, which stops yamux window updates, which
+ * stops the sender: work in flight per stream stays bounded.
+ */
+export const MAX_UNACKED_PER_STREAM = 256
+
+/**
+ * Streams per connection. A sender keeps one outbound dm stream per peer; a spare allows a new
+ * stream to open while a dying one is still being torn down.
+ */
+export const DM_MAX_INBOUND_STREAMS = 2
+export const DM_MAX_OUTBOUND_STREAMS = 2

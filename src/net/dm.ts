@@ -1,0 +1,293 @@
+/**
+ * The dm protocol service, '/murmur/dm/1.0.0' (docs/protocol/transport.md, "dm"; DESIGN.md
+ * "Delivery"). Built like a js-libp2p v3 service: `dm(init)` returns a factory that libp2p
+ * calls with its components; start() registers the handler, stop() unregisters it.
+ *
+ * Sender: one long-lived outbound stream per peer, opened on demand and reused for every
+ * envelope (opening a stream costs ~2.5 ms); envelopes are pipelined and acks matched by id.
+ * Receiver: see dm-inbound.ts.
+ */
+import { serviceCapabilities, setMaxListeners, TypedEventEmitter } from '@libp2p/interface'
+import { Envelope } from '../wire/envelope.js'
+import { DmFrame } from '../wire/dm.js'
+import {
+  DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
+  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, MAX_UNACKED_PER_STREAM
+} from './dm-constants.js'
+import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './dm-errors.js'
+import { encodeFrame } from './dm-framing.js'
+import { DmInboundSession } from './dm-inbound.js'
+import { DmOutboundChannel } from './dm-outbound.js'
+import { raceAbort } from './dm-util.js'
+import type { DmHandler } from './dm-inbound.js'
+import type { DmSendResult } from './dm-outbound.js'
+import type {
+  AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream, StreamHandler, StreamHandlerOptions
+} from '@libp2p/interface'
+
+export { DM_PROTOCOL } from './dm-constants.js'
+export type { DmHandler, DmReceiveResult } from './dm-inbound.js'
+export type { DmSendResult } from './dm-outbound.js'
+export * from './dm-errors.js'
+
+/** The parts of libp2p's Registrar this service uses. */
+export interface DmRegistrar {
+  handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
+  unhandle(protocol: string, options?: AbortOptions): Promise<void>
+}
+
+/** The part of libp2p's ConnectionManager this service uses (it dials when needed). */
+export interface DmConnectionManager {
+  openStream(peer: PeerId, protocol: string, options?: AbortOptions & { runOnLimitedConnection?: boolean }): Promise<Stream>
+}
+
+export interface DmComponents {
+  peerId: PeerId
+  registrar: DmRegistrar
+  connectionManager: DmConnectionManager
+  logger: ComponentLogger
+}
+
+export interface DmInit {
+  /** Default time a send() waits for its ack, stream opening included (ms). */
+  sendTimeout?: number
+  /** Time allowed to open the outbound stream, dial included (ms). */
+  openStreamTimeout?: number
+  /** Time allowed for acks to drain to a slow peer before its stream is dropped (ms). */
+  writeTimeout?: number
+  /** Unacknowledged envelopes held per inbound stream before reading stops. */
+  maxUnackedPerStream?: number
+  maxInboundStreams?: number
+  maxOutboundStreams?: number
+  /**
+   * Use relayed (limited) connections. Off by default: circuit relay v2 caps a relayed
+   * connection at 128 KiB, less than one maximal envelope.
+   */
+  runOnLimitedConnection?: boolean
+}
+
+export interface DmSendOptions extends AbortOptions {
+  /** Overrides the service's sendTimeout for this envelope (ms). */
+  timeout?: number
+}
+
+export interface DmStreamEventDetail {
+  peer: PeerId
+  direction: 'inbound' | 'outbound'
+}
+
+export interface DmServiceEvents {
+  /** A dm stream opened (outbound: we opened it; inbound: the peer did). */
+  'stream:open': CustomEvent<DmStreamEventDetail>
+  /** A dm stream closed; for outbound, envelopes still in flight failed with DmStreamClosedError. */
+  'stream:close': CustomEvent<DmStreamEventDetail>
+}
+
+export interface DmService extends TypedEventEmitter<DmServiceEvents> {
+  readonly protocol: string
+  /**
+   * Sends one envelope (an Envelope, or its exact encoded bytes, which are sent unchanged) and
+   * waits for the peer's answer. Rejects with DmRefusedError, DmTimeoutError,
+   * DmStreamClosedError, InvalidEnvelopeError, the signal's reason, or a libp2p dial error.
+   */
+  send(peer: PeerId, envelope: Envelope | Uint8Array, options?: DmSendOptions): Promise<DmSendResult>
+  /** Sets (or with undefined, clears) the application's receiver. */
+  setHandler(handler: DmHandler | undefined): void
+  /** Envelopes sent to `peer` and not yet answered. */
+  inFlight(peer: PeerId): number
+  /** Whether a usable outbound stream to `peer` is open. */
+  hasOpenStream(peer: PeerId): boolean
+}
+
+class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmService, Startable {
+  readonly protocol = DM_PROTOCOL
+  readonly [Symbol.toStringTag] = '@murmur/dm'
+  readonly [serviceCapabilities]: string[] = ['@murmur/dm']
+
+  private readonly components: DmComponents
+  private readonly log: Logger
+  private readonly sendTimeout: number
+  private readonly openStreamTimeout: number
+  private readonly writeTimeout: number
+  private readonly maxUnacked: number
+  private readonly maxInboundStreams: number
+  private readonly maxOutboundStreams: number
+  private readonly runOnLimitedConnection: boolean
+  private readonly channels = new Map<string, DmOutboundChannel>()
+  private readonly opening = new Map<string, Promise<DmOutboundChannel>>()
+  private readonly sessions = new Set<DmInboundSession>()
+  private handler: DmHandler | undefined
+  private started = false
+
+  constructor (components: DmComponents, init: DmInit = {}) {
+    super()
+    this.components = components
+    this.log = components.logger.forComponent('murmur:dm')
+    this.sendTimeout = init.sendTimeout ?? DEFAULT_SEND_TIMEOUT_MS
+    this.openStreamTimeout = init.openStreamTimeout ?? DEFAULT_OPEN_STREAM_TIMEOUT_MS
+    this.writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT_MS
+    this.maxUnacked = init.maxUnackedPerStream ?? MAX_UNACKED_PER_STREAM
+    this.maxInboundStreams = init.maxInboundStreams ?? DM_MAX_INBOUND_STREAMS
+    this.maxOutboundStreams = init.maxOutboundStreams ?? DM_MAX_OUTBOUND_STREAMS
+    this.runOnLimitedConnection = init.runOnLimitedConnection ?? false
+    this.handleStream = this.handleStream.bind(this)
+  }
+
+  async start (): Promise<void> {
+    await this.components.registrar.handle(this.protocol, this.handleStream, {
+      maxInboundStreams: this.maxInboundStreams,
+      maxOutboundStreams: this.maxOutboundStreams,
+      runOnLimitedConnection: this.runOnLimitedConnection
+    })
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    await this.components.registrar.unhandle(this.protocol)
+    const err = new DmNotStartedError('The dm service stopped')
+    for (const channel of [...this.channels.values()]) {
+      channel.abort(err)
+    }
+    for (const session of [...this.sessions]) {
+      session.abort(err)
+    }
+    this.channels.clear()
+    this.sessions.clear()
+  }
+
+  isStarted (): boolean {
+    return this.started
+  }
+
+  setHandler (handler: DmHandler | undefined): void {
+    this.handler = handler
+  }
+
+  inFlight (peer: PeerId): number {
+    return this.channels.get(peer.toString())?.inFlight ?? 0
+  }
+
+  hasOpenStream (peer: PeerId): boolean {
+    return this.channels.get(peer.toString())?.isOpen ?? false
+  }
+
+  async send (peer: PeerId, envelope: Envelope | Uint8Array, options: DmSendOptions = {}): Promise<DmSendResult> {
+    if (!this.started) {
+      throw new DmNotStartedError()
+    }
+    const { id, bytes } = prepareEnvelope(envelope)
+    const frame = encodeFrame(DmFrame.encode({ envelope: bytes as Uint8Array<ArrayBuffer> }))
+    const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.sendTimeout)
+    const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
+    setMaxListeners(Infinity, signal)
+    try {
+      const channel = await this.getChannel(peer, signal)
+      return await channel.send(id, frame, signal)
+    } catch (err) {
+      if (timeoutSignal.aborted && options.signal?.aborted !== true) {
+        throw new DmTimeoutError()
+      }
+      throw err
+    }
+  }
+
+  /** The open outbound channel to `peer`, opening one (once, shared by concurrent callers). */
+  private async getChannel (peer: PeerId, signal: AbortSignal): Promise<DmOutboundChannel> {
+    const key = peer.toString()
+    const existing = this.channels.get(key)
+    if (existing?.isOpen === true) {
+      return existing
+    }
+    let opening = this.opening.get(key)
+    if (opening == null) {
+      opening = this.openChannel(peer).finally(() => {
+        this.opening.delete(key)
+      })
+      // A caller that gave up must not leave the shared attempt's failure unhandled.
+      opening.catch(() => {})
+      this.opening.set(key, opening)
+    }
+    return raceAbort(opening, signal)
+  }
+
+  private async openChannel (peer: PeerId): Promise<DmOutboundChannel> {
+    // Not tied to any one caller's signal: the attempt is shared by every send waiting on it.
+    const signal = AbortSignal.timeout(this.openStreamTimeout)
+    let stream: Stream
+    try {
+      stream = await this.components.connectionManager.openStream(peer, this.protocol, {
+        signal,
+        runOnLimitedConnection: this.runOnLimitedConnection
+      })
+    } catch (err) {
+      if (signal.aborted) {
+        throw new DmTimeoutError('Timed out opening the dm stream')
+      }
+      throw err
+    }
+    const key = peer.toString()
+    if (!this.started) {
+      stream.abort(new DmNotStartedError('The dm service stopped'))
+      throw new DmNotStartedError('The dm service stopped')
+    }
+    const channel = new DmOutboundChannel(stream, peer, this.log, (closed) => {
+      if (this.channels.get(key) === closed) {
+        this.channels.delete(key)
+      }
+      this.log('outbound dm stream to %p closed', peer)
+      this.safeDispatchEvent('stream:close', { detail: { peer, direction: 'outbound' } })
+    })
+    this.channels.get(key)?.abort(new Error('replaced by a new dm stream'))
+    this.channels.set(key, channel)
+    this.log('outbound dm stream to %p open', peer)
+    this.safeDispatchEvent('stream:open', { detail: { peer, direction: 'outbound' } })
+    return channel
+  }
+
+  private handleStream (stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer
+    const session = new DmInboundSession(stream, connection, {
+      localPeer: this.components.peerId,
+      getHandler: () => this.handler,
+      maxUnacked: this.maxUnacked,
+      writeTimeout: this.writeTimeout,
+      log: this.log,
+      onClosed: (closed) => {
+        this.sessions.delete(closed)
+        this.safeDispatchEvent('stream:close', { detail: { peer, direction: 'inbound' } })
+      }
+    })
+    this.sessions.add(session)
+    this.safeDispatchEvent('stream:open', { detail: { peer, direction: 'inbound' } })
+    session.start()
+  }
+}
+
+/** The exact bytes to send and the id to match the ack with; checks the limits first. */
+function prepareEnvelope (envelope: Envelope | Uint8Array): { id: Uint8Array, bytes: Uint8Array } {
+  let bytes: Uint8Array
+  let id: Uint8Array
+  if (envelope instanceof Uint8Array) {
+    bytes = envelope
+    try {
+      id = Envelope.decode(envelope).id
+    } catch {
+      throw new InvalidEnvelopeError('Envelope bytes do not decode')
+    }
+  } else {
+    bytes = Envelope.encode(envelope)
+    id = envelope.id
+  }
+  if (id.byteLength !== ENVELOPE_ID_BYTES) {
+    throw new InvalidEnvelopeError(`Envelope id must be ${ENVELOPE_ID_BYTES} bytes`)
+  }
+  if (bytes.byteLength > MAX_ENVELOPE_BYTES) {
+    throw new InvalidEnvelopeError(`Envelope of ${bytes.byteLength} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
+  }
+  return { id, bytes }
+}
+
+export function dm (init: DmInit = {}): (components: DmComponents) => DmService {
+  return (components) => new DefaultDmService(components, init)
+}
