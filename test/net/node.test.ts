@@ -1,0 +1,135 @@
+// The node assembly: both transports, a WebSocket-only listener, restart with the same key and
+// datastore folder. Real libp2p nodes on 127.0.0.1, random ports.
+import { describe, it, expect, afterEach } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { createProvider } from '../../src/crypto/providers/index.js'
+import { createNode, findPeer, MURMUR_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
+import { openDatastore, type LevelDatastore } from '../../src/net/datastore.js'
+import { signContactRecord } from '../../src/net/contact-record.js'
+import { publishContactRecord, resolveContactRecord } from '../../src/net/contact-records.js'
+import { UnsupportedIdentityError } from '../../src/net/errors.js'
+import { MAX_ENVELOPE_BYTES } from '../../src/net/limits.js'
+
+const provider = createProvider('node')
+const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
+
+const running: MurmurNode[] = []
+const datastores: LevelDatastore[] = []
+const folders: string[] = []
+
+async function start (privateKey: PrivateKey, options: Partial<CreateNodeOptions> = {}): Promise<MurmurNode> {
+  const node = await createNode({
+    privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], allowPrivateAddresses: true, limits: TEST_LIMITS, ...options
+  })
+  running.push(node)
+  return node
+}
+
+/** kad-dht's routing table has `find`, though its public type only shows `size`. */
+async function inRoutingTable (node: MurmurNode, peer: PeerId): Promise<boolean> {
+  const dht = node.services.dht as unknown as { routingTable: { find(peer: PeerId): Promise<PeerId | undefined> } }
+  return (await dht.routingTable.find(peer)) != null
+}
+
+async function waitFor (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map(async node => { await node.stop() }))
+  for (const datastore of datastores.splice(0)) await datastore.close()
+  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true })
+})
+
+describe('createNode', () => {
+  it('exports the envelope cap and refuses non-Ed25519 identities', async () => {
+    expect(MAX_ENVELOPE_BYTES).toBe(262_144)
+    await expect(createNode({ privateKey: await generateKeyPair('secp256k1'), start: false }))
+      .rejects.toBeInstanceOf(UnsupportedIdentityError)
+  })
+
+  it('dials over TCP and over WebSockets; a WebSocket-only listener is reachable', async () => {
+    const wsOnly = await start(await generateKeyPair('Ed25519'), { listen: ['/ip4/127.0.0.1/tcp/0/ws'] })
+    const tcpOnly = await start(await generateKeyPair('Ed25519'), { listen: ['/ip4/127.0.0.1/tcp/0'] })
+    const dialer = await start(await generateKeyPair('Ed25519'), { listen: [] })
+
+    const wsAddresses = wsOnly.getMultiaddrs()
+    expect(wsAddresses.length).toBeGreaterThan(0)
+    expect(wsAddresses.every(ma => ma.getComponents().some(c => c.name === 'ws'))).toBe(true)
+
+    const wsConnection = await dialer.dial(wsAddresses[0], { signal: AbortSignal.timeout(5_000) })
+    expect(wsConnection.remotePeer.equals(wsOnly.peerId)).toBe(true)
+    expect(wsConnection.remoteAddr.getComponents().some(c => c.name === 'ws')).toBe(true)
+    expect(wsConnection.encryption).toBe('/noise')
+    expect(wsConnection.multiplexer).toBe('/yamux/1.0.0')
+    expect(await dialer.services.ping.ping(wsOnly.peerId, { signal: AbortSignal.timeout(5_000) })).toBeGreaterThanOrEqual(0)
+
+    const tcpConnection = await dialer.dial(tcpOnly.getMultiaddrs()[0], { signal: AbortSignal.timeout(5_000) })
+    expect(tcpConnection.remotePeer.equals(tcpOnly.peerId)).toBe(true)
+    expect(tcpConnection.remoteAddr.getComponents().some(c => c.name === 'ws')).toBe(false)
+    expect(await dialer.services.ping.ping(tcpOnly.peerId, { signal: AbortSignal.timeout(5_000) })).toBeGreaterThanOrEqual(0)
+
+    // identify ran: the peer store knows the remote speaks the murmur DHT protocol.
+    await waitFor('identify', async () => (await dialer.peerStore.get(wsOnly.peerId)).protocols.includes(MURMUR_DHT_PROTOCOL))
+  })
+
+  it('restarts with the same key and datastore: same peer ID, peer store and DHT records survive', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'murmur-node-'))
+    folders.push(folder)
+    const key = await generateKeyPair('Ed25519')
+    const ownerKey = await generateKeyPair('Ed25519')
+
+    let datastore = await openDatastore(join(folder, 'libp2p'))
+    datastores.push(datastore)
+    // The LevelDB lock keeps a second daemon off the same home.
+    await expect(openDatastore(join(folder, 'libp2p'))).rejects.toThrow()
+
+    const holder = await start(key, { datastore })
+    const owner = await start(ownerKey)
+    await owner.dial(holder.getMultiaddrs()[0], { signal: AbortSignal.timeout(5_000) })
+    await waitFor('routing tables', async () =>
+      await inRoutingTable(owner, holder.peerId))
+    const published = await publishContactRecord(owner, signContactRecord({
+      sequence: 77n, addresses: owner.getMultiaddrs().map(ma => ma.bytes), bundle: Uint8Array.of(1, 2, 3), mailboxes: [], createdAt: 1n
+    }, ownerKey, provider), { provider })
+    expect(published.accepted).toBe(1)
+    await waitFor('the peer store entry', async () => (await holder.peerStore.has(owner.peerId)))
+
+    // Stop everything; only the holder's folder remains.
+    await holder.stop()
+    await owner.stop()
+    running.splice(0)
+    await datastore.close()
+    datastores.splice(0)
+
+    datastore = await openDatastore(join(folder, 'libp2p'))
+    datastores.push(datastore)
+    const restarted = await start(key, { datastore })
+    expect(restarted.peerId.equals(peerIdFromPrivateKey(key))).toBe(true)
+    expect(restarted.peerId.equals(holder.peerId)).toBe(true)
+
+    // The peer store survived: the owner's addresses are known without any lookup.
+    const known = await restarted.peerStore.get(owner.peerId)
+    expect(known.addresses.length).toBeGreaterThan(0)
+    const found = await findPeer(restarted, owner.peerId, { timeoutMs: 1_000 })
+    expect(found.multiaddrs.map(ma => ma.toString())).toEqual(known.addresses.map(a => a.multiaddr.toString()))
+
+    // The DHT record survived: a newcomer that knows only the restarted node resolves it.
+    const newcomer = await start(await generateKeyPair('Ed25519'))
+    await newcomer.dial(restarted.getMultiaddrs()[0], { signal: AbortSignal.timeout(5_000) })
+    await waitFor('routing tables', async () =>
+      await inRoutingTable(newcomer, restarted.peerId))
+    const resolved = await resolveContactRecord(newcomer, owner.peerId, { provider, timeoutMs: 5_000 })
+    expect(resolved.record.sequence).toBe(77n)
+    expect([...resolved.record.bundle]).toEqual([1, 2, 3])
+  })
+})
