@@ -11,7 +11,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { randomBytes as osRandomBytes } from '@noble/hashes/utils.js'
 import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../errors.js'
 import { isAllZero, isLowOrderX25519 } from '../low-order.js'
-import { checkEd25519Strict } from './ed25519-strict.js'
+import { checkEd25519Strict, verifyEd25519Cofactorless } from './ed25519-strict.js'
 import { mlkem768 } from './mlkem.js'
 import { xchachaOpen, xchachaSeal } from './xchacha.js'
 import {
@@ -30,6 +30,13 @@ function assertLength (bytes: Uint8Array, length: number, what: string): void {
   }
 }
 
+/** RFC 5869 section 2.3: L <= 255 * HashLen. Both providers throw the same RangeError. */
+export function assertHkdfLength (length: number): void {
+  if (!Number.isInteger(length) || length < 0 || length > 255 * 32) {
+    throw new RangeError('HKDF-SHA256 length must be an integer from 0 to 8160')
+  }
+}
+
 export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvider {
   const randomBytes: RandomSource = options.randomBytes ?? ((n) => osRandomBytes(n))
 
@@ -40,7 +47,10 @@ export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvid
     sha256: (data) => sha256(data),
     sha512: (data) => sha512(data),
     hmacSha256: (key, data) => hmac(sha256, key, data),
-    hkdfSha256: (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length),
+    hkdfSha256 (ikm, salt, info, length) {
+      assertHkdfLength(length)
+      return hkdf(sha256, ikm, salt, info, length)
+    },
 
     x25519GenerateKeyPair (): KeyPair {
       const privateKey = randomBytes(X25519_KEY_LENGTH)
@@ -75,11 +85,9 @@ export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvid
     },
     ed25519Verify (signature, message, publicKey) {
       if (!checkEd25519Strict(signature, publicKey)) return false
-      try {
-        return ed25519.verify(signature, message, publicKey, { zip215: false })
-      } catch {
-        return false
-      }
+      if (!(message instanceof Uint8Array)) return false
+      // Not ed25519.verify: that one is cofactored and would accept what OpenSSL rejects.
+      return verifyEd25519Cofactorless(signature, message, publicKey)
     },
 
     chacha20poly1305Seal (key, nonce, plaintext, ad) {

@@ -1,0 +1,280 @@
+/**
+ * The `node` provider: node:crypto (OpenSSL) for X25519, Ed25519, SHA-2, HMAC, HKDF and
+ * ChaCha20-Poly1305; ML-KEM-768 and XChaCha20-Poly1305 from noble, as in the noble provider
+ * (Node 20 has neither). It gives the same bytes as `nobleProvider` for every input, and the
+ * same typed errors, because the same pre-checks (lengths, low-order points, strict Ed25519
+ * encodings) run before OpenSSL sees anything.
+ *
+ * Speed: OpenSSL needs keys as KeyObjects. Importing raw keys through PKCS#8/SPKI DER goes
+ * through OpenSSL 3's decoder framework (~3,000 private imports/s here); JWK import builds the
+ * key straight from its raw bytes (~34,000/s). So keys are imported as JWK (DER remains the
+ * fallback) and kept in small per-provider LRU caches keyed by the key's bytes: ratchet state
+ * is copied on every step, so the same key arrives in new arrays, and a cache keyed by content
+ * (rather than by array identity) is also immune to callers that reuse or wipe a buffer.
+ */
+import {
+  createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey,
+  diffieHellman, randomBytes as osRandomBytes, sign as nodeSign, verify as nodeVerify, type KeyObject
+} from 'node:crypto'
+import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../errors.js'
+import { isAllZero, isLowOrderX25519 } from '../low-order.js'
+import { checkEd25519Strict } from './ed25519-strict.js'
+import { mlkem768 } from './mlkem.js'
+import { assertHkdfLength } from './noble.js'
+import { xchachaOpen, xchachaSeal } from './xchacha.js'
+import {
+  AEAD_TAG_LENGTH, CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, ED25519_SEED_LENGTH, X25519_KEY_LENGTH,
+  type CryptoProvider, type KeyPair, type RandomSource
+} from '../provider.js'
+
+export interface NodeProviderOptions {
+  /** Replace the OS random source, e.g. with a deterministic one for known-answer vectors. */
+  randomBytes?: RandomSource
+  /** Entries per key cache (four caches: X25519 and Ed25519, private and public). Default 256. */
+  keyCacheSize?: number
+}
+
+type OkpCurve = 'X25519' | 'Ed25519'
+
+// DER prefixes of the RFC 8410 encodings, for the fallback import path.
+const PKCS8_PREFIX: Record<OkpCurve, Uint8Array> = {
+  X25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
+  Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex')
+}
+const SPKI_PREFIX: Record<OkpCurve, Uint8Array> = {
+  X25519: Buffer.from('302a300506032b656e032100', 'hex'),
+  Ed25519: Buffer.from('302a300506032b6570032100', 'hex')
+}
+// Node's JWK import demands an `x` member on private keys but derives the public key from
+// `d` itself (EVP_PKEY_new_raw_private_key); the placeholder is never used. Should a later
+// Node check it, the import throws and the DER path below takes over.
+const PLACEHOLDER_X = Buffer.alloc(32).toString('base64url')
+
+function asBuffer (bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * A plain Uint8Array with the bytes of `buf`. Callers must not get a Buffer: Buffer#slice is
+ * a view where Uint8Array#slice is a copy, and small Buffers share an 8 KiB pool.
+ */
+function toUint8Array (buf: Buffer): Uint8Array {
+  if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength) return new Uint8Array(buf.buffer)
+  const out = new Uint8Array(buf.byteLength)
+  out.set(buf)
+  return out
+}
+
+function assertLength (bytes: Uint8Array, length: number, what: string): void {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
+    throw new InvalidKeyError(`${what} must be ${length} bytes`)
+  }
+}
+
+/** A bounded map that forgets the least recently used entry first. */
+class LruCache<V> {
+  private readonly entries = new Map<string, V>()
+  constructor (private readonly maxSize: number) {}
+
+  get (key: string): V | undefined {
+    const value = this.entries.get(key)
+    if (value !== undefined) {
+      this.entries.delete(key)
+      this.entries.set(key, value)
+    }
+    return value
+  }
+
+  set (key: string, value: V): void {
+    if (this.maxSize <= 0) return
+    if (this.entries.size >= this.maxSize) {
+      const oldest = this.entries.keys().next()
+      if (oldest.done !== true) this.entries.delete(oldest.value)
+    }
+    this.entries.set(key, value)
+  }
+}
+
+function importPrivateKey (curve: OkpCurve, raw: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({
+      key: { kty: 'OKP', crv: curve, d: asBuffer(raw).toString('base64url'), x: PLACEHOLDER_X },
+      format: 'jwk'
+    })
+  } catch {
+    const der = Buffer.concat([PKCS8_PREFIX[curve], raw])
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+  }
+}
+
+function importPublicKey (curve: OkpCurve, raw: Uint8Array): KeyObject {
+  try {
+    return createPublicKey({ key: { kty: 'OKP', crv: curve, x: asBuffer(raw).toString('base64url') }, format: 'jwk' })
+  } catch {
+    const der = Buffer.concat([SPKI_PREFIX[curve], raw])
+    return createPublicKey({ key: der, format: 'der', type: 'spki' })
+  }
+}
+
+function rawPublicKey (privateKey: KeyObject): Uint8Array {
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' })
+  if (typeof jwk.x !== 'string') throw new InvalidKeyError('OpenSSL returned no public key')
+  return toUint8Array(Buffer.from(jwk.x, 'base64url'))
+}
+
+function hmacSha256 (key: Uint8Array, data: Uint8Array): Uint8Array {
+  return toUint8Array(createHmac('sha256', key).update(data).digest())
+}
+
+/**
+ * HKDF-SHA256 (RFC 5869 sections 2.2 and 2.3) from HMAC rather than `crypto.hkdfSync`: the
+ * latter refuses `info` longer than 1024 bytes, which noble accepts, and is slower for the
+ * 32 to 96 bytes the ratchet asks for. An empty salt means HashLen zero bytes (section 2.2);
+ * HMAC pads any key shorter than a block with zeros, so passing it empty is the same.
+ */
+function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  assertHkdfLength(length)
+  const prk = createHmac('sha256', salt).update(ikm).digest()
+  const out = new Uint8Array(length)
+  let previous: Buffer = Buffer.alloc(0)
+  for (let offset = 0, counter = 1; offset < length; counter++) {
+    previous = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(counter)).digest()
+    const take = Math.min(previous.length, length - offset)
+    out.set(previous.subarray(0, take), offset)
+    offset += take
+  }
+  return out
+}
+
+export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider {
+  const randomBytes: RandomSource = options.randomBytes ?? ((n) => toUint8Array(osRandomBytes(n)))
+  const cacheSize = options.keyCacheSize ?? 256
+
+  const caches: Record<OkpCurve, { priv: LruCache<KeyObject>, pub: LruCache<KeyObject> }> = {
+    X25519: { priv: new LruCache(cacheSize), pub: new LruCache(cacheSize) },
+    Ed25519: { priv: new LruCache(cacheSize), pub: new LruCache(cacheSize) }
+  }
+
+  // latin1 maps each byte to one code unit, so the string is an exact, cheap (~0.5 us) key.
+  const cacheKey = (raw: Uint8Array): string => asBuffer(raw).toString('latin1')
+
+  function privateKeyObject (curve: OkpCurve, raw: Uint8Array): KeyObject {
+    const key = cacheKey(raw)
+    let keyObject = caches[curve].priv.get(key)
+    if (keyObject === undefined) {
+      keyObject = importPrivateKey(curve, raw)
+      caches[curve].priv.set(key, keyObject)
+    }
+    return keyObject
+  }
+
+  function publicKeyObject (curve: OkpCurve, raw: Uint8Array): KeyObject {
+    const key = cacheKey(raw)
+    let keyObject = caches[curve].pub.get(key)
+    if (keyObject === undefined) {
+      keyObject = importPublicKey(curve, raw)
+      caches[curve].pub.set(key, keyObject)
+    }
+    return keyObject
+  }
+
+  const provider: CryptoProvider = {
+    name: 'node',
+    randomBytes,
+
+    sha256: (data) => toUint8Array(createHash('sha256').update(data).digest()),
+    sha512: (data) => toUint8Array(createHash('sha512').update(data).digest()),
+    hmacSha256,
+    hkdfSha256,
+
+    x25519GenerateKeyPair (): KeyPair {
+      // The private key comes from `randomBytes` (not OpenSSL's keygen) so that a
+      // deterministic source reproduces vectors; OpenSSL clamps it as RFC 7748 section 5 says.
+      const privateKey = randomBytes(X25519_KEY_LENGTH)
+      assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
+      return { privateKey, publicKey: rawPublicKey(privateKeyObject('X25519', privateKey)) }
+    },
+    x25519PublicKey (privateKey) {
+      assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
+      return rawPublicKey(privateKeyObject('X25519', privateKey))
+    },
+    x25519 (privateKey, publicKey) {
+      assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
+      assertLength(publicKey, X25519_KEY_LENGTH, 'X25519 public key')
+      // RFC 7748 section 6.1: refuse small-order points before OpenSSL sees them, exactly as
+      // the noble provider does, so both fail with the same error.
+      if (isLowOrderX25519(publicKey)) throw new LowOrderPointError()
+      let shared: Uint8Array
+      try {
+        shared = toUint8Array(diffieHellman({
+          privateKey: privateKeyObject('X25519', privateKey),
+          publicKey: publicKeyObject('X25519', publicKey)
+        }))
+      } catch {
+        // OpenSSL fails the derivation when the result is all zeros.
+        throw new LowOrderPointError('X25519 agreement gave an all-zero result')
+      }
+      if (isAllZero(shared)) throw new LowOrderPointError('X25519 agreement gave an all-zero result')
+      return shared
+    },
+
+    ed25519PublicKey (seed) {
+      assertLength(seed, ED25519_SEED_LENGTH, 'Ed25519 seed')
+      return rawPublicKey(privateKeyObject('Ed25519', seed))
+    },
+    ed25519Sign (seed, message) {
+      assertLength(seed, ED25519_SEED_LENGTH, 'Ed25519 seed')
+      return toUint8Array(nodeSign(null, message, privateKeyObject('Ed25519', seed)))
+    },
+    ed25519Verify (signature, message, publicKey) {
+      if (!checkEd25519Strict(signature, publicKey)) return false
+      if (!(message instanceof Uint8Array)) return false
+      try {
+        // OpenSSL's equation is cofactorless ([S]B - [k]A encoded and compared with R).
+        return nodeVerify(null, message, publicKeyObject('Ed25519', publicKey), signature)
+      } catch {
+        return false
+      }
+    },
+
+    chacha20poly1305Seal (key, nonce, plaintext, ad) {
+      assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
+      assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
+      const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
+      cipher.setAAD(ad, { plaintextLength: plaintext.length })
+      const body = cipher.update(plaintext)
+      const tail = cipher.final()
+      const out = new Uint8Array(body.length + tail.length + AEAD_TAG_LENGTH)
+      out.set(body, 0)
+      out.set(tail, body.length)
+      out.set(cipher.getAuthTag(), body.length + tail.length)
+      return out
+    },
+    chacha20poly1305Open (key, nonce, ciphertext, ad) {
+      assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
+      assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
+      if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) throw new DecryptionError()
+      const bodyLength = ciphertext.length - AEAD_TAG_LENGTH
+      try {
+        const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
+        decipher.setAuthTag(ciphertext.subarray(bodyLength))
+        decipher.setAAD(ad, { plaintextLength: bodyLength })
+        const body = decipher.update(ciphertext.subarray(0, bodyLength))
+        const tail = decipher.final() // throws when the tag does not verify
+        const out = new Uint8Array(body.length + tail.length)
+        out.set(body, 0)
+        out.set(tail, body.length)
+        return out
+      } catch {
+        throw new DecryptionError()
+      }
+    },
+    xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSeal(key, nonce, plaintext, ad),
+    xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpen(key, nonce, ciphertext, ad),
+
+    mlkem768GenerateKeyPair: () => mlkem768.generateKeyPair(randomBytes(64)),
+    mlkem768Encapsulate: (publicKey) => mlkem768.encapsulate(publicKey, randomBytes(32)),
+    mlkem768Decapsulate: (ciphertext, secretKey) => mlkem768.decapsulate(ciphertext, secretKey)
+  }
+  return provider
+}

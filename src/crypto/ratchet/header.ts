@@ -1,0 +1,78 @@
+/**
+ * Ratchet message headers and their encryption (Double Ratchet spec §4, HENCRYPT/HDECRYPT).
+ *
+ * Plaintext header, 40 bytes: ratchetPublicKey(32) || u32be(previousChainLength) ||
+ * u32be(messageNumber). Encrypted header, 80 bytes: headerNonce(24) ||
+ * XChaCha20-Poly1305(headerKey, headerNonce, header, ad = session AD).
+ */
+import { DecryptionError, InvalidMessageError } from '../errors.js'
+import type { CryptoProvider } from '../provider.js'
+import {
+  ENCRYPTED_HEADER_LENGTH, HEADER_LENGTH, HEADER_NONCE_LENGTH, KEY_LENGTH, MAX_MESSAGE_NUMBER
+} from './constants.js'
+import { concatBytes } from './bytes.js'
+
+export interface RatchetHeader {
+  /** The sender's current ratchet public key (DHs.public). */
+  ratchetPublicKey: Uint8Array
+  /** PN: number of messages in the sender's previous sending chain. */
+  previousChainLength: number
+  /** N: this message's number in the current sending chain. */
+  messageNumber: number
+}
+
+function checkU32 (value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_MESSAGE_NUMBER) {
+    throw new InvalidMessageError(`${what} must be a u32`)
+  }
+}
+
+export function encodeHeader (header: RatchetHeader): Uint8Array {
+  if (header.ratchetPublicKey.length !== KEY_LENGTH) throw new InvalidMessageError('ratchet public key must be 32 bytes')
+  checkU32(header.previousChainLength, 'previous chain length')
+  checkU32(header.messageNumber, 'message number')
+  const out = new Uint8Array(HEADER_LENGTH)
+  out.set(header.ratchetPublicKey, 0)
+  const view = new DataView(out.buffer)
+  view.setUint32(32, header.previousChainLength, false)
+  view.setUint32(36, header.messageNumber, false)
+  return out
+}
+
+export function decodeHeader (bytes: Uint8Array): RatchetHeader {
+  if (bytes.length !== HEADER_LENGTH) throw new InvalidMessageError('header must be 40 bytes')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return {
+    ratchetPublicKey: bytes.slice(0, KEY_LENGTH),
+    previousChainLength: view.getUint32(32, false),
+    messageNumber: view.getUint32(36, false)
+  }
+}
+
+/** HENCRYPT: headerNonce || XChaCha20-Poly1305(headerKey, headerNonce, encodeHeader(header), ad). */
+export function encryptHeader (provider: CryptoProvider, headerKey: Uint8Array, headerNonce: Uint8Array, header: RatchetHeader, ad: Uint8Array): Uint8Array {
+  if (headerNonce.length !== HEADER_NONCE_LENGTH) throw new InvalidMessageError('header nonce must be 24 bytes')
+  const sealed = provider.xchacha20poly1305Seal(headerKey, headerNonce, encodeHeader(header), ad)
+  return concatBytes(headerNonce, sealed)
+}
+
+/**
+ * HDECRYPT: the header if `headerKey` authenticates `encryptedHeader` under `ad`, otherwise
+ * null (trial decryption with several keys is the normal case, spec §4).
+ */
+export function decryptHeader (provider: CryptoProvider, headerKey: Uint8Array, encryptedHeader: Uint8Array, ad: Uint8Array): RatchetHeader | null {
+  if (encryptedHeader.length !== ENCRYPTED_HEADER_LENGTH) throw new InvalidMessageError('encrypted header must be 80 bytes')
+  let plain: Uint8Array
+  try {
+    plain = provider.xchacha20poly1305Open(
+      headerKey,
+      encryptedHeader.subarray(0, HEADER_NONCE_LENGTH),
+      encryptedHeader.subarray(HEADER_NONCE_LENGTH),
+      ad
+    )
+  } catch (err) {
+    if (err instanceof DecryptionError) return null
+    throw err
+  }
+  return decodeHeader(plain)
+}
