@@ -1,0 +1,97 @@
+/**
+ * The typed library API of a running murmur node: what `createMurmur` returns. The CLI (for
+ * offline commands) and the local control API (src/api) use only this.
+ */
+import type { ProviderName } from '../crypto/provider.js'
+import type { MurmurEventEmitter } from './events.js'
+import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
+
+export interface MurmurOptions {
+  /** The home folder (identity key file, store, datastore, config). */
+  home: string
+  /** Crypto provider; 'node' (default) or 'noble'. */
+  provider?: ProviderName
+  /** Multiaddrs to listen on; default: config.json, else DEFAULT_LISTEN. */
+  listen?: string[]
+  /** Bootstrap multiaddrs; added to those in config.json. */
+  bootstrap?: string[]
+  /** mDNS discovery on the local network (default true). */
+  mdns?: boolean
+  /** Keep loopback and private addresses in the DHT (tests and LANs). */
+  allowPrivateAddresses?: boolean
+  /** How long an unsent message is retried before it expires (default 30 days). */
+  messageTtlMs?: number
+  /** Create an identity when the home has none (default false: `murmur init` first). */
+  createIdentity?: boolean
+}
+
+export interface IdView {
+  peerId: string
+  fingerprint: string
+  name?: string
+  /** Listen addresses, with the peer ID, when the node runs. */
+  addresses: string[]
+}
+
+export interface StatusView {
+  peerId: string
+  /** Open connections, and the peers they go to. */
+  connections: number
+  peers: string[]
+  /** Peers in the DHT routing table. */
+  dhtRoutingTableSize: number
+  /** Messages (and receipts) waiting in the outbox. */
+  outbox: number
+  listenAddresses: string[]
+  /** One-time prekeys left to hand out. */
+  oneTimePrekeys: number
+}
+
+export interface SendOptions {
+  signal?: AbortSignal
+}
+
+export interface WaitOptions {
+  /** Give up after this long and return the state reached (default 30 s). */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface HistoryOptions {
+  /** At most this many entries (1..1000, default 50), newest last. */
+  limit?: number
+  /** Only entries before this sequence number (paging backwards). */
+  before?: number
+}
+
+export interface ContactsApi {
+  add (name: string, peerId: string): Promise<ContactView>
+  list (): Promise<ContactView[]>
+  rename (contact: string, newName: string): Promise<ContactView>
+  remove (contact: string): Promise<ContactView>
+  /** The safety number shared with a contact (or any peer ID). */
+  safetyNumber (contact: string): Promise<SafetyNumberView>
+  /** Marks a contact verified (after comparing safety numbers), or unverified. */
+  setVerified (contact: string, verified: boolean): Promise<SafetyNumberView>
+}
+
+export interface Murmur {
+  readonly peerId: string
+  readonly events: MurmurEventEmitter
+  readonly contacts: ContactsApi
+  start (): Promise<void>
+  /** Flushes pending writes, closes streams and the store. */
+  stop (): Promise<void>
+  id (): Promise<IdView>
+  status (): Promise<StatusView>
+  /** Encrypts, persists and transmits; resolves once the message is durable (state queued or sent). */
+  send (to: string, text: string, options?: SendOptions): Promise<MessageView>
+  /** Resends a failed or expired message under the current session (new encryption, same message id). */
+  resend (to: string, messageId: string): Promise<MessageView>
+  /** Resolves when the message reaches one of `states` or the timeout passes (then with its current state). */
+  waitForState (to: string, messageId: string, states: MessageState[], options?: WaitOptions): Promise<MessageView>
+  history (to: string, options?: HistoryOptions): Promise<MessageView[]>
+  inbox (): Promise<ConversationView[]>
+  /** Marks a conversation read and sends read receipts. */
+  markRead (to: string): Promise<{ peerId: string, marked: number }>
+}

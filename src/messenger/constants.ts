@@ -1,0 +1,32 @@
+/**
+ * Limits and schedules of the messenger. Each one is documented in docs/messaging.md.
+ */
+
+/** The longest text a message may carry, in UTF-8 bytes. Envelopes are capped at 256 KiB. */
+export const MAX_TEXT_BYTES = 64 * 1024
+
+/** How long an unsent message is retried before it is marked expired (issue: default 30 days). */
+export const DEFAULT_MESSAGE_TTL_MS = 30 * 24 * 60 * 60 * 1000
+
+/** Outbox retry backoff: first retry after this, doubling, capped at OUTBOX_MAX_BACKOFF_MS. */
+export const OUTBOX_INITIAL_BACKOFF_MS = 2_000
+export const OUTBOX_MAX_BACKOFF_MS = 10 * 60 * 1000
+/** How often the outbox looks for due entries when nothing wakes it. */
+export const OUTBOX_POLL_MS = 5_000
+
+/** One-time prekeys: top up to TARGET when fewer than LOW remain unissued. */
+export const ONE_TIME_PREKEYS_TARGET = 100
+export const ONE_TIME_PREKEYS_LOW = 25
+
+/** Signed prekeys rotate weekly (DESIGN.md); an old one is kept this long after rotation. */
+export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000
+export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 60 * 60 * 1000
+
+/** Envelope ids seen are remembered this long for deduplication (beyond any relay TTL). */
+export const SEEN_RETENTION_MS = 45 * 24 * 60 * 60 * 1000
+
+/** Time allowed for resolving a peer (peer store, then DHT) and for fetching its bundle. */
+export const RESOLVE_TIMEOUT_MS = 10_000
+export const BUNDLE_TIMEOUT_MS = 10_000
+/** Time allowed for one direct delivery attempt (dial + send + ack). */
+export const DIRECT_SEND_TIMEOUT_MS = 10_000

@@ -1,0 +1,69 @@
+/**
+ * The plaintext inside every ratchet message is one Content (src/wire/content.proto): a text
+ * or a receipt. Decoding is strict: anything else is refused with a typed error.
+ */
+import { Content, Receipt } from '../wire/content.js'
+import { MAX_TEXT_BYTES } from './constants.js'
+
+export class InvalidContentError extends Error {
+  static name = 'InvalidContentError'
+  constructor (message = 'invalid message content') {
+    super(message)
+    this.name = 'InvalidContentError'
+  }
+}
+
+export interface TextContent {
+  type: 'text'
+  messageId: Uint8Array
+  body: string
+  sentAt: number
+  seq: number
+  resend: boolean
+}
+
+export interface ReceiptContent {
+  type: 'receipt'
+  kind: 'delivered' | 'read'
+  messageIds: Uint8Array[]
+}
+
+export type DecodedContent = TextContent | ReceiptContent
+
+export const MESSAGE_ID_LENGTH = 16
+
+export function encodeText (text: Omit<TextContent, 'type'>): Uint8Array {
+  return Content.encode({
+    text: { messageId: text.messageId as Uint8Array<ArrayBuffer>, body: text.body, sentAt: BigInt(text.sentAt), seq: BigInt(text.seq), resend: text.resend }
+  })
+}
+
+export function encodeReceipt (kind: 'delivered' | 'read', messageIds: Uint8Array[]): Uint8Array {
+  return Content.encode({
+    receipt: { kind: kind === 'delivered' ? Receipt.Kind.DELIVERED : Receipt.Kind.READ, messageIds: messageIds as Array<Uint8Array<ArrayBuffer>> }
+  })
+}
+
+export function decodeContent (bytes: Uint8Array): DecodedContent {
+  let content: Content
+  try {
+    content = Content.decode(bytes)
+  } catch {
+    throw new InvalidContentError('message content does not decode')
+  }
+  if (content.text != null) {
+    const t = content.text
+    if (t.messageId.length !== MESSAGE_ID_LENGTH) throw new InvalidContentError('message id must be 16 bytes')
+    if (Buffer.byteLength(t.body, 'utf8') > MAX_TEXT_BYTES) throw new InvalidContentError('message text is too long')
+    return { type: 'text', messageId: t.messageId, body: t.body, sentAt: Number(t.sentAt), seq: Number(t.seq), resend: t.resend }
+  }
+  if (content.receipt != null) {
+    const r = content.receipt
+    if (r.kind !== Receipt.Kind.DELIVERED && r.kind !== Receipt.Kind.READ) throw new InvalidContentError('unknown receipt kind')
+    if (r.messageIds.length === 0 || r.messageIds.length > 1024 || r.messageIds.some(id => id.length !== MESSAGE_ID_LENGTH)) {
+      throw new InvalidContentError('receipt message ids are malformed')
+    }
+    return { type: 'receipt', kind: r.kind === Receipt.Kind.DELIVERED ? 'delivered' : 'read', messageIds: r.messageIds }
+  }
+  throw new InvalidContentError('message content is empty or of an unknown kind')
+}

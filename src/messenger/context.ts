@@ -1,0 +1,34 @@
+/**
+ * What the parts of a running messenger share: the store, the identity, the crypto provider,
+ * the session cache and per-peer locks, the prekeys, the event emitter and the transport.
+ */
+import type { Identity } from '../crypto/identity.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import type { Store } from '../store/index.js'
+import type { ContactBook } from './contacts.js'
+import type { MurmurEventEmitter } from './events.js'
+import type { PeerLocks } from './peer-lock.js'
+import type { PrekeyManager } from './prekeys.js'
+import type { SessionCache } from './sessions.js'
+
+/** The network as the messenger sees it: direct delivery and bundle fetching. */
+export interface Transport {
+  /** Delivers envelope bytes directly; resolves when the recipient acked them durably. */
+  send (peerId: string, envelope: Uint8Array, options: { signal: AbortSignal }): Promise<'ok' | 'duplicate'>
+  /** The peer's prekey bundle bytes: fetched from it directly, else its DHT contact record. */
+  fetchBundle (peerId: string, options: { signal: AbortSignal }): Promise<Uint8Array>
+}
+
+export interface MessengerContext {
+  store: Store
+  provider: CryptoProvider
+  identity: Identity
+  peerId: string
+  sessions: SessionCache
+  locks: PeerLocks
+  prekeys: PrekeyManager
+  contacts: ContactBook
+  events: MurmurEventEmitter
+  transport: Transport
+  messageTtlMs: number
+}

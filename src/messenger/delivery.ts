@@ -1,0 +1,242 @@
+/**
+ * The outbox worker (DESIGN.md "Delivery"): transmits outbox entries in order per
+ * conversation, retries with exponential backoff while the node runs and after a restart,
+ * and marks a message expired when its TTL passes. A retry sends the same envelope bytes.
+ *
+ * When the recipient answers that it could not decrypt (it lost its session), the message is
+ * marked failed with the reason, our session is dropped, and the rest of that conversation's
+ * outbox is re-encrypted under a new session when it is next sent.
+ */
+import { logger } from '@libp2p/logger'
+import type { HistoryRecord, OutboxRecord } from '../store/index.js'
+import {
+  DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
+} from './constants.js'
+import type { MessengerContext } from './context.js'
+import type { MurmurEvents } from './events.js'
+import { isReceiptEntry, type Outgoing } from './outgoing.js'
+import { advances } from './views.js'
+
+const log = logger('murmur:messenger:delivery')
+
+/** How many conversations are delivered at once. */
+const PARALLEL_PEERS = 8
+/** Entries sent in one pipelined round per conversation. */
+const ROUND_SIZE = 256
+
+type StateEvent = MurmurEvents['message:state']
+
+export function backoffMs (attempts: number): number {
+  return Math.min(OUTBOX_MAX_BACKOFF_MS, OUTBOX_INITIAL_BACKOFF_MS * 2 ** Math.max(0, attempts - 1))
+}
+
+function refusedCode (err: unknown): string | undefined {
+  const e = err as { name?: string, code?: string }
+  return e?.name === 'DmRefusedError' ? e.code : undefined
+}
+
+export class Delivery {
+  private readonly ctx: MessengerContext
+  private readonly outgoing: Outgoing
+  private readonly active = new Map<string, Promise<void>>()
+  private readonly again = new Map<string, boolean>()
+  private controller = new AbortController()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private polling: Promise<void> | undefined
+
+  constructor (ctx: MessengerContext, outgoing: Outgoing) {
+    this.ctx = ctx
+    this.outgoing = outgoing
+  }
+
+  start (): void {
+    this.controller = new AbortController()
+    this.schedulePoll(0)
+  }
+
+  async stop (): Promise<void> {
+    this.controller.abort()
+    clearTimeout(this.timer)
+    await this.polling
+    await Promise.allSettled([...this.active.values()])
+  }
+
+  private schedulePoll (delay: number): void {
+    if (this.controller.signal.aborted) return
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => { this.schedulePoll(OUTBOX_POLL_MS) })
+    }, delay)
+    this.timer.unref?.()
+  }
+
+  private async poll (): Promise<void> {
+    try {
+      const due = await this.ctx.store.dueOutbox(Date.now(), { limit: 1000 })
+      const peers = [...new Set(due.map(e => e.peerId))]
+      for (const peerId of peers.slice(0, PARALLEL_PEERS * 4)) this.kick(peerId, false)
+    } catch (err) {
+      if (!this.controller.signal.aborted) log.error('outbox poll failed - %e', err)
+    }
+  }
+
+  /**
+   * Delivers `peerId`'s outbox now. `force` tries entries still in backoff too (a new message,
+   * or the peer just connected: worth a try).
+   */
+  kick (peerId: string, force = true): Promise<void> {
+    if (this.controller.signal.aborted) return Promise.resolve()
+    const running = this.active.get(peerId)
+    if (running != null) {
+      this.again.set(peerId, (this.again.get(peerId) ?? false) || force)
+      return running
+    }
+    const run = (async () => {
+      let forceNow = force
+      while (true) {
+        this.again.delete(peerId)
+        try {
+          await this.deliver(peerId, forceNow)
+        } catch (err) {
+          if (!this.controller.signal.aborted) log.error('delivery to %s failed - %e', peerId, err)
+        }
+        if (!this.again.has(peerId) || this.controller.signal.aborted) break
+        forceNow = this.again.get(peerId) ?? false
+      }
+    })().finally(() => { this.active.delete(peerId) })
+    this.active.set(peerId, run)
+    return run
+  }
+
+  /** Resolves when nothing is being delivered to `peerId` (tests and `send`). */
+  async idle (peerId: string): Promise<void> {
+    while (this.active.has(peerId)) await this.active.get(peerId)
+  }
+
+  private async deliver (peerId: string, force: boolean): Promise<void> {
+    const { store } = this.ctx
+    const signal = this.controller.signal
+    const now = Date.now()
+    let entries = await store.outbox(peerId, { limit: ROUND_SIZE })
+    if (entries.length === 0) return
+    if (!force && entries[0].nextAttemptAt > now) return
+    const events: StateEvent[] = []
+
+    // Expired entries leave first, whatever their order.
+    const expired = entries.filter(e => e.expiresAt <= now)
+    if (expired.length > 0) {
+      const batch = store.batch()
+      for (const e of expired) {
+        batch.deleteOutbox(e)
+        await this.setState(batch, e, 'expired', 'not delivered before its time to live ran out', now, events)
+      }
+      await store.write(batch, { sync: true })
+      this.emit(events.splice(0))
+      entries = entries.filter(e => e.expiresAt > now)
+    }
+
+    // Entries stored before a session existed get their envelope now, in order.
+    const ready: OutboxRecord[] = []
+    for (const entry of entries) {
+      if (entry.envelope.length > 0) {
+        ready.push(entry)
+        continue
+      }
+      try {
+        ready.push(await this.outgoing.prepare(entry, AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])))
+      } catch (err) {
+        log('cannot prepare a message for %s yet: %s', peerId, (err as Error).name)
+        await this.backoff(entries.slice(entries.indexOf(entry)), `waiting for the recipient (${(err as Error).message})`)
+        break
+      }
+    }
+    if (ready.length === 0) return
+
+    // One pipelined round on the peer's long-lived stream; acks may come in any order.
+    const attempt = AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])
+    const outcomes = await Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, e.envelope, { signal: attempt })))
+    const batch = store.batch()
+    const failed: OutboxRecord[] = []
+    let sessionLost: string | undefined
+    for (let i = 0; i < ready.length; i++) {
+      const entry = ready[i]
+      const outcome = outcomes[i]
+      if (outcome.status === 'fulfilled') {
+        batch.deleteOutbox(entry)
+        await this.setState(batch, entry, 'sent', undefined, now, events)
+        continue
+      }
+      const code = refusedCode(outcome.reason)
+      if (code === 'UNDECRYPTABLE') {
+        const reason = `the recipient could not decrypt it (${(outcome.reason as Error).message}); send it again`
+        batch.deleteOutbox(entry)
+        await this.setState(batch, entry, 'failed', reason, now, events)
+        sessionLost = reason
+      } else if (code != null) {
+        batch.deleteOutbox(entry)
+        await this.setState(batch, entry, 'failed', `refused by the recipient (${code})`, now, events)
+      } else {
+        failed.push(entry)
+      }
+    }
+    if (batch.length > 0) await store.write(batch, { sync: true })
+    this.emit(events.splice(0))
+    if (sessionLost != null) await this.dropSession(peerId)
+    if (failed.length > 0) {
+      log('direct delivery to %s failed: %s', peerId, (outcomes.find(o => o.status === 'rejected') as PromiseRejectedResult | undefined)?.reason?.name)
+      await this.backoff(failed, 'recipient unreachable; will retry')
+    } else if (ready.length === ROUND_SIZE || sessionLost != null) {
+      this.again.set(peerId, force)
+    }
+  }
+
+  private async setState (batch: ReturnType<MessengerContext['store']['batch']>, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {
+    if (isReceiptEntry(entry)) return
+    const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
+    if (history == null) return
+    if (state !== 'failed' && state !== 'expired' && !advances(history.state, state)) return
+    const updated: HistoryRecord = { ...history, state, updatedAt: now }
+    if (reason !== undefined) updated.reason = reason
+    else delete updated.reason
+    batch.updateHistory(updated)
+    events.push({ id: history.id, peerId: history.peerId, state, ...(reason !== undefined ? { reason } : {}) })
+  }
+
+  private async backoff (entries: OutboxRecord[], _reason: string): Promise<void> {
+    if (entries.length === 0) return
+    const now = Date.now()
+    const batch = this.ctx.store.batch()
+    for (const entry of entries) {
+      const attempts = entry.attempts + 1
+      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: now + backoffMs(attempts) })
+    }
+    await this.ctx.store.write(batch, { sync: true })
+  }
+
+  /**
+   * The recipient lost its session: forget ours, so the next message starts a new one, and
+   * clear the envelopes still queued (encrypted under the lost session) so they are encrypted
+   * again; receipts under the lost session are dropped.
+   */
+  private async dropSession (peerId: string): Promise<void> {
+    const { store, sessions } = this.ctx
+    await this.ctx.locks.run(peerId, async () => {
+      const batch = store.batch()
+      sessions.del(batch, peerId)
+      for (const entry of await store.outbox(peerId)) {
+        if (isReceiptEntry(entry)) batch.deleteOutbox(entry)
+        else batch.replaceOutbox(entry, { ...entry, envelope: new Uint8Array(0) })
+      }
+      const seq = await store.allocateSeq(peerId)
+      const now = Date.now()
+      batch.appendHistory({ peerId, seq, id: `e${seq}`, direction: 'event', text: 'Session reset: your contact could not decrypt our messages; a new secure session will be started.', sentAt: now, receivedAt: now, state: 'received' }, { unread: false })
+      await store.write(batch, { sync: true })
+      sessions.remember(peerId, undefined)
+    })
+    this.ctx.events.emit('session:reset', { peerId, reason: 'the contact could not decrypt our messages' })
+  }
+
+  private emit (events: StateEvent[]): void {
+    for (const e of events) this.ctx.events.emit('message:state', e)
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Typed errors of the messenger (the application layer). The CLI and the local API map them
+ * by `name` to exit codes and JSON-RPC errors.
+ */
+
+export class ContactNotFoundError extends Error {
+  static name = 'ContactNotFoundError'
+  constructor (message = 'no such contact') {
+    super(message)
+    this.name = 'ContactNotFoundError'
+  }
+}
+
+export class ContactExistsError extends Error {
+  static name = 'ContactExistsError'
+  constructor (message = 'a contact with that name or peer ID already exists') {
+    super(message)
+    this.name = 'ContactExistsError'
+  }
+}
+
+/** A contact name that cannot be used (empty, too long, or shaped like a peer ID). */
+export class InvalidContactNameError extends Error {
+  static name = 'InvalidContactNameError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidContactNameError'
+  }
+}
+
+/** The text of a message is empty or over MAX_TEXT_BYTES. */
+export class InvalidMessageTextError extends Error {
+  static name = 'InvalidMessageTextError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidMessageTextError'
+  }
+}
+
+export class MessageNotFoundError extends Error {
+  static name = 'MessageNotFoundError'
+  constructor (message = 'no such message') {
+    super(message)
+    this.name = 'MessageNotFoundError'
+  }
+}
+
+/** The peer could not be found or reached, and no session exists to queue for it. */
+export class PeerUnreachableError extends Error {
+  static name = 'PeerUnreachableError'
+  constructor (message = 'peer unreachable') {
+    super(message)
+    this.name = 'PeerUnreachableError'
+  }
+}
+
+/** The messenger was used before start() or after stop(). */
+export class NotStartedError extends Error {
+  static name = 'NotStartedError'
+  constructor (message = 'the murmur node is not running') {
+    super(message)
+    this.name = 'NotStartedError'
+  }
+}

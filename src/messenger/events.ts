@@ -1,0 +1,33 @@
+/**
+ * The events a running murmur emits (docs/api.md lists them; the local API streams them as
+ * Server-Sent Events). A small typed wrapper over EventTarget.
+ */
+import type { MessageState, MessageView } from './types.js'
+
+export interface MurmurEvents {
+  /** An incoming message, after it is durable. */
+  message: MessageView
+  /** A message changed state (sent, delivered, read, failed, expired, ...). */
+  'message:state': { id: string, peerId: string, state: MessageState, reason?: string }
+  /** A contact started a new session (lost its store, or both sides initiated at once). */
+  'session:reset': { peerId: string, reason: string }
+  /** An envelope from a peer could not be decrypted; it is not shown. */
+  'decrypt:failed': { peerId: string, envelopeId: string, reason: string }
+  /** A connection to a peer opened or closed. */
+  connection: { peerId: string, status: 'open' | 'closed' }
+}
+
+export type MurmurEventName = keyof MurmurEvents
+
+export class MurmurEventEmitter extends EventTarget {
+  emit<K extends MurmurEventName> (type: K, detail: MurmurEvents[K]): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }))
+  }
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends MurmurEventName> (type: K, listener: (detail: MurmurEvents[K]) => void): () => void {
+    const wrapped = (event: Event): void => { listener((event as CustomEvent<MurmurEvents[K]>).detail) }
+    this.addEventListener(type, wrapped)
+    return () => { this.removeEventListener(type, wrapped) }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The receiving side (DESIGN.md "Delivery"): decrypt, then ONE atomic batch stores the new
+ * session state, the history entries, the envelope ids as seen, the prekeys consumed and the
+ * delivery receipt going back; only then does the transport acknowledge. Envelopes that
+ * arrive together are one batch (group commit). A duplicate is acknowledged and dropped;
+ * plaintext is never shown before its state is durable.
+ */
+import { logger } from '@libp2p/logger'
+import { DuplicateMessageError, InvalidMessageError } from '../crypto/errors.js'
+import { equal } from '../crypto/bytes.js'
+import { identityKeyFromPeerIdBytes } from '../crypto/identity.js'
+import { decodePreKeyMessage, type PreKeyMessage, type ResponderContext } from '../crypto/pqxdh/index.js'
+import { sessionDecrypt, type SessionRecord } from '../crypto/session/index.js'
+import type { HistoryRecord, StoreBatch } from '../store/index.js'
+import { Envelope } from '../wire/envelope.js'
+import { decodeContent, type ReceiptContent } from './content.js'
+import type { MessengerContext } from './context.js'
+import { hex } from './envelopes.js'
+import type { Outgoing } from './outgoing.js'
+import { advances, messageView } from './views.js'
+import type { MurmurEvents } from './events.js'
+
+const log = logger('murmur:messenger:incoming')
+
+export type ReceiveResult =
+  | { status: 'ok' }
+  | { status: 'duplicate' }
+  | { status: 'error', code: 'UNDECRYPTABLE' | 'MALFORMED', message: string }
+
+type PendingEvent = { [K in keyof MurmurEvents]: { type: K, detail: MurmurEvents[K] } }[keyof MurmurEvents]
+
+/** A context for ratchet messages: they never need prekeys. */
+function noPrekeys (ctx: MessengerContext): ResponderContext {
+  return {
+    identity: ctx.identity,
+    findSignedPreKey: () => undefined,
+    findKemPreKey: () => undefined,
+    findOneTimePreKey: () => undefined,
+    isLastResortBaseKeyUsed: () => false
+  }
+}
+
+/** Errors that mean the session is gone on our side: the sender should start a new one. */
+const SESSION_LOST = new Set(['NoSessionError', 'HeaderDecryptionError', 'PreKeyNotFoundError'])
+
+export class Incoming {
+  private readonly ctx: MessengerContext
+  private readonly outgoing: Outgoing
+  private readonly onDurable: (peerId: string) => void
+
+  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void) {
+    this.ctx = ctx
+    this.outgoing = outgoing
+    this.onDurable = onDurable
+  }
+
+  /** Handles envelopes that arrived together from `peerId` (already checked: sender is the peer, recipient is us). */
+  async receive (peerId: string, envelopes: Envelope[], now = Date.now()): Promise<ReceiveResult[]> {
+    return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
+  }
+
+  private async receiveLocked (peerId: string, envelopes: Envelope[], now: number): Promise<ReceiveResult[]> {
+    const { store, sessions, provider, prekeys } = this.ctx
+    const results: ReceiveResult[] = []
+    const seen = await store.hasSeen(envelopes.map(e => e.id))
+    const seenInBatch = new Set<string>()
+    const original = await sessions.get(peerId)
+    let record: SessionRecord | undefined = original
+    const batch = store.batch()
+    const events: PendingEvent[] = []
+    const delivered: Uint8Array[] = []
+    const receipts: ReceiptContent[] = []
+    const senderKey = identityKeyFromPeerIdBytes(envelopes[0]?.sender ?? new Uint8Array(0))
+
+    for (let i = 0; i < envelopes.length; i++) {
+      const envelope = envelopes[i]
+      const idHex = hex(envelope.id)
+      if (seen[i] || seenInBatch.has(idHex)) {
+        results.push({ status: 'duplicate' })
+        continue
+      }
+      try {
+        let preKeyMessage: PreKeyMessage | undefined
+        let context = noPrekeys(this.ctx)
+        if (envelope.kind === Envelope.Kind.PREKEY) {
+          preKeyMessage = decodePreKeyMessage(envelope.payload)
+          // The PQXDH identity must be the noise-authenticated sender's own key.
+          if (!equal(preKeyMessage.identityKey, senderKey)) throw new InvalidMessageError('the PQXDH identity is not the sender\'s')
+          context = await prekeys.responderContext(preKeyMessage)
+        } else if (envelope.kind !== Envelope.Kind.RATCHET) {
+          throw new InvalidMessageError('unknown envelope kind')
+        }
+        const result = sessionDecrypt(provider, record, { kind: preKeyMessage != null ? 'prekey' : 'ratchet', bytes: envelope.payload }, context, { now })
+        record = result.record
+        if (preKeyMessage != null && result.established) prekeys.consumeOps(batch, preKeyMessage, result.consumed, now)
+        batch.markSeen(envelope.id, now)
+        seenInBatch.add(idHex)
+        if (result.reset) {
+          const reason = 'your contact started a new secure session'
+          await this.appendEvent(batch, peerId, `Session reset: ${reason}.`, now)
+          events.push({ type: 'session:reset', detail: { peerId, reason } })
+        }
+        let content
+        try {
+          content = decodeContent(result.plaintext)
+        } catch (err) {
+          // Decrypted but not understood: the keys are spent, so the session state is kept.
+          results.push({ status: 'error', code: 'MALFORMED', message: (err as Error).name })
+          continue
+        }
+        if (content.type === 'text') {
+          const id = hex(content.messageId)
+          const existing = await store.findMessage(peerId, id)
+          if (existing == null) {
+            const seq = await store.allocateSeq(peerId)
+            const entry: HistoryRecord = { peerId, seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
+            batch.appendHistory(entry)
+            events.push({ type: 'message', detail: messageView(entry) })
+          }
+          delivered.push(content.messageId)
+        } else {
+          receipts.push(content)
+        }
+        results.push({ status: 'ok' })
+      } catch (err) {
+        const name = (err as Error).name
+        if (err instanceof DuplicateMessageError) {
+          results.push({ status: 'duplicate' })
+          continue
+        }
+        log('envelope from %s could not be decrypted: %s', peerId, name)
+        results.push({ status: 'error', code: 'UNDECRYPTABLE', message: name })
+        events.push({ type: 'decrypt:failed', detail: { peerId, envelopeId: idHex, reason: name } })
+        if (SESSION_LOST.has(name)) {
+          await this.appendEvent(batch, peerId, 'A message could not be decrypted: no session for it here. The sender was asked to send it again.', now)
+        }
+      }
+    }
+
+    for (const receipt of receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
+    if (record != null && delivered.length > 0) {
+      record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
+    }
+    if (record != null && record !== original) sessions.put(batch, peerId, record)
+    if (batch.length > 0) {
+      await store.write(batch, { sync: true })
+      if (record !== original) sessions.remember(peerId, record)
+    }
+    for (const event of events) this.ctx.events.emit(event.type, event.detail as never)
+    if (delivered.length > 0) this.onDurable(peerId)
+    return results
+  }
+
+  private async applyReceipt (batch: StoreBatch, peerId: string, receipt: ReceiptContent, now: number, events: PendingEvent[]): Promise<void> {
+    const state = receipt.kind
+    for (const messageId of receipt.messageIds) {
+      const id = hex(messageId)
+      const entry = await this.ctx.store.findMessage(peerId, id)
+      if (entry == null || entry.direction !== 'out' || !advances(entry.state, state)) continue
+      const updated: HistoryRecord = { ...entry, state, updatedAt: now }
+      delete updated.reason
+      batch.updateHistory(updated)
+      events.push({ type: 'message:state', detail: { id, peerId, state } })
+    }
+  }
+
+  private async appendEvent (batch: StoreBatch, peerId: string, text: string, now: number): Promise<void> {
+    const seq = await this.ctx.store.allocateSeq(peerId)
+    batch.appendHistory({ peerId, seq, id: `e${seq}`, direction: 'event', text, sentAt: now, receivedAt: now, state: 'received' }, { unread: false })
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * createMurmur: a running murmur node, the application of DESIGN.md. It opens the home's
+ * store and datastore, keeps prekeys, assembles the libp2p node with the dm and bundle
+ * services, publishes the contact record, receives, sends and delivers the outbox.
+ */
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { fingerprintHalf, formatSafetyNumber, safetyNumber } from '../crypto/fingerprint.js'
+import { identityKeyFromPeerId, peerIdFromIdentityKey, toLibp2pPrivateKey, type Identity } from '../crypto/identity.js'
+import { encodeBundle } from '../crypto/pqxdh/index.js'
+import { createProvider } from '../crypto/providers/index.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import { bundle, type BundleService } from '../net/bundle-service.js'
+import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
+import { openDatastore, type LevelDatastore } from '../net/datastore.js'
+import { dm, type DmService } from '../net/dm.js'
+import { createNode, type MurmurNode } from '../net/node.js'
+import { openStore, type Store } from '../store/index.js'
+import type {
+  ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, SendOptions, StatusView, WaitOptions
+} from './api-types.js'
+import { readConfig } from './config.js'
+import { ContactBook } from './contacts.js'
+import type { MessengerContext, Transport } from './context.js'
+import { DEFAULT_MESSAGE_TTL_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
+import { Delivery } from './delivery.js'
+import { MessageNotFoundError, NotStartedError } from './errors.js'
+import { MurmurEventEmitter } from './events.js'
+import { homePath } from './home.js'
+import { createIdentityFile, hasIdentityFile, readIdentityFile } from './identity-file.js'
+import { Incoming } from './incoming.js'
+import { Outgoing } from './outgoing.js'
+import { PeerLocks } from './peer-lock.js'
+import { PrekeyManager } from './prekeys.js'
+import { SessionCache } from './sessions.js'
+import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
+import { messageView } from './views.js'
+
+const log = logger('murmur:messenger')
+
+/** Listen addresses when neither the options nor config.json give any: all interfaces, fixed ports. */
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/4455', '/ip4/0.0.0.0/tcp/4456/ws']
+
+/** How long send() waits for the first delivery attempt before returning the message as queued. */
+const SEND_RETURN_MS = 3_000
+
+type Services = { dm: DmService, bundle: BundleService }
+
+class MurmurNodeImpl implements Murmur {
+  readonly peerId: string
+  readonly events = new MurmurEventEmitter()
+  readonly contacts: ContactsApi
+  private readonly options: MurmurOptions
+  private readonly identity: Identity
+  private readonly provider: CryptoProvider
+  private readonly store: Store
+  private readonly book: ContactBook
+  private readonly prekeys: PrekeyManager
+  private readonly ctx: MessengerContext
+  private readonly outgoing: Outgoing
+  private readonly incoming: Incoming
+  private readonly delivery: Delivery
+  private node: MurmurNode<Services> | undefined
+  private datastore: LevelDatastore | undefined
+  private republisher: ContactRecordRepublisher | undefined
+  private running = false
+
+  constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store) {
+    this.options = options
+    this.identity = identity
+    this.provider = provider
+    this.store = store
+    this.peerId = peerIdFromIdentityKey(identity.publicKey)
+    this.book = new ContactBook(store)
+    this.prekeys = new PrekeyManager(store, identity, provider)
+    const transport: Transport = {
+      send: async (peerId, envelope, { signal }) => {
+        const result = await this.requireNode().services.dm.send(peerIdFromString(peerId), envelope, { signal })
+        return result.status
+      },
+      fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal)
+    }
+    this.ctx = {
+      store,
+      provider,
+      identity,
+      peerId: this.peerId,
+      sessions: new SessionCache(store),
+      locks: new PeerLocks(),
+      prekeys: this.prekeys,
+      contacts: this.book,
+      events: this.events,
+      transport,
+      messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS
+    }
+    this.outgoing = new Outgoing(this.ctx)
+    this.delivery = new Delivery(this.ctx, this.outgoing)
+    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
+    this.contacts = {
+      add: async (name, peerId) => await this.book.add(name, peerId),
+      list: async () => await this.book.list(),
+      rename: async (contact, newName) => await this.book.rename(contact, newName),
+      remove: async (contact) => await this.book.remove(contact),
+      safetyNumber: async (contact) => await this.safetyNumberView(contact),
+      setVerified: async (contact, verified) => {
+        const { peerId } = await this.book.resolve(contact)
+        await this.book.setVerified(peerId, verified)
+        return await this.safetyNumberView(contact)
+      }
+    }
+  }
+
+  private requireNode (): MurmurNode<Services> {
+    if (this.node == null || !this.running) throw new NotStartedError()
+    return this.node
+  }
+
+  async start (): Promise<void> {
+    if (this.running) return
+    const config = await readConfig(this.options.home)
+    await this.prekeys.maintain()
+    this.datastore = await openDatastore(homePath(this.options.home, 'datastore'))
+    const listen = this.options.listen ?? config.listen ?? DEFAULT_LISTEN
+    const bootstrap = [...(config.bootstrap ?? []), ...(this.options.bootstrap ?? [])]
+    this.node = await createNode<Services>({
+      privateKey: toLibp2pPrivateKey(this.identity),
+      listen,
+      bootstrap,
+      mdns: this.options.mdns ?? true,
+      datastore: this.datastore,
+      allowPrivateAddresses: this.options.allowPrivateAddresses ?? false,
+      cryptoProvider: this.provider,
+      ...(this.options.allowPrivateAddresses === true ? { limits: { connections: { inboundConnectionThreshold: 1000 } } } : {}),
+      services: { dm: dm(), bundle: bundle() }
+    })
+    this.running = true
+    const node = this.node
+    node.services.dm.setHandler({
+      receive: async (from, envelopes) => await this.incoming.receive(from.toString(), envelopes)
+    })
+    node.services.bundle.setProvider({
+      getBundle: async () => encodeBundle(await this.prekeys.issueBundle())
+    })
+    node.addEventListener('peer:connect', (event) => {
+      const peerId = event.detail.toString()
+      this.events.emit('connection', { peerId, status: 'open' })
+      void this.delivery.kick(peerId)
+    })
+    node.addEventListener('peer:disconnect', (event) => {
+      this.events.emit('connection', { peerId: event.detail.toString(), status: 'closed' })
+    })
+    this.republisher = new ContactRecordRepublisher(node, {
+      privateKey: toLibp2pPrivateKey(this.identity),
+      provider: this.provider,
+      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()) }),
+      onError: (err) => { log('contact record publish failed: %s', err.message) }
+    })
+    this.republisher.start()
+    this.delivery.start()
+    log('started %s', this.peerId)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) {
+      await this.store.close()
+      return
+    }
+    this.running = false
+    await this.republisher?.stop()
+    await this.delivery.stop()
+    this.node?.services.dm.setHandler(undefined)
+    await this.node?.stop()
+    await this.datastore?.close()
+    await this.store.close()
+    log('stopped')
+  }
+
+  private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {
+    const node = this.requireNode()
+    const peer = peerIdFromString(peerId)
+    try {
+      return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([signal, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]) })
+    } catch (err) {
+      signal.throwIfAborted()
+      log('direct bundle fetch from %s failed (%s); trying its DHT record', peerId, (err as Error).name)
+      const resolved = await resolveContactRecord(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
+      return resolved.record.bundle
+    }
+  }
+
+  async id (): Promise<IdView> {
+    const config = await readConfig(this.options.home)
+    return {
+      peerId: this.peerId,
+      fingerprint: formatSafetyNumber(fingerprintHalf(this.provider, this.identity.publicKey)),
+      ...(config.name !== undefined ? { name: config.name } : {}),
+      addresses: this.node?.getMultiaddrs().map(a => a.toString()) ?? []
+    }
+  }
+
+  async status (): Promise<StatusView> {
+    const node = this.requireNode()
+    const connections = node.getConnections()
+    const dht = node.services.dht as unknown as { routingTable?: { size: number } }
+    const outbox = await this.store.dueOutbox(Number.MAX_SAFE_INTEGER, { limit: 100_000 })
+    const { oneTime } = await this.prekeys.counts()
+    return {
+      peerId: this.peerId,
+      connections: connections.length,
+      peers: [...new Set(connections.map(c => c.remotePeer.toString()))],
+      dhtRoutingTableSize: dht.routingTable?.size ?? 0,
+      outbox: outbox.length,
+      listenAddresses: node.getMultiaddrs().map(a => a.toString()),
+      oneTimePrekeys: oneTime
+    }
+  }
+
+  private async contactName (peerId: string): Promise<string | undefined> {
+    return (await this.book.byPeerId(peerId))?.name
+  }
+
+  async send (to: string, text: string, _options: SendOptions = {}): Promise<MessageView> {
+    this.requireNode()
+    const { peerId, contact } = await this.book.resolve(to)
+    const entry = await this.outgoing.sendText(peerId, text)
+    // Try at once; return when the first attempt finished or SEND_RETURN_MS passed (the
+    // message is durable either way, and the outbox keeps trying).
+    await this.firstAttempt(peerId)
+    const current = await this.store.getHistory(peerId, entry.seq) ?? entry
+    return messageView(current, contact?.name)
+  }
+
+  async resend (to: string, messageId: string): Promise<MessageView> {
+    this.requireNode()
+    const { peerId, contact } = await this.book.resolve(to)
+    const entry = await this.outgoing.resend(peerId, messageId)
+    await this.firstAttempt(peerId)
+    const current = await this.store.getHistory(peerId, entry.seq) ?? entry
+    return messageView(current, contact?.name)
+  }
+
+  private async firstAttempt (peerId: string): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([
+      this.delivery.kick(peerId),
+      new Promise<void>(resolve => { timer = setTimeout(resolve, SEND_RETURN_MS) })
+    ])
+    clearTimeout(timer)
+  }
+
+  async waitForState (to: string, messageId: string, states: MessageState[], options: WaitOptions = {}): Promise<MessageView> {
+    const { peerId, contact } = await this.book.resolve(to)
+    const wanted = new Set(states)
+    const read = async (): Promise<MessageView> => {
+      const entry = await this.store.findMessage(peerId, messageId)
+      if (entry == null) throw new MessageNotFoundError(`no message ${messageId}`)
+      return messageView(entry, contact?.name)
+    }
+    return await new Promise<MessageView>((resolve, reject) => {
+      let done = false
+      const finish = (): void => {
+        if (done) return
+        done = true
+        unsubscribe()
+        clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
+        read().then(resolve, reject)
+      }
+      const onAbort = (): void => { finish() }
+      const unsubscribe = this.events.on('message:state', (e) => {
+        if (e.id === messageId && e.peerId === peerId && wanted.has(e.state)) finish()
+      })
+      const timer = setTimeout(finish, options.timeoutMs ?? 30_000)
+      options.signal?.addEventListener('abort', onAbort)
+      read().then(view => { if (wanted.has(view.state)) finish() }, (err) => {
+        done = true
+        unsubscribe()
+        clearTimeout(timer)
+        reject(err)
+      })
+    })
+  }
+
+  async history (to: string, options: HistoryOptions = {}): Promise<MessageView[]> {
+    const { peerId, contact } = await this.book.resolve(to)
+    const entries = await this.store.history(peerId, { limit: options.limit ?? 50, ...(options.before !== undefined ? { before: options.before } : {}), order: 'newest' })
+    return entries.reverse().map(e => messageView(e, contact?.name))
+  }
+
+  async inbox (): Promise<ConversationView[]> {
+    const conversations = await this.store.sublevels.conversations.list()
+    const views: ConversationView[] = []
+    for (const { value } of conversations) {
+      const contact = await this.contactName(value.peerId)
+      const [last] = await this.store.history(value.peerId, { limit: 1, order: 'newest' })
+      views.push({
+        peerId: value.peerId,
+        ...(contact !== undefined ? { contact } : {}),
+        unread: value.unread,
+        lastMessageAt: value.lastMessageAt,
+        ...(last != null ? { lastMessage: messageView(last, contact) } : {})
+      })
+    }
+    return views.sort((a, b) => b.lastMessageAt - a.lastMessageAt)
+  }
+
+  async markRead (to: string): Promise<{ peerId: string, marked: number }> {
+    const { peerId } = await this.book.resolve(to)
+    const now = Date.now()
+    const marked = await this.ctx.locks.run(peerId, async () => {
+      const conversation = await this.store.sublevels.conversations.get(peerId)
+      if (conversation == null || conversation.unread === 0) return 0
+      const unread = (await this.store.history(peerId, { after: conversation.readSeq, limit: 1000, order: 'oldest' }))
+        .filter(e => e.direction === 'in')
+      const batch = this.store.batch()
+      batch.markRead(peerId)
+      const record = await this.ctx.sessions.get(peerId)
+      let next = record
+      if (record != null && unread.length > 0) {
+        next = await this.outgoing.addReceipt(batch, peerId, record, 'read', unread.map(e => new Uint8Array(Buffer.from(e.id, 'hex'))), now)
+        this.ctx.sessions.put(batch, peerId, next)
+      }
+      await this.store.write(batch, { sync: true })
+      if (next !== record) this.ctx.sessions.remember(peerId, next)
+      return unread.length
+    })
+    if (marked > 0 && this.running) void this.delivery.kick(peerId)
+    return { peerId, marked }
+  }
+
+  private async safetyNumberView (contact: string): Promise<SafetyNumberView> {
+    const { peerId, contact: known } = await this.book.resolve(contact)
+    const remote = identityKeyFromPeerId(peerId)
+    return {
+      peerId,
+      ...(known != null ? { contact: known.name } : {}),
+      safetyNumber: formatSafetyNumber(safetyNumber(this.provider, this.identity.publicKey, remote)),
+      verified: known?.verified ?? false
+    }
+  }
+}
+
+/** Opens the home and returns a node, not yet started (call start()). */
+export async function createMurmur (options: MurmurOptions): Promise<Murmur> {
+  const provider = createProvider(options.provider ?? 'node')
+  if (options.createIdentity === true && !(await hasIdentityFile(options.home))) await createIdentityFile(options.home)
+  const identity = await readIdentityFile(options.home)
+  const store = await openStore({ path: homePath(options.home, 'store') })
+  return new MurmurNodeImpl(options, identity, provider, store)
+}
+
+export type { ContactView }

@@ -1,0 +1,148 @@
+/**
+ * The sending side (DESIGN.md "Delivery"): encrypt, then ONE atomic batch stores the new
+ * session state, the outbox entry (the exact envelope bytes) and the history entry; only then
+ * is anything transmitted. A retry sends the same bytes; a message is never encrypted twice.
+ *
+ * When no session exists yet, the message is stored with an empty envelope and encrypted by
+ * `prepare` once the recipient's bundle is at hand (fetched outside the peer lock).
+ */
+import { randomBytes } from 'node:crypto'
+import { identityKeyFromPeerId } from '../crypto/identity.js'
+import { decodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
+import { initiateSession, sessionEncrypt, type SessionRecord } from '../crypto/session/index.js'
+import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
+import { encodeReceipt, encodeText, MESSAGE_ID_LENGTH } from './content.js'
+import { MAX_TEXT_BYTES } from './constants.js'
+import type { MessengerContext } from './context.js'
+import { buildEnvelope, fromHexId, hex } from './envelopes.js'
+import { InvalidMessageTextError, MessageNotFoundError } from './errors.js'
+
+/** Outbox entries of receipts carry this prefix instead of a message id. */
+export const RECEIPT_OUTBOX_PREFIX = 'r'
+
+export function isReceiptEntry (entry: OutboxRecord): boolean {
+  return entry.messageId.startsWith(RECEIPT_OUTBOX_PREFIX)
+}
+
+export function validateText (text: unknown): string {
+  if (typeof text !== 'string') throw new InvalidMessageTextError('a message is text')
+  if (text.trim() === '') throw new InvalidMessageTextError('a message must not be empty')
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_TEXT_BYTES) {
+    throw new InvalidMessageTextError(`a message is at most ${MAX_TEXT_BYTES} bytes of UTF-8 (${MAX_TEXT_BYTES / 1024} KiB); this one is ${bytes} bytes`)
+  }
+  return text
+}
+
+export class Outgoing {
+  private readonly ctx: MessengerContext
+
+  constructor (ctx: MessengerContext) {
+    this.ctx = ctx
+  }
+
+  /** Encrypts `plaintext` for `peerId` under `record`; returns the new record and envelope bytes. */
+  encryptFor (peerId: string, record: SessionRecord, plaintext: Uint8Array, now: number): { record: SessionRecord, envelope: Uint8Array } {
+    const { record: next, message } = sessionEncrypt(this.ctx.provider, record, plaintext, { now })
+    const envelope = buildEnvelope(this.ctx.identity.publicKey, identityKeyFromPeerId(peerId), message, now, this.ctx.messageTtlMs)
+    return { record: next, envelope: envelope.bytes }
+  }
+
+  /** Stores a new outgoing text (state queued), encrypted when a session exists. */
+  async sendText (peerId: string, text: string, now = Date.now()): Promise<HistoryRecord> {
+    validateText(text)
+    const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
+    return await this.ctx.locks.run(peerId, async () => {
+      const { store, sessions } = this.ctx
+      const seq = await store.allocateSeq(peerId)
+      const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued' }
+      const record = await sessions.get(peerId)
+      const batch = store.batch()
+      let envelope: Uint8Array = new Uint8Array(0)
+      let next: SessionRecord | undefined
+      if (record != null) {
+        ({ record: next, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq, resend: false }), now))
+        sessions.put(batch, peerId, next)
+      }
+      batch.appendHistory(entry, { unread: false })
+      batch.putOutbox({ messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs })
+      await store.write(batch, { sync: true })
+      if (next != null) sessions.remember(peerId, next)
+      return entry
+    })
+  }
+
+  /**
+   * Gives an outbox entry stored without a session its envelope: establishes a session from
+   * the peer's bundle (when still none) and encrypts the message. Returns the updated entry.
+   */
+  async prepare (entry: OutboxRecord, signal: AbortSignal, now = Date.now()): Promise<OutboxRecord> {
+    const { store, sessions, provider, identity, transport } = this.ctx
+    const peerId = entry.peerId
+    let fetched: Uint8Array | undefined
+    if (await sessions.get(peerId) == null) {
+      fetched = await transport.fetchBundle(peerId, { signal })
+    }
+    return await this.ctx.locks.run(peerId, async () => {
+      const current = (await store.outbox(peerId)).find(e => e.seq === entry.seq)
+      if (current == null) throw new MessageNotFoundError('the message left the outbox')
+      if (current.envelope.length > 0) return current
+      let record = await sessions.get(peerId)
+      if (record == null) {
+        if (fetched == null) throw new MessageNotFoundError('no bundle for a new session')
+        const bundle = decodeBundle(fetched)
+        verifyBundle(provider, bundle, identityKeyFromPeerId(peerId))
+        record = initiateSession(provider, undefined, identity, bundle, { now })
+      }
+      const history = await store.getHistory(peerId, current.seq)
+      if (history == null) throw new MessageNotFoundError()
+      const plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.seq, resend: history.reason !== undefined })
+      const { record: next, envelope } = this.encryptFor(peerId, record, plaintext, now)
+      const updated: OutboxRecord = { ...current, envelope }
+      const batch = store.batch()
+      sessions.put(batch, peerId, next)
+      batch.replaceOutbox(current, updated)
+      await store.write(batch, { sync: true })
+      sessions.remember(peerId, next)
+      return updated
+    })
+  }
+
+  /**
+   * Adds a receipt for `messageIds` to `batch` (encrypted under `record`): the caller holds the
+   * peer lock and commits the returned record in the same batch.
+   */
+  async addReceipt (batch: StoreBatch, peerId: string, record: SessionRecord, kind: 'delivered' | 'read', messageIds: Uint8Array[], now: number): Promise<SessionRecord> {
+    const { record: next, envelope } = this.encryptFor(peerId, record, encodeReceipt(kind, messageIds), now)
+    const seq = await this.ctx.store.allocateSeq(peerId)
+    batch.putOutbox({
+      messageId: RECEIPT_OUTBOX_PREFIX + hex(new Uint8Array(randomBytes(8))),
+      peerId,
+      seq,
+      envelope,
+      attempts: 0,
+      nextAttemptAt: now,
+      expiresAt: now + this.ctx.messageTtlMs
+    })
+    return next
+  }
+
+  /** Queues a failed or expired message again, to be encrypted anew under the current session. */
+  async resend (peerId: string, messageId: string, now = Date.now()): Promise<HistoryRecord> {
+    return await this.ctx.locks.run(peerId, async () => {
+      const { store } = this.ctx
+      const history = await store.findMessage(peerId, messageId)
+      if (history == null || history.direction !== 'out') throw new MessageNotFoundError(`no message ${messageId} sent to this peer`)
+      if (history.state !== 'failed' && history.state !== 'expired') {
+        throw new InvalidMessageTextError(`message ${messageId} is ${history.state}; only failed or expired messages are sent again`)
+      }
+      const queued: HistoryRecord = { ...history, state: 'queued', reason: 'sent again', updatedAt: now }
+      const batch = store.batch()
+      batch.updateHistory(queued)
+      // An empty envelope: `prepare` encrypts it under whatever session is current then.
+      batch.putOutbox({ messageId: history.id, peerId, seq: history.seq, envelope: new Uint8Array(0), attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs })
+      await store.write(batch, { sync: true })
+      return queued
+    })
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The public shapes of the messenger API: what `createMurmur` methods return and events carry.
+ * The local API (src/api) serializes exactly these.
+ */
+import type { HistoryState } from '../store/index.js'
+
+export type MessageState = HistoryState
+
+export interface MessageView {
+  /** Message id (hex of the 16 random bytes chosen by the sender). */
+  id: string
+  /** The other party of the conversation. */
+  peerId: string
+  /** The local name of the contact, when it is one. */
+  contact?: string
+  direction: 'in' | 'out' | 'event'
+  text: string
+  /** Milliseconds since the Unix epoch, by the sender's clock. */
+  sentAt: number
+  receivedAt?: number
+  state: MessageState
+  reason?: string
+  /** Position in the conversation. */
+  seq: number
+}
+
+export interface ContactView {
+  name: string
+  peerId: string
+  verified: boolean
+  addedAt: number
+}
+
+export interface ConversationView {
+  peerId: string
+  contact?: string
+  unread: number
+  lastMessageAt: number
+  lastMessage?: MessageView
+}
+
+export interface SafetyNumberView {
+  peerId: string
+  contact?: string
+  /** 60 digits in groups of 5: compare them with your contact's screen. */
+  safetyNumber: string
+  verified: boolean
+}

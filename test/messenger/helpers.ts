@@ -1,0 +1,53 @@
+/**
+ * Real murmur nodes on 127.0.0.1 for integration tests: each in its own temporary home, with
+ * mDNS off and private addresses kept (loopback only).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMurmur, type Murmur, type MurmurOptions } from '../../src/messenger/index.js'
+
+export interface TestNode {
+  murmur: Murmur
+  home: string
+  addresses: string[]
+}
+
+export async function makeHome (prefix = 'murmur-it-'): Promise<{ dir: string, home: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  return { dir, home: join(dir, 'home') }
+}
+
+export async function startNode (home: string, options: Partial<MurmurOptions> = {}): Promise<TestNode> {
+  const murmur = await createMurmur({
+    home,
+    createIdentity: true,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    allowPrivateAddresses: true,
+    ...options
+  })
+  await murmur.start()
+  const { addresses } = await murmur.id()
+  return { murmur, home, addresses }
+}
+
+export async function removeDir (dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T> (check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value !== undefined && value !== false) return value
+    } catch (err) {
+      last = err
+    }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}${last != null ? `: ${(last as Error).message}` : ''}`)
+}
