@@ -8,7 +8,7 @@
  * outbox is re-encrypted under a new session when it is next sent.
  */
 import { logger } from '@libp2p/logger'
-import type { HistoryRecord, OutboxRecord } from '../store/index.js'
+import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
 import {
   DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
 } from './constants.js'
@@ -155,42 +155,52 @@ export class Delivery {
     // One pipelined round on the peer's long-lived stream; acks may come in any order.
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])
     const outcomes = await Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, e.envelope, { signal: attempt })))
-    const batch = store.batch()
     const failed: OutboxRecord[] = []
-    let sessionLost: string | undefined
-    for (let i = 0; i < ready.length; i++) {
-      const entry = ready[i]
-      const outcome = outcomes[i]
-      if (outcome.status === 'fulfilled') {
-        batch.deleteOutbox(entry)
-        await this.setState(batch, entry, 'sent', undefined, now, events)
-        continue
+    let sessionLost = false
+    const settle = async (): Promise<void> => {
+      const batch = store.batch()
+      const handled = new Set<number>()
+      for (let i = 0; i < ready.length; i++) {
+        const entry = ready[i]
+        const outcome = outcomes[i]
+        if (outcome.status === 'fulfilled') {
+          batch.deleteOutbox(entry)
+          handled.add(entry.seq)
+          await this.setState(batch, entry, 'sent', undefined, now, events)
+          continue
+        }
+        const code = refusedCode(outcome.reason)
+        if (code === 'UNDECRYPTABLE') {
+          batch.deleteOutbox(entry)
+          handled.add(entry.seq)
+          await this.setState(batch, entry, 'failed', `the recipient could not decrypt it (${(outcome.reason as Error).message}); send it again`, now, events)
+        } else if (code != null) {
+          batch.deleteOutbox(entry)
+          handled.add(entry.seq)
+          await this.setState(batch, entry, 'failed', `refused by the recipient (${code})`, now, events)
+        } else {
+          failed.push(entry)
+        }
       }
-      const code = refusedCode(outcome.reason)
-      if (code === 'UNDECRYPTABLE') {
-        const reason = `the recipient could not decrypt it (${(outcome.reason as Error).message}); send it again`
-        batch.deleteOutbox(entry)
-        await this.setState(batch, entry, 'failed', reason, now, events)
-        sessionLost = reason
-      } else if (code != null) {
-        batch.deleteOutbox(entry)
-        await this.setState(batch, entry, 'failed', `refused by the recipient (${code})`, now, events)
-      } else {
-        failed.push(entry)
-      }
+      if (sessionLost) await this.dropSessionOps(batch, peerId, handled, now)
+      if (batch.length > 0) await store.write(batch, { sync: true })
+      if (sessionLost) this.ctx.sessions.remember(peerId, undefined)
     }
-    if (batch.length > 0) await store.write(batch, { sync: true })
+    sessionLost = outcomes.some(o => o.status === 'rejected' && refusedCode(o.reason) === 'UNDECRYPTABLE')
+    // Dropping the session must not race a send encrypting under it: hold the peer's lock.
+    if (sessionLost) await this.ctx.locks.run(peerId, settle)
+    else await settle()
     this.emit(events.splice(0))
-    if (sessionLost != null) await this.dropSession(peerId)
+    if (sessionLost) this.ctx.events.emit('session:reset', { peerId, reason: 'the contact could not decrypt our messages' })
     if (failed.length > 0) {
       log('direct delivery to %s failed: %s', peerId, (outcomes.find(o => o.status === 'rejected') as PromiseRejectedResult | undefined)?.reason?.name)
       await this.backoff(failed, 'recipient unreachable; will retry')
-    } else if (ready.length === ROUND_SIZE || sessionLost != null) {
+    } else if (ready.length === ROUND_SIZE || sessionLost) {
       this.again.set(peerId, force)
     }
   }
 
-  private async setState (batch: ReturnType<MessengerContext['store']['batch']>, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {
+  private async setState (batch: StoreBatch, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {
     if (isReceiptEntry(entry)) return
     const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
     if (history == null) return
@@ -216,24 +226,19 @@ export class Delivery {
   /**
    * The recipient lost its session: forget ours, so the next message starts a new one, and
    * clear the envelopes still queued (encrypted under the lost session) so they are encrypted
-   * again; receipts under the lost session are dropped.
+   * again; receipts under the lost session are dropped. Adds to `batch`; the caller holds the
+   * peer lock and writes it.
    */
-  private async dropSession (peerId: string): Promise<void> {
+  private async dropSessionOps (batch: StoreBatch, peerId: string, handled: Set<number>, now: number): Promise<void> {
     const { store, sessions } = this.ctx
-    await this.ctx.locks.run(peerId, async () => {
-      const batch = store.batch()
-      sessions.del(batch, peerId)
-      for (const entry of await store.outbox(peerId)) {
-        if (isReceiptEntry(entry)) batch.deleteOutbox(entry)
-        else batch.replaceOutbox(entry, { ...entry, envelope: new Uint8Array(0) })
-      }
-      const seq = await store.allocateSeq(peerId)
-      const now = Date.now()
-      batch.appendHistory({ peerId, seq, id: `e${seq}`, direction: 'event', text: 'Session reset: your contact could not decrypt our messages; a new secure session will be started.', sentAt: now, receivedAt: now, state: 'received' }, { unread: false })
-      await store.write(batch, { sync: true })
-      sessions.remember(peerId, undefined)
-    })
-    this.ctx.events.emit('session:reset', { peerId, reason: 'the contact could not decrypt our messages' })
+    sessions.del(batch, peerId)
+    for (const entry of await store.outbox(peerId)) {
+      if (handled.has(entry.seq)) continue
+      if (isReceiptEntry(entry)) batch.deleteOutbox(entry)
+      else batch.replaceOutbox(entry, { ...entry, envelope: new Uint8Array(0) })
+    }
+    const seq = await store.allocateSeq(peerId)
+    batch.appendHistory({ peerId, seq, id: `e${seq}`, direction: 'event', text: 'Session reset: your contact could not decrypt our messages; a new secure session will be started.', sentAt: now, receivedAt: now, state: 'received' }, { unread: false })
   }
 
   private emit (events: StateEvent[]): void {

@@ -3,6 +3,7 @@
  * store and datastore, keeps prekeys, assembles the libp2p node with the dm and bundle
  * services, publishes the contact record, receives, sends and delivers the outbox.
  */
+import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fingerprintHalf, formatSafetyNumber, safetyNumber } from '../crypto/fingerprint.js'
@@ -14,7 +15,7 @@ import { bundle, type BundleService } from '../net/bundle-service.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
 import { openDatastore, type LevelDatastore } from '../net/datastore.js'
 import { dm, type DmService } from '../net/dm.js'
-import { createNode, type MurmurNode } from '../net/node.js'
+import { createNode, findPeer, type MurmurNode } from '../net/node.js'
 import { openStore, type Store } from '../store/index.js'
 import type {
   ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, SendOptions, StatusView, WaitOptions
@@ -43,6 +44,8 @@ export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/4455', '/ip4/0.0.0.0/tcp/4456/w
 
 /** How long send() waits for the first delivery attempt before returning the message as queued. */
 const SEND_RETURN_MS = 3_000
+/** How many recent peers a starting node dials to say it is back. */
+const RECONNECT_PEERS = 50
 
 type Services = { dm: DmService, bundle: BundleService }
 
@@ -75,7 +78,8 @@ class MurmurNodeImpl implements Murmur {
     this.prekeys = new PrekeyManager(store, identity, provider)
     const transport: Transport = {
       send: async (peerId, envelope, { signal }) => {
-        const result = await this.requireNode().services.dm.send(peerIdFromString(peerId), envelope, { signal })
+        const peer = await this.reach(peerId, signal)
+        const result = await this.requireNode().services.dm.send(peer, envelope, { signal })
         return result.status
       },
       fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal)
@@ -157,7 +161,27 @@ class MurmurNodeImpl implements Murmur {
     })
     this.republisher.start()
     this.delivery.start()
+    void this.reconnect()
     log('started %s', this.peerId)
+  }
+
+  /**
+   * After a start, dial the peers of recent conversations: they learn that we are back (and
+   * deliver what they queued for us), and we deliver what we queued for them.
+   */
+  private async reconnect (): Promise<void> {
+    try {
+      const conversations = (await this.store.sublevels.conversations.list())
+        .map(e => e.value).sort((a, b) => b.lastMessageAt - a.lastMessageAt).slice(0, RECONNECT_PEERS)
+      const contacts = await this.book.list()
+      const peers = [...new Set([...conversations.map(c => c.peerId), ...contacts.map(c => c.peerId)])].slice(0, RECONNECT_PEERS)
+      await Promise.allSettled(peers.map(async (peerId) => {
+        if (!this.running || this.node == null) return
+        await this.node.dial(peerIdFromString(peerId), { signal: AbortSignal.timeout(RESOLVE_TIMEOUT_MS) })
+      }))
+    } catch (err) {
+      log('reconnect failed: %s', (err as Error).message)
+    }
   }
 
   async stop (): Promise<void> {
@@ -175,9 +199,25 @@ class MurmurNodeImpl implements Murmur {
     log('stopped')
   }
 
-  private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {
+  /**
+   * Makes sure a connection to `peerId` exists: the peer store's addresses, else a DHT lookup
+   * (bounded), then a dial of the addresses found. Dialling by address rather than by bare
+   * peer ID keeps a slow lookup from holding up other dials to the same peer (libp2p joins
+   * dials to one peer into one target).
+   */
+  private async reach (peerId: string, signal: AbortSignal): Promise<PeerId> {
     const node = this.requireNode()
     const peer = peerIdFromString(peerId)
+    if (node.getConnections(peer).length > 0) return peer
+    const info = await findPeer(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS })
+    if (node.getConnections(peer).length > 0) return peer
+    await node.dial(info.multiaddrs.map(a => a.encapsulate(`/p2p/${peerId}`)), { signal })
+    return peer
+  }
+
+  private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {
+    const node = this.requireNode()
+    const peer = await this.reach(peerId, signal).catch(() => peerIdFromString(peerId))
     try {
       return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([signal, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]) })
     } catch (err) {

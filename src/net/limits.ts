@@ -134,7 +134,7 @@ export const DEFAULT_REPUBLISH_INTERVAL_MS = 60 * 60_000
 export const REPUBLISH_LOOKUP_TIMEOUT_MS = 10_000
 
 /** How long after start the bootstrap list is dialled, in ms (the library default is 1 s). */
-export const BOOTSTRAP_DIAL_DELAY_MS = 250
+export const BOOTSTRAP_DIAL_DELAY_MS = 10
 
 /** Default limits, with optional overrides per group. */
 export function resolveLimits (overrides: PartialNetworkLimits = {}): NetworkLimits {
