@@ -42,11 +42,16 @@ function noPrekeys (ctx: MessengerContext): ResponderContext {
 
 /** Errors that mean the session is gone on our side: the sender should start a new one. */
 const SESSION_LOST = new Set(['NoSessionError', 'HeaderDecryptionError', 'PreKeyNotFoundError'])
+const LOSS_EVENT_INTERVAL_MS = 60_000
+const MAX_RECENT_LOSSES = 1000
 
 export class Incoming {
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
   private readonly onDurable: (peerId: string) => void
+  private readonly lossShownAt = new Map<string, number>()
+  /** Peers whose messages we could not decrypt for want of a session, until a new one starts. */
+  private readonly recentLoss = new Map<string, number>()
 
   constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void) {
     this.ctx = ctx
@@ -95,10 +100,14 @@ export class Incoming {
         if (preKeyMessage != null && result.established) prekeys.consumeOps(batch, preKeyMessage, result.consumed, now)
         batch.markSeen(envelope.id, now)
         seenInBatch.add(idHex)
-        if (result.reset) {
-          const reason = 'your contact started a new secure session'
+        const lostAt = this.recentLoss.get(peerId)
+        if (result.reset || (result.established && lostAt !== undefined)) {
+          const reason = result.reset
+            ? 'your contact started a new secure session'
+            : 'messages from your contact could not be decrypted here (the session was lost); a new secure session was started'
           await this.appendEvent(batch, peerId, `Session reset: ${reason}.`, now)
           events.push({ type: 'session:reset', detail: { peerId, reason } })
+          this.recentLoss.delete(peerId)
         }
         let content
         try {
@@ -131,7 +140,8 @@ export class Incoming {
         log('envelope from %s could not be decrypted: %s', peerId, name)
         results.push({ status: 'error', code: 'UNDECRYPTABLE', message: name })
         events.push({ type: 'decrypt:failed', detail: { peerId, envelopeId: idHex, reason: name } })
-        if (SESSION_LOST.has(name)) {
+        if (SESSION_LOST.has(name)) this.noteLoss(peerId, now)
+        if (SESSION_LOST.has(name) && await this.shouldRecordLoss(peerId, now)) {
           await this.appendEvent(batch, peerId, 'A message could not be decrypted: no session for it here. The sender was asked to send it again.', now)
         }
       }
@@ -149,6 +159,30 @@ export class Incoming {
     for (const event of events) this.ctx.events.emit(event.type, event.detail as never)
     if (delivered.length > 0) this.onDurable(peerId)
     return results
+  }
+
+  /**
+   * A lost session is shown in the conversation of someone we know (a contact or an existing
+   * conversation), at most once a minute: a stranger sending garbage must not be able to
+   * open conversations in our inbox.
+   */
+  private async shouldRecordLoss (peerId: string, now: number): Promise<boolean> {
+    const last = this.lossShownAt.get(peerId)
+    if (last !== undefined && now - last < LOSS_EVENT_INTERVAL_MS) return false
+    const known = (await this.ctx.contacts.byPeerId(peerId)) != null ||
+      (await this.ctx.store.sublevels.conversations.get(peerId)) != null
+    if (known) this.lossShownAt.set(peerId, now)
+    return known
+  }
+
+  private noteLoss (peerId: string, now: number): void {
+    this.recentLoss.delete(peerId)
+    this.recentLoss.set(peerId, now)
+    // Bounded: the oldest entries go first (Map keeps insertion order).
+    for (const key of this.recentLoss.keys()) {
+      if (this.recentLoss.size <= MAX_RECENT_LOSSES) break
+      this.recentLoss.delete(key)
+    }
   }
 
   private async applyReceipt (batch: StoreBatch, peerId: string, receipt: ReceiptContent, now: number, events: PendingEvent[]): Promise<void> {
