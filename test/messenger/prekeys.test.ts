@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { generateIdentity } from '../../src/crypto/identity.js'
+import { verifyBundle } from '../../src/crypto/pqxdh/index.js'
+import { defaultProvider } from '../../src/crypto/providers/index.js'
+import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET, SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS } from '../../src/messenger/constants.js'
+import { PrekeyManager } from '../../src/messenger/prekeys.js'
+import { openStore, type Store } from '../../src/store/index.js'
+
+const DAY = 24 * 60 * 60 * 1000
+
+describe('prekey supply, issuing and rotation (memory-level store)', () => {
+  let store: Store
+  const identity = generateIdentity()
+  const provider = defaultProvider()
+
+  beforeEach(async () => { store = await openStore({ memory: true }) })
+  afterEach(async () => { await store.close() })
+
+  it('creates a signed prekey, a last-resort KEM prekey and a full batch of one-time prekeys, idempotently', async () => {
+    const prekeys = new PrekeyManager(store, identity, provider)
+    await prekeys.maintain(1_000)
+    await prekeys.maintain(2_000)
+    expect(await prekeys.counts()).toEqual({ oneTime: ONE_TIME_PREKEYS_TARGET, oneTimeKem: ONE_TIME_PREKEYS_TARGET })
+    expect(await store.sublevels.signedPrekeys.list()).toHaveLength(1)
+    expect(await store.sublevels.lastResortKemPrekeys.list()).toHaveLength(1)
+    const bundle = await prekeys.publicBundle()
+    expect(() => { verifyBundle(provider, bundle, identity.publicKey) }).not.toThrow()
+    expect(bundle.oneTimePreKey).toBeUndefined()
+  })
+
+  it('never issues a one-time prekey twice, and tops up when few are left', async () => {
+    const prekeys = new PrekeyManager(store, identity, provider)
+    await prekeys.maintain(1_000)
+    const issued = new Set<number>()
+    const issuedKem = new Set<number>()
+    const toIssue = ONE_TIME_PREKEYS_TARGET - ONE_TIME_PREKEYS_LOW + 1
+    for (let i = 0; i < toIssue; i++) {
+      const bundle = await prekeys.issueBundle(1_000)
+      verifyBundle(provider, bundle, identity.publicKey)
+      expect(bundle.oneTimePreKey).toBeDefined()
+      expect(bundle.oneTimeKemPreKey).toBeDefined()
+      issued.add(bundle.oneTimePreKey?.id ?? -1)
+      issuedKem.add(bundle.oneTimeKemPreKey?.id ?? -1)
+    }
+    expect(issued.size).toBe(toIssue)
+    expect(issuedKem.size).toBe(toIssue)
+    await prekeys.maintain(1_000)
+    const counts = await prekeys.counts()
+    expect(counts.oneTime).toBe(ONE_TIME_PREKEYS_TARGET)
+    expect(counts.oneTimeKem).toBe(ONE_TIME_PREKEYS_TARGET)
+    // Issued keys are kept (their first message may still come) and never handed out again.
+    expect(await store.sublevels.oneTimePrekeys.list()).toHaveLength(ONE_TIME_PREKEYS_TARGET + toIssue)
+    const next = await prekeys.issueBundle(1_000)
+    expect(issued.has(next.oneTimePreKey?.id ?? -1)).toBe(false)
+  })
+
+  it('rotates the signed prekey weekly and keeps the old one for the grace period', async () => {
+    const prekeys = new PrekeyManager(store, identity, provider)
+    const t0 = 10 * DAY
+    await prekeys.maintain(t0)
+    const first = (await prekeys.publicBundle()).signedPreKey.id
+    await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS - 1)
+    expect((await prekeys.publicBundle()).signedPreKey.id).toBe(first)
+
+    await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS)
+    const second = (await prekeys.publicBundle()).signedPreKey.id
+    expect(second).not.toBe(first)
+    expect((await store.sublevels.signedPrekeys.list()).map(e => e.key).sort()).toEqual([first, second].sort())
+
+    // Past rotation + grace, the first one goes; the current one stays.
+    await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS + SIGNED_PREKEY_GRACE_MS)
+    const ids = (await store.sublevels.signedPrekeys.list()).map(e => e.key)
+    expect(ids).not.toContain(first)
+    expect(ids).toContain((await prekeys.publicBundle()).signedPreKey.id)
+  })
+})
