@@ -3,6 +3,8 @@
  * stderr and the documented exit code.
  */
 import type { Command } from 'commander'
+import { ApiClient } from '../src/api/client.js'
+import { resolveHome } from '../src/messenger/home.js'
 import { toCliError } from './errors.js'
 import { printError } from './output.js'
 
@@ -32,4 +34,14 @@ export function run (action: Action): Action {
       process.exitCode = cliError.exitCode
     }
   }
+}
+
+/** The client of the node running for this command's home (throws NodeNotRunningError without one). */
+export async function connect (options: CommonOptions): Promise<ApiClient> {
+  return await ApiClient.connect(resolveHome(options.home))
+}
+
+/** commander option parser for repeatable options (`--listen a --listen b`). */
+export function collect (value: string, previous: string[] = []): string[] {
+  return [...previous, value]
 }

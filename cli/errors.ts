@@ -2,6 +2,7 @@
  * Maps the library's typed errors (by `name`) to CLI exit codes, so a user error prints one
  * clear line and never a stack trace.
  */
+import { ApiRemoteError } from '../src/api/errors.js'
 import { CliError, ExitCode } from './output.js'
 import type { ExitCodeValue } from './exit-codes.js'
 
@@ -12,11 +13,32 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   IdentityNotFoundError: ExitCode.NOT_FOUND,
   InvalidIdentityFileError: ExitCode.USAGE,
   InvalidConfigError: ExitCode.USAGE,
-  InvalidPeerIdError: ExitCode.USAGE
+  InvalidPeerIdError: ExitCode.USAGE,
+  // The messenger's errors, as thrown by the library or reported by the node's API.
+  ContactNotFoundError: ExitCode.NOT_FOUND,
+  ContactExistsError: ExitCode.CONFLICT,
+  InvalidContactNameError: ExitCode.USAGE,
+  InvalidMessageTextError: ExitCode.USAGE,
+  MessageNotFoundError: ExitCode.NOT_FOUND,
+  PeerUnreachableError: ExitCode.NETWORK,
+  NotStartedError: ExitCode.NOT_RUNNING,
+  // The local API's own errors (src/api/errors.ts).
+  NodeNotRunningError: ExitCode.NOT_RUNNING,
+  ApiUnauthorizedError: ExitCode.NOT_RUNNING,
+  ApiTimeoutError: ExitCode.NETWORK,
+  ApiProtocolError: ExitCode.INTERNAL,
+  InvalidApiAddressError: ExitCode.USAGE,
+  InvalidParamsError: ExitCode.USAGE
 }
 
 export function toCliError (err: unknown): CliError {
   if (err instanceof CliError) return err
+  if (err instanceof ApiRemoteError) {
+    // The node reported a library error: map it by the library error's name.
+    const code = EXIT_CODE_BY_NAME[err.remoteName]
+    if (code !== undefined) return new CliError(err.message, code, { errorName: err.remoteName })
+    return new CliError(err.message.startsWith('internal error') ? err.message : `internal error: ${err.message}`, ExitCode.INTERNAL, { errorName: err.remoteName })
+  }
   if (err instanceof Error) {
     const code = EXIT_CODE_BY_NAME[err.name]
     if (code !== undefined) return new CliError(err.message, code, { errorName: err.name })

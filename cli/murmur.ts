@@ -5,7 +5,14 @@
  */
 import '../src/net/shims.js'
 import { Command, CommanderError } from 'commander'
+import { registerChatCommand } from './commands/chat.js'
+import { registerContactsCommands } from './commands/contacts.js'
+import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
+import { registerInboxCommands } from './commands/inbox.js'
+import { registerSendCommands } from './commands/send.js'
+import { registerStartCommand } from './commands/start.js'
+import { registerStatusCommand } from './commands/status.js'
 import { ExitCode } from './exit-codes.js'
 
 const program = new Command()
@@ -17,6 +24,13 @@ program
   .showHelpAfterError('(run `murmur --help` for usage)')
 
 registerIdentityCommands(program)
+registerStartCommand(program)
+registerStatusCommand(program)
+registerContactsCommands(program)
+registerSendCommands(program)
+registerInboxCommands(program)
+registerHistoryCommand(program)
+registerChatCommand(program)
 
 try {
   await program.parseAsync(process.argv)

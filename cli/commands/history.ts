@@ -1,0 +1,75 @@
+/**
+ * `murmur history <name|peerId> [--limit N] [--follow]`: one conversation, oldest first.
+ * --follow keeps printing new messages and delivery-state changes from the event stream.
+ */
+import type { Command } from 'commander'
+import type { EventSubscription } from '../../src/api/client.js'
+import { CliError, ExitCode, print } from '../output.js'
+import { commonOptions, connect, run, type CommonOptions } from '../common.js'
+import { formatMessage, formatStateChange } from './message-format.js'
+import { resolvePeer } from './resolve.js'
+
+interface HistoryOptions extends CommonOptions {
+  limit?: string
+  before?: string
+  follow?: boolean
+}
+
+function parseInteger (name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new CliError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`, ExitCode.USAGE)
+  return n
+}
+
+export function registerHistoryCommand (program: Command): void {
+  commonOptions(program.command('history'))
+    .description('show a conversation, oldest first (--follow: keep printing new messages)')
+    .argument('<to>', 'name or peer ID of the conversation')
+    .option('--limit <n>', 'at most this many messages, the newest (default 50)')
+    .option('--before <seq>', 'only messages before this position (paging back)')
+    .option('--follow', 'keep printing new messages and state changes until Ctrl-C (with --json: one {"event","data"} object per line)')
+    .action(run(async (to: string, options: HistoryOptions) => {
+      const limit = parseInteger('limit', options.limit, 1, 1000)
+      const before = parseInteger('before', options.before, 0, Number.MAX_SAFE_INTEGER)
+      const client = await connect(options)
+      const params = { to, ...(limit !== undefined ? { limit } : {}), ...(before !== undefined ? { before } : {}) }
+      if (options.follow !== true) {
+        const messages = await client.call('history', params)
+        print(options, messages, () => messages.length === 0 ? 'no messages yet' : messages.map(m => formatMessage(m)).join('\n'))
+        return
+      }
+
+      // Subscribe before reading the history, so nothing falls between the two; duplicates
+      // (a message in both) are dropped by id.
+      const stop = new AbortController()
+      const subscription: EventSubscription = await client.events({ names: ['message', 'message:state'], signal: stop.signal })
+      const onSignal = (): void => { stop.abort(); subscription.close() }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      try {
+        const messages = await client.call('history', params)
+        const peer = await resolvePeer(client, to)
+        const shown = new Set(messages.map(m => m.id))
+        for (const m of messages) print(options, { event: 'message', data: m }, () => formatMessage(m, peer.contact))
+        if (options.json !== true) process.stderr.write('following new messages; Ctrl-C to stop\n')
+        for await (const event of subscription) {
+          if (event.data.peerId !== peer.peerId) continue
+          if (event.event === 'message') {
+            if (shown.has(event.data.id)) continue
+            shown.add(event.data.id)
+            const m = event.data
+            print(options, event, () => formatMessage(m, peer.contact))
+          } else if (event.event === 'message:state') {
+            const change = event.data
+            print(options, event, () => formatStateChange(change))
+          }
+        }
+      } finally {
+        process.removeListener('SIGINT', onSignal)
+        process.removeListener('SIGTERM', onSignal)
+        subscription.close()
+      }
+      if (!stop.signal.aborted) throw new CliError('the node stopped; no more messages', ExitCode.NOT_RUNNING, { errorName: 'NodeNotRunningError' })
+    }))
+}

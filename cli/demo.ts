@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: three murmur nodes on this machine (alice, bob, carol) as separate
+ * `murmur start` processes on 127.0.0.1 in a temporary folder. carol is the bootstrap node for
+ * the others; alice and bob add each other by peer ID, exchange messages through the CLI, and
+ * the conversation is shown as each of them sees it. Everything is removed at the end, also
+ * on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const CLI = join(import.meta.dirname, 'murmur.js')
+const STEP_TIMEOUT_MS = 60_000
+const RECEIPT_WAIT_MS = 1_000
+
+interface Node {
+  name: string
+  home: string
+  peerId: string
+  addresses: string[]
+  process: ChildProcess
+}
+
+const nodes: Node[] = []
+let workDir: string | undefined
+let cleaningUp: Promise<void> | undefined
+
+function say (line = ''): void {
+  process.stdout.write(line + '\n')
+}
+
+/** Runs one murmur command; shows it as a person would type it (without the --home noise). */
+async function murmur (who: string, home: string, args: string[], options: { show?: boolean } = {}): Promise<string> {
+  if (options.show !== false) say(`${who}$ murmur ${args.map(a => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`)
+  return await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const timer = setTimeout(() => { child.kill('SIGKILL') }, STEP_TIMEOUT_MS)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      if (code !== 0) reject(new Error(`murmur ${args[0]} failed (exit ${code}): ${stderr.trim()}`))
+      else resolve(stdout)
+    })
+  })
+}
+
+/** Starts `murmur start --json` and waits for its "started" line. */
+async function startNode (name: string, home: string, bootstrap: string[]): Promise<Node> {
+  const args = ['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws',
+    '--no-mdns', '--allow-private-addresses', ...bootstrap.flatMap(b => ['--bootstrap', b])]
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  return await new Promise((resolve, reject) => {
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => { reject(new Error(`${name}'s node did not start in time`)) }, STEP_TIMEOUT_MS)
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+      const line = stdout.split('\n').find(l => l.includes('"event":"started"'))
+      if (line === undefined) return
+      clearTimeout(timer)
+      const started = JSON.parse(line) as { peerId: string, addresses: string[] }
+      const node = { name, home, peerId: started.peerId, addresses: started.addresses, process: child }
+      nodes.push(node)
+      resolve(node)
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${name}'s node exited (${code}): ${stderr.trim()}`))
+    })
+  })
+}
+
+async function cleanup (): Promise<void> {
+  cleaningUp ??= (async () => {
+    await Promise.all(nodes.map(async (node) => {
+      if (node.process.exitCode !== null) return
+      const exited = new Promise<void>(resolve => node.process.once('exit', () => { resolve() }))
+      node.process.kill('SIGTERM')
+      const timer = setTimeout(() => node.process.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }))
+    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true })
+  })()
+  await cleaningUp
+}
+
+async function main (): Promise<void> {
+  workDir = await mkdtemp(join(tmpdir(), 'murmur-demo-'))
+  const homes = { alice: join(workDir, 'alice'), bob: join(workDir, 'bob'), carol: join(workDir, 'carol') }
+  say(`murmur demo: three nodes on 127.0.0.1, homes in ${workDir}`)
+  say()
+
+  for (const [name, home] of Object.entries(homes)) {
+    const info = JSON.parse(await murmur(name, home, ['init', '--name', name, '--json'], { show: false })) as { peerId: string }
+    say(`${name.padEnd(5)}  created an identity: ${info.peerId}`)
+  }
+  say()
+  const carol = await startNode('carol', homes.carol, [])
+  say(`carol  node running (the bootstrap node), listening on ${carol.addresses[0]}`)
+  const [alice, bob] = await Promise.all([
+    startNode('alice', homes.alice, carol.addresses),
+    startNode('bob', homes.bob, carol.addresses)
+  ])
+  say(`alice  node running, bootstrapped from carol`)
+  say(`bob    node running, bootstrapped from carol`)
+  say()
+
+  say('alice and bob add each other by peer ID (their address):')
+  await murmur('alice', alice.home, ['contacts', 'add', 'bob', bob.peerId])
+  await murmur('bob', bob.home, ['contacts', 'add', 'alice', alice.peerId])
+  say()
+
+  const conversation: Array<[Node, string, string]> = [
+    [alice, 'bob', 'Hi Bob! This is Alice, end-to-end encrypted.'],
+    [bob, 'alice', 'Hi Alice, got it. No server saw this.'],
+    [alice, 'bob', 'Let us compare safety numbers next time we meet.']
+  ]
+  for (const [from, to, text] of conversation) {
+    const out = await murmur(from.name, from.home, ['send', to, text, '--wait', '--timeout', '30'])
+    say(`  ${out.trim()}`)
+  }
+  say()
+
+  say('both open the conversation, which sends read receipts:')
+  await murmur('bob', bob.home, ['read', 'alice'])
+  await murmur('alice', alice.home, ['read', 'bob'])
+  // Receipts are messages too; give them a moment to arrive before showing the states.
+  await new Promise(resolve => setTimeout(resolve, RECEIPT_WAIT_MS))
+  say()
+  for (const [viewer, other] of [[alice, 'bob'], [bob, 'alice']] as const) {
+    say(`what ${viewer.name} sees:`)
+    say((await murmur(viewer.name, viewer.home, ['history', other])).trimEnd().split('\n').map(l => `  ${l}`).join('\n'))
+    say()
+  }
+  say('safety number (alice and bob each see the same digits):')
+  say((await murmur('alice', alice.home, ['contacts', 'verify', 'bob'])).trimEnd().split('\n').map(l => `  ${l}`).join('\n'))
+  say()
+}
+
+let interrupted = false
+const onSignal = (): void => {
+  interrupted = true
+  say('\ninterrupted; stopping the nodes and removing the demo folder')
+  cleanup().finally(() => { process.exit(130) })
+}
+process.once('SIGINT', onSignal)
+process.once('SIGTERM', onSignal)
+
+try {
+  await main()
+  await cleanup()
+  say('demo done: nodes stopped, temporary homes removed.')
+} catch (err) {
+  if (interrupted) await new Promise(() => {}) // the signal handler cleans up and exits
+  process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`)
+  await cleanup()
+  process.exitCode = 1
+}

@@ -1,0 +1,155 @@
+/**
+ * A small client of the local API: reads api.address and api.token from the home, calls
+ * JSON-RPC methods (typed by the method table) and subscribes to the event stream. The CLI
+ * uses it for every command except init, id and start.
+ *
+ * node:http rather than fetch: undici's default 300 s header and body timeouts would cut a
+ * long `send --wait` or an idle event stream.
+ */
+import { request, type IncomingMessage } from 'node:http'
+import type { MurmurEventName, MurmurEvents } from '../messenger/events.js'
+import { ApiProtocolError, ApiRemoteError, ApiTimeoutError, ApiUnauthorizedError, NodeNotRunningError } from './errors.js'
+import type { MethodName, MethodParams, MethodResult } from './methods.js'
+import { readApiFiles, type ApiFiles } from './token.js'
+
+/** Default time allowed for one call (a `send` with wait adds its own timeout to this). */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000
+
+export interface CallOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export type ApiEvent = { [K in MurmurEventName]: { event: K, data: MurmurEvents[K] } }[MurmurEventName]
+
+export interface EventSubscription extends AsyncIterable<ApiEvent> {
+  close: () => void
+}
+
+function isConnectionRefused (err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EADDRNOTAVAIL'
+}
+
+async function readAll (res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of res) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export class ApiClient {
+  readonly home: string
+  private readonly files: ApiFiles
+  private nextId = 1
+
+  private constructor (home: string, files: ApiFiles) {
+    this.home = home
+    this.files = files
+  }
+
+  /** Reads the home's api.address and api.token; throws NodeNotRunningError without them. */
+  static async connect (home: string): Promise<ApiClient> {
+    const files = await readApiFiles(home)
+    if (files === undefined) throw new NodeNotRunningError(home)
+    return new ApiClient(home, files)
+  }
+
+  private async open (method: 'POST' | 'GET', path: string, body: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+    return await new Promise((resolve, reject) => {
+      const req = request(`http://${this.files.address}${path}`, {
+        method,
+        signal,
+        headers: {
+          Authorization: `Bearer ${this.files.token}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : { Accept: 'text/event-stream' })
+        }
+      }, resolve)
+      req.on('error', (err) => {
+        if (signal.aborted) reject(signal.reason instanceof Error ? signal.reason : new ApiTimeoutError())
+        else if (isConnectionRefused(err)) reject(new NodeNotRunningError(this.home))
+        else reject(err)
+      })
+      req.end(body)
+    })
+  }
+
+  /** Calls a method; resolves with its result or throws ApiRemoteError (the library error). */
+  async call<M extends MethodName> (method: M, params: MethodParams<M>, options: CallOptions = {}): Promise<MethodResult<M>> {
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)
+    const signal = options.signal !== undefined ? AbortSignal.any([options.signal, timeout]) : timeout
+    const id = this.nextId++
+    try {
+      const res = await this.open('POST', '/rpc', JSON.stringify({ jsonrpc: '2.0', id, method, params }), signal)
+      const text = await readAll(res)
+      if (res.statusCode === 401) throw new ApiUnauthorizedError()
+      if (res.statusCode !== 200) throw new ApiProtocolError(`the API answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`)
+      let response: { result?: unknown, error?: { code: number, message: string, data?: { name?: string } } }
+      try {
+        response = JSON.parse(text)
+      } catch {
+        throw new ApiProtocolError('the API answered something that is not JSON')
+      }
+      if (response.error !== undefined) {
+        throw new ApiRemoteError(response.error.message, response.error.code, response.error.data?.name ?? 'Error')
+      }
+      return response.result as MethodResult<M>
+    } catch (err) {
+      if (timeout.aborted && options.signal?.aborted !== true) throw new ApiTimeoutError()
+      throw err
+    }
+  }
+
+  /**
+   * Opens the event stream; resolves once the subscription is live on the node (so an event
+   * that happens after this resolves is not missed).
+   */
+  async events (options: { names?: MurmurEventName[], signal?: AbortSignal, timeoutMs?: number } = {}): Promise<EventSubscription> {
+    const local = new AbortController()
+    const connectTimeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)
+    const query = options.names !== undefined ? `?events=${encodeURIComponent(options.names.join(','))}` : ''
+    let res: IncomingMessage
+    try {
+      res = await this.open('GET', `/events${query}`, undefined, AbortSignal.any([local.signal, connectTimeout, ...(options.signal !== undefined ? [options.signal] : [])]))
+    } catch (err) {
+      if (connectTimeout.aborted) throw new ApiTimeoutError()
+      throw err
+    }
+    if (res.statusCode === 401) { res.resume(); throw new ApiUnauthorizedError() }
+    if (res.statusCode !== 200) throw new ApiProtocolError(`the event stream answered HTTP ${res.statusCode}: ${(await readAll(res)).slice(0, 200)}`)
+    // Once connected, only the caller's signal (or close) ends the stream.
+    const stop = (): void => { res.destroy() }
+    options.signal?.addEventListener('abort', stop, { once: true })
+    return {
+      close: () => { local.abort(); stop() },
+      [Symbol.asyncIterator]: () => parseSse(res)
+    }
+  }
+}
+
+/** Parses a text/event-stream body into events (comments and unknown fields skipped). */
+async function * parseSse (res: IncomingMessage): AsyncGenerator<ApiEvent> {
+  res.setEncoding('utf8')
+  let buffer = ''
+  try {
+    for await (const chunk of res) {
+      buffer += chunk as string
+      let end: number
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        let event = 'message'
+        const data: string[] = []
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) continue
+          if (line.startsWith('event: ')) event = line.slice(7)
+          else if (line.startsWith('data: ')) data.push(line.slice(6))
+        }
+        if (data.length === 0) continue
+        yield { event, data: JSON.parse(data.join('\n')) } as ApiEvent
+      }
+    }
+  } catch (err) {
+    // A stream ended by close() or the caller's signal ends the iteration quietly.
+    if (!res.destroyed) throw err
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Runs `murmur start` as a real process for the end-to-end tests, and the small waits they
+ * need. Every process started here is tracked so that afterAll can kill what is left.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { join } from 'node:path'
+import { CLI, runCli, tempHome } from './cli-helpers.js'
+
+export interface RunningNode {
+  home: string
+  peerId: string
+  addresses: string[]
+  api: string
+  process: ChildProcessWithoutNullStreams
+  stdout: () => string
+  stderr: () => string
+  /** Sends a signal and resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+const live = new Set<ChildProcessWithoutNullStreams>()
+
+/** Kills every process still running (afterAll; also after a failed test). */
+export function killAll (): void {
+  for (const child of live) child.kill('SIGKILL')
+  live.clear()
+}
+
+export async function waitFor (predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+}
+
+export function spawnCli (args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcessWithoutNullStreams, stdout: () => string, stderr: () => string, exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  live.add(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => { live.delete(child); resolve(code) })
+  })
+  return { child, stdout: () => stdout, stderr: () => stderr, exited }
+}
+
+/** `murmur init` in a new temporary home (with an optional display name). */
+export async function initNode (name?: string): Promise<{ home: string, peerId: string, cleanup: () => Promise<void> }> {
+  const { home, cleanup } = await tempHome()
+  const init = await runCli(['init', '--home', home, '--json', ...(name !== undefined ? ['--name', name] : [])])
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`)
+  return { home, peerId: JSON.parse(init.stdout).peerId, cleanup }
+}
+
+/** Starts `murmur start --json` on 127.0.0.1 (random ports, no mDNS) and waits until it serves. */
+export async function startNode (home: string, extraArgs: string[] = []): Promise<RunningNode> {
+  const { child, stdout, stderr, exited } = spawnCli(['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0',
+    '--no-mdns', '--allow-private-addresses', ...extraArgs])
+  let code: number | null | undefined
+  void exited.then(c => { code = c })
+  await waitFor(() => stdout().includes('"event":"started"') || code !== undefined, `murmur start in ${home}`)
+  if (code !== undefined) throw new Error(`murmur start exited ${code}: ${stderr()}`)
+  const started = JSON.parse(stdout().split('\n')[0])
+  return {
+    home,
+    peerId: started.peerId,
+    addresses: started.addresses,
+    api: started.api,
+    process: child,
+    stdout,
+    stderr,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      child.kill(signal)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      const result = await exited
+      clearTimeout(timer)
+      return result
+    }
+  }
+}
+
+export function apiTokenPath (home: string): string {
+  return join(home, 'api.token')
+}

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CLI, runCli } from './cli-helpers.js'
+import { initNode, killAll, spawnCli, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
+
+/** Quotes one argument for `sh -c` (the command line `script -c` runs). */
+function shellQuote (arg: string): string {
+  return `'${arg.replace(/'/g, "'\\''")}'`
+}
+
+describe('two daemons exchanging messages through the CLI (real processes on 127.0.0.1)', () => {
+  let alice: RunningNode
+  let bob: RunningNode
+  const cleanups: Array<() => Promise<void>> = []
+
+  beforeAll(async () => {
+    const a = await initNode('alice')
+    const b = await initNode('bob')
+    cleanups.push(a.cleanup, b.cleanup)
+    alice = await startNode(a.home)
+    bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
+    const [addBob, addAlice] = await Promise.all([
+      runCli(['contacts', 'add', 'bob', bob.peerId, '--home', alice.home, '--json']),
+      runCli(['contacts', 'add', 'alice', alice.peerId, '--home', bob.home, '--json'])
+    ])
+    expect(addBob.code).toBe(0)
+    expect(JSON.parse(addBob.stdout)).toMatchObject({ name: 'bob', peerId: bob.peerId, verified: false })
+    expect(addAlice.code).toBe(0)
+  })
+  afterAll(async () => {
+    const stops = [alice, bob].filter(n => n !== undefined).map(async n => await n.stop())
+    const codes = await Promise.all(stops)
+    killAll()
+    await Promise.all(cleanups.map(async c => { await c() }))
+    expect(codes.every(c => c === 0)).toBe(true)
+  })
+
+  it('send, then history --json on the other side shows it; send --wait reports delivered', async () => {
+    const sent = await runCli(['send', 'bob', 'hello bob', '--home', alice.home, '--json'])
+    expect(sent.code).toBe(0)
+    const message = JSON.parse(sent.stdout)
+    expect(message).toMatchObject({ text: 'hello bob', direction: 'out', peerId: bob.peerId })
+    expect(message.id).toMatch(/^[0-9a-f]{32}$/)
+    expect(['queued', 'sent', 'stored', 'delivered']).toContain(message.state)
+
+    let history: Array<{ id: string, text: string, direction: string }> = []
+    for (let i = 0; i < 40 && !history.some(m => m.id === message.id); i++) {
+      const h = await runCli(['history', 'alice', '--home', bob.home, '--json'])
+      expect(h.code).toBe(0)
+      history = JSON.parse(h.stdout)
+      if (!history.some(m => m.id === message.id)) await new Promise(resolve => setTimeout(resolve, 250))
+    }
+    expect(history.find(m => m.id === message.id)).toMatchObject({ text: 'hello bob', direction: 'in' })
+
+    const waited = await runCli(['send', 'alice', 'hello alice', '--wait', '--timeout', '20', '--home', bob.home])
+    expect(waited.code).toBe(0)
+    expect(waited.stdout).toMatch(/^message [0-9a-f]{32} to alice: delivered\n$/)
+
+    const text = await runCli(['history', 'bob', '--home', alice.home])
+    expect(text.stdout).toMatch(/you: hello bob {2}\((delivered|read)\)/)
+    expect(text.stdout).toMatch(/bob: hello alice/)
+  })
+
+  it('history --follow and a raw SSE client on /events receive a message sent after they started', async () => {
+    const follow = spawnCli(['history', 'alice', '--follow', '--home', bob.home])
+    const token = (await readFile(join(bob.home, 'api.token'), 'utf8')).trim()
+    const sse = await fetch(`http://${bob.api}/events`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) })
+    expect(sse.status).toBe(200)
+    const reader = sse.body!.getReader()
+    const decoder = new TextDecoder()
+    let sseText = ''
+    const pump = (async () => {
+      while (!sseText.includes('follow me')) {
+        const { value, done } = await reader.read()
+        if (done) break
+        sseText += decoder.decode(value, { stream: true })
+      }
+    })()
+    await waitFor(() => follow.stderr().includes('following new messages'), 'history --follow to subscribe')
+    await waitFor(() => sseText.includes(': ready'), 'the SSE stream to be ready')
+
+    const sent = await runCli(['send', 'bob', 'follow me', '--home', alice.home, '--json'])
+    expect(sent.code).toBe(0)
+    const id = JSON.parse(sent.stdout).id as string
+
+    await waitFor(() => follow.stdout().includes('alice: follow me'), 'history --follow to print the message', 20_000)
+    await pump
+    await reader.cancel()
+    const block = sseText.split('\n\n').find(b => b.includes('follow me'))!
+    expect(block).toMatch(/^event: message\ndata: /)
+    expect(JSON.parse(block.split('\ndata: ')[1])).toMatchObject({ id, text: 'follow me', direction: 'in', peerId: alice.peerId })
+
+    follow.child.kill('SIGINT')
+    expect(await follow.exited).toBe(0)
+  })
+
+  it('chat in a pseudo-terminal shows an incoming message live and sends what is typed', async () => {
+    const command = [process.execPath, CLI, 'chat', 'alice', '--home', bob.home].map(shellQuote).join(' ')
+    const chat = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let screen = ''
+    chat.stdout.on('data', (d: Buffer) => { screen += d.toString() })
+    const exited = new Promise<number | null>(resolve => chat.on('exit', resolve))
+    try {
+      await waitFor(() => screen.includes('alice> '), 'the chat prompt')
+      expect(screen).toContain('chat with alice')
+      expect(screen).toContain('hello bob') // recent history above the prompt
+
+      const incoming = await runCli(['send', 'bob', 'ping from alice', '--home', alice.home])
+      expect(incoming.code).toBe(0)
+      await waitFor(() => screen.includes('alice: ping from alice'), 'the incoming message in the chat', 20_000)
+
+      chat.stdin.write('pong from chat\r')
+      await waitFor(() => /you: pong from chat/.test(screen), 'the sent message in the chat', 20_000)
+      let seen = false
+      for (let i = 0; i < 40 && !seen; i++) {
+        const h = await runCli(['history', 'bob', '--home', alice.home, '--json'])
+        seen = (JSON.parse(h.stdout) as Array<{ text: string, direction: string }>).some(m => m.text === 'pong from chat' && m.direction === 'in')
+        if (!seen) await new Promise(resolve => setTimeout(resolve, 250))
+      }
+      expect(seen).toBe(true)
+
+      chat.stdin.write('\x04') // Ctrl-D leaves
+      expect(await exited).toBe(0)
+      // The chat marked the conversation read while open.
+      const inbox = JSON.parse((await runCli(['inbox', '--home', bob.home, '--json'])).stdout) as Array<{ peerId: string, unread: number }>
+      expect(inbox.find(c => c.peerId === alice.peerId)?.unread).toBe(0)
+    } finally {
+      chat.kill('SIGKILL')
+    }
+  })
+})
