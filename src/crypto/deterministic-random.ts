@@ -1,5 +1,5 @@
 /**
- * A deterministic random source for known-answer vectors (docs/protocol/primitives.md,
+ * A deterministic random source for known-answer vectors (docs/protocol.md part 1,
  * "Deterministic random source"). Never use it for real keys.
  *
  * The stream is SHA-256(seed || u32be(0)) || SHA-256(seed || u32be(1)) || ..., and calls

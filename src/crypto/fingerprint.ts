@@ -1,5 +1,5 @@
 /**
- * Safety numbers (DESIGN.md "Identity and addressing"; docs/protocol/primitives.md "Safety
+ * Safety numbers (DESIGN.md "Identity and addressing"; docs/protocol.md part 1 "Safety
  * numbers"), in the shape of Signal's numeric fingerprint: each side's half is 30 digits
  * derived from its identity key by 5200 iterations of SHA-512, and the safety number is the
  * two halves in sorted order, so both users see the same 60 digits.

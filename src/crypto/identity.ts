@@ -1,6 +1,6 @@
 /**
  * Identity keys and addresses (DESIGN.md "Identity and addressing";
- * docs/protocol/primitives.md "Identity").
+ * docs/protocol.md part 1 "Identity").
  *
  * The identity key is an Ed25519 key pair. It is also the libp2p node key, so the peer ID
  * `12D3KooW...` is the user's address and carries the public key itself: the peer ID is the

@@ -156,7 +156,11 @@ export class Incoming {
       await store.write(batch, { sync: true })
       if (record !== original) sessions.remember(peerId, record)
     }
-    for (const event of events) this.ctx.events.emit(event.type, event.detail as never)
+    const contact = events.some(e => e.type === 'message') ? (await this.ctx.contacts.byPeerId(peerId))?.name : undefined
+    for (const event of events) {
+      if (event.type === 'message' && contact !== undefined) event.detail = { ...event.detail, contact }
+      this.ctx.events.emit(event.type, event.detail as never)
+    }
     if (delivered.length > 0) this.onDurable(peerId)
     return results
   }

@@ -1,4 +1,4 @@
-/** Constants of the bundle protocol (docs/protocol/transport.md, "bundle"). */
+/** Constants of the bundle protocol (docs/protocol.md part 6, "bundle"). */
 
 /** The protocol id negotiated by multistream-select. */
 export const BUNDLE_PROTOCOL = '/murmur/bundle/1.0.0'

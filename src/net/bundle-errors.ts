@@ -1,4 +1,4 @@
-/** Typed errors of the bundle service (docs/protocol/transport.md, "bundle"). */
+/** Typed errors of the bundle service (docs/protocol.md part 6, "bundle"). */
 
 /** The error codes of a BundleResponse.Error (src/wire/bundle.proto), without CODE_UNSPECIFIED. */
 export type BundleErrorCode = 'RATE_LIMITED' | 'UNAVAILABLE' | 'MALFORMED' | 'INTERNAL'

@@ -1,5 +1,5 @@
 /**
- * The bundle protocol service, '/murmur/bundle/1.0.0' (docs/protocol/transport.md, "bundle"):
+ * The bundle protocol service, '/murmur/bundle/1.0.0' (docs/protocol.md part 6, "bundle"):
  * one request and one response on a short stream. The server asks the application's provider
  * for an encoded prekey bundle (opaque here; the provider hands out one one-time prekey per
  * request), rate-limited per requester. Built like a js-libp2p v3 service.

@@ -1,5 +1,5 @@
 /**
- * Constants of the dm protocol (docs/protocol/transport.md, "dm"). Every limit is explicit so
+ * Constants of the dm protocol (docs/protocol.md part 6, "dm"). Every limit is explicit so
  * that the wire behaviour does not move with library defaults.
  */
 import { MAX_ENVELOPE_BYTES } from './limits.js'

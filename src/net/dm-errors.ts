@@ -1,5 +1,5 @@
 /**
- * Typed errors of the dm service (docs/protocol/transport.md, "dm"), in the js-libp2p style:
+ * Typed errors of the dm service (docs/protocol.md part 6, "dm"), in the js-libp2p style:
  * one class per failure with a stable `name`.
  */
 

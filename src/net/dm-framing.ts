@@ -1,5 +1,5 @@
 /**
- * Length-prefixed framing of the dm protocol (docs/protocol/transport.md, "Framing"): each frame
+ * Length-prefixed framing of the dm protocol (docs/protocol.md part 6, "Framing"): each frame
  * is an unsigned LEB128 varint giving the body length, then the body. The decoder is pull-based
  * so that a receiver can stop parsing when it has enough work in flight, and it checks the
  * announced length against the limit before buffering the body.

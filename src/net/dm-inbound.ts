@@ -1,5 +1,5 @@
 /**
- * The receiving side of one inbound dm stream (docs/protocol/transport.md, "Receiver").
+ * The receiving side of one inbound dm stream (docs/protocol.md part 6, "Receiver").
  *
  * Frames are validated before the application sees them. Valid envelopes that are already
  * buffered when the handler becomes free are handed over as ONE batch, so the application can

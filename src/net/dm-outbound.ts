@@ -1,5 +1,5 @@
 /**
- * The sending side of one long-lived dm stream to one peer (docs/protocol/transport.md,
+ * The sending side of one long-lived dm stream to one peer (docs/protocol.md part 6,
  * "Sender"). Envelopes are pipelined: each send() writes its frame and waits for the ack or
  * error frame that carries its envelope id, in whatever order they come back.
  */

@@ -1,5 +1,5 @@
 /**
- * The dm protocol service, '/murmur/dm/1.0.0' (docs/protocol/transport.md, "dm"; DESIGN.md
+ * The dm protocol service, '/murmur/dm/1.0.0' (docs/protocol.md part 6, "dm"; DESIGN.md
  * "Delivery"). Built like a js-libp2p v3 service: `dm(init)` returns a factory that libp2p
  * calls with its components; start() registers the handler, stop() unregisters it.
  *

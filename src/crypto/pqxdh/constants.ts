@@ -1,5 +1,5 @@
 /**
- * Every label and constant of murmur's PQXDH (docs/protocol/pqxdh.md). Labels are UTF-8 with
+ * Every label and constant of murmur's PQXDH (docs/protocol.md part 2). Labels are UTF-8 with
  * no terminator. Separate signature labels per prekey kind stop a one-time KEM prekey being
  * passed off as the last-resort one and vice versa (PQXDH spec §2.2 leaves the encoding to
  * the application).

@@ -1,4 +1,4 @@
-/** PQXDH with X25519, SHA-256 and ML-KEM-768 (docs/protocol/pqxdh.md). */
+/** PQXDH with X25519, SHA-256 and ML-KEM-768 (docs/protocol.md part 2). */
 export * from './constants.js'
 export { InvalidPreKeyIdError } from './errors.js'
 export type { IdentityKeys } from './identity-keys.js'

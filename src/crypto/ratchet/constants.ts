@@ -1,6 +1,6 @@
 /**
  * Constants of murmur's Double Ratchet with header encryption (Signal's Double Ratchet
- * spec §4, docs/protocol/ratchet.md). Changing any of them breaks interoperability or the
+ * spec §4, docs/protocol.md part 3). Changing any of them breaks interoperability or the
  * known-answer vectors in test/vectors/.
  */
 

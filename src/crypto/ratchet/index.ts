@@ -1,6 +1,6 @@
 /**
  * murmur's Double Ratchet with header encryption (Signal's Double Ratchet spec §4), specified
- * in docs/protocol/ratchet.md. Pure functions: every call returns a new state.
+ * in docs/protocol.md part 3. Pure functions: every call returns a new state.
  */
 export type { RatchetState } from './state.js'
 export { initializeInitiator, initializeResponder, ratchetEncrypt, ratchetDecrypt } from './ratchet.js'

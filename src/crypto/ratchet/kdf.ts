@@ -1,6 +1,6 @@
 /**
  * The ratchet's key derivation functions (Double Ratchet spec §5.2, with the murmur labels of
- * docs/protocol/ratchet.md "KDFs").
+ * docs/protocol.md part 3 "KDFs").
  */
 import type { CryptoProvider } from '../provider.js'
 import {

@@ -1,5 +1,5 @@
 /**
- * Plaintext padding (docs/protocol/ratchet.md "Padding"): plaintext || 0x80 || 0x00...,
+ * Plaintext padding (docs/protocol.md part 3 "Padding"): plaintext || 0x80 || 0x00...,
  * to the Padmé length of max(len + 1, 256), so that a ciphertext length reveals only a bucket
  * (Padmé: Nikitin et al., "Reducing Metadata Leakage from Encrypted Files and Communication
  * with PURBs", PETS 2019; overhead at most 12 %).

@@ -1,5 +1,5 @@
 /**
- * Decrypt a session message against a record (docs/protocol/sessions.md "Receiving"):
+ * Decrypt a session message against a record (docs/protocol.md part 4 "Receiving"):
  *
  * - prekey: a base key that names a responder session we hold (current or archived) decrypts
  *   in that session (the initiator repeats its header; the ratchet catches duplicates);

@@ -1,4 +1,4 @@
-/** Session records over PQXDH and the Double Ratchet (docs/protocol/sessions.md). */
+/** Session records over PQXDH and the Double Ratchet (docs/protocol.md part 4). */
 export { ARCHIVED_SESSIONS_MAX, SESSION_RECORD_VERSION } from './types.js'
 export type { Session, SessionRecord, SessionRole, SessionMessage, PendingPreKey } from './types.js'
 export { RemoteIdentityMismatchError } from './errors.js'

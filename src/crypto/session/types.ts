@@ -1,5 +1,5 @@
 /**
- * Session records (docs/protocol/sessions.md): per remote identity, the current session and
+ * Session records (docs/protocol.md part 4): per remote identity, the current session and
  * up to ARCHIVED_SESSIONS_MAX older ones, kept so that messages still in flight after a
  * simultaneous initiation or a reset decrypt (Signal keeps "previous sessions" the same way).
  */

@@ -1,6 +1,6 @@
 /**
  * test/vectors/pqxdh.json: PQXDH from fixed identity seeds and deterministic random sources,
- * recomputed with both providers byte for byte (docs/protocol/pqxdh.md "Vectors").
+ * recomputed with both providers byte for byte (docs/protocol.md part 2 "Vectors").
  */
 import { describe, expect, it } from 'vitest'
 import { fromHex } from '../../../src/crypto/bytes.js'

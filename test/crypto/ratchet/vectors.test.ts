@@ -1,4 +1,4 @@
-// Known-answer vectors of the ratchet (docs/protocol/ratchet.md "Vectors"). Each case is
+// Known-answer vectors of the ratchet (docs/protocol.md part 3 "Vectors"). Each case is
 // recomputed with every provider and compared byte for byte; MURMUR_WRITE_VECTORS=1 rewrites
 // the files from the noble provider instead.
 import { readFileSync, writeFileSync } from 'node:fs'

@@ -1,6 +1,6 @@
 /**
  * test/vectors/transcript.json: a full two-party transcript from PQXDH, with out-of-order
- * delivery, recomputed byte for byte by both providers (docs/protocol/sessions.md "Vectors").
+ * delivery, recomputed byte for byte by both providers (docs/protocol.md part 4 "Vectors").
  * Each party has its own deterministic random source; the responder first draws its prekeys
  * (as in pqxdh.json), then both draw for every ratchet key and header nonce in step order.
  */
