@@ -40,19 +40,27 @@ function view (record: ContactRecord): ContactView {
 
 export class ContactBook {
   private readonly store: Store
+  /** The whole book in memory (it is small and read on every send); reset on each change. */
+  private cache: ContactView[] | undefined
 
   constructor (store: Store) {
     this.store = store
   }
 
   async list (): Promise<ContactView[]> {
-    const all = await this.store.sublevels.contacts.list()
-    return all.map(e => view(e.value)).sort((a, b) => a.name.localeCompare(b.name))
+    if (this.cache == null) {
+      const all = await this.store.sublevels.contacts.list()
+      this.cache = all.map(e => view(e.value)).sort((a, b) => a.name.localeCompare(b.name))
+    }
+    return [...this.cache]
+  }
+
+  private changed (): void {
+    this.cache = undefined
   }
 
   async byPeerId (peerId: string): Promise<ContactView | undefined> {
-    const record = await this.store.sublevels.contacts.get(peerId)
-    return record != null ? view(record) : undefined
+    return (await this.list()).find(c => c.peerId === peerId)
   }
 
   async byName (name: string): Promise<ContactView | undefined> {
@@ -80,6 +88,7 @@ export class ContactBook {
     if (await this.byPeerId(peerId) != null) throw new ContactExistsError('that peer ID is already a contact')
     const record: ContactRecord = { peerId, name: clean, verified: false, addedAt: now }
     await this.store.commit(b => { b.put(this.store.sublevels.contacts, peerId, record) }, { sync: true })
+    this.changed()
     return view(record)
   }
 
@@ -93,6 +102,7 @@ export class ContactBook {
     if (record == null) throw new ContactNotFoundError()
     const next: ContactRecord = { ...record, name: clean, updatedAt: now }
     await this.store.commit(b => { b.put(this.store.sublevels.contacts, contact.peerId, next) }, { sync: true })
+    this.changed()
     return view(next)
   }
 
@@ -100,6 +110,7 @@ export class ContactBook {
     const { contact } = await this.resolve(nameOrPeerId)
     if (contact == null) throw new ContactNotFoundError(`no contact "${nameOrPeerId}"`)
     await this.store.commit(b => { b.del(this.store.sublevels.contacts, contact.peerId) }, { sync: true })
+    this.changed()
     return contact
   }
 
@@ -108,6 +119,7 @@ export class ContactBook {
     if (record == null) throw new ContactNotFoundError('only a contact can be marked verified; add it first')
     const next: ContactRecord = { ...record, verified, ...(verified ? { verifiedAt: now } : {}), updatedAt: now }
     await this.store.commit(b => { b.put(this.store.sublevels.contacts, peerId, next) }, { sync: true })
+    this.changed()
     return view(next)
   }
 }

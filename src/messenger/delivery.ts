@@ -183,13 +183,16 @@ export class Delivery {
         }
       }
       if (sessionLost) await this.dropSessionOps(batch, peerId, handled, now)
-      if (batch.length > 0) await store.write(batch, { sync: true })
+      // Marking messages sent need not wait for an fsync: if it is lost, the same envelope is
+      // sent again and the recipient acks it as a duplicate. Failures and resets are synced.
+      const onlySent = outcomes.every(o => o.status === 'fulfilled')
+      if (batch.length > 0) await store.write(batch, { sync: !onlySent })
       if (sessionLost) this.ctx.sessions.remember(peerId, undefined)
     }
     sessionLost = outcomes.some(o => o.status === 'rejected' && refusedCode(o.reason) === 'UNDECRYPTABLE')
-    // Dropping the session must not race a send encrypting under it: hold the peer's lock.
-    if (sessionLost) await this.ctx.locks.run(peerId, settle)
-    else await settle()
+    // Under the peer's lock: dropping the session must not race a send encrypting under it,
+    // and 'sent' must not overwrite a 'delivered' that a receipt wrote meanwhile.
+    await this.ctx.locks.run(peerId, settle)
     this.emit(events.splice(0))
     if (sessionLost) this.ctx.events.emit('session:reset', { peerId, reason: 'the contact could not decrypt our messages' })
     if (failed.length > 0) {

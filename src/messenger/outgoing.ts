@@ -48,11 +48,20 @@ export class Outgoing {
     return { record: next, envelope: envelope.bytes }
   }
 
-  /** Stores a new outgoing text (state queued), encrypted when a session exists. */
+  /**
+   * Stores a new outgoing text (state queued), encrypted when a session exists.
+   *
+   * The peer lock covers only the encryption and the *issue* of the write, not its fsync:
+   * the store's group committer writes batches in the order they were issued, so the next
+   * send can encrypt under the advanced session while this one is being synced, and
+   * concurrent sends share one fsync. Nothing is transmitted before its batch is durable (the
+   * outbox is read from the store), so no envelope leaves ahead of its state. Should a write
+   * fail, the session stays advanced in memory: that message key is skipped, never reused.
+   */
   async sendText (peerId: string, text: string, now = Date.now()): Promise<HistoryRecord> {
     validateText(text)
     const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
-    return await this.ctx.locks.run(peerId, async () => {
+    const { entry, durable } = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
       const seq = await store.allocateSeq(peerId)
       const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued' }
@@ -66,10 +75,12 @@ export class Outgoing {
       }
       batch.appendHistory(entry, { unread: false })
       batch.putOutbox({ messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs })
-      await store.write(batch, { sync: true })
+      const durable = store.write(batch, { sync: true })
       if (next != null) sessions.remember(peerId, next)
-      return entry
+      return { entry, durable }
     })
+    await durable
+    return entry
   }
 
   /**
