@@ -1,0 +1,302 @@
+/**
+ * Worker process of `npm run bench -- net`: hosts one or more murmur nodes (createMurmur, the
+ * same API the CLI and the local API use) and runs the timed parts on request (bench/net-ipc.ts).
+ *
+ * Timings that span two processes (a flood from the sender, counted at the receiver) use
+ * nowMs(), wall-clock time with sub-millisecond resolution, which both processes share.
+ */
+import '../src/net/shims.js'
+import { randomBytes } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ClassicLevel } from 'classic-level'
+import { createMurmur, type Murmur, type MessageView } from '../src/messenger/index.js'
+import { openStore, type HistoryRecord } from '../src/store/index.js'
+import { BenchmarkCheckError } from './harness.js'
+import { nowMs, serve, settledMemory, text100, type Handler } from './net-ipc.js'
+
+const nodes: Murmur[] = []
+
+/**
+ * Diagnostic counters of LevelDB calls made by the messenger's store (<home>/store; the libp2p
+ * datastore is left out), for the per-message figures in the report: how many batches (and of
+ * those, fsynced) and reads each message costs. Counting only; behaviour is unchanged.
+ */
+export interface StoreCounters { batches: number, syncedBatches: number, ops: number, gets: number, getManys: number, iterators: number }
+const counters: StoreCounters = { batches: 0, syncedBatches: 0, ops: 0, gets: 0, getManys: 0, iterators: 0 }
+
+function countStoreCalls (): void {
+  type Method = (this: { location: string }, ...args: unknown[]) => unknown
+  const proto = ClassicLevel.prototype as unknown as Record<string, Method>
+  const isStore = (self: { location: string }): boolean => self.location.endsWith('/store')
+  const wrap = (name: string, count: (args: unknown[]) => void): void => {
+    const original = proto[name]
+    proto[name] = function (this: { location: string }, ...args: unknown[]) {
+      if (isStore(this)) count(args)
+      return original.apply(this, args)
+    }
+  }
+  wrap('_batch', (args) => {
+    counters.batches++
+    counters.ops += (args[0] as unknown[]).length
+    if ((args[1] as { sync?: boolean } | undefined)?.sync === true) counters.syncedBatches++
+  })
+  wrap('_get', () => { counters.gets++ })
+  wrap('_getMany', () => { counters.getManys++ })
+  wrap('_iterator', () => { counters.iterators++ })
+}
+countStoreCalls()
+
+function node (index: number): Murmur {
+  const n = nodes[index]
+  if (n === undefined) throw new BenchmarkCheckError(`no node ${index}`)
+  return n
+}
+
+export interface StartParams {
+  home: string
+  bootstrap?: string[]
+  /** Fill the history of the conversation with `peerId` with `count` entries before starting. */
+  prefill?: { peerId: string, count: number }
+}
+
+export interface Started {
+  index: number
+  peerId: string
+  addresses: string[]
+  prefillMs?: number
+}
+
+/**
+ * Writes `count` history entries (half in, half out, 100-byte texts) straight into the store,
+ * as months of use would have, in batches of 1,000: far faster than sending them, and the
+ * layout on disk is the same one the messenger writes.
+ */
+async function prefill (home: string, peerId: string, count: number): Promise<number> {
+  const started = nowMs()
+  await mkdir(home, { recursive: true })
+  const store = await openStore({ path: join(home, 'store') })
+  try {
+    const at = Date.now() - count * 1000
+    for (let done = 0; done < count;) {
+      const batch = store.batch()
+      const end = Math.min(count, done + 1000)
+      for (; done < end; done++) {
+        const seq = await store.allocateSeq(peerId)
+        const inbound = done % 2 === 0
+        const entry: HistoryRecord = {
+          peerId,
+          seq,
+          id: randomBytes(16).toString('hex'),
+          direction: inbound ? 'in' : 'out',
+          text: text100(done),
+          sentAt: at + done * 1000,
+          state: inbound ? 'received' : 'delivered',
+          ...(inbound ? { receivedAt: at + done * 1000 } : {})
+        }
+        batch.appendHistory(entry, { unread: false })
+      }
+      await store.write(batch, { sync: end === count })
+    }
+  } finally {
+    await store.close()
+  }
+  return nowMs() - started
+}
+
+async function start (params: StartParams): Promise<Started> {
+  let prefillMs: number | undefined
+  if (params.prefill !== undefined) prefillMs = await prefill(params.home, params.prefill.peerId, params.prefill.count)
+  const murmur = await createMurmur({
+    home: params.home,
+    createIdentity: true,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    allowPrivateAddresses: true,
+    ...(params.bootstrap !== undefined ? { bootstrap: params.bootstrap } : {})
+  })
+  await murmur.start()
+  nodes.push(murmur)
+  const { addresses } = await murmur.id()
+  return { index: nodes.length - 1, peerId: murmur.peerId, addresses, ...(prefillMs !== undefined ? { prefillMs } : {}) }
+}
+
+const ACKED = ['sent', 'delivered', 'read'] as const
+
+/** Resolves once `view` is acknowledged by the recipient (state sent or later). */
+async function acked (murmur: Murmur, to: string, view: MessageView, timeoutMs: number): Promise<MessageView> {
+  if ((ACKED as readonly string[]).includes(view.state)) return view
+  const after = await murmur.waitForState(to, view.id, [...ACKED], { timeoutMs })
+  if (!(ACKED as readonly string[]).includes(after.state)) throw new BenchmarkCheckError(`message not acknowledged: ${after.state}`)
+  return after
+}
+
+export interface RttTrace {
+  id: string
+  /** nowMs() before send(), when the 'sent' state event fired, and when send() resolved. */
+  start: number
+  sent: number
+  returned: number
+}
+
+/**
+ * Sequential round trips: send() then the recipient's durable ack (state 'sent'), in
+ * milliseconds each, and a trace per message so that the parent can split each round trip at
+ * the receiver's 'message' event (see traceStart).
+ */
+async function rtt (params: { node: number, to: string, count: number }): Promise<{ ms: number[], trace: RttTrace[] }> {
+  const murmur = node(params.node)
+  const ms: number[] = []
+  const trace: RttTrace[] = []
+  const sentAt = new Map<string, number>()
+  const off = murmur.events.on('message:state', (e) => {
+    if (e.state === 'sent' && e.peerId === params.to) sentAt.set(e.id, nowMs())
+  })
+  try {
+    for (let i = 0; i < params.count; i++) {
+      const start = nowMs()
+      const t0 = performance.now()
+      const view = await murmur.send(params.to, text100(i))
+      const returned = nowMs()
+      await acked(murmur, params.to, view, 10_000)
+      ms.push(performance.now() - t0)
+      trace.push({ id: view.id, start, sent: sentAt.get(view.id) ?? returned, returned })
+    }
+  } finally {
+    off()
+  }
+  return { ms, trace }
+}
+
+const traces = new Map<number, { times: Map<string, number>, off: () => void }>()
+
+/** Records when each incoming message becomes durable ('message' event), by message id. */
+function traceStart (params: { node: number }): null {
+  const times = new Map<string, number>()
+  const off = node(params.node).events.on('message', (m) => { times.set(m.id, nowMs()) })
+  traces.set(params.node, { times, off })
+  return null
+}
+
+function traceTake (params: { node: number }): Record<string, number> {
+  const t = traces.get(params.node)
+  if (t === undefined) throw new BenchmarkCheckError('no trace running')
+  t.off()
+  traces.delete(params.node)
+  return Object.fromEntries(t.times)
+}
+
+/**
+ * One-way flood: `count` sends with at most `window` in flight. Returns when every send() has
+ * resolved; the receiver times the end (expect). The start time is taken just before the first send.
+ */
+async function flood (params: { node: number, to: string, count: number, window: number }): Promise<{ startedAt: number, sendersDoneAt: number, cpuUs: number }> {
+  const murmur = node(params.node)
+  let next = 0
+  const cpu0 = process.cpuUsage()
+  const startedAt = nowMs()
+  const lane = async (): Promise<void> => {
+    while (next < params.count) {
+      const i = next++
+      await murmur.send(params.to, text100(i))
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(params.window, params.count) }, lane))
+  const sendersDoneAt = nowMs()
+  const cpu = process.cpuUsage(cpu0)
+  return { startedAt, sendersDoneAt, cpuUs: cpu.user + cpu.system }
+}
+
+interface Expectation {
+  promise: Promise<{ firstAt: number, lastAt: number, cpuUs: number, count: number }>
+}
+
+const expectations = new Map<string, Expectation>()
+
+/**
+ * Arms a counter of `count` incoming messages from `from` (the 'message' event fires after the
+ * receiving batch is durable). `await` collects it: the time of the last one and the CPU this
+ * process spent between arming and the last one (user + system, all threads: LevelDB included).
+ */
+function expect (params: { node: number, from: string, count: number, key: string }): null {
+  const murmur = node(params.node)
+  const cpu0 = process.cpuUsage()
+  let seen = 0
+  let firstAt = 0
+  const promise = new Promise<{ firstAt: number, lastAt: number, cpuUs: number, count: number }>((resolve) => {
+    const off = murmur.events.on('message', (m) => {
+      if (m.peerId !== params.from) return
+      seen++
+      if (seen === 1) firstAt = nowMs()
+      if (seen === params.count) {
+        const lastAt = nowMs()
+        const cpu = process.cpuUsage(cpu0)
+        off()
+        resolve({ firstAt, lastAt, cpuUs: cpu.user + cpu.system, count: seen })
+      }
+    })
+  })
+  expectations.set(params.key, { promise })
+  return null
+}
+
+async function collect (params: { key: string, timeoutMs: number }): Promise<{ firstAt: number, lastAt: number, cpuUs: number, count: number }> {
+  const e = expectations.get(params.key)
+  if (e === undefined) throw new BenchmarkCheckError(`no expectation ${params.key}`)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    return await Promise.race([
+      e.promise,
+      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new BenchmarkCheckError('messages did not all arrive in time')) }, params.timeoutMs) })
+    ])
+  } finally {
+    clearTimeout(timer)
+    expectations.delete(params.key)
+  }
+}
+
+/** Sends one message and waits until it is delivered (the recipient's encrypted receipt): a full session on both sides. */
+async function establish (params: { node: number, to: string }): Promise<string> {
+  const murmur = node(params.node)
+  const view = await murmur.send(params.to, text100(0))
+  const done = await murmur.waitForState(params.to, view.id, ['delivered', 'read'], { timeoutMs: 30_000 })
+  if (done.state !== 'delivered' && done.state !== 'read') throw new BenchmarkCheckError(`session with ${params.to} not established: ${done.state}`)
+  return done.state
+}
+
+/**
+ * Waits until node `node` has a connection to `peer`. The benchmark sends only then: a send
+ * right after start, before the bootstrap dial has put the peer's address in the peer store,
+ * waits on a DHT lookup instead (see the report of this benchmark).
+ */
+async function connected (params: { node: number, peer: string, timeoutMs: number }): Promise<number> {
+  const murmur = node(params.node)
+  const t0 = performance.now()
+  while (performance.now() - t0 < params.timeoutMs) {
+    if ((await murmur.status()).peers.includes(params.peer)) return performance.now() - t0
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  throw new BenchmarkCheckError(`no connection to ${params.peer} after ${params.timeoutMs} ms`)
+}
+
+async function stopAll (): Promise<void> {
+  await Promise.allSettled(nodes.splice(0).map(async n => { await n.stop() }))
+}
+
+const handlers: Record<string, Handler> = {
+  start,
+  rtt,
+  traceStart,
+  traceTake,
+  flood,
+  expect,
+  collect,
+  establish,
+  connected,
+  memory: settledMemory,
+  counters: () => ({ ...counters }),
+  stopAll,
+  history: async (params: { node: number, peer: string }) => (await node(params.node).history(params.peer, { limit: 1 }))[0]?.seq ?? 0
+}
+
+serve(handlers, stopAll)

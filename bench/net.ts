@@ -1,0 +1,404 @@
+/**
+ * `npm run bench -- net`: two murmur nodes in separate processes on loopback (TCP), durable
+ * 100-byte messages, beside raw libp2p in the same run (docs/benchmarks.md, "The net benchmark").
+ *
+ * 1. Round trip: send() -> state 'sent' (the recipient's ack, given after its durable batch),
+ *    against a 100-byte frame echoed on one open raw libp2p stream. Target: p50 <= 2 x raw.
+ * 2. Throughput one way: many send()s in flight, from the first send to the last 'message'
+ *    event at the receiver (emitted after the receiving batch is durable), against raw awaited
+ *    framed writes. Target: >= 50% of raw.
+ * 3. History: the receiver's per-message CPU (and wall) cost with 1,000 against 100,000
+ *    entries already in that conversation's history. Target: ratio <= 1.2.
+ * 4. Memory: RSS and heap of an idle started node; growth per additional session (N peers in
+ *    another process each establish a session and stay connected).
+ *
+ * Rounds alternate murmur and raw (and 1k and 100k) so that load from elsewhere on the 2
+ * noisy cores hits both alike; each figure is the median over rounds.
+ *
+ * Options: --rounds N (5), --rtt N round trips per round (200), --flood N murmur messages per
+ * round (2000), --raw-flood N raw frames per round (20000), --window N sends in flight (256),
+ * --history N (100000), --history-base N (1000), --history-flood N per round (1000),
+ * --sessions N (20), --only rtt|throughput|history|memory (repeatable; writes no result file),
+ * --quick (small counts, 3 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  BenchmarkOptionError, formatNumber, formatTable, median, positiveInteger, relativeSpread, resultMeta, writeResult,
+  type ResultMeta
+} from './harness.js'
+import { percentile, Worker, type MemoryFigures } from './net-ipc.js'
+import type { RttTrace, Started, StoreCounters } from './net-murmur.js'
+
+const PHASES = ['rtt', 'throughput', 'history', 'memory'] as const
+type Phase = typeof PHASES[number]
+
+interface Options {
+  rounds: number
+  rtt: number
+  flood: number
+  rawFlood: number
+  window: number
+  history: number
+  historyBase: number
+  historyFlood: number
+  sessions: number
+  only: Set<Phase>
+  profile?: string
+}
+
+export interface NetResults {
+  rtt_p50_ms?: number
+  rtt_p99_ms?: number
+  raw_rtt_p50_ms?: number
+  raw_rtt_p99_ms?: number
+  rtt_ratio?: number
+  msgs_per_s?: number
+  raw_msgs_per_s?: number
+  throughput_ratio?: number
+  history_cost_ratio?: number
+  history_wall_ratio?: number
+  history_cpu_us_per_msg?: { base: number, large: number }
+  idle_node_mb?: number
+  idle_node_heap_mb?: number
+  per_session_kb?: number
+  per_session_rss_kb?: number
+  targets: Array<{ name: string, value: number, limit: number, met: boolean }>
+  meta: ResultMeta & { options: Omit<Options, 'only'>, details: Record<string, unknown> }
+}
+
+function parseArgs (args: string[]): Options {
+  const o: Options = {
+    rounds: 5, rtt: 200, flood: 2000, rawFlood: 20_000, window: 256, history: 100_000, historyBase: 1000, historyFlood: 1000, sessions: 20, only: new Set()
+  }
+  const numeric: Record<string, keyof Options> = {
+    '--rounds': 'rounds', '--rtt': 'rtt', '--flood': 'flood', '--raw-flood': 'rawFlood', '--window': 'window', '--history': 'history', '--history-base': 'historyBase', '--history-flood': 'historyFlood', '--sessions': 'sessions'
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    const key = numeric[arg]
+    if (key !== undefined) {
+      (o as unknown as Record<string, number>)[key] = positiveInteger(arg, args[++i] ?? '')
+    } else if (arg === '--only') {
+      const phase = args[++i] as Phase
+      if (!PHASES.includes(phase)) throw new BenchmarkOptionError(`--only takes ${PHASES.join('|')}`)
+      o.only.add(phase)
+    } else if (arg === '--profile') {
+      const dir = args[++i]
+      if (dir === undefined) throw new BenchmarkOptionError('--profile needs a folder')
+      o.profile = resolve(dir)
+    } else if (arg === '--quick') {
+      Object.assign(o, { rounds: 3, rtt: 50, flood: 500, rawFlood: 5000, history: 20_000, historyFlood: 300, sessions: 5 })
+    } else {
+      throw new BenchmarkOptionError(`unknown option ${arg}`)
+    }
+  }
+  return o
+}
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+function log (line: string): void {
+  process.stderr.write(line + '\n')
+}
+
+/** A worker process; with --profile it writes a CPU profile named after its label on exit. */
+function worker (label: string, script: 'net-murmur.js' | 'net-raw.js', options: Options): Worker {
+  const execArgv = ['--expose-gc']
+  if (options.profile !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profile}`, `--cpu-prof-name=${label}.cpuprofile`)
+  return new Worker(label, join(here, script), execArgv)
+}
+
+/** Starts workers, runs `body`, and always closes the workers and removes the homes. */
+class Session {
+  private readonly workers: Worker[] = []
+  private readonly dirs: string[] = []
+  constructor (private readonly options: Options) {}
+
+  spawn (label: string, script: 'net-murmur.js' | 'net-raw.js'): Worker {
+    const w = worker(label, script, this.options)
+    this.workers.push(w)
+    return w
+  }
+
+  async home (): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'murmur-bench-net-'))
+    this.dirs.push(dir)
+    return join(dir, 'home')
+  }
+
+  async close (): Promise<void> {
+    await Promise.allSettled(this.workers.splice(0).map(async w => { await w.close() }))
+    await Promise.all(this.dirs.splice(0).map(async d => { await rm(d, { recursive: true, force: true }) }))
+  }
+}
+
+interface FloodFigures {
+  perSec: number
+  wallMsPerMsg: number
+  receiverCpuUsPerMsg: number
+  senderCpuUsPerMsg: number
+  /** LevelDB calls of each side's store per message sent (diagnostics). */
+  senderStore: StoreCounters
+  receiverStore: StoreCounters
+}
+
+function perMessage (after: StoreCounters, before: StoreCounters, count: number): StoreCounters {
+  const out = { ...after }
+  for (const k of Object.keys(out) as Array<keyof StoreCounters>) out[k] = Math.round(((after[k] - before[k]) / count) * 100) / 100
+  return out
+}
+
+async function murmurFlood (sender: Worker, senderIndex: number, senderPeerId: string, receiver: Worker, receiverIndex: number, receiverPeerId: string, count: number, window: number): Promise<FloodFigures> {
+  const key = `flood-${Math.random()}`
+  await receiver.call('expect', { node: receiverIndex, from: senderPeerId, count, key })
+  const s0 = await sender.call<StoreCounters>('counters')
+  const r0 = await receiver.call<StoreCounters>('counters')
+  const { startedAt, cpuUs } = await sender.call<{ startedAt: number, cpuUs: number }>('flood', { node: senderIndex, to: receiverPeerId, count, window }, 300_000)
+  const got = await receiver.call<{ lastAt: number, cpuUs: number }>('collect', { key, timeoutMs: 120_000 }, 130_000)
+  const s1 = await sender.call<StoreCounters>('counters')
+  const r1 = await receiver.call<StoreCounters>('counters')
+  const ms = got.lastAt - startedAt
+  return { perSec: count / (ms / 1000), wallMsPerMsg: ms / count, receiverCpuUsPerMsg: got.cpuUs / count, senderCpuUsPerMsg: cpuUs / count, senderStore: perMessage(s1, s0, count), receiverStore: perMessage(r1, r0, count) }
+}
+
+async function rawFlood (client: Worker, address: string, count: number): Promise<number> {
+  const r = await client.call<{ startedAt: number, endedAt: number }>('flood', { address, count }, 300_000)
+  return count / ((r.endedAt - r.startedAt) / 1000)
+}
+
+/**
+ * Splits each round trip at the moment the message became durable at the receiver (its
+ * 'message' event): before it, the sender's own persist, transmission and the receiver's
+ * decrypt + persist; after it, the ack's way back and the sender's state write. Medians, ms.
+ */
+function splitRoundTrips (trace: RttTrace[], durableAt: Record<string, number>): { toDurable: number, durableToSent: number } {
+  const toDurable: number[] = []
+  const durableToSent: number[] = []
+  for (const t of trace) {
+    const at = durableAt[t.id]
+    if (at === undefined) continue
+    toDurable.push(at - t.start)
+    durableToSent.push(t.sent - at)
+  }
+  if (toDurable.length === 0) throw new BenchmarkOptionError('no round trip could be traced at the receiver')
+  return { toDurable: median(toDurable), durableToSent: median(durableToSent) }
+}
+
+interface MainFigures {
+  rtt?: { p50: number[], p99: number[], rawP50: number[], rawP99: number[], toDurable: number[], durableToSent: number[] }
+  throughput?: { murmur: number[], raw: number[], receiverCpuUsPerMsg: number[], senderCpuUsPerMsg: number[], senderStore: StoreCounters[], receiverStore: StoreCounters[] }
+}
+
+/** Round trip and throughput: murmur A -> B and raw libp2p A -> B, alternating per round. */
+async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
+  const s = new Session(o)
+  try {
+    const bob = s.spawn('murmur-receiver', 'net-murmur.js')
+    const alice = s.spawn('murmur-sender', 'net-murmur.js')
+    const rawServer = s.spawn('raw-server', 'net-raw.js')
+    const rawClient = s.spawn('raw-client', 'net-raw.js')
+    const b = await bob.call<Started>('start', { home: await s.home() })
+    const a = await alice.call<Started>('start', { home: await s.home(), bootstrap: b.addresses })
+    await alice.call('connected', { node: a.index, peer: b.peerId, timeoutMs: 15_000 })
+    const rs = await rawServer.call<{ addresses: string[] }>('start')
+    await rawClient.call('start')
+    const rawAddress = rs.addresses[0]
+    if (rawAddress === undefined) throw new BenchmarkOptionError('raw server has no address')
+
+    log('net: warming up (session establishment, JIT)')
+    await alice.call('establish', { node: a.index, to: b.peerId })
+    await alice.call('rtt', { node: a.index, to: b.peerId, count: 20 })
+    await rawClient.call('rtt', { address: rawAddress, count: 100 })
+    if (phases.has('throughput')) {
+      await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, Math.min(500, o.flood), o.window)
+      await rawFlood(rawClient, rawAddress, Math.min(5000, o.rawFlood))
+    }
+
+    const figures: MainFigures = {}
+    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [] }
+    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [] }
+    for (let round = 0; round < o.rounds; round++) {
+      if (figures.rtt !== undefined) {
+        await bob.call('traceStart', { node: b.index })
+        const { ms: m, trace } = await alice.call<{ ms: number[], trace: RttTrace[] }>('rtt', { node: a.index, to: b.peerId, count: o.rtt }, 300_000)
+        const durableAt = await bob.call<Record<string, number>>('traceTake', { node: b.index })
+        const split = splitRoundTrips(trace, durableAt)
+        figures.rtt.toDurable.push(split.toDurable)
+        figures.rtt.durableToSent.push(split.durableToSent)
+        const r = await rawClient.call<number[]>('rtt', { address: rawAddress, count: o.rtt }, 300_000)
+        figures.rtt.p50.push(percentile(m, 50))
+        figures.rtt.p99.push(percentile(m, 99))
+        figures.rtt.rawP50.push(percentile(r, 50))
+        figures.rtt.rawP99.push(percentile(r, 99))
+        log(`net: round ${round + 1} rtt p50 ${percentile(m, 50).toFixed(2)} ms, raw ${percentile(r, 50).toFixed(3)} ms`)
+      }
+      if (figures.throughput !== undefined) {
+        const m = await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, o.flood, o.window)
+        const r = await rawFlood(rawClient, rawAddress, o.rawFlood)
+        figures.throughput.murmur.push(m.perSec)
+        figures.throughput.raw.push(r)
+        figures.throughput.receiverCpuUsPerMsg.push(m.receiverCpuUsPerMsg)
+        figures.throughput.senderCpuUsPerMsg.push(m.senderCpuUsPerMsg)
+        figures.throughput.senderStore.push(m.senderStore)
+        figures.throughput.receiverStore.push(m.receiverStore)
+        log(`net: round ${round + 1} throughput ${Math.round(m.perSec)} msg/s, raw ${Math.round(r)} frames/s`)
+      }
+    }
+    return figures
+  } finally {
+    await s.close()
+  }
+}
+
+interface HistoryFigures {
+  baseCpuUs: number[]
+  largeCpuUs: number[]
+  baseWallMs: number[]
+  largeWallMs: number[]
+  prefillMs: number
+}
+
+/** One sender, two receivers whose histories with it hold `historyBase` and `history` entries; floods alternate. */
+async function runHistory (o: Options): Promise<HistoryFigures> {
+  const s = new Session(o)
+  try {
+    const alice = s.spawn('history-sender', 'net-murmur.js')
+    const small = s.spawn('history-base', 'net-murmur.js')
+    const large = s.spawn('history-large', 'net-murmur.js')
+    const a = await alice.call<Started>('start', { home: await s.home() })
+    log(`net: filling histories (${o.historyBase} and ${o.history} entries)`)
+    const [b1, b2] = await Promise.all([
+      small.call<Started>('start', { home: await s.home(), bootstrap: a.addresses, prefill: { peerId: a.peerId, count: o.historyBase } }, 600_000),
+      large.call<Started>('start', { home: await s.home(), bootstrap: a.addresses, prefill: { peerId: a.peerId, count: o.history } }, 600_000)
+    ])
+    for (const [w, b] of [[small, b1], [large, b2]] as const) {
+      await alice.call('connected', { node: a.index, peer: b.peerId, timeoutMs: 15_000 })
+      await alice.call('establish', { node: a.index, to: b.peerId })
+      await murmurFlood(alice, a.index, a.peerId, w, b.index, b.peerId, Math.min(300, o.historyFlood), o.window)
+    }
+    const f: HistoryFigures = { baseCpuUs: [], largeCpuUs: [], baseWallMs: [], largeWallMs: [], prefillMs: b2.prefillMs ?? 0 }
+    for (let round = 0; round < o.rounds; round++) {
+      const m1 = await murmurFlood(alice, a.index, a.peerId, small, b1.index, b1.peerId, o.historyFlood, o.window)
+      const m2 = await murmurFlood(alice, a.index, a.peerId, large, b2.index, b2.peerId, o.historyFlood, o.window)
+      f.baseCpuUs.push(m1.receiverCpuUsPerMsg)
+      f.largeCpuUs.push(m2.receiverCpuUsPerMsg)
+      f.baseWallMs.push(m1.wallMsPerMsg)
+      f.largeWallMs.push(m2.wallMsPerMsg)
+      log(`net: round ${round + 1} receiver cpu ${Math.round(m1.receiverCpuUsPerMsg)} us/msg (${o.historyBase}) vs ${Math.round(m2.receiverCpuUsPerMsg)} us/msg (${o.history})`)
+    }
+    return f
+  } finally {
+    await s.close()
+  }
+}
+
+interface MemoryResult {
+  idle: MemoryFigures
+  withSessions: MemoryFigures
+  sessions: number
+}
+
+/** A fresh node, idle; then `sessions` peers (in one other process) each establish a session with it and stay connected. */
+async function runMemory (o: Options): Promise<MemoryResult> {
+  const s = new Session(o)
+  try {
+    const target = s.spawn('memory-target', 'net-murmur.js')
+    const peers = s.spawn('memory-peers', 'net-murmur.js')
+    const t = await target.call<Started>('start', { home: await s.home() })
+    // Let start-up work (DHT self-query, record publishing) finish before the idle figure.
+    await new Promise(resolve => setTimeout(resolve, 3000))
+    const idle = await target.call<MemoryFigures>('memory')
+    log(`net: idle node rss ${(idle.rss / 2 ** 20).toFixed(1)} MiB; establishing ${o.sessions} sessions`)
+    const started: Started[] = []
+    for (let i = 0; i < o.sessions; i++) {
+      const p = await peers.call<Started>('start', { home: await s.home(), bootstrap: t.addresses }, 120_000)
+      await peers.call('connected', { node: p.index, peer: t.peerId, timeoutMs: 15_000 })
+      started.push(p)
+    }
+    for (let i = 0; i < started.length; i += 5) {
+      await Promise.all(started.slice(i, i + 5).map(async p => await peers.call('establish', { node: p.index, to: t.peerId }, 60_000)))
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000))
+    const withSessions = await target.call<MemoryFigures>('memory')
+    return { idle, withSessions, sessions: o.sessions }
+  } finally {
+    await s.close()
+  }
+}
+
+function round2 (x: number): number {
+  return Math.round(x * 100) / 100
+}
+
+export async function run (args: string[]): Promise<void> {
+  const o = parseArgs(args)
+  const phases = new Set<Phase>(o.only.size > 0 ? o.only : PHASES)
+  const details: Record<string, unknown> = {}
+  const results: NetResults = { targets: [], meta: { ...resultMeta(o.rounds), options: { ...o, only: undefined } as unknown as Omit<Options, 'only'>, details } }
+  const rows: string[][] = []
+  const storeNotes: string[] = []
+
+  if (phases.has('rtt') || phases.has('throughput')) {
+    const main = await runMain(o, phases)
+    if (main.rtt !== undefined) {
+      details.rtt = main.rtt
+      results.rtt_p50_ms = round2(median(main.rtt.p50))
+      results.rtt_p99_ms = round2(median(main.rtt.p99))
+      results.raw_rtt_p50_ms = Math.round(median(main.rtt.rawP50) * 1000) / 1000
+      results.raw_rtt_p99_ms = Math.round(median(main.rtt.rawP99) * 1000) / 1000
+      results.rtt_ratio = round2(results.rtt_p50_ms / results.raw_rtt_p50_ms)
+      results.targets.push({ name: 'rtt p50 / raw p50', value: results.rtt_ratio, limit: 2, met: results.rtt_ratio <= 2 })
+      rows.push(['round trip p50 (ms)', formatNumber(results.rtt_p50_ms), formatNumber(results.raw_rtt_p50_ms), formatNumber(results.rtt_ratio), '<= 2', `${Math.round(relativeSpread(main.rtt.p50) * 100)}%`])
+      rows.push(['  send -> durable at receiver (ms)', formatNumber(median(main.rtt.toDurable)), '', '', '', ''])
+      rows.push(['  durable -> ack, state sent (ms)', formatNumber(median(main.rtt.durableToSent)), '', '', '', ''])
+      rows.push(['round trip p99 (ms)', formatNumber(results.rtt_p99_ms), formatNumber(results.raw_rtt_p99_ms), formatNumber(results.rtt_p99_ms / results.raw_rtt_p99_ms), '', `${Math.round(relativeSpread(main.rtt.p99) * 100)}%`])
+    }
+    if (main.throughput !== undefined) {
+      details.throughput = main.throughput
+      results.msgs_per_s = Math.round(median(main.throughput.murmur))
+      results.raw_msgs_per_s = Math.round(median(main.throughput.raw))
+      results.throughput_ratio = Math.round((results.msgs_per_s / results.raw_msgs_per_s) * 1000) / 1000
+      results.targets.push({ name: 'msgs/s / raw frames/s', value: results.throughput_ratio, limit: 0.5, met: results.throughput_ratio >= 0.5 })
+      rows.push(['one way (msg/s)', formatNumber(results.msgs_per_s), formatNumber(results.raw_msgs_per_s), formatNumber(results.throughput_ratio), '>= 0.5', `${Math.round(relativeSpread(main.throughput.murmur) * 100)}%`])
+      rows.push(['  sender CPU per message (us)', formatNumber(median(main.throughput.senderCpuUsPerMsg)), '', '', '', ''])
+      rows.push(['  receiver CPU per message (us)', formatNumber(median(main.throughput.receiverCpuUsPerMsg)), '', '', '', ''])
+      const last = (list: StoreCounters[]): StoreCounters | undefined => list[list.length - 1]
+      const describe = (c: StoreCounters | undefined): string => c === undefined ? '-' : `${c.syncedBatches} fsync'd of ${c.batches} batches, ${formatNumber(c.gets + c.getManys)} gets, ${c.iterators} iterators`
+      storeNotes.push(`store calls per message in a flood, sender: ${describe(last(main.throughput.senderStore))}`)
+      storeNotes.push(`store calls per message in a flood, receiver: ${describe(last(main.throughput.receiverStore))}`)
+    }
+  }
+  if (phases.has('history')) {
+    const h = await runHistory(o)
+    details.history = h
+    const base = median(h.baseCpuUs)
+    const large = median(h.largeCpuUs)
+    results.history_cpu_us_per_msg = { base: Math.round(base), large: Math.round(large) }
+    results.history_cost_ratio = round2(large / base)
+    results.history_wall_ratio = round2(median(h.largeWallMs) / median(h.baseWallMs))
+    results.targets.push({ name: `receive cost ${o.history} / ${o.historyBase} history`, value: results.history_cost_ratio, limit: 1.2, met: results.history_cost_ratio <= 1.2 })
+    rows.push([`receive CPU/msg, ${o.history} vs ${o.historyBase} (us)`, formatNumber(large), formatNumber(base), formatNumber(results.history_cost_ratio), '<= 1.2', ''])
+    rows.push([`receive wall/msg, ${o.history} vs ${o.historyBase} (ms)`, formatNumber(median(h.largeWallMs)), formatNumber(median(h.baseWallMs)), formatNumber(results.history_wall_ratio), '', ''])
+  }
+  if (phases.has('memory')) {
+    const m = await runMemory(o)
+    details.memory = m
+    results.idle_node_mb = round2(m.idle.rss / 2 ** 20)
+    results.idle_node_heap_mb = round2(m.idle.heapUsed / 2 ** 20)
+    const js = (f: MemoryFigures): number => f.heapUsed + f.external
+    results.per_session_kb = Math.round((js(m.withSessions) - js(m.idle)) / m.sessions / 1024)
+    results.per_session_rss_kb = Math.round((m.withSessions.rss - m.idle.rss) / m.sessions / 1024)
+    rows.push(['idle node RSS / heap (MiB)', formatNumber(results.idle_node_mb), formatNumber(results.idle_node_heap_mb), '', '', ''])
+    rows.push([`per session, heap+external / RSS (KiB, n=${m.sessions})`, formatNumber(results.per_session_kb), formatNumber(results.per_session_rss_kb), '', '', ''])
+  }
+
+  process.stdout.write(formatTable(['figure', 'murmur', 'baseline', 'ratio', 'target', 'spread'], rows) + '\n')
+  for (const note of storeNotes) process.stdout.write(note + '\n')
+  for (const t of results.targets) process.stdout.write(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.value} (limit ${t.limit})\n`)
+  // The figures first, then targets and metadata, for a reader of the file.
+  const { targets, meta, ...figures } = results
+  if (o.only.size === 0) process.stdout.write(`wrote ${writeResult('net', { ...figures, targets, meta })}\n`)
+}
