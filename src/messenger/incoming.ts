@@ -119,7 +119,9 @@ export class Incoming {
         }
         if (content.type === 'text') {
           const id = hex(content.messageId)
-          const existing = await store.findMessage(peerId, id)
+          // Only a resend can carry a message id we already hold (the envelope id differs);
+          // a first send is new by construction, so it costs no lookup.
+          const existing = content.resend ? await store.findMessage(peerId, id) : undefined
           if (existing == null) {
             const seq = await store.allocateSeq(peerId)
             const entry: HistoryRecord = { peerId, seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
