@@ -14,6 +14,7 @@ interface StartOptions extends CommonOptions {
   apiAllowRemote?: boolean
   mdns: boolean
   allowPrivateAddresses?: boolean
+  init?: boolean
 }
 
 /** After a clean stop, exit even if a library timer lingers. */
@@ -28,6 +29,7 @@ export function registerStartCommand (program: Command): void {
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
     .option('--allow-private-addresses', 'keep loopback and private addresses in the DHT (LANs, tests)')
+    .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
       // Loaded here, not at the top: libp2p and the crypto stack take a while to import, and
@@ -40,6 +42,7 @@ export function registerStartCommand (program: Command): void {
         apiAllowRemote: options.apiAllowRemote === true,
         mdns: options.mdns,
         allowPrivateAddresses: options.allowPrivateAddresses === true,
+        createIdentity: options.init === true,
         ...(options.listen !== undefined ? { listen: options.listen } : {}),
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
       }, createMurmur)

@@ -36,7 +36,7 @@ export async function startDaemon (options: DaemonOptions, createMurmur: CreateM
   // Refuse a bad --api before anything starts: a refused start changes nothing.
   const apiAddress = parseApiAddress(api)
   checkApiAddress(apiAddress, apiAllowRemote)
-  if (!await hasIdentityFile(options.home)) throw new IdentityNotFoundError(homePath(options.home, 'identityKey'))
+  if (options.createIdentity !== true && !await hasIdentityFile(options.home)) throw new IdentityNotFoundError(homePath(options.home, 'identityKey'))
 
   const murmur = await createMurmur(murmurOptions)
   // start() takes the home's lock; only after it may this process touch api.address/api.token,

@@ -13,6 +13,7 @@ import type {
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, MessageLocation, OneTimeKemPrekeyRecord,
   OneTimePrekeyRecord, OutboxRecord, SeenRecord, SignedPrekeyRecord
 } from './records.js'
+import type { RelayEnvelopeRecord, RelayForwardRecord, RelayIdRecord, RelayMailboxRecord, TrustRecord } from './records.js'
 
 /** The layout version this code reads and writes (settings key "schemaVersion"). */
 export const SCHEMA_VERSION = 1
@@ -137,5 +138,90 @@ export function createSublevels (root: Level): Sublevels {
     outboxDue: new TypedSublevel(root, 'outboxDue', outboxDueKey, emptyCodec, true),
     seen: new TypedSublevel(root, 'seen', seenKey, recordCodec<SeenRecord>([]), true),
     seenAt: new TypedSublevel(root, 'seenAt', seenAtKey, emptyCodec, true)
+  }
+}
+
+// ---- Relay sublevels (src/relay, docs/relay.md "Storage"). Appended: existing ones are unchanged. ----
+
+export interface PeerSeqKey {
+  peerId: string
+  seq: number
+}
+
+export interface PeerIdHexKey {
+  peerId: string
+  /** Lowercase hex (an envelope id or a SHA-256 hash). */
+  hex: string
+}
+
+/** Which relay queue an expiry index entry points into: a mailbox or the forward queue. */
+export type RelayQueue = 'm' | 'f'
+
+export interface RelayExpiryKey {
+  expiresAt: number
+  queue: RelayQueue
+  peerId: string
+  seq: number
+}
+
+/** `<peerId>!<seq:16>` */
+export const peerSeqKey: KeyCodec<PeerSeqKey> = {
+  encode: (k) => joinKey(encodePeerId(k.peerId), encodeU53(k.seq)),
+  decode: (key, sublevel) => {
+    const [peerId, seq] = splitKey(key, 2, sublevel)
+    return { peerId, seq: decodeFixed(seq, sublevel) }
+  }
+}
+
+/** `<peerId>!<hex>` */
+export const peerIdHexKey: KeyCodec<PeerIdHexKey> = {
+  encode: (k) => {
+    if (typeof k.hex !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(k.hex)) throw new InvalidRecordError('expected 1 to 64 bytes of lowercase hex')
+    return joinKey(encodePeerId(k.peerId), k.hex)
+  },
+  decode: (key, sublevel) => {
+    const [peerId, hex] = splitKey(key, 2, sublevel)
+    return { peerId, hex }
+  }
+}
+
+/** `<expiresAt:16>!<m|f>!<peerId>!<seq:16>` */
+export const relayExpiryKey: KeyCodec<RelayExpiryKey> = {
+  encode: (k) => {
+    if (k.queue !== 'm' && k.queue !== 'f') throw new InvalidRecordError('queue must be m or f')
+    return joinKey(encodeU53(k.expiresAt), k.queue, encodePeerId(k.peerId), encodeU53(k.seq))
+  },
+  decode: (key, sublevel) => {
+    const [at, queue, peerId, seq] = splitKey(key, 4, sublevel)
+    if (queue !== 'm' && queue !== 'f') throw new InvalidRecordError('queue must be m or f')
+    return { expiresAt: decodeFixed(at, sublevel), queue, peerId, seq: decodeFixed(seq, sublevel) }
+  }
+}
+
+export interface RelaySublevels {
+  trust: TypedSublevel<string, TrustRecord>
+  relayMailboxes: TypedSublevel<string, RelayMailboxRecord>
+  relayEnvelopes: TypedSublevel<PeerSeqKey, RelayEnvelopeRecord>
+  relayEnvelopeIds: TypedSublevel<PeerIdHexKey, RelayIdRecord>
+  relayCapabilities: TypedSublevel<PeerIdHexKey, { addedAt: number }>
+  relayPrekeys: TypedSublevel<PeerSeqKey, Uint8Array>
+  relayForward: TypedSublevel<PeerSeqKey, RelayForwardRecord>
+  relayForwardIds: TypedSublevel<PeerIdHexKey, RelayIdRecord>
+  relayExpiry: TypedSublevel<RelayExpiryKey, null>
+  relayStats: TypedSublevel<string, JsonValue>
+}
+
+export function createRelaySublevels (root: Level): RelaySublevels {
+  return {
+    trust: new TypedSublevel(root, 'trust', peerIdKey, recordCodec<TrustRecord>([])),
+    relayMailboxes: new TypedSublevel(root, 'relayMailboxes', peerIdKey, recordCodec<RelayMailboxRecord>([])),
+    relayEnvelopes: new TypedSublevel(root, 'relayEnvelopes', peerSeqKey, recordCodec<RelayEnvelopeRecord>(['envelope'])),
+    relayEnvelopeIds: new TypedSublevel(root, 'relayEnvelopeIds', peerIdHexKey, recordCodec<RelayIdRecord>([])),
+    relayCapabilities: new TypedSublevel(root, 'relayCapabilities', peerIdHexKey, recordCodec<{ addedAt: number }>([])),
+    relayPrekeys: new TypedSublevel(root, 'relayPrekeys', peerSeqKey, bytesCodec),
+    relayForward: new TypedSublevel(root, 'relayForward', peerSeqKey, recordCodec<RelayForwardRecord>(['envelope'])),
+    relayForwardIds: new TypedSublevel(root, 'relayForwardIds', peerIdHexKey, recordCodec<RelayIdRecord>([])),
+    relayExpiry: new TypedSublevel(root, 'relayExpiry', relayExpiryKey, emptyCodec),
+    relayStats: new TypedSublevel(root, 'relayStats', stringKey, jsonCodec)
   }
 }

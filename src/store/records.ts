@@ -132,3 +132,61 @@ export interface SeenRecord {
 export interface MessageLocation {
   seq: number
 }
+
+// ---- Relay (src/relay, docs/relay.md "Storage") ----
+
+/** A peer this node relays for (sublevel `trust`, keyed by peer ID). */
+export interface TrustRecord {
+  addedAt: number
+}
+
+/**
+ * A mailbox held for `owner` (sublevel `relayMailboxes`). The counters cover the envelopes in
+ * `relayEnvelopes` under this owner and are rewritten in the same batch as every change there.
+ */
+export interface RelayMailboxRecord {
+  owner: string
+  createdAt: number
+  /** The first-contact door: deposits without a capability, PREKEY envelopes only. */
+  firstContactOpen: boolean
+  /** The seq the next deposit gets (deposit order). */
+  nextSeq: number
+  count: number
+  bytes: number
+  /** The part of count/bytes that came in through the first-contact door. */
+  firstContactCount: number
+  firstContactBytes: number
+}
+
+/** How an envelope got into a mailbox. */
+export type RelayDoor = 'contact' | 'first' | 'trusted'
+
+/** One envelope held in a mailbox (`relayEnvelopes`, key `<owner>!<seq:16>`). */
+export interface RelayEnvelopeRecord {
+  /** Envelope id, lowercase hex. */
+  id: string
+  seq: number
+  /** The exact envelope bytes as deposited. */
+  envelope: Uint8Array
+  door: RelayDoor
+  storedAt: number
+  /** Clamped expiry (ms since the epoch): the sweeper deletes the envelope after it. */
+  expiresAt: number
+}
+
+/** An envelope queued for forwarding (`relayForward`, key `<recipient>!<seq:16>`). */
+export interface RelayForwardRecord {
+  /** Envelope id, lowercase hex. */
+  id: string
+  seq: number
+  recipient: string
+  envelope: Uint8Array
+  depositor: string
+  storedAt: number
+  expiresAt: number
+}
+
+/** Index from envelope id to its seq within one queue (`relayEnvelopeIds`, `relayForwardIds`). */
+export interface RelayIdRecord {
+  seq: number
+}

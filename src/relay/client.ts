@@ -1,0 +1,300 @@
+/**
+ * The client side of '/murmur/mailbox/1.0.0' (docs/relay.md, "Client API"): owners manage
+ * their mailbox at a relay, depositors deposit and take prekeys, relays deliver to recipients.
+ * One short stream per call; subscribe holds one stream open for pushes.
+ */
+import { setMaxListeners } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { raceAbort } from '../net/dm-util.js'
+import { MailboxRequest, type MailboxResponse } from '../wire/mailbox.js'
+import {
+  CAPABILITY_BYTES, CAPABILITY_HASH_BYTES, ENVELOPE_ID_BYTES, FRAME_OVERHEAD_BYTES, MAX_ACK_IDS,
+  MAX_CAPABILITIES_PER_REQUEST, MAX_DELIVER_ENVELOPES, MAX_FETCH_LIMIT, MAX_PAGE_BYTES, MAX_PREKEY_BYTES,
+  MAX_PREKEYS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
+} from './constants.js'
+import {
+  EnvelopeTooLargeError, InvalidRelayRequestError, RelayProtocolError, RelayTimeoutError, refusalError
+} from './errors.js'
+import { decodeResponse, refusalCode } from './frames.js'
+import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { DmConnectionManager } from '../net/dm.js'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface RelayCallOptions {
+  signal?: AbortSignal
+  /** Overrides the service's request timeout for this call (ms). */
+  timeout?: number
+}
+
+export interface FetchedEnvelope {
+  /** Envelope id (16 bytes). */
+  id: Uint8Array
+  /** Position in the mailbox (deposit order). */
+  seq: number
+  /** The exact envelope bytes. */
+  bytes: Uint8Array
+}
+
+export interface FetchResult {
+  envelopes: FetchedEnvelope[]
+  /** Pass back as `cursor` to read on. */
+  cursor: number
+  more: boolean
+}
+
+export interface MailboxStatus {
+  count: number
+  bytes: number
+  maxCount: number
+  maxBytes: number
+  firstContactCount: number
+  firstContactBytes: number
+  prekeysRemaining: number
+  firstContactOpen: boolean
+  capabilities: number
+}
+
+export interface DepositOptions extends RelayCallOptions {
+  /** The 32-byte secret the mailbox's owner gave this depositor (contacts door). */
+  capability?: Uint8Array
+}
+
+/** Receives pushed envelopes; resolve once they are durable: they are acknowledged (deleted at the relay) after it. */
+export type PushHandler = (envelopes: FetchedEnvelope[]) => Promise<void>
+
+export interface MailboxClientInit {
+  connectionManager: DmConnectionManager
+  protocol: string
+  log: Logger
+  timeout: number
+  runOnLimitedConnection: boolean
+}
+
+type Lp = ReturnType<typeof lpStream>
+
+export class MailboxClient {
+  private readonly init: MailboxClientInit
+
+  constructor (init: MailboxClientInit) {
+    this.init = init
+  }
+
+  async register (relay: PeerId, options: RelayCallOptions = {}): Promise<void> {
+    await this.call(relay, { register: {} }, options)
+  }
+
+  async setFirstContact (relay: PeerId, open: boolean, options: RelayCallOptions = {}): Promise<void> {
+    await this.call(relay, { settings: { firstContactOpen: open } }, options)
+  }
+
+  /** Adds SHA-256 hashes of capabilities (see capabilityHash) to the mailbox. */
+  async addCapabilities (relay: PeerId, hashes: Uint8Array[], options: RelayCallOptions = {}): Promise<void> {
+    await this.updateCapabilities(relay, hashes, [], options)
+  }
+
+  async removeCapabilities (relay: PeerId, hashes: Uint8Array[], options: RelayCallOptions = {}): Promise<void> {
+    await this.updateCapabilities(relay, [], hashes, options)
+  }
+
+  async updateCapabilities (relay: PeerId, add: Uint8Array[], remove: Uint8Array[], options: RelayCallOptions = {}): Promise<void> {
+    for (const hash of [...add, ...remove]) {
+      if (hash.byteLength !== CAPABILITY_HASH_BYTES) throw new InvalidRelayRequestError(`a capability hash is ${CAPABILITY_HASH_BYTES} bytes`)
+    }
+    if (add.length + remove.length === 0) return
+    for (let i = 0; i < Math.max(add.length, remove.length); i += MAX_CAPABILITIES_PER_REQUEST) {
+      const a = add.slice(i, i + MAX_CAPABILITIES_PER_REQUEST) as Array<Uint8Array<ArrayBuffer>>
+      const r = remove.slice(i, i + MAX_CAPABILITIES_PER_REQUEST) as Array<Uint8Array<ArrayBuffer>>
+      await this.call(relay, { capabilities: { add: a, remove: r } }, options)
+    }
+  }
+
+  /** Uploads one-time prekey bundles (in requests of MAX_PREKEYS_PER_UPLOAD); returns how many the relay holds. */
+  async uploadPrekeys (relay: PeerId, bundles: Uint8Array[], options: RelayCallOptions = {}): Promise<{ remaining: number }> {
+    for (const bundle of bundles) {
+      if (bundle.byteLength === 0 || bundle.byteLength > MAX_PREKEY_BYTES) throw new InvalidRelayRequestError(`a prekey bundle is 1 to ${MAX_PREKEY_BYTES} bytes`)
+    }
+    let remaining = 0
+    if (bundles.length === 0) return { remaining: (await this.status(relay, options)).prekeysRemaining }
+    for (let i = 0; i < bundles.length; i += MAX_PREKEYS_PER_UPLOAD) {
+      const chunk = bundles.slice(i, i + MAX_PREKEYS_PER_UPLOAD) as Array<Uint8Array<ArrayBuffer>>
+      remaining = (await this.call(relay, { uploadPrekeys: { bundles: chunk } }, options)).prekeysRemaining
+    }
+    return { remaining }
+  }
+
+  /** One of `owner`'s one-time prekey bundles, held at `relay`. NoPrekeysLeftError when none is left. */
+  async takePrekey (relay: PeerId, owner: PeerId, options: RelayCallOptions = {}): Promise<Uint8Array> {
+    const response = await this.call(relay, { takePrekey: { owner: owner.toMultihash().bytes as Uint8Array<ArrayBuffer> } }, options)
+    if (response.prekey.byteLength === 0) throw new RelayProtocolError('Empty prekey')
+    return response.prekey
+  }
+
+  async status (relay: PeerId, options: RelayCallOptions = {}): Promise<MailboxStatus> {
+    const response = await this.call(relay, { status: {} }, options)
+    const s = response.status
+    if (s === undefined) throw new RelayProtocolError('Status response without status')
+    return {
+      count: s.count,
+      bytes: Number(s.bytes),
+      maxCount: s.maxCount,
+      maxBytes: Number(s.maxBytes),
+      firstContactCount: s.firstContactCount,
+      firstContactBytes: Number(s.firstContactBytes),
+      prekeysRemaining: s.prekeysRemaining,
+      firstContactOpen: s.firstContactOpen,
+      capabilities: s.capabilities
+    }
+  }
+
+  /** Deposits envelope bytes at `relay` for the envelope's recipient. Refusals are RelayRefusedError subclasses. */
+  async deposit (relay: PeerId, envelope: Uint8Array, options: DepositOptions = {}): Promise<{ status: 'stored', duplicate: boolean }> {
+    if (envelope.byteLength > MAX_REQUEST_BYTES - FRAME_OVERHEAD_BYTES) throw new EnvelopeTooLargeError('envelope larger than a frame')
+    if (options.capability !== undefined && options.capability.byteLength !== CAPABILITY_BYTES) {
+      throw new InvalidRelayRequestError(`a capability is ${CAPABILITY_BYTES} bytes`)
+    }
+    const response = await this.call(relay, {
+      deposit: { envelope: envelope as Uint8Array<ArrayBuffer>, capability: (options.capability ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer> }
+    }, options)
+    if (response.code !== 'STORED') throw new RelayProtocolError(`Deposit answered ${response.code}`)
+    return { status: 'stored', duplicate: response.duplicate }
+  }
+
+  /** A page of stored envelopes after `cursor` (default 0: from the oldest), in deposit order. */
+  async fetch (relay: PeerId, options: RelayCallOptions & { cursor?: number, limit?: number } = {}): Promise<FetchResult> {
+    const limit = options.limit ?? 0
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_FETCH_LIMIT) throw new InvalidRelayRequestError(`limit is 1 to ${MAX_FETCH_LIMIT}`)
+    const cursor = options.cursor ?? 0
+    if (!Number.isSafeInteger(cursor) || cursor < 0) throw new InvalidRelayRequestError('cursor must be a non-negative integer')
+    const response = await this.call(relay, { fetch: { cursor: BigInt(cursor), limit } }, options)
+    return { envelopes: fromWire(response), cursor: Number(response.cursor), more: response.more }
+  }
+
+  /** Deletes envelopes by id (16 bytes each). Ids the relay does not hold are ignored. */
+  async ack (relay: PeerId, ids: Uint8Array[], options: RelayCallOptions = {}): Promise<void> {
+    for (const id of ids) if (id.byteLength !== ENVELOPE_ID_BYTES) throw new InvalidRelayRequestError(`an envelope id is ${ENVELOPE_ID_BYTES} bytes`)
+    for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
+      await this.call(relay, { ack: { ids: ids.slice(i, i + MAX_ACK_IDS) as Array<Uint8Array<ArrayBuffer>> } }, options)
+    }
+  }
+
+  /** Relay side: hands envelopes to their recipient's node; resolves once the recipient says they are durable. */
+  async deliver (recipient: PeerId, envelopes: Uint8Array[], options: RelayCallOptions = {}): Promise<void> {
+    for (let i = 0; i < envelopes.length; i += MAX_DELIVER_ENVELOPES) {
+      const chunk = envelopes.slice(i, i + MAX_DELIVER_ENVELOPES) as Array<Uint8Array<ArrayBuffer>>
+      await this.call(recipient, { deliver: { envelopes: chunk } }, options)
+    }
+  }
+
+  /**
+   * Opens a push stream: stored envelopes come first, then new deposits as they land. Each
+   * push goes to `onEnvelopes`; once it resolves, the push is acknowledged (deleted). Resolves
+   * when the relay ends the stream or `signal` aborts; rejects when the relay refuses
+   * (MailboxNotFoundError), the stream fails, or `onEnvelopes` throws (nothing of that push is
+   * deleted then). `options.timeout` bounds the opening only.
+   */
+  async subscribe (relay: PeerId, onEnvelopes: PushHandler, options: RelayCallOptions = {}): Promise<void> {
+    const signal = options.signal
+    let stream: Stream | undefined
+    try {
+      const lp = await (async () => {
+        const opening = this.callSignal(options)
+        try {
+          stream = await this.init.connectionManager.openStream(relay, this.init.protocol, {
+            signal: opening.signal, runOnLimitedConnection: this.init.runOnLimitedConnection
+          })
+          const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
+          await lp.write(MailboxRequest.encode({ subscribe: {} }), { signal: opening.signal })
+          expectOk(decodeResponse(await readFrame(lp, opening.signal)))
+          return lp
+        } catch (err) {
+          throw opening.translate(err)
+        }
+      })()
+      while (true) {
+        let frame: Uint8ArrayList
+        try {
+          frame = await lp.read(signal === undefined ? {} : { signal })
+        } catch (err) {
+          if (signal?.aborted === true) break
+          if ((err as Error).name === 'UnexpectedEOFError') return
+          throw err
+        }
+        const response = decodeResponse(frame)
+        expectOk(response)
+        if (!response.push) throw new RelayProtocolError('Expected a push frame')
+        const envelopes = fromWire(response)
+        // The caller's abort ends the subscription even while its handler is still busy.
+        await (signal === undefined ? onEnvelopes(envelopes) : raceAbort(onEnvelopes(envelopes), signal))
+        await lp.write(MailboxRequest.encode({ ack: { ids: envelopes.map((e) => e.id as Uint8Array<ArrayBuffer>) } }),
+          signal === undefined ? {} : { signal })
+      }
+      // The caller closed the subscription: end our side without waiting on the relay.
+      stream?.abort(new Error('subscription closed'))
+    } catch (err) {
+      stream?.abort(err instanceof Error ? err : new Error(String(err)))
+      if (signal?.aborted === true) return
+      throw err
+    }
+  }
+
+  /** One request, one response on a new stream. Refusal codes become typed errors. */
+  private async call (peer: PeerId, request: Partial<MailboxRequest>, options: RelayCallOptions): Promise<MailboxResponse> {
+    const frame = MailboxRequest.encode(request)
+    if (frame.byteLength > MAX_REQUEST_BYTES) throw new InvalidRelayRequestError('request larger than a frame')
+    const call = this.callSignal(options)
+    let stream: Stream | undefined
+    try {
+      stream = await this.init.connectionManager.openStream(peer, this.init.protocol, {
+        signal: call.signal, runOnLimitedConnection: this.init.runOnLimitedConnection
+      })
+      const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
+      await lp.write(frame, { signal: call.signal })
+      const response = decodeResponse(await readFrame(lp, call.signal))
+      await stream.close({ signal: call.signal })
+      expectOk(response)
+      return response
+    } catch (err) {
+      stream?.abort(err instanceof Error ? err : new Error(String(err)))
+      throw call.translate(err)
+    }
+  }
+
+  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown } {
+    const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.init.timeout)
+    const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
+    setMaxListeners(Infinity, signal)
+    return {
+      signal,
+      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err
+    }
+  }
+}
+
+async function readFrame (lp: Lp, signal: AbortSignal): Promise<Uint8ArrayList> {
+  try {
+    return await lp.read({ signal } satisfies AbortOptions)
+  } catch (err) {
+    if (signal.aborted) throw err
+    const name = (err as Error).name
+    if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
+      throw new RelayProtocolError(`Response larger than ${MAX_RESPONSE_BYTES} bytes`)
+    }
+    if (name === 'UnexpectedEOFError') throw new RelayProtocolError('The stream ended before the response')
+    throw err
+  }
+}
+
+function expectOk (response: MailboxResponse): void {
+  const code = refusalCode(response)
+  if (code !== undefined) throw refusalError(code, response.message)
+}
+
+function fromWire (response: MailboxResponse): FetchedEnvelope[] {
+  let bytes = 0
+  return response.envelopes.map((e) => {
+    if (e.id.byteLength !== ENVELOPE_ID_BYTES) throw new RelayProtocolError('Bad envelope id in a page')
+    bytes += e.envelope.byteLength
+    if (e.envelope.byteLength === 0 || bytes > MAX_PAGE_BYTES + MAX_RESPONSE_BYTES) throw new RelayProtocolError('Bad envelope in a page')
+    return { id: e.id, seq: Number(e.seq), bytes: e.envelope }
+  })
+}

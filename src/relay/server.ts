@@ -1,0 +1,294 @@
+/**
+ * The serving side of '/murmur/mailbox/1.0.0' (docs/relay.md, "Protocol"): reads request
+ * frames on an inbound stream, answers each in order, and turns the stream into a push stream
+ * on Subscribe. Owners are authenticated by the stream's noise peer ID; anything not allowed
+ * is answered NOT_FOUND, the same as a mailbox that does not exist (DESIGN.md "Relays").
+ */
+import { setMaxListeners } from '@libp2p/interface'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { lpStream } from '@libp2p/utils'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { raceAbort } from '../net/dm-util.js'
+import { toHex } from '../store/codec.js'
+import { MailboxResponse } from '../wire/mailbox.js'
+import {
+  DEFAULT_FETCH_LIMIT, DELIVER_HANDLER_TIMEOUT_MS, MAX_ENVELOPE_BYTES, MAX_PAGE_BYTES, MAX_REQUEST_BYTES,
+  PUSH_ACK_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS
+} from './constants.js'
+import { codeResponse, decodeEnvelopeHead, decodeRequest, MalformedRequestError, type DecodedRequest } from './frames.js'
+import type { RelayStore } from './relay-store.js'
+import type { TokenBuckets } from './token-bucket.js'
+import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+/** The application's receiver of envelopes a relay hands over (forwarding, pushes). */
+export type DeliveryHandler = (from: PeerId, envelopes: Uint8Array[]) => Promise<void>
+
+export interface ServerRates {
+  deposit: TokenBuckets
+  firstContact: TokenBuckets
+  prekey: TokenBuckets
+}
+
+export interface ServerInit {
+  log: Logger
+  rates: ServerRates
+  relay: () => RelayStore | undefined
+  deliveryHandler: () => DeliveryHandler | undefined
+  /** Pushes in flight (sent, not yet acked) on one subscription. */
+  pushWindow: number
+  pushLimit: number
+  idleTimeoutMs: number
+  pushAckTimeoutMs: number
+  deliverTimeoutMs: number
+}
+
+export const DEFAULT_SERVER_TIMEOUTS = {
+  idleTimeoutMs: STREAM_IDLE_TIMEOUT_MS,
+  pushAckTimeoutMs: PUSH_ACK_TIMEOUT_MS,
+  deliverTimeoutMs: DELIVER_HANDLER_TIMEOUT_MS
+}
+
+type Lp = ReturnType<typeof lpStream>
+type Response = Partial<MailboxResponse>
+type ReadResult = { frame: Uint8ArrayList } | { error: unknown }
+
+const NOT_FOUND = (): Response => codeResponse('NOT_FOUND')
+const OK = (): Response => codeResponse('OK')
+
+export class MailboxServer {
+  private readonly init: ServerInit
+  /** Live subscriptions, aborted on stop. */
+  private readonly active = new Set<AbortController>()
+
+  constructor (init: ServerInit) {
+    this.init = init
+  }
+
+  stop (): void {
+    for (const controller of this.active) controller.abort(new Error('mailbox service stopped'))
+    this.active.clear()
+  }
+
+  async handleStream (stream: Stream, connection: Connection): Promise<void> {
+    const remote = connection.remotePeer
+    const controller = new AbortController()
+    setMaxListeners(Infinity, controller.signal)
+    this.active.add(controller)
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
+    let subscribed = false
+    try {
+      while (true) {
+        const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(this.init.idleTimeoutMs)])
+        setMaxListeners(Infinity, signal)
+        let frame: Uint8ArrayList
+        try {
+          frame = await lp.read({ signal })
+        } catch (err) {
+          const name = (err as Error).name
+          if (name === 'UnexpectedEOFError') break
+          if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
+            // The frame cannot be skipped: answer and end the stream.
+            await lp.write(MailboxResponse.encode(codeResponse('TOO_LARGE', 'frame too large')), { signal })
+            break
+          }
+          throw err
+        }
+        let response: Response
+        try {
+          const request = decodeRequest(frame)
+          if (request.type === 'subscribe') {
+            subscribed = true
+            await this.subscription(lp, remote, controller.signal)
+            break
+          }
+          response = await this.answer(remote, request, signal)
+        } catch (err) {
+          // A subscription that fails ends its stream; it has no response slot to answer in.
+          if (subscribed) throw err
+          if (err instanceof MalformedRequestError) {
+            this.init.log('malformed request from %p - %s', remote, err.message)
+            response = codeResponse('MALFORMED', err.message)
+          } else {
+            if (signal.aborted) throw err
+            this.init.log.error('mailbox request failed - %e', err)
+            response = codeResponse('INTERNAL', 'internal error')
+          }
+        }
+        await lp.write(MailboxResponse.encode(response), { signal })
+      }
+      await stream.close({ signal: AbortSignal.timeout(this.init.idleTimeoutMs) })
+    } catch (err) {
+      this.init.log('mailbox stream from %p ended - %e', remote, err)
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    } finally {
+      this.active.delete(controller)
+    }
+  }
+
+  private async answer (remote: PeerId, request: Exclude<DecodedRequest, { type: 'subscribe' }>, signal: AbortSignal): Promise<Response> {
+    if (request.type === 'deliver') return this.deliver(remote, request.envelopes, signal)
+    const relay = this.init.relay()
+    // A node without relay storage holds no mailboxes: everything is NOT_FOUND.
+    if (relay === undefined) return NOT_FOUND()
+    const owner = remote.toString()
+    switch (request.type) {
+      case 'register':
+        return (await relay.register(owner)) ? OK() : NOT_FOUND()
+      case 'deposit':
+        return this.deposit(relay, owner, request.envelope, request.capability)
+      case 'fetch': {
+        const limit = request.limit === 0 ? DEFAULT_FETCH_LIMIT : request.limit
+        const page = await relay.fetch(owner, request.cursor, limit, MAX_PAGE_BYTES)
+        if (page === undefined) return NOT_FOUND()
+        return { ...OK(), envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }
+      }
+      case 'ack': {
+        const deleted = await relay.ack(owner, request.ids.map(toHex))
+        return deleted === undefined ? NOT_FOUND() : OK()
+      }
+      case 'settings':
+        return (await relay.setFirstContact(owner, request.firstContactOpen)) ? OK() : NOT_FOUND()
+      case 'capabilities': {
+        const result = await relay.updateCapabilities(owner, request.add.map(toHex), request.remove.map(toHex))
+        return codeResponse(result)
+      }
+      case 'uploadPrekeys': {
+        const result = await relay.uploadPrekeys(owner, request.bundles)
+        if (typeof result === 'string') return codeResponse(result)
+        return { ...OK(), prekeysRemaining: result.remaining }
+      }
+      case 'takePrekey': {
+        // Counted before the lookup: each bundle handed out is a one-time prekey gone.
+        if (!this.init.rates.prekey.tryTake(owner)) return codeResponse('RATE_LIMITED')
+        const result = await relay.takePrekey(request.owner)
+        if (typeof result === 'string') return codeResponse(result)
+        return { ...OK(), prekey: result as Uint8Array<ArrayBuffer> }
+      }
+      case 'status': {
+        const status = await relay.status(owner)
+        if (status === undefined) return NOT_FOUND()
+        return {
+          ...OK(),
+          prekeysRemaining: status.prekeysRemaining,
+          status: { ...status, bytes: BigInt(status.bytes), maxBytes: BigInt(status.maxBytes), firstContactBytes: BigInt(status.firstContactBytes) }
+        }
+      }
+    }
+  }
+
+  private async deposit (relay: RelayStore, depositor: string, envelope: Uint8Array, capability: Uint8Array | undefined): Promise<Response> {
+    if (envelope.byteLength > MAX_ENVELOPE_BYTES) return codeResponse('TOO_LARGE')
+    const head = decodeEnvelopeHead(envelope, (bytes) => {
+      // Mailbox owners registered over noise, so their peer IDs are known to be valid.
+      const text = peerIdText(bytes)
+      return text !== undefined && relay.hasMailbox(text) ? text : undefined
+    })
+    const capabilityHash = capability === undefined ? undefined : toHex(sha256(capability))
+    const route = relay.route({ depositor, recipient: head.recipient, capabilityHash, prekey: head.prekey })
+    if (route === undefined) return NOT_FOUND()
+    const bucket = route === 'first' ? this.init.rates.firstContact : this.init.rates.deposit
+    if (!bucket.tryTake(depositor)) return codeResponse('RATE_LIMITED')
+    const outcome = await relay.deposit({
+      depositor, recipient: head.recipient, id: toHex(head.id), envelope, expiresAt: head.expiresAt
+    }, route)
+    if (!outcome.stored) return codeResponse(outcome.code)
+    return { ...codeResponse('STORED'), duplicate: outcome.duplicate }
+  }
+
+  private async deliver (remote: PeerId, envelopes: Uint8Array[], signal: AbortSignal): Promise<Response> {
+    const handler = this.init.deliveryHandler()
+    if (handler === undefined) return NOT_FOUND()
+    if (envelopes.length === 0) return OK()
+    const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.init.deliverTimeoutMs)])
+    // OK means durable: the relay deletes its copy on this answer.
+    await raceAbort(handler(remote, envelopes), timeout)
+    return OK()
+  }
+
+  /**
+   * Push mode: stored envelopes first, then new deposits as they land, at most `pushWindow`
+   * pushes unacknowledged. Each Ack frame deletes what it names. Envelopes pushed and not
+   * acked stay stored and are pushed again on the next subscription.
+   */
+  private async subscription (lp: Lp, remote: PeerId, stop: AbortSignal): Promise<void> {
+    const relay = this.init.relay()
+    const owner = remote.toString()
+    const writeSignal = (): AbortSignal => AbortSignal.any([stop, AbortSignal.timeout(this.init.pushAckTimeoutMs)])
+    if (relay?.hasMailbox(owner) !== true) {
+      await lp.write(MailboxResponse.encode(NOT_FOUND()), { signal: writeSignal() })
+      return
+    }
+    await lp.write(MailboxResponse.encode(OK()), { signal: writeSignal() })
+    let wake = deferredSignal()
+    const unsubscribe = relay.onDeposit(owner, () => { wake.resolve() })
+    let reading: Promise<ReadResult> | undefined
+    const read = (): Promise<ReadResult> => {
+      // One read outstanding at a time, without a signal: an aborted read would lose bytes.
+      reading ??= lp.read().then((frame) => ({ frame }), (error: unknown) => ({ error }))
+      return reading
+    }
+    const stopped = new Promise<'stop'>((resolve) => {
+      if (stop.aborted) resolve('stop')
+      stop.addEventListener('abort', () => { resolve('stop') }, { once: true })
+    })
+    let cursor = 0
+    let inFlight = 0
+    try {
+      while (true) {
+        if (inFlight < this.init.pushWindow) {
+          wake = deferredSignal()
+          const page = await relay.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
+          if (page === undefined) return
+          if (page.envelopes.length > 0) {
+            await lp.write(MailboxResponse.encode({ ...OK(), push: true, envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }), { signal: writeSignal() })
+            cursor = page.cursor
+            inFlight++
+            continue
+          }
+        }
+        const waits: Array<Promise<ReadResult | 'wake' | 'stop' | 'timeout'>> = [read(), stopped]
+        let timer: ReturnType<typeof setTimeout> | undefined
+        if (inFlight < this.init.pushWindow) waits.push(wake.promise.then(() => 'wake' as const))
+        if (inFlight > 0) waits.push(new Promise((resolve) => { timer = setTimeout(() => { resolve('timeout') }, this.init.pushAckTimeoutMs) }))
+        const next = await Promise.race(waits)
+        clearTimeout(timer)
+        if (next === 'wake') continue
+        if (next === 'stop') return
+        if (next === 'timeout') throw new Error('push not acknowledged in time')
+        reading = undefined
+        if ('error' in next) {
+          if ((next.error as Error).name === 'UnexpectedEOFError') return
+          throw next.error
+        }
+        const request = decodeRequest(next.frame)
+        if (request.type !== 'ack') throw new MalformedRequestError('only Ack frames on a subscribed stream')
+        await relay.ack(owner, request.ids.map(toHex))
+        if (inFlight > 0) inFlight--
+      }
+    } finally {
+      unsubscribe()
+    }
+  }
+}
+
+function toWire (envelopes: Array<{ id: string, seq: number, envelope: Uint8Array }>): MailboxResponse.StoredEnvelope[] {
+  return envelopes.map((e) => ({
+    id: Uint8Array.from(Buffer.from(e.id, 'hex')),
+    envelope: e.envelope as Uint8Array<ArrayBuffer>,
+    seq: BigInt(e.seq)
+  }))
+}
+
+/** The base58btc text of peer ID bytes when they have the Ed25519 identity-multihash shape (cheap, no key check). */
+function peerIdText (bytes: Uint8Array): string | undefined {
+  if (bytes.byteLength !== 38 || bytes[0] !== 0x00 || bytes[1] !== 0x24) return undefined
+  return uint8ArrayToString(bytes, 'base58btc')
+}
+
+
+function deferredSignal (): { promise: Promise<void>, resolve: () => void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((res) => { resolve = res })
+  return { promise, resolve }
+}

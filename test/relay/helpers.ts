@@ -1,0 +1,57 @@
+// Shared helpers of the relay tests: real libp2p nodes on 127.0.0.1 with the mailbox service,
+// real stores, envelopes built with the wire codec.
+import { randomBytes } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { createNode, type MurmurNode } from '../../src/net/node.js'
+import { mailbox, type MailboxInit, type MailboxService } from '../../src/relay/index.js'
+import { Envelope } from '../../src/wire/envelope.js'
+
+export const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
+
+export type RelayNode = MurmurNode<{ mailbox: MailboxService }>
+
+export async function startNode (init: MailboxInit = {}, privateKey?: PrivateKey): Promise<RelayNode> {
+  return createNode<{ mailbox: MailboxService }>({
+    privateKey: privateKey ?? await generateKeyPair('Ed25519'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    allowPrivateAddresses: true,
+    limits: TEST_LIMITS,
+    services: { mailbox: mailbox(init) }
+  })
+}
+
+export interface EnvelopeOptions {
+  kind?: Envelope.Kind
+  payloadBytes?: number
+  expiresAt?: number
+  id?: Uint8Array
+  sender?: PeerId
+}
+
+/** Encoded envelope bytes for `recipient`, with a fresh random id unless one is given. */
+export function makeEnvelope (recipient: PeerId, options: EnvelopeOptions = {}): { id: Uint8Array, bytes: Uint8Array } {
+  const id = options.id ?? new Uint8Array(randomBytes(16))
+  const bytes = Envelope.encode({
+    id: id as Uint8Array<ArrayBuffer>,
+    sender: (options.sender?.toMultihash().bytes ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+    recipient: recipient.toMultihash().bytes as Uint8Array<ArrayBuffer>,
+    createdAt: BigInt(Date.now()),
+    kind: options.kind ?? Envelope.Kind.RATCHET,
+    payload: new Uint8Array(randomBytes(options.payloadBytes ?? 100)) as Uint8Array<ArrayBuffer>,
+    expiresAt: BigInt(options.expiresAt ?? 0)
+  })
+  return { id, bytes }
+}
+
+export function hex (bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
+
+export async function waitFor (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
