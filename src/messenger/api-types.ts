@@ -33,6 +33,29 @@ export interface IdView {
   addresses: string[]
 }
 
+/** A peer this node relays for (`murmur trust`). */
+export interface TrustView {
+  peerId: string
+  addedAt: number
+}
+
+/** A relay this node keeps a mailbox at (`murmur relays`). */
+export interface RelayView {
+  peerId: string
+  addresses: string[]
+  addedAt: number
+  /** The mailbox is registered there (the relay trusts us). */
+  registered: boolean
+  /** Why the last registration or fetch failed, when it did. */
+  error?: string
+  /** From the relay's status, when reachable: envelopes waiting, bytes, quota, prekeys left. */
+  queued?: number
+  bytes?: number
+  maxCount?: number
+  maxBytes?: number
+  prekeysRemaining?: number
+}
+
 export interface StatusView {
   peerId: string
   /** Open connections, and the peers they go to. */
@@ -45,6 +68,10 @@ export interface StatusView {
   listenAddresses: string[]
   /** One-time prekeys left to hand out. */
   oneTimePrekeys: number
+  /** Our mailboxes at relays. */
+  relays: RelayView[]
+  /** What this node holds for others as a relay. */
+  relaying: { trusted: number, mailboxes: number, forwardQueued: number }
 }
 
 export interface SendOptions {
@@ -75,10 +102,28 @@ export interface ContactsApi {
   setVerified (contact: string, verified: boolean): Promise<SafetyNumberView>
 }
 
+export interface TrustApi {
+  /** Relay for this peer: it may register a mailbox here and hand us envelopes to forward. */
+  add (peerId: string): Promise<TrustView>
+  list (): Promise<TrustView[]>
+  remove (peerId: string): Promise<TrustView>
+}
+
+export interface RelaysApi {
+  /** Keep a mailbox at this relay (it must trust us): registers, lists it in our contact record. */
+  add (peerId: string, options?: { addresses?: string[] }): Promise<RelayView>
+  list (): Promise<RelayView[]>
+  remove (peerId: string): Promise<RelayView>
+  /** Opens or closes the first-contact door of our mailboxes (strangers' first messages). */
+  setFirstContact (open: boolean): Promise<{ open: boolean }>
+}
+
 export interface Murmur {
   readonly peerId: string
   readonly events: MurmurEventEmitter
   readonly contacts: ContactsApi
+  readonly trust: TrustApi
+  readonly relays: RelaysApi
   start (): Promise<void>
   /** Flushes pending writes, closes streams and the store. */
   stop (): Promise<void>

@@ -28,7 +28,18 @@ export interface ReceiptContent {
   messageIds: Uint8Array[]
 }
 
-export type DecodedContent = TextContent | ReceiptContent
+export interface CapabilityContent {
+  type: 'capability'
+  secret: Uint8Array
+}
+
+export type DecodedContent = TextContent | ReceiptContent | CapabilityContent
+
+export const CAPABILITY_LENGTH = 32
+
+export function encodeCapability (secret: Uint8Array): Uint8Array {
+  return Content.encode({ capability: { secret: secret as Uint8Array<ArrayBuffer> } })
+}
 
 export const MESSAGE_ID_LENGTH = 16
 
@@ -64,6 +75,10 @@ export function decodeContent (bytes: Uint8Array): DecodedContent {
       throw new InvalidContentError('receipt message ids are malformed')
     }
     return { type: 'receipt', kind: r.kind === Receipt.Kind.DELIVERED ? 'delivered' : 'read', messageIds: r.messageIds }
+  }
+  if (content.capability != null) {
+    if (content.capability.secret.length !== CAPABILITY_LENGTH) throw new InvalidContentError('a capability is 32 bytes')
+    return { type: 'capability', secret: content.capability.secret }
   }
   throw new InvalidContentError('message content is empty or of an unknown kind')
 }

@@ -10,6 +10,7 @@ import type { MurmurEventEmitter } from './events.js'
 import type { PeerLocks } from './peer-lock.js'
 import type { PrekeyManager } from './prekeys.js'
 import type { SessionCache } from './sessions.js'
+import type { RelayDelivery } from './types.js'
 
 /** The network as the messenger sees it: direct delivery and bundle fetching. */
 export interface Transport {
@@ -17,6 +18,11 @@ export interface Transport {
   send (peerId: string, envelope: Uint8Array, options: { signal: AbortSignal }): Promise<'ok' | 'duplicate'>
   /** The peer's prekey bundle bytes: fetched from it directly, else its DHT contact record. */
   fetchBundle (peerId: string, options: { signal: AbortSignal }): Promise<Uint8Array>
+  /**
+   * When direct delivery failed: deposits the envelope at every mailbox in the recipient's
+   * contact record, else hands it to our trusted forwarders. One line per relay tried.
+   */
+  depositViaRelays?: (peerId: string, envelope: Uint8Array, options: { signal: AbortSignal }) => Promise<RelayDelivery[]>
 }
 
 export interface MessengerContext {
@@ -31,4 +37,6 @@ export interface MessengerContext {
   events: MurmurEventEmitter
   transport: Transport
   messageTtlMs: number
+  /** A new deposit capability for `peerId` was stored: register its hash at our relays. */
+  onCapability?: (peerId: string, secret: Uint8Array) => void
 }

@@ -16,11 +16,14 @@ import type { MessengerContext } from './context.js'
 import type { MurmurEvents } from './events.js'
 import { isReceiptEntry, type Outgoing } from './outgoing.js'
 import { advances } from './views.js'
+import type { RelayDelivery } from './types.js'
 
 const log = logger('murmur:messenger:delivery')
 
 /** How many conversations are delivered at once. */
 const PARALLEL_PEERS = 8
+/** How often a message already held by relays is still tried directly. */
+const STORED_RETRY_MS = 30 * 60 * 1000
 /** Entries sent in one pipelined round per conversation. */
 const ROUND_SIZE = 256
 
@@ -197,7 +200,8 @@ export class Delivery {
     if (sessionLost) this.ctx.events.emit('session:reset', { peerId, reason: 'the contact could not decrypt our messages' })
     if (failed.length > 0) {
       log('direct delivery to %s failed: %s', peerId, (outcomes.find(o => o.status === 'rejected') as PromiseRejectedResult | undefined)?.reason?.name)
-      await this.backoff(failed, 'recipient unreachable; will retry')
+      const waiting = await this.viaRelays(peerId, failed)
+      await this.backoff(waiting, 'recipient unreachable; will retry')
     } else if (ready.length === ROUND_SIZE || sessionLost) {
       this.again.set(peerId, force)
     }
@@ -215,13 +219,57 @@ export class Delivery {
     events.push({ id: history.id, peerId: history.peerId, state, ...(reason !== undefined ? { reason } : {}) })
   }
 
+  /**
+   * The recipient is unreachable: hand what is not yet held by a relay to relays (the
+   * recipient's mailboxes, else our forwarders), in order. Entries a relay took are marked
+   * `stored` (one line per relay) and retried directly only rarely; their TTL still applies.
+   * Returns the entries that still wait for a retry.
+   */
+  private async viaRelays (peerId: string, entries: OutboxRecord[]): Promise<OutboxRecord[]> {
+    const deposit = this.ctx.transport.depositViaRelays
+    if (deposit == null) return entries
+    const waiting: OutboxRecord[] = []
+    const events: StateEvent[] = []
+    const now = Date.now()
+    const batch = this.ctx.store.batch()
+    for (const entry of entries) {
+      if (entry.storedAt !== undefined) {
+        batch.replaceOutbox(entry, { ...entry, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+        continue
+      }
+      let lines: RelayDelivery[] = []
+      try {
+        lines = await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]) })
+      } catch (err) {
+        log('relay deposit for %s failed: %s', peerId, (err as Error).name)
+      }
+      const stored = lines.some(l => l.status === 'stored')
+      // Checked again by its expiry at the latest, so an undelivered message expires on time.
+      if (stored) batch.replaceOutbox(entry, { ...entry, storedAt: now, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+      else waiting.push(entry)
+      if (lines.length > 0 && !isReceiptEntry(entry)) {
+        const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
+        if (history != null && (history.state === 'queued' || history.state === 'stored')) {
+          const updated: HistoryRecord = { ...history, relays: lines, updatedAt: now, ...(stored ? { state: 'stored' as const } : {}) }
+          if (stored) delete updated.reason
+          else updated.reason = `no relay took it: ${lines.map(l => `${l.relay.slice(-8)} ${l.reason ?? l.status}`).join(', ')}`
+          batch.updateHistory(updated)
+          events.push({ id: history.id, peerId, state: updated.state, ...(updated.reason !== undefined ? { reason: updated.reason } : {}), relays: lines })
+        }
+      }
+    }
+    if (batch.length > 0) await this.ctx.store.write(batch, { sync: true })
+    this.emit(events)
+    return waiting
+  }
+
   private async backoff (entries: OutboxRecord[], _reason: string): Promise<void> {
     if (entries.length === 0) return
     const now = Date.now()
     const batch = this.ctx.store.batch()
     for (const entry of entries) {
       const attempts = entry.attempts + 1
-      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: now + backoffMs(attempts) })
+      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: Math.min(now + backoffMs(attempts), entry.expiresAt) })
     }
     await this.ctx.store.write(batch, { sync: true })
   }

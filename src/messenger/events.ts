@@ -2,13 +2,13 @@
  * The events a running murmur emits (docs/api.md lists them; the local API streams them as
  * Server-Sent Events). A small typed wrapper over EventTarget.
  */
-import type { MessageState, MessageView } from './types.js'
+import type { MessageState, MessageView, RelayDelivery } from './types.js'
 
 export interface MurmurEvents {
   /** An incoming message, after it is durable. */
   message: MessageView
   /** A message changed state (sent, delivered, read, failed, expired, ...). */
-  'message:state': { id: string, peerId: string, state: MessageState, reason?: string }
+  'message:state': { id: string, peerId: string, state: MessageState, reason?: string, relays?: RelayDelivery[] }
   /** A contact started a new session (lost its store, or both sides initiated at once). */
   'session:reset': { peerId: string, reason: string }
   /** An envelope from a peer could not be decrypted; it is not shown. */

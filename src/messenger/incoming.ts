@@ -16,7 +16,7 @@ import { Envelope } from '../wire/envelope.js'
 import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
-import type { Outgoing } from './outgoing.js'
+import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
 
@@ -53,10 +53,17 @@ export class Incoming {
   /** Peers whose messages we could not decrypt for want of a session, until a new one starts. */
   private readonly recentLoss = new Map<string, number>()
 
-  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void) {
+  private readonly onCapability: (peerId: string, secret: Uint8Array) => void
+
+  /**
+   * `onDurable(peer)`: something for `peer` is in the outbox (a receipt); `onCapability`:
+   * a new capability for `peer` was created (its hash goes to our relays).
+   */
+  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void, onCapability: (peerId: string, secret: Uint8Array) => void = () => {}) {
     this.ctx = ctx
     this.outgoing = outgoing
     this.onDurable = onDurable
+    this.onCapability = onCapability
   }
 
   /** Handles envelopes that arrived together from `peerId` (already checked: sender is the peer, recipient is us). */
@@ -129,8 +136,10 @@ export class Incoming {
             events.push({ type: 'message', detail: messageView(entry) })
           }
           delivered.push(content.messageId)
-        } else {
+        } else if (content.type === 'receipt') {
           receipts.push(content)
+        } else {
+          batch.put(store.sublevels.settings, peerCapabilityKey(peerId), hex(content.secret))
         }
         results.push({ status: 'ok' })
       } catch (err) {
@@ -153,6 +162,12 @@ export class Incoming {
     if (record != null && delivered.length > 0) {
       record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
     }
+    let createdCapability: Uint8Array | undefined
+    if (record != null && record !== original) {
+      const added = await this.outgoing.addCapabilityIfUnsent(batch, peerId, record, now)
+      record = added.record
+      createdCapability = added.created
+    }
     if (record != null && record !== original) sessions.put(batch, peerId, record)
     if (batch.length > 0) {
       await store.write(batch, { sync: true })
@@ -163,7 +178,8 @@ export class Incoming {
       if (event.type === 'message' && contact !== undefined) event.detail = { ...event.detail, contact }
       this.ctx.events.emit(event.type, event.detail as never)
     }
-    if (delivered.length > 0) this.onDurable(peerId)
+    if (createdCapability != null) this.onCapability(peerId, createdCapability)
+    if (delivered.length > 0 || createdCapability != null) this.onDurable(peerId)
     return results
   }
 
@@ -200,6 +216,9 @@ export class Incoming {
       const updated: HistoryRecord = { ...entry, state, updatedAt: now }
       delete updated.reason
       batch.updateHistory(updated)
+      // Held by relays and now delivered: no more retries for it.
+      const queued = (await this.ctx.store.outbox(peerId)).find(o => o.messageId === id)
+      if (queued != null) batch.deleteOutbox(queued)
       events.push({ type: 'message:state', detail: { id, peerId, state } })
     }
   }

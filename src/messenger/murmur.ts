@@ -16,9 +16,10 @@ import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-r
 import { openDatastore, type LevelDatastore } from '../net/datastore.js'
 import { dm, type DmService } from '../net/dm.js'
 import { createNode, findPeer, type MurmurNode } from '../net/node.js'
+import { mailbox, type MailboxService } from '../relay/index.js'
 import { openStore, type Store } from '../store/index.js'
 import type {
-  ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, SendOptions, StatusView, WaitOptions
+  ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
 } from './api-types.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
@@ -33,6 +34,7 @@ import { Incoming } from './incoming.js'
 import { Outgoing } from './outgoing.js'
 import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
+import { RelayManager } from './relays.js'
 import { SessionCache } from './sessions.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
 import { messageView } from './views.js'
@@ -47,12 +49,14 @@ const SEND_RETURN_MS = 3_000
 /** How many recent peers a starting node dials to say it is back. */
 const RECONNECT_PEERS = 50
 
-type Services = { dm: DmService, bundle: BundleService }
+type Services = { dm: DmService, bundle: BundleService, mailbox: MailboxService }
 
 class MurmurNodeImpl implements Murmur {
   readonly peerId: string
   readonly events = new MurmurEventEmitter()
   readonly contacts: ContactsApi
+  readonly trust: TrustApi
+  readonly relays: RelaysApi
   private readonly options: MurmurOptions
   private readonly identity: Identity
   private readonly provider: CryptoProvider
@@ -63,6 +67,7 @@ class MurmurNodeImpl implements Murmur {
   private readonly outgoing: Outgoing
   private readonly incoming: Incoming
   private readonly delivery: Delivery
+  private readonly relayManager: RelayManager
   private node: MurmurNode<Services> | undefined
   private datastore: LevelDatastore | undefined
   private republisher: ContactRecordRepublisher | undefined
@@ -82,7 +87,8 @@ class MurmurNodeImpl implements Murmur {
         const result = await this.requireNode().services.dm.send(peer, envelope, { signal })
         return result.status
       },
-      fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal)
+      fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal),
+      depositViaRelays: async (peerId, envelope, { signal }) => await this.relayManager.deposit(peerId, envelope, signal)
     }
     this.ctx = {
       store,
@@ -95,11 +101,26 @@ class MurmurNodeImpl implements Murmur {
       contacts: this.book,
       events: this.events,
       transport,
-      messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS
+      messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS,
+      onCapability: (peerId, secret) => { this.relayManager.capabilityCreated(peerId, secret) }
     }
     this.outgoing = new Outgoing(this.ctx)
     this.delivery = new Delivery(this.ctx, this.outgoing)
-    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
+    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability)
+    this.relayManager = new RelayManager(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
+      void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
+    })
+    this.trust = {
+      add: async (peerId) => await this.relayManager.trustAdd(peerId),
+      list: async () => this.relayManager.trustList(),
+      remove: async (peerId) => await this.relayManager.trustRemove(peerId)
+    }
+    this.relays = {
+      add: async (peerId, options = {}) => await this.relayManager.add(peerId, options.addresses ?? []),
+      list: async () => await this.relayManager.views(false),
+      remove: async (peerId) => await this.relayManager.remove(peerId),
+      setFirstContact: async (open) => await this.relayManager.setFirstContact(open)
+    }
     this.contacts = {
       add: async (name, peerId) => await this.book.add(name, peerId),
       list: async () => await this.book.list(),
@@ -135,7 +156,7 @@ class MurmurNodeImpl implements Murmur {
       allowPrivateAddresses: this.options.allowPrivateAddresses ?? false,
       cryptoProvider: this.provider,
       ...(this.options.allowPrivateAddresses === true ? { limits: { connections: { inboundConnectionThreshold: 1000 } } } : {}),
-      services: { dm: dm(), bundle: bundle() }
+      services: { dm: dm(), bundle: bundle(), mailbox: mailbox({ store: this.store }) }
     })
     this.running = true
     const node = this.node
@@ -156,10 +177,11 @@ class MurmurNodeImpl implements Murmur {
     this.republisher = new ContactRecordRepublisher(node, {
       privateKey: toLibp2pPrivateKey(this.identity),
       provider: this.provider,
-      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()) }),
+      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()), mailboxes: await this.relayManager.mailboxes() }),
       onError: (err) => { log('contact record publish failed: %s', err.message) }
     })
     this.republisher.start()
+    await this.relayManager.start()
     this.delivery.start()
     void this.reconnect()
     log('started %s', this.peerId)
@@ -189,6 +211,7 @@ class MurmurNodeImpl implements Murmur {
       await this.store.close()
       return
     }
+    await this.relayManager.stop()
     this.running = false
     await this.republisher?.stop()
     await this.delivery.stop()
@@ -223,6 +246,10 @@ class MurmurNodeImpl implements Murmur {
     } catch (err) {
       signal.throwIfAborted()
       log('direct bundle fetch from %s failed (%s); trying its DHT record', peerId, (err as Error).name)
+      // An offline recipient: a one-time prekey bundle from one of its mailboxes, else the
+      // bundle in its contact record (last-resort keys only).
+      const fromRelay = await this.relayManager.takePrekey(peerId, signal)
+      if (fromRelay != null) return fromRelay
       const resolved = await resolveContactRecord(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
       return resolved.record.bundle
     }
@@ -251,7 +278,9 @@ class MurmurNodeImpl implements Murmur {
       dhtRoutingTableSize: dht.routingTable?.size ?? 0,
       outbox: outbox.length,
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),
-      oneTimePrekeys: oneTime
+      oneTimePrekeys: oneTime,
+      relays: await this.relayManager.views(true),
+      relaying: this.relayManager.relaying()
     }
   }
 

@@ -11,11 +11,16 @@ import { identityKeyFromPeerId } from '../crypto/identity.js'
 import { decodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
 import { initiateSession, sessionEncrypt, type SessionRecord } from '../crypto/session/index.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
-import { encodeReceipt, encodeText, MESSAGE_ID_LENGTH } from './content.js'
+import { CAPABILITY_LENGTH, encodeCapability, encodeReceipt, encodeText, MESSAGE_ID_LENGTH } from './content.js'
 import { MAX_TEXT_BYTES } from './constants.js'
 import type { MessengerContext } from './context.js'
 import { buildEnvelope, fromHexId, hex } from './envelopes.js'
 import { InvalidMessageTextError, MessageNotFoundError } from './errors.js'
+
+/** Settings keys: our capability for a peer, whether it was sent, and the peer's for us. */
+export const capabilityKey = (peerId: string): string => `capability:${peerId}`
+export const capabilitySentKey = (peerId: string): string => `capabilitySent:${peerId}`
+export const peerCapabilityKey = (peerId: string): string => `peerCapability:${peerId}`
 
 /** Outbox entries of receipts carry this prefix instead of a message id. */
 export const RECEIPT_OUTBOX_PREFIX = 'r'
@@ -61,7 +66,7 @@ export class Outgoing {
   async sendText (peerId: string, text: string, now = Date.now()): Promise<HistoryRecord> {
     validateText(text)
     const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
-    const { entry, durable } = await this.ctx.locks.run(peerId, async () => {
+    const { entry, durable, created } = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
       const seq = await store.allocateSeq(peerId)
       const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued' }
@@ -69,17 +74,20 @@ export class Outgoing {
       const batch = store.batch()
       let envelope: Uint8Array = new Uint8Array(0)
       let next: SessionRecord | undefined
+      let created: Uint8Array | undefined
       if (record != null) {
         ({ record: next, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq, resend: false }), now))
+        ;({ record: next, created } = await this.addCapabilityIfUnsent(batch, peerId, next, now))
         sessions.put(batch, peerId, next)
       }
       batch.appendHistory(entry, { unread: false })
       batch.putOutbox({ messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs })
       const durable = store.write(batch, { sync: true })
       if (next != null) sessions.remember(peerId, next)
-      return { entry, durable }
+      return { entry, durable, created }
     })
     await durable
+    if (created != null) this.ctx.onCapability?.(peerId, created)
     return entry
   }
 
@@ -108,13 +116,15 @@ export class Outgoing {
       const history = await store.getHistory(peerId, current.seq)
       if (history == null) throw new MessageNotFoundError()
       const plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.seq, resend: history.reason !== undefined })
-      const { record: next, envelope } = this.encryptFor(peerId, record, plaintext, now)
-      const updated: OutboxRecord = { ...current, envelope }
+      const encrypted = this.encryptFor(peerId, record, plaintext, now)
+      const updated: OutboxRecord = { ...current, envelope: encrypted.envelope }
       const batch = store.batch()
+      const { record: next, created } = await this.addCapabilityIfUnsent(batch, peerId, encrypted.record, now)
       sessions.put(batch, peerId, next)
       batch.replaceOutbox(current, updated)
       await store.write(batch, { sync: true })
       sessions.remember(peerId, next)
+      if (created != null) this.ctx.onCapability?.(peerId, created)
       return updated
     })
   }
@@ -124,7 +134,28 @@ export class Outgoing {
    * peer lock and commits the returned record in the same batch.
    */
   async addReceipt (batch: StoreBatch, peerId: string, record: SessionRecord, kind: 'delivered' | 'read', messageIds: Uint8Array[], now: number): Promise<SessionRecord> {
-    const { record: next, envelope } = this.encryptFor(peerId, record, encodeReceipt(kind, messageIds), now)
+    return await this.addControl(batch, peerId, record, encodeReceipt(kind, messageIds), now)
+  }
+
+  /**
+   * Adds our deposit capability for `peerId` (docs/relay.md: the secret that opens our
+   * mailboxes' contacts door to them) when it was never sent to them: created on first use,
+   * sent once, inside the encryption. The caller holds the peer lock.
+   */
+  async addCapabilityIfUnsent (batch: StoreBatch, peerId: string, record: SessionRecord, now: number): Promise<{ record: SessionRecord, created?: Uint8Array }> {
+    const settings = this.ctx.store.sublevels.settings
+    if (await settings.get(capabilitySentKey(peerId)) === true) return { record }
+    const stored = await settings.get(capabilityKey(peerId))
+    const secret = typeof stored === 'string' ? fromHexId(stored) : new Uint8Array(randomBytes(CAPABILITY_LENGTH))
+    if (typeof stored !== 'string') batch.put(settings, capabilityKey(peerId), hex(secret))
+    batch.put(settings, capabilitySentKey(peerId), true)
+    const next = await this.addControl(batch, peerId, record, encodeCapability(secret), now)
+    return typeof stored === 'string' ? { record: next } : { record: next, created: secret }
+  }
+
+  /** Encrypts a control message (receipt, capability) into the outbox, in `batch`. */
+  private async addControl (batch: StoreBatch, peerId: string, record: SessionRecord, plaintext: Uint8Array, now: number): Promise<SessionRecord> {
+    const { record: next, envelope } = this.encryptFor(peerId, record, plaintext, now)
     const seq = await this.ctx.store.allocateSeq(peerId)
     batch.putOutbox({
       messageId: RECEIPT_OUTBOX_PREFIX + hex(new Uint8Array(randomBytes(8))),

@@ -22,6 +22,16 @@ export interface MessageView {
   reason?: string
   /** Position in the conversation. */
   seq: number
+  /** Outgoing, when direct delivery failed: one line per relay that took (or refused) it. */
+  relays?: RelayDelivery[]
+}
+
+export interface RelayDelivery {
+  /** The relay's peer ID. */
+  relay: string
+  /** stored: the relay holds it; refused: QUOTA, TOO_LARGE, NOT_FOUND, RATE_LIMITED... */
+  status: 'stored' | 'refused'
+  reason?: string
 }
 
 export interface ContactView {

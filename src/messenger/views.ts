@@ -15,7 +15,8 @@ export function messageView (record: HistoryRecord, contact?: string): MessageVi
     ...(record.receivedAt !== undefined ? { receivedAt: record.receivedAt } : {}),
     state: record.state,
     ...(record.reason !== undefined ? { reason: record.reason } : {}),
-    seq: record.seq
+    seq: record.seq,
+    ...(record.relays !== undefined ? { relays: record.relays } : {})
   }
 }
 

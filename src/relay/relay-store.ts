@@ -401,17 +401,28 @@ export class RelayStore {
       limit: limit + 1
     })
     const envelopes: StoredEnvelope[] = []
+    const now = this.now()
     let bytes = 0
+    let examined = 0
+    let lastSeq = cursor
     for (const [, record] of entries) {
       if (envelopes.length === limit) break
+      // Past its time to live: never handed out (its sender has marked it expired); the
+      // sweeper deletes it.
+      if (record.expiresAt <= now) {
+        examined++
+        lastSeq = record.seq
+        continue
+      }
       const size = record.envelope.byteLength
       // A page always carries at least one envelope, however large (it fits a frame anyway).
       if (envelopes.length > 0 && bytes + size > maxBytes) break
       bytes += size
+      examined++
+      lastSeq = record.seq
       envelopes.push({ id: record.id, seq: record.seq, envelope: record.envelope })
     }
-    const last = envelopes[envelopes.length - 1]
-    return { envelopes, cursor: last?.seq ?? cursor, more: entries.length > envelopes.length }
+    return { envelopes, cursor: lastSeq, more: entries.length > examined }
   }
 
   /** Deletes acknowledged envelopes (ids as lowercase hex); unknown ids are ignored. Returns how many were deleted. */

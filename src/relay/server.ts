@@ -246,6 +246,11 @@ export class MailboxServer {
             inFlight++
             continue
           }
+          // A page of nothing but expired envelopes: step over them.
+          if (page.more) {
+            cursor = page.cursor
+            continue
+          }
         }
         const waits: Array<Promise<ReadResult | 'wake' | 'stop' | 'timeout'>> = [read(), stopped]
         let timer: ReturnType<typeof setTimeout> | undefined

@@ -95,6 +95,8 @@ export interface HistoryRecord {
   reason?: string
   /** The relay holding the message when state is `stored`. */
   relay?: string
+  /** Per relay: who holds the message (stored) or refused it, while the recipient is offline. */
+  relays?: Array<{ relay: string, status: 'stored' | 'refused', reason?: string }>
   updatedAt?: number
 }
 
@@ -122,6 +124,8 @@ export interface OutboxRecord {
   attempts: number
   nextAttemptAt: number
   expiresAt: number
+  /** When relays took the envelope (direct delivery is then retried only rarely). */
+  storedAt?: number
 }
 
 export interface SeenRecord {

@@ -6,6 +6,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface Content {
   text?: Text
   receipt?: Receipt
+  capability?: Capability
 }
 
 export namespace Content {
@@ -20,11 +21,18 @@ export namespace Content {
 
         obj = { ...obj }
 
+        if (obj.capability != null) {
+          obj.receipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.receipt != null) {
+          obj.capability = undefined
           obj.text = undefined
         }
 
         if (obj.text != null) {
+          obj.capability = undefined
           obj.receipt = undefined
         }
 
@@ -36,6 +44,11 @@ export namespace Content {
         if (obj.receipt != null) {
           w.uint32(18)
           Receipt.codec().encode(obj.receipt, w)
+        }
+
+        if (obj.capability != null) {
+          w.uint32(26)
+          Capability.codec().encode(obj.capability, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -62,6 +75,12 @@ export namespace Content {
               })
               break
             }
+            case 3: {
+              obj.capability = Capability.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.capability
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -69,11 +88,18 @@ export namespace Content {
           }
         }
 
+        if (obj.capability != null) {
+          delete obj.receipt
+          delete obj.text
+        }
+
         if (obj.receipt != null) {
+          delete obj.capability
           delete obj.text
         }
 
         if (obj.text != null) {
+          delete obj.capability
           delete obj.receipt
         }
 
@@ -95,6 +121,13 @@ export namespace Content {
             case 2: {
               yield * Receipt.codec().stream(reader, reader.uint32(), `${prefix}.receipt`, {
                 limits: opts.limits?.receipt
+              })
+
+              break
+            }
+            case 3: {
+              yield * Capability.codec().stream(reader, reader.uint32(), `${prefix}.capability`, {
+                limits: opts.limits?.capability
               })
 
               break
@@ -147,6 +180,11 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentCapabilitySecretFieldEvent {
+    field: '$.capability.secret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -155,7 +193,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextMessageIdFieldEvent | ContentTextBodyFieldEvent | ContentTextSentAtFieldEvent | ContentTextSeqFieldEvent | ContentTextResendFieldEvent | ContentReceiptKindFieldEvent | ContentReceiptMessageIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextMessageIdFieldEvent | ContentTextBodyFieldEvent | ContentTextSentAtFieldEvent | ContentTextSeqFieldEvent | ContentTextResendFieldEvent | ContentReceiptKindFieldEvent | ContentReceiptMessageIdsFieldEvent | ContentCapabilitySecretFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
@@ -487,5 +525,94 @@ export namespace Receipt {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Generator<ReceiptKindFieldEvent | ReceiptMessageIdsFieldEvent> {
     return streamMessage(buf, Receipt.codec(), opts)
+  }
+}
+
+export interface Capability {
+  secret: Uint8Array<ArrayBuffer>
+}
+
+export namespace Capability {
+  let _codec: Codec<Capability>
+
+  export const codec = (): Codec<Capability> => {
+    if (_codec == null) {
+      _codec = message<Capability>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.secret != null && obj.secret.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.secret)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          secret: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.secret = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.secret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CapabilitySecretFieldEvent {
+    field: '$.secret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Capability>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Capability.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Capability>): Capability {
+    return decodeMessage(buf, Capability.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Capability>): Generator<CapabilitySecretFieldEvent> {
+    return streamMessage(buf, Capability.codec(), opts)
   }
 }

@@ -1,0 +1,373 @@
+/**
+ * Offline delivery through trusted peers (DESIGN.md "Relays", docs/relay.md), the messenger's
+ * side of it:
+ * - our mailboxes: the relays we keep (settings `relays`), registered, listed in our contact
+ *   record, stocked with one-time prekey bundles, told the hashes of the capabilities we gave
+ *   our contacts, and subscribed to while we run (a subscription pushes what is held, then new
+ *   deposits; each push is acked once its envelopes are durable here);
+ * - the sending side: when direct delivery fails, deposit at every mailbox in the recipient's
+ *   contact record (with the capability it gave us, else through the first-contact door),
+ *   else hand the envelope to our own relays as forwarders;
+ * - the relay side: the trust list.
+ */
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { PeerId } from '@libp2p/interface'
+import { identityKeyFromPeerId, identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
+import { decodeBundle, encodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
+import { resolveContactRecord } from '../net/contact-records.js'
+import type { MurmurNode } from '../net/node.js'
+import { capabilityHash, type MailboxService } from '../relay/index.js'
+import type { FetchedEnvelope } from '../relay/client.js'
+import type { Store } from '../store/index.js'
+import { Envelope } from '../wire/envelope.js'
+import type { RelayView, TrustView } from './api-types.js'
+import type { MessengerContext } from './context.js'
+import { fromHexId } from './envelopes.js'
+import { PeerUnreachableError } from './errors.js'
+import type { Incoming } from './incoming.js'
+import { capabilityKey, peerCapabilityKey } from './outgoing.js'
+import type { PrekeyManager } from './prekeys.js'
+import type { RelayDelivery } from './types.js'
+import { validatePeerId } from './contacts.js'
+
+const log = logger('murmur:messenger:relays')
+
+const RELAYS_KEY = 'relays'
+const FIRST_CONTACT_KEY = 'firstContactOpen'
+/** One-time prekey bundles kept at each relay, topped up below PREKEYS_LOW. */
+const PREKEYS_AT_RELAY = 20
+const PREKEYS_LOW = 10
+/** How often each relay is looked after (registration, prekeys, subscription health). */
+const MAINTAIN_MS = 60_000
+/** Subscription retry backoff. */
+const SUBSCRIBE_RETRY_MIN_MS = 1_000
+const SUBSCRIBE_RETRY_MAX_MS = 60_000
+/** A recipient's contact record is looked up at most this often. */
+const RECORD_CACHE_MS = 60_000
+const CALL_TIMEOUT_MS = 10_000
+
+interface RelayRecord {
+  peerId: string
+  addresses: string[]
+  addedAt: number
+  registeredAt?: number
+  error?: string
+}
+
+type Services = { mailbox: MailboxService }
+
+export class RelayManager {
+  private readonly ctx: MessengerContext
+  private readonly store: Store
+  private readonly node: () => MurmurNode<Services>
+  private readonly prekeys: PrekeyManager
+  private readonly incoming: Incoming
+  private readonly onChange: () => void
+  private readonly loops = new Map<string, AbortController>()
+  private readonly records = new Map<string, { at: number, mailboxes: Array<{ relay: string, addresses: string[] }> }>()
+  private controller = new AbortController()
+
+  constructor (ctx: MessengerContext, node: () => MurmurNode<Services>, prekeys: PrekeyManager, incoming: Incoming, onChange: () => void) {
+    this.ctx = ctx
+    this.store = ctx.store
+    this.node = node
+    this.prekeys = prekeys
+    this.incoming = incoming
+    this.onChange = onChange
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  async start (): Promise<void> {
+    this.controller = new AbortController()
+    const mailbox = this.node().services.mailbox
+    mailbox.setDeliveryHandler(async (_from, envelopes) => { await this.receive(envelopes) })
+    for (const relay of await this.list()) this.watch(relay)
+  }
+
+  async stop (): Promise<void> {
+    this.controller.abort()
+    for (const loop of this.loops.values()) loop.abort()
+    this.loops.clear()
+    this.node().services.mailbox.setDeliveryHandler(undefined)
+  }
+
+  // ---- trust (relay side) -----------------------------------------------------------------
+
+  async trustAdd (peerId: string): Promise<TrustView> {
+    validatePeerId(peerId)
+    await this.node().services.mailbox.trust.add(peerId)
+    return this.trustList().find(t => t.peerId === peerId) ?? { peerId, addedAt: Date.now() }
+  }
+
+  trustList (): TrustView[] {
+    return this.node().services.mailbox.trust.list()
+  }
+
+  async trustRemove (peerId: string): Promise<TrustView> {
+    validatePeerId(peerId)
+    const found = this.trustList().find(t => t.peerId === peerId)
+    if (found == null) throw new PeerUnreachableError(`${peerId} is not trusted`)
+    await this.node().services.mailbox.trust.remove(peerId)
+    return found
+  }
+
+  relaying (): { trusted: number, mailboxes: number, forwardQueued: number } {
+    const stats = this.node().services.mailbox.stats()
+    return { trusted: this.trustList().length, mailboxes: stats.mailboxes, forwardQueued: stats.forwardQueued }
+  }
+
+  // ---- our mailboxes -----------------------------------------------------------------------
+
+  async list (): Promise<RelayRecord[]> {
+    const stored = await this.store.sublevels.settings.get(RELAYS_KEY)
+    return Array.isArray(stored) ? stored as unknown as RelayRecord[] : []
+  }
+
+  private async save (relays: RelayRecord[]): Promise<void> {
+    await this.store.commit(b => { b.put(this.store.sublevels.settings, RELAYS_KEY, relays as never) }, { sync: true })
+  }
+
+  private async update (peerId: string, change: Partial<RelayRecord>): Promise<void> {
+    const relays = await this.list()
+    const i = relays.findIndex(r => r.peerId === peerId)
+    if (i < 0) return
+    const next = { ...relays[i], ...change }
+    if (change.error === undefined && 'error' in change) delete next.error
+    relays[i] = next
+    await this.save(relays)
+  }
+
+  /** Registers a mailbox at `peerId` (which must trust us) and keeps it. */
+  async add (peerId: string, addresses: string[] = []): Promise<RelayView> {
+    validatePeerId(peerId)
+    if (peerId === this.ctx.peerId) throw new PeerUnreachableError('a node cannot be its own relay')
+    const peer = peerIdFromString(peerId)
+    await this.learnAddresses(peer, addresses)
+    // Refused (MailboxNotFoundError) when the relay does not trust us: nothing is saved.
+    await this.register(peer)
+    const relays = (await this.list()).filter(r => r.peerId !== peerId)
+    const record: RelayRecord = { peerId, addresses, addedAt: Date.now(), registeredAt: Date.now() }
+    await this.save([...relays, record])
+    this.watch(record)
+    this.onChange()
+    return await this.view(record, false)
+  }
+
+  async remove (peerId: string): Promise<RelayView> {
+    const relays = await this.list()
+    const found = relays.find(r => r.peerId === peerId)
+    if (found == null) throw new PeerUnreachableError(`${peerId} is not one of your relays`)
+    await this.save(relays.filter(r => r.peerId !== peerId))
+    this.loops.get(peerId)?.abort()
+    this.loops.delete(peerId)
+    this.onChange()
+    return await this.view(found, false)
+  }
+
+  async setFirstContact (open: boolean): Promise<{ open: boolean }> {
+    await this.store.commit(b => { b.put(this.store.sublevels.settings, FIRST_CONTACT_KEY, open) }, { sync: true })
+    await Promise.allSettled((await this.list()).map(async r => {
+      await this.node().services.mailbox.setFirstContact(peerIdFromString(r.peerId), open, { timeout: CALL_TIMEOUT_MS })
+    }))
+    return { open }
+  }
+
+  async views (withStatus: boolean): Promise<RelayView[]> {
+    return await Promise.all((await this.list()).map(async r => await this.view(r, withStatus)))
+  }
+
+  private async view (record: RelayRecord, withStatus: boolean): Promise<RelayView> {
+    const view: RelayView = {
+      peerId: record.peerId,
+      addresses: record.addresses,
+      addedAt: record.addedAt,
+      registered: record.registeredAt !== undefined && record.error === undefined,
+      ...(record.error !== undefined ? { error: record.error } : {})
+    }
+    if (!withStatus) return view
+    try {
+      const status = await this.node().services.mailbox.status(peerIdFromString(record.peerId), { timeout: 3_000 })
+      return { ...view, queued: status.count, bytes: status.bytes, maxCount: status.maxCount, maxBytes: status.maxBytes, prekeysRemaining: status.prekeysRemaining }
+    } catch (err) {
+      return { ...view, error: `status: ${(err as Error).message}` }
+    }
+  }
+
+  /** The mailboxes to list in our contact record. */
+  async mailboxes (): Promise<Array<{ relayPeerId: Uint8Array, addresses: Uint8Array[] }>> {
+    return (await this.list()).filter(r => r.registeredAt !== undefined).map(r => ({
+      relayPeerId: peerIdFromString(r.peerId).toMultihash().bytes,
+      addresses: r.addresses.map(a => multiaddr(a).bytes)
+    }))
+  }
+
+  private async learnAddresses (peer: PeerId, addresses: string[]): Promise<void> {
+    if (addresses.length === 0) return
+    await this.node().peerStore.merge(peer, { multiaddrs: addresses.map(a => multiaddr(a)) })
+  }
+
+  private async register (peer: PeerId): Promise<void> {
+    const mailbox = this.node().services.mailbox
+    const options = { timeout: CALL_TIMEOUT_MS, signal: this.controller.signal }
+    await mailbox.register(peer, options)
+    const open = await this.store.sublevels.settings.get(FIRST_CONTACT_KEY)
+    if (open === false) await mailbox.setFirstContact(peer, false, options)
+    const hashes: Uint8Array[] = []
+    for (const { key, value } of await this.store.sublevels.settings.list()) {
+      if (key.startsWith('capability:') && typeof value === 'string') hashes.push(capabilityHash(fromHexId(value)))
+    }
+    for (let i = 0; i < hashes.length; i += 256) await mailbox.addCapabilities(peer, hashes.slice(i, i + 256), options)
+    const { remaining } = await mailbox.uploadPrekeys(peer, [], options).catch(() => ({ remaining: 0 }))
+    if (remaining < PREKEYS_LOW) {
+      const bundles: Uint8Array[] = []
+      for (let i = remaining; i < PREKEYS_AT_RELAY; i++) bundles.push(encodeBundle(await this.prekeys.issueBundle()))
+      await mailbox.uploadPrekeys(peer, bundles, options)
+    }
+  }
+
+  /** A new capability we gave `peerId`: every relay of ours learns its hash. */
+  capabilityCreated (_peerId: string, secret: Uint8Array): void {
+    const hash = capabilityHash(secret)
+    void this.list().then(async relays => {
+      await Promise.allSettled(relays.map(async r => {
+        await this.node().services.mailbox.addCapabilities(peerIdFromString(r.peerId), [hash], { timeout: CALL_TIMEOUT_MS })
+      }))
+    })
+  }
+
+  /** Keeps a relay: registration, prekeys, and a live subscription, retried with backoff. */
+  private watch (record: RelayRecord): void {
+    this.loops.get(record.peerId)?.abort()
+    const loop = new AbortController()
+    this.loops.set(record.peerId, loop)
+    const signal = AbortSignal.any([loop.signal, this.controller.signal])
+    const peer = peerIdFromString(record.peerId)
+    void (async () => {
+      let backoff = SUBSCRIBE_RETRY_MIN_MS
+      let lastMaintained = 0
+      await this.learnAddresses(peer, record.addresses).catch(() => {})
+      while (!signal.aborted) {
+        try {
+          if (Date.now() - lastMaintained > MAINTAIN_MS) {
+            await this.register(peer)
+            lastMaintained = Date.now()
+            await this.update(record.peerId, { registeredAt: Date.now(), error: undefined })
+          }
+          await this.node().services.mailbox.subscribe(peer, async (envelopes) => { await this.receive(envelopes) }, { signal })
+          backoff = SUBSCRIBE_RETRY_MIN_MS
+        } catch (err) {
+          if (signal.aborted) break
+          log('relay %s: %s', record.peerId, (err as Error).message)
+          await this.update(record.peerId, { error: (err as Error).message }).catch(() => {})
+          lastMaintained = 0
+          await sleep(backoff, signal)
+          backoff = Math.min(SUBSCRIBE_RETRY_MAX_MS, backoff * 2)
+        }
+      }
+    })()
+  }
+
+  /**
+   * Envelopes a relay pushed or delivered: decrypted and made durable by sender (the same path
+   * as direct delivery); resolving acks them at the relay. Envelopes we cannot use are acked
+   * too (they are dropped at the relay): a bad envelope must not block a mailbox.
+   */
+  private async receive (envelopes: Array<FetchedEnvelope | Uint8Array>): Promise<void> {
+    const bySender = new Map<string, Envelope[]>()
+    for (const item of envelopes) {
+      let envelope: Envelope
+      try {
+        envelope = Envelope.decode(item instanceof Uint8Array ? item : item.bytes)
+        if (envelope.id.length !== 16) continue
+        const recipient = peerIdString(envelope.recipient)
+        if (recipient !== this.ctx.peerId) continue
+        const sender = peerIdString(envelope.sender)
+        bySender.set(sender, [...(bySender.get(sender) ?? []), envelope])
+      } catch {
+        continue
+      }
+    }
+    await Promise.all([...bySender].map(async ([sender, list]) => { await this.incoming.receive(sender, list) }))
+  }
+
+  // ---- sending through relays ------------------------------------------------------------
+
+  private async recipientMailboxes (peerId: string, signal: AbortSignal): Promise<Array<{ relay: string, addresses: string[] }>> {
+    const cached = this.records.get(peerId)
+    if (cached != null && Date.now() - cached.at < RECORD_CACHE_MS) return cached.mailboxes
+    let mailboxes: Array<{ relay: string, addresses: string[] }> = []
+    try {
+      const { record } = await resolveContactRecord(this.node(), peerIdFromString(peerId), { signal, timeoutMs: CALL_TIMEOUT_MS, provider: this.ctx.provider })
+      mailboxes = record.mailboxes.map(m => ({
+        relay: peerIdString(m.relayPeerId),
+        addresses: m.addresses.map(a => multiaddr(a).toString())
+      }))
+    } catch (err) {
+      log('no contact record for %s: %s', peerId, (err as Error).name)
+    }
+    this.records.set(peerId, { at: Date.now(), mailboxes })
+    return mailboxes
+  }
+
+  /** Deposits at every mailbox of the recipient (fan-out), else at our forwarders. */
+  async deposit (peerId: string, envelope: Uint8Array, signal: AbortSignal): Promise<RelayDelivery[]> {
+    const mailbox = this.node().services.mailbox
+    const mailboxes = await this.recipientMailboxes(peerId, signal)
+    const capability = await this.store.sublevels.settings.get(peerCapabilityKey(peerId))
+    const targets = mailboxes.length > 0
+      ? mailboxes
+      : (await this.list()).filter(r => r.registeredAt !== undefined).map(r => ({ relay: r.peerId, addresses: r.addresses }))
+    return await Promise.all(targets.filter(t => t.relay !== this.ctx.peerId).map(async (target): Promise<RelayDelivery> => {
+      try {
+        const peer = peerIdFromString(target.relay)
+        await this.learnAddresses(peer, target.addresses)
+        await mailbox.deposit(peer, envelope, {
+          signal,
+          timeout: CALL_TIMEOUT_MS,
+          ...(typeof capability === 'string' && mailboxes.length > 0 ? { capability: fromHexId(capability) } : {})
+        })
+        return { relay: target.relay, status: 'stored' }
+      } catch (err) {
+        const e = err as { name?: string, code?: string, message?: string }
+        return { relay: target.relay, status: 'refused', reason: e.code ?? e.name ?? 'error' }
+      }
+    }))
+  }
+
+  /** A one-time prekey bundle of an offline recipient, from one of its mailboxes. */
+  async takePrekey (peerId: string, signal: AbortSignal): Promise<Uint8Array | undefined> {
+    for (const m of await this.recipientMailboxes(peerId, signal)) {
+      try {
+        const peer = peerIdFromString(m.relay)
+        await this.learnAddresses(peer, m.addresses)
+        const bytes = await this.node().services.mailbox.takePrekey(peer, peerIdFromString(peerId), { signal, timeout: CALL_TIMEOUT_MS })
+        verifyBundle(this.ctx.provider, decodeBundle(bytes), identityKeyFromPeerId(peerId))
+        return bytes
+      } catch (err) {
+        log('no prekey for %s at %s: %s', peerId, m.relay, (err as Error).name)
+      }
+    }
+    return undefined
+  }
+
+  /** Our capability for a contact, if one exists (for tests and status). */
+  async capabilityFor (peerId: string): Promise<Uint8Array | undefined> {
+    const value = await this.store.sublevels.settings.get(capabilityKey(peerId))
+    return typeof value === 'string' ? fromHexId(value) : undefined
+  }
+}
+
+/** Peer ID bytes (Ed25519 identity multihash) to the peer ID string; InvalidPeerIdError otherwise. */
+function peerIdString (bytes: Uint8Array): string {
+  return peerIdFromIdentityKey(identityKeyFromPeerIdBytes(bytes))
+}
+
+async function sleep (ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+  })
+}

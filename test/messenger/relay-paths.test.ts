@@ -1,0 +1,122 @@
+// The other relay paths: first contact with an offline stranger through the first-contact
+// door (and the door closed), fan-out to two relays, forwarding, and the time to live.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
+
+describe('relay paths (real nodes over loopback)', () => {
+  const dirs: string[] = []
+  const homes: Record<string, string> = {}
+  const nodes: Record<string, TestNode> = {}
+
+  async function start (name: string, options = {}): Promise<TestNode> {
+    if (homes[name] == null) {
+      const h = await makeHome()
+      dirs.push(h.dir)
+      homes[name] = h.home
+    }
+    nodes[name] = await startNode(homes[name], name === 'carol' ? options : { bootstrap: nodes.carol.addresses, ...options })
+    return nodes[name]
+  }
+
+  beforeAll(async () => {
+    const carol = await start('carol')
+    const frank = await start('frank')
+    for (const name of ['alice', 'dave', 'bob']) {
+      await start(name)
+      await carol.murmur.trust.add(nodes[name].murmur.peerId)
+    }
+    await frank.murmur.trust.add(nodes.bob.murmur.peerId)
+    await nodes.dave.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+    await nodes.bob.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+    await nodes.bob.murmur.relays.add(frank.murmur.peerId, { addresses: frank.addresses })
+    await nodes.alice.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled(Object.values(nodes).map(async n => { await n.murmur.stop() }))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('first contact with an offline stranger goes through the first-contact door', async () => {
+    const { alice, dave } = nodes
+    await dave.murmur.stop()
+    const first = await alice.murmur.send(dave.murmur.peerId, 'hello stranger')
+    const stored = await alice.murmur.waitForState(dave.murmur.peerId, first.id, ['stored'], { timeoutMs: 40_000 })
+    expect(stored.relays).toEqual([{ relay: nodes.carol.murmur.peerId, status: 'stored' }])
+    await start('dave')
+    expect((await alice.murmur.waitForState(dave.murmur.peerId, first.id, ['delivered'], { timeoutMs: 40_000 })).state).toBe('delivered')
+    const atDave = await nodes.dave.murmur.history(alice.murmur.peerId)
+    expect(atDave.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello stranger'])
+  })
+
+  it('with the first-contact door closed, a stranger\'s first message is refused, and shown so', async () => {
+    const { carol, dave } = nodes
+    await dave.murmur.relays.setFirstContact(false)
+    const erin = await start('erin')
+    await dave.murmur.stop()
+    const refused = await erin.murmur.send(dave.murmur.peerId, 'let me in')
+    const shown = await eventually(async () => {
+      const [m] = (await erin.murmur.history(dave.murmur.peerId)).filter(x => x.id === refused.id)
+      return m?.relays != null ? m : undefined
+    }, 40_000, 'the refusal to show')
+    expect(shown.state).toBe('queued')
+    expect(shown.relays).toEqual([{ relay: carol.murmur.peerId, status: 'refused', reason: 'NOT_FOUND' }])
+    expect(shown.reason).toMatch(/no relay took it/)
+    await start('dave')
+  })
+
+  it('fans out to both of the recipient\'s relays; the recipient shows the message once and both relays are emptied', async () => {
+    const { alice, bob, carol, frank } = nodes
+    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
+    const hello = await alice.murmur.send('bob', 'hello bob')
+    await alice.murmur.waitForState('bob', hello.id, ['delivered'], { timeoutMs: 20_000 })
+    const reply = await bob.murmur.send(alice.murmur.peerId, 'hi')
+    await bob.murmur.waitForState(alice.murmur.peerId, reply.id, ['delivered'], { timeoutMs: 20_000 })
+
+    await bob.murmur.stop()
+    const m = await alice.murmur.send('bob', 'to both relays')
+    const stored = await alice.murmur.waitForState('bob', m.id, ['stored'], { timeoutMs: 40_000 })
+    expect(new Set(stored.relays?.map(r => `${r.relay}:${r.status}`))).toEqual(new Set([`${carol.murmur.peerId}:stored`, `${frank.murmur.peerId}:stored`]))
+
+    await start('bob')
+    expect((await alice.murmur.waitForState('bob', m.id, ['delivered'], { timeoutMs: 40_000 })).state).toBe('delivered')
+    const received = (await nodes.bob.murmur.history(alice.murmur.peerId)).filter(x => x.direction === 'in' && x.text === 'to both relays')
+    expect(received).toHaveLength(1)
+    await eventually(async () => {
+      const relays = (await nodes.bob.murmur.status()).relays
+      return relays.length === 2 && relays.every(r => r.queued === 0) ? relays : undefined
+    }, 20_000, 'both relays to be emptied')
+  })
+
+  it('forwards through the sender\'s own relay when the recipient has no mailbox', async () => {
+    const { alice, carol } = nodes
+    const greg = await start('greg')
+    await alice.murmur.contacts.add('greg', greg.murmur.peerId)
+    const hello = await alice.murmur.send('greg', 'hello greg')
+    await alice.murmur.waitForState('greg', hello.id, ['delivered'], { timeoutMs: 20_000 })
+
+    await greg.murmur.stop()
+    const m = await alice.murmur.send('greg', 'held by your forwarder')
+    const stored = await alice.murmur.waitForState('greg', m.id, ['stored'], { timeoutMs: 40_000 })
+    expect(stored.relays).toEqual([{ relay: carol.murmur.peerId, status: 'stored' }])
+    expect((await carol.murmur.status()).relaying.forwardQueued).toBe(1)
+
+    await start('greg')
+    expect((await alice.murmur.waitForState('greg', m.id, ['delivered'], { timeoutMs: 40_000 })).state).toBe('delivered')
+    const atGreg = (await nodes.greg.murmur.history(alice.murmur.peerId)).filter(x => x.direction === 'in').map(x => x.text)
+    expect(atGreg).toEqual(['hello greg', 'held by your forwarder'])
+    await eventually(async () => (await carol.murmur.status()).relaying.forwardQueued === 0, 20_000, 'the forward queue to drain')
+  })
+
+  it('a message held by relays past its time to live expires at the sender and never arrives', async () => {
+    const hana = await start('hana', { messageTtlMs: 2_500 })
+    await nodes.bob.murmur.stop()
+    const m = await hana.murmur.send(nodes.bob.murmur.peerId, 'too late')
+    expect((await hana.murmur.waitForState(nodes.bob.murmur.peerId, m.id, ['stored'], { timeoutMs: 20_000 })).state).toBe('stored')
+    const expired = await hana.murmur.waitForState(nodes.bob.murmur.peerId, m.id, ['expired'], { timeoutMs: 30_000 })
+    expect(expired.state).toBe('expired')
+    const bob = await start('bob')
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+    expect((await bob.murmur.history(hana.murmur.peerId)).filter(x => x.text === 'too late')).toEqual([])
+  })
+})

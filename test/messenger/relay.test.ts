@@ -1,0 +1,66 @@
+// Offline delivery through trusted relays (DESIGN.md "Relays"): real nodes over loopback,
+// real LevelDB homes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
+
+describe('offline delivery through a trusted relay', () => {
+  const dirs: string[] = []
+  const homes: Record<string, string> = {}
+  let carol: TestNode
+  let alice: TestNode
+  let bob: TestNode
+
+  beforeAll(async () => {
+    for (const name of ['carol', 'alice', 'bob']) {
+      const h = await makeHome()
+      dirs.push(h.dir)
+      homes[name] = h.home
+    }
+    carol = await startNode(homes.carol)
+    alice = await startNode(homes.alice, { bootstrap: carol.addresses })
+    bob = await startNode(homes.bob, { bootstrap: carol.addresses })
+    await carol.murmur.trust.add(alice.murmur.peerId)
+    await carol.murmur.trust.add(bob.murmur.peerId)
+    await alice.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+    await bob.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
+    // One exchange while both are online: a session, and each side's capability for the other.
+    const hello = await alice.murmur.send('bob', 'hello')
+    await alice.murmur.waitForState('bob', hello.id, ['delivered'], { timeoutMs: 20_000 })
+    const back = await bob.murmur.send(alice.murmur.peerId, 'hi')
+    await bob.murmur.waitForState(alice.murmur.peerId, back.id, ['delivered'], { timeoutMs: 20_000 })
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled([alice?.murmur.stop(), bob?.murmur.stop(), carol?.murmur.stop()])
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('a relay that does not trust us refuses the mailbox with a typed error', async () => {
+    await expect(carol.murmur.relays.add(alice.murmur.peerId, { addresses: alice.addresses })).rejects.toMatchObject({ name: 'MailboxNotFoundError' })
+    expect(await carol.murmur.relays.list()).toEqual([])
+  })
+
+  it('messages for an offline recipient wait at the relay, then arrive once, in order, and are acknowledged', async () => {
+    await bob.murmur.stop()
+    const sent = []
+    for (const text of ['one', 'two', 'three']) sent.push(await alice.murmur.send('bob', text))
+    for (const m of sent) {
+      const stored = await alice.murmur.waitForState('bob', m.id, ['stored', 'delivered'], { timeoutMs: 40_000 })
+      expect(stored.state).toBe('stored')
+      expect(stored.relays).toEqual([{ relay: carol.murmur.peerId, status: 'stored' }])
+    }
+
+    bob = await startNode(homes.bob, { bootstrap: carol.addresses })
+    for (const m of sent) {
+      expect((await alice.murmur.waitForState('bob', m.id, ['delivered', 'read'], { timeoutMs: 40_000 })).state).toBe('delivered')
+    }
+    const received = (await bob.murmur.history(alice.murmur.peerId)).filter(m => m.direction === 'in').map(m => m.text)
+    expect(received).toEqual(['hello', 'one', 'two', 'three'])
+    const mailbox = await eventually(async () => {
+      const [relay] = (await bob.murmur.status()).relays
+      return relay?.queued === 0 ? relay : undefined
+    }, 15_000, 'the mailbox at carol to be empty')
+    expect(mailbox.registered).toBe(true)
+  })
+})
