@@ -3,8 +3,9 @@
  * `npm run demo`: three murmur nodes on this machine (alice, bob, carol) as separate
  * `murmur start` processes on 127.0.0.1 in a temporary folder. carol is the bootstrap node for
  * the others; alice and bob add each other by peer ID, exchange messages through the CLI, and
- * the conversation is shown as each of them sees it. Everything is removed at the end, also
- * on Ctrl-C.
+ * the conversation is shown as each of them sees it. Then carol becomes the relay both trust:
+ * bob goes offline, alice's messages wait at carol, bob comes back and receives them once.
+ * Everything is removed at the end, also on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,6 +15,7 @@ import { join } from 'node:path'
 const CLI = join(import.meta.dirname, 'murmur.js')
 const STEP_TIMEOUT_MS = 60_000
 const RECEIPT_WAIT_MS = 1_000
+const POLL_MS = 250
 
 interface Node {
   name: string
@@ -32,7 +34,7 @@ function say (line = ''): void {
 }
 
 /** Runs one murmur command; shows it as a person would type it (without the --home noise). */
-async function murmur (who: string, home: string, args: string[], options: { show?: boolean } = {}): Promise<string> {
+async function murmur (who: string, home: string, args: string[], options: { show?: boolean, exitCodes?: number[], stderr?: boolean } = {}): Promise<string> {
   if (options.show !== false) say(`${who}$ murmur ${args.map(a => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`)
   return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -44,8 +46,8 @@ async function murmur (who: string, home: string, args: string[], options: { sho
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
-      if (code !== 0) reject(new Error(`murmur ${args[0]} failed (exit ${code}): ${stderr.trim()}`))
-      else resolve(stdout)
+      if (!(options.exitCodes ?? [0]).includes(code ?? -1)) reject(new Error(`murmur ${args[0]} failed (exit ${code}): ${stderr.trim()}`))
+      else resolve(options.stderr === true ? stdout + stderr : stdout)
     })
   })
 }
@@ -77,16 +79,19 @@ async function startNode (name: string, home: string, bootstrap: string[]): Prom
   })
 }
 
+/** Stops one node with SIGTERM (a clean stop), as Ctrl-C would. */
+async function stopNode (node: Node): Promise<void> {
+  if (node.process.exitCode !== null) return
+  const exited = new Promise<void>(resolve => node.process.once('exit', () => { resolve() }))
+  node.process.kill('SIGTERM')
+  const timer = setTimeout(() => node.process.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+
 async function cleanup (): Promise<void> {
   cleaningUp ??= (async () => {
-    await Promise.all(nodes.map(async (node) => {
-      if (node.process.exitCode !== null) return
-      const exited = new Promise<void>(resolve => node.process.once('exit', () => { resolve() }))
-      node.process.kill('SIGTERM')
-      const timer = setTimeout(() => node.process.kill('SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
-    }))
+    await Promise.all(nodes.map(stopNode))
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true })
   })()
   await cleaningUp
@@ -142,6 +147,90 @@ async function main (): Promise<void> {
   }
   say('safety number (alice and bob each see the same digits):')
   say((await murmur('alice', alice.home, ['contacts', 'verify', 'bob'])).trimEnd().split('\n').map(l => `  ${l}`).join('\n'))
+  say()
+
+  await relayDemo(carol, alice, bob)
+}
+
+/** Polls `murmur <args> --json` (not shown) until `done` holds for its output. */
+async function until<T> (who: Node, args: string[], done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS
+  for (;;) {
+    const value = JSON.parse(await murmur(who.name, who.home, [...args, '--json'], { show: false })) as T
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, POLL_MS))
+  }
+}
+
+function indent (text: string): string {
+  return text.trimEnd().split('\n').map(l => `  ${l}`).join('\n')
+}
+
+/**
+ * Store-and-forward (DESIGN.md "Relays"): carol relays for alice and bob; bob goes offline,
+ * alice's messages wait at carol (only ciphertext), bob comes back and gets each one once.
+ */
+async function relayDemo (carol: Node, alice: Node, bob: Node): Promise<void> {
+  say('carol agrees to hold messages for alice and bob while they are offline:')
+  await murmur('carol', carol.home, ['trust', 'add', alice.peerId])
+  await murmur('carol', carol.home, ['trust', 'add', bob.peerId])
+  for (const user of [alice, bob]) {
+    await murmur(user.name, user.home, ['contacts', 'add', 'carol', carol.peerId])
+    say(`  ${(await murmur(user.name, user.home, ['relays', 'add', 'carol'])).trim()}`)
+  }
+  say()
+
+  say('bob goes offline:')
+  await stopNode(bob)
+  say('bob    node stopped')
+  say()
+
+  say('alice writes to bob anyway; the last one she watches (--wait) until it is stored:')
+  const ids: string[] = []
+  const messageId = (out: string): string => {
+    const match = /message ([0-9a-f]{32})/.exec(out)
+    if (match === null) throw new Error(`no message id in: ${out}`)
+    return match[1]
+  }
+  for (const text of ['Bob, are you there?', 'I will leave these with carol.']) {
+    const out = await murmur('alice', alice.home, ['send', 'bob', text])
+    say(indent(out))
+    ids.push(messageId(out))
+  }
+  // Not delivered within the timeout is exit 4 (NETWORK): expected here, bob is offline.
+  const waited = await murmur('alice', alice.home, ['send', 'bob', 'She only sees ciphertext.', '--wait', '--timeout', '5'], { exitCodes: [0, 4], stderr: true })
+  say(indent(waited))
+  ids.push(messageId(waited))
+  await until<Array<{ id: string, state: string }>>(alice, ['history', 'bob'],
+    h => ids.every(id => h.some(m => m.id === id && m.state === 'stored')), 'the messages to be stored at carol')
+  say()
+  say('what alice sees while bob is offline:')
+  say(indent(await murmur('alice', alice.home, ['history', 'bob', '--limit', '3'])))
+  say()
+
+  say('bob comes back online:')
+  const bobAgain = await startNode('bob', bob.home, carol.addresses)
+  say('bob    node running again, bootstrapped from carol')
+  const received = await until<Array<{ id: string, direction: string }>>(bobAgain, ['history', 'alice'],
+    h => ids.every(id => h.some(m => m.id === id)), 'bob to receive the stored messages')
+  const copies = ids.map(id => received.filter(m => m.id === id).length)
+  say(`bob received the ${ids.length} messages from carol's mailbox, ${copies.every(c => c === 1) ? 'each exactly once' : `copies: ${copies.join(', ')}`}:`)
+  say(indent(await murmur('bob', bobAgain.home, ['history', 'alice', '--limit', '3'])))
+  await until<{ relays: Array<{ queued?: number }> }>(bobAgain, ['status'], s => s.relays[0]?.queued === 0, 'bob\'s mailbox at carol to be empty')
+  say('his mailbox at carol is empty again (he acknowledged them, so carol deleted them):')
+  const mailboxes = (await murmur('bob', bobAgain.home, ['status'])).split('\n').filter(l => l.startsWith('mailboxes') || /^ {2}\S/.test(l))
+  say(indent(mailboxes.join('\n')))
+  say()
+
+  await until<Array<{ id: string, state: string }>>(alice, ['history', 'bob'],
+    h => ids.every(id => h.some(m => m.id === id && (m.state === 'delivered' || m.state === 'read'))), 'alice to see them delivered')
+  say('alice sees them delivered:')
+  say(indent(await murmur('alice', alice.home, ['history', 'bob', '--limit', '3'])))
+  say()
+  say('carol\'s side (what she relays for others; she only ever held ciphertext):')
+  const status = (await murmur('carol', carol.home, ['status'])).split('\n').filter(l => l.startsWith('relaying for'))
+  say(indent(status.join('\n')))
   say()
 }
 

@@ -10,9 +10,11 @@ import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerRelaysCommands } from './commands/relays.js'
 import { registerSendCommands } from './commands/send.js'
 import { registerStartCommand } from './commands/start.js'
 import { registerStatusCommand } from './commands/status.js'
+import { registerTrustCommands } from './commands/trust.js'
 import { ExitCode } from './exit-codes.js'
 
 const program = new Command()
@@ -31,6 +33,8 @@ registerSendCommands(program)
 registerInboxCommands(program)
 registerHistoryCommand(program)
 registerChatCommand(program)
+registerTrustCommands(program)
+registerRelaysCommands(program)
 
 try {
   await program.parseAsync(process.argv)

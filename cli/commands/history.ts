@@ -1,12 +1,13 @@
 /**
  * `murmur history <name|peerId> [--limit N] [--follow]`: one conversation, oldest first.
  * --follow keeps printing new messages and delivery-state changes from the event stream.
+ * Messages held by relays show `stored at <relay>` (DESIGN.md "Delivery").
  */
 import type { Command } from 'commander'
 import type { EventSubscription } from '../../src/api/client.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
-import { formatMessage, formatStateChange } from './message-format.js'
+import { formatMessage, formatStateChange, namesOf } from './message-format.js'
 import { resolvePeer } from './resolve.js'
 
 interface HistoryOptions extends CommonOptions {
@@ -36,7 +37,9 @@ export function registerHistoryCommand (program: Command): void {
       const params = { to, ...(limit !== undefined ? { limit } : {}), ...(before !== undefined ? { before } : {}) }
       if (options.follow !== true) {
         const messages = await client.call('history', params)
-        print(options, messages, () => messages.length === 0 ? 'no messages yet' : messages.map(m => formatMessage(m)).join('\n'))
+        // Relays holding a message are shown by contact name when they are contacts.
+        const names = options.json === true || !messages.some(m => m.state === 'stored') ? undefined : namesOf(await client.call('contacts.list', {}))
+        print(options, messages, () => messages.length === 0 ? 'no messages yet' : messages.map(m => formatMessage(m, undefined, m.state, names)).join('\n'))
         return
       }
 
@@ -50,8 +53,9 @@ export function registerHistoryCommand (program: Command): void {
       try {
         const messages = await client.call('history', params)
         const peer = await resolvePeer(client, to)
+        const names = namesOf(await client.call('contacts.list', {}))
         const shown = new Set(messages.map(m => m.id))
-        for (const m of messages) print(options, { event: 'message', data: m }, () => formatMessage(m, peer.contact))
+        for (const m of messages) print(options, { event: 'message', data: m }, () => formatMessage(m, peer.contact, m.state, names))
         if (options.json !== true) process.stderr.write('following new messages; Ctrl-C to stop\n')
         for await (const event of subscription) {
           if (event.data.peerId !== peer.peerId) continue
@@ -62,7 +66,7 @@ export function registerHistoryCommand (program: Command): void {
             print(options, event, () => formatMessage(m, peer.contact))
           } else if (event.event === 'message:state') {
             const change = event.data
-            print(options, event, () => formatStateChange(change))
+            print(options, event, () => formatStateChange(change, names))
           }
         }
       } finally {

@@ -1,13 +1,15 @@
 /**
  * `murmur send` and `murmur resend`. A message is durable (queued) before send answers; with
- * --wait the command also waits for the recipient's delivery receipt (DESIGN.md "Delivery").
+ * --wait the command also waits for the recipient's delivery receipt (DESIGN.md "Delivery"),
+ * printing `stored at <relay>` as relays take the message while the recipient is offline.
  */
 import type { Command } from 'commander'
-import { DEFAULT_CALL_TIMEOUT_MS } from '../../src/api/client.js'
-import { DEFAULT_SEND_WAIT_SECONDS, MAX_SEND_WAIT_SECONDS } from '../../src/api/methods.js'
+import type { ApiClient } from '../../src/api/client.js'
+import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_SEND_WAIT_SECONDS } from '../../src/api/methods.js'
 import type { MessageView } from '../../src/messenger/types.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
+import { namesOf, peerName, storedAt } from './message-format.js'
 
 interface SendOptions extends CommonOptions {
   wait?: boolean
@@ -30,8 +32,65 @@ function parseTimeout (value: string | undefined): number {
   return seconds
 }
 
-function describe (m: MessageView): string {
-  return `message ${m.id} to ${m.contact ?? m.peerId}: ${m.state}${m.reason !== undefined ? ` (${m.reason})` : ''}`
+function describe (m: MessageView, names?: ReadonlyMap<string, string>): string {
+  const relays = m.state === 'stored' ? storedAt(m) : []
+  const state = relays.length > 0 ? `stored at ${relays.map(r => peerName(r, names)).join(', ')}` : m.state
+  return `message ${m.id} to ${m.contact ?? m.peerId}: ${state}${m.reason !== undefined ? ` (${m.reason})` : ''}`
+}
+
+/** Contact names for the relays a stored message names (text output only). */
+async function relayNames (client: ApiClient, m: MessageView, json: boolean): Promise<Map<string, string> | undefined> {
+  if (json || storedAt(m).length === 0) return undefined
+  return namesOf(await client.call('contacts.list', {}))
+}
+
+/** The view of one message, looked up by its position (`history` before seq + 1, limit 1). */
+async function lookUp (client: ApiClient, to: string, message: MessageView): Promise<MessageView | undefined> {
+  const [found] = await client.call('history', { to, before: message.seq + 1, limit: 1 })
+  return found?.id === message.id ? found : undefined
+}
+
+/**
+ * `send --wait`: subscribes to `message:state` first (so no change is missed), sends, then
+ * follows the message until a final state or the timeout, reporting each relay that stores
+ * it (`stored at <relay>`, one line per relay) as it happens. Returns the message's view
+ * at the end: the state reached, with its relays.
+ */
+async function sendAndWait (client: ApiClient, to: string, text: string, timeoutSeconds: number, report: (line: string) => void): Promise<MessageView> {
+  const stop = new AbortController()
+  const subscription = await client.events({ names: ['message:state'], signal: stop.signal })
+  const timer = setTimeout(() => { stop.abort() }, timeoutSeconds * 1000)
+  try {
+    const sent = await client.call('send', { to, text })
+    let names: Map<string, string> | undefined
+    const reported = new Set<string>()
+    const reportStored = async (view: Pick<MessageView, 'relays'>): Promise<void> => {
+      const relays = storedAt(view).filter(r => !reported.has(r))
+      if (relays.length === 0) return
+      names ??= namesOf(await client.call('contacts.list', {}))
+      for (const r of relays) {
+        reported.add(r)
+        report(`stored at ${peerName(r, names)}`)
+      }
+    }
+    let state = sent.state
+    let reason = sent.reason
+    await reportStored(sent)
+    if (!FINAL_SEND_STATES.includes(state)) {
+      for await (const event of subscription) {
+        if (event.event !== 'message:state' || event.data.id !== sent.id) continue
+        state = event.data.state
+        reason = event.data.reason
+        // The event names the relays that hold the message; an older node's event may not.
+        if (state === 'stored') await reportStored(event.data.relays !== undefined ? event.data : await lookUp(client, to, sent) ?? sent)
+        if (FINAL_SEND_STATES.includes(state)) break
+      }
+    }
+    return await lookUp(client, to, sent) ?? { ...sent, state, ...(reason !== undefined ? { reason } : {}) }
+  } finally {
+    clearTimeout(timer)
+    subscription.close()
+  }
 }
 
 export function registerSendCommands (program: Command): void {
@@ -46,9 +105,11 @@ export function registerSendCommands (program: Command): void {
       const text = textArg === '-' ? await readStdin() : textArg
       const client = await connect(options)
       const wait = options.wait === true
-      const message = await client.call('send', { to, text, ...(wait ? { wait: true, timeout } : {}) },
-        { timeoutMs: wait ? timeout * 1000 + DEFAULT_CALL_TIMEOUT_MS : DEFAULT_CALL_TIMEOUT_MS })
-      print(options, message, () => describe(message))
+      const message = wait
+        ? await sendAndWait(client, to, text, timeout, options.json === true ? () => {} : (line) => { process.stdout.write(line + '\n') })
+        : await client.call('send', { to, text })
+      const names = await relayNames(client, message, options.json === true)
+      print(options, message, () => describe(message, names))
       if (wait && message.state !== 'delivered' && message.state !== 'read') {
         // The result is printed; the exit code tells a script it was not delivered (yet).
         process.stderr.write(options.json === true
@@ -63,7 +124,9 @@ export function registerSendCommands (program: Command): void {
     .argument('<to>', 'name or peer ID of the conversation')
     .argument('<messageId>', 'the message id (from `murmur history`)')
     .action(run(async (to: string, messageId: string, options: CommonOptions) => {
-      const message = await (await connect(options)).call('resend', { to, messageId })
-      print(options, message, () => describe(message))
+      const client = await connect(options)
+      const message = await client.call('resend', { to, messageId })
+      const names = await relayNames(client, message, options.json === true)
+      print(options, message, () => describe(message, names))
     }))
 }

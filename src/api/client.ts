@@ -105,14 +105,19 @@ export class ApiClient {
    */
   async events (options: { names?: MurmurEventName[], signal?: AbortSignal, timeoutMs?: number } = {}): Promise<EventSubscription> {
     const local = new AbortController()
-    const connectTimeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)
+    // The timeout covers connecting only. It must not be part of the request's signal: an
+    // aborted signal destroys the request at any time, which would cut a live stream.
+    let timedOut = false
+    const connectTimer = setTimeout(() => { timedOut = true; local.abort() }, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)
     const query = options.names !== undefined ? `?events=${encodeURIComponent(options.names.join(','))}` : ''
     let res: IncomingMessage
     try {
-      res = await this.open('GET', `/events${query}`, undefined, AbortSignal.any([local.signal, connectTimeout, ...(options.signal !== undefined ? [options.signal] : [])]))
+      res = await this.open('GET', `/events${query}`, undefined, AbortSignal.any([local.signal, ...(options.signal !== undefined ? [options.signal] : [])]))
     } catch (err) {
-      if (connectTimeout.aborted) throw new ApiTimeoutError()
+      if (timedOut) throw new ApiTimeoutError()
       throw err
+    } finally {
+      clearTimeout(connectTimer)
     }
     if (res.statusCode === 401) { res.resume(); throw new ApiUnauthorizedError() }
     if (res.statusCode !== 200) throw new ApiProtocolError(`the event stream answered HTTP ${res.statusCode}: ${(await readAll(res)).slice(0, 200)}`)

@@ -29,7 +29,17 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   NotStartedError: -32005,
   HomeInUseError: -32006,
   UnsupportedSchemaVersionError: -32007,
-  IdentityNotFoundError: -32008
+  IdentityNotFoundError: -32008,
+  // The relay library's errors (src/relay/errors.ts, docs/relay.md "Codes"). A relay answers
+  // NOT_FOUND for anything unauthorized, so MailboxNotFoundError from `relays.add` means
+  // "the relay does not trust you".
+  MailboxNotFoundError: -32009,
+  RelayRefusedError: -32010,
+  MailboxQuotaError: -32011,
+  EnvelopeTooLargeError: -32012,
+  RelayRateLimitedError: -32013,
+  RelayTimeoutError: -32014,
+  RelayProtocolError: -32015
 }
 
 export function errorCodeFor (name: string): number {

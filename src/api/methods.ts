@@ -4,8 +4,10 @@
  * API. The server validates and dispatches with it; the client and the CLI take their types
  * from it; docs/api.md documents it.
  */
+import { multiaddr } from '@multiformats/multiaddr'
 import type { Murmur } from '../messenger/api-types.js'
 import type { MessageState } from '../messenger/types.js'
+import { InvalidParamsError } from './errors.js'
 import type { ParamSchema, ParamsOf } from './params.js'
 
 export interface MethodContext {
@@ -19,6 +21,18 @@ export interface MethodDefinition<S extends ParamSchema, R> {
   handler: (murmur: Murmur, params: ParamsOf<S>, context: MethodContext) => Promise<R>
 }
 
+/** Refuses (as invalid params, before anything runs) an item that is not a multiaddr. */
+function checkMultiaddrs (name: string, addresses: string[]): string[] {
+  addresses.forEach((address, i) => {
+    try {
+      multiaddr(address)
+    } catch {
+      throw new InvalidParamsError(`param "${name}" item ${i} is not a multiaddr (e.g. /ip4/192.0.2.1/tcp/4455)`)
+    }
+  })
+  return addresses
+}
+
 function defineMethod<const S extends ParamSchema, R> (definition: MethodDefinition<S, R>): MethodDefinition<S, R> {
   return definition
 }
@@ -28,6 +42,8 @@ export const FINAL_SEND_STATES: MessageState[] = ['delivered', 'read', 'failed',
 /** Default and largest `send --wait` timeout, in seconds. */
 export const DEFAULT_SEND_WAIT_SECONDS = 30
 export const MAX_SEND_WAIT_SECONDS = 600
+/** `relays.add`: at most this many multiaddrs for one relay. */
+export const MAX_RELAY_ADDRESSES = 16
 
 export const METHODS = {
   id: defineMethod({
@@ -36,7 +52,7 @@ export const METHODS = {
     handler: async (murmur) => await murmur.id()
   }),
   status: defineMethod({
-    description: 'connections, DHT routing table size, outbox, listen addresses, one-time prekeys',
+    description: 'connections, DHT routing table size, outbox, listen addresses, one-time prekeys, our mailboxes at relays, what we relay for others',
     params: {},
     handler: async (murmur) => await murmur.status()
   }),
@@ -77,6 +93,52 @@ export const METHODS = {
     handler: async (murmur, p) => p.confirm === true
       ? await murmur.contacts.setVerified(p.contact, true)
       : await murmur.contacts.safetyNumber(p.contact)
+  }),
+  'trust.add': defineMethod({
+    description: 'relay for this peer: it may keep a mailbox here and hand us envelopes to forward',
+    params: {
+      peerId: { type: 'string', required: true, description: 'the peer ID to relay for (12D3KooW...)' }
+    },
+    handler: async (murmur, p) => await murmur.trust.add(p.peerId)
+  }),
+  'trust.list': defineMethod({
+    description: 'the peers this node relays for',
+    params: {},
+    handler: async (murmur) => await murmur.trust.list()
+  }),
+  'trust.remove': defineMethod({
+    description: 'stop relaying for this peer (what is held for it can still be fetched)',
+    params: {
+      peerId: { type: 'string', required: true, description: 'the peer ID to stop relaying for' }
+    },
+    handler: async (murmur, p) => await murmur.trust.remove(p.peerId)
+  }),
+  'relays.add': defineMethod({
+    description: 'keep a mailbox at this relay (it must trust us): register there and list it in our contact record',
+    params: {
+      peerId: { type: 'string', required: true, description: 'the relay\'s peer ID (12D3KooW...)' },
+      addr: { type: 'string[]', maxItems: MAX_RELAY_ADDRESSES, description: `multiaddrs of the relay, at most ${MAX_RELAY_ADDRESSES} (default: find it by peer ID)` }
+    },
+    handler: async (murmur, p) => await murmur.relays.add(p.peerId, p.addr !== undefined ? { addresses: checkMultiaddrs('addr', p.addr) } : {})
+  }),
+  'relays.list': defineMethod({
+    description: 'our mailboxes at relays, with their state',
+    params: {},
+    handler: async (murmur) => await murmur.relays.list()
+  }),
+  'relays.remove': defineMethod({
+    description: 'stop using this relay (it is dropped from our contact record)',
+    params: {
+      peerId: { type: 'string', required: true, description: 'the relay\'s peer ID' }
+    },
+    handler: async (murmur, p) => await murmur.relays.remove(p.peerId)
+  }),
+  'relays.firstContact': defineMethod({
+    description: 'open or close the first-contact door of our mailboxes (first messages from strangers)',
+    params: {
+      open: { type: 'boolean', required: true, description: 'true: strangers may leave a first message; false: only contacts' }
+    },
+    handler: async (murmur, p) => await murmur.relays.setFirstContact(p.open)
   }),
   send: defineMethod({
     description: 'encrypt and send a text message; with wait: true, wait until delivered (or failed, expired, or the timeout)',

@@ -5,7 +5,7 @@
  */
 import { InvalidParamsError } from './errors.js'
 
-export type ParamType = 'string' | 'integer' | 'number' | 'boolean'
+export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'string[]'
 
 export interface ParamSpec {
   type: ParamType
@@ -13,12 +13,18 @@ export interface ParamSpec {
   /** Inclusive bounds for numbers. */
   min?: number
   max?: number
+  /** For 'string[]': at most this many items (default MAX_PARAM_ITEMS). */
+  maxItems?: number
   description: string
 }
 
 export type ParamSchema = Record<string, ParamSpec>
 
-type TypeOf<T extends ParamType> = T extends 'string' ? string : T extends 'boolean' ? boolean : number
+/** The default cap on the items of a 'string[]' param: a request must stay small. */
+export const MAX_PARAM_ITEMS = 32
+
+type TypeOf<T extends ParamType> =
+  T extends 'string' ? string : T extends 'boolean' ? boolean : T extends 'string[]' ? string[] : number
 
 /** The TypeScript type of validated params: required keys present, optional ones optional. */
 export type ParamsOf<S extends ParamSchema> =
@@ -36,6 +42,14 @@ function checkType (name: string, spec: ParamSpec, value: unknown): void {
     case 'string':
       if (typeof value !== 'string') throw new InvalidParamsError(`param "${name}" must be a string, got ${describe(value)}`)
       return
+    case 'string[]': {
+      if (!Array.isArray(value)) throw new InvalidParamsError(`param "${name}" must be an array of strings, got ${describe(value)}`)
+      const bad = value.findIndex(item => typeof item !== 'string')
+      if (bad >= 0) throw new InvalidParamsError(`param "${name}" must be an array of strings, item ${bad} is ${describe(value[bad])}`)
+      const maxItems = spec.maxItems ?? MAX_PARAM_ITEMS
+      if (value.length > maxItems) throw new InvalidParamsError(`param "${name}" must have at most ${maxItems} items`)
+      return
+    }
     case 'boolean':
       if (typeof value !== 'boolean') throw new InvalidParamsError(`param "${name}" must be a boolean, got ${describe(value)}`)
       return

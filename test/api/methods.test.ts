@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { relayCliError } from '../../cli/commands/relays.js'
 import { toCliError } from '../../cli/errors.js'
 import { ExitCode } from '../../cli/exit-codes.js'
 import { ERROR_CODE_BY_NAME, RpcErrorCode } from '../../src/api/error-codes.js'
@@ -10,6 +11,7 @@ import { validateParams } from '../../src/api/params.js'
 import { toRpcError } from '../../src/api/rpc.js'
 import { EVENT_NAMES } from '../../src/api/sse.js'
 import { ContactNotFoundError, InvalidMessageTextError } from '../../src/messenger/errors.js'
+import { EnvelopeTooLargeError, MailboxNotFoundError, MailboxQuotaError, RelayRateLimitedError, RelayRefusedError, RelayTimeoutError } from '../../src/relay/errors.js'
 
 describe('param validation', () => {
   const schema = {
@@ -38,6 +40,51 @@ describe('param validation', () => {
   })
 })
 
+describe('string[] params (relays.add addr)', () => {
+  const schema = METHODS['relays.add'].params
+
+  it('accepts an array of strings, and no array at all', () => {
+    expect(validateParams(schema, { peerId: 'p', addr: ['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2/ws'] }))
+      .toEqual({ peerId: 'p', addr: ['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2/ws'] })
+    expect(validateParams(schema, { peerId: 'p', addr: [] })).toEqual({ peerId: 'p', addr: [] })
+    expect(validateParams(schema, { peerId: 'p' })).toEqual({ peerId: 'p' })
+  })
+
+  it('refuses a string, a non-string item, and too many items', () => {
+    expect(() => validateParams(schema, { peerId: 'p', addr: '/ip4/127.0.0.1/tcp/1' })).toThrow(/"addr" must be an array of strings, got a string/)
+    expect(() => validateParams(schema, { peerId: 'p', addr: ['/ip4/127.0.0.1/tcp/1', 7] })).toThrow(/item 1 is a number/)
+    expect(() => validateParams(schema, { peerId: 'p', addr: Array.from({ length: 17 }, () => '/ip4/127.0.0.1/tcp/1') })).toThrow(/at most 16 items/)
+  })
+
+  it('relays.firstContact needs its boolean', () => {
+    expect(validateParams(METHODS['relays.firstContact'].params, { open: false })).toEqual({ open: false })
+    expect(() => validateParams(METHODS['relays.firstContact'].params, {})).toThrow(/missing param "open"/)
+    expect(() => validateParams(METHODS['relays.firstContact'].params, { open: 'closed' })).toThrow(/"open" must be a boolean/)
+  })
+})
+
+describe('relay refusals', () => {
+  it('carry their own JSON-RPC codes with data.name (a subclass keeps its own name)', () => {
+    expect(toRpcError(new MailboxNotFoundError())).toMatchObject({ code: -32009, data: { name: 'MailboxNotFoundError' } })
+    expect(toRpcError(new MailboxQuotaError())).toMatchObject({ code: -32011, data: { name: 'MailboxQuotaError' } })
+    expect(toRpcError(new RelayRefusedError('MALFORMED'))).toMatchObject({ code: -32010, data: { name: 'RelayRefusedError' } })
+  })
+
+  it('are exit REFUSED in the CLI; not trusted says who must run what', () => {
+    const notTrusted = relayCliError(new ApiRemoteError('Relay refused: NOT_FOUND', -32009, 'MailboxNotFoundError'), '12D3KooWexample')
+    expect(notTrusted?.exitCode).toBe(ExitCode.REFUSED)
+    expect(notTrusted?.errorName).toBe('MailboxNotFoundError')
+    expect(notTrusted?.message).toBe('the relay does not trust you: ask its owner to run `murmur trust add 12D3KooWexample`')
+    for (const err of [new MailboxQuotaError(), new EnvelopeTooLargeError(), new RelayRateLimitedError(), new RelayRefusedError('INTERNAL')]) {
+      expect(relayCliError(err)?.exitCode, err.name).toBe(ExitCode.REFUSED)
+      expect(relayCliError(new ApiRemoteError(err.message, -32010, err.name))?.exitCode, err.name).toBe(ExitCode.REFUSED)
+    }
+    expect(relayCliError(new RelayTimeoutError())?.exitCode).toBe(ExitCode.NETWORK)
+    expect(relayCliError(new ContactNotFoundError())).toBeUndefined()
+    expect(relayCliError('not an error')).toBeUndefined()
+  })
+})
+
 describe('error mapping', () => {
   it('maps library errors to their stable code with data.name, and anything else to -32603', () => {
     expect(toRpcError(new ContactNotFoundError())).toEqual({ code: -32001, message: 'no such contact', data: { name: 'ContactNotFoundError' } })
@@ -55,7 +102,9 @@ describe('error mapping', () => {
 
   it('the CLI turns every mapped remote error into a non-internal exit code', () => {
     for (const [name, code] of Object.entries(ERROR_CODE_BY_NAME)) {
-      const cliError = toCliError(new ApiRemoteError('msg', code, name))
+      const remote = new ApiRemoteError('msg', code, name)
+      // Relay refusals are mapped by the relay commands (cli/commands/relays.ts).
+      const cliError = relayCliError(remote) ?? toCliError(remote)
       expect(cliError.exitCode, name).not.toBe(ExitCode.INTERNAL)
       expect(cliError.errorName).toBe(name)
     }

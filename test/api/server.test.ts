@@ -157,6 +157,21 @@ describe('local API server (real murmur nodes on 127.0.0.1)', () => {
     expect(read.marked).toBeGreaterThanOrEqual(1)
   })
 
+  it('a client event stream outlives its connect timeout (history --follow, chat, send --wait run for long)', async () => {
+    const client = await ApiClient.connect(alice.home)
+    const subscription = await client.events({ names: ['connection'], timeoutMs: 200 })
+    try {
+      const next = subscription[Symbol.asyncIterator]().next()
+      const outcome = await Promise.race([
+        next.then(() => 'ended'),
+        new Promise<string>(resolve => setTimeout(() => { resolve('still open') }, 1_000))
+      ])
+      expect(outcome).toBe('still open')
+    } finally {
+      subscription.close()
+    }
+  })
+
   it('the client reports a refused token as ApiUnauthorizedError', async () => {
     const { writeApiFiles } = await import('../../src/api/token.js')
     const { dir, cleanup } = await (await import('./helpers.js')).tempDir()
