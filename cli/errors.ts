@@ -22,6 +22,17 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   MessageNotFoundError: ExitCode.NOT_FOUND,
   PeerUnreachableError: ExitCode.NETWORK,
   NotStartedError: ExitCode.NOT_RUNNING,
+  RelayNotFoundError: ExitCode.NOT_FOUND,
+  InvalidRelayError: ExitCode.USAGE,
+  // Relay refusals (src/relay/errors.ts): the relay said no; timeouts and bad answers are network.
+  MailboxNotFoundError: ExitCode.REFUSED,
+  RelayRefusedError: ExitCode.REFUSED,
+  MailboxQuotaError: ExitCode.REFUSED,
+  EnvelopeTooLargeError: ExitCode.REFUSED,
+  RelayRateLimitedError: ExitCode.REFUSED,
+  NoPrekeysLeftError: ExitCode.REFUSED,
+  RelayTimeoutError: ExitCode.NETWORK,
+  RelayProtocolError: ExitCode.NETWORK,
   // The local API's own errors (src/api/errors.ts).
   NodeNotRunningError: ExitCode.NOT_RUNNING,
   ApiUnauthorizedError: ExitCode.NOT_RUNNING,

@@ -39,7 +39,9 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   EnvelopeTooLargeError: -32012,
   RelayRateLimitedError: -32013,
   RelayTimeoutError: -32014,
-  RelayProtocolError: -32015
+  RelayProtocolError: -32015,
+  RelayNotFoundError: -32016,
+  InvalidRelayError: -32602
 }
 
 export function errorCodeFor (name: string): number {

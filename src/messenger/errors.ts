@@ -62,3 +62,21 @@ export class NotStartedError extends Error {
     this.name = 'NotStartedError'
   }
 }
+
+/** The peer is not one of our relays (relays remove), or not trusted (trust remove). */
+export class RelayNotFoundError extends Error {
+  static name = 'RelayNotFoundError'
+  constructor (message = 'not one of your relays') {
+    super(message)
+    this.name = 'RelayNotFoundError'
+  }
+}
+
+/** A relay that cannot be used as one: ourselves. */
+export class InvalidRelayError extends Error {
+  static name = 'InvalidRelayError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidRelayError'
+  }
+}

@@ -25,7 +25,7 @@ import { Envelope } from '../wire/envelope.js'
 import type { RelayView, TrustView } from './api-types.js'
 import type { MessengerContext } from './context.js'
 import { fromHexId } from './envelopes.js'
-import { PeerUnreachableError } from './errors.js'
+import { InvalidRelayError, PeerUnreachableError, RelayNotFoundError } from './errors.js'
 import type { Incoming } from './incoming.js'
 import { capabilityKey, peerCapabilityKey } from './outgoing.js'
 import type { PrekeyManager } from './prekeys.js'
@@ -109,7 +109,7 @@ export class RelayManager {
   async trustRemove (peerId: string): Promise<TrustView> {
     validatePeerId(peerId)
     const found = this.trustList().find(t => t.peerId === peerId)
-    if (found == null) throw new PeerUnreachableError(`${peerId} is not trusted`)
+    if (found == null) throw new RelayNotFoundError(`${peerId} is not trusted`)
     await this.node().services.mailbox.trust.remove(peerId)
     return found
   }
@@ -143,11 +143,17 @@ export class RelayManager {
   /** Registers a mailbox at `peerId` (which must trust us) and keeps it. */
   async add (peerId: string, addresses: string[] = []): Promise<RelayView> {
     validatePeerId(peerId)
-    if (peerId === this.ctx.peerId) throw new PeerUnreachableError('a node cannot be its own relay')
+    if (peerId === this.ctx.peerId) throw new InvalidRelayError('a node cannot be its own relay')
     const peer = peerIdFromString(peerId)
     await this.learnAddresses(peer, addresses)
     // Refused (MailboxNotFoundError) when the relay does not trust us: nothing is saved.
-    await this.register(peer)
+    try {
+      await this.register(peer)
+    } catch (err) {
+      const name = (err as Error).name
+      if (name.startsWith('Mailbox') || name.startsWith('Relay') || name.endsWith('RefusedError')) throw err
+      throw new PeerUnreachableError(`cannot reach the relay ${peerId}: ${(err as Error).message}`)
+    }
     const relays = (await this.list()).filter(r => r.peerId !== peerId)
     const record: RelayRecord = { peerId, addresses, addedAt: Date.now(), registeredAt: Date.now() }
     await this.save([...relays, record])
@@ -159,7 +165,7 @@ export class RelayManager {
   async remove (peerId: string): Promise<RelayView> {
     const relays = await this.list()
     const found = relays.find(r => r.peerId === peerId)
-    if (found == null) throw new PeerUnreachableError(`${peerId} is not one of your relays`)
+    if (found == null) throw new RelayNotFoundError(`${peerId} is not one of your relays`)
     await this.save(relays.filter(r => r.peerId !== peerId))
     this.loops.get(peerId)?.abort()
     this.loops.delete(peerId)
