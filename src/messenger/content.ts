@@ -18,6 +18,7 @@ export interface TextContent {
   messageId: Uint8Array
   body: string
   sentAt: number
+  /** The sender's number for this text among its texts to us (from 1; 0 when unknown). */
   seq: number
   resend: boolean
 }

@@ -16,6 +16,7 @@ import { Envelope } from '../wire/envelope.js'
 import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
+import { GapTracker, type GapState } from './gaps.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
@@ -54,6 +55,7 @@ export class Incoming {
   private readonly recentLoss = new Map<string, number>()
 
   private readonly onCapability: (peerId: string, secret: Uint8Array) => void
+  private readonly gaps: GapTracker
 
   /**
    * `onDurable(peer)`: something for `peer` is in the outbox (a receipt); `onCapability`:
@@ -64,6 +66,7 @@ export class Incoming {
     this.outgoing = outgoing
     this.onDurable = onDurable
     this.onCapability = onCapability
+    this.gaps = new GapTracker(ctx.store, ctx.messageTtlMs)
   }
 
   /** Handles envelopes that arrived together from `peerId` (already checked: sender is the peer, recipient is us). */
@@ -83,6 +86,7 @@ export class Incoming {
     const delivered: Uint8Array[] = []
     const receipts: ReceiptContent[] = []
     const senderKey = identityKeyFromPeerIdBytes(envelopes[0]?.sender ?? new Uint8Array(0))
+    let gaps: GapState | undefined
 
     for (let i = 0; i < envelopes.length; i++) {
       const envelope = envelopes[i]
@@ -134,6 +138,12 @@ export class Incoming {
             const entry: HistoryRecord = { peerId, seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
             batch.appendHistory(entry)
             events.push({ type: 'message', detail: messageView(entry) })
+            if (content.seq > 0) {
+              gaps ??= await this.gaps.load(peerId)
+              // A sender that lost its store numbers from 1 again: old holes will not fill.
+              if (content.seq === 1 && gaps.highest > 0) gaps = { highest: 0, missing: [] }
+              gaps = await this.gaps.observe(batch, peerId, gaps, content.seq, now)
+            }
           }
           delivered.push(content.messageId)
         } else if (content.type === 'receipt') {
@@ -168,6 +178,7 @@ export class Incoming {
       record = added.record
       createdCapability = added.created
     }
+    if (gaps != null) this.gaps.save(batch, peerId, gaps)
     if (record != null && record !== original) sessions.put(batch, peerId, record)
     if (batch.length > 0) {
       await store.write(batch, { sync: true })

@@ -21,6 +21,8 @@ import { InvalidMessageTextError, MessageNotFoundError } from './errors.js'
 export const capabilityKey = (peerId: string): string => `capability:${peerId}`
 export const capabilitySentKey = (peerId: string): string => `capabilitySent:${peerId}`
 export const peerCapabilityKey = (peerId: string): string => `peerCapability:${peerId}`
+/** Settings key: how many texts we have numbered for a peer. */
+export const outNumberKey = (peerId: string): string => `outNumber:${peerId}`
 
 /** Outbox entries of receipts carry this prefix instead of a message id. */
 export const RECEIPT_OUTBOX_PREFIX = 'r'
@@ -69,14 +71,18 @@ export class Outgoing {
     const { entry, durable, created } = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
       const seq = await store.allocateSeq(peerId)
-      const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued' }
+      // Our texts to this peer are numbered from 1, so the receiver notices holes.
+      const previous = await store.sublevels.settings.get(outNumberKey(peerId))
+      const outNumber = (typeof previous === 'number' ? previous : 0) + 1
+      const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued', outNumber }
       const record = await sessions.get(peerId)
       const batch = store.batch()
+      batch.put(store.sublevels.settings, outNumberKey(peerId), outNumber)
       let envelope: Uint8Array = new Uint8Array(0)
       let next: SessionRecord | undefined
       let created: Uint8Array | undefined
       if (record != null) {
-        ({ record: next, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq, resend: false }), now))
+        ({ record: next, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq: outNumber, resend: false }), now))
         ;({ record: next, created } = await this.addCapabilityIfUnsent(batch, peerId, next, now))
         sessions.put(batch, peerId, next)
       }
@@ -115,7 +121,7 @@ export class Outgoing {
       }
       const history = await store.getHistory(peerId, current.seq)
       if (history == null) throw new MessageNotFoundError()
-      const plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.seq, resend: history.reason !== undefined })
+      const plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.outNumber ?? 0, resend: history.reason !== undefined })
       const encrypted = this.encryptFor(peerId, record, plaintext, now)
       const updated: OutboxRecord = { ...current, envelope: encrypted.envelope }
       const batch = store.batch()

@@ -95,6 +95,8 @@ export interface HistoryRecord {
   reason?: string
   /** The relay holding the message when state is `stored`. */
   relay?: string
+  /** Outgoing texts: the message's number among our texts to this peer (from 1), for gap detection. */
+  outNumber?: number
   /** Per relay: who holds the message (stored) or refused it, while the recipient is offline. */
   relays?: Array<{ relay: string, status: 'stored' | 'refused', reason?: string }>
   updatedAt?: number
