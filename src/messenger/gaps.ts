@@ -3,7 +3,9 @@
  * it is filled or expires"). Each text carries the sender's number for it (Content.text.seq,
  * from 1). Per peer we keep the highest number seen and the ranges still missing; a hole
  * is shown in the conversation as an event entry, which is rewritten when the hole fills or
- * when it is older than the messages' time to live.
+ * when it is older than the messages' time to live. Counting starts with the first text of a
+ * peer we knew nothing about (a first contact, or after our store was lost), so a hole before
+ * that first text is not reported.
  */
 import type { HistoryRecord, Store, StoreBatch } from '../store/index.js'
 

@@ -142,6 +142,9 @@ export class Incoming {
               gaps ??= await this.gaps.load(peerId)
               // A sender that lost its store numbers from 1 again: old holes will not fill.
               if (content.seq === 1 && gaps.highest > 0) gaps = { highest: 0, missing: [] }
+              // Nothing known of this peer before this batch (a first contact, or our own
+              // store was lost): start counting here rather than report a hole we cannot know.
+              if (gaps.highest === 0 && original == null) gaps = { highest: content.seq - 1, missing: [] }
               gaps = await this.gaps.observe(batch, peerId, gaps, content.seq, now)
             }
           }
