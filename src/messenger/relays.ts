@@ -84,6 +84,8 @@ export class RelayManager {
     this.controller = new AbortController()
     const mailbox = this.node().services.mailbox
     mailbox.setDeliveryHandler(async (_from, envelopes) => { await this.receive(envelopes) })
+    // As a forwarder: when the recipient is not reachable directly, its mailboxes.
+    mailbox.setForwarder(async (recipient, envelopes, signal) => await this.forwardToMailboxes(recipient.toString(), envelopes, signal))
     for (const relay of await this.list()) this.watch(relay)
   }
 
@@ -92,6 +94,26 @@ export class RelayManager {
     for (const loop of this.loops.values()) loop.abort()
     this.loops.clear()
     this.node().services.mailbox.setDeliveryHandler(undefined)
+    this.node().services.mailbox.setForwarder(undefined)
+  }
+
+  /**
+   * Forwarding (relay side): deposits envelopes we hold for `recipient` at its mailboxes.
+   * Without the capability the recipient gave the original sender, only PreKey envelopes get
+   * in (first-contact door); the others stay queued here and are retried directly.
+   */
+  private async forwardToMailboxes (recipient: string, envelopes: Uint8Array[], signal: AbortSignal): Promise<'delivered' | 'unreachable'> {
+    const mailboxes = (await this.recipientMailboxes(recipient, signal)).filter(m => m.relay !== this.ctx.peerId)
+    if (mailboxes.length === 0) return 'unreachable'
+    for (const envelope of envelopes) {
+      const results = await Promise.allSettled(mailboxes.map(async m => {
+        const peer = peerIdFromString(m.relay)
+        await this.learnAddresses(peer, m.addresses)
+        await this.node().services.mailbox.deposit(peer, envelope, { signal, timeout: CALL_TIMEOUT_MS })
+      }))
+      if (!results.some(r => r.status === 'fulfilled')) return 'unreachable'
+    }
+    return 'delivered'
   }
 
   // ---- trust (relay side) -----------------------------------------------------------------
