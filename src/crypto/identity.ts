@@ -18,6 +18,7 @@ import { concat, equal } from './bytes.js'
 import { InvalidKeyError } from './errors.js'
 import { isLowOrderX25519 } from './low-order.js'
 import { isValidEd25519PublicKey } from './providers/ed25519-strict.js'
+import { bytesKey, LruCache } from './providers/lru.js'
 import { defaultProvider } from './providers/index.js'
 import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH, type CryptoProvider } from './provider.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
@@ -79,12 +80,23 @@ export function identityFromSeed (seed: Uint8Array, provider: CryptoProvider = d
   return { seed: seed.slice(), publicKey, dhPrivateKey, dhPublicKey: identityDhPublicKey(publicKey) }
 }
 
+/** Identity keys whose X25519 form is remembered (contacts seen recently). */
+const DH_PUBLIC_KEY_CACHE_SIZE = 256
+// The map is pure JS field arithmetic (an inversion mod p, ~0.1 ms) and runs for the peer's
+// identity key in every session establishment (PQXDH DH1/DH2, both roles), while the keys
+// are those of a few contacts. Only valid keys are cached; invalid ones throw every time.
+const dhPublicKeyCache = new LruCache<Uint8Array>(DH_PUBLIC_KEY_CACHE_SIZE)
+
 /**
  * The X25519 public key of an Ed25519 identity key: u = (1 + y) / (1 - y) mod p, little-endian
  * (RFC 7748 section 4.1). Throws InvalidKeyError when the key is not a canonical point or is of
- * small order.
+ * small order. Returns a fresh array on every call.
  */
 export function identityDhPublicKey (identityKey: Uint8Array): Uint8Array {
+  if (identityKey instanceof Uint8Array && identityKey.length === ED25519_PUBLIC_KEY_LENGTH) {
+    const cached = dhPublicKeyCache.get(bytesKey(identityKey))
+    if (cached !== undefined) return cached.slice()
+  }
   assertIdentityKey(identityKey)
   let u: Uint8Array
   try {
@@ -94,6 +106,7 @@ export function identityDhPublicKey (identityKey: Uint8Array): Uint8Array {
   }
   // Unreachable for a large-order point; kept as a second line (RFC 7748 section 6.1).
   if (isLowOrderX25519(u)) throw new InvalidKeyError('Identity key maps to a low-order X25519 point')
+  dhPublicKeyCache.set(bytesKey(identityKey), u.slice())
   return u
 }
 

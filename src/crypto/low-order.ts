@@ -26,8 +26,32 @@ function decodeU (publicKey: Uint8Array): bigint {
   return (u & ((1n << 255n) - 1n)) % P
 }
 
+function encodeU (u: bigint): Uint8Array {
+  const out = new Uint8Array(32)
+  for (let i = 0; i < 32; i++) out[i] = Number((u >> BigInt(8 * i)) & 0xffn)
+  return out
+}
+
+// Every 32-byte encoding of a small-order point: u and, when below 2^255, u + p (the
+// non-canonical form), each with the top bit clear or set (RFC 7748 section 5 masks it). The
+// check below is then one lookup instead of BigInt arithmetic on every key that enters (a
+// ratchet header carries one per DH step). At most 5 x 2 x 2 = 20 strings.
+const SMALL_ORDER_ENCODINGS = new Set<string>()
+for (const u of SMALL_ORDER_U) {
+  for (const value of [u, u + P]) {
+    if (value >= 1n << 255n) continue
+    for (const top of [0n, 1n << 255n]) SMALL_ORDER_ENCODINGS.add(Buffer.from(encodeU(value | top)).toString('latin1'))
+  }
+}
+
 /** True when `publicKey` (32 bytes, little-endian u) is a small-order Curve25519 point in any encoding. */
 export function isLowOrderX25519 (publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return SMALL_ORDER_U.has(decodeU(publicKey))
+  return SMALL_ORDER_ENCODINGS.has(Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('latin1'))
+}
+
+/** The BigInt definition the lookup above must agree with (exported for the tests). */
+export function isLowOrderX25519Reference (publicKey: Uint8Array): boolean {
   return SMALL_ORDER_U.has(decodeU(publicKey))
 }
 

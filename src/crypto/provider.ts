@@ -6,7 +6,8 @@
  *   the default on Node, because an X25519 agreement is ~30x faster native.
  * - `noble`: @noble/curves, @noble/ciphers, @noble/hashes; pure JS, audited; the reference.
  *
- * ML-KEM-768 and XChaCha20-Poly1305 come from noble in both (Node 20 has neither).
+ * ML-KEM-768 comes from noble in both (Node 20 has none); XChaCha20-Poly1305 is noble's in
+ * `noble` and noble's HChaCha20 + OpenSSL's ChaCha20-Poly1305 in `node` (same construction).
  *
  * All randomness flows through `randomBytes`, and every key generation draws from it, so a
  * provider built with a deterministic source reproduces the known-answer vectors exactly.
@@ -66,6 +67,13 @@ export interface CryptoProvider {
   xchacha20poly1305Seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array
   /** Throws DecryptionError when the tag does not verify. */
   xchacha20poly1305Open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array
+  /**
+   * Like xchacha20poly1305Open, but returns null when the tag does not verify. For trial
+   * decryption (ratchet headers, Double Ratchet spec §4), where failure is the expected case
+   * and an exception per trial would cost more than the trial. Optional so that wrapping
+   * providers need not implement it; callers fall back to the throwing open.
+   */
+  xchacha20poly1305TryOpen?(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null
 
   /** A fresh ML-KEM-768 key pair from 64 bytes of `randomBytes` (FIPS 203 keygen seed d || z). */
   mlkem768GenerateKeyPair(): KeyPair

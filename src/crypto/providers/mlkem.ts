@@ -1,13 +1,47 @@
 /**
  * ML-KEM-768 (FIPS 203) from @noble/post-quantum, shared by both providers: Node 20 has no
  * ML-KEM. Randomness is passed in so that known-answer vectors are reproducible.
+ *
+ * Speed: most of an encapsulation, and of the re-encryption inside a decapsulation, is
+ * expanding the matrix Â from the encapsulation key (FIPS 203 §5.2, SampleNTT). noble's
+ * `prepare(ek)` does that once and keeps only public data (ek, Â, t̂, H(ek)); the same key is
+ * used again by a responder decapsulating under its last-resort KEM prekey and by an
+ * initiator that fetches the same bundle again. So prepared keys are kept in a small LRU cache
+ * keyed by ek. Preparing costs what the one-shot call costs, so a miss loses nothing. The bytes
+ * are those of the one-shot calls (same algorithm; checked in the tests).
  */
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { InvalidKeyError, InvalidMessageError } from '../errors.js'
+import { bytesKey, LruCache } from './lru.js'
 import {
   MLKEM768_CIPHERTEXT_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH,
   type KemEncapsulation, type KeyPair
 } from '../provider.js'
+
+/** What this module uses of noble's KEMPrepared (its declared type is heavily branded). */
+interface Prepared {
+  encapsulate: (msg: Uint8Array) => { cipherText: Uint8Array, sharedSecret: Uint8Array }
+  decapsulate: (cipherText: Uint8Array, secretKey: Uint8Array) => Uint8Array
+}
+
+/** Prepared keys kept (each ~10 KiB of public data). */
+export const MLKEM_PREPARED_CACHE_SIZE = 16
+/** FIPS 203 §7.1: dk = dk_PKE (384k bytes) || ek || H(ek) || z, with k = 3. */
+const EK_OFFSET_IN_DK = 384 * 3
+
+const prepared = new LruCache<Prepared>(MLKEM_PREPARED_CACHE_SIZE)
+
+/** The prepared form of `ek`; throws (noble's Error) when ek fails the FIPS 203 §7.2 check. */
+function preparedKey (ek: Uint8Array): Prepared {
+  const key = bytesKey(ek)
+  let entry = prepared.get(key)
+  if (entry === undefined) {
+    const made: Prepared = ml_kem768.prepare(ek)
+    entry = made
+    prepared.set(key, entry)
+  }
+  return entry
+}
 
 export const mlkem768 = {
   generateKeyPair (seed64: Uint8Array): KeyPair {
@@ -18,18 +52,28 @@ export const mlkem768 = {
     if (publicKey.length !== MLKEM768_PUBLIC_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 public key must be 1184 bytes')
     let result
     try {
-      // FIPS 203 section 7.2 input check: the key must re-encode to itself (noble validates).
-      result = ml_kem768.encapsulate(publicKey, randomness32)
+      // FIPS 203 section 7.2 input check: the key must re-encode to itself (noble validates in
+      // prepare, once per cached key).
+      result = preparedKey(publicKey).encapsulate(randomness32)
     } catch {
       throw new InvalidKeyError('ML-KEM-768 public key is not a valid encapsulation key')
     }
-    return { ciphertext: result.cipherText, sharedSecret: result.sharedSecret }
+    return { ciphertext: result.cipherText, sharedSecret: result.sharedSecret.slice() }
   },
   decapsulate (ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
     if (ciphertext.length !== MLKEM768_CIPHERTEXT_LENGTH) throw new InvalidMessageError('ML-KEM-768 ciphertext must be 1088 bytes')
     if (secretKey.length !== MLKEM768_SECRET_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 secret key must be 2400 bytes')
     // Decapsulation never fails on a bad ciphertext (implicit rejection): it returns a
     // pseudorandom secret, and the AEAD of the first message then fails to open.
-    return ml_kem768.decapsulate(ciphertext, secretKey.slice())
+    const ek = secretKey.subarray(EK_OFFSET_IN_DK, EK_OFFSET_IN_DK + MLKEM768_PUBLIC_KEY_LENGTH)
+    let entry: Prepared
+    try {
+      entry = preparedKey(ek)
+    } catch {
+      // An ek that fails the modulus check: the one-shot call reports it as before.
+      return ml_kem768.decapsulate(ciphertext, secretKey.slice())
+    }
+    // noble checks H(ek) and the embedded ek against the prepared key (FIPS 203 §7.3).
+    return entry.decapsulate(ciphertext, secretKey.slice())
   }
 }

@@ -13,7 +13,7 @@ import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../errors.
 import { isAllZero, isLowOrderX25519 } from '../low-order.js'
 import { checkEd25519Strict, verifyEd25519Cofactorless } from './ed25519-strict.js'
 import { mlkem768 } from './mlkem.js'
-import { xchachaOpen, xchachaSeal } from './xchacha.js'
+import { xchachaOpen, xchachaSeal, xchachaTryOpen } from './xchacha.js'
 import {
   CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, X25519_KEY_LENGTH,
   type CryptoProvider, type KeyPair, type RandomSource
@@ -106,6 +106,7 @@ export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvid
     },
     xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSeal(key, nonce, plaintext, ad),
     xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpen(key, nonce, ciphertext, ad),
+    xchacha20poly1305TryOpen: (key, nonce, ciphertext, ad) => xchachaTryOpen(key, nonce, ciphertext, ad),
 
     mlkem768GenerateKeyPair: () => mlkem768.generateKeyPair(randomBytes(64)),
     mlkem768Encapsulate: (publicKey) => mlkem768.encapsulate(publicKey, randomBytes(32)),

@@ -1,9 +1,10 @@
 /**
  * The `node` provider: node:crypto (OpenSSL) for X25519, Ed25519, SHA-2, HMAC, HKDF and
- * ChaCha20-Poly1305; ML-KEM-768 and XChaCha20-Poly1305 from noble, as in the noble provider
- * (Node 20 has neither). It gives the same bytes as `nobleProvider` for every input, and the
- * same typed errors, because the same pre-checks (lengths, low-order points, strict Ed25519
- * encodings) run before OpenSSL sees anything.
+ * ChaCha20-Poly1305; XChaCha20-Poly1305 as noble's HChaCha20 + OpenSSL's ChaCha20-Poly1305
+ * (xchacha-native.ts); ML-KEM-768 from noble, as in the noble provider (Node 20 has none).
+ * It gives the same bytes as `nobleProvider` for every input, and the same typed errors,
+ * because the same pre-checks (lengths, low-order points, strict Ed25519 encodings) run
+ * before OpenSSL sees anything.
  *
  * Speed: OpenSSL needs keys as KeyObjects. Importing raw keys through PKCS#8/SPKI DER goes
  * through OpenSSL 3's decoder framework (~3,000 private imports/s here); JWK import builds the
@@ -14,14 +15,16 @@
  */
 import {
   createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey,
-  diffieHellman, randomBytes as osRandomBytes, sign as nodeSign, verify as nodeVerify, type KeyObject
+  diffieHellman, sign as nodeSign, verify as nodeVerify, type KeyObject
 } from 'node:crypto'
 import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../errors.js'
 import { isAllZero, isLowOrderX25519 } from '../low-order.js'
 import { checkEd25519Strict } from './ed25519-strict.js'
+import { bytesKey, LruCache } from './lru.js'
 import { mlkem768 } from './mlkem.js'
+import { pooledOsRandom } from './random-pool.js'
 import { assertHkdfLength } from './noble.js'
-import { xchachaOpen, xchachaSeal } from './xchacha.js'
+import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from './xchacha-native.js'
 import {
   AEAD_TAG_LENGTH, CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, ED25519_SEED_LENGTH, X25519_KEY_LENGTH,
   type CryptoProvider, type KeyPair, type RandomSource
@@ -35,6 +38,9 @@ export interface NodeProviderOptions {
 }
 
 type OkpCurve = 'X25519' | 'Ed25519'
+
+/** Signed messages longer than this are not memoized (prekey messages are 1,200 bytes or less). */
+const MAX_MEMO_MESSAGE_LENGTH = 2048
 
 // DER prefixes of the RFC 8410 encodings, for the fallback import path.
 const PKCS8_PREFIX: Record<OkpCurve, Uint8Array> = {
@@ -71,30 +77,6 @@ function assertLength (bytes: Uint8Array, length: number, what: string): void {
   }
 }
 
-/** A bounded map that forgets the least recently used entry first. */
-class LruCache<V> {
-  private readonly entries = new Map<string, V>()
-  constructor (private readonly maxSize: number) {}
-
-  get (key: string): V | undefined {
-    const value = this.entries.get(key)
-    if (value !== undefined) {
-      this.entries.delete(key)
-      this.entries.set(key, value)
-    }
-    return value
-  }
-
-  set (key: string, value: V): void {
-    if (this.maxSize <= 0) return
-    if (this.entries.size >= this.maxSize) {
-      const oldest = this.entries.keys().next()
-      if (oldest.done !== true) this.entries.delete(oldest.value)
-    }
-    this.entries.set(key, value)
-  }
-}
-
 function importPrivateKey (curve: OkpCurve, raw: Uint8Array): KeyObject {
   try {
     return createPrivateKey({
@@ -116,8 +98,9 @@ function importPublicKey (curve: OkpCurve, raw: Uint8Array): KeyObject {
   }
 }
 
+/** The raw public key of a private KeyObject: a private key's JWK carries `x` (one export). */
 function rawPublicKey (privateKey: KeyObject): Uint8Array {
-  const jwk = createPublicKey(privateKey).export({ format: 'jwk' })
+  const jwk = privateKey.export({ format: 'jwk' })
   if (typeof jwk.x !== 'string') throw new InvalidKeyError('OpenSSL returned no public key')
   return toUint8Array(Buffer.from(jwk.x, 'base64url'))
 }
@@ -147,7 +130,9 @@ function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length
 }
 
 export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider {
-  const randomBytes: RandomSource = options.randomBytes ?? ((n) => toUint8Array(osRandomBytes(n)))
+  // On the OS source random bytes come from a pool (random-pool.ts); a given source (vectors)
+  // is called as given.
+  const randomBytes: RandomSource = options.randomBytes ?? pooledOsRandom()
   const cacheSize = options.keyCacheSize ?? 256
 
   const caches: Record<OkpCurve, { priv: LruCache<KeyObject>, pub: LruCache<KeyObject> }> = {
@@ -155,8 +140,13 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     Ed25519: { priv: new LruCache(cacheSize), pub: new LruCache(cacheSize) }
   }
 
-  // latin1 maps each byte to one code unit, so the string is an exact, cheap (~0.5 us) key.
-  const cacheKey = (raw: Uint8Array): string => asBuffer(raw).toString('latin1')
+  const cacheKey = bytesKey
+  // Signatures that verified, keyed by (publicKey, signature, message): a contact's bundle
+  // repeats its signed prekey and last-resort KEM prekey signatures in every fetch, and a
+  // verification is the costliest step of a bundle check. Only successes are remembered, so a
+  // bad signature is always checked in full; the key holds every input byte, so a hit is
+  // exactly the same question.
+  const verified = new LruCache<true>(cacheSize)
 
   function privateKeyObject (curve: OkpCurve, raw: Uint8Array): KeyObject {
     const key = cacheKey(raw)
@@ -188,8 +178,12 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     hkdfSha256,
 
     x25519GenerateKeyPair (): KeyPair {
-      // The private key comes from `randomBytes` (not OpenSSL's keygen) so that a
-      // deterministic source reproduces vectors; OpenSSL clamps it as RFC 7748 section 5 says.
+      // The private key comes from `randomBytes`, not from OpenSSL's keygen: a deterministic
+      // source must reproduce vectors, and on this Node (v20.20) `generateKeyPairSync('x25519')`
+      // followed by an export of the key deadlocked (a futex wait, never returning) within a
+      // few thousand calls in a loop. OpenSSL clamps the key as RFC 7748 section 5 says; the
+      // imported KeyObject stays in the cache for the agreements that follow at once (the
+      // ratchet uses each new key immediately, Double Ratchet spec §3.5 DHRatchet).
       const privateKey = randomBytes(X25519_KEY_LENGTH)
       assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
       return { privateKey, publicKey: rawPublicKey(privateKeyObject('X25519', privateKey)) }
@@ -229,12 +223,17 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     ed25519Verify (signature, message, publicKey) {
       if (!checkEd25519Strict(signature, publicKey)) return false
       if (!(message instanceof Uint8Array)) return false
+      const memoKey = message.length <= MAX_MEMO_MESSAGE_LENGTH ? cacheKey(publicKey) + cacheKey(signature) + cacheKey(message) : undefined
+      if (memoKey !== undefined && verified.get(memoKey) === true) return true
+      let valid: boolean
       try {
         // OpenSSL's equation is cofactorless ([S]B - [k]A encoded and compared with R).
-        return nodeVerify(null, message, publicKeyObject('Ed25519', publicKey), signature)
+        valid = nodeVerify(null, message, publicKeyObject('Ed25519', publicKey), signature)
       } catch {
-        return false
+        valid = false
       }
+      if (valid && memoKey !== undefined) verified.set(memoKey, true)
+      return valid
     },
 
     chacha20poly1305Seal (key, nonce, plaintext, ad) {
@@ -269,8 +268,9 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
         throw new DecryptionError()
       }
     },
-    xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSeal(key, nonce, plaintext, ad),
-    xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpen(key, nonce, ciphertext, ad),
+    xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSealNative(key, nonce, plaintext, ad),
+    xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpenNative(key, nonce, ciphertext, ad),
+    xchacha20poly1305TryOpen: (key, nonce, ciphertext, ad) => xchachaTryOpenNative(key, nonce, ciphertext, ad),
 
     mlkem768GenerateKeyPair: () => mlkem768.generateKeyPair(randomBytes(64)),
     mlkem768Encapsulate: (publicKey) => mlkem768.encapsulate(publicKey, randomBytes(32)),

@@ -62,17 +62,19 @@ export function encryptHeader (provider: CryptoProvider, headerKey: Uint8Array, 
  */
 export function decryptHeader (provider: CryptoProvider, headerKey: Uint8Array, encryptedHeader: Uint8Array, ad: Uint8Array): RatchetHeader | null {
   if (encryptedHeader.length !== ENCRYPTED_HEADER_LENGTH) throw new InvalidMessageError('encrypted header must be 80 bytes')
-  let plain: Uint8Array
-  try {
-    plain = provider.xchacha20poly1305Open(
-      headerKey,
-      encryptedHeader.subarray(0, HEADER_NONCE_LENGTH),
-      encryptedHeader.subarray(HEADER_NONCE_LENGTH),
-      ad
-    )
-  } catch (err) {
-    if (err instanceof DecryptionError) return null
-    throw err
+  const nonce = encryptedHeader.subarray(0, HEADER_NONCE_LENGTH)
+  const sealed = encryptedHeader.subarray(HEADER_NONCE_LENGTH)
+  let plain: Uint8Array | null
+  if (provider.xchacha20poly1305TryOpen !== undefined) {
+    // No exception on the expected failure of a trial (see provider.ts).
+    plain = provider.xchacha20poly1305TryOpen(headerKey, nonce, sealed, ad)
+  } else {
+    try {
+      plain = provider.xchacha20poly1305Open(headerKey, nonce, sealed, ad)
+    } catch (err) {
+      if (err instanceof DecryptionError) return null
+      throw err
+    }
   }
-  return decodeHeader(plain)
+  return plain === null ? null : decodeHeader(plain)
 }

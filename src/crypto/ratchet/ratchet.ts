@@ -266,10 +266,10 @@ function parseMessage (message: Uint8Array): { encryptedHeader: Uint8Array, body
 }
 
 /**
- * RatchetDecryptHE, spec §4. Header keys are tried in this order: HKr, the header keys of the
- * kept previous receiving chains, then NHKr (a DH ratchet step). Skipped keys are looked up
- * under whichever header key decrypted the header; since a header authenticates under one key
- * only, this is the spec's TrySkippedMessageKeysHE without trial-decrypting once per key.
+ * RatchetDecryptHE, spec §4. Header keys are tried in this order: HKr, NHKr (a DH ratchet
+ * step), then the header keys of the kept previous receiving chains. Skipped keys are looked
+ * up under whichever header key decrypted the header; since a header authenticates under one
+ * key only, this is the spec's TrySkippedMessageKeysHE without trial-decrypting once per key.
  */
 export function ratchetDecrypt (provider: CryptoProvider, state: RatchetState, message: Uint8Array, options?: RatchetOptions): { state: RatchetState, plaintext: Uint8Array } {
   const { encryptedHeader, body } = parseMessage(message)
@@ -292,24 +292,29 @@ export function ratchetDecrypt (provider: CryptoProvider, state: RatchetState, m
     }
   }
 
-  // 2. Earlier receiving chains: only stored keys can decrypt; their chain keys are gone.
+  // 2. The next header key: the sender has turned the DH ratchet. Tried before the earlier
+  // chains because it is by far the more frequent case (every reply), and a header opens
+  // under one key only, so the order changes no result, only the number of failed trials.
+  const header = decryptHeader(provider, current.receivingNextHeaderKey, encryptedHeader, current.ad)
+  if (header !== null) {
+    // Both jumps are bounded before any key is derived.
+    checkSkip(current.receivingMessageNumber, header.previousChainLength)
+    checkSkip(0, header.messageNumber)
+    const closedChain = skipMessageKeys(provider, current, header.previousChainLength, now)
+    const ratcheted = dhRatchet(provider, closedChain, header)
+    log.trace('DH ratchet step')
+    return decryptOnCurrentChain(provider, ratcheted, header, encryptedHeader, body, now)
+  }
+
+  // 3. Earlier receiving chains: only stored keys can decrypt; their chain keys are gone.
   for (const chain of current.previousReceivingChains) {
-    const header = decryptHeader(provider, chain.headerKey, encryptedHeader, current.ad)
-    if (header === null) continue
-    if (header.messageNumber >= chain.length) throw new InvalidMessageError('message number beyond the end of a finished chain')
-    const result = trySkippedKey(provider, current, chain.headerKey, header, encryptedHeader, body)
-    if (result === null) throw passedMessageError(chain.unavailable, header.messageNumber)
+    const previousHeader = decryptHeader(provider, chain.headerKey, encryptedHeader, current.ad)
+    if (previousHeader === null) continue
+    if (previousHeader.messageNumber >= chain.length) throw new InvalidMessageError('message number beyond the end of a finished chain')
+    const result = trySkippedKey(provider, current, chain.headerKey, previousHeader, encryptedHeader, body)
+    if (result === null) throw passedMessageError(chain.unavailable, previousHeader.messageNumber)
     return result
   }
 
-  // 3. The next header key: the sender has turned the DH ratchet.
-  const header = decryptHeader(provider, current.receivingNextHeaderKey, encryptedHeader, current.ad)
-  if (header === null) throw new HeaderDecryptionError()
-  // Both jumps are bounded before any key is derived.
-  checkSkip(current.receivingMessageNumber, header.previousChainLength)
-  checkSkip(0, header.messageNumber)
-  const closedChain = skipMessageKeys(provider, current, header.previousChainLength, now)
-  const ratcheted = dhRatchet(provider, closedChain, header)
-  log.trace('DH ratchet step')
-  return decryptOnCurrentChain(provider, ratcheted, header, encryptedHeader, body, now)
+  throw new HeaderDecryptionError()
 }

@@ -1,0 +1,233 @@
+// The speed-ups of the crypto core (non-throwing XChaCha open, pooled random bytes, prepared
+// ML-KEM keys, memoized signature checks, cached identity conversions) must not change a byte
+// or a verdict.
+import { describe, it, expect } from 'vitest'
+import fc from 'fast-check'
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { DecryptionError, InvalidKeyError } from '../../src/crypto/errors.js'
+import { identityDhPublicKey } from '../../src/crypto/identity.js'
+import { isLowOrderX25519, isLowOrderX25519Reference } from '../../src/crypto/low-order.js'
+import { nobleProvider, nodeProvider } from '../../src/crypto/providers/index.js'
+import { bytesKey, LruCache } from '../../src/crypto/providers/lru.js'
+import { mlkem768, MLKEM_PREPARED_CACHE_SIZE } from '../../src/crypto/providers/mlkem.js'
+import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
+import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
+import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from '../../src/crypto/providers/xchacha-native.js'
+
+const RUNS = { numRuns: 60 }
+const bytes = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: length, maxLength: length })
+
+describe('xchachaTryOpen', () => {
+  it('opens exactly what noble AEAD opens, and returns null where noble throws', () => {
+    fc.assert(fc.property(bytes(32), bytes(24), fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 100 }), fc.nat(), (key, nonce, plaintext, ad, flip) => {
+      const sealed = xchacha20poly1305(key, nonce, ad).encrypt(plaintext)
+      expect(xchachaTryOpen(key, nonce, sealed, ad)).toEqual(plaintext)
+      expect(xchachaOpen(key, nonce, sealed, ad)).toEqual(plaintext)
+      const tampered = sealed.slice()
+      tampered[flip % tampered.length] ^= 1 << (flip % 8)
+      expect(() => xchacha20poly1305(key, nonce, ad).decrypt(tampered)).toThrow()
+      expect(xchachaTryOpen(key, nonce, tampered, ad)).toBeNull()
+      expect(() => xchachaOpen(key, nonce, tampered, ad)).toThrow(DecryptionError)
+      const wrongKey = key.slice()
+      wrongKey[0] ^= 1
+      expect(xchachaTryOpen(wrongKey, nonce, sealed, ad)).toBeNull()
+    }), RUNS)
+  })
+
+  it('the native construction (HChaCha20 + OpenSSL ChaCha20-Poly1305) gives noble\'s bytes and verdicts', () => {
+    fc.assert(fc.property(bytes(32), bytes(24), fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 100 }), fc.nat(), (key, nonce, plaintext, ad, flip) => {
+      const sealed = xchacha20poly1305(key, nonce, ad).encrypt(plaintext)
+      expect(xchachaSealNative(key, nonce, plaintext, ad)).toEqual(sealed)
+      expect(xchachaTryOpenNative(key, nonce, sealed, ad)).toEqual(plaintext)
+      expect(xchachaOpenNative(key, nonce, sealed, ad)).toEqual(plaintext)
+      const tampered = sealed.slice()
+      tampered[flip % tampered.length] ^= 1 << (flip % 8)
+      expect(xchachaTryOpenNative(key, nonce, tampered, ad)).toBeNull()
+      expect(() => xchachaOpenNative(key, nonce, tampered, ad)).toThrow(DecryptionError)
+    }), RUNS)
+    expect(xchachaTryOpenNative(new Uint8Array(32), new Uint8Array(24), new Uint8Array(15), new Uint8Array(0))).toBeNull()
+    // Unaligned key and nonce (views at odd offsets, as in a parsed message), and inputs unchanged.
+    const backing = new Uint8Array(1 + 32 + 24).map((_, i) => i * 13)
+    const key = backing.subarray(1, 33)
+    const nonce = backing.subarray(33)
+    const before = backing.slice()
+    const sealed = xchachaSealNative(key, nonce, Uint8Array.of(1, 2), Uint8Array.of(3))
+    expect(sealed).toEqual(xchacha20poly1305(key.slice(), nonce.slice(), Uint8Array.of(3)).encrypt(Uint8Array.of(1, 2)))
+    expect(xchachaOpenNative(key, nonce, sealed, Uint8Array.of(3))).toEqual(Uint8Array.of(1, 2))
+    expect(backing).toEqual(before)
+    expect(() => xchachaSealNative(new Uint8Array(32), new Uint8Array(23), new Uint8Array(0), new Uint8Array(0))).toThrow(InvalidKeyError)
+  })
+
+  it('returns null for a too-short ciphertext and throws InvalidKeyError on bad lengths', () => {
+    expect(xchachaTryOpen(new Uint8Array(32), new Uint8Array(24), new Uint8Array(15), new Uint8Array(0))).toBeNull()
+    expect(() => xchachaTryOpen(new Uint8Array(31), new Uint8Array(24), new Uint8Array(16), new Uint8Array(0))).toThrow(InvalidKeyError)
+    expect(() => xchachaTryOpen(new Uint8Array(32), new Uint8Array(12), new Uint8Array(16), new Uint8Array(0))).toThrow(InvalidKeyError)
+  })
+
+  it('is what both providers expose', () => {
+    for (const provider of [nodeProvider(), nobleProvider()]) {
+      const key = provider.randomBytes(32)
+      const nonce = provider.randomBytes(24)
+      const sealed = provider.xchacha20poly1305Seal(key, nonce, Uint8Array.of(1, 2, 3), Uint8Array.of(9))
+      expect(provider.xchacha20poly1305TryOpen?.(key, nonce, sealed, Uint8Array.of(9))).toEqual(Uint8Array.of(1, 2, 3))
+      expect(provider.xchacha20poly1305TryOpen?.(key, nonce, sealed, Uint8Array.of(8))).toBeNull()
+    }
+  })
+})
+
+describe('pooled OS random source', () => {
+  it('gives the requested lengths, never the same bytes twice, and fresh arrays', () => {
+    const random = pooledOsRandom()
+    const seen = new Set<string>()
+    // Enough 24-byte draws to wrap the 4 KiB pool several times.
+    for (let i = 0; i < 1000; i++) {
+      const out = random(24)
+      expect(out).toBeInstanceOf(Uint8Array)
+      expect(out.length).toBe(24)
+      expect(out.byteOffset).toBe(0)
+      expect(out.buffer.byteLength).toBe(24)
+      const hex = Buffer.from(out).toString('hex')
+      expect(seen.has(hex)).toBe(false)
+      seen.add(hex)
+    }
+    expect(random(0).length).toBe(0)
+    expect(random(5000).length).toBe(5000)
+    expect(() => random(-1)).toThrow(RangeError)
+    expect(() => random(1.5)).toThrow(RangeError)
+  })
+
+  it('is not all zeros (the pool is filled before use)', () => {
+    const random = pooledOsRandom()
+    let nonZero = 0
+    for (let i = 0; i < 10; i++) nonZero += random(32).filter((b) => b !== 0).length
+    expect(nonZero).toBeGreaterThan(250)
+  })
+})
+
+describe('prepared ML-KEM keys', () => {
+  it('encapsulate and decapsulate give the one-shot bytes, on first use and on cache hits', () => {
+    const { publicKey, secretKey } = ml_kem768.keygen(new Uint8Array(64).fill(7))
+    for (let i = 0; i < 3; i++) {
+      const m = new Uint8Array(32).fill(i)
+      const oneShot = ml_kem768.encapsulate(publicKey, m)
+      const ours = mlkem768.encapsulate(publicKey, m)
+      expect(ours.ciphertext).toEqual(oneShot.cipherText)
+      expect(ours.sharedSecret).toEqual(oneShot.sharedSecret)
+      expect(mlkem768.decapsulate(ours.ciphertext, secretKey)).toEqual(ml_kem768.decapsulate(oneShot.cipherText, secretKey))
+      // Implicit rejection is unchanged too.
+      const forged = ours.ciphertext.slice()
+      forged[0] ^= 1
+      expect(mlkem768.decapsulate(forged, secretKey)).toEqual(ml_kem768.decapsulate(forged, secretKey))
+    }
+  })
+
+  it('still refuses an invalid encapsulation key after many others filled the cache', () => {
+    const bad = new Uint8Array(1184).fill(0xff)
+    expect(() => mlkem768.encapsulate(bad, new Uint8Array(32))).toThrow(InvalidKeyError)
+    for (let i = 0; i < MLKEM_PREPARED_CACHE_SIZE + 2; i++) {
+      const { publicKey } = ml_kem768.keygen(new Uint8Array(64).fill(i + 20))
+      mlkem768.encapsulate(publicKey, new Uint8Array(32))
+    }
+    expect(() => mlkem768.encapsulate(bad, new Uint8Array(32))).toThrow(InvalidKeyError)
+  })
+
+  it('a secret key whose embedded ek hash is corrupted is refused as before', () => {
+    const { publicKey, secretKey } = ml_kem768.keygen(new Uint8Array(64).fill(3))
+    const { ciphertext } = mlkem768.encapsulate(publicKey, new Uint8Array(32))
+    const corrupted = secretKey.slice()
+    corrupted[2400 - 40] ^= 1 // inside H(ek)
+    expect(() => ml_kem768.decapsulate(ciphertext, corrupted)).toThrow()
+    expect(() => mlkem768.decapsulate(ciphertext, corrupted)).toThrow()
+  })
+})
+
+describe('memoized Ed25519 verification (node provider)', () => {
+  it('a verified signature stays valid, and any changed byte is still refused', () => {
+    const node = nodeProvider()
+    const seed = node.randomBytes(32)
+    const publicKey = node.ed25519PublicKey(seed)
+    const message = node.randomBytes(1200)
+    const signature = node.ed25519Sign(seed, message)
+    for (let i = 0; i < 3; i++) expect(node.ed25519Verify(signature, message, publicKey)).toBe(true)
+    const otherMessage = message.slice()
+    otherMessage[1199] ^= 1
+    expect(node.ed25519Verify(signature, otherMessage, publicKey)).toBe(false)
+    const otherSignature = signature.slice()
+    otherSignature[5] ^= 1
+    expect(node.ed25519Verify(otherSignature, message, publicKey)).toBe(false)
+    const otherKey = node.ed25519PublicKey(node.randomBytes(32))
+    expect(node.ed25519Verify(signature, message, otherKey)).toBe(false)
+    // Same verdicts as the reference.
+    expect(ed25519.verify(signature, message, publicKey)).toBe(true)
+  })
+})
+
+describe('cached X25519 form of identity keys', () => {
+  it('returns the same bytes each time in fresh arrays that callers may overwrite', () => {
+    const identityKey = ed25519.getPublicKey(new Uint8Array(32).fill(5))
+    const first = identityDhPublicKey(identityKey)
+    expect(first).toEqual(ed25519.utils.toMontgomery(identityKey))
+    first.fill(0)
+    const second = identityDhPublicKey(identityKey)
+    expect(second).toEqual(ed25519.utils.toMontgomery(identityKey))
+    expect(second).not.toBe(first)
+  })
+
+  it('still refuses invalid keys', () => {
+    const smallOrder = new Uint8Array(32)
+    smallOrder[0] = 1 // the identity point
+    expect(() => identityDhPublicKey(smallOrder)).toThrow(InvalidKeyError)
+    expect(() => identityDhPublicKey(smallOrder)).toThrow(InvalidKeyError)
+  })
+})
+
+describe('LruCache', () => {
+  it('keeps at most maxSize entries and evicts the least recently used', () => {
+    const cache = new LruCache<number>(2)
+    cache.set('a', 1)
+    cache.set('b', 2)
+    expect(cache.get('a')).toBe(1) // a is now the most recent
+    cache.set('c', 3)
+    expect(cache.get('b')).toBeUndefined()
+    expect(cache.get('a')).toBe(1)
+    expect(cache.get('c')).toBe(3)
+    cache.set('c', 4) // an update does not evict
+    expect(cache.size).toBe(2)
+    expect(cache.get('a')).toBe(1)
+    expect(bytesKey(Uint8Array.of(0, 255))).toHaveLength(2)
+  })
+})
+
+describe('small-order check by lookup', () => {
+  it('agrees with the BigInt definition on random keys and on every small-order encoding with one bit flipped', () => {
+    fc.assert(fc.property(bytes(32), (key) => {
+      expect(isLowOrderX25519(key)).toBe(isLowOrderX25519Reference(key))
+    }), { numRuns: 500 })
+    const P = (1n << 255n) - 19n
+    const small = [0n, 1n, P - 1n,
+      325606250916557431795983626356110631294008115727848805560023387167927233504n,
+      39382357235489614581723060781553021112529911719440698176882885853963445705823n]
+    let flagged = 0
+    for (const u of small) {
+      for (const value of [u, u + P, u | (1n << 255n), (u + P) | (1n << 255n)]) {
+        if (value >= 1n << 256n) continue
+        const encoding = new Uint8Array(32)
+        for (let i = 0; i < 32; i++) encoding[i] = Number((value >> BigInt(8 * i)) & 0xffn)
+        expect(isLowOrderX25519(encoding)).toBe(isLowOrderX25519Reference(encoding))
+        if (isLowOrderX25519(encoding)) flagged++
+        // A view at an odd offset gives the same verdict.
+        const backing = new Uint8Array(33)
+        backing.set(encoding, 1)
+        expect(isLowOrderX25519(backing.subarray(1))).toBe(isLowOrderX25519(encoding))
+        for (let bit = 0; bit < 256; bit += 37) {
+          const flipped = encoding.slice()
+          flipped[bit >> 3] ^= 1 << (bit & 7)
+          expect(isLowOrderX25519(flipped)).toBe(isLowOrderX25519Reference(flipped))
+        }
+      }
+    }
+    expect(flagged).toBeGreaterThanOrEqual(14)
+  })
+})
