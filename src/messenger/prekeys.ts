@@ -13,7 +13,7 @@ import {
   generateLastResortKemPreKey, generateOneTimeKemPreKeys, generateOneTimePreKeys,
   generateSignedPreKey, type ConsumedPreKeys, type PreKeyBundle, type PreKeyMessage, type ResponderContext
 } from '../crypto/pqxdh/index.js'
-import { bytesEqual } from '../crypto/pqxdh/bytes.js'
+import { equal as bytesEqual } from '../crypto/bytes.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import type {
   LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord, SignedPrekeyRecord, Store, StoreBatch
