@@ -199,7 +199,7 @@ class MurmurNodeImpl implements Murmur {
       const peers = [...new Set([...conversations.map(c => c.peerId), ...contacts.map(c => c.peerId)])].slice(0, RECONNECT_PEERS)
       await Promise.allSettled(peers.map(async (peerId) => {
         if (!this.running || this.node == null) return
-        await this.node.dial(peerIdFromString(peerId), { signal: AbortSignal.timeout(RESOLVE_TIMEOUT_MS) })
+        await this.reach(peerId, AbortSignal.timeout(RESOLVE_TIMEOUT_MS))
       }))
     } catch (err) {
       log('reconnect failed: %s', (err as Error).message)
