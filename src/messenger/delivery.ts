@@ -283,6 +283,7 @@ export class Delivery {
   private async dropSessionOps (batch: StoreBatch, peerId: string, handled: Set<number>, now: number): Promise<void> {
     const { store, sessions } = this.ctx
     sessions.del(batch, peerId)
+    this.outgoing.forgetCapabilitySent(batch, peerId)
     for (const entry of await store.outbox(peerId)) {
       if (handled.has(entry.seq)) continue
       if (isReceiptEntry(entry)) batch.deleteOutbox(entry)

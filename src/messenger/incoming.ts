@@ -108,7 +108,11 @@ export class Incoming {
         }
         const result = sessionDecrypt(provider, record, { kind: preKeyMessage != null ? 'prekey' : 'ratchet', bytes: envelope.payload }, context, { now })
         record = result.record
-        if (preKeyMessage != null && result.established) prekeys.consumeOps(batch, preKeyMessage, result.consumed, now)
+        if (preKeyMessage != null && result.established) {
+          prekeys.consumeOps(batch, preKeyMessage, result.consumed, now)
+          // A new session from the peer: it may have lost our capability along with its store.
+          if (original != null) this.outgoing.forgetCapabilitySent(batch, peerId)
+        }
         batch.markSeen(envelope.id, now)
         seenInBatch.add(idHex)
         const lostAt = this.recentLoss.get(peerId)
@@ -230,9 +234,11 @@ export class Incoming {
       const updated: HistoryRecord = { ...entry, state, updatedAt: now }
       delete updated.reason
       batch.updateHistory(updated)
-      // Held by relays and now delivered: no more retries for it.
-      const queued = (await this.ctx.store.outbox(peerId)).find(o => o.messageId === id)
-      if (queued != null) batch.deleteOutbox(queued)
+      // Held by relays (or not yet marked sent) and now delivered: no more retries for it.
+      if (entry.state === 'stored' || entry.state === 'queued') {
+        const queued = await this.ctx.store.sublevels.outbox.get({ peerId, seq: entry.seq })
+        if (queued != null) batch.deleteOutbox(queued)
+      }
       events.push({ type: 'message:state', detail: { id, peerId, state } })
     }
   }

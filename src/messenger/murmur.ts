@@ -167,9 +167,12 @@ class MurmurNodeImpl implements Murmur {
       getBundle: async () => encodeBundle(await this.prekeys.issueBundle())
     })
     node.addEventListener('peer:connect', (event) => {
-      const peerId = event.detail.toString()
-      this.events.emit('connection', { peerId, status: 'open' })
-      void this.delivery.kick(peerId)
+      this.events.emit('connection', { peerId: event.detail.toString(), status: 'open' })
+    })
+    // Every new connection, not only a peer's first: a peer that restarted may reach us
+    // before we noticed its old connection close, and what we queued for it should go now.
+    node.addEventListener('connection:open', (event) => {
+      void this.delivery.kick(event.detail.remotePeer.toString())
     })
     node.addEventListener('peer:disconnect', (event) => {
       this.events.emit('connection', { peerId: event.detail.toString(), status: 'closed' })

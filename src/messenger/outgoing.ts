@@ -43,9 +43,23 @@ export function validateText (text: unknown): string {
 
 export class Outgoing {
   private readonly ctx: MessengerContext
+  /**
+   * Read-through caches of two settings consulted on every send (both only ever written under
+   * the peer's lock, by this class): our last text number per peer, and the peers that have
+   * our capability.
+   */
+  private readonly outNumbers = new Map<string, number>()
+  private readonly capabilitySent = new Set<string>()
 
   constructor (ctx: MessengerContext) {
     this.ctx = ctx
+  }
+
+  private async lastOutNumber (peerId: string): Promise<number> {
+    const cached = this.outNumbers.get(peerId)
+    if (cached !== undefined) return cached
+    const stored = await this.ctx.store.sublevels.settings.get(outNumberKey(peerId))
+    return typeof stored === 'number' ? stored : 0
   }
 
   /** Encrypts `plaintext` for `peerId` under `record`; returns the new record and envelope bytes. */
@@ -72,8 +86,8 @@ export class Outgoing {
       const { store, sessions } = this.ctx
       const seq = await store.allocateSeq(peerId)
       // Our texts to this peer are numbered from 1, so the receiver notices holes.
-      const previous = await store.sublevels.settings.get(outNumberKey(peerId))
-      const outNumber = (typeof previous === 'number' ? previous : 0) + 1
+      const outNumber = (await this.lastOutNumber(peerId)) + 1
+      this.outNumbers.set(peerId, outNumber)
       const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued', outNumber }
       const record = await sessions.get(peerId)
       const batch = store.batch()
@@ -150,13 +164,27 @@ export class Outgoing {
    */
   async addCapabilityIfUnsent (batch: StoreBatch, peerId: string, record: SessionRecord, now: number): Promise<{ record: SessionRecord, created?: Uint8Array }> {
     const settings = this.ctx.store.sublevels.settings
-    if (await settings.get(capabilitySentKey(peerId)) === true) return { record }
+    if (this.capabilitySent.has(peerId)) return { record }
+    if (await settings.get(capabilitySentKey(peerId)) === true) {
+      this.capabilitySent.add(peerId)
+      return { record }
+    }
+    this.capabilitySent.add(peerId)
     const stored = await settings.get(capabilityKey(peerId))
     const secret = typeof stored === 'string' ? fromHexId(stored) : new Uint8Array(randomBytes(CAPABILITY_LENGTH))
     if (typeof stored !== 'string') batch.put(settings, capabilityKey(peerId), hex(secret))
     batch.put(settings, capabilitySentKey(peerId), true)
     const next = await this.addControl(batch, peerId, record, encodeCapability(secret), now)
     return typeof stored === 'string' ? { record: next } : { record: next, created: secret }
+  }
+
+  /**
+   * The peer may have lost what we sent it (a new session from it, or it could not decrypt):
+   * send our capability again with the next message.
+   */
+  forgetCapabilitySent (batch: StoreBatch, peerId: string): void {
+    this.capabilitySent.delete(peerId)
+    batch.del(this.ctx.store.sublevels.settings, capabilitySentKey(peerId))
   }
 
   /** Encrypts a control message (receipt, capability) into the outbox, in `batch`. */
