@@ -141,6 +141,20 @@ export function peerIdFromIdentityKey (identityKey: Uint8Array): string {
  * peer ID is accepted: not RSA or secp256k1 peer IDs, not CIDs, not multibase-prefixed text.
  */
 export function identityKeyFromPeerId (peerId: string): Uint8Array {
+  // Peer IDs recur on every message to a contact; the base58 decode and the point check are
+  // done once per peer ID (a bounded cache of valid ones; a copy is returned each time).
+  const known = validPeerIds.get(peerId)
+  if (known !== undefined) return known.slice()
+  const key = decodeIdentityKeyFromPeerId(peerId)
+  if (validPeerIds.size >= PEER_ID_CACHE_SIZE) validPeerIds.delete(validPeerIds.keys().next().value as string)
+  validPeerIds.set(peerId, key.slice())
+  return key
+}
+
+const PEER_ID_CACHE_SIZE = 1024
+const validPeerIds = new Map<string, Uint8Array>()
+
+function decodeIdentityKeyFromPeerId (peerId: string): Uint8Array {
   if (typeof peerId !== 'string' || peerId.length === 0 || peerId.length > MAX_PEER_ID_STRING_LENGTH) {
     throw new InvalidPeerIdError()
   }
