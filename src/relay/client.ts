@@ -1,20 +1,22 @@
 /**
  * The client side of '/murmur/mailbox/1.0.0' (docs/relay.md, "Client API"): owners manage
  * their mailbox at a relay, depositors deposit and take prekeys, relays deliver to recipients.
- * One short stream per call; subscribe holds one stream open for pushes.
+ * Calls share one long-lived request stream per peer (channel.ts); subscribe holds its own
+ * stream open for pushes.
  */
 import { setMaxListeners } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { raceAbort } from '../net/dm-util.js'
 import { MailboxRequest, type MailboxResponse } from '../wire/mailbox.js'
 import {
-  CAPABILITY_BYTES, CAPABILITY_HASH_BYTES, ENVELOPE_ID_BYTES, FRAME_OVERHEAD_BYTES, MAX_ACK_IDS,
+  CAPABILITY_BYTES, CAPABILITY_HASH_BYTES, CLIENT_STREAM_IDLE_MS, ENVELOPE_ID_BYTES, FRAME_OVERHEAD_BYTES, MAX_ACK_IDS,
   MAX_CAPABILITIES_PER_REQUEST, MAX_DELIVER_ENVELOPES, MAX_FETCH_LIMIT, MAX_PAGE_BYTES, MAX_PREKEY_BYTES,
   MAX_PREKEYS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
 } from './constants.js'
 import {
   EnvelopeTooLargeError, InvalidRelayRequestError, RelayProtocolError, RelayTimeoutError, refusalError
 } from './errors.js'
+import { RelayChannelClosedError, RequestChannel } from './channel.js'
 import { decodeResponse, refusalCode } from './frames.js'
 import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { DmConnectionManager } from '../net/dm.js'
@@ -68,12 +70,17 @@ export interface MailboxClientInit {
   log: Logger
   timeout: number
   runOnLimitedConnection: boolean
+  /** A request stream with nothing outstanding for this long is closed (ms); default CLIENT_STREAM_IDLE_MS. */
+  channelIdleMs?: number
 }
 
 type Lp = ReturnType<typeof lpStream>
 
 export class MailboxClient {
   private readonly init: MailboxClientInit
+  /** One request stream per peer, by peer ID text. */
+  private readonly channels = new Map<string, RequestChannel>()
+  private readonly opening = new Map<string, Promise<RequestChannel>>()
 
   constructor (init: MailboxClientInit) {
     this.init = init
@@ -117,14 +124,16 @@ export class MailboxClient {
     if (bundles.length === 0) return { remaining: (await this.status(relay, options)).prekeysRemaining }
     for (let i = 0; i < bundles.length; i += MAX_PREKEYS_PER_UPLOAD) {
       const chunk = bundles.slice(i, i + MAX_PREKEYS_PER_UPLOAD) as Array<Uint8Array<ArrayBuffer>>
-      remaining = (await this.call(relay, { uploadPrekeys: { bundles: chunk } }, options)).prekeysRemaining
+      // Not retried: a repeated upload would store the same one-time prekeys twice.
+      remaining = (await this.call(relay, { uploadPrekeys: { bundles: chunk } }, options, false)).prekeysRemaining
     }
     return { remaining }
   }
 
   /** One of `owner`'s one-time prekey bundles, held at `relay`. NoPrekeysLeftError when none is left. */
   async takePrekey (relay: PeerId, owner: PeerId, options: RelayCallOptions = {}): Promise<Uint8Array> {
-    const response = await this.call(relay, { takePrekey: { owner: owner.toMultihash().bytes as Uint8Array<ArrayBuffer> } }, options)
+    // Not retried: each answer consumes a one-time prekey.
+    const response = await this.call(relay, { takePrekey: { owner: owner.toMultihash().bytes as Uint8Array<ArrayBuffer> } }, options, false)
     if (response.prekey.byteLength === 0) throw new RelayProtocolError('Empty prekey')
     return response.prekey
   }
@@ -237,35 +246,83 @@ export class MailboxClient {
     }
   }
 
-  /** One request, one response on a new stream. Refusal codes become typed errors. */
-  private async call (peer: PeerId, request: Partial<MailboxRequest>, options: RelayCallOptions): Promise<MailboxResponse> {
+  /** Closes every request stream (the service is stopping). */
+  stop (): void {
+    for (const channel of [...this.channels.values()]) channel.close()
+    this.channels.clear()
+  }
+
+  /**
+   * One request, one response, on the peer's request stream (opened on first use, reused
+   * after; docs/relay.md, "Request streams"). Refusal codes become typed errors. A stream can
+   * die under a request (the relay closed it when idle, the connection dropped): an
+   * `idempotent` request is then sent once more, on a new stream.
+   */
+  private async call (peer: PeerId, request: Partial<MailboxRequest>, options: RelayCallOptions, idempotent = true): Promise<MailboxResponse> {
     const frame = MailboxRequest.encode(request)
     if (frame.byteLength > MAX_REQUEST_BYTES) throw new InvalidRelayRequestError('request larger than a frame')
     const call = this.callSignal(options)
-    let stream: Stream | undefined
+    let channel: RequestChannel | undefined
     try {
-      stream = await this.init.connectionManager.openStream(peer, this.init.protocol, {
-        signal: call.signal, runOnLimitedConnection: this.init.runOnLimitedConnection
-      })
-      const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
-      await lp.write(frame, { signal: call.signal })
-      const response = decodeResponse(await readFrame(lp, call.signal))
-      await stream.close({ signal: call.signal })
-      expectOk(response)
-      return response
+      for (let attempt = 0; ; attempt++) {
+        const next = await this.channel(peer, call.signal)
+        channel = next.channel
+        try {
+          const response = await channel.request(frame, call.signal)
+          expectOk(response)
+          return response
+        } catch (err) {
+          // Fresh streams too: one opened on a connection that was closing dies at once.
+          const retry = err instanceof RelayChannelClosedError && idempotent && attempt === 0 && !call.signal.aborted
+          if (!retry) throw err
+          this.init.log('request stream to %p ended under a request (%s); retrying on a new one', peer, next.fresh ? 'new' : 'reused')
+        }
+      }
     } catch (err) {
-      stream?.abort(err instanceof Error ? err : new Error(String(err)))
+      // No answer in time: the relay may be stuck on this stream; later calls get a new one.
+      if (call.timedOut()) channel?.retire()
+      if (err instanceof RelayChannelClosedError) throw new RelayProtocolError(err.message)
       throw call.translate(err)
     }
   }
 
-  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown } {
+  /** The usable request stream to `peer`, or a new one (`fresh`). Concurrent callers share one opening. */
+  private async channel (peer: PeerId, signal: AbortSignal): Promise<{ channel: RequestChannel, fresh: boolean }> {
+    const key = peer.toString()
+    const current = this.channels.get(key)
+    if (current?.usable === true) return { channel: current, fresh: false }
+    let opening = this.opening.get(key)
+    if (opening === undefined) {
+      // Not tied to the first caller's signal: the others wait on this opening too.
+      const openSignal = AbortSignal.timeout(this.init.timeout)
+      opening = (async () => {
+        const stream = await this.init.connectionManager.openStream(peer, this.init.protocol, {
+          signal: openSignal, runOnLimitedConnection: this.init.runOnLimitedConnection
+        })
+        const channel = new RequestChannel(stream, {
+          log: this.init.log,
+          idleMs: this.init.channelIdleMs ?? CLIENT_STREAM_IDLE_MS,
+          onClose: (closed) => { if (this.channels.get(key) === closed) this.channels.delete(key) }
+        })
+        this.channels.get(key)?.retire()
+        this.channels.set(key, channel)
+        return channel
+      })()
+      const settled = (): void => { if (this.opening.get(key) === opening) this.opening.delete(key) }
+      opening.then(settled, settled)
+      this.opening.set(key, opening)
+    }
+    return { channel: await raceAbort(opening, signal), fresh: true }
+  }
+
+  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown, timedOut: () => boolean } {
     const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.init.timeout)
     const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
     setMaxListeners(Infinity, signal)
     return {
       signal,
-      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err
+      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err,
+      timedOut: () => timeoutSignal.aborted && options.signal?.aborted !== true
     }
   }
 }

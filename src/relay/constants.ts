@@ -78,6 +78,13 @@ export const MAX_ERROR_MESSAGE_BYTES = 256
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 /** Server: an open stream with no request for this long is closed (ms). */
 export const STREAM_IDLE_TIMEOUT_MS = 30_000
+/**
+ * Client: a request stream with nothing outstanding for this long is closed (ms). Shorter
+ * than STREAM_IDLE_TIMEOUT_MS, so the client, not the server, normally ends an idle stream.
+ */
+export const CLIENT_STREAM_IDLE_MS = 10_000
+/** Server: requests read ahead on one stream and not yet answered (deposits run concurrently). */
+export const MAX_PIPELINED_REQUESTS = 32
 /** Subscribe: the owner must ack a push within this (ms), or the stream is closed. */
 export const PUSH_ACK_TIMEOUT_MS = 30_000
 /** Deliver: the recipient's handler must make envelopes durable within this (ms). */

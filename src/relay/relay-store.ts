@@ -70,6 +70,23 @@ export interface StoredEnvelope {
   id: string
   seq: number
   envelope: Uint8Array
+  /** The door it came in by (counted against that door's quota). */
+  door: RelayDoor
+  /** Clamped expiry (ms since the epoch); the expiry index is keyed by it. */
+  expiresAt: number
+}
+
+/**
+ * What deleting a stored envelope needs, as fetch() returned it: a subscription that holds its
+ * pushed pages can delete them on Ack without reading the records again (ackHeld).
+ */
+export interface HeldEnvelope {
+  id: string
+  seq: number
+  door: RelayDoor
+  expiresAt: number
+  /** Envelope bytes, for the mailbox's byte counters. */
+  size: number
 }
 
 export interface FetchPage {
@@ -109,6 +126,11 @@ export interface ForwardEntry {
 }
 
 const STATS_KEY = 'counters'
+
+/** What deleting a stored record needs. */
+function held (record: RelayEnvelopeRecord): HeldEnvelope {
+  return { id: record.id, seq: record.seq, door: record.door, expiresAt: record.expiresAt, size: record.envelope.byteLength }
+}
 
 /** A prefix range over keys `<peerId>!...`. */
 function peerRange (peerId: string): { gte: string, lt: string } {
@@ -420,7 +442,7 @@ export class RelayStore {
       bytes += size
       examined++
       lastSeq = record.seq
-      envelopes.push({ id: record.id, seq: record.seq, envelope: record.envelope })
+      envelopes.push({ id: record.id, seq: record.seq, envelope: record.envelope, door: record.door, expiresAt: record.expiresAt })
     }
     return { envelopes, cursor: lastSeq, more: entries.length > examined }
   }
@@ -436,12 +458,31 @@ export class RelayStore {
       const seqs = index.filter((r) => r !== undefined).map((r) => r.seq)
       if (seqs.length === 0) return 0
       const records = await this.s.relayEnvelopes.getMany(seqs.map((seq) => ({ peerId: owner, seq })))
-      return this.deleteFromMailbox(mailbox, records.filter((r) => r !== undefined), 'ack')
+      return this.deleteFromMailbox(mailbox, records.filter((r) => r !== undefined).map(held), 'ack')
+    })
+  }
+
+  /**
+   * Deletes envelopes a subscription pushed and its owner acknowledged, from what fetch()
+   * returned: one read of the small id index (is each still stored, at the same seq?) instead
+   * of reading the records back. Returns how many were deleted.
+   */
+  async ackHeld (owner: string, envelopes: HeldEnvelope[]): Promise<number | undefined> {
+    if (!this.mailboxes.has(owner)) return undefined
+    if (envelopes.length === 0) return 0
+    return this.mutex.run(`m:${owner}`, async () => {
+      const mailbox = this.mailboxes.get(owner)
+      if (mailbox === undefined) return 0
+      // Another ack, the sweeper or a re-deposit (same id, new seq) may have come first.
+      const index = await this.s.relayEnvelopeIds.getMany(envelopes.map((e) => ({ peerId: owner, hex: e.id })))
+      const present = envelopes.filter((e, i) => index[i]?.seq === e.seq)
+      if (present.length === 0) return 0
+      return this.deleteFromMailbox(mailbox, present, 'ack')
     })
   }
 
   /** Caller holds the mailbox's mutex. Deletes records and their indexes, rewrites counters. */
-  private async deleteFromMailbox (mailbox: RelayMailboxRecord, records: RelayEnvelopeRecord[], why: 'ack' | 'expired', extra: RelayExpiryKey[] = []): Promise<number> {
+  private async deleteFromMailbox (mailbox: RelayMailboxRecord, records: HeldEnvelope[], why: 'ack' | 'expired', extra: RelayExpiryKey[] = []): Promise<number> {
     const owner = mailbox.owner
     const before = { ...mailbox }
     const batch = this.store.batch()
@@ -450,10 +491,10 @@ export class RelayStore {
       batch.del(this.s.relayEnvelopeIds, { peerId: owner, hex: record.id })
       batch.del(this.s.relayExpiry, { expiresAt: record.expiresAt, queue: 'm' as const, peerId: owner, seq: record.seq })
       mailbox.count--
-      mailbox.bytes -= record.envelope.byteLength
+      mailbox.bytes -= record.size
       if (record.door === 'first') {
         mailbox.firstContactCount--
-        mailbox.firstContactBytes -= record.envelope.byteLength
+        mailbox.firstContactBytes -= record.size
       }
     }
     for (const key of extra) batch.del(this.s.relayExpiry, key)
@@ -637,7 +678,7 @@ export class RelayStore {
         await this.store.commit((b) => { for (const k of keys) b.del(this.s.relayExpiry, k) })
         return 0
       }
-      return this.deleteFromMailbox(mailbox, expired, 'expired', keys)
+      return this.deleteFromMailbox(mailbox, expired.map(held), 'expired', keys)
     })
   }
 

@@ -12,11 +12,11 @@ import { raceAbort } from '../net/dm-util.js'
 import { toHex } from '../store/codec.js'
 import { MailboxResponse } from '../wire/mailbox.js'
 import {
-  DEFAULT_FETCH_LIMIT, DELIVER_HANDLER_TIMEOUT_MS, MAX_ENVELOPE_BYTES, MAX_PAGE_BYTES, MAX_REQUEST_BYTES,
+  DEFAULT_FETCH_LIMIT, DELIVER_HANDLER_TIMEOUT_MS, MAX_ENVELOPE_BYTES, MAX_PAGE_BYTES, MAX_PIPELINED_REQUESTS, MAX_REQUEST_BYTES,
   PUSH_ACK_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS
 } from './constants.js'
 import { codeResponse, decodeEnvelopeHead, decodeRequest, MalformedRequestError, type DecodedRequest } from './frames.js'
-import type { RelayStore } from './relay-store.js'
+import type { HeldEnvelope, RelayStore } from './relay-store.js'
 import type { TokenBuckets } from './token-bucket.js'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -70,17 +70,53 @@ export class MailboxServer {
     this.active.clear()
   }
 
+  /**
+   * Serves one inbound stream: requests are answered in the order they arrive. Deposits are
+   * read ahead and run concurrently (up to MAX_PIPELINED_REQUESTS outstanding), so the
+   * deposits of one stream share group commits; any other request waits for every earlier one
+   * and holds back later ones, so its effects are ordered exactly as on the wire.
+   */
   async handleStream (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer
     const controller = new AbortController()
     setMaxListeners(Infinity, controller.signal)
+    const signal = controller.signal
     this.active.add(controller)
     const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-    let subscribed = false
+    let idleTimer: ReturnType<typeof setTimeout> | undefined
+    let outstanding = 0
+    let slotFree: (() => void) | undefined
+    /** Tail of the in-order writer: settles once every answer so far is written. */
+    let written: Promise<void> = Promise.resolve()
+    let writeError: unknown
+    /** The last request that is not a deposit, and the deposits started since. */
+    let barrier: Promise<unknown> = Promise.resolve()
+    const sinceBarrier = new Set<Promise<unknown>>()
+    const respond = (answer: Promise<Response>): void => {
+      outstanding++
+      written = written
+        .then(async () => {
+          const response = await answer
+          if (writeError === undefined) await lp.write(MailboxResponse.encode(response), { signal })
+        })
+        .catch((err: unknown) => {
+          writeError ??= err
+          controller.abort(err)
+        })
+        .finally(() => {
+          outstanding--
+          slotFree?.()
+        })
+    }
     try {
       while (true) {
-        const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(this.init.idleTimeoutMs)])
-        setMaxListeners(Infinity, signal)
+        while (outstanding >= MAX_PIPELINED_REQUESTS) {
+          await new Promise<void>((resolve) => { slotFree = resolve })
+          slotFree = undefined
+        }
+        if (writeError !== undefined) throw writeError
+        clearTimeout(idleTimer)
+        idleTimer = setTimeout(() => { controller.abort(new Error('mailbox stream idle')) }, this.init.idleTimeoutMs)
         let frame: Uint8ArrayList
         try {
           frame = await lp.read({ signal })
@@ -89,40 +125,66 @@ export class MailboxServer {
           if (name === 'UnexpectedEOFError') break
           if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
             // The frame cannot be skipped: answer and end the stream.
-            await lp.write(MailboxResponse.encode(codeResponse('TOO_LARGE', 'frame too large')), { signal })
+            respond(Promise.resolve(codeResponse('TOO_LARGE', 'frame too large')))
             break
           }
           throw err
+        } finally {
+          clearTimeout(idleTimer)
         }
-        let response: Response
+        let request: DecodedRequest
         try {
-          const request = decodeRequest(frame)
-          if (request.type === 'subscribe') {
-            subscribed = true
-            await this.subscription(lp, remote, controller.signal)
-            break
-          }
-          response = await this.answer(remote, request, signal)
+          request = decodeRequest(frame)
         } catch (err) {
-          // A subscription that fails ends its stream; it has no response slot to answer in.
-          if (subscribed) throw err
-          if (err instanceof MalformedRequestError) {
-            this.init.log('malformed request from %p - %s', remote, err.message)
-            response = codeResponse('MALFORMED', err.message)
-          } else {
-            if (signal.aborted) throw err
-            this.init.log.error('mailbox request failed - %e', err)
-            response = codeResponse('INTERNAL', 'internal error')
-          }
+          if (!(err instanceof MalformedRequestError)) throw err
+          this.init.log('malformed request from %p - %s', remote, err.message)
+          respond(Promise.resolve(codeResponse('MALFORMED', err.message)))
+          continue
         }
-        await lp.write(MailboxResponse.encode(response), { signal })
+        if (request.type === 'subscribe') {
+          // Earlier answers go out first; then the stream belongs to the subscription.
+          await written
+          if (writeError !== undefined) throw writeError
+          await this.subscription(lp, remote, signal)
+          break
+        }
+        const current = request
+        if (current.type === 'deposit') {
+          // Started in wire order: each takes its mailbox's mutex in that order, so seqs follow it.
+          const answer = barrier.then(async () => this.safeAnswer(remote, current, signal))
+          sinceBarrier.add(answer)
+          void answer.finally(() => sinceBarrier.delete(answer))
+          respond(answer)
+        } else {
+          const answer = Promise.allSettled([barrier, ...sinceBarrier]).then(async () => this.safeAnswer(remote, current, signal))
+          barrier = answer
+          sinceBarrier.clear()
+          respond(answer)
+        }
       }
+      await written
+      if (writeError !== undefined) throw writeError
       await stream.close({ signal: AbortSignal.timeout(this.init.idleTimeoutMs) })
     } catch (err) {
       this.init.log('mailbox stream from %p ended - %e', remote, err)
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     } finally {
+      clearTimeout(idleTimer)
       this.active.delete(controller)
+    }
+  }
+
+  /** The answer to one request; failures become MALFORMED or INTERNAL answers. */
+  private async safeAnswer (remote: PeerId, request: Exclude<DecodedRequest, { type: 'subscribe' }>, signal: AbortSignal): Promise<Response> {
+    try {
+      return await this.answer(remote, request, signal)
+    } catch (err) {
+      if (err instanceof MalformedRequestError) {
+        this.init.log('malformed request from %p - %s', remote, err.message)
+        return codeResponse('MALFORMED', err.message)
+      }
+      if (!signal.aborted) this.init.log.error('mailbox request failed - %e', err)
+      return codeResponse('INTERNAL', 'internal error')
     }
   }
 
@@ -210,6 +272,11 @@ export class MailboxServer {
    * Push mode: stored envelopes first, then new deposits as they land, at most `pushWindow`
    * pushes unacknowledged. Each Ack frame deletes what it names. Envelopes pushed and not
    * acked stay stored and are pushed again on the next subscription.
+   *
+   * An Ack frame answers the oldest unacknowledged push: the ids it names from that push are
+   * deleted from what the push held (RelayStore.ackHeld, no re-read of the records); any other
+   * id goes the ordinary ack way. Deletions run behind the pushes, one at a time and at most
+   * `pushWindow` queued, so the next page goes out while the last one is being deleted.
    */
   private async subscription (lp: Lp, remote: PeerId, stop: AbortSignal): Promise<void> {
     const relay = this.init.relay()
@@ -232,18 +299,23 @@ export class MailboxServer {
       if (stop.aborted) resolve('stop')
       stop.addEventListener('abort', () => { resolve('stop') }, { once: true })
     })
+    /** What each unacknowledged push holds, oldest first. */
+    const held: HeldEnvelope[][] = []
+    let deletions: Promise<void> = Promise.resolve()
+    let deleting = 0
+    let deleteError: unknown
     let cursor = 0
-    let inFlight = 0
     try {
       while (true) {
-        if (inFlight < this.init.pushWindow) {
+        if (deleteError !== undefined) throw deleteError
+        if (held.length < this.init.pushWindow) {
           wake = deferredSignal()
           const page = await relay.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
           if (page === undefined) return
           if (page.envelopes.length > 0) {
             await lp.write(MailboxResponse.encode({ ...OK(), push: true, envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }), { signal: writeSignal() })
             cursor = page.cursor
-            inFlight++
+            held.push(page.envelopes.map((e) => ({ id: e.id, seq: e.seq, door: e.door, expiresAt: e.expiresAt, size: e.envelope.byteLength })))
             continue
           }
           // A page of nothing but expired envelopes: step over them.
@@ -254,8 +326,8 @@ export class MailboxServer {
         }
         const waits: Array<Promise<ReadResult | 'wake' | 'stop' | 'timeout'>> = [read(), stopped]
         let timer: ReturnType<typeof setTimeout> | undefined
-        if (inFlight < this.init.pushWindow) waits.push(wake.promise.then(() => 'wake' as const))
-        if (inFlight > 0) waits.push(new Promise((resolve) => { timer = setTimeout(() => { resolve('timeout') }, this.init.pushAckTimeoutMs) }))
+        if (held.length < this.init.pushWindow) waits.push(wake.promise.then(() => 'wake' as const))
+        if (held.length > 0) waits.push(new Promise((resolve) => { timer = setTimeout(() => { resolve('timeout') }, this.init.pushAckTimeoutMs) }))
         const next = await Promise.race(waits)
         clearTimeout(timer)
         if (next === 'wake') continue
@@ -268,11 +340,29 @@ export class MailboxServer {
         }
         const request = decodeRequest(next.frame)
         if (request.type !== 'ack') throw new MalformedRequestError('only Ack frames on a subscribed stream')
-        await relay.ack(owner, request.ids.map(toHex))
-        if (inFlight > 0) inFlight--
+        const push = held.shift() ?? []
+        const named = new Set(request.ids.map(toHex))
+        const known = push.filter((e) => named.delete(e.id))
+        const others = [...named]
+        deleting++
+        deletions = deletions.then(async () => {
+          if (deleteError !== undefined) return
+          try {
+            await relay.ackHeld(owner, known)
+            if (others.length > 0) await relay.ack(owner, others)
+          } catch (err) {
+            deleteError = err
+          } finally {
+            deleting--
+          }
+        })
+        // Bounded: at most pushWindow deletions queued behind the pushes.
+        if (deleting > this.init.pushWindow) await deletions
       }
     } finally {
       unsubscribe()
+      // What was acked is deleted before the stream ends.
+      await deletions
     }
   }
 }

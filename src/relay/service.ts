@@ -44,6 +44,8 @@ export interface MailboxInit {
   rates?: { deposit?: RateInit, firstContact?: RateInit, prekey?: RateInit }
   /** Client: one request/response exchange, dial included (ms). */
   timeout?: number
+  /** Client: a request stream with nothing outstanding for this long is closed (ms); default CLIENT_STREAM_IDLE_MS. */
+  requestStreamIdleMs?: number
   /** Sweeper period (ms); 0 turns the timer off (sweep() still works). */
   sweepIntervalMs?: number
   forward?: { backoffMinMs?: number, backoffMaxMs?: number, attemptTimeoutMs?: number, concurrency?: number }
@@ -134,7 +136,8 @@ class DefaultMailboxService implements MailboxService, Startable {
       protocol: MAILBOX_PROTOCOL,
       log: this.log,
       timeout: init.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      runOnLimitedConnection
+      runOnLimitedConnection,
+      channelIdleMs: init.requestStreamIdleMs
     })
     const buckets = (rate: RateInit | undefined, burst: number, perSecond: number): TokenBuckets =>
       new TokenBuckets({ burst: rate?.burst ?? burst, perSecond: rate?.perSecond ?? perSecond, maxKeys: MAX_RATE_TRACKED_PEERS })
@@ -203,6 +206,7 @@ class DefaultMailboxService implements MailboxService, Startable {
     this.components.events?.removeEventListener('peer:connect', this.onPeerConnect)
     this.forwarder?.stop()
     this.server.stop()
+    this.client.stop()
     await this.components.registrar.unhandle(this.protocol)
     this.relay = undefined
     this.forwarder = undefined
