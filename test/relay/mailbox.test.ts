@@ -195,14 +195,15 @@ describe('mailbox protocol', () => {
 
   it('sweeps expired envelopes and counts them; clamps TTLs to the maximum', async () => {
     const before = relay.services.mailbox.stats().expired
-    const short = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 300 })
+    // Long enough to be stored on a loaded machine (a deposit already past its TTL is refused).
+    const short = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 2_000 })
     const far = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 365 * 24 * 3600_000 })
     await dave.services.mailbox.deposit(relay.peerId, short.bytes, { capability })
     await dave.services.mailbox.deposit(relay.peerId, far.bytes, { capability })
     const records = await createRelaySublevels(store.level).relayEnvelopes.range({})
     const farRecord = records.map(([, r]) => r).find((r) => r.id === hex(far.id))
     expect(farRecord?.expiresAt).toBeLessThanOrEqual(Date.now() + 30 * 24 * 3600_000)
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    await new Promise((resolve) => setTimeout(resolve, 2_100))
     expect(await relay.services.mailbox.sweep()).toBe(1)
     expect(relay.services.mailbox.stats().expired).toBe(before + 1)
     const ids = (await alice.services.mailbox.fetch(relay.peerId, { limit: 1000 })).envelopes.map((e) => hex(e.id))
