@@ -284,8 +284,16 @@ export class RelayManager {
             lastMaintained = Date.now()
             await this.update(record.peerId, { registeredAt: Date.now(), error: undefined })
           }
+          const subscribedAt = Date.now()
           await this.node().services.mailbox.subscribe(peer, async (envelopes) => { await this.receive(envelopes) }, { signal })
-          backoff = SUBSCRIBE_RETRY_MIN_MS
+          // The relay ended the subscription (it stopped, or the connection closed): resubscribe,
+          // but not in a tight loop when it keeps ending at once.
+          if (Date.now() - subscribedAt < SUBSCRIBE_RETRY_MIN_MS) {
+            await sleep(backoff, signal)
+            backoff = Math.min(SUBSCRIBE_RETRY_MAX_MS, backoff * 2)
+          } else {
+            backoff = SUBSCRIBE_RETRY_MIN_MS
+          }
         } catch (err) {
           if (signal.aborted) break
           log('relay %s: %s', record.peerId, (err as Error).message)
