@@ -14,7 +14,7 @@
  * (rather than by array identity) is also immune to callers that reuse or wipe a buffer.
  */
 import {
-  createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey,
+  createHash, createHmac, createPrivateKey, createPublicKey,
   diffieHellman, sign as nodeSign, verify as nodeVerify, type KeyObject
 } from 'node:crypto'
 import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../errors.js'
@@ -24,9 +24,10 @@ import { bytesKey, LruCache } from './lru.js'
 import { mlkem768 } from './mlkem.js'
 import { pooledOsRandom } from './random-pool.js'
 import { assertHkdfLength } from './noble.js'
+import { chachaSealNative, chachaTryOpenNative } from './chacha-native.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from './xchacha-native.js'
 import {
-  AEAD_TAG_LENGTH, CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, ED25519_SEED_LENGTH, X25519_KEY_LENGTH,
+  CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, ED25519_SEED_LENGTH, X25519_KEY_LENGTH,
   type CryptoProvider, type KeyPair, type RandomSource
 } from '../provider.js'
 
@@ -239,34 +240,14 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     chacha20poly1305Seal (key, nonce, plaintext, ad) {
       assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
       assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
-      const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
-      cipher.setAAD(ad, { plaintextLength: plaintext.length })
-      const body = cipher.update(plaintext)
-      const tail = cipher.final()
-      const out = new Uint8Array(body.length + tail.length + AEAD_TAG_LENGTH)
-      out.set(body, 0)
-      out.set(tail, body.length)
-      out.set(cipher.getAuthTag(), body.length + tail.length)
-      return out
+      return chachaSealNative(key, nonce, plaintext, ad)
     },
     chacha20poly1305Open (key, nonce, ciphertext, ad) {
       assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
       assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
-      if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) throw new DecryptionError()
-      const bodyLength = ciphertext.length - AEAD_TAG_LENGTH
-      try {
-        const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
-        decipher.setAuthTag(ciphertext.subarray(bodyLength))
-        decipher.setAAD(ad, { plaintextLength: bodyLength })
-        const body = decipher.update(ciphertext.subarray(0, bodyLength))
-        const tail = decipher.final() // throws when the tag does not verify
-        const out = new Uint8Array(body.length + tail.length)
-        out.set(body, 0)
-        out.set(tail, body.length)
-        return out
-      } catch {
-        throw new DecryptionError()
-      }
+      const plaintext = chachaTryOpenNative(key, nonce, ciphertext, ad)
+      if (plaintext === null) throw new DecryptionError()
+      return plaintext
     },
     xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSealNative(key, nonce, plaintext, ad),
     xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpenNative(key, nonce, ciphertext, ad),

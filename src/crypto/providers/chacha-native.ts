@@ -1,0 +1,40 @@
+/**
+ * ChaCha20-Poly1305 (RFC 8439) on OpenSSL, shared by the node provider's ChaCha20-Poly1305
+ * and its XChaCha20-Poly1305 (which runs it under an HChaCha20 subkey). Callers check key
+ * and nonce lengths.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { AEAD_TAG_LENGTH } from '../provider.js'
+
+/** ciphertext || tag. */
+export function chachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
+  const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
+  cipher.setAAD(ad, { plaintextLength: plaintext.length })
+  const body = cipher.update(plaintext)
+  const tail = cipher.final()
+  const out = new Uint8Array(body.length + tail.length + AEAD_TAG_LENGTH)
+  out.set(body, 0)
+  out.set(tail, body.length)
+  out.set(cipher.getAuthTag(), body.length + tail.length)
+  return out
+}
+
+/** The plaintext, or null when the input is shorter than a tag or the tag does not verify. */
+export function chachaTryOpenNative (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+  if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) return null
+  const bodyLength = ciphertext.length - AEAD_TAG_LENGTH
+  const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
+  decipher.setAuthTag(ciphertext.subarray(bodyLength))
+  decipher.setAAD(ad, { plaintextLength: bodyLength })
+  const body = decipher.update(ciphertext.subarray(0, bodyLength))
+  try {
+    decipher.final() // throws when the tag does not verify
+  } catch {
+    body.fill(0) // unauthenticated plaintext never leaves
+    return null
+  }
+  // A plain Uint8Array (not a pooled Buffer view).
+  const out = new Uint8Array(bodyLength)
+  out.set(body)
+  return out
+}
