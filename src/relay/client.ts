@@ -20,6 +20,7 @@ import { RelayChannelClosedError, RequestChannel } from './channel.js'
 import { decodeResponse, refusalCode } from './frames.js'
 import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { DmConnectionManager } from '../net/dm.js'
+import type { MailboxStatusInfo } from './relay-store.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface RelayCallOptions {
@@ -44,17 +45,8 @@ export interface FetchResult {
   more: boolean
 }
 
-export interface MailboxStatus {
-  count: number
-  bytes: number
-  maxCount: number
-  maxBytes: number
-  firstContactCount: number
-  firstContactBytes: number
-  prekeysRemaining: number
-  firstContactOpen: boolean
-  capabilities: number
-}
+/** What the owner's `status` call returns: the relay store's own summary of the mailbox. */
+export type MailboxStatus = MailboxStatusInfo
 
 export interface DepositOptions extends RelayCallOptions {
   /** The 32-byte secret the mailbox's owner gave this depositor (contacts door). */
