@@ -272,7 +272,8 @@ class MurmurNodeImpl implements Murmur {
     const node = this.requireNode()
     const connections = node.getConnections()
     const dht = node.services.dht as unknown as { routingTable?: { size: number } }
-    const outbox = await this.store.dueOutbox(Number.MAX_SAFE_INTEGER, { limit: 100_000 })
+    // A count of keys only: the outbox's due index has one key per entry.
+    const outbox = await this.store.sublevels.outboxDue.rangeKeys({ limit: 100_000 })
     const { oneTime } = await this.prekeys.counts()
     return {
       peerId: this.peerId,
