@@ -75,6 +75,8 @@ describe('a sender killed with SIGKILL mid-burst (real process, real LevelDB)', 
     const numbers = atBob.map(m => Number(m.text.split(' ')[1]))
     expect(numbers).toEqual([...numbers].sort((x, y) => x - y))
 
+    // What alice still queued (the last acks, her capability for bob) drains too.
+    await eventually(async () => (await alice?.murmur.status())?.outbox === 0, 20_000, 'alice\'s outbox to drain')
     await alice.murmur.stop()
     alice = undefined
     const store = await openStore({ path: `${home}/store` })
