@@ -53,7 +53,7 @@ export function registerChatCommand (program: Command): void {
       let leaving = false
       const events = (async () => {
         for await (const event of subscription) {
-          if (event.data.peerId !== peer.peerId) continue
+          if (!('peerId' in event.data) || event.data.peerId !== peer.peerId) continue
           if (event.event === 'message') {
             if (shown.has(event.data.id)) continue
             shown.add(event.data.id)

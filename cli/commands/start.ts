@@ -13,7 +13,7 @@ interface StartOptions extends CommonOptions {
   api: string
   apiAllowRemote?: boolean
   mdns: boolean
-  allowPrivateAddresses?: boolean
+  upnp: boolean
   init?: boolean
 }
 
@@ -28,7 +28,7 @@ export function registerStartCommand (program: Command): void {
     .option('--api <host:port>', 'serve the local API here', '127.0.0.1:0')
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
-    .option('--allow-private-addresses', 'keep loopback and private addresses in the DHT (LANs, tests)')
+    .option('--no-upnp', 'do not ask the router for a port mapping (UPnP)')
     .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
@@ -41,7 +41,7 @@ export function registerStartCommand (program: Command): void {
         api: options.api,
         apiAllowRemote: options.apiAllowRemote === true,
         mdns: options.mdns,
-        allowPrivateAddresses: options.allowPrivateAddresses === true,
+        upnp: options.upnp,
         createIdentity: options.init === true,
         ...(options.listen !== undefined ? { listen: options.listen } : {}),
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
@@ -54,6 +54,19 @@ export function registerStartCommand (program: Command): void {
         `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
         'Press Ctrl-C to stop.'
       ].join('\n'))
+      // What happens later is printed as it happens: how others can reach this node (once
+      // AutoNAT or a relay settled it), and problems that did not stop it.
+      const status = await daemon.murmur.status()
+      const warn = (message: string): void => {
+        if (options.json === true) print(options, { event: 'warning', message }, () => '')
+        else process.stderr.write(`warning: ${message}\n`)
+      }
+      for (const message of status.warnings) warn(message)
+      daemon.murmur.events.on('warning', ({ message }) => { warn(message) })
+      print(options, { event: 'reachability', ...status.reachability }, () => `reachable  ${status.reachability.detail}`)
+      daemon.murmur.events.on('reachability', (view) => {
+        print(options, { event: 'reachability', ...view }, () => `reachable  ${view.detail}`)
+      })
 
       await new Promise<void>((resolve) => {
         let stopping = false

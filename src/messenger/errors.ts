@@ -80,3 +80,21 @@ export class InvalidRelayError extends Error {
     this.name = 'InvalidRelayError'
   }
 }
+
+/** A listen address is taken by another program (often a second node with the default ports). */
+export class ListenAddressInUseError extends Error {
+  static name = 'ListenAddressInUseError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'ListenAddressInUseError'
+  }
+}
+
+/** A listen address is not a multiaddr murmur can listen on. */
+export class InvalidListenAddressError extends Error {
+  static name = 'InvalidListenAddressError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidListenAddressError'
+  }
+}

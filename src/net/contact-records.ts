@@ -14,13 +14,27 @@ import {
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
 import {
-  CONTACT_RECORD_LIMITS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_LOOKUP_TIMEOUT_MS
+  CONTACT_RECORD_LIMITS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
+  REPUBLISH_RETRY_MIN_MS
 } from './limits.js'
 
 const log = logger('murmur:net:contact-records')
 
-/** Any libp2p node with a kad-dht service named `dht` (createNode gives one). */
-export type DhtNode = Libp2p<{ dht: KadDHT }>
+/**
+ * Any libp2p node with a kad-dht service named `dht` (the WAN DHT) and optionally `lanDht` (the
+ * LAN DHT); createNode gives both. Records are put into and looked up in every DHT it has.
+ */
+export type DhtNode = Libp2p<{ dht: KadDHT, lanDht?: KadDHT }>
+
+/**
+ * The DHTs worth asking: those with peers in their routing table (the WAN DHT of a node on a
+ * LAN, or the LAN DHT of a public server, has none). With none at all, the WAN DHT is asked.
+ */
+function dhtsOf (node: DhtNode): KadDHT[] {
+  const all = node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
+  const populated = all.filter(dht => ((dht as unknown as { routingTable?: { size: number } }).routingTable?.size ?? 1) > 0)
+  return populated.length > 0 ? populated : [node.services.dht]
+}
 
 export interface ContactRecordCallOptions {
   signal?: AbortSignal
@@ -80,13 +94,15 @@ export async function publishContactRecord (node: DhtNode, record: Uint8Array, o
       outcome.set(event.from.toString(), false)
     }
   }
-  try {
-    for await (const event of node.services.dht.put(key, record, { signal })) record$(event)
-  } catch (err) {
-    options.signal?.throwIfAborted()
-    // A timeout or a failed lookup ends the put early; what was counted so far stands.
-    log('put of contact record ended early - %e', err)
-  }
+  await Promise.all(dhtsOf(node).map(async (dht) => {
+    try {
+      for await (const event of dht.put(key, record, { signal })) record$(event)
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      // A timeout or a failed lookup ends the put early; what was counted so far stands.
+      log('put of contact record ended early - %e', err)
+    }
+  }))
   let accepted = 0
   for (const ok of outcome.values()) if (ok) accepted++
   const rejected = [...putSentTo].filter(p => outcome.get(p) !== true).length
@@ -115,17 +131,20 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
     }
     if (best == null || record.sequence > best.record.sequence) best = { record, bytes: Uint8Array.from(bytes) }
   }
-  try {
-    for await (const event of node.services.dht.get(key, { signal })) {
-      // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it picks
-      // at the very end, after sending corrections, which can throw: collect as they arrive.
-      if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
-      else if (event.name === 'VALUE') consider(event.value)
+  await Promise.all(dhtsOf(node).map(async (dht) => {
+    try {
+      for await (const event of dht.get(key, { signal })) {
+        // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it
+        // picks at the very end, after sending corrections, which can throw: collect as they
+        // arrive.
+        if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
+        else if (event.name === 'VALUE') consider(event.value)
+      }
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      log('get of contact record ended early - %e', err)
     }
-  } catch (err) {
-    options.signal?.throwIfAborted()
-    log('get of contact record ended early - %e', err)
-  }
+  }))
   if (best == null) throw new ContactRecordNotFoundError(`No valid contact record for ${peerId.toString()}`)
   return best
 }
@@ -173,6 +192,8 @@ export class ContactRecordRepublisher {
   private running: Promise<unknown> | undefined
   private last: bigint | undefined
   private looked = false
+  private retryMs = REPUBLISH_RETRY_MIN_MS
+  private soon: ReturnType<typeof setTimeout> | undefined
 
   constructor (node: DhtNode, init: ContactRecordRepublisherInit) {
     this.node = node
@@ -197,8 +218,28 @@ export class ContactRecordRepublisher {
     this.tick()
   }
 
+  /**
+   * Publish again shortly (what the record says changed: addresses, relays, mailboxes); several
+   * calls close together make one publish.
+   */
+  publishSoon (): void {
+    if (this.controller == null || this.soon != null) return
+    this.soon = setTimeout(() => {
+      this.soon = undefined
+      if (this.controller == null) return
+      void (this.running ?? Promise.resolve()).then(() => {
+        clearTimeout(this.timer)
+        this.retryMs = REPUBLISH_RETRY_MIN_MS
+        this.tick()
+      })
+    }, REPUBLISH_DEBOUNCE_MS)
+    this.soon.unref?.()
+  }
+
   /** Stop the timer and abort a publish in flight; resolves once it has wound down. */
   async stop (): Promise<void> {
+    clearTimeout(this.soon)
+    this.soon = undefined
     clearTimeout(this.timer)
     this.timer = undefined
     this.controller?.abort()
@@ -209,17 +250,30 @@ export class ContactRecordRepublisher {
   private tick (): void {
     const controller = this.controller
     if (controller == null) return
+    // No DHT peer took the record (the node has just started, or found no server yet): try
+    // again soon, backing off, rather than an interval later.
+    let next = this.intervalMs
     this.running = this.publishNow({ signal: controller.signal })
-      .then(result => { this.init.onPublished?.(result) })
+      .then(result => {
+        this.init.onPublished?.(result)
+        if (result.accepted === 0) {
+          next = Math.min(this.intervalMs, this.retryMs)
+          this.retryMs = Math.min(this.intervalMs, this.retryMs * 2)
+        } else {
+          this.retryMs = REPUBLISH_RETRY_MIN_MS
+        }
+      })
       .catch((err: Error) => {
         if (!controller.signal.aborted) {
           log.error('republish failed - %e', err)
           this.init.onError?.(err)
+          next = Math.min(this.intervalMs, this.retryMs)
+          this.retryMs = Math.min(this.intervalMs, this.retryMs * 2)
         }
       })
       .finally(() => {
         if (this.controller === controller) {
-          this.timer = setTimeout(() => { this.tick() }, this.intervalMs)
+          this.timer = setTimeout(() => { this.tick() }, next)
           this.timer.unref?.()
         }
       })
