@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { logger } from '@libp2p/logger'
 import { TestbedCommandError, TestbedUnsupportedError } from './errors.js'
-import { run } from './run.js'
+import { run, withSystemPath } from './run.js'
 
 const log = logger('murmur:nat-testbed')
 
@@ -113,7 +113,7 @@ export async function deleteNamespaces (namespaces: readonly string[]): Promise<
 export function destroyNamespacesSync (namespaces: readonly string[], childPids: readonly number[], timeoutMs = 2_000): void {
   const pids = [...childPids]
   for (const namespace of namespaces) {
-    const { stdout } = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' })
+    const { stdout } = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8', env: withSystemPath() })
     pids.push(...parsePids(stdout ?? ''))
   }
   for (const pid of pids) killQuietly(pid, 'SIGKILL')
@@ -122,7 +122,7 @@ export function destroyNamespacesSync (namespaces: readonly string[], childPids:
   const deadline = Date.now() + timeoutMs
   while (pids.some(isRunning) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 5)
   const lines = namespaces.filter(name => existsSync(`/run/netns/${name}`)).map(name => `netns delete ${name}`)
-  if (lines.length > 0) spawnSync('ip', ['-force', '-batch', '-'], { input: lines.join('\n') + '\n' })
+  if (lines.length > 0) spawnSync('ip', ['-force', '-batch', '-'], { input: lines.join('\n') + '\n', env: withSystemPath() })
 }
 
 /**

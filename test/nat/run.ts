@@ -27,13 +27,20 @@ export interface RunResult {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000
 
+/** `ip` and `nft` live in /usr/sbin, which a non-login PATH may lack: append the sbin folders. */
+export function withSystemPath (env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const parts = (env.PATH ?? '').split(':').filter(part => part !== '')
+  for (const dir of ['/usr/sbin', '/sbin']) if (!parts.includes(dir)) parts.push(dir)
+  return { ...env, PATH: parts.join(':') }
+}
+
 export async function run (command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   options.signal?.throwIfAborted()
   const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
   return await new Promise<RunResult>((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
+      env: withSystemPath(options.env),
       cwd: options.cwd
     })
     let stdout = ''

@@ -31,6 +31,9 @@ async function counter (tb: Testbed, host: 'internet' | 'routerA' | 'routerB', n
   return (await tb.counters(host))[name].packets
 }
 
+// Not root, or no `ip netns` / `nft`: the whole file fails here, once, saying what is missing.
+beforeAll(async () => { await assertTestbedSupported() })
+
 describe('address plan', () => {
   const { hosts } = planTopology('plan', { publicHosts: 2, secondHomeOnA: true })
 
@@ -55,7 +58,6 @@ describe('default testbed: port-preserving NAT, inbound dropped, the core drops 
   let homeBServer: ProbeServer
 
   beforeAll(async () => {
-    await assertTestbedSupported()
     await cleanupStale()
     tb = await createTestbed()
     ;[publicServer, homeAServer, homeBServer] = await Promise.all([startServer(tb, 'publicA'), startServer(tb, 'homeA'), startServer(tb, 'homeB')])
@@ -120,7 +122,6 @@ describe('routers that reject inbound, a core that answers ICMP for private dest
   let homeBServer: ProbeServer
 
   beforeAll(async () => {
-    await assertTestbedSupported()
     tb = await createTestbed({ dropPrivateDestinations: false, routerA: { inbound: 'reject' }, routerB: { inbound: 'reject' } })
     ;[homeAServer, homeBServer] = await Promise.all([startServer(tb, 'homeA'), startServer(tb, 'homeB')])
   })
@@ -154,7 +155,6 @@ describe('random mapping on router B, two public hosts, two home hosts on LAN A'
   let tb: Testbed
 
   beforeAll(async () => {
-    await assertTestbedSupported()
     tb = await createTestbed({ publicHosts: 2, secondHomeOnA: true, routerB: { mapping: 'random' } })
   })
   afterAll(async () => { await tb?.teardown() })
@@ -200,8 +200,6 @@ describe('random mapping on router B, two public hosts, two home hosts on LAN A'
 })
 
 describe('lifecycle', () => {
-  beforeAll(async () => { await assertTestbedSupported() })
-
   const namespaceInode = (name: string): string => spawnSync('stat', ['-L', '-c', '%i', `/run/netns/${name}`], { encoding: 'utf8' }).stdout.trim()
   const liveNetInodes = (): string[] => spawnSync('lsns', ['-t', 'net', '-n', '-o', 'NS'], { encoding: 'utf8' }).stdout.split('\n').map(s => s.trim())
 
@@ -269,7 +267,6 @@ describe('teardown hooked to the end of the process', () => {
   let dir: string
 
   beforeAll(async () => {
-    await assertTestbedSupported()
     dir = await mkdtemp(join(tmpdir(), 'murmur-nat-hooks-'))
     await transpileTestbed(dir)
   })

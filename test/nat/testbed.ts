@@ -14,7 +14,7 @@ import { logger } from '@libp2p/logger'
 import { InvalidTestbedOptionsError, TestbedClosedError, UnknownTestbedHostError } from './errors.js'
 import { registerLive, unregisterLive } from './exit-hooks.js'
 import { assertTestbedSupported, deleteNamespaces, destroyNamespacesSync, emptyNamespaces, TESTBED_PREFIX } from './namespaces.js'
-import { run, type RunOptions, type RunResult } from './run.js'
+import { run, withSystemPath, type RunOptions, type RunResult } from './run.js'
 import { planTopology, type Host, type HostName, type TestbedHosts, type TestbedOptions, type TopologyPlan } from './topology.js'
 
 export { assertTestbedSupported, cleanupStale, listNamespaces, TESTBED_PREFIX } from './namespaces.js'
@@ -77,7 +77,7 @@ export class Testbed {
    */
   spawn (ref: HostRef, command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
     this.#assertOpen()
-    const child = spawn('ip', ['netns', 'exec', this.host(ref).namespace, command, ...args], options)
+    const child = spawn('ip', ['netns', 'exec', this.host(ref).namespace, command, ...args], { ...options, env: withSystemPath(options.env) })
     this.#children.add(child)
     child.once('exit', () => this.#children.delete(child))
     child.once('error', () => this.#children.delete(child))
