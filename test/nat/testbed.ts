@@ -131,8 +131,9 @@ export class Testbed {
     const plan = this.#plan
     await run('ip', ['-batch', '-'], { input: this.namespaces.map(name => `netns add ${name}`).join('\n') + '\n' })
     // Sysctls first: links created afterwards inherit `default` (IPv6 off on the links).
+    // -e: a kernel built without IPv6 has no such key, and nothing to turn off.
     await Promise.all(plan.setups.map(async setup => {
-      await run('ip', ['netns', 'exec', setup.namespace, 'sysctl', '-q', '-w', ...setup.sysctls])
+      await run('ip', ['netns', 'exec', setup.namespace, 'sysctl', '-q', '-e', '-w', ...setup.sysctls])
     }))
     // Both ends of each veth are created directly inside their namespaces: the root namespace
     // never holds one, so names cannot clash with the machine's or another run's.
