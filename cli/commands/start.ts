@@ -3,6 +3,7 @@
  * (DESIGN.md "Local API and CLI").
  */
 import type { Command } from 'commander'
+import type { ReachabilityStatus } from '../../src/messenger/api-types.js'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
 import { print } from '../output.js'
 import { collect, commonOptions, run, type CommonOptions } from '../common.js'
@@ -55,18 +56,24 @@ export function registerStartCommand (program: Command): void {
         'Press Ctrl-C to stop.'
       ].join('\n'))
       // What happens later is printed as it happens: how others can reach this node (once
-      // AutoNAT or a relay settled it), and problems that did not stop it.
-      const status = await daemon.murmur.status()
+      // AutoNAT or a relay settled it), and problems that did not stop it. Subscribed before
+      // the first status is read, so that no change falls between the two.
       const warn = (message: string): void => {
         if (options.json === true) print(options, { event: 'warning', message }, () => '')
         else process.stderr.write(`warning: ${message}\n`)
       }
-      for (const message of status.warnings) warn(message)
-      daemon.murmur.events.on('warning', ({ message }) => { warn(message) })
-      print(options, { event: 'reachability', ...status.reachability }, () => `reachable  ${status.reachability.detail}`)
-      daemon.murmur.events.on('reachability', (view) => {
+      let shown: string | undefined
+      const showReachability = (view: ReachabilityStatus): void => {
+        const key = JSON.stringify([view.mode, view.detail])
+        if (key === shown) return
+        shown = key
         print(options, { event: 'reachability', ...view }, () => `reachable  ${view.detail}`)
-      })
+      }
+      daemon.murmur.events.on('warning', ({ message }) => { warn(message) })
+      daemon.murmur.events.on('reachability', showReachability)
+      const status = await daemon.murmur.status()
+      for (const message of status.warnings) warn(message)
+      if (shown === undefined) showReachability(status.reachability)
 
       await new Promise<void>((resolve) => {
         let stopping = false

@@ -181,7 +181,8 @@ class MurmurNodeImpl implements Murmur {
     node.services.reachability.addEventListener('change', (event) => {
       // The record carries our addresses: a new relay address must reach those who look us up.
       this.republisher?.publishSoon()
-      void this.reachabilityView(event.detail).then(v => { this.events.emit('reachability', v) })
+      log('reachability: %s', event.detail.mode)
+      void this.reachabilityView(event.detail).then(v => { this.events.emit('reachability', v) }, (err: Error) => { log.error('reachability view failed - %e', err) })
     })
     node.services.holePunch.addEventListener('punch', (event) => {
       const { peerId, outcome, method, ms, error } = event.detail

@@ -15,7 +15,7 @@
 import { networkInterfaces } from 'node:os'
 import { isLoopback, isPrivate } from '@libp2p/utils'
 import { Circuit, TCP } from '@multiformats/multiaddr-matcher'
-import type { Address } from '@libp2p/interface'
+import type { Address, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface Subnet { family: 4 | 6, base: bigint, bits: number }
@@ -96,5 +96,25 @@ export function createAddressSorter (readSubnets: () => Subnet[] = localSubnets)
     const rank = Math.sign(addressRank(a.multiaddr, subnets) - addressRank(b.multiaddr, subnets))
     if (rank !== 0) return rank as -1 | 1
     return Math.sign(Number(!TCP.exactMatch(a.multiaddr)) - Number(!TCP.exactMatch(b.multiaddr))) as -1 | 0 | 1
+  }
+}
+
+/**
+ * The LAN DHT's peer-info mapper: a peer belongs in it when one of its addresses is on this
+ * machine (loopback) or inside one of this machine's subnets - kubo's dual DHT keeps its LAN
+ * table to peers reached over private addresses for the same reason. kad-dht's
+ * removePublicAddressesMapper keeps every private address, so a peer behind another home's
+ * NAT (its 192.168.x address unreachable from here) entered the LAN table, and every LAN query
+ * dialled it through relays.
+ */
+export function createLanPeerInfoMapper (readSubnets: () => Subnet[] = localSubnets): (peer: PeerInfo) => PeerInfo {
+  let subnets: Subnet[] = []
+  let readAt = -Infinity
+  return (peer) => {
+    if (Date.now() - readAt > SUBNETS_TTL_MS) {
+      subnets = readSubnets()
+      readAt = Date.now()
+    }
+    return { ...peer, multiaddrs: peer.multiaddrs.filter(a => !Circuit.matches(a) && (isLoopback(a) || (isPrivate(a) && inSubnets(a, subnets)))) }
   }
 }

@@ -14,7 +14,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
-import { kadDHT, removePrivateAddressesMapper, removePublicAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { kadDHT, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
 import { logger } from '@libp2p/logger'
 import { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
@@ -25,7 +25,7 @@ import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p
 import type { Libp2p, PeerId, PeerInfo, PrivateKey, ServiceMap } from '@libp2p/interface'
 import { defaultProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { createAddressSorter } from './address-order.js'
+import { createAddressSorter, createLanPeerInfoMapper } from './address-order.js'
 import { bootstrapper, parseBootstrapList, type Bootstrapper } from './bootstrap/index.js'
 import { CONTACT_RECORD_NAMESPACE, createContactRecordSelector, createContactRecordValidator } from './contact-record.js'
 import { PeerNotFoundError, UnsupportedIdentityError } from './errors.js'
@@ -141,8 +141,8 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       metricsPrefix: 'murmur_dht',
       peerInfoMapper: removePrivateAddressesMapper
     }),
-    // The LAN DHT keeps private and loopback addresses and always answers: nodes on one machine
-    // or one LAN find each other with no flag (kad-dht README "LAN + WAN").
+    // The LAN DHT keeps the addresses on this machine and in its subnets, and always answers:
+    // nodes on one machine or one LAN find each other with no flag (kad-dht README "LAN + WAN").
     lanDht: kadDHT({
       ...dhtCommon,
       protocol: MURMUR_LAN_DHT_PROTOCOL,
@@ -150,7 +150,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       logPrefix: 'murmur:net:dht-lan',
       metricsPrefix: 'murmur_dht_lan',
       clientMode: false,
-      peerInfoMapper: removePublicAddressesMapper
+      peerInfoMapper: createLanPeerInfoMapper()
     }),
     autoNAT: autoNATv2({ timeout: r.autonatTimeoutMs }),
     relay: circuitRelayServer({

@@ -26,8 +26,8 @@ import { HOLE_PUNCH_PROTOCOL, MAX_HOLE_PUNCH_ADDRS, MAX_HOLE_PUNCH_MESSAGE_BYTES
 import { HolePunchFailedError } from './errors.js'
 import { reservePort } from './ports.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, IdentifyResult, Libp2pEvents, Logger, PeerId, PeerStore, Startable, Stream,
-  StreamHandler, StreamHandlerOptions, TypedEventTarget
+  AbortOptions, ComponentLogger, Connection, IdentifyResult, Libp2pEvents, Logger, MultiaddrConnection, PeerId, PeerStore, Startable,
+  Stream, StreamHandler, StreamHandlerOptions, Transport, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 
 export interface HolePunchComponents {
@@ -41,8 +41,9 @@ export interface HolePunchComponents {
     openConnection(peer: Multiaddr[], options?: AbortOptions & { force?: boolean }): Promise<Connection>
   }
   transportManager: {
-    dial(ma: Multiaddr, options?: AbortOptions): Promise<Connection>
+    dialTransportForMultiaddr(ma: Multiaddr): Transport | undefined
   }
+  upgrader: Upgrader
   peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
@@ -132,6 +133,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
 
   private onConnectionOpen (event: CustomEvent<Connection>): void {
     const connection = event.detail
+    this.log.trace('connection %s %a', connection.direction, connection.remoteAddr)
     if (connection.direction !== 'inbound' || !Circuit.matches(connection.remoteAddr)) return
     const peerId = connection.remotePeer.toString()
     if (this.punching.has(peerId)) return
@@ -269,24 +271,49 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
 
   /**
    * Dials `peer` at each of `addrs` in turn from local `port` (one socket can hold the port at
-   * a time). `initiator` says which side runs Noise as initiator: both dial, one connection
-   * forms, and the two ends must not both think they started it.
+   * a time). Both peers dial and one TCP connection forms, which both ends see as outgoing: the
+   * `initiator` runs Noise as initiator and Yamux as client, the other end as responder and
+   * server. libp2p decides Yamux's role from the socket's direction and its connection manager
+   * drops a dial's local port, so the dial goes to the TCP transport itself, and on the
+   * responder's side through an upgrader that marks the socket as incoming.
    */
   private async dialFrom (peer: PeerId, addrs: Multiaddr[], port: number, initiator: boolean, signal: AbortSignal): Promise<Connection> {
     let lastError: Error | undefined
     for (const addr of addrs) {
       if (signal.aborted) break
+      const target = addr.encapsulate(`/p2p/${peer.toString()}`)
+      const transport = this.components.transportManager.dialTransportForMultiaddr(target)
+      if (transport == null) continue
       try {
-        // transportManager.dial hands these options to the TCP transport's net.connect and to
-        // the upgrader; libp2p's connection manager would drop them.
-        const options = { signal, localPort: port, initiator }
-        return await this.components.transportManager.dial(addr.encapsulate(`/p2p/${peer.toString()}`), options)
+        const upgrader = initiator ? this.components.upgrader : responderUpgrader(this.components.upgrader)
+        // `localPort` reaches net.connect through the TCP transport's dial options.
+        const options = { signal, localPort: port, upgrader }
+        return await transport.dial(target, options as Parameters<Transport['dial']>[1])
       } catch (err) {
         lastError = err as Error
       }
     }
     throw new HolePunchFailedError('dial', lastError?.message ?? 'no address answered', { cause: lastError })
   }
+}
+
+/**
+ * The responder's upgrader for a simultaneous open: the outgoing socket is upgraded as an
+ * incoming one (Noise responder, Yamux server), so the two ends take opposite roles.
+ */
+function responderUpgrader (upgrader: Upgrader): Upgrader {
+  return new Proxy(upgrader, {
+    get (target, property, receiver) {
+      if (property === 'upgradeOutbound') {
+        return async (maConn: MultiaddrConnection, options: Parameters<Upgrader['upgradeOutbound']>[1]) => {
+          (maConn as { direction: 'inbound' | 'outbound' }).direction = 'inbound'
+          return await target.upgradeOutbound(maConn, { ...options, initiator: false })
+        }
+      }
+      const value = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
 }
 
 /** Public TCP addresses among `bytes`, at most MAX_HOLE_PUNCH_ADDRS; the rest is ignored. */
