@@ -15,6 +15,7 @@ interface StartOptions extends CommonOptions {
   apiAllowRemote?: boolean
   mdns: boolean
   upnp: boolean
+  relayService: boolean
   init?: boolean
 }
 
@@ -30,6 +31,7 @@ export function registerStartCommand (program: Command): void {
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
     .option('--no-upnp', 'do not ask the router for a port mapping (UPnP)')
+    .option('--no-relay-service', 'relay for nobody (by default a publicly reachable node relays connections for anyone, within limits)')
     .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
@@ -43,6 +45,7 @@ export function registerStartCommand (program: Command): void {
         apiAllowRemote: options.apiAllowRemote === true,
         mdns: options.mdns,
         upnp: options.upnp,
+        relayService: options.relayService,
         createIdentity: options.init === true,
         ...(options.listen !== undefined ? { listen: options.listen } : {}),
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})

@@ -27,6 +27,7 @@ export function registerStatusCommand (program: Command): void {
         `connections     ${status.connections}`,
         ...status.connectionList.map(c => `  ${who(c.peerId, c.contact)}  ${c.kind}${c.kind === 'relayed' && c.limited ? ' (limited)' : ''}, ${c.direction}`),
         `DHT peers       ${status.dhtRoutingTableSize} (LAN ${status.dht.lan}, WAN ${status.dht.wan} as ${status.dht.wanMode})`,
+        status.record != null ? `contact record  published to ${plural(status.record.peers, 'DHT peer')}` : 'contact record  not published yet',
         ...status.bootstrap.map(b => `bootstrap       ${shortPeerId(b.peerId)} ${b.connected ? 'connected' : `not connected after ${plural(b.attempts, 'attempt')}${b.lastError !== undefined ? `: ${b.lastError}` : ''}`}`),
         ...status.warnings.map(w => `warning         ${w}`),
         `outbox          ${status.outbox}`,

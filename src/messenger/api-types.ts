@@ -19,6 +19,8 @@ export interface MurmurOptions {
   mdns?: boolean
   /** Ask the router for a port mapping by UPnP (default true). */
   upnp?: boolean
+  /** Serve as a circuit relay: for anyone while publicly reachable, for trusted peers always (default true). */
+  relayService?: boolean
   /** How long an unsent message is retried before it expires (default 30 days). */
   messageTtlMs?: number
   /** Create an identity when the home has none (default false: `murmur init` first). */
@@ -68,6 +70,8 @@ export interface ReachabilityStatus {
   relays: string[]
   relayNames: string[]
   privateAddresses: string[]
+  /** When no relay holds a reservation for us: the last that refused or failed, and why. */
+  reservationError?: { relay: string, reason: string }
 }
 
 /** One open connection. */
@@ -104,6 +108,8 @@ export interface StatusView {
   /** Peers in the DHT routing tables (LAN and WAN together). */
   dhtRoutingTableSize: number
   dht: { lan: number, wan: number, wanMode: 'server' | 'client' }
+  /** Our contact record in the DHTs: the last publish, and how many DHT peers took it. */
+  record?: { sequence: string, publishedAt: number, peers: number }
   /** The bootstrap peers and whether they answer. */
   bootstrap: Array<{ peerId: string, address: string, connected: boolean, attempts: number, lastError?: string }>
   /** Problems found since start (a bootstrap peer that never answered, a bad address, ...). */

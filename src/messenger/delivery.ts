@@ -170,7 +170,10 @@ export class Delivery {
         direct.then(() => { settled.abort(); return 'done' as const }),
         delay(DIRECT_HEAD_START_MS, 'slow' as const, { signal: AbortSignal.any([signal, settled.signal]) }).catch(() => 'done' as const)
       ])
-      if (first === 'slow') early = this.depositAll(peerId, toHold)
+      if (first === 'slow') {
+        log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
+        early = this.depositAll(peerId, toHold, true)
+      }
     }
     const outcomes = await direct
     const failed: OutboxRecord[] = []
@@ -178,8 +181,10 @@ export class Delivery {
     const settle = async (): Promise<void> => {
       const batch = store.batch()
       const handled = new Set<number>()
+      // Read afresh: a deposit made beside the direct attempt may have rewritten an entry.
+      const fresh = new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
       for (let i = 0; i < ready.length; i++) {
-        const entry = ready[i]
+        const entry = fresh.get(ready[i].seq) ?? ready[i]
         const outcome = outcomes[i]
         if (outcome.status === 'fulfilled') {
           batch.deleteOutbox(entry)
@@ -227,8 +232,12 @@ export class Delivery {
     if (early != null) await Promise.allSettled(early.values())
   }
 
-  /** Starts a relay deposit for each entry (never rejects: failures are lines). */
-  private depositAll (peerId: string, entries: OutboxRecord[]): Map<number, Promise<RelayDelivery[]>> {
+  /**
+   * Starts a relay deposit for each entry (never rejects: failures are lines). Deposits started
+   * beside a direct attempt (`record`) write their outcome as soon as it is known, so the
+   * message shows "stored at <relay>" then, not when the direct attempt gives up.
+   */
+  private depositAll (peerId: string, entries: OutboxRecord[], record: boolean): Map<number, Promise<RelayDelivery[]>> {
     const deposit = this.ctx.transport.depositViaRelays
     const started = new Map<number, Promise<RelayDelivery[]>>()
     if (deposit == null) return started
@@ -237,9 +246,65 @@ export class Delivery {
         .catch((err: Error) => {
           log('relay deposit for %s failed: %s', peerId, err.name)
           return []
+        })
+        .then(async (lines) => {
+          if (record && lines.some(l => l.status === 'stored')) {
+            await this.ctx.locks.run(peerId, async () => { await this.recordDeposits(peerId, new Map([[entry.seq, lines]])) })
+              .catch((err: Error) => { log.error('recording a deposit for %s failed - %e', peerId, err) })
+          }
+          return lines
         }))
     }
     return started
+  }
+
+  /**
+   * Writes what relays said about outbox entries (by seq), reading each entry afresh: one that
+   * left the outbox meanwhile (delivered directly) keeps its state. Entries a relay took are
+   * marked stored, with one line per relay. Returns the entries still waiting and why. The
+   * caller holds the peer's lock.
+   */
+  private async recordDeposits (peerId: string, outcomes: Map<number, RelayDelivery[]>): Promise<{ waiting: OutboxRecord[], relayReason?: string }> {
+    const { store } = this.ctx
+    const now = Date.now()
+    const batch = store.batch()
+    const events: StateEvent[] = []
+    const waiting: OutboxRecord[] = []
+    let relayReason: string | undefined
+    const fresh = new Map((await store.outbox(peerId)).map(e => [e.seq, e]))
+    const names = new Map((await this.ctx.contacts.list()).map(c => [c.peerId, c.name]))
+    const nameOf = (relay: string): string => names.get(relay) ?? `…${relay.slice(-8)}`
+    for (const [seq, lines] of outcomes) {
+      const entry = fresh.get(seq)
+      if (entry == null) continue
+      const stored = lines.some(l => l.status === 'stored')
+      if (entry.storedAt !== undefined) {
+        // Already held by relays: tried directly again only rarely; its TTL still applies.
+        batch.replaceOutbox(entry, { ...entry, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+        continue
+      }
+      if (stored) {
+        batch.replaceOutbox(entry, { ...entry, storedAt: now, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+      } else {
+        waiting.push(entry)
+        relayReason ??= relayFailureReason(lines, nameOf)
+      }
+      if (lines.length === 0 || isReceiptEntry(entry)) continue
+      const history = await store.getHistory(entry.peerId, entry.seq)
+      if (history == null || (history.state !== 'queued' && history.state !== 'stored')) continue
+      if (stored) {
+        const updated: HistoryRecord = { ...history, relays: lines, updatedAt: now, state: 'stored' }
+        delete updated.reason
+        batch.updateHistory(updated)
+        events.push({ id: history.id, peerId, state: updated.state, relays: lines })
+      } else {
+        // Refused everywhere: the relays' answers stay with the message; backoff() says why.
+        batch.updateHistory({ ...history, relays: lines, updatedAt: now })
+      }
+    }
+    if (batch.length > 0) await store.write(batch, { sync: true })
+    this.emit(events)
+    return { waiting, ...(relayReason !== undefined ? { relayReason } : {}) }
   }
 
   private async setState (batch: StoreBatch, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {
@@ -257,49 +322,21 @@ export class Delivery {
   /**
    * The recipient is unreachable: hand what is not yet held by a relay to relays (the
    * recipient's mailboxes, else our forwarders), in order - or take the outcome of the deposits
-   * started `early`, beside the direct attempt. Entries a relay took are marked `stored` (one
-   * line per relay) and retried directly only rarely; their TTL still applies. Returns the
-   * entries that still wait for a retry, and why no relay took them.
+   * started `early`, beside the direct attempt. Returns the entries that still wait for a
+   * retry, and why no relay took them.
    */
   private async viaRelays (peerId: string, entries: OutboxRecord[], early?: Map<number, Promise<RelayDelivery[]>>): Promise<{ waiting: OutboxRecord[], relayReason?: string }> {
     if (this.ctx.transport.depositViaRelays == null) return { waiting: entries }
-    const waiting: OutboxRecord[] = []
-    const events: StateEvent[] = []
-    const now = Date.now()
-    const batch = this.ctx.store.batch()
-    const names = new Map((await this.ctx.contacts.list()).map(c => [c.peerId, c.name]))
-    const nameOf = (relay: string): string => names.get(relay) ?? `…${relay.slice(-8)}`
-    let relayReason: string | undefined
+    const outcomes = new Map<number, RelayDelivery[]>()
     for (const entry of entries) {
       if (entry.storedAt !== undefined) {
-        batch.replaceOutbox(entry, { ...entry, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+        outcomes.set(entry.seq, [])
         continue
       }
-      const lines = await (early?.get(entry.seq) ?? this.depositAll(peerId, [entry]).get(entry.seq) ?? Promise.resolve([]))
-      const stored = lines.some(l => l.status === 'stored')
-      // Checked again by its expiry at the latest, so an undelivered message expires on time.
-      if (stored) {
-        batch.replaceOutbox(entry, { ...entry, storedAt: now, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
-      } else {
-        waiting.push(entry)
-        relayReason ??= relayFailureReason(lines, nameOf)
-      }
-      if (lines.length === 0 || isReceiptEntry(entry)) continue
-      const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
-      if (history == null || (history.state !== 'queued' && history.state !== 'stored')) continue
-      if (stored) {
-        const updated: HistoryRecord = { ...history, relays: lines, updatedAt: now, state: 'stored' }
-        delete updated.reason
-        batch.updateHistory(updated)
-        events.push({ id: history.id, peerId, state: updated.state, relays: lines })
-      } else {
-        // Refused everywhere: the relays' answers stay with the message; backoff() says why.
-        batch.updateHistory({ ...history, relays: lines, updatedAt: now })
-      }
+      const pending = early?.get(entry.seq) ?? this.depositAll(peerId, [entry], false).get(entry.seq)
+      outcomes.set(entry.seq, pending != null ? await pending : [])
     }
-    if (batch.length > 0) await this.ctx.store.write(batch, { sync: true })
-    this.emit(events)
-    return { waiting, ...(relayReason !== undefined ? { relayReason } : {}) }
+    return await this.ctx.locks.run(peerId, async () => await this.recordDeposits(peerId, outcomes))
   }
 
   /**

@@ -16,7 +16,7 @@ import { bundle, type BundleService } from '../net/bundle-service.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
 import { openDatastore, type LevelDatastore } from '../net/datastore.js'
 import { dm, type DmService } from '../net/dm.js'
-import { createNodeWithWarnings, type MurmurNode } from '../net/node.js'
+import { createNodeWithWarnings, MURMUR_DHT_PROTOCOL, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../net/node.js'
 import type { ReachabilityView } from '../net/reachability/index.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
 import { openStore, type Store } from '../store/index.js'
@@ -163,6 +163,7 @@ class MurmurNodeImpl implements Murmur {
       bootstrap,
       mdns: this.options.mdns ?? true,
       upnp: this.options.upnp ?? true,
+      relayService: this.options.relayService ?? true,
       datastore: this.datastore,
       cryptoProvider: this.provider,
       isTrusted: (peerId) => this.node?.services.mailbox.trust.has(peerId) ?? false,
@@ -193,6 +194,13 @@ class MurmurNodeImpl implements Murmur {
     })
     node.services.bundle.setProvider({
       getBundle: async () => encodeBundle(await this.prekeys.issueBundle())
+    })
+    // A record no DHT peer took yet goes out as soon as a DHT server appears (one that was not
+    // a server until AutoNAT confirmed its public address, say), not a backoff later.
+    node.addEventListener('peer:update', (event) => {
+      if (this.republisher?.waitingForPeers !== true) return
+      const protocols = event.detail.peer.protocols
+      if (protocols.includes(MURMUR_DHT_PROTOCOL) || protocols.includes(MURMUR_LAN_DHT_PROTOCOL)) this.republisher.publishSoon()
     })
     node.addEventListener('peer:connect', (event) => {
       this.events.emit('connection', { peerId: event.detail.toString(), status: 'open' })
@@ -267,7 +275,8 @@ class MurmurNodeImpl implements Murmur {
   private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {
     const node = this.requireNode()
     const peer = peerIdFromString(peerId)
-    const { value } = await preferredThenFallback({
+    const startedAt = Date.now()
+    const { value, path } = await preferredThenFallback({
       run: async (s) => {
         await this.reach(peerId, s)
         return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([s, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]) })
@@ -280,6 +289,7 @@ class MurmurNodeImpl implements Murmur {
         return resolved.record.bundle
       }
     }, DIRECT_HEAD_START_MS, signal)
+    log('bundle of %s by the %s path after %d ms', peerId, path === 'preferred' ? 'direct' : 'relay or record', Date.now() - startedAt)
     return value
   }
 
@@ -292,8 +302,11 @@ class MurmurNodeImpl implements Murmur {
 
   /** How the node can be reached, relays named by contact name where the owner has one. */
   private async reachabilityView (view: ReachabilityView): Promise<ReachabilityStatus> {
-    const relayNames = await Promise.all(view.relays.map(async r => (await this.book.byPeerId(r))?.name ?? r))
-    const detail = view.mode === 'relayed' ? `through relay ${relayNames.join(', ')}` : view.detail
+    const nameOf = async (peerId: string): Promise<string> => (await this.book.byPeerId(peerId))?.name ?? `…${peerId.slice(-8)}`
+    const relayNames = await Promise.all(view.relays.map(nameOf))
+    let detail = view.detail
+    if (view.mode === 'relayed') detail = `through relay ${relayNames.join(', ')}`
+    else if (view.reservationError != null) detail = `${view.detail}; no relay holds a reservation for us (${await nameOf(view.reservationError.relay)}: ${view.reservationError.reason})`
     return { ...view, detail, relayNames }
   }
 
@@ -317,6 +330,7 @@ class MurmurNodeImpl implements Murmur {
     const outbox = await this.store.sublevels.outboxDue.rangeKeys({ limit: 100_000 })
     const { oneTime } = await this.prekeys.counts()
     const names = new Map((await this.book.list()).map(c => [c.peerId, c.name]))
+    const published = this.republisher?.lastPublished
     const connectionList: ConnectionView[] = connections.map(c => {
       const peerId = c.remotePeer.toString()
       const name = names.get(peerId)
@@ -337,6 +351,7 @@ class MurmurNodeImpl implements Murmur {
       connectionList,
       dhtRoutingTableSize: lan + wan,
       dht: { lan, wan, wanMode: node.services.dht.getMode() },
+      ...(published != null ? { record: { sequence: published.sequence.toString(), publishedAt: published.at, peers: published.accepted } } : {}),
       bootstrap: node.services.bootstrap.status(),
       warnings: [...this.warnings],
       outbox: outbox.length,

@@ -14,7 +14,7 @@ import {
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
 import {
-  CONTACT_RECORD_LIMITS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
+  CONTACT_RECORD_LIMITS, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
   REPUBLISH_RETRY_MIN_MS
 } from './limits.js'
 
@@ -38,6 +38,8 @@ function dhtsOf (node: DhtNode): KadDHT[] {
 
 export interface ContactRecordCallOptions {
   signal?: AbortSignal
+  /** resolve: how long to wait for a newer record once a valid one arrived, in ms. */
+  settleMs?: number
   /** Bound on the DHT call, in ms; defaults from limits.ts. */
   timeoutMs?: number
   /** Crypto used to verify; default defaultProvider() (node:crypto). */
@@ -118,7 +120,13 @@ export async function publishContactRecord (node: DhtNode, record: Uint8Array, o
 export async function resolveContactRecord (node: DhtNode, peerId: PeerId, options: ContactRecordCallOptions = {}): Promise<ResolvedContactRecord> {
   const provider = options.provider ?? defaultProvider()
   const key = contactRecordKey(peerId)
-  const signal = boundedSignal(options.timeoutMs ?? DEFAULT_DHT_LIMITS.getTimeoutMs, options.signal)
+  // Once a valid record is in, the query ends after a short settling time: kad-dht would
+  // otherwise walk on to every closer peer it heard of, some of them unreachable (a peer behind
+  // a NAT, its private addresses black-holed), and hold the answer until each dial timed out.
+  // Peers closest to the key answer first, and they hold the newest record.
+  const settled = new AbortController()
+  let settleTimer: ReturnType<typeof setTimeout> | undefined
+  const signal = AbortSignal.any([boundedSignal(options.timeoutMs ?? DEFAULT_DHT_LIMITS.getTimeoutMs, options.signal), settled.signal])
   let best: ResolvedContactRecord | undefined
   const consider = (bytes: Uint8Array): void => {
     if (bytes.length > CONTACT_RECORD_LIMITS.maxRecordBytes) return
@@ -130,6 +138,7 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
       return
     }
     if (best == null || record.sequence > best.record.sequence) best = { record, bytes: Uint8Array.from(bytes) }
+    settleTimer ??= setTimeout(() => { settled.abort() }, options.settleMs ?? CONTACT_RECORD_SETTLE_MS)
   }
   await Promise.all(dhtsOf(node).map(async (dht) => {
     try {
@@ -142,9 +151,10 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
       }
     } catch (err) {
       options.signal?.throwIfAborted()
-      log('get of contact record ended early - %e', err)
+      if (!settled.signal.aborted) log('get of contact record ended early - %e', err)
     }
   }))
+  clearTimeout(settleTimer)
   if (best == null) throw new ContactRecordNotFoundError(`No valid contact record for ${peerId.toString()}`)
   return best
 }
@@ -194,12 +204,24 @@ export class ContactRecordRepublisher {
   private looked = false
   private retryMs = REPUBLISH_RETRY_MIN_MS
   private soon: ReturnType<typeof setTimeout> | undefined
+  private reachedPeers = false
+  private lastResult: { sequence: bigint, accepted: number, at: number } | undefined
 
   constructor (node: DhtNode, init: ContactRecordRepublisherInit) {
     this.node = node
     this.init = init
     this.intervalMs = init.intervalMs ?? DEFAULT_REPUBLISH_INTERVAL_MS
     this.provider = init.provider ?? defaultProvider()
+  }
+
+  /** Whether the last publish reached no DHT peer (then a new DHT peer is a reason to publish). */
+  get waitingForPeers (): boolean {
+    return this.controller != null && !this.reachedPeers
+  }
+
+  /** The last publish: its sequence, how many DHT peers took the record, and when. */
+  get lastPublished (): { sequence: bigint, accepted: number, at: number } | undefined {
+    return this.lastResult
   }
 
   /** The sequence of the last record published (or found), if any. */
@@ -256,6 +278,8 @@ export class ContactRecordRepublisher {
     this.running = this.publishNow({ signal: controller.signal })
       .then(result => {
         this.init.onPublished?.(result)
+        this.reachedPeers = result.accepted > 0
+        this.lastResult = { sequence: result.sequence, accepted: result.accepted, at: Date.now() }
         if (result.accepted === 0) {
           next = Math.min(this.intervalMs, this.retryMs)
           this.retryMs = Math.min(this.intervalMs, this.retryMs * 2)

@@ -218,6 +218,9 @@ export const CONTACT_RECORD_LIMITS: Readonly<ContactRecordLimits> = Object.freez
 /** How often the contact record is republished by default (DESIGN.md "Contact record"). */
 export const DEFAULT_REPUBLISH_INTERVAL_MS = 60 * 60_000
 
+/** A contact-record lookup waits this long for a newer record once it has a valid one, in ms. */
+export const CONTACT_RECORD_SETTLE_MS = 300
+
 /** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
 export const REPUBLISH_RETRY_MIN_MS = 2_000
 

@@ -81,6 +81,8 @@ export interface CreateNodeOptions<S extends ServiceMap = ServiceMap> {
   upnp?: boolean
   /** Persistent datastore for the peer store and DHT records (see openDatastore); default in memory. */
   datastore?: Libp2pOptions['datastore']
+  /** Serve circuit relay reservations (to strangers while public, to trusted peers always). Default true. */
+  relayService?: boolean
   /** The owner's trust list: these peers get relay reservations with generous limits. */
   isTrusted?: (peerId: string) => boolean
   /** The owner's relays (mailboxes), tried first for reservations when the node is unreachable. */
@@ -189,6 +191,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
   const created: { node?: MurmurNode<S> } = {}
   const gater = relayGater({
     limits: limits.relay,
+    serve: options.relayService ?? true,
     isTrusted: options.isTrusted ?? (() => false),
     isPublic: () => created.node?.services.reachability.view().mode === 'public',
     reservations: () => created.node?.services.relay.reservations

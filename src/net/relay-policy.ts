@@ -3,6 +3,7 @@
  * docs/network.md "Serving as a relay"). Applied through libp2p's connection gater, which the
  * relay server asks before every reservation and every relayed connection.
  *
+ * - The owner may turn the service off (`--no-relay-service`): then nobody gets a reservation.
  * - A node serves reservations only while it is publicly reachable (AutoNAT confirmed a public
  *   address): a relay nobody can dial is no use, and saying no lets the peer try another one.
  *   The peers its owner trusts (`murmur trust add`) are served whenever they ask.
@@ -15,6 +16,8 @@ import type { ConnectionGater, PeerId } from '@libp2p/interface'
 
 export interface RelayPolicyInit {
   limits: RelayServiceLimits
+  /** Serve reservations at all (`murmur start --no-relay-service` turns it off, even for trusted peers). */
+  serve: boolean
   /** Whether the owner trusts this peer (the same list as mailboxes). */
   isTrusted: (peerId: string) => boolean
   /** Whether this node is publicly reachable now. */
@@ -39,6 +42,7 @@ export function relayGater (init: RelayPolicyInit): Pick<ConnectionGater, 'denyI
   const { limits } = init
   return {
     denyInboundRelayReservation: async (peer: PeerId): Promise<boolean> => {
+      if (!init.serve) return true
       if (init.isTrusted(peer.toString())) return false
       if (!init.isPublic()) return true
       const reservations = init.reservations()

@@ -24,6 +24,8 @@ export interface ReachabilityView {
   /** Peer IDs of the relays that hold a reservation for us. */
   relays: string[]
   privateAddresses: string[]
+  /** When not reachable through a relay: the last relay that refused or failed a reservation, and why. */
+  reservationError?: { relay: string, reason: string }
 }
 
 /** The relay's peer ID in a /p2p-circuit address (the /p2p before /p2p-circuit). */

@@ -71,6 +71,7 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
   private readonly init: ReachabilityInit
   private readonly log: Logger
   private readonly retryAt = new Map<string, { at: number, backoffMs: number }>()
+  private reservationError: { relay: string, reason: string } | undefined
   private last = ''
   private startedAt = 0
   private timer: ReturnType<typeof setInterval> | undefined
@@ -117,7 +118,9 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
   }
 
   view (): ReachabilityView {
-    return classify(this.components.addressManager.getAddresses())
+    const view = classify(this.components.addressManager.getAddresses())
+    if (view.mode === 'public' || view.mode === 'relayed' || this.reservationError == null) return view
+    return { ...view, reservationError: this.reservationError }
   }
 
   async refresh (): Promise<void> {
@@ -147,7 +150,7 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
 
   private report (): void {
     const view = this.view()
-    const key = JSON.stringify([view.mode, view.publicAddresses, view.relays])
+    const key = JSON.stringify([view.mode, view.publicAddresses, view.relays, view.reservationError])
     if (key === this.last) return
     this.last = key
     this.log('reachability: %s (%s)', view.mode, view.detail)
@@ -213,16 +216,27 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
       this.log('taking a reservation at %s', peerId)
       await withTimeout(this.components.transportManager.listen([listenOn]), this.init.reservationTimeoutMs)
       this.retryAt.delete(peerId)
+      this.reservationError = undefined
       this.log('reservation at %s taken', peerId)
       return true
     } catch (err) {
       const previous = this.retryAt.get(peerId)?.backoffMs ?? RELAY_RETRY_MIN_MS / 2
       const backoffMs = Math.min(RELAY_RETRY_MAX_MS, previous * 2)
       this.retryAt.set(peerId, { at: Date.now() + backoffMs, backoffMs })
+      this.reservationError = { relay: peerId, reason: reservationRefusal(err as Error) }
       this.log('no reservation at %s - %s', peerId, (err as Error).message)
       return false
     }
   }
+}
+
+/** A relay's answer in words (circuit relay v2 status codes, or what the dial ran into). */
+function reservationRefusal (err: Error): string {
+  const text = `${err.message} ${String((err as { cause?: Error }).cause?.message ?? '')}`
+  if (/PERMISSION_DENIED/.test(text)) return 'it refused (it relays for nobody, or only for peers it trusts)'
+  if (/RESERVATION_REFUSED/.test(text)) return 'it has no reservation left'
+  if (/no answer within|Timeout|timed out|aborted/i.test(text)) return 'it did not answer in time'
+  return 'it could not be reached'
 }
 
 function safeMultiaddr (text: string): Multiaddr | undefined {
