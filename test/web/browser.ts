@@ -1,11 +1,10 @@
 /**
  * A real Chromium for the web app's tests, driven by playwright-core: Debian's chromium
- * (/usr/bin/chromium, installed by .ci/run), headless, with a fresh profile. One browser per
- * test file; each page gets its own context (its own cookies), as two people would.
+ * (/usr/bin/chromium, installed by .ci/run), headless. Playwright starts it with a fresh
+ * --user-data-dir of its own (a new temporary profile, removed on close; it refuses one passed
+ * in args). One browser per test file; each page gets its own context (its own cookies), as
+ * two people would.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.MURMUR_CHROMIUM ?? '/usr/bin/chromium'
@@ -18,12 +17,11 @@ export interface TestBrowser {
 }
 
 export async function launchBrowser (extraArgs: string[] = []): Promise<TestBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), 'murmur-chromium-'))
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, ...extraArgs]
+      '--disable-sync', '--no-first-run', ...extraArgs]
   })
   const contexts: BrowserContext[] = []
   return {
@@ -38,7 +36,6 @@ export async function launchBrowser (extraArgs: string[] = []): Promise<TestBrow
     close: async () => {
       for (const context of contexts) await context.close().catch(() => {})
       await browser.close().catch(() => {})
-      await rm(profile, { recursive: true, force: true })
     }
   }
 }
