@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { messageItems, openApp, recordedStates, recordStates, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { messageItems, openApp, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -92,6 +92,8 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     // The code was good once: a second page with the same URL is not signed in.
     const { page } = await browser.page(alice.webSignIn)
     await page.getByRole('heading', { name: 'Sign in to your murmur node' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.getByRole('alert').filter({ hasText: 'already used or has expired' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await seriousViolations(page)).toEqual([])
   })
 
   it('adds bob by peer ID with the keyboard only; a malformed peer ID is refused and changes nothing', async () => {
@@ -216,6 +218,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
   it('bob\'s node stops: his page says so; alice\'s message shows "stored at carol"; bob comes back and his page shows it once', async () => {
     expect(await bob.stop()).toBe(0)
     await bobPage.getByRole('heading', { name: 'Your murmur node is not running' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await seriousViolations(bobPage)).toEqual([])
 
     await alicePage.locator('#compose-text').fill('while you were away')
     await alicePage.locator('#compose-text').press('Enter')
@@ -224,7 +227,8 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
 
     bob = await startBob()
     await messageItems(bobPage, 'while you were away').waitFor({ timeout: 40_000 })
-    await waitForState(alicePage, 'while you were away', 'delivered', 40_000)
+    // bob's page has the conversation open, so it may go straight on to read.
+    await waitForState(alicePage, 'while you were away', ['delivered', 'read'], 40_000)
     // A barrier: a later message arrives live; the one held by carol is still shown once.
     await alicePage.locator('#compose-text').fill('welcome back')
     await alicePage.locator('#compose-text').press('Enter')

@@ -10,8 +10,9 @@ import type { TestBrowser } from './browser.js'
 export const UI_TIMEOUT_MS = 20_000
 
 /** Opens the node's printed sign-in URL in a new context and waits for the conversation list. */
-export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'webSignIn'>, options: BrowserContextOptions = {}): Promise<Page> {
+export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'webSignIn'>, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
   const { page } = await browser.page(undefined, options)
+  if (initScript !== undefined) await page.addInitScript(initScript)
   await page.goto(node.webSignIn)
   await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
   return page
@@ -31,9 +32,10 @@ export function messageItems (page: Page, text: string) {
   return page.locator('li.message').filter({ has: page.locator('p.text', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
 }
 
-/** Waits until the single message with `text` shows `state` (its data-state attribute). */
-export async function waitForState (page: Page, text: string, state: string, timeout = UI_TIMEOUT_MS): Promise<void> {
-  await messageItems(page, text).and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout })
+/** Waits until the single message with `text` shows `state`, or one of `states` (its data-state attribute). */
+export async function waitForState (page: Page, text: string, state: string | string[], timeout = UI_TIMEOUT_MS): Promise<void> {
+  const states = Array.isArray(state) ? state : [state]
+  await messageItems(page, text).and(page.locator(states.map(s => `[data-state="${s}"]`).join(', '))).waitFor({ timeout })
 }
 
 /** Records every state each message shows, in order (window.__states[id] = [...]). */

@@ -34,7 +34,7 @@ export function MessageList ({ messages, peerId, names, contactName }: { message
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]
     if (i === 0 || !sameDay(messages[i - 1].sentAt, m.sentAt)) {
-      items.push(<li class="day" key={`day-${m.seq}`} role="separator"><span>{formatDay(m.sentAt)}</span></li>)
+      items.push(<li class="day" key={`day-${m.seq}`}><time dateTime={new Date(m.sentAt).toISOString().slice(0, 10)}>{formatDay(m.sentAt)}</time></li>)
     }
     items.push(<MessageItem key={m.id} m={m} peerId={peerId} names={names} contactName={contactName} />)
   }
