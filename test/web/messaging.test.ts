@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * murmur in the browser, end to end (docs/web.md): three real `murmur start` processes on
  * 127.0.0.1 (carol is the relay alice and bob trust), and each person's page in its own

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Helpers for driving the web app in Chromium: open a node's page signed in, move focus with
  * the keyboard only, find messages and their states, and run axe-core.

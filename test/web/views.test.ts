@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The web app's views in a real Chromium (docs/web.md): QR codes read from the other
  * person's page, safety numbers and verification, relays and trust, the node's status, paged
