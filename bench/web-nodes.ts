@@ -30,7 +30,10 @@ async function runCli (args: string[]): Promise<string> {
     child.stdout.on('data', (d: Buffer) => { out += d.toString() })
     child.stderr.on('data', (d: Buffer) => { err += d.toString() })
     child.on('error', reject)
-    child.on('close', (code) => { code === 0 ? resolve(out) : reject(new BenchmarkCheckError(`murmur ${args[0]} failed: ${err}`)) })
+    child.on('close', (code) => {
+      if (code === 0) resolve(out)
+      else reject(new BenchmarkCheckError(`murmur ${args[0]} failed: ${err}`))
+    })
   })
 }
 
