@@ -8,30 +8,17 @@
  */
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../e2e/cli-helpers.js'
+import { cliJson as cli, freePort, runCli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { messageItems, openApp, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => { resolve() }))
-  return port
-}
 
-async function cli<T> (home: string, args: string[]): Promise<T> {
-  const result = await runCli([...args, '--home', home, '--json'])
-  expect(result.code, `murmur ${args.join(' ')}: ${result.stderr}`).toBe(0)
-  return JSON.parse(result.stdout) as T
-}
 
 describe('the web app with two people and a relay (real nodes, real Chromium)', () => {
   const cleanups: Array<() => Promise<void>> = []

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../e2e/cli-helpers.js'
+import { cliJson as cli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { messageItems, openApp, seriousViolations, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
@@ -23,11 +23,6 @@ const SCREENSHOT = resolve(import.meta.dirname, '../../dist/web-screenshots/conv
 const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../docs/web-conversation.png')
 const LONG_CONVERSATION = 120
 
-async function cli<T> (home: string, args: string[]): Promise<T> {
-  const result = await runCli([...args, '--home', home, '--json'])
-  expect(result.code, `murmur ${args.join(' ')}: ${result.stderr}`).toBe(0)
-  return JSON.parse(result.stdout) as T
-}
 
 async function signInUrl (node: RunningNode): Promise<string> {
   return (await cli<{ url: string }>(node.home, ['open', '--print'])).url

@@ -2,22 +2,11 @@
  * The page's client of the local API (docs/api.md): the same JSON-RPC methods and events as
  * the CLI, over the same origin, authenticated by the session cookie (docs/web.md).
  */
+import { ApiRemoteError } from '../../src/api/errors.js'
 import type { MethodName, MethodParams, MethodResult } from '../../src/api/methods.js'
 
 /** Default time allowed for one call. */
 const CALL_TIMEOUT_MS = 20_000
-
-/** A JSON-RPC error: `remoteName` is the library error's name (docs/api.md "Errors"). */
-export class RpcError extends Error {
-  readonly code: number
-  readonly remoteName: string
-  constructor (message: string, code: number, remoteName: string) {
-    super(message)
-    this.name = 'RpcError'
-    this.code = code
-    this.remoteName = remoteName
-  }
-}
 
 /** The node answered 401: this browser has no valid session (sign in with `murmur open`). */
 export class NotSignedInError extends Error {
@@ -37,6 +26,7 @@ export class NodeUnreachableError extends Error {
 
 let nextId = 1
 
+/** Calls a method; a JSON-RPC error is ApiRemoteError (the CLI client's class, `remoteName` = the library error's name). */
 export async function call<M extends MethodName> (method: M, params: MethodParams<M>, timeoutMs = CALL_TIMEOUT_MS): Promise<MethodResult<M>> {
   let res: Response
   try {
@@ -53,7 +43,7 @@ export async function call<M extends MethodName> (method: M, params: MethodParam
   if (res.status === 401) throw new NotSignedInError()
   if (res.status !== 200) throw new NodeUnreachableError(`the node answered HTTP ${res.status}`)
   const body = await res.json() as { result?: unknown, error?: { code: number, message: string, data?: { name?: string } } }
-  if (body.error !== undefined) throw new RpcError(body.error.message, body.error.code, body.error.data?.name ?? 'Error')
+  if (body.error !== undefined) throw new ApiRemoteError(body.error.message, body.error.code, body.error.data?.name ?? 'Error')
   return body.result as MethodResult<M>
 }
 
@@ -80,6 +70,6 @@ export async function signOut (): Promise<void> {
 
 /** A user-facing sentence for a failed call. */
 export function errorText (err: unknown): string {
-  if (err instanceof RpcError || err instanceof NotSignedInError || err instanceof NodeUnreachableError) return err.message
+  if (err instanceof ApiRemoteError || err instanceof NotSignedInError || err instanceof NodeUnreachableError) return err.message
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }

@@ -1,12 +1,11 @@
 /**
  * Formatting for people: times, days, byte counts, peer IDs and delivery states, as the CLI
- * shows them (cli/commands/message-format.ts).
+ * shows them (the shared pieces come from cli/commands/message-format.ts, which is pure).
  */
+import { peerName, storedAt } from '../../cli/commands/message-format.js'
 import type { MessageView } from '../../src/messenger/types.js'
 
-export function shortPeerId (peerId: string): string {
-  return peerId.length > 20 ? `${peerId.slice(0, 8)}…${peerId.slice(-6)}` : peerId
-}
+export { formatBytes, peerName, shortPeerId } from '../../cli/commands/message-format.js'
 
 export function formatClock (ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
@@ -31,19 +30,6 @@ export function sameDay (a: number, b: number): boolean {
   return new Date(a).toDateString() === new Date(b).toDateString()
 }
 
-export function formatBytes (bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
-}
-
-export function peerName (peerId: string, names: ReadonlyMap<string, string>): string {
-  return names.get(peerId) ?? shortPeerId(peerId)
-}
-
 /**
  * The state of an outgoing message in words: `stored at carol` names the relays that hold it
  * (DESIGN.md "Delivery"); a reason (why it failed, or why it waits) follows a colon.
@@ -51,7 +37,7 @@ export function peerName (peerId: string, names: ReadonlyMap<string, string>): s
 export function describeState (m: Pick<MessageView, 'state' | 'reason' | 'relays'>, names: ReadonlyMap<string, string>): string {
   let text: string = m.state
   if (m.state === 'stored') {
-    const relays = (m.relays ?? []).filter(r => r.status === 'stored').map(r => peerName(r.relay, names))
+    const relays = storedAt(m).map(r => peerName(r, names))
     if (relays.length > 0) text = `stored at ${relays.join(', ')}`
   }
   return m.reason !== undefined && m.reason !== '' ? `${text}: ${m.reason}` : text
