@@ -184,7 +184,10 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
     // Before anything else: DNS rebinding and other origins are refused outright.
     const badHost = hostProblem(req.headers.host, port)
     if (badHost !== undefined) { refuse(res, 421, `misdirected request: ${badHost}`); return }
-    if (originCheck(req.headers) === 'foreign') { refuse(res, 403, 'forbidden: requests from another origin are refused'); return }
+    const api = url.pathname === '/rpc' || url.pathname === '/events' || url.pathname === '/session'
+    // The app's files are public and harmless to load from a link on another site (a frame
+    // is refused by the CSP); everything that reads or changes state is same-origin only.
+    if (api && originCheck(req.headers) === 'foreign') { refuse(res, 403, 'forbidden: requests from another origin are refused'); return }
 
     if (url.pathname === '/session') {
       const done = (err: unknown): void => {
@@ -197,7 +200,7 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
       else refuse(res, 405, 'use POST /session to sign in, DELETE /session to sign out', { Allow: 'POST, DELETE' })
       return
     }
-    if (url.pathname !== '/rpc' && url.pathname !== '/events') {
+    if (!api) {
       if ((req.method === 'GET' || req.method === 'HEAD') && staticFiles.serve(req, res, url.pathname, SECURITY_HEADERS)) return
       const hint = staticFiles.size === 0 && url.pathname === '/' ? ' (the web app is not built: run `npm run build`)' : ''
       refuse(res, 404, `not found: the API serves POST /rpc and GET /events, and the web app on /${hint}`)

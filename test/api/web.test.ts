@@ -134,6 +134,8 @@ describe('the web app on the local API server', () => {
     expect(otherPort.status).toBe(403)
     const crossSite = await raw(node, '/events', { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' } })
     expect(crossSite.status).toBe(403)
+    // A link from another site may open the page itself; only the API is same-origin only.
+    expect((await raw(node, '/', { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(200)
     const withToken = await raw(node, '/rpc', { method: 'POST', headers: { Authorization: `Bearer ${node.token}`, Origin: 'http://evil.example' }, body: add })
     expect(withToken.status).toBe(403)
     const signInFromElsewhere = await raw(node, '/session', { method: 'POST', headers: { Origin: 'http://evil.example' }, body: JSON.stringify({ code: node.daemon.api.issueWebSignIn().code }) })

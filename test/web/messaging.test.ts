@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli, freePort, runCli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { messageItems, openApp, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { messageItems, openApp, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -224,6 +224,9 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     await messageItems(bobPage, 'welcome back').waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await messageItems(bobPage, 'while you were away').count()).toBe(1)
     expect(await messageItems(bobPage, 'hello bob').count()).toBe(1)
+    // Nothing the pages did broke the CSP or Trusted Types, or threw.
+    expect(pageProblems(alicePage)).toEqual([])
+    expect(pageProblems(bobPage)).toEqual([])
   })
 
   it('murmur open starts the browser with a fresh sign-in URL ($BROWSER), or prints it', async () => {

@@ -11,10 +11,30 @@ import type { TestBrowser } from './browser.js'
 
 export const UI_TIMEOUT_MS = 20_000
 
+const problems = new WeakMap<Page, string[]>()
+
+/**
+ * What went wrong in a page opened by openApp: uncaught errors, and console errors that are
+ * not failed requests (a stopped node, a refused call): CSP and Trusted Types violations
+ * among them.
+ */
+export function pageProblems (page: Page): string[] {
+  return problems.get(page) ?? []
+}
+
 /** Opens the node's printed sign-in URL in a new context and waits for the conversation list. */
 export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'webSignIn'>, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
   const { page } = await browser.page(undefined, options)
   if (initScript !== undefined) await page.addInitScript(initScript)
+  const list: string[] = []
+  problems.set(page, list)
+  page.on('pageerror', (err) => { list.push(`uncaught: ${err.message}`) })
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return
+    const text = message.text()
+    if (/^Failed to load resource|net::ERR_/.test(text)) return
+    list.push(text)
+  })
   await page.goto(node.webSignIn)
   await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
   return page

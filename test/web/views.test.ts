@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { messageItems, openApp, seriousViolations, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { messageItems, openApp, pageProblems, seriousViolations, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -245,5 +245,7 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     expect(await alicePage.locator('nav.sidebar').isVisible()).toBe(true)
     expect(await alicePage.getByRole('link', { name: 'Back to conversations' }).isVisible()).toBe(false)
     expect(await background(alicePage)).toBe('rgb(246, 247, 249)')
+    expect(pageProblems(alicePage)).toEqual([])
+    expect(pageProblems(bobPage)).toEqual([])
   })
 })
