@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
+import { writeQrVideo } from './fake-camera.js'
 import { messageItems, openApp, pageProblems, seriousViolations, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
@@ -50,7 +51,10 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await cli(alice.home, ['relays', 'add', bob.peerId, '--addr', bob.addresses[0]])
     await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
     scratch = await mkdtemp(join(tmpdir(), 'murmur-web-'))
-    browser = await launchBrowser()
+    // The fake camera films bob's peer ID as a QR code (the camera test).
+    const video = join(scratch, 'camera.y4m')
+    await writeQrVideo(video, bob.peerId)
+    browser = await launchBrowser(['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
     ;[alicePage, bobPage] = await Promise.all([
       openApp(browser, alice, { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }),
       openApp(browser, bob, { viewport: { width: 1280, height: 800 } })
@@ -77,6 +81,16 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await alicePage.locator('#contact-name').fill('bob')
     await alicePage.getByRole('button', { name: 'Add contact' }).click()
     await alicePage.waitForURL(`**/#/c/${bob.peerId}`, { timeout: UI_TIMEOUT_MS })
+  })
+
+  it('the camera reads a QR code into the peer ID field, then lets the camera go', async () => {
+    const page = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['camera'] })
+    await page.goto(page.url().split('#')[0] + '#/contacts')
+    await page.getByRole('button', { name: 'Scan their QR code' }).click()
+    await page.waitForFunction((id) => (document.getElementById('contact-peer') as HTMLInputElement).value === id, bob.peerId, { timeout: UI_TIMEOUT_MS })
+    expect(await page.locator('.camera video').count()).toBe(0)
+    expect(pageProblems(page)).toEqual([])
+    await page.context().close()
   })
 
   it('the conversation view (screenshot for docs/), with states live', async () => {
@@ -240,7 +254,11 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     expect(await phone.locator('nav.sidebar').isVisible()).toBe(true)
     await phone.context().close()
 
-    await alicePage.goto(alicePage.url().split('#')[0] + `#/c/${bob.peerId}`)
+    // Alt+ArrowDown from the list opens the first conversation (keyboard use).
+    await alicePage.goto(alicePage.url().split('#')[0] + '#/')
+    await alicePage.locator('main h1').waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.keyboard.press('Alt+ArrowDown')
+    await alicePage.waitForURL(`**/#/c/${bob.peerId}`, { timeout: UI_TIMEOUT_MS })
     await alicePage.locator('#compose-text').waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await alicePage.locator('nav.sidebar').isVisible()).toBe(true)
     expect(await alicePage.getByRole('link', { name: 'Back to conversations' }).isVisible()).toBe(false)
