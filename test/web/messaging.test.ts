@@ -83,6 +83,12 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     await page.getByRole('heading', { name: 'Sign in to your murmur node' }).waitFor({ timeout: UI_TIMEOUT_MS })
     await page.getByRole('alert').filter({ hasText: 'already used or has expired' }).waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await seriousViolations(page)).toEqual([])
+    // In alice's own browser, which is signed in, the used link still opens her app.
+    const again = await alicePage.context().newPage()
+    await again.goto(alice.webSignIn)
+    await again.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(again.url()).not.toContain('code=')
+    await again.close()
   })
 
   it('adds bob by peer ID with the keyboard only; a malformed peer ID is refused and changes nothing', async () => {
@@ -115,6 +121,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     const entry = bobPage.locator(`nav a[data-peer="${alice.peerId}"]`)
     await entry.filter({ hasText: 'hello bob' }).waitFor({ timeout: UI_TIMEOUT_MS })
     await entry.locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await bobPage.title()).toBe('(1) murmur')
     await waitForState(alicePage, 'hello bob', 'delivered')
 
     await entry.click()

@@ -4,7 +4,7 @@
  * Helpers for driving the web app in Chromium: open a node's page signed in, move focus with
  * the keyboard only, find messages and their states, and run axe-core.
  */
-import { AxeBuilder } from '@axe-core/playwright'
+import axe from 'axe-core'
 import type { BrowserContextOptions, Page } from 'playwright-core'
 import type { RunningNode } from '../e2e/daemon-helpers.js'
 import type { TestBrowser } from './browser.js'
@@ -86,9 +86,14 @@ export async function recordedStates (page: Page, id: string): Promise<string[]>
   return await page.evaluate((i) => (window as unknown as { __states: Record<string, string[]> }).__states[i] ?? [], id)
 }
 
-/** axe-core's serious and critical violations on the page as it is now. */
+/**
+ * axe-core's serious and critical violations on the page as it is now. axe's own script is
+ * put into the page through the DevTools protocol (page.evaluate), which the page's CSP does
+ * not govern, exactly as a browser extension would run it.
+ */
 export async function seriousViolations (page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze()
+  if (!await page.evaluate(() => 'axe' in window)) await page.evaluate(axe.source)
+  const result = await page.evaluate(async () => await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }))
   return result.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join('; ')})`)

@@ -6,9 +6,9 @@
 import { render } from 'preact'
 import { signIn } from './api.js'
 import { connect } from './live.js'
-import { connection } from './state.js'
+import { signInFailed } from './state.js'
 import { App } from './views/App.js'
-import { SignIn, codeFrom } from './views/SignIn.js'
+import { codeFrom } from './views/SignIn.js'
 import './styles.css'
 
 async function start (): Promise<void> {
@@ -17,13 +17,9 @@ async function start (): Promise<void> {
   const hash = location.hash
   if (hash.startsWith('#code=')) {
     history.replaceState(null, '', `${location.pathname}#/`)
-    const ok = await signIn(codeFrom(hash)).catch(() => false)
-    if (!ok) {
-      render(<SignIn failed />, root)
-      // Once signed in from that page, the app replaces it.
-      connection.subscribe((state) => { if (state !== 'signed-out') render(<App />, root) })
-      return
-    }
+    // A used or expired code is no harm when this browser is signed in already; the sign-in
+    // page says what happened only when it is not.
+    if (!await signIn(codeFrom(hash)).catch(() => false)) signInFailed.set(true)
   }
   render(<App />, root)
   connect()

@@ -28,6 +28,8 @@ export interface Problem {
 }
 
 export const connection = new Observable<Connection>('connecting')
+/** The sign-in code in the URL was refused (used, unknown or expired). */
+export const signInFailed = new Observable(false)
 export const me = new Observable<IdView | undefined>(undefined)
 export const contacts = new Observable<ContactView[]>([])
 export const inbox = new Observable<ConversationView[]>([])

@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'preact/hooks'
 import { route, navigate, type Route } from '../route.js'
-import { connection, conversation, inbox } from '../state.js'
+import { connection, conversation, inbox, signInFailed } from '../state.js'
 import { useObservable } from '../store.js'
 import { ContactDetail } from './ContactDetail.js'
 import { Contacts } from './Contacts.js'
@@ -53,12 +53,21 @@ function useKeyboard (current: Route): void {
   }, [current])
 }
 
+/** The tab's title counts unread messages, so a hidden tab shows that something arrived. */
+function useTitle (): void {
+  const list = useObservable(inbox)
+  const unread = list.reduce((sum, c) => sum + c.unread, 0)
+  useEffect(() => { document.title = unread > 0 ? `(${unread}) murmur` : 'murmur' }, [unread])
+}
+
 export function App () {
   const state = useObservable(connection)
   const current = useObservable(route)
+  const codeRefused = useObservable(signInFailed)
   useObservable(conversation)
   useKeyboard(current)
-  if (state === 'signed-out') return <SignIn />
+  useTitle()
+  if (state === 'signed-out') return <SignIn failed={codeRefused} />
   if (state === 'stopped') return <Stopped />
   if (state === 'connecting') return <p class="loading" role="status">Connecting to your murmur node…</p>
   return (

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks'
 import { errorText, signIn } from '../api.js'
 import { connect } from '../live.js'
+import { signInFailed } from '../state.js'
 
 export function codeFrom (text: string): string {
   const match = /(?:#|^)code=([A-Za-z0-9_-]+)/.exec(text.trim())
@@ -23,7 +24,7 @@ export function SignIn ({ failed = false }: { failed?: boolean }) {
         e.preventDefault()
         setError(undefined)
         signIn(codeFrom(value)).then((ok) => {
-          if (ok) connect()
+          if (ok) { signInFailed.set(false); connect() }
           else setError('That code was already used or has expired: run `murmur open` for a new one.')
         }, (err: unknown) => { setError(errorText(err)) })
       }}>
