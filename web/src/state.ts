@@ -174,14 +174,22 @@ export function markReadSoon (): void {
   }, 150)
 }
 
-/** An incoming message (event `message`). */
+/**
+ * An incoming message (event `message`). Gap notices and session resets are history entries
+ * written beside messages without an event of their own (docs/messaging.md "Gaps"), and a gap
+ * notice is rewritten in place when the hole fills: when a message does not directly follow
+ * what is shown, or the conversation shows such notices, the newest page is read again.
+ */
 export function onIncoming (message: MessageView): void {
   const open = conversation.value
-  const known = open?.peerId === message.peerId && open.messages.some(m => m.id === message.id)
-  if (known) return
+  const here = open?.peerId === message.peerId
+  if (here && open.messages.some(m => m.id === message.id)) return
+  const last = here ? open.messages[open.messages.length - 1] : undefined
+  const reread = here && ((last !== undefined && message.seq !== last.seq + 1) || open.messages.some(m => m.direction === 'event'))
   putInConversation([message])
   putInInbox(message, message.direction === 'in' ? 1 : 0)
-  if (open?.peerId === message.peerId) markReadSoon()
+  if (reread) void reloadConversation()
+  if (here) markReadSoon()
 }
 
 /** A state change (event `message:state`). */

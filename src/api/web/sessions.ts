@@ -112,10 +112,11 @@ export class WebSessions {
     // Writes are chained so that two sign-ins at once cannot interleave their files.
     this.writing = this.writing.catch(() => {}).then(async () => {
       const tmp = `${file}.tmp`
+      // No fsync: a session lost to a crash only means signing in again, and a sign-in
+      // should not wait for the disk. The rename keeps the file whole.
       const handle = await open(tmp, 'w', 0o600)
       try {
         await handle.writeFile(contents)
-        await handle.sync()
       } finally {
         await handle.close()
       }
