@@ -75,14 +75,14 @@ const specs: VectorSpec[] = [
   {
     name: 'header_encryption',
     file: 'header-encryption.json',
-    description: 'header = ratchetPublicKey(32) || u32be(previousChainLength) || u32be(messageNumber); encryptedHeader = headerNonce(24) || XChaCha20-Poly1305(headerKey, headerNonce, header, ad = session AD) with ciphertext || tag (80 bytes in all).',
+    description: 'header = ratchetPublicKey(32) || u32be(previousChainLength) || u32be(messageNumber) || u32be(epoch); encryptedHeader = headerNonce(24) || XChaCha20-Poly1305(headerKey, headerNonce, header, ad = session AD) with ciphertext || tag (84 bytes in all).',
     inputs: (random) => [
-      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0, messageNumber: 0, ad: hex(random(64)) } },
-      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 17, messageNumber: 1000, ad: hex(random(64)) } },
-      { comment: 'largest numbers, empty AD', input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0xffffffff, messageNumber: 0xfffffffe, ad: '' } }
+      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0, messageNumber: 0, epoch: 0, ad: hex(random(64)) } },
+      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 17, messageNumber: 1000, epoch: 3, ad: hex(random(64)) } },
+      { comment: 'largest numbers, empty AD', input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0xffffffff, messageNumber: 0xfffffffe, epoch: 0xffffffff, ad: '' } }
     ],
     compute: (provider, input) => {
-      const header = { ratchetPublicKey: unhex(input.ratchetPublicKey), previousChainLength: Number(input.previousChainLength), messageNumber: Number(input.messageNumber) }
+      const header = { ratchetPublicKey: unhex(input.ratchetPublicKey), previousChainLength: Number(input.previousChainLength), messageNumber: Number(input.messageNumber), epoch: Number(input.epoch) }
       return {
         header: hex(encodeHeader(header)),
         encryptedHeader: hex(encryptHeader(provider, unhex(input.headerKey), unhex(input.headerNonce), header, unhex(input.ad)))
