@@ -73,16 +73,26 @@ export function encodeChunk (data: Uint8Array, index: number): Uint8Array {
   if (index < k) return data.slice(index * CHUNK_LENGTH, (index + 1) * CHUNK_LENGTH)
   // Lagrange basis at x = index over the points 0..k-1:
   // w_m = prod_{l != m} (x + l) / (m + l) = N / ((x + m) * D_m), with N = prod_l (x + l).
+  // Computed straight from the data bytes: this runs on every message of a sender past its
+  // first k chunks, so it allocates nothing but the result.
   const d = denominatorsFor(k)
   let numerator = 1
   for (let l = 0; l < k; l++) numerator = gfMul(numerator, index ^ l)
-  const weights = new Uint16Array(k)
-  const rows: Uint16Array[] = []
+  const acc = new Uint16Array(SYMBOLS)
   for (let m = 0; m < k; m++) {
-    weights[m] = gfDiv(numerator, gfMul(index ^ m, d[m]))
-    rows.push(symbolsOf(data, m))
+    const logW = gfLog(gfDiv(numerator, gfMul(index ^ m, d[m])))
+    const base = m * CHUNK_LENGTH
+    for (let j = 0; j < SYMBOLS; j++) {
+      const s = (data[base + 2 * j] << 8) | data[base + 2 * j + 1]
+      if (s !== 0) acc[j] ^= gfExp(logW + gfLog(s))
+    }
   }
-  return combine(weights, rows)
+  const out = new Uint8Array(CHUNK_LENGTH)
+  for (let j = 0; j < SYMBOLS; j++) {
+    out[2 * j] = acc[j] >>> 8
+    out[2 * j + 1] = acc[j] & 0xff
+  }
+  return out
 }
 
 /**

@@ -22,29 +22,32 @@ export function encapsulationKeyOf (decapsulationKey: Uint8Array): Uint8Array {
   return decapsulationKey.subarray(EK_OFFSET_IN_DK, EK_OFFSET_IN_DK + EK_CHUNKS * 32)
 }
 
-/** Start the move out of `epoch` on this side: a fresh key pair for the keygen side. */
-function startMove (provider: CryptoProvider, initiator: boolean, epoch: number, epochKey: Uint8Array): PqState {
-  const base = { initiator, epoch, epochKey, nextEpochKey: null, ciphertext: null, nextChunkIndex: 0, received: [] }
-  if (!isKeygenSide(initiator, epoch)) return { ...base, phase: 'awaiting-ek', decapsulationKey: null }
-  const { privateKey } = provider.mlkem768GenerateKeyPair()
-  return { ...base, phase: 'sending-ek', decapsulationKey: privateKey }
+/**
+ * Start the move out of `epoch` on this side. The keygen side draws its key pair lazily, at
+ * the first message it sends (as SPQR samples its keys on send): a side that never sends
+ * again never pays for one, and accepting a session stays as cheap as PQXDH.
+ */
+function startMove (initiator: boolean, epoch: number, epochKey: Uint8Array): PqState {
+  const base = { initiator, epoch, epochKey, nextEpochKey: null, ciphertext: null, nextChunkIndex: 0, received: [], decapsulationKey: null }
+  return { ...base, phase: isKeygenSide(initiator, epoch) ? 'sending-ek' : 'awaiting-ek' }
+}
+
+/** The state of a new session: epoch 0 with EK_0 from the PQXDH session key SK. */
+export function initialPqState (provider: CryptoProvider, sessionKey: Uint8Array, initiator: boolean): PqState {
+  return startMove(initiator, 0, initialEpochKey(provider, sessionKey))
 }
 
 /**
- * The state of a new session: epoch 0 with EK_0 from the PQXDH session key SK. The initiator
- * draws its first ML-KEM-768 key pair here (64 random bytes).
+ * The chunk the next message carries, and the state after sending it. The first message of
+ * 'sending-ek' draws the ML-KEM-768 key pair (64 random bytes).
  */
-export function initialPqState (provider: CryptoProvider, sessionKey: Uint8Array, initiator: boolean): PqState {
-  return startMove(provider, initiator, 0, initialEpochKey(provider, sessionKey))
-}
-
-/** The chunk the next message carries, and the state after sending it. */
-export function outgoingPayload (pq: PqState): { pq: PqState, payload: PqPayload } {
+export function outgoingPayload (provider: CryptoProvider, pq: PqState): { pq: PqState, payload: PqPayload } {
   let data: Uint8Array
   let kind: 'ek' | 'ct'
-  if (pq.phase === 'sending-ek' && pq.decapsulationKey !== null) {
+  if (pq.phase === 'sending-ek') {
+    if (pq.decapsulationKey === null) pq = { ...pq, decapsulationKey: provider.mlkem768GenerateKeyPair().privateKey }
     kind = 'ek'
-    data = encapsulationKeyOf(pq.decapsulationKey)
+    data = encapsulationKeyOf(pq.decapsulationKey as Uint8Array)
   } else if (pq.phase === 'sending-ct' && pq.ciphertext !== null) {
     kind = 'ct'
     data = pq.ciphertext
@@ -67,15 +70,14 @@ export function chainEpochKey (pq: PqState, epoch: number): Uint8Array | null {
 
 /**
  * A new receiving chain of `epoch` began (its header named it). Epoch e + 1 from the peer
- * proves it holds EK_{e+1}: the move is complete, EK_e is erased, and the next move starts
- * (the keygen side draws a new ML-KEM-768 key pair: 64 random bytes).
+ * proves it holds EK_{e+1}: the move is complete, EK_e is erased, and the next move starts.
  */
-export function acceptChainEpoch (provider: CryptoProvider, pq: PqState, epoch: number): PqState {
+export function acceptChainEpoch (pq: PqState, epoch: number): PqState {
   const key = chainEpochKey(pq, epoch)
   if (key === null) throw new InvalidMessageError(`a chain of epoch ${epoch} is not acceptable in epoch ${pq.epoch}`)
   if (epoch === pq.epoch) return pq
   if (epoch > MAX_EPOCH) throw new InvalidMessageError('epoch counter exhausted')
-  return startMove(provider, pq.initiator, epoch, key)
+  return startMove(pq.initiator, epoch, key)
 }
 
 /** Add a chunk unless its index is already held; null when it adds nothing. */

@@ -55,7 +55,10 @@ export function pqStateFromWire (wire: PqRatchetState | undefined, sendingEpoch:
   if (KEYGEN_PHASES.has(phase) !== isKeygenSide(wire.initiator, wire.epoch)) throw new InvalidStateError('post-quantum phase does not fit the side and epoch')
   const epochKey = present(wire.epochKey, 32, 'epoch key', true) as Uint8Array
   const nextEpochKey = present(wire.nextEpochKey, 32, 'next epoch key', phase === 'confirming' || phase === 'sending-ct')
-  const decapsulationKey = present(wire.decapsulationKey, DK_LENGTH, 'decapsulation key', phase === 'sending-ek' || phase === 'awaiting-ct')
+  // In 'sending-ek' the key pair is drawn at the first send: absent before, present after.
+  const decapsulationKey = phase === 'sending-ek' && wire.decapsulationKey === undefined
+    ? null
+    : present(wire.decapsulationKey, DK_LENGTH, 'decapsulation key', phase === 'sending-ek' || phase === 'awaiting-ct')
   const ciphertext = present(wire.ciphertext, MLKEM768_CIPHERTEXT_LENGTH, 'ciphertext', phase === 'sending-ct')
   if (wire.nextChunkIndex > MAX_CHUNK_INDEX) throw new InvalidStateError('chunk index out of range')
   const awaited = phase === 'awaiting-ek' ? EK_CHUNKS : (phase === 'sending-ek' || phase === 'awaiting-ct') ? CT_CHUNKS : 0

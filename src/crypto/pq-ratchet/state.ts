@@ -1,8 +1,8 @@
 /**
  * State of the sparse post-quantum ratchet (docs/protocol.md part 3b, "State"), an immutable
  * value inside the ratchet state. Epoch e has the key EK_e, known to both sides. The move to
- * e + 1 is one ML-KEM-768 exchange: the keygen side (the initiator when e is even, the
- * responder when e is odd) sends a fresh encapsulation key in chunks; the other side
+ * e + 1 is one ML-KEM-768 exchange: the keygen side (the responder when e is even, the
+ * initiator when e is odd) sends a fresh encapsulation key in chunks; the other side
  * encapsulates to it and sends the ciphertext back in chunks.
  */
 import type { Chunk } from './chunk-code.js'
@@ -19,7 +19,7 @@ import type { Chunk } from './chunk-code.js'
 export type PqPhase = 'sending-ek' | 'awaiting-ct' | 'confirming' | 'awaiting-ek' | 'sending-ct'
 
 export interface PqState {
-  /** The session's initiator: keygen side of the moves out of even epochs. */
+  /** The session's initiator: keygen side of the moves out of odd epochs. */
   readonly initiator: boolean
   readonly epoch: number
   /** EK_epoch (32 bytes). */
@@ -27,7 +27,10 @@ export interface PqState {
   /** EK_{epoch+1} in 'confirming' and 'sending-ct'. */
   readonly nextEpochKey: Uint8Array | null
   readonly phase: PqPhase
-  /** The ML-KEM-768 decapsulation key (2400 bytes, the encapsulation key inside) in 'sending-ek' and 'awaiting-ct'. */
+  /**
+   * The ML-KEM-768 decapsulation key (2400 bytes, the encapsulation key inside) in
+   * 'awaiting-ct', and in 'sending-ek' once drawn (at the first message sent in that phase).
+   */
   readonly decapsulationKey: Uint8Array | null
   /** Our ML-KEM-768 ciphertext (1088 bytes) in 'sending-ct'. */
   readonly ciphertext: Uint8Array | null
@@ -39,7 +42,7 @@ export interface PqState {
 
 /** Is this side the keygen side of the move out of `epoch`? */
 export function isKeygenSide (initiator: boolean, epoch: number): boolean {
-  return (epoch % 2 === 0) === initiator
+  return (epoch % 2 === 0) !== initiator
 }
 
 /** The epoch of a sending chain created now (docs §"Epochs"). */

@@ -77,7 +77,6 @@ export function initializeInitiator (provider: CryptoProvider, params: Initiator
   const dhOutput = provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey)
   const sessionKey = requireKey(params.rootKey, 'root key')
   const root = kdfRoot(provider, sessionKey, dhOutput)
-  // The initiator opens epoch 0 as the keygen side: its ML-KEM key pair is drawn here.
   const pq = initialPqState(provider, sessionKey, true)
   return {
     ad: params.ad.slice(),
@@ -144,7 +143,7 @@ export function ratchetEncrypt (provider: CryptoProvider, state: RatchetState, p
   if (current.sendingMessageNumber >= MAX_MESSAGE_NUMBER) throw new InvalidMessageError('sending chain exhausted')
 
   const { chainKey, messageKey } = kdfChain(provider, current.sendingChainKey)
-  const { pq, payload } = outgoingPayload(current.pq)
+  const { pq, payload } = outgoingPayload(provider, current.pq)
   const padded = padBody(payloadLength(payload), plaintext)
   writePayload(payload, padded)
   const header: RatchetHeader = {
@@ -258,10 +257,9 @@ function dhRatchet (provider: CryptoProvider, state: RatchetState, header: Ratch
   const receiving = kdfRoot(provider, state.rootKey, provider.x25519(state.sendingRatchetKey.privateKey, remoteRatchetKey))
   const sendingRatchetKey = provider.x25519GenerateKeyPair()
   const sending = kdfRoot(provider, receiving.rootKey, provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey))
-  // The post-quantum side (docs/protocol.md part 3b "Epochs"): a chain of e + 1 completes the
-  // move (the keygen side of the next move draws its ML-KEM key pair, after the X25519 one);
-  // then both new chain keys are mixed with their epoch keys.
-  const pq = acceptChainEpoch(provider, state.pq, header.epoch)
+  // The post-quantum side (docs/protocol.md part 3b "Receiving a new chain"): a chain of e + 1
+  // completes the move; then both new chain keys are mixed with their epoch keys.
+  const pq = acceptChainEpoch(state.pq, header.epoch)
   const sendingEpoch = sendingEpochOf(pq)
   const sendingEpochKey = sendingEpoch === pq.epoch ? pq.epochKey : pq.nextEpochKey
   if (sendingEpochKey === null) throw new InvalidMessageError('no key for the sending epoch')

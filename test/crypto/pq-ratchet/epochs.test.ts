@@ -72,10 +72,15 @@ describe('post-quantum epochs', () => {
     const pair = makePair(provider)
     const alice: Party = { state: pair.alice }
     const bob: Party = { state: pair.bob }
-    for (let i = 0; i < 100; i++) { const body = text(`b${i}`); receive(bob, send(alice, body), body) }
-    expect(alice.state.pq).toMatchObject({ epoch: 0, phase: 'sending-ek' })
-    // Bob rebuilt the key from its first 37 chunks and encapsulated.
-    expect(bob.state.pq).toMatchObject({ epoch: 0, phase: 'sending-ct' })
+    // The initiator's messages carry no chunk in epoch 0: the responder is its keygen side and
+    // draws its key pair at its first send.
+    const first = text('hello')
+    receive(bob, send(alice, first), first)
+    expect(bob.state.pq).toMatchObject({ epoch: 0, phase: 'sending-ek', decapsulationKey: null })
+    for (let i = 0; i < 100; i++) { const body = text(`b${i}`); receive(alice, send(bob, body), body) }
+    expect(bob.state.pq).toMatchObject({ epoch: 0, phase: 'sending-ek', nextChunkIndex: 100 })
+    // Alice rebuilt the key from its first 37 chunks and encapsulated.
+    expect(alice.state.pq).toMatchObject({ epoch: 0, phase: 'sending-ct' })
   })
 
   it.each(providers)('both providers run the same epochs (%s)', (_name, p) => {

@@ -71,13 +71,13 @@ const specs: VectorSpec[] = [
     name: 'pq_epoch_keys',
     file: 'pq-epoch-keys.json',
     description: 'Epoch 0: epochKey = HKDF-SHA256(ikm = sessionKey, salt = empty, info = "murmur/v2/triple/epoch-key" || u32be(0), 32). A move to epoch e+1: the keygen side runs ML-KEM-768 KeyGen with d || z = keygenSeed, the other side Encaps(ek) with m = encapsRandomness; transcriptHash = SHA-256(ek || ct); epochKey = HKDF-SHA256(ikm = sharedSecret, salt = previous epochKey, info = "murmur/v2/triple/epoch-key" || u32be(e+1) || transcriptHash, 32). The decapsulation of ct gives the same sharedSecret.',
-    inputs: (random) => [
+    inputs: (random): Array<{ comment?: string, input: Fields }> => [
       { comment: 'epoch 0 from the PQXDH session key', input: { sessionKey: hex(random(32)) } },
       { comment: 'epoch 0 from another session key', input: { sessionKey: hex(random(32)) } },
       { comment: 'the move to epoch 1', input: { previousEpochKey: hex(random(32)), nextEpoch: 1, keygenSeed: hex(random(64)), encapsRandomness: hex(random(32)) } },
       { comment: 'the move to epoch 2', input: { previousEpochKey: hex(random(32)), nextEpoch: 2, keygenSeed: hex(random(64)), encapsRandomness: hex(random(32)) } }
     ],
-    compute: (provider, input) => {
+    compute: (provider, input): Fields => {
       if (input.sessionKey !== undefined) return { epochKey: hex(initialEpochKey(provider, unhex(input.sessionKey))) }
       const keygen = scripted(provider.name, unhex(input.keygenSeed)).mlkem768GenerateKeyPair()
       const ek = encapsulationKeyOf(keygen.privateKey)
