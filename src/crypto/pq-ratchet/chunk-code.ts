@@ -44,6 +44,16 @@ function symbolsOf (data: Uint8Array, chunk: number): Uint16Array {
   return out
 }
 
+/** 16 symbols written as a 32-byte chunk, each big-endian. */
+function symbolsToChunk (symbols: Uint16Array): Uint8Array {
+  const out = new Uint8Array(CHUNK_LENGTH)
+  for (let j = 0; j < SYMBOLS; j++) {
+    out[2 * j] = symbols[j] >>> 8
+    out[2 * j + 1] = symbols[j] & 0xff
+  }
+  return out
+}
+
 /** sum_m weights[m] * rows[m], written as a 32-byte chunk. */
 function combine (weights: ArrayLike<number>, rows: readonly Uint16Array[]): Uint8Array {
   const acc = new Uint16Array(SYMBOLS)
@@ -57,12 +67,7 @@ function combine (weights: ArrayLike<number>, rows: readonly Uint16Array[]): Uin
       if (s !== 0) acc[j] ^= gfExp(logW + gfLog(s))
     }
   }
-  const out = new Uint8Array(CHUNK_LENGTH)
-  for (let j = 0; j < SYMBOLS; j++) {
-    out[2 * j] = acc[j] >>> 8
-    out[2 * j + 1] = acc[j] & 0xff
-  }
-  return out
+  return symbolsToChunk(acc)
 }
 
 /** Chunk `index` (0..65535) of `data`, whose length is a multiple of 32. */
@@ -87,12 +92,7 @@ export function encodeChunk (data: Uint8Array, index: number): Uint8Array {
       if (s !== 0) acc[j] ^= gfExp(logW + gfLog(s))
     }
   }
-  const out = new Uint8Array(CHUNK_LENGTH)
-  for (let j = 0; j < SYMBOLS; j++) {
-    out[2 * j] = acc[j] >>> 8
-    out[2 * j + 1] = acc[j] & 0xff
-  }
-  return out
+  return symbolsToChunk(acc)
 }
 
 /**

@@ -3,28 +3,11 @@
  * the post-quantum ratchet and the mix of an epoch key into every Double Ratchet chain key,
  * from which every message key of the chain is then derived.
  */
+import { concat, u32be } from '../bytes.js'
 import type { CryptoProvider } from '../provider.js'
 import { CHAIN_MIX_LABEL, EPOCH_KEY_INFO } from './constants.js'
 
 const EMPTY = new Uint8Array(0)
-
-function u32be (n: number): Uint8Array {
-  const out = new Uint8Array(4)
-  new DataView(out.buffer).setUint32(0, n, false)
-  return out
-}
-
-function concat (...parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
 
 /** EK_0 = HKDF-SHA256(ikm = SK, salt = empty, info = "murmur/v2/triple/epoch-key" || u32be(0), 32). */
 export function initialEpochKey (provider: CryptoProvider, sessionKey: Uint8Array): Uint8Array {

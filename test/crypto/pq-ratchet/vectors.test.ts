@@ -2,24 +2,14 @@
 // "Vectors"): the chunk code and payload, the epoch keys (with the ML-KEM-768 exchange that
 // feeds them) and the chain-key mix. Each case is recomputed with every provider and compared
 // byte for byte; MURMUR_WRITE_VECTORS=1 rewrites the files from the noble provider instead.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
-import { deterministicRandom } from '../../../src/crypto/deterministic-random.js'
 import { createProvider } from '../../../src/crypto/providers/index.js'
 import type { CryptoProvider, ProviderName } from '../../../src/crypto/provider.js'
 import { kdfChain } from '../../../src/crypto/ratchet/kdf.js'
 import {
   encapsulationKeyOf, encodeChunk, initialEpochKey, mixChainKey, nextEpochKey, writePayload, CHUNK_PAYLOAD_LENGTH
 } from '../../../src/crypto/pq-ratchet/index.js'
-import { providers } from '../ratchet/helpers.js'
-
-type Fields = Record<string, string | number>
-interface VectorCase { comment?: string, input: Fields, output: Fields }
-interface VectorFile { name: string, version: 1, description: string, cases: VectorCase[] }
-
-const WRITE = process.env.MURMUR_WRITE_VECTORS === '1'
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-const unhex = (value: string | number): Uint8Array => Uint8Array.from(Buffer.from(String(value), 'hex'))
+import { expect } from 'vitest'
+import { describeVectors, hex, unhex, type Fields, type VectorSpec } from '../vector-runner.js'
 
 /** A provider of the same kind whose random source yields exactly `bytes`, in order. */
 function scripted (name: ProviderName, bytes: Uint8Array): CryptoProvider {
@@ -31,14 +21,6 @@ function scripted (name: ProviderName, bytes: Uint8Array): CryptoProvider {
       return bytes.slice(offset - n, offset)
     }
   })
-}
-
-interface VectorSpec {
-  name: string
-  file: string
-  description: string
-  inputs: (random: (n: number) => Uint8Array) => Array<{ comment?: string, input: Fields }>
-  compute: (provider: CryptoProvider, input: Fields) => Fields
 }
 
 const specs: VectorSpec[] = [
@@ -110,26 +92,4 @@ const specs: VectorSpec[] = [
   }
 ]
 
-const vectorPath = (file: string): string => new URL(`../../vectors/${file}`, import.meta.url).pathname
-
-describe('post-quantum known-answer vectors', () => {
-  for (const spec of specs) {
-    if (WRITE) {
-      it(`writes ${spec.file} from the noble provider`, () => {
-        const noble = createProvider('noble')
-        const random = deterministicRandom(new TextEncoder().encode(`murmur/v2/vectors/${spec.name}`))
-        const cases: VectorCase[] = spec.inputs(random).map(({ comment, input }) => ({
-          ...(comment === undefined ? {} : { comment }), input, output: spec.compute(noble, input)
-        }))
-        writeFileSync(vectorPath(spec.file), JSON.stringify({ name: spec.name, version: 1, description: spec.description, cases }, null, 2) + '\n')
-      })
-      continue
-    }
-    it.each(providers)(`${spec.file} matches (%s)`, (_name, provider) => {
-      const file = JSON.parse(readFileSync(vectorPath(spec.file), 'utf8')) as VectorFile
-      expect(file.name).toBe(spec.name)
-      expect(file.cases.length).toBeGreaterThanOrEqual(3)
-      for (const vector of file.cases) expect(spec.compute(provider, vector.input)).toEqual(vector.output)
-    })
-  }
-})
+describeVectors('post-quantum known-answer vectors', 'murmur/v2/vectors/', specs)
