@@ -70,6 +70,9 @@ export function pqStateFromWire (wire: PqRatchetState | undefined, sendingEpoch:
     seen.add(chunk.index)
     return { index: chunk.index, data: chunk.data.slice() }
   })
+  if (phase === 'sending-ek' && decapsulationKey === null && (received.length > 0 || wire.nextChunkIndex !== 0)) {
+    throw new InvalidStateError('no key pair drawn, yet chunks sent or received')
+  }
   const pq: PqState = { initiator: wire.initiator, epoch: wire.epoch, epochKey, nextEpochKey, phase, decapsulationKey, ciphertext, nextChunkIndex: wire.nextChunkIndex, received }
   if (sendingEpoch < pq.epoch || sendingEpoch > sendingEpochOf(pq)) throw new InvalidStateError('sending epoch does not fit the post-quantum state')
   return pq

@@ -2,7 +2,9 @@
 // in ping-pong, in alternating bursts, with lost and reordered messages; every state on the
 // way serializes losslessly; no message grows by more than one chunk payload.
 import { describe, expect, it } from 'vitest'
-import { ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../../../src/crypto/ratchet/index.js'
+import { InvalidStateError } from '../../../src/crypto/errors.js'
+import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState, type RatchetState } from '../../../src/crypto/ratchet/index.js'
+import { PqPhase, RatchetStateRecord, type PqRatchetState } from '../../../src/wire/ratchet-state.js'
 import { CHUNK_PAYLOAD_LENGTH } from '../../../src/crypto/pq-ratchet/index.js'
 import { paddedLength } from '../../../src/crypto/ratchet/padding.js'
 import { expectSerializable, fastProvider as provider, makePair, providers, shuffled, text } from '../ratchet/helpers.js'
@@ -100,5 +102,40 @@ describe('post-quantum epochs', () => {
     }
     expect(alice.pq.epoch).toBe(1)
     expect(bob.pq.epochKey).toEqual(alice.pq.epochKey)
+  })
+})
+
+describe('post-quantum state serialization', () => {
+  it('refuses states whose fields do not fit the phase', () => {
+    const pair = makePair(provider)
+    const alice: Party = { state: pair.alice }
+    const bob: Party = { state: pair.bob }
+    const hello = text('hello')
+    receive(bob, send(alice, hello), hello)
+    receive(alice, send(bob, hello), hello)
+    // Bob (keygen side of epoch 0) has sent one key chunk; Alice collected it.
+    const tamper = (state: RatchetState, change: (pq: PqRatchetState) => void): Uint8Array => {
+      const record = RatchetStateRecord.decode(serializeRatchetState(state))
+      if (record.pq === undefined) throw new Error('no pq')
+      change(record.pq)
+      return RatchetStateRecord.encode(record)
+    }
+    const bad: Uint8Array[] = [
+      tamper(bob.state, (pq) => { pq.decapsulationKey = undefined }), // a chunk was sent, no key pair
+      tamper(bob.state, (pq) => { pq.decapsulationKey = new Uint8Array(2399) }),
+      tamper(bob.state, (pq) => { pq.initiator = true }), // the phase no longer fits the side
+      tamper(bob.state, (pq) => { pq.epochKey = new Uint8Array(31) }),
+      tamper(bob.state, (pq) => { pq.nextEpochKey = new Uint8Array(32) }), // not in this phase
+      tamper(alice.state, (pq) => { pq.received = [pq.received[0], pq.received[0]] }), // repeated index
+      tamper(alice.state, (pq) => { pq.received = [{ index: 1, data: new Uint8Array(31) }] }),
+      tamper(alice.state, (pq) => { pq.phase = PqPhase.PQ_PHASE_UNSPECIFIED }),
+      tamper(alice.state, (pq) => { pq.nextChunkIndex = 0x10000 })
+    ]
+    for (const bytes of bad) expect(() => deserializeRatchetState(bytes)).toThrow(InvalidStateError)
+    const sendingEpochAhead = RatchetStateRecord.decode(serializeRatchetState(alice.state))
+    sendingEpochAhead.sendingEpoch = 1
+    expect(() => deserializeRatchetState(RatchetStateRecord.encode(sendingEpochAhead))).toThrow(InvalidStateError)
+    expectSerializable(alice.state)
+    expectSerializable(bob.state)
   })
 })
