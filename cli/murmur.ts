@@ -10,6 +10,7 @@ import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerOpenCommand } from './commands/open.js'
 import { registerRelaysCommands } from './commands/relays.js'
 import { registerSendCommands } from './commands/send.js'
 import { registerStartCommand } from './commands/start.js'
@@ -27,6 +28,7 @@ program
 
 registerIdentityCommands(program)
 registerStartCommand(program)
+registerOpenCommand(program)
 registerStatusCommand(program)
 registerContactsCommands(program)
 registerSendCommands(program)

@@ -41,6 +41,7 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   RelayTimeoutError: -32014,
   RelayProtocolError: -32015,
   RelayNotFoundError: -32016,
+  WebAppUnavailableError: -32017,
   InvalidRelayError: -32602
 }
 

@@ -7,12 +7,14 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Murmur } from '../messenger/api-types.js'
 import type { MessageState } from '../messenger/types.js'
-import { InvalidParamsError } from './errors.js'
+import { InvalidParamsError, WebAppUnavailableError } from './errors.js'
 import type { ParamSchema, ParamsOf } from './params.js'
 
 export interface MethodContext {
   /** Aborted when the HTTP client goes away or the server closes. */
   signal: AbortSignal
+  /** The web app's sign-in, where the server serves it. */
+  web?: { signIn: () => { url: string, expiresAt: number } }
 }
 
 export interface MethodDefinition<S extends ParamSchema, R> {
@@ -134,11 +136,13 @@ export const METHODS = {
     handler: async (murmur, p) => await murmur.relays.remove(p.peerId)
   }),
   'relays.firstContact': defineMethod({
-    description: 'open or close the first-contact door of our mailboxes (first messages from strangers)',
+    description: 'open or close the first-contact door of our mailboxes (first messages from strangers); without open, say whether it is open',
     params: {
-      open: { type: 'boolean', required: true, description: 'true: strangers may leave a first message; false: only contacts' }
+      open: { type: 'boolean', description: 'true: strangers may leave a first message; false: only contacts; absent: change nothing' }
     },
-    handler: async (murmur, p) => await murmur.relays.setFirstContact(p.open)
+    handler: async (murmur, p) => p.open !== undefined
+      ? await murmur.relays.setFirstContact(p.open)
+      : await murmur.relays.firstContact()
   }),
   send: defineMethod({
     description: 'encrypt and send a text message; with wait: true, wait until delivered (or failed, expired, or the timeout)',
@@ -179,6 +183,14 @@ export const METHODS = {
       ...(p.limit !== undefined ? { limit: p.limit } : {}),
       ...(p.before !== undefined ? { before: p.before } : {})
     })
+  }),
+  'web.open': defineMethod({
+    description: 'a one-time sign-in URL of the web app (the code in its fragment is good once, for 10 minutes)',
+    params: {},
+    handler: async (_murmur, _p, context) => {
+      if (context.web === undefined) throw new WebAppUnavailableError()
+      return context.web.signIn()
+    }
   }),
   read: defineMethod({
     description: 'mark a conversation read (sends read receipts)',
