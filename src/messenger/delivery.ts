@@ -241,8 +241,13 @@ export class Delivery {
     const deposit = this.ctx.transport.depositViaRelays
     const started = new Map<number, Promise<RelayDelivery[]>>()
     if (deposit == null) return started
+    // One after another, in order: a mailbox hands envelopes out in the order they arrived.
+    let previous: Promise<unknown> = Promise.resolve()
     for (const entry of entries) {
-      started.set(entry.seq, deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]) })
+      const after = previous
+      const deposited = after.then(async () => await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]) }))
+      previous = deposited.catch(() => {})
+      started.set(entry.seq, deposited
         .catch((err: Error) => {
           log('relay deposit for %s failed: %s', peerId, err.name)
           return []

@@ -61,7 +61,7 @@ export interface Reachability extends TypedEventEmitter<ReachabilityEvents> {
 }
 
 /** A relay that refused or failed is left alone for this long, doubling up to the maximum. */
-const RELAY_RETRY_MIN_MS = 30_000
+const RELAY_RETRY_MIN_MS = 5_000
 const RELAY_RETRY_MAX_MS = 30 * 60_000
 
 class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implements Reachability, Startable {
