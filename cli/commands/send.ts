@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander'
 import type { ApiClient } from '../../src/api/client.js'
-import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_SEND_WAIT_SECONDS } from '../../src/api/methods.js'
+import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_SEND_WAIT_SECONDS } from '../../src/api/limits.js'
 import type { MessageView } from '../../src/messenger/types.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
