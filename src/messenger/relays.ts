@@ -22,6 +22,7 @@ import { capabilityHash, type MailboxService } from '../relay/index.js'
 import type { FetchedEnvelope } from '../relay/client.js'
 import type { Store } from '../store/index.js'
 import { Envelope } from '../wire/envelope.js'
+import { decodeEnvelope } from '../wire/strict/envelope.js'
 import type { RelayView, TrustView } from './api-types.js'
 import type { MessengerContext } from './context.js'
 import { fromHexId } from './envelopes.js'
@@ -316,7 +317,7 @@ export class RelayManager {
     for (const item of envelopes) {
       let envelope: Envelope
       try {
-        envelope = Envelope.decode(item instanceof Uint8Array ? item : item.bytes)
+        envelope = decodeEnvelope(item instanceof Uint8Array ? item : item.bytes)
         if (envelope.id.length !== 16) continue
         const recipient = peerIdString(envelope.recipient)
         if (recipient !== this.ctx.peerId) continue

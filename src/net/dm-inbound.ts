@@ -8,9 +8,10 @@
  * stream: at the cap the stream is paused (no yamux window updates), which stops the sender.
  */
 import { Envelope } from '../wire/envelope.js'
+import { decodeEnvelope } from '../wire/strict/envelope.js'
 import { DmFrame } from '../wire/dm.js'
 import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES } from './dm-constants.js'
-import { DM_ERROR_CODES, FrameTooLargeError } from './dm-errors.js'
+import { DM_ERROR_CODES, DmTimeoutError, FrameTooLargeError } from './dm-errors.js'
 import { encodeFrames, FrameDecoder } from './dm-framing.js'
 import { truncateUtf8 } from './dm-util.js'
 import type { DmErrorCode } from './dm-errors.js'
@@ -36,6 +37,8 @@ export interface DmInboundOptions {
   getHandler(): DmHandler | undefined
   maxUnacked: number
   writeTimeout: number
+  /** A stream with nothing received and nothing unanswered for this long is closed (ms). */
+  idleTimeout: number
   log: Logger
   onClosed(session: DmInboundSession): void
 }
@@ -62,6 +65,7 @@ export class DmInboundSession {
   private waitingForDrain = false
   private remoteDone = false
   private closed = false
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor (stream: Stream, connection: Connection, options: DmInboundOptions) {
     this.stream = stream
@@ -77,6 +81,7 @@ export class DmInboundSession {
       if (this.closed) {
         return
       }
+      this.armIdleTimer()
       this.decoder.push(evt.data)
       this.readFrames()
     })
@@ -87,6 +92,34 @@ export class DmInboundSession {
     this.stream.addEventListener('close', () => {
       this.markClosed()
     })
+    this.armIdleTimer()
+    if (this.stream.remoteWriteStatus === 'closed') {
+      // The sender half-closed before this handler was attached (its frames and its close can
+      // arrive with the protocol negotiation): the event is gone, so read it from the state.
+      // Frames already buffered are emitted first; then the stream closes as after the event.
+      this.remoteDone = true
+      setTimeout(() => { this.maybeFinish() }, 0)
+    }
+  }
+
+  /**
+   * (Re)starts the idle timer (issue 11: the dm protocol had no idle timeout on inbound streams;
+   * bundle has 10 s, mailbox 30 s). A stream that carries work in flight is not idle.
+   */
+  private armIdleTimer (): void {
+    clearTimeout(this.idleTimer)
+    if (this.closed) {
+      return
+    }
+    this.idleTimer = setTimeout(() => {
+      if (this.processing || this.unacked > 0 || this.waitingForDrain) {
+        this.armIdleTimer()
+        return
+      }
+      this.log('closing an idle dm stream from %p', this.remotePeer)
+      this.closeAndCut(new DmTimeoutError(`No frame for ${this.options.idleTimeout} ms`))
+    }, this.options.idleTimeout)
+    this.idleTimer.unref?.()
   }
 
   /** Stops serving this stream at once (service stop). */
@@ -146,7 +179,7 @@ export class DmInboundSession {
     }
     let envelope: Envelope
     try {
-      envelope = Envelope.decode(frame.envelope)
+      envelope = decodeEnvelope(frame.envelope)
     } catch {
       return { id: empty, code: 'MALFORMED', message: 'envelope does not decode' }
     }
@@ -180,6 +213,7 @@ export class DmInboundSession {
         }
         this.writeFrames(batch.map((envelope, i) => resultFrame(envelope.id, results[i])))
         this.unacked -= batch.length
+        this.armIdleTimer()
         // Parse what arrived while the handler ran, up to the budget: the next batch.
         this.readFrames()
       }
@@ -275,9 +309,26 @@ export class DmInboundSession {
     if (!this.remoteDone || this.closed || this.processing || this.unacked > 0 || this.waitingForDrain) {
       return
     }
+    this.closeAndCut(new DmTimeoutError('The sender did not close the dm stream'))
+  }
+
+  /**
+   * Closes our side; a peer that has not closed its side within the write timeout is cut off
+   * (reset), so that no stream outlives both ends' interest in it.
+   */
+  private closeAndCut (err: Error): void {
     this.markClosed()
-    this.stream.close({ signal: AbortSignal.timeout(this.options.writeTimeout) }).catch((err: unknown) => {
-      this.stream.abort(err instanceof Error ? err : new Error(String(err)))
+    const stream = this.stream
+    const cut = setTimeout(() => {
+      if (stream.status === 'open' || stream.status === 'closing') {
+        stream.abort(err)
+      }
+    }, this.options.writeTimeout)
+    cut.unref?.()
+    stream.addEventListener('close', () => { clearTimeout(cut) }, { once: true })
+    stream.close({ signal: AbortSignal.timeout(this.options.writeTimeout) }).catch((closeErr: unknown) => {
+      clearTimeout(cut)
+      stream.abort(closeErr instanceof Error ? closeErr : new Error(String(closeErr)))
     })
   }
 
@@ -286,6 +337,7 @@ export class DmInboundSession {
       return
     }
     this.closed = true
+    clearTimeout(this.idleTimer)
     this.queue.length = 0
     this.options.onClosed(this)
   }
