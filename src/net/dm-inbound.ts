@@ -43,11 +43,14 @@ export interface DmInboundOptions {
   onClosed(session: DmInboundSession): void
 }
 
-interface Refusal {
+/** Why a frame is refused: the error frame's id (empty when unknown), code and message. */
+export interface DmRefusal {
   id: Uint8Array<ArrayBuffer>
   code: DmErrorCode
   message: string
 }
+
+type Refusal = DmRefusal
 
 export class DmInboundSession {
   readonly stream: Stream
@@ -163,41 +166,7 @@ export class DmInboundSession {
 
   /** Checks one frame; an Envelope that may reach the handler, or why it may not. */
   private validate (body: Uint8Array): Envelope | Refusal {
-    const empty = new Uint8Array(new ArrayBuffer(0))
-    let frame: DmFrame
-    try {
-      frame = DmFrame.decode(body)
-    } catch {
-      return { id: empty, code: 'MALFORMED', message: 'frame does not decode' }
-    }
-    if (frame.envelope == null) {
-      if (body.byteLength === 0) {
-        return { id: empty, code: 'MALFORMED', message: 'empty frame' }
-      }
-      // An ack, an error or a frame kind from a later version: not accepted on this side.
-      return { id: empty, code: 'UNSUPPORTED', message: 'only envelope frames are accepted' }
-    }
-    let envelope: Envelope
-    try {
-      envelope = decodeEnvelope(frame.envelope)
-    } catch {
-      return { id: empty, code: 'MALFORMED', message: 'envelope does not decode' }
-    }
-    // protons does not check lengths: the id must be exactly 16 bytes to be echoed or acked.
-    if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
-      return { id: empty, code: 'MALFORMED', message: `envelope id must be ${ENVELOPE_ID_BYTES} bytes` }
-    }
-    const id = envelope.id
-    if (!uint8ArrayEquals(envelope.sender, this.remotePeerBytes)) {
-      return { id, code: 'SENDER_MISMATCH', message: 'sender is not the authenticated remote peer' }
-    }
-    if (!uint8ArrayEquals(envelope.recipient, this.localPeerBytes)) {
-      return { id, code: 'RECIPIENT_MISMATCH', message: 'recipient is not this peer' }
-    }
-    if (envelope.kind === Envelope.Kind.KIND_UNSPECIFIED) {
-      return { id, code: 'UNSUPPORTED', message: 'envelope kind unspecified' }
-    }
-    return envelope
+    return checkDmFrame(body, this.remotePeerBytes, this.localPeerBytes)
   }
 
   /** Hands queued envelopes to the handler batch by batch, acking each batch when it resolves. */
@@ -364,4 +333,47 @@ function errorFrame (id: Uint8Array<ArrayBuffer>, code: DmErrorCode, message: st
       message: truncateUtf8(message, MAX_ERROR_MESSAGE_BYTES)
     }
   })
+}
+
+/**
+ * Checks one frame body received from `remotePeerBytes` (docs/protocol.md part 6, "Receiver"
+ * step 1): the Envelope that may reach the application, or the refusal to answer. Pure, so
+ * that it can be fuzzed on its own (fuzz/targets.ts).
+ */
+export function checkDmFrame (body: Uint8Array, remotePeerBytes: Uint8Array, localPeerBytes: Uint8Array): Envelope | DmRefusal {
+  const empty = new Uint8Array(new ArrayBuffer(0))
+  let frame: DmFrame
+  try {
+    frame = DmFrame.decode(body)
+  } catch {
+    return { id: empty, code: 'MALFORMED', message: 'frame does not decode' }
+  }
+  if (frame.envelope == null) {
+    if (body.byteLength === 0) {
+      return { id: empty, code: 'MALFORMED', message: 'empty frame' }
+    }
+    // An ack, an error or a frame kind from a later version: not accepted on this side.
+    return { id: empty, code: 'UNSUPPORTED', message: 'only envelope frames are accepted' }
+  }
+  let envelope: Envelope
+  try {
+    envelope = decodeEnvelope(frame.envelope)
+  } catch {
+    return { id: empty, code: 'MALFORMED', message: 'envelope does not decode' }
+  }
+  // protons does not check lengths: the id must be exactly 16 bytes to be echoed or acked.
+  if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
+    return { id: empty, code: 'MALFORMED', message: `envelope id must be ${ENVELOPE_ID_BYTES} bytes` }
+  }
+  const id = envelope.id
+  if (!uint8ArrayEquals(envelope.sender, remotePeerBytes)) {
+    return { id, code: 'SENDER_MISMATCH', message: 'sender is not the authenticated remote peer' }
+  }
+  if (!uint8ArrayEquals(envelope.recipient, localPeerBytes)) {
+    return { id, code: 'RECIPIENT_MISMATCH', message: 'recipient is not this peer' }
+  }
+  if (envelope.kind === Envelope.Kind.KIND_UNSPECIFIED) {
+    return { id, code: 'UNSUPPORTED', message: 'envelope kind unspecified' }
+  }
+  return envelope
 }
