@@ -5,7 +5,7 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import { identityFromSeed, peerIdBytesFromIdentityKey } from '../../src/crypto/identity.js'
 import { encodeCapability, encodeReceipt, encodeText, decodeContent } from '../../src/messenger/content.js'
-import { MAX_DM_FRAME_BYTES } from '../../src/net/dm-constants.js'
+import { MAX_DM_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from '../../src/net/dm-constants.js'
 import { FrameDecoder, encodeFrame } from '../../src/net/dm-framing.js'
 import { checkDmFrame } from '../../src/net/dm-inbound.js'
 import { fromWire } from '../../src/relay/client.js'
@@ -48,10 +48,13 @@ export const dmFrameTarget: FuzzTarget<Uint8Array> = {
       run: (input) => {
         // As a body: what the receiver makes of one frame.
         checkDmFrame(input, alice, bob)
-        // As a stream: frames cut out of it, each checked.
+        // As a stream: frames cut out of it, each checked, up to the receiver's refusal budget.
         const decoder = new FrameDecoder(MAX_DM_FRAME_BYTES)
         decoder.push(input)
-        for (let body = decoder.next(); body !== null; body = decoder.next()) checkDmFrame(body, alice, bob)
+        let refused = 0
+        for (let body = decoder.next(); body !== null && refused < MAX_REFUSED_FRAMES_PER_STREAM; body = decoder.next()) {
+          if ('code' in checkDmFrame(body, alice, bob)) refused++
+        }
       }
     }
   }

@@ -37,6 +37,13 @@ export const MAX_ERROR_MESSAGE_BYTES = 256
  */
 export const DEFAULT_INBOUND_IDLE_TIMEOUT_MS = 30_000
 
+/**
+ * Frames a receiver refuses on one stream before it answers the last one and closes the stream
+ * (issue 11, found by fuzzing: each empty frame is one byte and earned a ~20-byte error frame).
+ * A well-behaved sender is refused rarely; it opens a new stream.
+ */
+export const MAX_REFUSED_FRAMES_PER_STREAM = 64
+
 /** Default time a send() waits for its ack, stream opening included. */
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000
 

@@ -10,8 +10,8 @@
 import { Envelope } from '../wire/envelope.js'
 import { decodeEnvelope } from '../wire/strict/envelope.js'
 import { DmFrame } from '../wire/dm.js'
-import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES } from './dm-constants.js'
-import { DM_ERROR_CODES, DmTimeoutError, FrameTooLargeError } from './dm-errors.js'
+import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './dm-constants.js'
+import { DM_ERROR_CODES, DmRefusedError, DmTimeoutError, FrameTooLargeError } from './dm-errors.js'
 import { encodeFrames, FrameDecoder } from './dm-framing.js'
 import { truncateUtf8 } from './dm-util.js'
 import type { DmErrorCode } from './dm-errors.js'
@@ -67,6 +67,8 @@ export class DmInboundSession {
   private processing = false
   private waitingForDrain = false
   private remoteDone = false
+  /** Frames refused on this stream so far (MAX_REFUSED_FRAMES_PER_STREAM). */
+  private refused = 0
   private closed = false
   private idleTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -140,7 +142,7 @@ export class DmInboundSession {
         body = this.decoder.next()
       } catch (err) {
         if (err instanceof FrameTooLargeError) {
-          this.refuseAndClose(refusals, err)
+          this.refuseAndClose(refusals, 'TOO_LARGE', err)
           return
         }
         throw err
@@ -151,6 +153,12 @@ export class DmInboundSession {
       const result = this.validate(body)
       if ('code' in result) {
         refusals.push(result)
+        if (++this.refused >= MAX_REFUSED_FRAMES_PER_STREAM) {
+          // A peer that keeps sending what we refuse (2 KB of zeros is 2,000 empty frames)
+          // would get an error frame for each: answer the budget's worth, then close.
+          this.refuseAndClose(refusals, 'MALFORMED', new DmRefusedError('MALFORMED', `${MAX_REFUSED_FRAMES_PER_STREAM} frames refused on one stream`))
+          return
+        }
       } else {
         this.queue.push(result)
         this.unacked++
@@ -260,9 +268,12 @@ export class DmInboundSession {
     }
   }
 
-  /** TOO_LARGE: answer, then close; the framing of this stream can no longer be trusted. */
-  private refuseAndClose (refusals: Refusal[], err: Error): void {
-    refusals.push({ id: new Uint8Array(new ArrayBuffer(0)), code: 'TOO_LARGE', message: err.message })
+  /**
+   * TOO_LARGE, or the refusal budget spent: answer, then close; the framing (or the peer) of
+   * this stream can no longer be trusted.
+   */
+  private refuseAndClose (refusals: Refusal[], code: DmErrorCode, err: Error): void {
+    refusals.push({ id: new Uint8Array(new ArrayBuffer(0)), code, message: err.message })
     this.writeRefusals(refusals)
     this.markClosed()
     const stream = this.stream

@@ -12,7 +12,7 @@ import { lpStream } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DM_PROTOCOL, dm } from '../../src/net/dm.js'
-import { MAX_DM_CONTROL_FRAME_BYTES } from '../../src/net/dm-constants.js'
+import { MAX_DM_CONTROL_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from '../../src/net/dm-constants.js'
 import { DmFrame } from '../../src/wire/dm.js'
 import { Envelope } from '../../src/wire/envelope.js'
 import type { DmInit, DmReceiveResult, DmService } from '../../src/net/dm.js'
@@ -116,6 +116,26 @@ describe('the dm receiver closes its side', () => {
       }
     }
     expect(handlerCalls).toBe(10)
+  })
+
+  it('answers at most MAX_REFUSED_FRAMES_PER_STREAM refusals, then closes: 2 KB of zeros is not 2,000 error frames (found by fuzzing)', async () => {
+    const stream = await mallory.dialProtocol(bob.getMultiaddrs(), DM_PROTOCOL)
+    const lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
+    stream.send(new Uint8Array(2_000))
+    let errors = 0
+    try {
+      for (;;) {
+        const answer = DmFrame.decode(await lp.read({ signal: AbortSignal.timeout(5_000) }))
+        expect(answer.error?.code).toBe(DmFrame.Error.Code.MALFORMED)
+        errors++
+      }
+    } catch (err) {
+      // The receiver closed (then reset) the stream after its last answer.
+      expect((err as Error).name).not.toBe('AbortError')
+    }
+    // The budget's worth of refusals, and one more that says why the stream closes.
+    expect(errors).toBe(MAX_REFUSED_FRAMES_PER_STREAM + 1)
+    await closedWithin(stream, 15_000)
   })
 
   it('refuses an envelope whose kind is 2^32 + 1 (or 99, or 2^64 - 1) as MALFORMED; the handler never sees it', async () => {
