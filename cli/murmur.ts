@@ -2,8 +2,11 @@
 /**
  * The murmur command. Thin: it parses, calls the library (offline commands) or the running
  * node's local API, and prints text or --json (DESIGN.md "Local API and CLI").
+ *
+ * Every command but `start` only talks to the API: this module and the commands' modules load
+ * no libp2p, crypto or schema library (test/e2e/latency.test.ts checks it), so that `murmur
+ * status` costs little more than starting node. `start` loads the node stack when it runs.
  */
-import '../src/net/shims.js'
 import { Command, CommanderError } from 'commander'
 import { registerChatCommand } from './commands/chat.js'
 import { registerContactsCommands } from './commands/contacts.js'

@@ -229,12 +229,15 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     }
     const drainStarted = Date.now()
     let outboxes = -1
+    let relayHeld = -1
     while (Date.now() - drainStarted < DRAIN_MS) {
-      outboxes = 0
-      for (const p of [alice, bob]) outboxes += (await (await client(p)).call('status', {}, { timeoutMs: 30_000 })).outbox
+      const status = await Promise.all(parties.map(async p => await (await client(p)).call('status', {}, { timeoutMs: 30_000 })))
+      outboxes = status[1].outbox + status[2].outbox
+      // What carol holds: forward queues, and alice's and bob's mailboxes (as their status asks carol).
+      relayHeld = status.reduce((n, s) => n + s.relaying.forwardQueued + s.relays.reduce((q, r) => q + (r.queued ?? 0), 0), 0)
       const received = new Set([...await fullHistory(bob, alice.peerId), ...await fullHistory(alice, bob.peerId)].filter(m => m.direction === 'in').map(m => m.text))
       const missing = [...sent.keys()].filter(t => !received.has(t)).length
-      if (outboxes === 0 && missing === 0) break
+      if (outboxes === 0 && missing === 0 && relayHeld === 0) break
       await sleep(2_000)
     }
     soaking = false
@@ -261,8 +264,6 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       stateMismatch += mine.filter(([text]) => counted.has(text) && !['delivered', 'read'].includes(outgoing.get(text) ?? '')).length
       resets += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /session/i.test(m.text)).length
     }
-    const status = await Promise.all(parties.map(async p => await (await client(p)).call('status', {}, { timeoutMs: 30_000 })))
-    const relayHeld = status.reduce((n, s) => n + s.relaying.forwardQueued + s.relays.reduce((q, r) => q + (r.queued ?? 0), 0), 0)
     const latencies = [...sent.values()].filter(s => s.id !== undefined && deliveredAt.has(s.id)).map(s => (deliveredAt.get(s.id as string) as number) - s.at).filter(ms => ms >= 0)
 
     const result = {

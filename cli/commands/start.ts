@@ -34,6 +34,8 @@ export function registerStartCommand (program: Command): void {
       const home = resolveHome(options.home)
       // Loaded here, not at the top: libp2p and the crypto stack take a while to import, and
       // every other command (which only talks to the API) should not pay for them.
+      // The Node 20 shims (Promise.withResolvers, WebSocket) must load before libp2p does.
+      await import('../../src/net/shims.js')
       const { startDaemon } = await import('../../src/api/daemon.js')
       const { createMurmur } = await import('../../src/messenger/index.js')
       const daemon = await startDaemon({
