@@ -99,10 +99,20 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     }
     const [carol, alice, bob] = parties
     const carolAddr = `/ip4/127.0.0.1/tcp/${carol.port}/p2p/${carol.peerId}`
+    // A node that exits while the controller left it running crashed: that is a failure.
+    const crashes: string[] = []
     const start = async (p: Party): Promise<void> => {
       p.status = 'starting'
-      p.node = await startNode(p.home, ['--listen', `/ip4/127.0.0.1/tcp/${p.port}`, ...(p === carol ? [] : ['--bootstrap', carolAddr])])
+      const node = await startNode(p.home, ['--listen', `/ip4/127.0.0.1/tcp/${p.port}`, ...(p === carol ? [] : ['--bootstrap', carolAddr])])
+      p.node = node
       p.status = 'up'
+      node.process.once('exit', (code, signal) => {
+        if (p.node !== node || (p.status !== 'up' && p.status !== 'stopped')) return
+        crashes.push(`${p.name} exited (${code ?? signal}) on its own: ${node.stderr().slice(-1500)}`)
+        process.stdout.write(`CRASH ${crashes[crashes.length - 1]}\n`)
+        p.status = 'killed'
+        void start(p)
+      })
     }
     for (const p of parties) await start(p)
 
@@ -281,6 +291,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       sender_state_mismatch: stateMismatch,
       relay_held_at_end: relayHeld,
       resets,
+      crashes: crashes.length,
       send_calls_failed: counts.send_errors,
       drain_seconds: Number(((Date.now() - drainStarted) / 1000).toFixed(1)),
       delivered_latency_samples: latencies.length,
@@ -291,6 +302,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n')
     process.stdout.write(`chaos: ${JSON.stringify(result)}\n`)
 
+    expect(crashes).toEqual([])
     expect(result.messages_sent).toBeGreaterThan(0)
     expect(result.kills + result.stops).toBeGreaterThan(0)
     expect({ lost, duplicated, out_of_order: outOfOrder, stuck_in_outbox: outboxes, sender_state_mismatch: stateMismatch, relay_held_at_end: relayHeld, resets })

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
-import { print } from '../output.js'
+import { CliError, ExitCode, print } from '../output.js'
 import { collect, commonOptions, run, type CommonOptions } from '../common.js'
 
 interface StartOptions extends CommonOptions {
@@ -32,6 +32,17 @@ export function registerStartCommand (program: Command): void {
     .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
+      // Checked before anything starts: a listen address must be a multiaddr.
+      const { multiaddr } = await import('@multiformats/multiaddr')
+      for (const value of options.listen ?? []) {
+        try {
+          multiaddr(value)
+        } catch {
+          const hostPort = /^\[?([0-9a-fA-F:.]+?)\]?:(\d+)$/.exec(value)
+          const hint = hostPort !== null ? `; write it as /${hostPort[1].includes(':') ? 'ip6' : 'ip4'}/${hostPort[1]}/tcp/${hostPort[2]}` : ' such as /ip4/0.0.0.0/tcp/4455'
+          throw new CliError(`--listen "${value}" is not a multiaddr${hint}`, ExitCode.USAGE, { errorName: 'InvalidListenAddressError' })
+        }
+      }
       // Loaded here, not at the top: libp2p and the crypto stack take a while to import, and
       // every other command (which only talks to the API) should not pay for them.
       // The Node 20 shims (Promise.withResolvers, WebSocket) must load before libp2p does.

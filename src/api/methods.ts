@@ -164,6 +164,14 @@ export const METHODS = {
     }),
     handler: async (murmur, p) => await murmur.resend(p.to, p.messageId)
   }),
+  cancel: defineMethod({
+    description: 'cancel a queued message (not yet taken by a relay or the recipient): it is marked failed ("cancelled") and can be sent again with resend',
+    params: params({
+      to: conversation,
+      messageId
+    }),
+    handler: async (murmur, p) => await murmur.cancel(p.to, p.messageId)
+  }),
   inbox: defineMethod({
     description: 'conversations, newest first, with unread counts',
     params: none,

@@ -26,7 +26,7 @@ import { ContactBook } from './contacts.js'
 import type { MessengerContext, Transport } from './context.js'
 import { DEFAULT_MESSAGE_TTL_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
 import { Delivery } from './delivery.js'
-import { MessageNotFoundError, NotStartedError } from './errors.js'
+import { MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
 import { createIdentityFile, hasIdentityFile, readIdentityFile } from './identity-file.js'
@@ -295,6 +295,8 @@ class MurmurNodeImpl implements Murmur {
   async send (to: string, text: string, _options: SendOptions = {}): Promise<MessageView> {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
+    // There is no session with ourselves and no peer to deliver to: it would wait forever.
+    if (peerId === this.peerId) throw new SelfMessageError()
     const entry = await this.outgoing.sendText(peerId, text)
     // Try at once; return when the first attempt finished or SEND_RETURN_MS passed (the
     // message is durable either way, and the outbox keeps trying).
@@ -310,6 +312,12 @@ class MurmurNodeImpl implements Murmur {
     await this.firstAttempt(peerId)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
+  }
+
+  async cancel (to: string, messageId: string): Promise<MessageView> {
+    this.requireNode()
+    const { peerId, contact } = await this.book.resolve(to)
+    return messageView(await this.outgoing.cancel(peerId, messageId), contact?.name)
   }
 
   private async firstAttempt (peerId: string): Promise<void> {
@@ -349,6 +357,7 @@ class MurmurNodeImpl implements Murmur {
         done = true
         unsubscribe()
         clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
         reject(err)
       })
     })
