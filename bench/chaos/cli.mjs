@@ -19,6 +19,7 @@ if (!/^\d+(\.\d+)?$/.test(minutes) || Number(minutes) <= 0) {
 }
 const child = spawn('npx', ['vitest', 'run', '--config', 'bench/chaos/vitest.config.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, CHAOS_MINUTES: minutes }
+  // --trace-warnings: a warning in a node's output comes with the stack that caused it.
+  env: { ...process.env, CHAOS_MINUTES: minutes, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --trace-warnings`.trim() }
 })
 child.on('exit', (code, signal) => { process.exit(code ?? (signal !== null ? 1 : 0)) })

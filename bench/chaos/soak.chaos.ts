@@ -101,13 +101,15 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     const carolAddr = `/ip4/127.0.0.1/tcp/${carol.port}/p2p/${carol.peerId}`
     // A node that exits while the controller left it running crashed: that is a failure.
     const crashes: string[] = []
+    // Set once the checks are done: the nodes are then stopped on purpose.
+    let ending = false
     const start = async (p: Party): Promise<void> => {
       p.status = 'starting'
       const node = await startNode(p.home, ['--listen', `/ip4/127.0.0.1/tcp/${p.port}`, ...(p === carol ? [] : ['--bootstrap', carolAddr])])
       p.node = node
       p.status = 'up'
       node.process.once('exit', (code, signal) => {
-        if (p.node !== node || (p.status !== 'up' && p.status !== 'stopped')) return
+        if (ending || p.node !== node || (p.status !== 'up' && p.status !== 'stopped')) return
         crashes.push(`${p.name} exited (${code ?? signal}) on its own: ${node.stderr().slice(-1500)}`)
         process.stdout.write(`CRASH ${crashes[crashes.length - 1]}\n`)
         p.status = 'killed'
@@ -266,11 +268,15 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       const numbers = inbox.map(m => Number(/#(\d+) /.exec(m.text)?.[1]))
       for (let i = 1; i < numbers.length; i++) if (numbers[i] < numbers[i - 1]) outOfOrder++
       const mine = [...sent].filter(([, s]) => s.from === from)
-      const outgoing = new Map((await fullHistory(from, to.peerId)).filter(m => m.direction === 'out').map(m => [m.text, m.state]))
+      const outgoingViews = new Map((await fullHistory(from, to.peerId)).filter(m => m.direction === 'out').map(m => [m.text, m]))
+      const outgoing = new Map([...outgoingViews].map(([text, m]) => [text, m.state]))
       for (const [text, s] of mine.filter(([t]) => !counted.has(t))) {
         lost++
-        process.stdout.write(`lost: "${text}" sent at ${new Date(s.at).toISOString()}, sender state ${outgoing.get(text) ?? 'not in the sender\'s history'}\n`)
+        const view = outgoingViews.get(text)
+        process.stdout.write(`lost: "${text}" sent at ${new Date(s.at).toISOString()}, sender state ${view?.state ?? 'not in the sender\'s history'}${view?.reason !== undefined ? ` (${view.reason})` : ''}\n`)
       }
+      for (const e of (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event')) process.stdout.write(`event at ${to.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
+      for (const e of (await fullHistory(from, to.peerId)).filter(m => m.direction === 'event')) process.stdout.write(`event at ${from.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
       stateMismatch += mine.filter(([text]) => counted.has(text) && !['delivered', 'read'].includes(outgoing.get(text) ?? '')).length
       resets += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /session/i.test(m.text)).length
     }
@@ -299,10 +305,14 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       send_to_delivered_p99_ms: Math.round(percentile(latencies, 0.99)),
       date: new Date().toISOString()
     }
+    // Node's own warnings (a listener leak, ...) in any node's output.
+    const warnings = parties.flatMap(p => (p.node?.stderr() ?? '').split('\n').filter(l => /Warning:/.test(l)).map(l => `${p.name}: ${l}`))
+    ending = true
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n')
     process.stdout.write(`chaos: ${JSON.stringify(result)}\n`)
 
     expect(crashes).toEqual([])
+    expect(warnings).toEqual([])
     expect(result.messages_sent).toBeGreaterThan(0)
     expect(result.kills + result.stops).toBeGreaterThan(0)
     expect({ lost, duplicated, out_of_order: outOfOrder, stuck_in_outbox: outboxes, sender_state_mismatch: stateMismatch, relay_held_at_end: relayHeld, resets })
