@@ -306,7 +306,11 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       date: new Date().toISOString()
     }
     // Node's own warnings (a listener leak, ...) in any node's output.
-    const warnings = parties.flatMap(p => (p.node?.stderr() ?? '').split('\n').filter(l => /Warning:/.test(l)).map(l => `${p.name}: ${l}`))
+    const warnings = parties.flatMap(p => {
+      const lines = (p.node?.stderr() ?? '').split('\n')
+      // With --trace-warnings, the stack that caused a warning follows it.
+      return [...new Set(lines.flatMap((l, i) => /Warning:/.test(l) ? [`${p.name}: ${lines.slice(i, i + 12).join('\n')}`] : []))]
+    })
     ending = true
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n')
     process.stdout.write(`chaos: ${JSON.stringify(result)}\n`)

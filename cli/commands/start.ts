@@ -2,6 +2,7 @@
  * `murmur start`: runs the node and its local API in the foreground until SIGINT or SIGTERM
  * (DESIGN.md "Local API and CLI").
  */
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
 import { CliError, ExitCode, print } from '../output.js'
@@ -24,7 +25,7 @@ export function registerStartCommand (program: Command): void {
   commonOptions(program.command('start'))
     .description('run your node in the foreground (Ctrl-C stops it) and serve the local API')
     .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else /ip4/0.0.0.0/tcp/4455 and /ip4/0.0.0.0/tcp/4456/ws)', collect)
-    .option('--bootstrap <multiaddr>', 'bootstrap from this peer (repeatable; added to config.json\'s list)', collect)
+    .option('--bootstrap <multiaddr>', 'also bootstrap from this peer (repeatable; for this run, with config.json\'s "bootstrap" list, which it does not change)', collect)
     .option('--api <host:port>', 'serve the local API here', '127.0.0.1:0')
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
@@ -47,6 +48,8 @@ export function registerStartCommand (program: Command): void {
       // every other command (which only talks to the API) should not pay for them.
       // The Node 20 shims (Promise.withResolvers, WebSocket) must load before libp2p does.
       await import('../../src/net/shims.js')
+      // `--init` on a home without an identity creates one: say so, as `murmur init` does.
+      const created = options.init === true && !existsSync(homePath(home, 'identityKey'))
       const { startDaemon } = await import('../../src/api/daemon.js')
       const { createMurmur } = await import('../../src/messenger/index.js')
       const daemon = await startDaemon({
@@ -60,7 +63,8 @@ export function registerStartCommand (program: Command): void {
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
       }, createMurmur)
       const { id } = daemon
-      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, home, pid: process.pid }, () => [
+      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, home, pid: process.pid, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
+        ...(created ? [`Created a new identity in ${home}`, `Back up ${homePath(home, 'identityKey')}: it is your address.`, ''] : []),
         `murmur node running (pid ${process.pid})`,
         `peer ID    ${id.peerId}`,
         ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),

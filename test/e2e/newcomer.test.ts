@@ -79,6 +79,22 @@ describe('the command line', () => {
   })
 })
 
+describe('start --init', () => {
+  it('prints the same "back up identity.key" notice as init', async () => {
+    const { home, cleanup } = await tempHome('murmur-newcomer-init-')
+    try {
+      const start = spawnCli(['start', '--init', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])
+      await waitFor(() => start.stdout().includes('murmur node running'), 'the node to start', 30_000)
+      expect(start.stdout()).toContain(`Created a new identity in ${home}\nBack up ${join(home, 'identity.key')}: it is your address.`)
+      start.child.kill('SIGTERM')
+      expect(await start.exited).toBe(0)
+    } finally {
+      killAll()
+      await cleanup()
+    }
+  })
+})
+
 describe('with a running node', () => {
   let alice: RunningNode
   let bob: RunningNode
