@@ -26,15 +26,19 @@ function bare (): number {
   return performance.now() - started
 }
 
-async function startNode (home: string): Promise<{ child: ChildProcess, peerId: string }> {
-  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--allow-private-addresses'], { stdio: ['ignore', 'pipe', 'pipe'] })
+async function startNode (home: string, extra: string[] = []): Promise<{ child: ChildProcess, peerId: string, addresses: string[] }> {
+  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--allow-private-addresses', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => { reject(new BenchmarkCheckError(`murmur start did not start in 60 s: ${out}`)) }, 60_000)
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
       const line = out.split('\n').find(l => l.includes('"event":"started"'))
-      if (line !== undefined) { clearTimeout(timer); resolve({ child, peerId: JSON.parse(line).peerId }) }
+      if (line !== undefined) {
+        clearTimeout(timer)
+        const started = JSON.parse(line)
+        resolve({ child, peerId: started.peerId, addresses: started.addresses })
+      }
     })
     child.on('exit', (code) => { clearTimeout(timer); reject(new BenchmarkCheckError(`murmur start exited ${code}: ${out}`)) })
   })
@@ -52,7 +56,7 @@ export async function run (args: string[]): Promise<void> {
     for (const home of [alice, bob]) if (cli(['init', '--home', home]).code !== 0) throw new BenchmarkCheckError('murmur init failed')
     const a = await startNode(alice)
     nodes.push(a.child)
-    const b = await startNode(bob)
+    const b = await startNode(bob, ['--bootstrap', a.addresses[0]])
     nodes.push(b.child)
     if (cli(['contacts', 'add', 'bob', b.peerId, '--home', alice]).code !== 0) throw new BenchmarkCheckError('contacts add failed')
     // A first message establishes the session, so that the measured sends are ordinary ones.

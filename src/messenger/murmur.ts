@@ -68,6 +68,8 @@ class MurmurNodeImpl implements Murmur {
   private readonly incoming: Incoming
   private readonly delivery: Delivery
   private readonly relayManager: RelayManager
+  /** Lookups and dials in progress, by peer ID (see reach). */
+  private readonly reaching = new Map<string, Promise<PeerId>>()
   private node: MurmurNode<Services> | undefined
   private datastore: LevelDatastore | undefined
   private republisher: ContactRecordRepublisher | undefined
@@ -235,10 +237,23 @@ class MurmurNodeImpl implements Murmur {
     const node = this.requireNode()
     const peer = peerIdFromString(peerId)
     if (node.getConnections(peer).length > 0) return peer
-    const info = await findPeer(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS })
-    if (node.getConnections(peer).length > 0) return peer
-    await node.dial(info.multiaddrs.map(a => a.encapsulate(`/p2p/${peerId}`)), { signal })
-    return peer
+    // One lookup and dial per peer at a time: a round of queued messages (up to 256) used to
+    // start one each, all on the round's signal, and Node warned of a listener leak on it
+    // (issue 11). Later callers wait for the one in progress, which RESOLVE_TIMEOUT_MS and the
+    // dial's own timeout bound (adding their signals would put the listeners back).
+    let reaching = this.reaching.get(peerId)
+    if (reaching === undefined) {
+      reaching = (async () => {
+        const info = await findPeer(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS })
+        if (node.getConnections(peer).length > 0) return peer
+        await node.dial(info.multiaddrs.map(a => a.encapsulate(`/p2p/${peerId}`)), { signal })
+        return peer
+      })().finally(() => { this.reaching.delete(peerId) })
+      this.reaching.set(peerId, reaching)
+      return await reaching
+    }
+    signal.throwIfAborted()
+    return await reaching
   }
 
   private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {

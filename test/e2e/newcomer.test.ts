@@ -173,6 +173,24 @@ describe('with a running node', () => {
     expect(r.stderr).toContain('if "carol" was a contact you removed, its conversation is kept under its peer ID: `murmur inbox` lists it')
   })
 
+  it('a node with many queued messages for a peer that is away warns of no listener leak', async () => {
+    await bob.stop()
+    const sends = await Promise.all(Array.from({ length: 30 }, async (_, i) => await cli(alice, ['send', 'zoë', `while you were away ${i}`, '--json'])))
+    expect(sends.every(r => r.code === 0)).toBe(true)
+    // The barrier: bob comes back and every one of them is delivered, so every delivery round
+    // (the failed ones while bob was away included) has run.
+    bob = await startNode(bob.home, ['--bootstrap', alice.addresses[0]])
+    const ids = sends.map(r => JSON.parse(r.stdout).id as string)
+    const deadline = Date.now() + 90_000
+    for (;;) {
+      const history = JSON.parse((await cli(alice, ['history', 'zoë', '--limit', '100', '--json'])).stdout) as Array<{ id: string, state: string }>
+      if (ids.every(id => history.some(m => m.id === id && (m.state === 'delivered' || m.state === 'read')))) break
+      if (Date.now() > deadline) throw new Error('the queued messages were not delivered in 90 s')
+      await new Promise(resolve => setTimeout(resolve, 500))
+    }
+    expect(alice.stderr()).not.toContain('MaxListenersExceededWarning')
+  })
+
   it('chat reconnects after its node restarts and keeps showing incoming messages', async () => {
     expect((await cli(bob, ['contacts', 'add', 'alice', alice.peerId])).code).toBe(0)
     const chat = spawnCli(['chat', 'zoë', '--home', alice.home])
