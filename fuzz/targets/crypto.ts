@@ -19,7 +19,7 @@ import { bytesInputs } from '../protobuf.js'
 
 /** Errors the crypto layer refuses with (src/crypto/*\/errors.ts). */
 const CRYPTO_ERRORS = new Set([
-  'InvalidPreKeyIdError', 'SendingChainUnavailableError', 'RemoteIdentityMismatchError', 'DecryptionError', 'LowOrderPointError',
+  'InvalidPreKeyIdError', 'SendingChainUnavailableError', 'RemoteIdentityMismatchError', 'LegacySessionRecordError', 'DecryptionError', 'LowOrderPointError',
   'InvalidKeyError', 'InvalidSignatureError', 'InvalidBundleError', 'InvalidMessageError', 'DuplicateMessageError',
   'MessageKeyUnavailableError', 'TooManySkippedMessagesError', 'HeaderDecryptionError', 'InvalidStateError',
   'PreKeyNotFoundError', 'BaseKeyReusedError', 'WrongRecipientError', 'NoSessionError'

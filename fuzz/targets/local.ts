@@ -204,7 +204,7 @@ export const storedRecordTarget: FuzzTarget<StoredInput> = {
     const sublevels = Object.keys(seeds) as Array<StoredInput['sublevel']>
     return {
       inputs: fc.constantFrom(...sublevels).chain(sublevel => (sublevel === 'sessions' ? bytesInputs(seeds.sessions) : jsonInputs(seeds[sublevel])).map(bytes => ({ sublevel, bytes }))),
-      typedErrors: new Set(['CorruptRecordError', 'InvalidStateError', 'InvalidKeyError']),
+      typedErrors: new Set(['CorruptRecordError', 'InvalidStateError', 'InvalidKeyError', 'LegacySessionRecordError']),
       run: async ({ sublevel, bytes }) => {
         const s = store.sublevels
         if (sublevel === 'history') {
