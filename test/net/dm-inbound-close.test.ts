@@ -15,6 +15,7 @@ import { DM_PROTOCOL, dm } from '../../src/net/dm.js'
 import { MAX_DM_CONTROL_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from '../../src/net/dm-constants.js'
 import { DmFrame } from '../../src/wire/dm.js'
 import { Envelope } from '../../src/wire/envelope.js'
+import { encodeVarint } from '../../fuzz/protobuf.js'
 import type { DmInit, DmReceiveResult, DmService } from '../../src/net/dm.js'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
@@ -40,14 +41,7 @@ function envelopeWithRawKind (from: PeerId, to: PeerId, kind: bigint): Uint8Arra
     recipient: to.toMultihash().bytes as Uint8Array<ArrayBuffer>,
     payload: new Uint8Array(randomBytes(32))
   })
-  const varint: number[] = []
-  let v = kind
-  do {
-    const byte = Number(v & 0x7fn)
-    v >>= 7n
-    varint.push(v > 0n ? byte | 0x80 : byte)
-  } while (v > 0n)
-  return Uint8Array.from([...head, 5 << 3, ...varint])
+  return Uint8Array.from([...head, 5 << 3, ...encodeVarint(kind)])
 }
 
 function envelope (from: PeerId, to: PeerId, kind = Envelope.Kind.RATCHET): Uint8Array {

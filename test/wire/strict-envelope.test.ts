@@ -6,20 +6,11 @@ import { describe, expect, it } from 'vitest'
 import { decodeEnvelopeHead, MalformedRequestError } from '../../src/relay/frames.js'
 import { Envelope } from '../../src/wire/envelope.js'
 import { decodeEnvelope, MalformedEnvelopeError } from '../../src/wire/strict/envelope.js'
-
-function varint (value: bigint): number[] {
-  const out: number[] = []
-  do {
-    const byte = Number(value & 0x7fn)
-    value >>= 7n
-    out.push(value > 0n ? byte | 0x80 : byte)
-  } while (value > 0n)
-  return out
-}
+import { encodeVarint } from '../../fuzz/protobuf.js'
 
 const recipient = new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20, ...randomBytes(32)])
 const base = Envelope.encode({ id: new Uint8Array(randomBytes(16)), recipient, payload: new Uint8Array([1, 2, 3]) })
-const withKind = (...kinds: bigint[]): Uint8Array => Uint8Array.from([...base, ...kinds.flatMap(k => [5 << 3, ...varint(k)])])
+const withKind = (...kinds: bigint[]): Uint8Array => Uint8Array.from([...base, ...kinds.flatMap(k => [5 << 3, ...encodeVarint(k)])])
 
 describe('decodeEnvelope', () => {
   it('reads the kinds this version knows', () => {
