@@ -5,7 +5,8 @@
 import type { RelayRefusalCode } from '../relay/errors.js'
 
 const BY_CODE: Record<RelayRefusalCode, string> = {
-  NOT_FOUND: 'does not hold a mailbox for the recipient or does not trust you',
+  // A relay answers NOT_FOUND for anything unauthorized: no mailbox, not trusted, door closed.
+  NOT_FOUND: 'refused: no mailbox there is open to you',
   QUOTA: 'mailbox full',
   TOO_LARGE: 'message too large',
   RATE_LIMITED: 'too many messages, try later',
