@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -41,6 +41,8 @@ interface Party {
   /** What the controller is doing to it: a send while it is not 'up' may or may not land. */
   status: 'up' | 'killed' | 'stopped' | 'starting'
   cleanup: () => Promise<void>
+  /** stderr of its earlier processes (CHAOS_LOG_DIR keeps them for diagnosis). */
+  log: string
 }
 
 async function freePort (): Promise<number> {
@@ -95,7 +97,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
   it('loses, duplicates and strands nothing while nodes are killed, stopped and their mailbox filled', async () => {
     for (const name of ['carol', 'alice', 'bob'] as const) {
       const { home, peerId, cleanup } = await initNode(name)
-      parties.push({ name, home, peerId, port: await freePort(), status: 'starting', cleanup })
+      parties.push({ name, home, peerId, port: await freePort(), status: 'starting', cleanup, log: '' })
     }
     const [carol, alice, bob] = parties
     const carolAddr = `/ip4/127.0.0.1/tcp/${carol.port}/p2p/${carol.peerId}`
@@ -109,6 +111,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       p.node = node
       p.status = 'up'
       node.process.once('exit', (code, signal) => {
+        p.log += `--- ${new Date().toISOString()} process ${node.process.pid} exited (${code ?? signal})\n${node.stderr()}`
         if (ending || p.node !== node || (p.status !== 'up' && p.status !== 'stopped')) return
         crashes.push(`${p.name} exited (${code ?? signal}) on its own: ${node.stderr().slice(-1500)}`)
         process.stdout.write(`CRASH ${crashes[crashes.length - 1]}\n`)
@@ -313,6 +316,9 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     })
     ending = true
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + '\n')
+    if (process.env.CHAOS_LOG_DIR !== undefined) {
+      for (const p of parties) await writeFile(join(process.env.CHAOS_LOG_DIR, `chaos-${p.name}.log`), p.log + `--- current process\n${p.node?.stderr() ?? ''}`)
+    }
     process.stdout.write(`chaos: ${JSON.stringify(result)}\n`)
 
     expect(crashes).toEqual([])
