@@ -41,7 +41,9 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   ApiTimeoutError: ExitCode.NETWORK,
   ApiProtocolError: ExitCode.INTERNAL,
   InvalidApiAddressError: ExitCode.USAGE,
-  InvalidParamsError: ExitCode.USAGE
+  InvalidParamsError: ExitCode.USAGE,
+  // `murmur open` against a server without the web app (not `murmur start`'s): not found.
+  WebAppUnavailableError: ExitCode.NOT_FOUND
 }
 
 export function toCliError (err: unknown): CliError {

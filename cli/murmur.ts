@@ -13,6 +13,7 @@ import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerOpenCommand } from './commands/open.js'
 import { registerRelaysCommands } from './commands/relays.js'
 import { registerSendCommands } from './commands/send.js'
 import { registerStartCommand } from './commands/start.js'
@@ -50,6 +51,7 @@ if (!json) program.showHelpAfterError('(run `murmur --help` for usage)')
 
 registerIdentityCommands(program)
 registerStartCommand(program)
+registerOpenCommand(program)
 registerStatusCommand(program)
 registerContactsCommands(program)
 registerSendCommands(program)

@@ -11,7 +11,7 @@ import { collect, commonOptions, run, type CommonOptions } from '../common.js'
 interface StartOptions extends CommonOptions {
   listen?: string[]
   bootstrap?: string[]
-  api: string
+  api?: string
   apiAllowRemote?: boolean
   mdns: boolean
   allowPrivateAddresses?: boolean
@@ -26,7 +26,7 @@ export function registerStartCommand (program: Command): void {
     .description('run your node in the foreground (Ctrl-C stops it) and serve the local API')
     .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else /ip4/0.0.0.0/tcp/4455 and /ip4/0.0.0.0/tcp/4456/ws)', collect)
     .option('--bootstrap <multiaddr>', 'also bootstrap from this peer (repeatable; for this run, with config.json\'s "bootstrap" list, which it does not change)', collect)
-    .option('--api <host:port>', 'serve the local API here', '127.0.0.1:0')
+    .option('--api <host:port>', 'serve the local API and the web app here (default 127.0.0.1:4457, else a free port when it is taken)')
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
     .option('--allow-private-addresses', 'keep loopback and private addresses in the DHT (LANs, tests)')
@@ -54,7 +54,7 @@ export function registerStartCommand (program: Command): void {
       const { createMurmur } = await import('../../src/messenger/index.js')
       const daemon = await startDaemon({
         home,
-        api: options.api,
+        ...(options.api !== undefined ? { api: options.api } : {}),
         apiAllowRemote: options.apiAllowRemote === true,
         mdns: options.mdns,
         allowPrivateAddresses: options.allowPrivateAddresses === true,
@@ -63,12 +63,16 @@ export function registerStartCommand (program: Command): void {
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
       }, createMurmur)
       const { id } = daemon
-      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, home, pid: process.pid, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
+      // The web app's URL carries a one-time sign-in code in its fragment (docs/web.md).
+      const signIn = daemon.api.issueWebSignIn()
+      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, web: daemon.api.webUrl, webSignIn: signIn.url, home, pid: process.pid, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
         ...(created ? [`Created a new identity in ${home}`, `Back up ${homePath(home, 'identityKey')}: it is your address.`, ''] : []),
         `murmur node running (pid ${process.pid})`,
         `peer ID    ${id.peerId}`,
         ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),
         `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
+        `web app    ${signIn.url}`,
+        '           (open it in your browser: the code signs you in once, within 10 minutes; `murmur open` makes another)',
         'Press Ctrl-C to stop.'
       ].join('\n'))
 

@@ -41,7 +41,8 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   RelayTimeoutError: -32014,
   RelayProtocolError: -32015,
   RelayNotFoundError: -32016,
-  MessageStateError: -32017,
+  WebAppUnavailableError: -32017,
+  MessageStateError: -32018,
   SelfMessageError: RpcErrorCode.INVALID_PARAMS,
   InvalidRelayError: -32602
 }

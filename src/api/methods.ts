@@ -6,7 +6,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Murmur } from '../messenger/api-types.js'
-import { InvalidParamsError } from './errors.js'
+import { InvalidParamsError, WebAppUnavailableError } from './errors.js'
 import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_HISTORY_LIMIT, MAX_RELAY_ADDRESSES, MAX_SEND_WAIT_SECONDS, MESSAGE_ID_PATTERN } from './limits.js'
 import { integer, params, shortString, z, type ParamSchema, type ParamsOf } from './params.js'
 
@@ -15,6 +15,8 @@ export { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_RELAY_ADDRESSES, MAX_
 export interface MethodContext {
   /** Aborted when the HTTP client goes away or the server closes. */
   signal: AbortSignal
+  /** The web app's sign-in, where the server serves it. */
+  web?: { signIn: () => { url: string, expiresAt: number } }
 }
 
 export interface MethodDefinition<S extends ParamSchema, R> {
@@ -133,11 +135,13 @@ export const METHODS = {
     handler: async (murmur, p) => await murmur.relays.remove(p.peerId)
   }),
   'relays.firstContact': defineMethod({
-    description: 'open or close the first-contact door of our mailboxes (first messages from strangers)',
+    description: 'open or close the first-contact door of our mailboxes (first messages from strangers); without open, say whether it is open',
     params: params({
-      open: z.boolean().describe('true: strangers may leave a first message; false: only contacts')
+      open: z.boolean().describe('true: strangers may leave a first message; false: only contacts; absent: change nothing').optional()
     }),
-    handler: async (murmur, p) => await murmur.relays.setFirstContact(p.open)
+    handler: async (murmur, p) => p.open !== undefined
+      ? await murmur.relays.setFirstContact(p.open)
+      : await murmur.relays.firstContact()
   }),
   send: defineMethod({
     description: 'encrypt and send a text message; with wait: true, wait until delivered (or failed, expired, or the timeout)',
@@ -188,6 +192,14 @@ export const METHODS = {
       ...(p.limit !== undefined ? { limit: p.limit } : {}),
       ...(p.before !== undefined ? { before: p.before } : {})
     })
+  }),
+  'web.open': defineMethod({
+    description: 'a one-time sign-in URL of the web app (the code in its fragment is good once, for 10 minutes)',
+    params: none,
+    handler: async (_murmur, _p, context) => {
+      if (context.web === undefined) throw new WebAppUnavailableError()
+      return context.web.signIn()
+    }
   }),
   read: defineMethod({
     description: 'mark a conversation read (sends read receipts)',

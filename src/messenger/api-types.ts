@@ -116,6 +116,8 @@ export interface RelaysApi {
   remove (peerId: string): Promise<RelayView>
   /** Opens or closes the first-contact door of our mailboxes (strangers' first messages). */
   setFirstContact (open: boolean): Promise<{ open: boolean }>
+  /** Whether the first-contact door is open (it is unless closed). */
+  firstContact (): Promise<{ open: boolean }>
 }
 
 export interface Murmur {

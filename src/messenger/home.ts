@@ -20,7 +20,9 @@ export const HOME_FILES = {
   datastore: 'datastore',
   /** Written by a running node: its API address, and the API bearer token (mode 0600). */
   apiAddress: 'api.address',
-  apiToken: 'api.token'
+  apiToken: 'api.token',
+  /** The web app's sign-in sessions (hashes only, mode 0600), kept across restarts. */
+  webSessions: 'web-sessions.json'
 } as const
 
 /** Resolves the home folder from an explicit option, the environment, or the default. */

@@ -121,7 +121,8 @@ class MurmurNodeImpl implements Murmur {
       add: async (peerId, options = {}) => await this.relayManager.add(peerId, options.addresses ?? []),
       list: async () => await this.relayManager.views(false),
       remove: async (peerId) => await this.relayManager.remove(peerId),
-      setFirstContact: async (open) => await this.relayManager.setFirstContact(open)
+      setFirstContact: async (open) => await this.relayManager.setFirstContact(open),
+      firstContact: async () => await this.relayManager.firstContact()
     }
     this.contacts = {
       add: async (name, peerId) => await this.book.add(name, peerId),

@@ -198,6 +198,11 @@ export class RelayManager {
     return await this.view(found, false)
   }
 
+  /** Whether strangers may leave a first message at our mailboxes (open unless closed). */
+  async firstContact (): Promise<{ open: boolean }> {
+    return { open: (await this.store.sublevels.settings.get(FIRST_CONTACT_KEY)) !== false }
+  }
+
   async setFirstContact (open: boolean): Promise<{ open: boolean }> {
     await this.store.commit(b => { b.put(this.store.sublevels.settings, FIRST_CONTACT_KEY, open) }, { sync: true })
     await Promise.allSettled((await this.list()).map(async r => {

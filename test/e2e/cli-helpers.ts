@@ -3,6 +3,7 @@
  * first; these tests exercise exactly what a user runs.
  */
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -43,4 +44,20 @@ export async function runCli (args: string[], options: { env?: NodeJS.ProcessEnv
 export async function tempHome (prefix = 'murmur-e2e-'): Promise<{ home: string, cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix))
   return { home: join(dir, 'home'), cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
+}
+
+/** `murmur <args> --home <home> --json`, parsed; throws with stderr on a non-zero exit. */
+export async function cliJson<T> (home: string, args: string[]): Promise<T> {
+  const result = await runCli([...args, '--home', home, '--json'])
+  if (result.code !== 0) throw new Error(`murmur ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  return JSON.parse(result.stdout) as T
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a node that must come back on the same one). */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>(resolve => server.close(() => { resolve() }))
+  return port
 }
