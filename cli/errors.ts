@@ -20,6 +20,8 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   InvalidContactNameError: ExitCode.USAGE,
   InvalidMessageTextError: ExitCode.USAGE,
   MessageNotFoundError: ExitCode.NOT_FOUND,
+  MessageStateError: ExitCode.CONFLICT,
+  SelfMessageError: ExitCode.USAGE,
   PeerUnreachableError: ExitCode.NETWORK,
   NotStartedError: ExitCode.NOT_RUNNING,
   RelayNotFoundError: ExitCode.NOT_FOUND,
