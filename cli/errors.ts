@@ -20,6 +20,8 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   InvalidContactNameError: ExitCode.USAGE,
   InvalidMessageTextError: ExitCode.USAGE,
   MessageNotFoundError: ExitCode.NOT_FOUND,
+  MessageStateError: ExitCode.CONFLICT,
+  SelfMessageError: ExitCode.USAGE,
   PeerUnreachableError: ExitCode.NETWORK,
   PeerNotFoundError: ExitCode.NETWORK,
   ListenAddressInUseError: ExitCode.CONFLICT,

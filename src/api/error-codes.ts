@@ -42,6 +42,8 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   RelayProtocolError: -32015,
   RelayNotFoundError: -32016,
   WebAppUnavailableError: -32017,
+  MessageStateError: -32018,
+  SelfMessageError: RpcErrorCode.INVALID_PARAMS,
   InvalidRelayError: -32602
 }
 

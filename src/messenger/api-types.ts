@@ -188,6 +188,8 @@ export interface Murmur {
   send (to: string, text: string, options?: SendOptions): Promise<MessageView>
   /** Resends a failed or expired message under the current session (new encryption, same message id). */
   resend (to: string, messageId: string): Promise<MessageView>
+  /** Cancels a queued message (marked failed, reason "cancelled"); MessageStateError once a relay or the recipient holds it. */
+  cancel (to: string, messageId: string): Promise<MessageView>
   /** Resolves when the message reaches one of `states` or the timeout passes (then with its current state). */
   waitForState (to: string, messageId: string, states: MessageState[], options?: WaitOptions): Promise<MessageView>
   history (to: string, options?: HistoryOptions): Promise<MessageView[]>

@@ -28,7 +28,7 @@ import { ContactBook } from './contacts.js'
 import type { MessengerContext, Transport } from './context.js'
 import { DEFAULT_MESSAGE_TTL_MS, DIRECT_HEAD_START_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
 import { Delivery } from './delivery.js'
-import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError } from './errors.js'
+import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
 import { createIdentityFile, hasIdentityFile, readIdentityFile } from './identity-file.js'
@@ -74,6 +74,8 @@ class MurmurNodeImpl implements Murmur {
   private readonly incoming: Incoming
   private readonly delivery: Delivery
   private readonly relayManager: RelayManager
+  /** Lookups and dials in progress, by peer ID (see reach). */
+  private readonly reaching = new Map<string, Promise<PeerId>>()
   private node: MurmurNode<Services> | undefined
   private datastore: LevelDatastore | undefined
   private republisher: ContactRecordRepublisher | undefined
@@ -394,6 +396,8 @@ class MurmurNodeImpl implements Murmur {
   async send (to: string, text: string, _options: SendOptions = {}): Promise<MessageView> {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
+    // There is no session with ourselves and no peer to deliver to: it would wait forever.
+    if (peerId === this.peerId) throw new SelfMessageError()
     const entry = await this.outgoing.sendText(peerId, text)
     // Try at once; return when the first attempt finished or SEND_RETURN_MS passed (the
     // message is durable either way, and the outbox keeps trying).
@@ -409,6 +413,12 @@ class MurmurNodeImpl implements Murmur {
     await this.firstAttempt(peerId)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
+  }
+
+  async cancel (to: string, messageId: string): Promise<MessageView> {
+    this.requireNode()
+    const { peerId, contact } = await this.book.resolve(to)
+    return messageView(await this.outgoing.cancel(peerId, messageId), contact?.name)
   }
 
   private async firstAttempt (peerId: string): Promise<void> {
@@ -448,6 +458,7 @@ class MurmurNodeImpl implements Murmur {
         done = true
         unsubscribe()
         clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
         reject(err)
       })
     })

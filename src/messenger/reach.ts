@@ -26,6 +26,7 @@ export class PeerReacher {
   private readonly node: () => MurmurNode
   private readonly provider: CryptoProvider
   private readonly lookupTimeoutMs: number
+  private readonly attempts = new Map<string, Promise<PeerId>>()
 
   constructor (node: () => MurmurNode, provider: CryptoProvider, lookupTimeoutMs: number) {
     this.node = node
@@ -33,18 +34,39 @@ export class PeerReacher {
     this.lookupTimeoutMs = lookupTimeoutMs
   }
 
-  /** Makes sure a connection to `peerId` is open; returns its PeerId. */
+  /**
+   * Makes sure a connection to `peerId` is open; returns its PeerId. One attempt per peer at a
+   * time, bounded by its own timeout: a round of queued messages (up to 256) used to start one
+   * each, all listening on the round's signal, and Node warned of a listener leak on it. Later
+   * callers wait for the attempt in progress; `signal` is checked before and after.
+   */
   async reach (peerId: string, signal: AbortSignal): Promise<PeerId> {
-    const node = this.node()
     const peer = peerIdFromString(peerId)
     if (this.connected(peer)) return peer
+    signal.throwIfAborted()
+    let attempt = this.attempts.get(peerId)
+    if (attempt === undefined) {
+      attempt = this.attempt(peerId, peer, AbortSignal.timeout(this.lookupTimeoutMs)).finally(() => { this.attempts.delete(peerId) })
+      this.attempts.set(peerId, attempt)
+    }
+    const reached = await attempt
+    signal.throwIfAborted()
+    return reached
+  }
+
+  private async attempt (peerId: string, peer: PeerId, signal: AbortSignal): Promise<PeerId> {
+    const node = this.node()
     const tried = new Set<string>()
     const known = await this.knownAddresses(peer)
     if (known.length > 0) {
       if (await this.dial(peer, known, tried, signal)) return peer
     }
     signal.throwIfAborted()
-    const found = await this.lookup(peer, signal)
+    const found = await this.lookup(peer, signal).catch((err: Error) => {
+      // The attempt's own time ran out while looking: say so as "not found".
+      if (signal.aborted) throw new PeerNotFoundError(`${short(peerId)} was not found in time`)
+      throw err
+    })
     if (this.connected(peer)) return peer
     const fresh = found.filter(a => !tried.has(a.toString()))
     if (fresh.length > 0 && await this.dial(peer, fresh, tried, signal)) return peer

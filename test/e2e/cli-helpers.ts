@@ -31,6 +31,8 @@ export async function runCli (args: string[], options: { env?: NodeJS.ProcessEnv
       reject(new Error(`murmur ${args.join(' ')} timed out; stderr: ${stderr}`))
     }, options.timeoutMs ?? 30_000)
     child.on('error', reject)
+    // A command may exit before it has read all its input (e.g. a message over the limit).
+    child.stdin.on('error', () => {})
     child.on('close', (code) => {
       clearTimeout(timer)
       resolvePromise({ code, stdout, stderr })
