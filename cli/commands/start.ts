@@ -79,26 +79,6 @@ export function registerStartCommand (program: Command): void {
         '           (open it in your browser: the code signs you in once, within 10 minutes; `murmur open` makes another)',
         'Press Ctrl-C to stop.'
       ].join('\n'))
-      // What happens later is printed as it happens: how others can reach this node (once
-      // AutoNAT or a relay settled it), and problems that did not stop it. Subscribed before
-      // the first status is read, so that no change falls between the two.
-      const warn = (message: string): void => {
-        if (options.json === true) print(options, { event: 'warning', message }, () => '')
-        else process.stderr.write(`warning: ${message}\n`)
-      }
-      let shown: string | undefined
-      const showReachability = (view: ReachabilityStatus): void => {
-        const key = JSON.stringify([view.mode, view.detail])
-        if (key === shown) return
-        shown = key
-        print(options, { event: 'reachability', ...view }, () => `reachable  ${view.detail}`)
-      }
-      daemon.murmur.events.on('warning', ({ message }) => { warn(message) })
-      daemon.murmur.events.on('reachability', showReachability)
-      const status = await daemon.murmur.status()
-      for (const message of status.warnings) warn(message)
-      if (shown === undefined) showReachability(status.reachability)
-
       await new Promise<void>((resolve) => {
         let stopping = false
         const onSignal = (signal: NodeJS.Signals): void => {
@@ -121,6 +101,26 @@ export function registerStartCommand (program: Command): void {
         }
         process.on('SIGINT', onSignal)
         process.on('SIGTERM', onSignal)
+        // What happens later is printed as it happens: how others can reach this node (once
+        // AutoNAT or a relay settled it), and problems that did not stop it. Subscribed before
+        // the first status is read, so that no change falls between the two.
+        const warn = (message: string): void => {
+          if (options.json === true) print(options, { event: 'warning', message }, () => '')
+          else process.stderr.write(`warning: ${message}\n`)
+        }
+        let shown: string | undefined
+        const showReachability = (view: ReachabilityStatus): void => {
+          const key = JSON.stringify([view.mode, view.detail])
+          if (key === shown) return
+          shown = key
+          print(options, { event: 'reachability', ...view }, () => `reachable  ${view.detail}`)
+        }
+        daemon.murmur.events.on('warning', ({ message }) => { warn(message) })
+        daemon.murmur.events.on('reachability', showReachability)
+        void daemon.murmur.status().then((status) => {
+          for (const message of status.warnings) warn(message)
+          if (shown === undefined) showReachability(status.reachability)
+        }, () => { /* the node is stopping */ })
       })
     }))
 }

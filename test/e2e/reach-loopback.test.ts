@@ -73,14 +73,6 @@ describe('start-up mistakes are one clear line', () => {
     await Promise.all([running.stop(), retried.stop()])
   })
 
-  it('--listen that is not a multiaddr is a usage error naming the value (exit 2)', async () => {
-    const node = await initNode()
-    cleanups.push(node.cleanup)
-    const bad = await runCli(['start', '--home', node.home, '--no-mdns', '--listen', '127.0.0.1:4792'])
-    expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/^murmur: --listen 127\.0\.0\.1:4792 is not a multiaddr; write e\.g\. \/ip4\/127\.0\.0\.1\/tcp\/4792/)
-  })
-
   it('a bootstrap address without /p2p is a warning at start, and the node runs', async () => {
     const node = await initNode()
     cleanups.push(node.cleanup)
