@@ -112,7 +112,6 @@ async function start (params: StartParams): Promise<Started> {
     createIdentity: true,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
-    allowPrivateAddresses: true,
     ...(params.bootstrap !== undefined ? { bootstrap: params.bootstrap } : {})
   })
   await murmur.start()

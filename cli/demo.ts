@@ -55,7 +55,7 @@ async function murmur (who: string, home: string, args: string[], options: { sho
 /** Starts `murmur start --json` and waits for its "started" line. */
 async function startNode (name: string, home: string, bootstrap: string[]): Promise<Node> {
   const args = ['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws',
-    '--no-mdns', '--allow-private-addresses', ...bootstrap.flatMap(b => ['--bootstrap', b])]
+    '--no-mdns', ...bootstrap.flatMap(b => ['--bootstrap', b])]
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   return await new Promise((resolve, reject) => {
     let stdout = ''
