@@ -24,6 +24,7 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   SelfMessageError: ExitCode.USAGE,
   PeerUnreachableError: ExitCode.NETWORK,
   PeerNotFoundError: ExitCode.NETWORK,
+  ContactRecordNotFoundError: ExitCode.NOT_FOUND,
   ListenAddressInUseError: ExitCode.CONFLICT,
   InvalidListenAddressError: ExitCode.USAGE,
   NotStartedError: ExitCode.NOT_RUNNING,

@@ -13,6 +13,7 @@ import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerLookupCommand } from './commands/lookup.js'
 import { registerOpenCommand } from './commands/open.js'
 import { registerRelaysCommands } from './commands/relays.js'
 import { registerSendCommands } from './commands/send.js'
@@ -53,6 +54,7 @@ registerIdentityCommands(program)
 registerStartCommand(program)
 registerOpenCommand(program)
 registerStatusCommand(program)
+registerLookupCommand(program)
 registerContactsCommands(program)
 registerSendCommands(program)
 registerInboxCommands(program)

@@ -43,6 +43,7 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   RelayNotFoundError: -32016,
   WebAppUnavailableError: -32017,
   MessageStateError: -32018,
+  ContactRecordNotFoundError: -32019,
   SelfMessageError: RpcErrorCode.INVALID_PARAMS,
   InvalidRelayError: -32602
 }

@@ -21,7 +21,8 @@ import type { ReachabilityView } from '../net/reachability/index.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
 import { openStore, type Store } from '../store/index.js'
 import type {
-  ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
+  ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, LookupOptions, LookupView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView,
+  TrustApi, WaitOptions
 } from './api-types.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
@@ -33,6 +34,7 @@ import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
 import { createIdentityFile, hasIdentityFile, readIdentityFile } from './identity-file.js'
 import { Incoming } from './incoming.js'
+import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
 import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
@@ -364,6 +366,16 @@ class MurmurNodeImpl implements Murmur {
       relays: await this.relayManager.views(true),
       relaying: this.relayManager.relaying()
     }
+  }
+
+  async lookup (peer: string, options: LookupOptions = {}): Promise<LookupView> {
+    const node = this.requireNode()
+    const { peerId, contact } = await this.book.resolve(peer)
+    const found = await lookupContactRecord(node, peerId, this.provider, {
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      timeoutMs: options.timeoutMs ?? RESOLVE_TIMEOUT_MS
+    })
+    return { ...found, ...(contact !== undefined ? { contact: contact.name } : {}) }
   }
 
   /** The messages waiting in the outbox (oldest due first, at most 50), with why they wait. */

@@ -49,6 +49,34 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
     const text = (await runCli(['status', '--home', alice.home])).stdout
     expect(text).toMatch(/reachable\s+this machine only/)
   })
+
+  it('murmur lookup says where a peer can be reached, from its contact record; a peer with none is exit 3 in one line', async () => {
+    const found = await runCli(['lookup', 'bob', '--home', alice.home, '--json'])
+    expect(found.stderr).toBe('')
+    const view = JSON.parse(found.stdout)
+    expect(view).toMatchObject({ peerId: bob.peerId, contact: 'bob', mailboxes: [] })
+    expect(view.addresses).toContain(bob.addresses[0])
+    expect(BigInt(view.sequence)).toBeGreaterThan(0n)
+    expect(view.ms).toBeGreaterThan(0)
+    // By peer ID, as text: carol is no contact of alice's.
+    const text = await runCli(['lookup', carol.peerId, '--home', alice.home])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain(`peer ID    ${carol.peerId}\n`)
+    expect(text.stdout).toContain(`addresses  ${carol.addresses[0]}`)
+    expect(text.stdout).toContain('mailboxes  none')
+
+    // A peer that never ran a node has no record: one line, exit 3 (not found).
+    const stranger = await initNode()
+    cleanups.push(stranger.cleanup)
+    const missing = await runCli(['lookup', stranger.peerId, '--home', alice.home, '--json'])
+    expect(missing.code).toBe(3)
+    expect(JSON.parse(missing.stderr).error).toMatchObject({ name: 'ContactRecordNotFoundError', message: expect.stringMatching(/^no contact record of 12D3KooW\w+ in the DHTs/) })
+    const plain = await runCli(['lookup', stranger.peerId, '--home', alice.home])
+    expect(plain.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^murmur: no contact record of /)])
+    // Neither a contact nor a peer ID: the usual answers.
+    expect((await runCli(['lookup', 'nobody', '--home', alice.home])).code).toBe(3)
+    expect((await runCli(['lookup', '12D3KooWnotapeerid', '--home', alice.home])).code).toBe(2)
+  })
 })
 
 describe('start-up mistakes are one clear line', () => {
