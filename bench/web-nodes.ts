@@ -21,7 +21,8 @@ export interface BenchNode {
 
 const START_TIMEOUT_MS = 30_000
 
-async function runCli (args: string[]): Promise<string> {
+/** Runs `murmur <args>` (dist/cli/murmur.js) to completion; its stdout, or BenchmarkCheckError with its stderr. */
+export async function runCli (args: string[]): Promise<string> {
   const cli = join(repoRoot(), 'dist/cli/murmur.js')
   return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
