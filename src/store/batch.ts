@@ -7,7 +7,7 @@
  * same batch, which is why those sublevels accept no direct put/del.
  */
 import { InvalidRecordError } from './errors.js'
-import { SCHEMA_VERSION_KEY, envelopeIdHex, type Sublevels } from './layout.js'
+import { envelopeIdHex, type Sublevels } from './layout.js'
 import type { HistoryRecord, OutboxRecord } from './records.js'
 import type { RawOp, TypedSublevel } from './sublevel.js'
 
@@ -38,17 +38,17 @@ export class StoreBatch {
     return this.ops.length + this.deltas.length
   }
 
-  /** Put on an unmanaged sublevel (identity, prekeys, sessions, contacts, settings). */
+  /** Put on an unmanaged sublevel (identity, prekeys, sessions, contacts, settings, relay). */
   put<K, V>(sublevel: TypedSublevel<K, V>, key: K, value: V): this {
     return this.add(() => {
-      this.checkDirect(sublevel, key)
+      this.checkDirect(sublevel)
       return [sublevel.encodePut(key, value)]
     })
   }
 
   del<K, V>(sublevel: TypedSublevel<K, V>, key: K): this {
     return this.add(() => {
-      this.checkDirect(sublevel, key)
+      this.checkDirect(sublevel)
       return [sublevel.encodeDel(key)]
     })
   }
@@ -156,12 +156,9 @@ export class StoreBatch {
     ]
   }
 
-  private checkDirect<K, V>(sublevel: TypedSublevel<K, V>, key: K): void {
+  private checkDirect<K, V>(sublevel: TypedSublevel<K, V>): void {
     if (sublevel.managed) {
       throw new InvalidRecordError(`sublevel ${sublevel.name} is written only through its StoreBatch methods`)
-    }
-    if (sublevel === (this.sublevels.settings as unknown) && key === SCHEMA_VERSION_KEY) {
-      throw new InvalidRecordError('the schema version is written only by the store')
     }
   }
 

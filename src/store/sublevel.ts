@@ -1,11 +1,13 @@
 /**
  * A typed view of one abstract-level sublevel: a fixed key codec and a fixed value codec
- * (docs/store.md, "Layout"). LevelDB sees UTF-8 keys and raw byte values only; every
- * encoding decision lives here and in codec.ts, so classic-level and memory-level behave
- * identically.
+ * (docs/store.md, "Layout"), and the store's cipher, which encrypts every value with the
+ * stored key as associated data (docs/store.md, "Encryption at rest"). LevelDB sees UTF-8 keys
+ * and raw byte values only; every encoding decision lives here, in codec.ts and in
+ * record-codecs.ts, so classic-level and memory-level behave identically.
  */
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
-import { decodeFixed, encodePeerId, encodeU32, type ValueCodec } from './codec.js'
+import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
+import { decodeFixed, emptyCodec, encodeU32, type ValueCodec } from './codec.js'
 import { InvalidRecordError } from './errors.js'
 
 /** The root database: classic-level on disk or memory-level, UTF-8 keys, byte values. */
@@ -27,11 +29,6 @@ export const stringKey: KeyCodec<string> = {
     if (typeof key !== 'string' || key.length === 0) throw new InvalidRecordError('key must be a non-empty string')
     return key
   },
-  decode: (key) => key
-}
-
-export const peerIdKey: KeyCodec<string> = {
-  encode: encodePeerId,
   decode: (key) => key
 }
 
@@ -69,18 +66,27 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
    * StoreBatch's own methods, which keep their indexes in the same batch.
    */
   readonly managed: boolean
+  /** The store's cipher; index entries (empty values) carry nothing to encrypt. */
+  private readonly cipher: StoreCipher
 
-  constructor (root: Level, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, managed = false) {
+  constructor (root: Level, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, options: { managed?: boolean, cipher?: StoreCipher } = {}) {
     this.name = name
     this.raw = root.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as RawSublevel
     this.keyCodec = keyCodec
     this.valueCodec = valueCodec
-    this.managed = managed
+    this.managed = options.managed ?? false
+    this.cipher = valueCodec === (emptyCodec as unknown) ? plainCipher : options.cipher ?? plainCipher
   }
 
   async get (key: K): Promise<V | undefined> {
-    const bytes = await this.raw.get(this.keyCodec.encode(key))
-    return bytes === undefined ? undefined : this.valueCodec.decode(bytes, this.name)
+    const encoded = this.keyCodec.encode(key)
+    const bytes = await this.raw.get(encoded)
+    return bytes === undefined ? undefined : this.decodeValue(encoded, bytes)
+  }
+
+  /** A stored value (as read under `encodedKey`) as a record: authenticated, decrypted, decoded. */
+  decodeValue (encodedKey: string, bytes: Uint8Array): V {
+    return this.valueCodec.decode(this.cipher.openValue(this.name, encodedKey, bytes), this.name)
   }
 
   async getMany (keys: K[]): Promise<Array<V | undefined>> {
@@ -90,7 +96,7 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   async getManyEncoded (keys: string[]): Promise<Array<V | undefined>> {
     if (keys.length === 0) return []
     const values = await this.raw.getMany(keys)
-    return values.map((bytes) => bytes === undefined ? undefined : this.valueCodec.decode(bytes, this.name))
+    return values.map((bytes, i) => bytes === undefined ? undefined : this.decodeValue(keys[i], bytes))
   }
 
   async list (options: { reverse?: boolean, limit?: number } = {}): Promise<Array<{ key: K, value: V }>> {
@@ -105,7 +111,7 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   async range (range: KeyRange): Promise<Array<[string, V]>> {
     const options = { ...range, limit: range.limit ?? -1 }
     const entries = await this.raw.iterator(options).all()
-    return entries.map(([key, bytes]) => [key, this.valueCodec.decode(bytes, this.name)])
+    return entries.map(([key, bytes]) => [key, this.decodeValue(key, bytes)])
   }
 
   /** Encoded keys within bounds. */
@@ -114,7 +120,8 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   }
 
   encodePut (key: K, value: V): RawOp {
-    return { type: 'put', sublevel: this.raw, key: this.keyCodec.encode(key), value: this.valueCodec.encode(value) }
+    const encoded = this.keyCodec.encode(key)
+    return { type: 'put', sublevel: this.raw, key: encoded, value: this.cipher.sealValue(this.name, encoded, this.valueCodec.encode(value)) }
   }
 
   encodeDel (key: K): RawOp {
