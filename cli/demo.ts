@@ -13,6 +13,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const CLI = join(import.meta.dirname, 'murmur.js')
+/**
+ * Each demo home is encrypted under this passphrase, given the way scripts give one (the
+ * environment: never argv). Only for the demo: a real passphrase is yours alone.
+ */
+const DEMO_ENV = { ...process.env, MURMUR_PASSPHRASE: 'the demo passphrase (not a secret)' }
 const STEP_TIMEOUT_MS = 60_000
 const RECEIPT_WAIT_MS = 1_000
 const POLL_MS = 250
@@ -37,7 +42,7 @@ function say (line = ''): void {
 async function murmur (who: string, home: string, args: string[], options: { show?: boolean, exitCodes?: number[], stderr?: boolean } = {}): Promise<string> {
   if (options.show !== false) say(`${who}$ murmur ${args.map(a => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`)
   return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args, '--home', home], { stdio: ['ignore', 'pipe', 'pipe'], env: DEMO_ENV })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
@@ -56,7 +61,7 @@ async function murmur (who: string, home: string, args: string[], options: { sho
 async function startNode (name: string, home: string, bootstrap: string[]): Promise<Node> {
   const args = ['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws',
     '--no-mdns', '--allow-private-addresses', ...bootstrap.flatMap(b => ['--bootstrap', b])]
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: DEMO_ENV })
   return await new Promise((resolve, reject) => {
     let stdout = ''
     let stderr = ''
@@ -107,6 +112,7 @@ async function main (): Promise<void> {
     const info = JSON.parse(await murmur(name, home, ['init', '--name', name, '--json'], { show: false })) as { peerId: string }
     say(`${name.padEnd(5)}  created an identity: ${info.peerId}`)
   }
+  say('       (each home encrypted under its passphrase, given here through $MURMUR_PASSPHRASE)')
   say()
   const carol = await startNode('carol', homes.carol, [])
   say(`carol  node running (the bootstrap node), listening on ${carol.addresses[0]}`)

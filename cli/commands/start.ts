@@ -6,8 +6,10 @@ import type { Command } from 'commander'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
 import { print } from '../output.js'
 import { collect, commonOptions, run, type CommonOptions } from '../common.js'
+import { homePassphrase } from '../home-passphrase.js'
+import { passphraseOptions, type PassphraseOptions } from '../passphrase.js'
 
-interface StartOptions extends CommonOptions {
+interface StartOptions extends CommonOptions, PassphraseOptions {
   listen?: string[]
   bootstrap?: string[]
   api: string
@@ -21,7 +23,7 @@ interface StartOptions extends CommonOptions {
 const EXIT_GRACE_MS = 3_000
 
 export function registerStartCommand (program: Command): void {
-  commonOptions(program.command('start'))
+  passphraseOptions(commonOptions(program.command('start')), { allowNone: true })
     .description('run your node in the foreground (Ctrl-C stops it) and serve the local API')
     .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else /ip4/0.0.0.0/tcp/4455 and /ip4/0.0.0.0/tcp/4456/ws)', collect)
     .option('--bootstrap <multiaddr>', 'bootstrap from this peer (repeatable; added to config.json\'s list)', collect)
@@ -43,13 +45,21 @@ export function registerStartCommand (program: Command): void {
         mdns: options.mdns,
         allowPrivateAddresses: options.allowPrivateAddresses === true,
         createIdentity: options.init === true,
+        // Asked for only when needed: an encrypted home, or one being created or migrated.
+        passphrase: async (purpose) => await homePassphrase(options, home, purpose),
+        noPassphrase: options.passphrase === false,
+        onMigrationStep: (step) => {
+          if (step === 'copy' && options.json !== true) process.stderr.write('migrating the store of an earlier murmur (once)...\n')
+        },
         ...(options.listen !== undefined ? { listen: options.listen } : {}),
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
       }, createMurmur)
       const { id } = daemon
-      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, home, pid: process.pid }, () => [
+      const { storeEncrypted } = await daemon.murmur.status()
+      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, home, pid: process.pid, storeEncrypted }, () => [
         `murmur node running (pid ${process.pid})`,
         `peer ID    ${id.peerId}`,
+        ...(storeEncrypted ? [] : ['store      NOT encrypted (this home has no passphrase)']),
         ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),
         `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
         'Press Ctrl-C to stop.'

@@ -21,6 +21,7 @@ export function registerStatusCommand (program: Command): void {
       const names = options.json === true || status.relays.length === 0 ? undefined : namesOf(await client.call('contacts.list', {}))
       print(options, status, () => [
         `peer ID         ${status.peerId}`,
+        `store           ${status.storeEncrypted ? 'encrypted (passphrase)' : 'NOT encrypted: this home was made without a passphrase'}`,
         `connections     ${status.connections}${status.peers.length > 0 ? ` (${status.peers.map(shortPeerId).join(', ')})` : ''}`,
         `DHT peers       ${status.dhtRoutingTableSize}`,
         `outbox          ${status.outbox}`,

@@ -3,6 +3,8 @@
  * offline commands) and the local control API (src/api) use only this.
  */
 import type { ProviderName } from '../crypto/provider.js'
+import type { MigrationStep } from './home-migration.js'
+import type { PassphraseSource } from './unlock.js'
 import type { MurmurEventEmitter } from './events.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
 
@@ -23,6 +25,16 @@ export interface MurmurOptions {
   messageTtlMs?: number
   /** Create an identity when the home has none (default false: `murmur init` first). */
   createIdentity?: boolean
+  /**
+   * The home's passphrase (docs/store.md, "Encryption at rest"), or a function asked for it
+   * only when needed: to open an encrypted home, and to create or migrate one that is to be
+   * encrypted. Its bytes are wiped once the key is derived.
+   */
+  passphrase?: PassphraseSource
+  /** Create (or migrate) the home without a passphrase, its store unencrypted: only when chosen. */
+  noPassphrase?: boolean
+  /** Progress of a migration of a home made by the first murmur, when one runs. */
+  onMigrationStep?: (step: MigrationStep) => void
 }
 
 export interface IdView {
@@ -66,6 +78,8 @@ export interface StatusView {
   /** Messages (and receipts) waiting in the outbox. */
   outbox: number
   listenAddresses: string[]
+  /** False when the home was made without a passphrase: its store is not encrypted. */
+  storeEncrypted: boolean
   /** One-time prekeys left to hand out. */
   oneTimePrekeys: number
   /** Our mailboxes at relays. */

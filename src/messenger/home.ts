@@ -10,7 +10,10 @@ export const DEFAULT_HOME_DIR = '.murmur'
 
 /** The file names inside a home folder. */
 export const HOME_FILES = {
-  /** The Ed25519 identity seed (mode 0600). Backing up this file backs up the address. */
+  /**
+   * The key file (mode 0600): the identity (Ed25519 seed) and, with a passphrase, the wrapped
+   * data key of the store, both encrypted (docs/store.md, "The key file").
+   */
   identityKey: 'identity.key',
   /** User settings: display name, bootstrap list, listen addresses. */
   config: 'config.json',
@@ -20,7 +23,14 @@ export const HOME_FILES = {
   datastore: 'datastore',
   /** Written by a running node: its API address, and the API bearer token (mode 0600). */
   apiAddress: 'api.address',
-  apiToken: 'api.token'
+  apiToken: 'api.token',
+  /** During a store migration (docs/store.md, "Migration"): the new store and key file, ... */
+  storeMigrating: 'store.migrating',
+  keyFileMigrating: 'identity.key.migrating',
+  /** ... the old store, between the swap and its removal, ... */
+  storeOld: 'store.old',
+  /** ... and the commit record: once it exists, the migration is finished on the next start whatever happens. */
+  migrationCommit: 'migration.commit'
 } as const
 
 /** Resolves the home folder from an explicit option, the environment, or the default. */

@@ -4,6 +4,7 @@
  * services, publishes the contact record, receives, sends and delivers the outbox.
  */
 import type { PeerId } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fingerprintHalf, formatSafetyNumber, safetyNumber } from '../crypto/fingerprint.js'
@@ -13,11 +14,12 @@ import { createProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { bundle, type BundleService } from '../net/bundle-service.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
-import { openDatastore, type LevelDatastore } from '../net/datastore.js'
+import { openDatastore } from '../net/datastore.js'
 import { dm, type DmService } from '../net/dm.js'
 import { createNode, findPeer, type MurmurNode } from '../net/node.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
-import { openStore, type Store } from '../store/index.js'
+import type { Store, StoreCipher } from '../store/index.js'
+import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed-datastore.js'
 import type {
   ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
 } from './api-types.js'
@@ -29,13 +31,13 @@ import { Delivery } from './delivery.js'
 import { MessageNotFoundError, NotStartedError } from './errors.js'
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
-import { createIdentityFile, hasIdentityFile, readIdentityFile } from './identity-file.js'
 import { Incoming } from './incoming.js'
 import { Outgoing } from './outgoing.js'
 import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
 import { RelayManager } from './relays.js'
 import { SessionCache } from './sessions.js'
+import { openHome } from './unlock.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
 import { messageView } from './views.js'
 
@@ -69,15 +71,17 @@ class MurmurNodeImpl implements Murmur {
   private readonly delivery: Delivery
   private readonly relayManager: RelayManager
   private node: MurmurNode<Services> | undefined
-  private datastore: LevelDatastore | undefined
+  private datastore: ClosableDatastore | undefined
+  private readonly datastoreCipher: StoreCipher
   private republisher: ContactRecordRepublisher | undefined
   private running = false
 
-  constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store) {
+  constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store, datastoreCipher: StoreCipher) {
     this.options = options
     this.identity = identity
     this.provider = provider
     this.store = store
+    this.datastoreCipher = datastoreCipher
     this.peerId = peerIdFromIdentityKey(identity.publicKey)
     this.book = new ContactBook(store)
     this.prekeys = new PrekeyManager(store, identity, provider)
@@ -144,7 +148,9 @@ class MurmurNodeImpl implements Murmur {
     if (this.running) return
     const config = await readConfig(this.options.home)
     await this.prekeys.maintain()
-    this.datastore = await openDatastore(homePath(this.options.home, 'datastore'))
+    const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
+    // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
+    this.datastore = this.store.encrypted ? new SealedDatastore(datastore, this.datastoreCipher) : datastore
     const listen = this.options.listen ?? config.listen ?? DEFAULT_LISTEN
     const bootstrap = [...(config.bootstrap ?? []), ...(this.options.bootstrap ?? [])]
     this.node = await createNode<Services>({
@@ -152,7 +158,7 @@ class MurmurNodeImpl implements Murmur {
       listen,
       bootstrap,
       mdns: this.options.mdns ?? true,
-      datastore: this.datastore,
+      datastore: this.datastore as Datastore,
       allowPrivateAddresses: this.options.allowPrivateAddresses ?? false,
       cryptoProvider: this.provider,
       ...(this.options.allowPrivateAddresses === true ? { limits: { connections: { inboundConnectionThreshold: 1000 } } } : {}),
@@ -211,7 +217,10 @@ class MurmurNodeImpl implements Murmur {
 
   async stop (): Promise<void> {
     if (!this.running) {
+      await this.datastore?.close()
+      this.datastore = undefined
       await this.store.close()
+      this.datastoreCipher.dispose()
       return
     }
     await this.relayManager.stop()
@@ -221,7 +230,9 @@ class MurmurNodeImpl implements Murmur {
     this.node?.services.dm.setHandler(undefined)
     await this.node?.stop()
     await this.datastore?.close()
+    this.datastore = undefined
     await this.store.close()
+    this.datastoreCipher.dispose()
     log('stopped')
   }
 
@@ -282,6 +293,7 @@ class MurmurNodeImpl implements Murmur {
       dhtRoutingTableSize: dht.routingTable?.size ?? 0,
       outbox: outbox.length,
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),
+      storeEncrypted: this.store.encrypted,
       oneTimePrekeys: oneTime,
       relays: await this.relayManager.views(true),
       relaying: this.relayManager.relaying()
@@ -413,13 +425,22 @@ class MurmurNodeImpl implements Murmur {
   }
 }
 
-/** Opens the home and returns a node, not yet started (call start()). */
+/**
+ * Opens the home and returns a node, not yet started (call start()). An encrypted home needs
+ * `passphrase`; a new one (`createIdentity`) or one of the first murmur (migrated here) needs
+ * `passphrase` or `noPassphrase: true` (docs/store.md, "Encryption at rest").
+ */
 export async function createMurmur (options: MurmurOptions): Promise<Murmur> {
   const provider = createProvider(options.provider ?? 'node')
-  if (options.createIdentity === true && !(await hasIdentityFile(options.home))) await createIdentityFile(options.home)
-  const identity = await readIdentityFile(options.home)
-  const store = await openStore({ path: homePath(options.home, 'store') })
-  return new MurmurNodeImpl(options, identity, provider, store)
+  const opened = await openHome({
+    home: options.home,
+    provider,
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    noPassphrase: options.noPassphrase === true,
+    createIdentity: options.createIdentity === true,
+    ...(options.onMigrationStep !== undefined ? { onMigrationStep: options.onMigrationStep } : {})
+  })
+  return new MurmurNodeImpl(options, opened.identity, provider, opened.store, opened.datastoreCipher)
 }
 
 export type { ContactView }

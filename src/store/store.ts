@@ -88,6 +88,8 @@ export class Store {
   readonly schemaVersion = SCHEMA_VERSION
   /** True when values are encrypted (a home with a passphrase). */
   readonly encrypted: boolean
+  /** The key check of an encrypted store's data key (meta.ts). */
+  readonly keyCheck: string | undefined
 
   /**
    * Every typed sublevel by name. The managed ones (history, messages, conversations, outbox,
@@ -112,6 +114,7 @@ export class Store {
     this.level = level
     this.cipher = options.cipher ?? plainCipher
     this.encrypted = this.cipher.encrypted
+    this.keyCheck = this.cipher.keyCheck
     this.names = peerNames(this.cipher)
     this.keys = keyCodecs(this.names)
     this.sublevels = createSublevels(level, this.cipher)

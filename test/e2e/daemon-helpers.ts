@@ -47,10 +47,14 @@ export function spawnCli (args: string[], options: { env?: NodeJS.ProcessEnv } =
   return { child, stdout: () => stdout, stderr: () => stderr, exited }
 }
 
-/** `murmur init` in a new temporary home (with an optional display name). */
-export async function initNode (name?: string): Promise<{ home: string, peerId: string, cleanup: () => Promise<void> }> {
+/**
+ * `murmur init` in a new temporary home (with an optional display name), without a passphrase
+ * unless `passphraseFile` is given: tests about something else need not pay for scrypt.
+ */
+export async function initNode (name?: string, options: { passphraseFile?: string } = {}): Promise<{ home: string, peerId: string, cleanup: () => Promise<void> }> {
   const { home, cleanup } = await tempHome()
-  const init = await runCli(['init', '--home', home, '--json', ...(name !== undefined ? ['--name', name] : [])])
+  const protection = options.passphraseFile !== undefined ? ['--passphrase-file', options.passphraseFile] : ['--no-passphrase']
+  const init = await runCli(['init', '--home', home, '--json', ...protection, ...(name !== undefined ? ['--name', name] : [])])
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`)
   return { home, peerId: JSON.parse(init.stdout).peerId, cleanup }
 }
