@@ -372,7 +372,9 @@ export async function openStore (location: StoreLocation, options: StoreOptions 
   let pidFile: string | undefined
   if ('path' in location) {
     await mkdir(dirname(location.path), { recursive: true })
-    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
+    // No Snappy: encrypted values do not compress, and an uncompressed store is one whose
+    // files can be checked byte for byte for what must not be in them (docs/store.md).
+    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view', compression: false }) as unknown as Level
     pidFile = options.pidFile === false ? undefined : options.pidFile ?? pidFilePath(location.path)
   } else if ('memory' in location) {
     level = new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
