@@ -4,6 +4,7 @@
  */
 import type { HomeProtection } from '../src/messenger/identity-file.js'
 import type { PassphrasePurpose } from '../src/messenger/unlock.js'
+import { passphraseBytes } from '../src/store/at-rest/kdf.js'
 import { readPassphrase, type PassphraseOptions } from './passphrase.js'
 
 /** The protection of a home being made (create) or upgraded (migrate). */
@@ -12,12 +13,18 @@ export async function homeProtection (options: PassphraseOptions, home: string, 
   return { passphrase: await homePassphrase(options, home, purpose) }
 }
 
+/** The passphrase as the KDF takes it (NFC, UTF-8); the caller wipes it. */
 export async function homePassphrase (options: PassphraseOptions, home: string, purpose: PassphrasePurpose): Promise<Uint8Array> {
-  return await readPassphrase({
+  const raw = await readPassphrase({
     ...(options.passphraseFile !== undefined ? { file: options.passphraseFile } : {}),
     prompt: purpose === 'unlock'
       ? `passphrase for ${home}`
       : purpose === 'create' ? `new passphrase for ${home}` : `${home} was made by an earlier murmur; a passphrase to encrypt it`,
     confirm: purpose !== 'unlock'
   })
+  try {
+    return passphraseBytes(raw)
+  } finally {
+    raw.fill(0)
+  }
 }

@@ -10,6 +10,7 @@ import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerPassphraseCommands } from './commands/passphrase.js'
 import { registerRelaysCommands } from './commands/relays.js'
 import { registerSendCommands } from './commands/send.js'
 import { registerStartCommand } from './commands/start.js'
@@ -27,6 +28,7 @@ program
 
 registerIdentityCommands(program)
 registerStartCommand(program)
+registerPassphraseCommands(program)
 registerStatusCommand(program)
 registerContactsCommands(program)
 registerSendCommands(program)

@@ -82,9 +82,10 @@ export async function readPassphrase (options: ReadPassphraseOptions): Promise<U
 /** Reads one line from the terminal in raw mode, echoing nothing. Ctrl-C cancels. */
 async function promptHidden (prompt: string): Promise<Uint8Array> {
   const stdin = process.stdin
-  process.stderr.write(prompt)
+  // Raw mode (no echo) before the prompt shows: what is typed after it is never echoed.
   stdin.setRawMode(true)
   stdin.resume()
+  process.stderr.write(prompt)
   const buffer = Buffer.alloc(MAX_PASSPHRASE_BYTES)
   let length = 0
   try {

@@ -51,10 +51,17 @@ export interface OpenedHome {
   created: boolean
 }
 
+/** The passphrase as the KDF takes it, in a new array the caller wipes. */
 async function obtain (source: PassphraseSource | undefined, purpose: PassphrasePurpose): Promise<Uint8Array | undefined> {
   if (source === undefined) return undefined
-  const value = typeof source === 'function' ? await source(purpose) : source
-  return passphraseBytes(value)
+  if (typeof source !== 'function') return passphraseBytes(source)
+  const value = await source(purpose)
+  try {
+    return passphraseBytes(value)
+  } finally {
+    // What the function handed over is ours: wipe it (a caller's own array is left alone).
+    if (value instanceof Uint8Array) value.fill(0)
+  }
 }
 
 async function chooseProtection (options: OpenHomeOptions, purpose: 'create' | 'migrate'): Promise<HomeProtection> {
