@@ -8,6 +8,7 @@ import type { ExitCodeValue } from './exit-codes.js'
 
 const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   IdentityExistsError: ExitCode.CONFLICT,
+  HomeNotEmptyError: ExitCode.CONFLICT,
   HomeInUseError: ExitCode.CONFLICT,
   UnsupportedSchemaVersionError: ExitCode.CONFLICT,
   IdentityNotFoundError: ExitCode.NOT_FOUND,

@@ -5,6 +5,7 @@
  */
 import '../src/net/shims.js'
 import { Command, CommanderError } from 'commander'
+import { registerBackupCommands } from './commands/backup.js'
 import { registerChatCommand } from './commands/chat.js'
 import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
@@ -37,6 +38,7 @@ registerHistoryCommand(program)
 registerChatCommand(program)
 registerTrustCommands(program)
 registerRelaysCommands(program)
+registerBackupCommands(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -186,6 +186,17 @@ export const METHODS = {
       to: { type: 'string', required: true, description: 'name or peer ID of the conversation' }
     },
     handler: async (murmur, p) => await murmur.markRead(p.to)
+  }),
+  'backup.create': defineMethod({
+    description: 'an encrypted backup of this home (identity, contacts, relays and trust lists, history): the file, base64, and what it holds',
+    params: {
+      passphrase: { type: 'string', required: true, description: 'the backup\'s passphrase (never logged; the file has its own salt)' },
+      history: { type: 'boolean', description: 'include the history (default true)' }
+    },
+    handler: async (murmur, p) => {
+      const { file, summary } = await murmur.backup({ passphrase: p.passphrase, history: p.history !== false })
+      return { ...summary, backup: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64') }
+    }
   })
 }
 

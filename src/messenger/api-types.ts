@@ -3,6 +3,7 @@
  * offline commands) and the local control API (src/api) use only this.
  */
 import type { ProviderName } from '../crypto/provider.js'
+import type { BackupSummary } from './backup.js'
 import type { MigrationStep } from './home-migration.js'
 import type { PassphraseSource } from './unlock.js'
 import type { MurmurEventEmitter } from './events.js'
@@ -132,6 +133,13 @@ export interface RelaysApi {
   setFirstContact (open: boolean): Promise<{ open: boolean }>
 }
 
+export interface BackupOptions {
+  /** The backup's own passphrase (its own salt; it may differ from the home's). */
+  passphrase: string | Uint8Array
+  /** Include the history (default true). */
+  history?: boolean
+}
+
 export interface Murmur {
   readonly peerId: string
   readonly events: MurmurEventEmitter
@@ -153,4 +161,6 @@ export interface Murmur {
   inbox (): Promise<ConversationView[]>
   /** Marks a conversation read and sends read receipts. */
   markRead (to: string): Promise<{ peerId: string, marked: number }>
+  /** An encrypted backup file of this home (docs/store.md, "Backup files"), and what it holds. */
+  backup (options: BackupOptions): Promise<{ file: Uint8Array, summary: BackupSummary }>
 }

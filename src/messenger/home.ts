@@ -30,7 +30,10 @@ export const HOME_FILES = {
   /** ... the old store, between the swap and its removal, ... */
   storeOld: 'store.old',
   /** ... and the commit record: once it exists, the migration is finished on the next start whatever happens. */
-  migrationCommit: 'migration.commit'
+  migrationCommit: 'migration.commit',
+  /** During a restore from a backup: the store and key file being built (docs/store.md, "Backup files"). */
+  storeRestoring: 'store.restoring',
+  keyFileRestoring: 'identity.key.restoring'
 } as const
 
 /** Resolves the home folder from an explicit option, the environment, or the default. */

@@ -20,8 +20,10 @@ import { createNode, findPeer, type MurmurNode } from '../net/node.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
 import type { Store, StoreCipher } from '../store/index.js'
 import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed-datastore.js'
+import { passphraseBytes } from '../store/at-rest/kdf.js'
+import { createBackup, type BackupSummary } from './backup.js'
 import type {
-  ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
+  BackupOptions, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
 } from './api-types.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
@@ -411,6 +413,20 @@ class MurmurNodeImpl implements Murmur {
     })
     if (marked > 0 && this.running) void this.delivery.kick(peerId)
     return { peerId, marked }
+  }
+
+  async backup (options: BackupOptions): Promise<{ file: Uint8Array, summary: BackupSummary }> {
+    const passphrase = passphraseBytes(options.passphrase)
+    try {
+      const config = await readConfig(this.options.home)
+      return await createBackup(this.store, this.identity, this.provider, {
+        passphrase,
+        withHistory: options.history !== false,
+        ...(config.name !== undefined ? { displayName: config.name } : {})
+      })
+    } finally {
+      passphrase.fill(0)
+    }
   }
 
   private async safetyNumberView (contact: string): Promise<SafetyNumberView> {

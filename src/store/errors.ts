@@ -112,3 +112,25 @@ export class StoreMigrationRequiredError extends Error {
     this.found = found
   }
 }
+
+// ---- Backups (docs/store.md, "Backup files") ----
+
+/** A backup file that is not one, or was truncated or altered. Nothing was changed. */
+export class BackupCorruptError extends Error {
+  constructor (message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'BackupCorruptError'
+  }
+}
+
+/** A backup written by a newer murmur, in a format this version does not know. Nothing was changed. */
+export class UnsupportedBackupVersionError extends Error {
+  readonly found: number
+  readonly supported: number
+  constructor (found: number, supported: number) {
+    super(`the backup has format version ${found}, this murmur reads version ${supported}; upgrade murmur to restore it (nothing was changed)`)
+    this.name = 'UnsupportedBackupVersionError'
+    this.found = found
+    this.supported = supported
+  }
+}

@@ -2663,3 +2663,965 @@ export namespace RelayForward {
     return streamMessage(buf, RelayForward.codec(), opts)
   }
 }
+
+export interface BackupHeader {
+  kdf: string
+  n: number
+  r: number
+  p: number
+  salt: Uint8Array<ArrayBuffer>
+  keyNonce: Uint8Array<ArrayBuffer>
+  wrappedKey: Uint8Array<ArrayBuffer>
+  payloadNonce: Uint8Array<ArrayBuffer>
+}
+
+export namespace BackupHeader {
+  let _codec: Codec<BackupHeader>
+
+  export const codec = (): Codec<BackupHeader> => {
+    if (_codec == null) {
+      _codec = message<BackupHeader>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.kdf != null && obj.kdf !== '')) {
+          w.uint32(10)
+          w.string(obj.kdf)
+        }
+
+        if ((obj.n != null && obj.n !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.n)
+        }
+
+        if ((obj.r != null && obj.r !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.r)
+        }
+
+        if ((obj.p != null && obj.p !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.p)
+        }
+
+        if ((obj.salt != null && obj.salt.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.salt)
+        }
+
+        if ((obj.keyNonce != null && obj.keyNonce.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.keyNonce)
+        }
+
+        if ((obj.wrappedKey != null && obj.wrappedKey.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.wrappedKey)
+        }
+
+        if ((obj.payloadNonce != null && obj.payloadNonce.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.payloadNonce)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          kdf: '',
+          n: 0,
+          r: 0,
+          p: 0,
+          salt: uint8ArrayAlloc(0),
+          keyNonce: uint8ArrayAlloc(0),
+          wrappedKey: uint8ArrayAlloc(0),
+          payloadNonce: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.kdf = reader.string()
+              break
+            }
+            case 2: {
+              obj.n = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.r = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.p = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.salt = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.keyNonce = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.wrappedKey = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.payloadNonce = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.kdf`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.n`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.r`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.p`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.salt`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.keyNonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.wrappedKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.payloadNonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BackupHeaderKdfFieldEvent {
+    field: '$.kdf'
+    value: string
+  }
+
+  export interface BackupHeaderNFieldEvent {
+    field: '$.n'
+    value: number
+  }
+
+  export interface BackupHeaderRFieldEvent {
+    field: '$.r'
+    value: number
+  }
+
+  export interface BackupHeaderPFieldEvent {
+    field: '$.p'
+    value: number
+  }
+
+  export interface BackupHeaderSaltFieldEvent {
+    field: '$.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupHeaderKeyNonceFieldEvent {
+    field: '$.keyNonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupHeaderWrappedKeyFieldEvent {
+    field: '$.wrappedKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupHeaderPayloadNonceFieldEvent {
+    field: '$.payloadNonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BackupHeader>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BackupHeader.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BackupHeader>): BackupHeader {
+    return decodeMessage(buf, BackupHeader.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BackupHeader>): Generator<BackupHeaderKdfFieldEvent | BackupHeaderNFieldEvent | BackupHeaderRFieldEvent | BackupHeaderPFieldEvent | BackupHeaderSaltFieldEvent | BackupHeaderKeyNonceFieldEvent | BackupHeaderWrappedKeyFieldEvent | BackupHeaderPayloadNonceFieldEvent> {
+    return streamMessage(buf, BackupHeader.codec(), opts)
+  }
+}
+
+export interface BackupSetting {
+  key: string
+  json: string
+}
+
+export namespace BackupSetting {
+  let _codec: Codec<BackupSetting>
+
+  export const codec = (): Codec<BackupSetting> => {
+    if (_codec == null) {
+      _codec = message<BackupSetting>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(10)
+          w.string(obj.key)
+        }
+
+        if ((obj.json != null && obj.json !== '')) {
+          w.uint32(18)
+          w.string(obj.json)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: '',
+          json: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.string()
+              break
+            }
+            case 2: {
+              obj.json = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.json`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BackupSettingKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface BackupSettingJsonFieldEvent {
+    field: '$.json'
+    value: string
+  }
+
+  export function encode (obj: Partial<BackupSetting>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BackupSetting.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BackupSetting>): BackupSetting {
+    return decodeMessage(buf, BackupSetting.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BackupSetting>): Generator<BackupSettingKeyFieldEvent | BackupSettingJsonFieldEvent> {
+    return streamMessage(buf, BackupSetting.codec(), opts)
+  }
+}
+
+export interface BackupPayload {
+  identitySeed: Uint8Array<ArrayBuffer>
+  createdAt: number
+  withHistory: boolean
+  displayName?: string
+  contacts: Uint8Array<ArrayBuffer>[]
+  settings: BackupSetting[]
+  trustPeers: string[]
+  trust: Uint8Array<ArrayBuffer>[]
+  signedPrekeys: Uint8Array<ArrayBuffer>[]
+  lastResortKemPrekeys: Uint8Array<ArrayBuffer>[]
+  oneTimePrekeys: Uint8Array<ArrayBuffer>[]
+  oneTimeKemPrekeys: Uint8Array<ArrayBuffer>[]
+  lastResortBaseKeys: Uint8Array<ArrayBuffer>[]
+  history: Uint8Array<ArrayBuffer>[]
+  conversations: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace BackupPayload {
+  let _codec: Codec<BackupPayload>
+
+  export const codec = (): Codec<BackupPayload> => {
+    if (_codec == null) {
+      _codec = message<BackupPayload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.identitySeed != null && obj.identitySeed.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.identitySeed)
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.createdAt)
+        }
+
+        if ((obj.withHistory != null && obj.withHistory !== false)) {
+          w.uint32(24)
+          w.bool(obj.withHistory)
+        }
+
+        if (obj.displayName != null) {
+          w.uint32(34)
+          w.string(obj.displayName)
+        }
+
+        if (obj.contacts != null && obj.contacts.length > 0) {
+          for (const value of obj.contacts) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.settings != null && obj.settings.length > 0) {
+          for (const value of obj.settings) {
+            w.uint32(50)
+            BackupSetting.codec().encode(value, w)
+          }
+        }
+
+        if (obj.trustPeers != null && obj.trustPeers.length > 0) {
+          for (const value of obj.trustPeers) {
+            w.uint32(58)
+            w.string(value)
+          }
+        }
+
+        if (obj.trust != null && obj.trust.length > 0) {
+          for (const value of obj.trust) {
+            w.uint32(66)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.signedPrekeys != null && obj.signedPrekeys.length > 0) {
+          for (const value of obj.signedPrekeys) {
+            w.uint32(74)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.lastResortKemPrekeys != null && obj.lastResortKemPrekeys.length > 0) {
+          for (const value of obj.lastResortKemPrekeys) {
+            w.uint32(82)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.oneTimePrekeys != null && obj.oneTimePrekeys.length > 0) {
+          for (const value of obj.oneTimePrekeys) {
+            w.uint32(90)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.oneTimeKemPrekeys != null && obj.oneTimeKemPrekeys.length > 0) {
+          for (const value of obj.oneTimeKemPrekeys) {
+            w.uint32(98)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.lastResortBaseKeys != null && obj.lastResortBaseKeys.length > 0) {
+          for (const value of obj.lastResortBaseKeys) {
+            w.uint32(106)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.history != null && obj.history.length > 0) {
+          for (const value of obj.history) {
+            w.uint32(114)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.conversations != null && obj.conversations.length > 0) {
+          for (const value of obj.conversations) {
+            w.uint32(122)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          identitySeed: uint8ArrayAlloc(0),
+          createdAt: 0,
+          withHistory: false,
+          contacts: [],
+          settings: [],
+          trustPeers: [],
+          trust: [],
+          signedPrekeys: [],
+          lastResortKemPrekeys: [],
+          oneTimePrekeys: [],
+          oneTimeKemPrekeys: [],
+          lastResortBaseKeys: [],
+          history: [],
+          conversations: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.identitySeed = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.createdAt = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.withHistory = reader.bool()
+              break
+            }
+            case 4: {
+              obj.displayName = reader.string()
+              break
+            }
+            case 5: {
+              if (opts.limits?.contacts != null && obj.contacts.length === opts.limits.contacts) {
+                throw new MaxLengthError('Decode error - repeated field "contacts" had too many elements')
+              }
+
+              obj.contacts.push(reader.bytes())
+              break
+            }
+            case 6: {
+              if (opts.limits?.settings != null && obj.settings.length === opts.limits.settings) {
+                throw new MaxLengthError('Decode error - repeated field "settings" had too many elements')
+              }
+
+              obj.settings.push(BackupSetting.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.settings$
+              }))
+              break
+            }
+            case 7: {
+              if (opts.limits?.trustPeers != null && obj.trustPeers.length === opts.limits.trustPeers) {
+                throw new MaxLengthError('Decode error - repeated field "trustPeers" had too many elements')
+              }
+
+              obj.trustPeers.push(reader.string())
+              break
+            }
+            case 8: {
+              if (opts.limits?.trust != null && obj.trust.length === opts.limits.trust) {
+                throw new MaxLengthError('Decode error - repeated field "trust" had too many elements')
+              }
+
+              obj.trust.push(reader.bytes())
+              break
+            }
+            case 9: {
+              if (opts.limits?.signedPrekeys != null && obj.signedPrekeys.length === opts.limits.signedPrekeys) {
+                throw new MaxLengthError('Decode error - repeated field "signedPrekeys" had too many elements')
+              }
+
+              obj.signedPrekeys.push(reader.bytes())
+              break
+            }
+            case 10: {
+              if (opts.limits?.lastResortKemPrekeys != null && obj.lastResortKemPrekeys.length === opts.limits.lastResortKemPrekeys) {
+                throw new MaxLengthError('Decode error - repeated field "lastResortKemPrekeys" had too many elements')
+              }
+
+              obj.lastResortKemPrekeys.push(reader.bytes())
+              break
+            }
+            case 11: {
+              if (opts.limits?.oneTimePrekeys != null && obj.oneTimePrekeys.length === opts.limits.oneTimePrekeys) {
+                throw new MaxLengthError('Decode error - repeated field "oneTimePrekeys" had too many elements')
+              }
+
+              obj.oneTimePrekeys.push(reader.bytes())
+              break
+            }
+            case 12: {
+              if (opts.limits?.oneTimeKemPrekeys != null && obj.oneTimeKemPrekeys.length === opts.limits.oneTimeKemPrekeys) {
+                throw new MaxLengthError('Decode error - repeated field "oneTimeKemPrekeys" had too many elements')
+              }
+
+              obj.oneTimeKemPrekeys.push(reader.bytes())
+              break
+            }
+            case 13: {
+              if (opts.limits?.lastResortBaseKeys != null && obj.lastResortBaseKeys.length === opts.limits.lastResortBaseKeys) {
+                throw new MaxLengthError('Decode error - repeated field "lastResortBaseKeys" had too many elements')
+              }
+
+              obj.lastResortBaseKeys.push(reader.bytes())
+              break
+            }
+            case 14: {
+              if (opts.limits?.history != null && obj.history.length === opts.limits.history) {
+                throw new MaxLengthError('Decode error - repeated field "history" had too many elements')
+              }
+
+              obj.history.push(reader.bytes())
+              break
+            }
+            case 15: {
+              if (opts.limits?.conversations != null && obj.conversations.length === opts.limits.conversations) {
+                throw new MaxLengthError('Decode error - repeated field "conversations" had too many elements')
+              }
+
+              obj.conversations.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          contacts: 0,
+          settings: 0,
+          trustPeers: 0,
+          trust: 0,
+          signedPrekeys: 0,
+          lastResortKemPrekeys: 0,
+          oneTimePrekeys: 0,
+          oneTimeKemPrekeys: 0,
+          lastResortBaseKeys: 0,
+          history: 0,
+          conversations: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.identitySeed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.withHistory`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.displayName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.contacts != null && obj.contacts === opts.limits.contacts) {
+                throw new MaxLengthError('Streaming decode error - repeated field "contacts" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.contacts[]`,
+                index: obj.contacts,
+                value: reader.bytes()
+              }
+
+              obj.contacts++
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.settings != null && obj.settings === opts.limits.settings) {
+                throw new MaxLengthError('Streaming decode error - repeated field "settings" had too many elements')
+              }
+
+              for (const evt of BackupSetting.codec().stream(reader, reader.uint32(), `${prefix}.settings[]`, {
+                limits: opts.limits?.settings$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.settings
+                }
+              }
+
+              obj.settings++
+
+              break
+            }
+            case 7: {
+              if (opts.limits?.trustPeers != null && obj.trustPeers === opts.limits.trustPeers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "trustPeers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.trustPeers[]`,
+                index: obj.trustPeers,
+                value: reader.string()
+              }
+
+              obj.trustPeers++
+
+              break
+            }
+            case 8: {
+              if (opts.limits?.trust != null && obj.trust === opts.limits.trust) {
+                throw new MaxLengthError('Streaming decode error - repeated field "trust" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.trust[]`,
+                index: obj.trust,
+                value: reader.bytes()
+              }
+
+              obj.trust++
+
+              break
+            }
+            case 9: {
+              if (opts.limits?.signedPrekeys != null && obj.signedPrekeys === opts.limits.signedPrekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "signedPrekeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.signedPrekeys[]`,
+                index: obj.signedPrekeys,
+                value: reader.bytes()
+              }
+
+              obj.signedPrekeys++
+
+              break
+            }
+            case 10: {
+              if (opts.limits?.lastResortKemPrekeys != null && obj.lastResortKemPrekeys === opts.limits.lastResortKemPrekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lastResortKemPrekeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.lastResortKemPrekeys[]`,
+                index: obj.lastResortKemPrekeys,
+                value: reader.bytes()
+              }
+
+              obj.lastResortKemPrekeys++
+
+              break
+            }
+            case 11: {
+              if (opts.limits?.oneTimePrekeys != null && obj.oneTimePrekeys === opts.limits.oneTimePrekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "oneTimePrekeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.oneTimePrekeys[]`,
+                index: obj.oneTimePrekeys,
+                value: reader.bytes()
+              }
+
+              obj.oneTimePrekeys++
+
+              break
+            }
+            case 12: {
+              if (opts.limits?.oneTimeKemPrekeys != null && obj.oneTimeKemPrekeys === opts.limits.oneTimeKemPrekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "oneTimeKemPrekeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.oneTimeKemPrekeys[]`,
+                index: obj.oneTimeKemPrekeys,
+                value: reader.bytes()
+              }
+
+              obj.oneTimeKemPrekeys++
+
+              break
+            }
+            case 13: {
+              if (opts.limits?.lastResortBaseKeys != null && obj.lastResortBaseKeys === opts.limits.lastResortBaseKeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lastResortBaseKeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.lastResortBaseKeys[]`,
+                index: obj.lastResortBaseKeys,
+                value: reader.bytes()
+              }
+
+              obj.lastResortBaseKeys++
+
+              break
+            }
+            case 14: {
+              if (opts.limits?.history != null && obj.history === opts.limits.history) {
+                throw new MaxLengthError('Streaming decode error - repeated field "history" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.history[]`,
+                index: obj.history,
+                value: reader.bytes()
+              }
+
+              obj.history++
+
+              break
+            }
+            case 15: {
+              if (opts.limits?.conversations != null && obj.conversations === opts.limits.conversations) {
+                throw new MaxLengthError('Streaming decode error - repeated field "conversations" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.conversations[]`,
+                index: obj.conversations,
+                value: reader.bytes()
+              }
+
+              obj.conversations++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BackupPayloadIdentitySeedFieldEvent {
+    field: '$.identitySeed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: number
+  }
+
+  export interface BackupPayloadWithHistoryFieldEvent {
+    field: '$.withHistory'
+    value: boolean
+  }
+
+  export interface BackupPayloadDisplayNameFieldEvent {
+    field: '$.displayName'
+    value: string
+  }
+
+  export interface BackupPayloadContactsFieldEvent {
+    field: '$.contacts[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadSettingsKeyFieldEvent {
+    field: '$.settings[].key'
+    value: string
+    index: number
+  }
+
+  export interface BackupPayloadSettingsJsonFieldEvent {
+    field: '$.settings[].json'
+    value: string
+    index: number
+  }
+
+  export interface BackupPayloadTrustPeersFieldEvent {
+    field: '$.trustPeers[]'
+    index: number
+    value: string
+  }
+
+  export interface BackupPayloadTrustFieldEvent {
+    field: '$.trust[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadSignedPrekeysFieldEvent {
+    field: '$.signedPrekeys[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadLastResortKemPrekeysFieldEvent {
+    field: '$.lastResortKemPrekeys[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadOneTimePrekeysFieldEvent {
+    field: '$.oneTimePrekeys[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadOneTimeKemPrekeysFieldEvent {
+    field: '$.oneTimeKemPrekeys[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadLastResortBaseKeysFieldEvent {
+    field: '$.lastResortBaseKeys[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadHistoryFieldEvent {
+    field: '$.history[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BackupPayloadConversationsFieldEvent {
+    field: '$.conversations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BackupPayload>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BackupPayload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BackupPayload>): BackupPayload {
+    return decodeMessage(buf, BackupPayload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BackupPayload>): Generator<BackupPayloadIdentitySeedFieldEvent | BackupPayloadCreatedAtFieldEvent | BackupPayloadWithHistoryFieldEvent | BackupPayloadDisplayNameFieldEvent | BackupPayloadContactsFieldEvent | BackupPayloadSettingsKeyFieldEvent | BackupPayloadSettingsJsonFieldEvent | BackupPayloadTrustPeersFieldEvent | BackupPayloadTrustFieldEvent | BackupPayloadSignedPrekeysFieldEvent | BackupPayloadLastResortKemPrekeysFieldEvent | BackupPayloadOneTimePrekeysFieldEvent | BackupPayloadOneTimeKemPrekeysFieldEvent | BackupPayloadLastResortBaseKeysFieldEvent | BackupPayloadHistoryFieldEvent | BackupPayloadConversationsFieldEvent> {
+    return streamMessage(buf, BackupPayload.codec(), opts)
+  }
+}
