@@ -10,7 +10,8 @@ type BenchmarkModule = { run: (args: string[]) => Promise<void> }
 const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
   crypto: async () => await import('./crypto.js'),
   net: async () => await import('./net.js'),
-  relay: async () => await import('./relay.js')
+  relay: async () => await import('./relay.js'),
+  store: async () => await import('./store.js')
 }
 
 function usage (): string {

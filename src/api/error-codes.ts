@@ -41,7 +41,9 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   RelayTimeoutError: -32014,
   RelayProtocolError: -32015,
   RelayNotFoundError: -32016,
-  InvalidRelayError: -32602
+  InvalidRelayError: -32602,
+  // backup.create: an empty or non-UTF-8 passphrase can never be valid.
+  InvalidPassphraseError: RpcErrorCode.INVALID_PARAMS
 }
 
 export function errorCodeFor (name: string): number {
