@@ -38,7 +38,7 @@ export function registerBackupCommands (program: Command): void {
       } finally {
         passphrase.fill(0)
       }
-      const { writeFileAtomically } = await import('../../src/messenger/atomic-file.js')
+      const { writeFileAtomically } = await import('../../src/messenger/files.js')
       const path = resolve(file)
       await writeFileAtomically(path, Buffer.from(result.backup, 'base64'), { mode: 0o600 })
       const { backup: _bytes, ...summary } = result

@@ -9,17 +9,17 @@
  * texts that had not reached their recipient go out again in the new sessions, marked as resends
  * so nobody sees one twice.
  */
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { identityFromSeed, peerIdFromIdentityKey, type Identity } from '../crypto/identity.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { plainCipher, sealedCipher } from '../store/at-rest/cipher.js'
-import { deriveHomeKeys, generateDataKey, wipeHomeKeys } from '../store/at-rest/keys.js'
+import { homeCipher } from '../store/at-rest/cipher.js'
+import { generateDataKey } from '../store/at-rest/keys.js'
 import { openBackup, sealBackup } from '../store/backup/file.js'
 import { collectBackup, decodeBackupPayload, encodeBackupPayload, writeBackupContents, type BackupContents } from '../store/backup/payload.js'
 import { openStore, type Store } from '../store/store.js'
 import type { HistoryRecord, OutboxRecord } from '../store/records.js'
-import { syncFolder, writeFileAtomically } from './atomic-file.js'
+import { pathExists, syncFolder, writeFileAtomically } from './files.js'
 import { readConfig, writeConfig } from './config.js'
 import { DEFAULT_MESSAGE_TTL_MS } from './constants.js'
 import { homePath } from './home.js'
@@ -68,17 +68,11 @@ function summarize (c: BackupContents, publicKey: Uint8Array, bytes: number): Ba
   }
 }
 
-async function exists (path: string): Promise<boolean> {
-  return await stat(path).then(() => true, (err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return false
-    throw err
-  })
-}
 
 /** Refuses a home that holds an identity or a store: a restore only ever fills an empty home. */
 export async function checkRestoreTarget (home: string): Promise<void> {
-  if (await exists(homePath(home, 'identityKey'))) throw new IdentityExistsError(homePath(home, 'identityKey'))
-  if (await exists(homePath(home, 'store'))) {
+  if (await pathExists(homePath(home, 'identityKey'))) throw new IdentityExistsError(homePath(home, 'identityKey'))
+  if (await pathExists(homePath(home, 'store'))) {
     throw new HomeNotEmptyError(`${home} has a store but no identity; restore into an empty home (move the store away first)`)
   }
 }
@@ -113,10 +107,7 @@ export async function restoreHome (home: string, file: Uint8Array, options: Rest
   const stagingKey = homePath(home, 'keyFileRestoring')
   await rm(staging, { recursive: true, force: true })
   try {
-    const keys = dataKey !== undefined ? deriveHomeKeys(provider, dataKey) : undefined
-    const cipher = keys !== undefined ? sealedCipher(provider, keys) : plainCipher
-    if (keys !== undefined) wipeHomeKeys(keys)
-    const store = await openStore({ path: staging }, { cipher, pidFile: false })
+    const store = await openStore({ path: staging }, { cipher: homeCipher(provider, dataKey), pidFile: false })
     try {
       await writeBackupContents(store, contents, restoreExtras(contents, now, options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS))
     } finally {

@@ -16,17 +16,16 @@
  */
 import { logger } from '@libp2p/logger'
 import { ClassicLevel } from 'classic-level'
-import { readFile, rename, rm, stat } from 'node:fs/promises'
+import { readFile, rename, rm } from 'node:fs/promises'
 import type { Identity } from '../crypto/identity.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { plainCipher, sealedCipher } from '../store/at-rest/cipher.js'
-import { deriveHomeKeys, wipeHomeKeys } from '../store/at-rest/keys.js'
+import { homeCipher } from '../store/at-rest/cipher.js'
 import { HomeInUseError } from '../store/errors.js'
 import { isLockedError, pidFilePath, readPidFile } from '../store/lock.js'
 import { copyV1Store } from '../store/migrate/copy.js'
 import { openStore } from '../store/store.js'
 import type { Level } from '../store/sublevel.js'
-import { syncFolder, writeFileAtomically } from './atomic-file.js'
+import { pathExists, syncFolder, writeFileAtomically } from './files.js'
 import { homePath } from './home.js'
 import { keyFileContents, type HomeProtection } from './identity-file.js'
 
@@ -55,15 +54,6 @@ interface CommitRecord {
   removeDatastore: boolean
 }
 
-async function exists (path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw err
-  }
-}
 
 /**
  * Finishes or undoes a migration that a crash interrupted. Returns what it did. Call it before
@@ -71,7 +61,7 @@ async function exists (path: string): Promise<boolean> {
  */
 export async function recoverMigration (home: string): Promise<'none' | 'rolled-back' | 'completed'> {
   const commit = homePath(home, 'migrationCommit')
-  if (await exists(commit)) {
+  if (await pathExists(commit)) {
     let record: CommitRecord
     try {
       record = JSON.parse(await readFile(commit, 'utf8')) as CommitRecord
@@ -86,7 +76,7 @@ export async function recoverMigration (home: string): Promise<'none' | 'rolled-
   const leftovers = [homePath(home, 'storeMigrating'), homePath(home, 'keyFileMigrating')]
   let found = false
   for (const path of leftovers) {
-    if (await exists(path)) {
+    if (await pathExists(path)) {
       found = true
       await rm(path, { recursive: true, force: true })
     }
@@ -105,10 +95,10 @@ async function finish (home: string, record: CommitRecord, onStep?: (step: Migra
   const storeNew = homePath(home, 'storeMigrating')
   const keyNew = homePath(home, 'keyFileMigrating')
   onStep?.('swap-key-file')
-  if (await exists(keyNew)) await rename(keyNew, homePath(home, 'identityKey'))
-  if (await exists(storeNew)) {
+  if (await pathExists(keyNew)) await rename(keyNew, homePath(home, 'identityKey'))
+  if (await pathExists(storeNew)) {
     onStep?.('move-old-store')
-    if (await exists(store)) {
+    if (await pathExists(store)) {
       await rm(storeOld, { recursive: true, force: true })
       await rename(store, storeOld)
     }
@@ -129,7 +119,7 @@ async function finish (home: string, record: CommitRecord, onStep?: (step: Migra
  */
 export async function probeLock (home: string): Promise<void> {
   const path = homePath(home, 'store')
-  if (!await exists(path)) return
+  if (!await pathExists(path)) return
   const level = new ClassicLevel(path)
   try {
     await level.open({ createIfMissing: false })
@@ -150,7 +140,7 @@ export async function migrateHome (home: string, options: MigrateHomeOptions): P
   const storePath = homePath(home, 'store')
   const storeNew = homePath(home, 'storeMigrating')
   const encrypt = dataKey !== undefined
-  if (await exists(storePath)) {
+  if (await pathExists(storePath)) {
     onStep?.('copy')
     const source = new ClassicLevel<string, Uint8Array>(storePath, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
     try {
@@ -160,10 +150,7 @@ export async function migrateHome (home: string, options: MigrateHomeOptions): P
       throw err
     }
     try {
-      const keys = dataKey !== undefined ? deriveHomeKeys(provider, dataKey) : undefined
-      const cipher = keys !== undefined ? sealedCipher(provider, keys) : plainCipher
-      if (keys !== undefined) wipeHomeKeys(keys)
-      const target = await openStore({ path: storeNew }, { cipher, pidFile: false })
+      const target = await openStore({ path: storeNew }, { cipher: homeCipher(provider, dataKey), pidFile: false })
       try {
         const { records } = await copyV1Store(source, target)
         log('migrated %d records', records)

@@ -15,13 +15,13 @@
  * Written with mode 0600 inside a 0700 home folder, via a synced temporary file and a rename,
  * so a crash never leaves a half-written key file.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { generateIdentity, identityFromSeed, type Identity } from '../crypto/identity.js'
 import { defaultProvider } from '../crypto/providers/index.js'
 import { checkScryptParams, deriveKek, newScryptParams, type ScryptParams } from '../store/at-rest/kdf.js'
 import { deriveHomeKeys, generateDataKey, open as openSealed, seal, wipeHomeKeys, type Sealed } from '../store/at-rest/keys.js'
 import { PassphraseRequiredError, WrongPassphraseError } from '../store/errors.js'
-import { writeFileAtomically } from './atomic-file.js'
+import { pathExists, writeFileAtomically } from './files.js'
 import { homePath } from './home.js'
 
 export const IDENTITY_FILE_VERSION = 2
@@ -98,15 +98,6 @@ export class InvalidIdentityFileError extends Error {
   }
 }
 
-async function exists (path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw err
-  }
-}
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 const text = new TextEncoder()
@@ -129,43 +120,56 @@ function kdfJson (params: ScryptParams): KdfJson {
 }
 
 /**
- * The contents of a version 2 key file for `identity`: with a passphrase, its data key wrapped
- * under the passphrase (fresh salt); without, the seed in base64.
+ * A version 2 key file with a passphrase: `dataKey` wrapped under a key derived from
+ * `passphrase` with fresh scrypt parameters, beside the already sealed `seed`.
  */
-export async function keyFileContents (identity: Identity, protection: HomeProtection, dataKey?: Uint8Array): Promise<string> {
+async function passphraseKeyFile (publicKey: Uint8Array, dataKey: Uint8Array, passphrase: Uint8Array, seed: Sealed): Promise<string> {
   const provider = defaultProvider()
-  let file: KeyFileV2
-  if ('noPassphrase' in protection) {
-    file = { version: 2, type: 'ed25519', publicKey: b64(identity.publicKey), encryption: 'none', seed: b64(identity.seed) }
-  } else {
-    if (dataKey === undefined) throw new TypeError('a passphrase-protected key file needs its data key')
-    const params = newScryptParams((n) => provider.randomBytes(n))
-    const kdf = kdfJson(params)
-    const kek = await deriveKek(protection.passphrase, params)
-    const keys = deriveHomeKeys(provider, dataKey)
-    try {
-      file = {
-        version: 2,
-        type: 'ed25519',
-        publicKey: b64(identity.publicKey),
-        encryption: 'passphrase',
-        kdf,
-        dataKey: sealedJson(seal(provider, kek, dataKey, dataKeyAd(identity.publicKey, kdf))),
-        seed: sealedJson(seal(provider, keys.seed, identity.seed, seedAd(identity.publicKey)))
-      }
-    } finally {
-      kek.fill(0)
-      wipeHomeKeys(keys)
+  const params = newScryptParams((n) => provider.randomBytes(n))
+  const kdf = kdfJson(params)
+  const kek = await deriveKek(passphrase, params)
+  try {
+    const file: KeyFileV2 = {
+      version: 2,
+      type: 'ed25519',
+      publicKey: b64(publicKey),
+      encryption: 'passphrase',
+      kdf,
+      dataKey: sealedJson(seal(provider, kek, dataKey, dataKeyAd(publicKey, kdf))),
+      seed: sealedJson(seed)
     }
+    return JSON.stringify(file, null, 2) + '\n'
+  } finally {
+    kek.fill(0)
   }
-  return JSON.stringify(file, null, 2) + '\n'
 }
 
-/** Writes a key file durably (atomic-file.ts); `exclusive` refuses to replace an existing one. */
+/**
+ * The contents of a version 2 key file for `identity`: with a passphrase, the seed encrypted
+ * under the data key's seed subkey and the data key wrapped under the passphrase (fresh salt);
+ * without, the seed in base64.
+ */
+export async function keyFileContents (identity: Identity, protection: HomeProtection, dataKey?: Uint8Array): Promise<string> {
+  if ('noPassphrase' in protection) {
+    const file: KeyFileV2 = { version: 2, type: 'ed25519', publicKey: b64(identity.publicKey), encryption: 'none', seed: b64(identity.seed) }
+    return JSON.stringify(file, null, 2) + '\n'
+  }
+  if (dataKey === undefined) throw new TypeError('a passphrase-protected key file needs its data key')
+  const provider = defaultProvider()
+  const keys = deriveHomeKeys(provider, dataKey)
+  try {
+    const seed = seal(provider, keys.seed, identity.seed, seedAd(identity.publicKey))
+    return await passphraseKeyFile(identity.publicKey, dataKey, protection.passphrase, seed)
+  } finally {
+    wipeHomeKeys(keys)
+  }
+}
+
+/** Writes a key file durably (files.ts); `exclusive` refuses to replace an existing one. */
 async function writeKeyFileAtomically (path: string, contents: string, options: { exclusive?: boolean } = {}): Promise<void> {
   await writeFileAtomically(path, contents, {
     mode: 0o600,
-    ...(options.exclusive === true ? { check: async () => { if (await exists(path)) throw new IdentityExistsError(path) } } : {})
+    ...(options.exclusive === true ? { check: async () => { if (await pathExists(path)) throw new IdentityExistsError(path) } } : {})
   })
 }
 
@@ -176,7 +180,7 @@ async function writeKeyFileAtomically (path: string, contents: string, options: 
 export async function createIdentityFile (home: string, protection: HomeProtection): Promise<UnlockedHome> {
   const path = homePath(home, 'identityKey')
   await mkdir(home, { recursive: true, mode: 0o700 })
-  if (await exists(path)) throw new IdentityExistsError(path)
+  if (await pathExists(path)) throw new IdentityExistsError(path)
   const identity = generateIdentity()
   const dataKey = 'passphrase' in protection ? generateDataKey(defaultProvider()) : undefined
   await writeKeyFileAtomically(path, await keyFileContents(identity, protection, dataKey), { exclusive: true })
@@ -302,30 +306,12 @@ export async function changePassphrase (home: string, current: Uint8Array, next:
   }
   const dataKey = await unwrapDataKey(parsed, current)
   try {
-    const provider = defaultProvider()
-    const params = newScryptParams((n) => provider.randomBytes(n))
-    const kdf = kdfJson(params)
-    const kek = await deriveKek(next, params)
-    let file: KeyFileV2
-    try {
-      file = {
-        version: 2,
-        type: 'ed25519',
-        publicKey: b64(parsed.publicKey),
-        encryption: 'passphrase',
-        kdf,
-        dataKey: sealedJson(seal(provider, kek, dataKey, dataKeyAd(parsed.publicKey, kdf))),
-        seed: sealedJson(parsed.seed)
-      }
-    } finally {
-      kek.fill(0)
-    }
-    await writeFileAtomically(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 })
+    await writeFileAtomically(path, await passphraseKeyFile(parsed.publicKey, dataKey, next, parsed.seed), { mode: 0o600 })
   } finally {
     dataKey.fill(0)
   }
 }
 
 export async function hasIdentityFile (home: string): Promise<boolean> {
-  return await exists(homePath(home, 'identityKey'))
+  return await pathExists(homePath(home, 'identityKey'))
 }

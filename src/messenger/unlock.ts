@@ -9,9 +9,9 @@
  */
 import type { CryptoProvider } from '../crypto/provider.js'
 import type { Identity } from '../crypto/identity.js'
-import { plainCipher, sealedCipher, type StoreCipher } from '../store/at-rest/cipher.js'
+import { homeCipher, type StoreCipher } from '../store/at-rest/cipher.js'
 import { passphraseBytes } from '../store/at-rest/kdf.js'
-import { deriveHomeKeys, generateDataKey, wipeHomeKeys } from '../store/at-rest/keys.js'
+import { generateDataKey } from '../store/at-rest/keys.js'
 import { PassphraseRequiredError, StoreMigrationRequiredError } from '../store/errors.js'
 import { openStore, type Store } from '../store/store.js'
 import { homePath } from './home.js'
@@ -122,15 +122,7 @@ export async function openHome (options: OpenHomeOptions): Promise<OpenedHome> {
 
   const { identity, dataKey } = unlocked
   try {
-    const cipher = (): StoreCipher => {
-      if (dataKey === undefined) return plainCipher
-      const keys = deriveHomeKeys(provider, dataKey)
-      try {
-        return sealedCipher(provider, keys)
-      } finally {
-        wipeHomeKeys(keys)
-      }
-    }
+    const cipher = (): StoreCipher => homeCipher(provider, dataKey)
     const storePath = homePath(home, 'store')
     let store: Store
     try {

@@ -121,15 +121,20 @@ export interface KeyCodecs {
   seenAt: KeyCodec<SeenAtKey>
 }
 
+/** `<peer>!<seq:16>`: history and outbox entries, and the relay's per-peer queues. */
+function peerSeqCodec (names: PeerNames): KeyCodec<ConversationKey> {
+  return {
+    encode: (k) => joinKey(names.encode(k.peerId), encodeU53(k.seq)),
+    decode: (key, sublevel) => {
+      const [peer, seq] = splitKey(key, 2, sublevel)
+      return { peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
+    }
+  }
+}
+
 export function keyCodecs (names: PeerNames): KeyCodecs {
   return {
-    conversation: {
-      encode: (k) => joinKey(names.encode(k.peerId), encodeU53(k.seq)),
-      decode: (key, sublevel) => {
-        const [peer, seq] = splitKey(key, 2, sublevel)
-        return { peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
-      }
-    },
+    conversation: peerSeqCodec(names),
     message: {
       encode: (k) => joinKey(names.encode(k.peerId), encodeMessageId(k.messageId)),
       decode: (key, sublevel) => {
@@ -247,13 +252,7 @@ export interface RelayKeyCodecs {
 
 export function relayKeyCodecs (names: PeerNames): RelayKeyCodecs {
   return {
-    peerSeq: {
-      encode: (k) => joinKey(names.encode(k.peerId), encodeU53(k.seq)),
-      decode: (key, sublevel) => {
-        const [peer, seq] = splitKey(key, 2, sublevel)
-        return { peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
-      }
-    },
+    peerSeq: peerSeqCodec(names),
     peerIdHex: {
       encode: (k) => {
         if (typeof k.hex !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(k.hex)) throw new InvalidRecordError('expected 1 to 64 bytes of lowercase hex')

@@ -6,13 +6,12 @@
  * both sides show the session reset; the conversation goes on. Every bad input to a restore is
  * refused with its exit code and changes nothing.
  */
-import { createServer } from 'node:net'
 import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ExitCode } from '../../cli/exit-codes.js'
 import { homeSnapshot } from '../store/v1-fixture.js'
-import { runCli, tempHome } from './cli-helpers.js'
+import { cliJson, freePort, runCli, tempHome, untilCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
@@ -21,29 +20,12 @@ const STEP_MS = 60_000
 const HOME_PASSPHRASE = 'alice home passphrase'
 const BACKUP_PASSPHRASE = 'alice backup passphrase'
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => { resolve() }))
-  return port
-}
-
 async function cli<T> (home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
-  const result = await runCli([...args, '--home', home, '--json'], { env, timeoutMs: STEP_MS })
-  expect(result.code, `murmur ${args.join(' ')}: ${result.stderr}`).toBe(0)
-  return JSON.parse(result.stdout) as T
+  return await cliJson<T>(home, args, { env, timeoutMs: STEP_MS })
 }
 
-/** Polls `murmur <args> --json` until `done` holds (bounded). */
 async function until<T> (home: string, args: string[], done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + STEP_MS
-  for (;;) {
-    const value = await cli<T>(home, args)
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
-    await new Promise(resolve => setTimeout(resolve, 300))
-  }
+  return await untilCli<T>(home, args, done, what, STEP_MS)
 }
 
 const count = (history: Message[], text: string): number => history.filter(m => m.text === text).length

@@ -42,3 +42,31 @@ export async function tempHome (prefix = 'murmur-e2e-'): Promise<{ home: string,
   const dir = await mkdtemp(join(tmpdir(), prefix))
   return { home: join(dir, 'home'), cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for a node that must come back at the same address). */
+export async function freePort (): Promise<number> {
+  const { createServer } = await import('node:net')
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>(resolve => server.close(() => { resolve() }))
+  return port
+}
+
+/** `murmur <args> --home <home> --json`, parsed; throws (failing the test) on a non-zero exit. */
+export async function cliJson<T> (home: string, args: string[], options: { env?: NodeJS.ProcessEnv, timeoutMs?: number } = {}): Promise<T> {
+  const result = await runCli([...args, '--home', home, '--json'], options)
+  if (result.code !== 0) throw new Error(`murmur ${args.join(' ')} exited ${String(result.code)}: ${result.stderr}`)
+  return JSON.parse(result.stdout) as T
+}
+
+/** Runs `murmur <args> --json` until `done` holds, at most `timeoutMs` (a condition, not a fixed sleep). */
+export async function untilCli<T> (home: string, args: string[], done: (value: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await cliJson<T>(home, args)
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
+    await new Promise(resolve => setTimeout(resolve, 300))
+  }
+}

@@ -16,7 +16,7 @@
 import { gcmsiv } from '@noble/ciphers/aes.js'
 import type { CryptoProvider } from '../../crypto/provider.js'
 import { CorruptRecordError } from '../errors.js'
-import type { HomeKeys } from './keys.js'
+import { deriveHomeKeys, wipeHomeKeys, type HomeKeys } from './keys.js'
 
 export interface StoreCipher {
   /** True when values are encrypted. */
@@ -121,5 +121,20 @@ export function sealedCipher (provider: CryptoProvider, keys: HomeKeys): StoreCi
       sealedNames.clear()
       openedNames.clear()
     }
+  }
+}
+
+/**
+ * The cipher of a home: sealed under the subkeys of `dataKey`, or plain when the home has no
+ * passphrase (no data key). The subkeys are copied into the cipher and wiped here; the caller
+ * wipes the data key.
+ */
+export function homeCipher (provider: CryptoProvider, dataKey: Uint8Array | undefined): StoreCipher {
+  if (dataKey === undefined) return plainCipher
+  const keys = deriveHomeKeys(provider, dataKey)
+  try {
+    return sealedCipher(provider, keys)
+  } finally {
+    wipeHomeKeys(keys)
   }
 }

@@ -1,9 +1,10 @@
 /**
- * Durable, atomic file replacement: the contents go to a synced temporary file in the same
- * folder, which is renamed over the target, and the folder is synced so the rename survives a
- * crash. A reader sees the old file or the new one, never a part (POSIX rename).
+ * The file-system steps a home's files need: durable, atomic replacement (the contents go to a
+ * synced temporary file in the same folder, which is renamed over the target, and the folder
+ * is synced so the rename survives a crash: a reader sees the old file or the new one, never a
+ * part), folder syncs, and existence checks.
  */
-import { chmod, open, rename, unlink } from 'node:fs/promises'
+import { chmod, open, rename, stat, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 export interface AtomicWriteOptions {
@@ -41,5 +42,16 @@ export async function syncFolder (folder: string): Promise<void> {
     await handle.sync()
   } finally {
     await handle.close()
+  }
+}
+
+/** True when `path` exists; errors other than "no such file" are thrown. */
+export async function pathExists (path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
   }
 }
