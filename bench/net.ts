@@ -71,8 +71,11 @@ export interface NetResults {
   /** The same round trips and floods on unencrypted homes (--no-passphrase), and the cost of encryption. */
   rtt_p50_plain_ms?: number
   msgs_per_s_plain?: number
+  /** Medians of the per-round ratios (each round's two runs sat next to each other in time). */
   encryption_rtt_ratio?: number
   encryption_throughput_ratio?: number
+  /** Sender + receiver CPU per message, encrypted / unencrypted: what encryption costs, less sensitive to load than time. */
+  encryption_cpu_ratio?: number
   targets: Array<{ name: string, value: number, limit: number, met: boolean }>
   meta: ResultMeta & { options: Omit<Options, 'only'>, details: Record<string, unknown> }
 }
@@ -197,7 +200,7 @@ function splitRoundTrips (trace: RttTrace[], durableAt: Record<string, number>):
 
 interface MainFigures {
   rtt?: { p50: number[], p99: number[], rawP50: number[], rawP99: number[], toDurable: number[], durableToSent: number[], plainP50: number[], plainP99: number[] }
-  throughput?: { murmur: number[], raw: number[], receiverCpuUsPerMsg: number[], senderCpuUsPerMsg: number[], senderStore: StoreCounters[], receiverStore: StoreCounters[], plain: number[] }
+  throughput?: { murmur: number[], raw: number[], receiverCpuUsPerMsg: number[], senderCpuUsPerMsg: number[], senderStore: StoreCounters[], receiverStore: StoreCounters[], plain: number[], plainCpuUsPerMsg: number[] }
 }
 
 /** A sender and a receiver, each in its own process, with encrypted homes or unencrypted ones. */
@@ -248,7 +251,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
 
     const figures: MainFigures = {}
     if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], plainP50: [], plainP99: [] }
-    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [] }
+    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [] }
     for (let round = 0; round < o.rounds; round++) {
       const plainFirst = round % 2 === 1
       if (figures.rtt !== undefined) {
@@ -273,6 +276,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
         const r = await rawFlood(rawClient, rawAddress, o.rawFlood)
         figures.throughput.murmur.push(m.perSec)
         figures.throughput.plain.push(q.perSec)
+        figures.throughput.plainCpuUsPerMsg.push(q.senderCpuUsPerMsg + q.receiverCpuUsPerMsg)
         figures.throughput.raw.push(r)
         figures.throughput.receiverCpuUsPerMsg.push(m.receiverCpuUsPerMsg)
         figures.throughput.senderCpuUsPerMsg.push(m.senderCpuUsPerMsg)
@@ -363,6 +367,11 @@ async function runMemory (o: Options): Promise<MemoryResult> {
   }
 }
 
+/** The median of the per-round ratios a[i] / b[i]. */
+function pairedMedian (a: number[], b: number[]): number {
+  return median(a.map((x, i) => x / b[i]))
+}
+
 function round2 (x: number): number {
   return Math.round(x * 100) / 100
 }
@@ -390,7 +399,7 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['  durable -> ack, state sent (ms)', formatNumber(median(main.rtt.durableToSent)), '', '', '', ''])
       rows.push(['round trip p99 (ms)', formatNumber(results.rtt_p99_ms), formatNumber(results.raw_rtt_p99_ms), formatNumber(results.rtt_p99_ms / results.raw_rtt_p99_ms), '', `${Math.round(relativeSpread(main.rtt.p99) * 100)}%`])
       results.rtt_p50_plain_ms = round2(median(main.rtt.plainP50))
-      results.encryption_rtt_ratio = round2(median(main.rtt.p50) / median(main.rtt.plainP50))
+      results.encryption_rtt_ratio = round2(pairedMedian(main.rtt.p50, main.rtt.plainP50))
       results.targets.push({ name: 'rtt p50 encrypted / unencrypted', value: results.encryption_rtt_ratio, limit: 1.15, met: results.encryption_rtt_ratio <= 1.15 })
       rows.push(['round trip p50, encrypted vs not (ms)', formatNumber(results.rtt_p50_ms), formatNumber(results.rtt_p50_plain_ms), formatNumber(results.encryption_rtt_ratio), '<= 1.15', `${Math.round(relativeSpread(main.rtt.plainP50) * 100)}%`])
     }
@@ -404,9 +413,12 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['  sender CPU per message (us)', formatNumber(median(main.throughput.senderCpuUsPerMsg)), '', '', '', ''])
       rows.push(['  receiver CPU per message (us)', formatNumber(median(main.throughput.receiverCpuUsPerMsg)), '', '', '', ''])
       results.msgs_per_s_plain = Math.round(median(main.throughput.plain))
-      results.encryption_throughput_ratio = round2(median(main.throughput.murmur) / median(main.throughput.plain))
+      results.encryption_throughput_ratio = round2(pairedMedian(main.throughput.murmur, main.throughput.plain))
       results.targets.push({ name: 'msgs/s encrypted / unencrypted', value: results.encryption_throughput_ratio, limit: 0.85, met: results.encryption_throughput_ratio >= 0.85 })
       rows.push(['one way, encrypted vs not (msg/s)', formatNumber(results.msgs_per_s), formatNumber(results.msgs_per_s_plain), formatNumber(results.encryption_throughput_ratio), '>= 0.85', `${Math.round(relativeSpread(main.throughput.plain) * 100)}%`])
+      const cpu = main.throughput.senderCpuUsPerMsg.map((s, i) => s + main.throughput!.receiverCpuUsPerMsg[i])
+      results.encryption_cpu_ratio = round2(pairedMedian(cpu, main.throughput.plainCpuUsPerMsg))
+      rows.push(['  CPU per message, both sides, encrypted vs not (us)', formatNumber(median(cpu)), formatNumber(median(main.throughput.plainCpuUsPerMsg)), formatNumber(results.encryption_cpu_ratio), '', ''])
       const last = (list: StoreCounters[]): StoreCounters | undefined => list[list.length - 1]
       const describe = (c: StoreCounters | undefined): string => c === undefined ? '-' : `${c.syncedBatches} fsync'd of ${c.batches} batches, ${formatNumber(c.gets + c.getManys)} gets, ${c.iterators} iterators`
       storeNotes.push(`store calls per message in a flood, sender: ${describe(last(main.throughput.senderStore))}`)

@@ -57,10 +57,15 @@ interface CommitRecord {
 
 /**
  * Finishes or undoes a migration that a crash interrupted. Returns what it did. Call it before
- * anything else opens the home, while no other process can be migrating it (see probeLock).
+ * anything else opens the home. When there is something to do, it first makes sure no running
+ * process holds the home (probeLock): another node may be in the middle of that migration.
  */
 export async function recoverMigration (home: string): Promise<'none' | 'rolled-back' | 'completed'> {
   const commit = homePath(home, 'migrationCommit')
+  const leftovers = [homePath(home, 'storeMigrating'), homePath(home, 'keyFileMigrating')]
+  const pending = [commit, ...leftovers, homePath(home, 'storeOld')]
+  if (!(await Promise.all(pending.map(pathExists))).some(Boolean)) return 'none'
+  await probeLock(home)
   if (await pathExists(commit)) {
     let record: CommitRecord
     try {
@@ -73,7 +78,6 @@ export async function recoverMigration (home: string): Promise<'none' | 'rolled-
     log('completed an interrupted migration')
     return 'completed'
   }
-  const leftovers = [homePath(home, 'storeMigrating'), homePath(home, 'keyFileMigrating')]
   let found = false
   for (const path of leftovers) {
     if (await pathExists(path)) {

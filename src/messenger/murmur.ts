@@ -456,6 +456,7 @@ export async function createMurmur (options: MurmurOptions): Promise<Murmur> {
     createIdentity: options.createIdentity === true,
     ...(options.onMigrationStep !== undefined ? { onMigrationStep: options.onMigrationStep } : {})
   })
+  if (opened.created || opened.migrated) log('home %s: %s, %s', options.home, opened.created ? 'created' : 'migrated from the first layout', opened.encrypted ? 'encrypted' : 'not encrypted')
   return new MurmurNodeImpl(options, opened.identity, provider, opened.store, opened.datastoreCipher)
 }
 

@@ -79,7 +79,6 @@ function wipe (protection: HomeProtection | undefined): void {
 
 export async function openHome (options: OpenHomeOptions): Promise<OpenedHome> {
   const { home, provider } = options
-  await probeLock(home)
   await recoverMigration(home)
   let unlocked: UnlockedHome
   let migrated = false
@@ -108,6 +107,8 @@ export async function openHome (options: OpenHomeOptions): Promise<OpenedHome> {
       }
     } else if (info.encrypted) {
       if (options.noPassphrase === true) throw new PassphraseRequiredError(`the home ${home} is encrypted: it needs its passphrase (no passphrase does not apply to it)`)
+      // A home another node runs is refused before anyone types a passphrase for it.
+      await probeLock(home)
       const passphrase = await obtain(options.passphrase, 'unlock')
       if (passphrase === undefined) throw new PassphraseRequiredError(`the home ${home} is encrypted: a passphrase is needed to open it`)
       try {

@@ -72,9 +72,12 @@ export class StoreBatch {
     })
   }
 
-  /** Replaces an existing history entry (a delivery state change); the summary is unchanged. */
+  /**
+   * Replaces an existing history entry (a delivery state change); the summary is unchanged,
+   * and so is its message-id index entry (an entry keeps its id), which is not written again.
+   */
   updateHistory (entry: HistoryRecord): this {
-    return this.add(() => this.historyOps(entry))
+    return this.add(() => this.historyOps(entry, false))
   }
 
   /** Marks the conversation read up to `upToSeq` (default: everything written so far). */
@@ -129,15 +132,13 @@ export class StoreBatch {
     })
   }
 
-  private historyOps (entry: HistoryRecord): RawOp[] {
+  private historyOps (entry: HistoryRecord, withIndex = true): RawOp[] {
     const { history, messages } = this.sublevels
     if (entry.direction !== 'in' && entry.direction !== 'out' && entry.direction !== 'event') {
       throw new InvalidRecordError('direction must be in, out or event')
     }
-    return [
-      history.encodePut({ peerId: entry.peerId, seq: entry.seq }, entry),
-      messages.encodePut({ peerId: entry.peerId, messageId: entry.id }, { seq: entry.seq })
-    ]
+    const put = history.encodePut({ peerId: entry.peerId, seq: entry.seq }, entry)
+    return withIndex ? [put, messages.encodePut({ peerId: entry.peerId, messageId: entry.id }, { seq: entry.seq })] : [put]
   }
 
   private outboxPutOps (entry: OutboxRecord): RawOp[] {

@@ -173,6 +173,10 @@ const lastResortBaseKey: KeyCodec<LastResortBaseKeyId> = {
   }
 }
 
+/** Bounds of the read caches (stored bytes): some thousands of recent history entries. */
+const HISTORY_CACHE_BYTES = 1024 * 1024
+const MESSAGES_CACHE_BYTES = 256 * 1024
+
 export interface Sublevels {
   identity: TypedSublevel<string, IdentityProfile>
   signedPrekeys: TypedSublevel<number, SignedPrekeyRecord>
@@ -208,8 +212,9 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     sessions: new TypedSublevel(root, 'sessions', peer, bytesCodec, plain),
     contacts: new TypedSublevel(root, 'contacts', peer, contactCodec, plain),
     settings: new TypedSublevel(root, 'settings', settingsKey(cipher), jsonCodec, plain),
-    history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, managed),
-    messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, managed),
+    // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
+    history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES }),
+    messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, { ...managed, cacheBytes: MESSAGES_CACHE_BYTES }),
     conversations: new TypedSublevel(root, 'conversations', peer, conversationCodec, managed),
     outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, managed),
     outboxDue: new TypedSublevel(root, 'outboxDue', keys.outboxDue, emptyCodec, managed),

@@ -28,7 +28,7 @@ import type {
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord,
   OutboxRecord, SignedPrekeyRecord
 } from './records.js'
-import type { Level, RawOp, ReadonlySublevel, TypedSublevel } from './sublevel.js'
+import { levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
 
 const log = logger('murmur:store')
 
@@ -349,7 +349,8 @@ export class Store {
       }
     }
     for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
-    await this.level.batch(ops, syncOption(sync))
+    await this.level.batch(levelOps(ops), syncOption(sync))
+    updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
   }
 }

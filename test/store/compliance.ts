@@ -192,6 +192,32 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       expect(await store.settings.getMany(['x', 'y'])).toEqual([1, 2])
     })
 
+    it('reads back what it wrote from its cache, never what a failed write did not write', async () => {
+      const entry = historyEntry(BOB, 1)
+      await store.commit((b) => b.appendHistory(entry))
+      const read = await store.getHistory(BOB, 1)
+      expect(read).toEqual(entry)
+      // Cached records are frozen: a caller changes a copy, never the store's view.
+      expect(() => { (read as { state: string }).state = 'read' }).toThrow(TypeError)
+      expect((await store.getHistory(BOB, 1))?.state).toBe('received')
+      const poison = (op: { key?: unknown }): void => {
+        if (String(op.key).includes('0000000000000002')) throw new Error('injected write failure')
+      }
+      store.level.hooks.prewrite.add(poison)
+      try {
+        await expect(store.commit((b) => b.appendHistory(historyEntry(BOB, 2)).updateHistory({ ...entry, state: 'read' }))).rejects.toThrow()
+      } finally {
+        store.level.hooks.prewrite.delete(poison)
+      }
+      expect(await store.getHistory(BOB, 2)).toBeUndefined()
+      expect(await store.findMessage(BOB, historyEntry(BOB, 2).id)).toBeUndefined()
+      expect((await store.getHistory(BOB, 1))?.state).toBe('received')
+      await store.commit((b) => b.updateHistory({ ...entry, state: 'read' }))
+      expect((await store.findMessage(BOB, entry.id))?.state).toBe('read')
+      await reopen()
+      expect((await store.getHistory(BOB, 1))?.state).toBe('read')
+    })
+
     it('allocates distinct sequence numbers under concurrency and pages history in order', async () => {
       const seqs = await Promise.all(Array.from({ length: 25 }, async () => store.allocateSeq(BOB)))
       expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))

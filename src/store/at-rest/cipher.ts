@@ -71,7 +71,13 @@ export function sealedCipher (provider: CryptoProvider, keys: HomeKeys): StoreCi
     sealedNames.set(name, stored)
     openedNames.set(stored, name)
   }
-  const ad = (sublevel: string, key: string): Uint8Array => encoder.encode(`${AD_PREFIX}${sublevel}\u0000${key}`)
+  // The associated data is built in one reusable buffer (it is used synchronously by each call).
+  const scratch = new Uint8Array(4096)
+  const ad = (sublevel: string, key: string): Uint8Array => {
+    const text = `${AD_PREFIX}${sublevel}\u0000${key}`
+    const { read, written } = encoder.encodeInto(text, scratch)
+    return read === text.length ? scratch.subarray(0, written) : encoder.encode(text)
+  }
 
   return {
     encrypted: true,

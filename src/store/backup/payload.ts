@@ -20,7 +20,7 @@ import type {
   OneTimeKemPrekeyRecord, OneTimePrekeyRecord, OutboxRecord, SignedPrekeyRecord
 } from '../records.js'
 import type { Store } from '../store.js'
-import type { RawOp } from '../sublevel.js'
+import { levelOps, type RawOp } from '../sublevel.js'
 
 /** Settings that describe sessions, which a backup does not carry: "our capability reached this peer". */
 const SESSION_SETTINGS = ['capabilitySent:']
@@ -152,6 +152,6 @@ export async function writeBackupContents (store: Store, c: BackupContents, extr
   }
   for (let i = 0; i < ops.length; i += RESTORE_BATCH) {
     const last = i + RESTORE_BATCH >= ops.length
-    await store.level.batch(ops.slice(i, i + RESTORE_BATCH), { sync: last } as AbstractBatchOptions<string, Uint8Array>)
+    await store.level.batch(levelOps(ops.slice(i, i + RESTORE_BATCH)), { sync: last } as AbstractBatchOptions<string, Uint8Array>)
   }
 }
