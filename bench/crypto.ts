@@ -18,6 +18,7 @@ import type { ProviderName } from '../src/crypto/provider.js'
 import { burstFloor, pingPongFloor } from './crypto/floor.js'
 import { LibsignalPeerError, startLibsignal, type LibsignalPeer } from './crypto/libsignal.js'
 import { burst, establish, pingPong, MESSAGE_SIZE } from './crypto/workloads.js'
+import { conversationFigures, pqBurst, pqPingPong, type ConversationFigures } from './crypto/pq.js'
 import {
   BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, measureInterleaved, pairedRatio, positiveInteger, resultMeta,
   writeResult, type Measurement, type MeasureOptions, type Prepare, type ResultMeta
@@ -30,9 +31,15 @@ type WorkloadName = typeof WORKLOADS[number]
 const ESTABLISH_MAX_BATCH = 2000
 
 export interface Rates { burst: number, pingpong: number, establish: number }
-export interface ProviderRates extends Rates { floor: { burst: number, pingpong: number } }
+/**
+ * The post-quantum part alone (bench/crypto/pq.ts), timed beside the full workloads: its cost
+ * per message in microseconds, and its share of a message's time (median of paired ratios).
+ */
+export interface PqCost { costPerMessageUs: { burst: number, pingpong: number }, shareOfMessage: { burst: number, pingpong: number } }
+export interface ProviderRates extends Rates { floor: { burst: number, pingpong: number }, pq: PqCost }
 
-export interface Target { name: string, value: number, min: number, met: boolean }
+/** A figure and its bound: at least `min`, or at most `max`. */
+export interface Target { name: string, value: number, min?: number, max?: number, met: boolean }
 
 /** Per provider and workload, the measurements of everything that ran in alternation. */
 type Details = Record<string, Partial<Record<WorkloadName, Record<string, Measurement>>>>
@@ -48,6 +55,8 @@ export interface CryptoResults {
     nodeVsFloor?: { burst: number, pingpong: number }
     nobleVsFloor?: { burst: number, pingpong: number }
   }
+  /** bench/crypto/pq.ts conversationFigures, measured with the node provider. */
+  conversation?: ConversationFigures
   targets: Target[]
   meta: ResultMeta & { messageSize: number, targetMs: number, details: Details }
 }
@@ -94,8 +103,8 @@ function log (line: string): void {
 /** What runs in alternation for one workload: murmur, its floor (if any), libsignal (if any). */
 function contenders (name: WorkloadName, provider: ReturnType<typeof createProvider>, peer: LibsignalPeer | undefined): Record<string, Prepare> {
   const own: Record<WorkloadName, Record<string, Prepare>> = {
-    burst: { murmur: burst(provider), floor: burstFloor(provider) },
-    pingpong: { murmur: pingPong(provider), floor: pingPongFloor(provider) },
+    burst: { murmur: burst(provider), floor: burstFloor(provider), pq: pqBurst(provider) },
+    pingpong: { murmur: pingPong(provider), floor: pingPongFloor(provider), pq: pqPingPong(provider) },
     establish: { murmur: establish(provider, MESSAGE_SIZE) }
   }
   return peer === undefined ? own[name] : { ...own[name], libsignal: peer.workload(name) }
@@ -115,11 +124,17 @@ async function measureProvider (name: ProviderName, options: Options, peer: Libs
   return measured
 }
 
-/** The targets of the brief: node >= 3x / 2x / 1x libsignal; noble >= 70% of its own floor. */
-function computeTargets (ratios: CryptoResults['ratios']): Target[] {
+/**
+ * The targets of the brief: node >= 3x / 2x / 1x libsignal; noble >= 70% of its own floor;
+ * at most 64 post-quantum bytes per message on average.
+ */
+function computeTargets (ratios: CryptoResults['ratios'], conversation: ConversationFigures | undefined): Target[] {
   const targets: Target[] = []
   const add = (name: string, value: number | undefined, min: number): void => {
     if (value !== undefined) targets.push({ name, value, min, met: value >= min })
+  }
+  if (conversation !== undefined) {
+    targets.push({ name: 'post-quantum bytes per message, mean', value: conversation.bytesMean, max: 64, met: conversation.bytesMean <= 64 })
   }
   add('node / libsignal, burst', ratios.nodeVsLibsignal?.burst, 3)
   add('node / libsignal, ping-pong', ratios.nodeVsLibsignal?.pingpong, 2)
@@ -150,11 +165,23 @@ function report (results: CryptoResults): string {
     formatTable(['', 'burst', 'ping-pong', 'establish'], rateRows(results))
   ]
   if ('error' in results.libsignal) lines.push('', `libsignal: ${results.libsignal.error}`)
+  const pqRows: string[][] = []
+  for (const name of ['node', 'noble'] as const) {
+    const pq = results[name]?.pq
+    if (pq === undefined) continue
+    pqRows.push([name, `${pq.costPerMessageUs.burst.toFixed(1)} us (${(pq.shareOfMessage.burst * 100).toFixed(1)} %)`, `${pq.costPerMessageUs.pingpong.toFixed(1)} us (${(pq.shareOfMessage.pingpong * 100).toFixed(1)} %)`])
+  }
+  if (pqRows.length > 0) lines.push('', 'post-quantum part per message (share of the message)', '', formatTable(['', 'burst', 'ping-pong'], pqRows))
+  const c = results.conversation
+  if (c !== undefined) {
+    lines.push('', `post-quantum bytes per message over ${c.messages} messages: mean ${c.bytesMean.toFixed(1)}, max ${c.bytesMax}; on the wire after padding: mean ${c.wireBytesMean.toFixed(1)}, max ${c.wireBytesMax}`)
+    lines.push(`messages per epoch: ping-pong ${c.messagesPerEpochPingPong}, bursts of 10 ${c.messagesPerEpochBursts}; epochs completed by 1,000 one-sided messages: ${c.epochsInOneSidedBurst}`)
+  }
   if (results.targets.length > 0) {
     lines.push('', 'ratios are medians of per-round ratios of runs made side by side', '')
-    lines.push(formatTable(['target', 'value', 'min', 'met'], results.targets.map((t) => [
-      t.name, `${t.value.toFixed(2)}x`, `${t.min}x`, t.met ? 'yes' : 'NO'
-    ])))
+    lines.push(formatTable(['target', 'value', 'bound', 'met'], results.targets.map((t) => t.max !== undefined
+      ? [t.name, t.value.toFixed(1), `<= ${t.max}`, t.met ? 'yes' : 'NO']
+      : [t.name, `${t.value.toFixed(2)}x`, `>= ${String(t.min)}x`, t.met ? 'yes' : 'NO'])))
   }
   return lines.join('\n')
 }
@@ -211,7 +238,12 @@ function record (name: ProviderName, measured: Partial<Record<WorkloadName, Reco
     burst: m('burst', 'murmur').opsPerSec,
     pingpong: m('pingpong', 'murmur').opsPerSec,
     establish: m('establish', 'murmur').opsPerSec,
-    floor: { burst: m('burst', 'floor').opsPerSec, pingpong: m('pingpong', 'floor').opsPerSec }
+    floor: { burst: m('burst', 'floor').opsPerSec, pingpong: m('pingpong', 'floor').opsPerSec },
+    pq: {
+      costPerMessageUs: { burst: 1e6 / m('burst', 'pq').opsPerSec, pingpong: 1e6 / m('pingpong', 'pq').opsPerSec },
+      // murmur rate / pq-only rate = the pq part's time / a whole message's time.
+      shareOfMessage: { burst: pairedRatio(m('burst', 'murmur'), m('burst', 'pq')), pingpong: pairedRatio(m('pingpong', 'murmur'), m('pingpong', 'pq')) }
+    }
   }
   const vsFloor = { burst: pairedRatio(m('burst', 'murmur'), m('burst', 'floor')), pingpong: pairedRatio(m('pingpong', 'murmur'), m('pingpong', 'floor')) }
   if (name === 'node') results.ratios.nodeVsFloor = vsFloor
@@ -246,11 +278,27 @@ export async function run (args: string[]): Promise<void> {
     meta: { ...resultMeta(options.measure.runs), messageSize: MESSAGE_SIZE, targetMs: options.measure.targetMs, details: {} }
   }
   await measureAll(options, results)
-  results.targets = computeTargets(results.ratios)
+  log('conversation figures (node provider)')
+  results.conversation = conversationFigures(createProvider('node'))
+  results.targets = computeTargets(results.ratios, results.conversation)
 
   process.stdout.write(report(results) + '\n')
   // Keys in reading order.
-  const { node, noble, libsignal, ratios, targets, meta } = results
-  const path = writeResult('crypto', { node, noble, libsignal, ratios, targets, meta })
+  const { node, noble, libsignal, ratios, conversation, targets, meta } = results
+  const path = writeResult('crypto', {
+    node,
+    noble,
+    libsignal,
+    ratios,
+    pq_overhead_bytes_mean: conversation?.bytesMean,
+    pq_overhead_bytes_max: conversation?.bytesMax,
+    pq_wire_bytes_mean: conversation?.wireBytesMean,
+    pq_wire_bytes_max: conversation?.wireBytesMax,
+    messages_per_epoch_pingpong: conversation?.messagesPerEpochPingPong,
+    messages_per_epoch_bursts_of_10: conversation?.messagesPerEpochBursts,
+    epochs_in_1000_one_sided_messages: conversation?.epochsInOneSidedBurst,
+    targets,
+    meta
+  })
   process.stdout.write(`\nwrote ${path}\n`)
 }

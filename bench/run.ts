@@ -11,6 +11,8 @@ const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
   crypto: async () => await import('./crypto.js'),
   net: async () => await import('./net.js'),
   relay: async () => await import('./relay.js'),
+  cli: async () => await import('./cli.js'),
+  web: async () => await import('./web.js'),
   store: async () => await import('./store.js')
 }
 

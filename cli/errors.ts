@@ -30,6 +30,8 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   InvalidContactNameError: ExitCode.USAGE,
   InvalidMessageTextError: ExitCode.USAGE,
   MessageNotFoundError: ExitCode.NOT_FOUND,
+  MessageStateError: ExitCode.CONFLICT,
+  SelfMessageError: ExitCode.USAGE,
   PeerUnreachableError: ExitCode.NETWORK,
   NotStartedError: ExitCode.NOT_RUNNING,
   RelayNotFoundError: ExitCode.NOT_FOUND,
@@ -49,7 +51,9 @@ const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   ApiTimeoutError: ExitCode.NETWORK,
   ApiProtocolError: ExitCode.INTERNAL,
   InvalidApiAddressError: ExitCode.USAGE,
-  InvalidParamsError: ExitCode.USAGE
+  InvalidParamsError: ExitCode.USAGE,
+  // `murmur open` against a server without the web app (not `murmur start`'s): not found.
+  WebAppUnavailableError: ExitCode.NOT_FOUND
 }
 
 export function toCliError (err: unknown): CliError {

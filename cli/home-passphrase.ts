@@ -4,7 +4,6 @@
  */
 import type { HomeProtection } from '../src/messenger/identity-file.js'
 import type { PassphrasePurpose } from '../src/messenger/unlock.js'
-import { passphraseBytes } from '../src/store/at-rest/kdf.js'
 import { readPassphrase, type PassphraseOptions } from './passphrase.js'
 
 /** The protection of a home being made (create) or upgraded (migrate). */
@@ -23,6 +22,7 @@ export async function homePassphrase (options: PassphraseOptions, home: string, 
     confirm: purpose !== 'unlock'
   })
   try {
+    const { passphraseBytes } = await import('../src/store/at-rest/kdf.js')
     return passphraseBytes(raw)
   } finally {
     raw.fill(0)

@@ -9,7 +9,6 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { InvalidPassphraseError, PassphraseRequiredError } from '../src/store/errors.js'
 
 export const PASSPHRASE_ENV = 'MURMUR_PASSPHRASE'
 export const NEW_PASSPHRASE_ENV = 'MURMUR_NEW_PASSPHRASE'
@@ -42,6 +41,8 @@ export interface ReadPassphraseOptions {
 
 /** The passphrase bytes from the first source that has one; the caller wipes them. */
 export async function readPassphrase (options: ReadPassphraseOptions): Promise<Uint8Array> {
+  // Loaded here: commands that need no passphrase load nothing of the store (test/e2e/latency.test.ts).
+  const { InvalidPassphraseError, PassphraseRequiredError } = await import('../src/store/errors.js')
   if (options.file !== undefined) {
     const raw = await readFile(options.file)
     try {
@@ -81,6 +82,7 @@ export async function readPassphrase (options: ReadPassphraseOptions): Promise<U
 
 /** Reads one line from the terminal in raw mode, echoing nothing. Ctrl-C cancels. */
 async function promptHidden (prompt: string): Promise<Uint8Array> {
+  const { InvalidPassphraseError, PassphraseRequiredError } = await import('../src/store/errors.js')
   const stdin = process.stdin
   // Raw mode (no echo) before the prompt shows: what is typed after it is never echoed.
   stdin.setRawMode(true)

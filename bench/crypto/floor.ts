@@ -93,11 +93,17 @@ export function burstFloor (provider: CryptoProvider): Prepare {
   }
 }
 
+/** Messages per completed post-quantum epoch in ping-pong (docs/protocol.md part 3b). */
+const PINGPONG_MESSAGES_PER_EPOCH = 144
+
 /**
  * Ping-pong floor: the burst sequence, plus what the receiver of a message that turns the
  * ratchet does (spec §4 DHRatchetHE): one failed header trial under the current header key,
  * one X25519 agreement and KDF_RK (HKDF, 96 bytes) for the new receiving chain, one X25519 key
- * generation, and one more agreement and KDF_RK for the new sending chain.
+ * generation, and one more agreement and KDF_RK for the new sending chain; and the Triple
+ * Ratchet's primitives (part 3b): the two chain-key mixes (HMAC-SHA256) of the new chains, and,
+ * once every 144 messages (one epoch), an ML-KEM-768 key generation, encapsulation and
+ * decapsulation with the HKDF and SHA-256 of the new epoch key.
  */
 export function pingPongFloor (provider: CryptoProvider): Prepare {
   const { header, body, sessionAd, headerKey, wrongHeaderKey } = inputs(provider)
@@ -105,8 +111,18 @@ export function pingPongFloor (provider: CryptoProvider): Prepare {
   let chainKey = provider.randomBytes(KEY_LENGTH)
   let ours = provider.x25519GenerateKeyPair()
   let theirs = provider.x25519GenerateKeyPair().publicKey
+  const mixLabel = new Uint8Array(22 + 4 + KEY_LENGTH)
+  let sinceEpoch = 0
   return (n) => () => {
     for (let i = 0; i < n; i++) {
+      if (++sinceEpoch === PINGPONG_MESSAGES_PER_EPOCH) {
+        sinceEpoch = 0
+        const keyPair = provider.mlkem768GenerateKeyPair()
+        const encapsulated = provider.mlkem768Encapsulate(keyPair.publicKey)
+        const secret = provider.mlkem768Decapsulate(encapsulated.ciphertext, keyPair.privateKey)
+        const transcript = provider.sha256(encapsulated.ciphertext)
+        provider.hkdfSha256(secret, rootKey, transcript, KEY_LENGTH)
+      }
       chainKey = oneMessage(provider, chainKey, chainKey, headerKey, header, body, sessionAd).sendChainKey
       // The failed trial: the header does not open under the current receiving header key.
       // Made as the ratchet makes it (ratchet/header.ts): the non-throwing open when the
@@ -125,6 +141,11 @@ export function pingPongFloor (provider: CryptoProvider): Prepare {
       const receiving = provider.hkdfSha256(provider.x25519(ours.privateKey, theirs), rootKey, ROOT_KDF_INFO, ROOT_KDF_OUTPUT_LENGTH)
       const next = provider.x25519GenerateKeyPair()
       const sending = provider.hkdfSha256(provider.x25519(next.privateKey, theirs), receiving.subarray(0, KEY_LENGTH), ROOT_KDF_INFO, ROOT_KDF_OUTPUT_LENGTH)
+      // MIX of the two new chain keys: HMAC(epochKey, label || u32be(epoch) || chainKey).
+      mixLabel.set(receiving.subarray(KEY_LENGTH, 2 * KEY_LENGTH), 26)
+      provider.hmacSha256(headerKey, mixLabel)
+      mixLabel.set(sending.subarray(KEY_LENGTH, 2 * KEY_LENGTH), 26)
+      provider.hmacSha256(headerKey, mixLabel)
       rootKey = sending.slice(0, KEY_LENGTH)
       // Alternate roles: the new key pair is the peer's next ratchet key.
       theirs = ours.publicKey

@@ -2,18 +2,24 @@
  * `murmur chat <name|peerId>`: an interactive conversation in the terminal. Recent history
  * above, a prompt below (node:readline); incoming messages and delivery-state changes are
  * printed live above the prompt. The conversation is marked read while the chat is open.
+ *
+ * When the node stops, the chat waits for it and reconnects (a restarted node has a new API
+ * address and token), then shows what arrived in between.
  */
-import { clearLine, createInterface, cursorTo } from 'node:readline'
+import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline'
 import type { Command } from 'commander'
+import type { ApiClient, EventSubscription } from '../../src/api/client.js'
 import type { MessageView } from '../../src/messenger/types.js'
 import { toCliError } from '../errors.js'
 import { CliError, ExitCode } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
-import { formatMessage, formatStateChange, shortPeerId } from './message-format.js'
+import { formatMessage, formatStateChange, namesOf, shortPeerId } from './message-format.js'
 import { resolvePeer } from './resolve.js'
 
 /** How many earlier messages the chat shows when it opens. */
 export const CHAT_HISTORY_LIMIT = 20
+/** While the node is down, look for it this often. */
+const RECONNECT_EVERY_MS = 500
 
 export function registerChatCommand (program: Command): void {
   commonOptions(program.command('chat'))
@@ -21,19 +27,20 @@ export function registerChatCommand (program: Command): void {
     .argument('<to>', 'name or peer ID of the contact')
     .action(run(async (to: string, options: CommonOptions) => {
       if (options.json === true) throw new CliError('chat is interactive and has no --json output; use `history --follow --json` and `send`', ExitCode.USAGE)
-      const client = await connect(options)
+      let client: ApiClient = await connect(options)
       const peer = await resolvePeer(client, to)
       const label = peer.contact ?? shortPeerId(peer.peerId)
-      const subscription = await client.events({ names: ['message', 'message:state'] })
-      const history = await client.call('history', { to: peer.peerId, limit: CHAT_HISTORY_LIMIT })
-      const shown = new Set<string>(history.map(m => m.id))
+      let names = namesOf(await client.call('contacts.list', {}))
+      let subscription: EventSubscription = await client.events({ names: ['message', 'message:state'] })
+      const shown = new Set<string>()
+      const texts = new Map<string, string>()
       // The latest state of each message: a state change can arrive before `send` answers.
       const stateById = new Map<string, string>()
       const output = process.stdout
       output.write(`chat with ${label} (${peer.peerId}); Ctrl-C or Ctrl-D to leave\n`)
-      for (const m of history) output.write(formatMessage(m, peer.contact) + '\n')
 
-      const rl = createInterface({ input: process.stdin, output, prompt: `${label}> `, terminal: process.stdin.isTTY === true })
+      // The prompt is ours: it must not read as if the peer were speaking.
+      const rl = createInterface({ input: process.stdin, output, prompt: `you → ${label}: `, terminal: process.stdin.isTTY === true })
       // Print above the prompt: clear the prompt line, print, redraw the prompt with what was typed.
       const printAbove = (line: string): void => {
         if (rl.terminal) {
@@ -45,27 +52,51 @@ export function registerChatCommand (program: Command): void {
           output.write(line + '\n')
         }
       }
+      const show = (m: MessageView): void => {
+        if (shown.has(m.id)) return
+        shown.add(m.id)
+        texts.set(m.id, m.text)
+        printAbove(formatMessage(m, peer.contact, stateById.get(m.id) ?? m.state, names))
+      }
       const markRead = (): void => {
         client.call('read', { to: peer.peerId }).catch(() => { /* retried at the next message */ })
       }
-      markRead()
+      const catchUp = async (): Promise<void> => {
+        for (const m of await client.call('history', { to: peer.peerId, limit: CHAT_HISTORY_LIMIT })) show(m)
+        markRead()
+      }
+      await catchUp()
 
       let leaving = false
       const events = (async () => {
-        for await (const event of subscription) {
-          if (event.data.peerId !== peer.peerId) continue
-          if (event.event === 'message') {
-            if (shown.has(event.data.id)) continue
-            shown.add(event.data.id)
-            printAbove(formatMessage(event.data, peer.contact))
-            if (event.data.direction === 'in') markRead()
-          } else if (event.event === 'message:state') {
-            stateById.set(event.data.id, event.data.state)
-            // Changes of a message not shown yet are folded into its line when send answers.
-            if (shown.has(event.data.id)) printAbove(formatStateChange(event.data))
+        while (!leaving) {
+          for await (const event of subscription) {
+            if (event.data.peerId !== peer.peerId) continue
+            if (event.event === 'message') {
+              show(event.data)
+              if (event.data.direction === 'in') markRead()
+            } else if (event.event === 'message:state') {
+              stateById.set(event.data.id, event.data.state)
+              // Changes of a message not shown yet are folded into its line when send answers.
+              if (shown.has(event.data.id)) printAbove(formatStateChange(event.data, names, texts.get(event.data.id)))
+            }
+          }
+          if (leaving) return
+          printAbove('! the node stopped; waiting for it to start again (Ctrl-D to leave)')
+          // A restarted node writes a new api.address and api.token: connect afresh.
+          while (!leaving) {
+            try {
+              client = await connect(options)
+              subscription = await client.events({ names: ['message', 'message:state'], timeoutMs: 5_000 })
+              names = namesOf(await client.call('contacts.list', {}))
+              printAbove('! reconnected')
+              await catchUp()
+              break
+            } catch {
+              await new Promise(resolve => setTimeout(resolve, RECONNECT_EVERY_MS))
+            }
           }
         }
-        if (!leaving) printAbove('! the node stopped; messages can no longer be sent or received (Ctrl-D to leave)')
       })().catch(() => {})
 
       // Sends go one at a time, in the order typed.
@@ -73,11 +104,9 @@ export function registerChatCommand (program: Command): void {
       const send = (text: string): void => {
         sending = sending.then(async () => {
           try {
-            const m: MessageView = await client.call('send', { to: peer.peerId, text })
-            shown.add(m.id)
-            printAbove(formatMessage(m, peer.contact, stateById.get(m.id) ?? m.state))
+            show(await client.call('send', { to: peer.peerId, text }))
           } catch (err) {
-            printAbove(`! ${toCliError(err).message}`)
+            printAbove(`! not sent: ${toCliError(err).message}`)
           }
         })
       }
@@ -85,6 +114,11 @@ export function registerChatCommand (program: Command): void {
       await new Promise<void>((resolve) => {
         rl.on('line', (line) => {
           const text = line.trim()
+          // The terminal echoed the typed line; the message is shown once, as sent, instead.
+          if (rl.terminal) {
+            moveCursor(output, 0, -1)
+            clearLine(output, 0)
+          }
           if (text !== '') send(text)
           if (rl.terminal) rl.prompt()
         })

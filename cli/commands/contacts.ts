@@ -5,7 +5,7 @@
 import type { Command } from 'commander'
 import { print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
-import { formatContact } from './message-format.js'
+import { formatContacts } from './message-format.js'
 
 export function registerContactsCommands (program: Command): void {
   const contacts = program.command('contacts').description('add, list, rename, remove and verify contacts')
@@ -23,7 +23,7 @@ export function registerContactsCommands (program: Command): void {
     .description('list your contacts')
     .action(run(async (options: CommonOptions) => {
       const list = await (await connect(options)).call('contacts.list', {})
-      print(options, list, () => list.length === 0 ? 'no contacts yet (add one with `murmur contacts add <name> <peerId>`)' : list.map(formatContact).join('\n'))
+      print(options, list, () => list.length === 0 ? 'no contacts yet (add one with `murmur contacts add <name> <peerId>`)' : formatContacts(list))
     }))
 
   commonOptions(contacts.command('rename'))

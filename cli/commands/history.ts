@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander'
 import type { EventSubscription } from '../../src/api/client.js'
+import { toCliError } from '../errors.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
 import { formatMessage, formatStateChange, namesOf } from './message-format.js'
@@ -23,6 +24,23 @@ function parseInteger (name: string, value: string | undefined, min: number, max
   return n
 }
 
+/**
+ * A conversation outlives its contact: after `contacts remove bob`, `history bob` finds no
+ * contact, and says where the conversation is now.
+ */
+async function withRemovedContactHint<T> (to: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (err) {
+    const cliError = toCliError(err)
+    if (cliError.errorName !== 'ContactNotFoundError') throw err
+    throw new CliError(cliError.message, cliError.exitCode, {
+      errorName: cliError.errorName,
+      hint: `if "${to}" was a contact you removed, its conversation is kept under its peer ID: \`murmur inbox\` lists it, \`murmur history <peerId>\` shows it, \`murmur contacts add ${to} <peerId>\` names it again`
+    })
+  }
+}
+
 export function registerHistoryCommand (program: Command): void {
   commonOptions(program.command('history'))
     .description('show a conversation, oldest first (--follow: keep printing new messages)')
@@ -36,9 +54,9 @@ export function registerHistoryCommand (program: Command): void {
       const client = await connect(options)
       const params = { to, ...(limit !== undefined ? { limit } : {}), ...(before !== undefined ? { before } : {}) }
       if (options.follow !== true) {
-        const messages = await client.call('history', params)
+        const messages = await withRemovedContactHint(to, async () => await client.call('history', params))
         // Relays holding a message are shown by contact name when they are contacts.
-        const names = options.json === true || !messages.some(m => m.state === 'stored') ? undefined : namesOf(await client.call('contacts.list', {}))
+        const names = options.json === true ? undefined : namesOf(await client.call('contacts.list', {}))
         print(options, messages, () => messages.length === 0 ? 'no messages yet' : messages.map(m => formatMessage(m, undefined, m.state, names)).join('\n'))
         return
       }
@@ -55,6 +73,7 @@ export function registerHistoryCommand (program: Command): void {
         const peer = await resolvePeer(client, to)
         const names = namesOf(await client.call('contacts.list', {}))
         const shown = new Set(messages.map(m => m.id))
+        const texts = new Map(messages.map(m => [m.id, m.text]))
         for (const m of messages) print(options, { event: 'message', data: m }, () => formatMessage(m, peer.contact, m.state, names))
         if (options.json !== true) process.stderr.write('following new messages; Ctrl-C to stop\n')
         for await (const event of subscription) {
@@ -63,10 +82,21 @@ export function registerHistoryCommand (program: Command): void {
             if (shown.has(event.data.id)) continue
             shown.add(event.data.id)
             const m = event.data
-            print(options, event, () => formatMessage(m, peer.contact))
+            texts.set(m.id, m.text)
+            print(options, event, () => formatMessage(m, peer.contact, m.state, names))
           } else if (event.event === 'message:state') {
             const change = event.data
-            print(options, event, () => formatStateChange(change, names))
+            if (!shown.has(change.id) && change.id.length === 32) {
+              // A message sent from another client (the web app, a script): show it once, whole.
+              const [sent] = await client.call('history', { to: peer.peerId, limit: 20 }).then(h => h.filter(m => m.id === change.id))
+              if (sent !== undefined) {
+                shown.add(sent.id)
+                texts.set(sent.id, sent.text)
+                print(options, { event: 'message', data: sent }, () => formatMessage(sent, peer.contact, sent.state, names))
+                continue
+              }
+            }
+            print(options, event, () => formatStateChange(change, names, texts.get(change.id)))
           }
         }
       } finally {

@@ -1,12 +1,16 @@
 /**
  * `murmur init` and `murmur id`: the commands that work without a running node.
  */
+import { mkdir } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { resolveHome } from '../../src/messenger/home.js'
 import { print } from '../output.js'
 import { commonOptions, run, type CommonOptions } from '../common.js'
 import { homeProtection } from '../home-passphrase.js'
 import { passphraseOptions, type PassphraseOptions } from '../passphrase.js'
+
+/** What `murmur init` and `murmur start --init` say about keeping the identity safe. */
+export const BACKUP_NOTICE = 'Back up your identity with `murmur backup create FILE` while your node runs: it is your address.'
 
 export function registerIdentityCommands (program: Command): void {
   passphraseOptions(commonOptions(program.command('init')), { allowNone: true, what: 'the new passphrase' })
@@ -18,7 +22,8 @@ export function registerIdentityCommands (program: Command): void {
       const { initHome } = await import('../../src/messenger/offline.js')
       const { hasIdentityFile, IdentityExistsError } = await import('../../src/messenger/identity-file.js')
       const { homePath } = await import('../../src/messenger/home.js')
-      // Refused before a passphrase is asked for.
+      // Refused before a passphrase is asked for: a home that cannot be written, or that has an identity.
+      await mkdir(home, { recursive: true, mode: 0o700 })
       if (await hasIdentityFile(home)) throw new IdentityExistsError(homePath(home, 'identityKey'))
       const protection = await homeProtection(options, home, 'create')
       const info = await initHome(home, protection, options.name !== undefined ? { name: options.name } : {})
@@ -30,7 +35,7 @@ export function registerIdentityCommands (program: Command): void {
           ? 'protected by your passphrase: it is needed at every start, and cannot be recovered if forgotten'
           : 'NOT protected by a passphrase: the identity and the store are unencrypted',
         '',
-        `Back up with \`murmur backup create FILE\` once your node runs: the identity is your address. Start it with \`murmur start\`.`
+        `${BACKUP_NOTICE} Start your node with \`murmur start\`.`
       ].join('\n'))
     }))
 

@@ -4,14 +4,17 @@
 import type { Command } from 'commander'
 import { print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
-import { formatConversation } from './message-format.js'
+import { formatConversation, namesOf } from './message-format.js'
 
 export function registerInboxCommands (program: Command): void {
   commonOptions(program.command('inbox'))
     .description('list conversations, newest first, with unread counts')
     .action(run(async (options: CommonOptions) => {
-      const conversations = await (await connect(options)).call('inbox', {})
-      print(options, conversations, () => conversations.length === 0 ? 'no conversations yet' : conversations.map(formatConversation).join('\n'))
+      const client = await connect(options)
+      const conversations = await client.call('inbox', {})
+      // Relays holding a last message are shown by contact name when they are contacts.
+      const names = options.json === true || !conversations.some(c => c.lastMessage?.state === 'stored') ? undefined : namesOf(await client.call('contacts.list', {}))
+      print(options, conversations, () => conversations.length === 0 ? 'no conversations yet' : conversations.map(c => formatConversation(c, names)).join('\n'))
     }))
 
   commonOptions(program.command('read'))

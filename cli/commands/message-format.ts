@@ -20,16 +20,42 @@ export function shortPeerId (peerId: string): string {
   return peerId.length > 20 ? `${peerId.slice(0, 8)}…${peerId.slice(-6)}` : peerId
 }
 
+/** A message id as shown to people: its first 8 hex digits (`resend` and `cancel` take it). */
+export function shortId (id: string): string {
+  return id.slice(0, 8)
+}
+
 /**
- * One message line: `[time] who: text` plus the delivery state of outgoing messages.
+ * One message: `[time #seq id] who: text` plus the delivery state of outgoing messages. The
+ * seq is what `history --before` pages by; the short id is what `resend` and `cancel` take.
+ * Lines after the first of a multi-line text are indented under its first line.
  * `contactName` names the sender when the view carries no contact (events may not).
  */
 export function formatMessage (m: MessageView, contactName?: string, state: string = m.state, names?: ReadonlyMap<string, string>): string {
   const time = formatTime(m.sentAt)
-  if (m.direction === 'event') return `[${time}] * ${m.text}`
+  if (m.direction === 'event') return `[${time} #${m.seq}] * ${m.text}`
   const who = m.direction === 'out' ? 'you' : (m.contact ?? contactName ?? shortPeerId(m.peerId))
-  const shownState = m.direction === 'out' ? `  (${describeState(m, state, names)}${m.reason !== undefined ? `: ${m.reason}` : ''})` : ''
-  return `[${time}] ${who}: ${m.text}${shownState}`
+  const shownState = m.direction === 'out' ? `  (${describeState(m, state, names)}${describeReason(m, names)})` : ''
+  const head = `[${time} #${m.seq} ${shortId(m.id)}] ${who}: `
+  return `${head}${indentLines(m.text, head.length)}${shownState}`
+}
+
+/**
+ * The reason shown after the state. Relays that refused are named from the structured
+ * `relays` list, by contact name where there is one, rather than from the stored text.
+ */
+export function describeReason (m: Pick<MessageView, 'reason' | 'relays' | 'state'>, names?: ReadonlyMap<string, string>): string {
+  if (m.reason === undefined) return ''
+  const refused = (m.relays ?? []).filter(r => r.status === 'refused')
+  if (m.state !== 'stored' && refused.length > 0 && m.reason.startsWith('no relay took it')) {
+    return `: no relay took it: ${refused.map(r => `${peerName(r.relay, names)} (${r.reason ?? 'refused'})`).join(', ')}`
+  }
+  return `: ${m.reason}`
+}
+
+/** `text` with every line after the first indented by `width` spaces. */
+export function indentLines (text: string, width: number): string {
+  return text.split(/\r?\n/).join('\n' + ' '.repeat(width))
 }
 
 /** The relays holding a message (`stored` entries of MessageView.relays). */
@@ -79,22 +105,34 @@ export function formatTrust (t: TrustView): string {
   return `${t.peerId}  since ${formatTime(t.addedAt)}`
 }
 
-/** A `message:state` event; for `stored`, its `relays` say where. */
-export function formatStateChange (change: Pick<MessageView, 'id' | 'state' | 'reason' | 'relays'>, names?: ReadonlyMap<string, string>): string {
+/**
+ * A `message:state` event, attached to its message: its short id and, when known, the start of
+ * its text; for `stored`, its `relays` say where (by contact name when there is one).
+ */
+export function formatStateChange (change: Pick<MessageView, 'id' | 'state' | 'reason' | 'relays'>, names?: ReadonlyMap<string, string>, text?: string): string {
   const relays = storedAt(change)
   const state = change.state === 'stored' && relays.length > 0 ? `stored at ${relays.map(r => peerName(r, names)).join(', ')}` : change.state
-  return `  · message ${change.id.slice(0, 8)} ${state}${change.reason !== undefined ? ` (${change.reason})` : ''}`
+  const excerpt = text !== undefined ? ` "${excerptOf(text)}"` : ''
+  return `  · ${shortId(change.id)}${excerpt}: ${state}${describeReason(change, names)}`
 }
 
-export function formatConversation (c: ConversationView): string {
+/** The first line of a text, cut to 32 characters. */
+function excerptOf (text: string): string {
+  const line = text.split(/\r?\n/)[0]
+  return line.length > 32 ? `${line.slice(0, 31)}…` : line
+}
+
+export function formatConversation (c: ConversationView, names?: ReadonlyMap<string, string>): string {
   const who = c.contact ?? c.peerId
   const unread = c.unread > 0 ? `${c.unread} unread` : 'read'
-  const last = c.lastMessage !== undefined ? `  ${formatMessage(c.lastMessage)}` : ''
+  const last = c.lastMessage !== undefined ? `  ${formatMessage(c.lastMessage, undefined, c.lastMessage.state, names)}` : ''
   return `${who}  (${unread})${last}`
 }
 
-export function formatContact (c: ContactView): string {
-  return `${c.name}  ${c.peerId}${c.verified ? '  verified' : ''}`
+/** Contacts as a table whose columns line up (names of any width, wide characters counted once). */
+export function formatContacts (contacts: ContactView[]): string {
+  const width = Math.max(4, ...contacts.map(c => [...c.name].length))
+  return contacts.map(c => `${c.name}${' '.repeat(width - [...c.name].length)}  ${c.peerId}${c.verified ? '  verified' : ''}`).join('\n')
 }
 
 /** peer ID -> contact name, for showing relays by name. */

@@ -5,22 +5,50 @@
  */
 import type { Command } from 'commander'
 import type { ApiClient } from '../../src/api/client.js'
-import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_SEND_WAIT_SECONDS } from '../../src/api/methods.js'
+import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_HISTORY_LIMIT, MAX_SEND_WAIT_SECONDS, MESSAGE_ID_PATTERN } from '../../src/api/limits.js'
+import { MAX_TEXT_BYTES } from '../../src/messenger/constants.js'
 import type { MessageView } from '../../src/messenger/types.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
-import { namesOf, peerName, storedAt } from './message-format.js'
+import { describeReason, namesOf, peerName, shortId, storedAt } from './message-format.js'
 
 interface SendOptions extends CommonOptions {
   wait?: boolean
   timeout?: string
 }
 
+/**
+ * The message piped into `send -`. Reading stops past the limit (with room for a trailing
+ * newline): a larger input is refused here, whole, as too long (exit 2), rather than sent to
+ * the node as a body it would refuse with HTTP 413 (or cut short with EPIPE).
+ */
 async function readStdin (): Promise<string> {
   const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  let size = 0
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer)
+    size += (chunk as Buffer).length
+    if (size > MAX_TEXT_BYTES + 2) {
+      process.stdin.destroy()
+      throw new CliError(`a message is at most ${MAX_TEXT_BYTES} bytes of UTF-8 (${MAX_TEXT_BYTES / 1024} KiB); stdin has more`, ExitCode.USAGE, { errorName: 'InvalidMessageTextError' })
+    }
+  }
   // A trailing newline from `echo` or a heredoc is not part of the message.
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+}
+
+/**
+ * A message id as typed: the full 32 hex digits, or the short id `history` shows (at least 4
+ * hex digits), looked up among the conversation's last 1,000 messages.
+ */
+async function resolveMessageId (client: ApiClient, to: string, typed: string): Promise<string> {
+  const id = typed.toLowerCase()
+  if (MESSAGE_ID_PATTERN.test(id)) return id
+  if (!/^[0-9a-f]{4,31}$/.test(id)) throw new CliError(`"${typed}" is not a message id (the hex id \`murmur history\` shows)`, ExitCode.USAGE)
+  const matches = (await client.call('history', { to, limit: MAX_HISTORY_LIMIT })).filter(m => m.direction === 'out' && m.id.startsWith(id))
+  if (matches.length === 0) throw new CliError(`no message ${typed} of yours in this conversation`, ExitCode.NOT_FOUND, { errorName: 'MessageNotFoundError' })
+  if (matches.length > 1) throw new CliError(`${typed} names ${matches.length} messages; give more of its id`, ExitCode.USAGE)
+  return matches[0].id
 }
 
 function parseTimeout (value: string | undefined): number {
@@ -35,7 +63,7 @@ function parseTimeout (value: string | undefined): number {
 function describe (m: MessageView, names?: ReadonlyMap<string, string>): string {
   const relays = m.state === 'stored' ? storedAt(m) : []
   const state = relays.length > 0 ? `stored at ${relays.map(r => peerName(r, names)).join(', ')}` : m.state
-  return `message ${m.id} to ${m.contact ?? m.peerId}: ${state}${m.reason !== undefined ? ` (${m.reason})` : ''}`
+  return `message ${shortId(m.id)} to ${m.contact ?? m.peerId}: ${state}${describeReason(m, names)}`
 }
 
 /** Contact names for the relays a stored message names (text output only). */
@@ -122,11 +150,21 @@ export function registerSendCommands (program: Command): void {
   commonOptions(program.command('resend'))
     .description('send a failed or expired message again (same message id)')
     .argument('<to>', 'name or peer ID of the conversation')
+    .argument('<messageId>', 'the message id, or its first digits (from `murmur history`)')
+    .action(run(async (to: string, messageId: string, options: CommonOptions) => {
+      const client = await connect(options)
+      const message = await client.call('resend', { to, messageId: await resolveMessageId(client, to, messageId) })
+      const names = await relayNames(client, message, options.json === true)
+      print(options, message, () => describe(message, names))
+    }))
+
+  commonOptions(program.command('cancel'))
+    .description('cancel a queued message (not yet taken by a relay or the recipient); `resend` sends it later')
+    .argument('<to>', 'name or peer ID of the conversation')
     .argument('<messageId>', 'the message id (from `murmur history`)')
     .action(run(async (to: string, messageId: string, options: CommonOptions) => {
       const client = await connect(options)
-      const message = await client.call('resend', { to, messageId })
-      const names = await relayNames(client, message, options.json === true)
-      print(options, message, () => describe(message, names))
+      const message = await client.call('cancel', { to, messageId: await resolveMessageId(client, to, messageId) })
+      print(options, message, () => `message ${shortId(message.id)} to ${message.contact ?? message.peerId} cancelled; \`murmur resend ${to} ${shortId(message.id)}\` sends it again`)
     }))
 }

@@ -2,17 +2,19 @@
  * `murmur start`: runs the node and its local API in the foreground until SIGINT or SIGTERM
  * (DESIGN.md "Local API and CLI").
  */
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
-import { print } from '../output.js'
+import { CliError, ExitCode, print } from '../output.js'
 import { collect, commonOptions, run, type CommonOptions } from '../common.js'
 import { homePassphrase } from '../home-passphrase.js'
+import { BACKUP_NOTICE } from './identity.js'
 import { passphraseOptions, type PassphraseOptions } from '../passphrase.js'
 
 interface StartOptions extends CommonOptions, PassphraseOptions {
   listen?: string[]
   bootstrap?: string[]
-  api: string
+  api?: string
   apiAllowRemote?: boolean
   mdns: boolean
   allowPrivateAddresses?: boolean
@@ -26,21 +28,36 @@ export function registerStartCommand (program: Command): void {
   passphraseOptions(commonOptions(program.command('start')), { allowNone: true })
     .description('run your node in the foreground (Ctrl-C stops it) and serve the local API')
     .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else /ip4/0.0.0.0/tcp/4455 and /ip4/0.0.0.0/tcp/4456/ws)', collect)
-    .option('--bootstrap <multiaddr>', 'bootstrap from this peer (repeatable; added to config.json\'s list)', collect)
-    .option('--api <host:port>', 'serve the local API here', '127.0.0.1:0')
+    .option('--bootstrap <multiaddr>', 'also bootstrap from this peer (repeatable; for this run, with config.json\'s "bootstrap" list, which it does not change)', collect)
+    .option('--api <host:port>', 'serve the local API and the web app here (default 127.0.0.1:4457, else a free port when it is taken)')
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
     .option('--allow-private-addresses', 'keep loopback and private addresses in the DHT (LANs, tests)')
     .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
+      // Checked before anything starts: a listen address must be a multiaddr.
+      const { multiaddr } = await import('@multiformats/multiaddr')
+      for (const value of options.listen ?? []) {
+        try {
+          multiaddr(value)
+        } catch {
+          const hostPort = /^\[?([0-9a-fA-F:.]+?)\]?:(\d+)$/.exec(value)
+          const hint = hostPort !== null ? `; write it as /${hostPort[1].includes(':') ? 'ip6' : 'ip4'}/${hostPort[1]}/tcp/${hostPort[2]}` : ' such as /ip4/0.0.0.0/tcp/4455'
+          throw new CliError(`--listen "${value}" is not a multiaddr${hint}`, ExitCode.USAGE, { errorName: 'InvalidListenAddressError' })
+        }
+      }
       // Loaded here, not at the top: libp2p and the crypto stack take a while to import, and
       // every other command (which only talks to the API) should not pay for them.
+      // The Node 20 shims (Promise.withResolvers, WebSocket) must load before libp2p does.
+      await import('../../src/net/shims.js')
+      // `--init` on a home without an identity creates one: say so, as `murmur init` does.
+      const created = options.init === true && !existsSync(homePath(home, 'identityKey'))
       const { startDaemon } = await import('../../src/api/daemon.js')
       const { createMurmur } = await import('../../src/messenger/index.js')
       const daemon = await startDaemon({
         home,
-        api: options.api,
+        ...(options.api !== undefined ? { api: options.api } : {}),
         apiAllowRemote: options.apiAllowRemote === true,
         mdns: options.mdns,
         allowPrivateAddresses: options.allowPrivateAddresses === true,
@@ -56,12 +73,17 @@ export function registerStartCommand (program: Command): void {
       }, createMurmur)
       const { id } = daemon
       const { storeEncrypted } = await daemon.murmur.status()
-      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, home, pid: process.pid, storeEncrypted }, () => [
+      // The web app's URL carries a one-time sign-in code in its fragment (docs/web.md).
+      const signIn = daemon.api.issueWebSignIn()
+      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, web: daemon.api.webUrl, webSignIn: signIn.url, home, pid: process.pid, storeEncrypted, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
+        ...(created ? [`Created a new identity in ${home}`, BACKUP_NOTICE, ''] : []),
         `murmur node running (pid ${process.pid})`,
         `peer ID    ${id.peerId}`,
         ...(storeEncrypted ? [] : ['store      NOT encrypted (this home has no passphrase)']),
         ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),
         `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
+        `web app    ${signIn.url}`,
+        '           (open it in your browser: the code signs you in once, within 10 minutes; `murmur open` makes another)',
         'Press Ctrl-C to stop.'
       ].join('\n'))
 

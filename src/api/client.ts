@@ -10,6 +10,7 @@ import { request, type IncomingMessage } from 'node:http'
 import type { MurmurEventName, MurmurEvents } from '../messenger/events.js'
 import { ApiProtocolError, ApiRemoteError, ApiTimeoutError, ApiUnauthorizedError, NodeNotRunningError } from './errors.js'
 import type { MethodName, MethodParams, MethodResult } from './methods.js'
+import { parseEventStream } from './sse-parse.js'
 import { readApiFiles, type ApiFiles } from './token.js'
 
 /** Default time allowed for one call (a `send` with wait adds its own timeout to this). */
@@ -131,30 +132,12 @@ export class ApiClient {
   }
 }
 
-/** Parses a text/event-stream body into events (comments and unknown fields skipped). */
+/** The event stream's body as API events; a stream ended by close() or the caller's signal ends quietly. */
 async function * parseSse (res: IncomingMessage): AsyncGenerator<ApiEvent> {
   res.setEncoding('utf8')
-  let buffer = ''
   try {
-    for await (const chunk of res) {
-      buffer += chunk as string
-      let end: number
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        let event = 'message'
-        const data: string[] = []
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue
-          if (line.startsWith('event: ')) event = line.slice(7)
-          else if (line.startsWith('data: ')) data.push(line.slice(6))
-        }
-        if (data.length === 0) continue
-        yield { event, data: JSON.parse(data.join('\n')) } as ApiEvent
-      }
-    }
+    for await (const event of parseEventStream(res as AsyncIterable<string>)) yield event as ApiEvent
   } catch (err) {
-    // A stream ended by close() or the caller's signal ends the iteration quietly.
     if (!res.destroyed) throw err
   }
 }

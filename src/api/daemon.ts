@@ -7,14 +7,22 @@ import { logger } from '@libp2p/logger'
 import type { IdView, Murmur, MurmurOptions } from '../messenger/api-types.js'
 import { hasIdentityFile, IdentityNotFoundError } from '../messenger/identity-file.js'
 import { homePath } from '../messenger/home.js'
-import { checkApiAddress, parseApiAddress } from './address.js'
-import { startApiServer, type ApiServer } from './server.js'
+import { checkApiAddress, DEFAULT_API_HOST, parseApiAddress } from './address.js'
+import { startApiServer, type ApiServer, type ApiServerOptions } from './server.js'
 import { generateApiToken, readApiFiles, removeApiFiles, writeApiFiles } from './token.js'
+import { WebSessions } from './web/sessions.js'
 
 const log = logger('murmur:api:daemon')
 
+/**
+ * The API's port when `api` is not given: a fixed one, so that the web app's address (and the
+ * page's cookie) stays the same across restarts and an open page reconnects by itself
+ * (docs/web.md). When another program holds it, a free port is used instead.
+ */
+export const DEFAULT_API_PORT = 4457
+
 export interface DaemonOptions extends MurmurOptions {
-  /** host:port of the API (default 127.0.0.1:0, a free port). */
+  /** host:port of the API (default 127.0.0.1:4457, else a free port when that one is taken). */
   api?: string
   /** Allow a non-loopback API host. */
   apiAllowRemote?: boolean
@@ -32,9 +40,9 @@ export interface Daemon {
 export type CreateMurmur = (options: MurmurOptions) => Promise<Murmur>
 
 export async function startDaemon (options: DaemonOptions, createMurmur: CreateMurmur): Promise<Daemon> {
-  const { api = '127.0.0.1:0', apiAllowRemote = false, ...murmurOptions } = options
+  const { api: apiOption, apiAllowRemote = false, ...murmurOptions } = options
   // Refuse a bad --api before anything starts: a refused start changes nothing.
-  const apiAddress = parseApiAddress(api)
+  const apiAddress = apiOption !== undefined ? parseApiAddress(apiOption) : { host: DEFAULT_API_HOST, port: DEFAULT_API_PORT }
   checkApiAddress(apiAddress, apiAllowRemote)
   if (options.createIdentity !== true && !await hasIdentityFile(options.home)) throw new IdentityNotFoundError(homePath(options.home, 'identityKey'))
 
@@ -50,7 +58,14 @@ export async function startDaemon (options: DaemonOptions, createMurmur: CreateM
   let server: ApiServer | undefined
   const token = generateApiToken()
   try {
-    server = await startApiServer({ murmur, token, host: apiAddress.host, port: apiAddress.port })
+    const webSessions = new WebSessions(homePath(options.home, 'webSessions'))
+    await webSessions.load()
+    const serverOptions: ApiServerOptions = { murmur, token, host: apiAddress.host, port: apiAddress.port, webSessions }
+    server = await startApiServer(serverOptions).catch(async (err: NodeJS.ErrnoException) => {
+      if (apiOption !== undefined || err.code !== 'EADDRINUSE') throw err
+      log('port %d is taken, serving the API on a free port', DEFAULT_API_PORT)
+      return await startApiServer({ ...serverOptions, port: 0 })
+    })
     await writeApiFiles(options.home, server.address, token)
     const id = await murmur.id()
     log('node %s serving the API on %s', id.peerId, server.address)

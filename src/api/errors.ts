@@ -72,3 +72,12 @@ export class ApiRemoteError extends Error {
     this.remoteName = remoteName
   }
 }
+
+/** `web.open` was called where no web app is served (a server without sign-in). */
+export class WebAppUnavailableError extends Error {
+  static name = 'WebAppUnavailableError'
+  constructor (message = 'this API server does not serve the web app') {
+    super(message)
+    this.name = 'WebAppUnavailableError'
+  }
+}

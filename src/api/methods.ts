@@ -6,13 +6,17 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Murmur } from '../messenger/api-types.js'
-import type { MessageState } from '../messenger/types.js'
-import { InvalidParamsError } from './errors.js'
-import type { ParamSchema, ParamsOf } from './params.js'
+import { InvalidParamsError, WebAppUnavailableError } from './errors.js'
+import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_HISTORY_LIMIT, MAX_RELAY_ADDRESSES, MAX_SEND_WAIT_SECONDS, MESSAGE_ID_PATTERN } from './limits.js'
+import { integer, params, shortString, z, type ParamSchema, type ParamsOf } from './params.js'
+
+export { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_RELAY_ADDRESSES, MAX_SEND_WAIT_SECONDS }
 
 export interface MethodContext {
   /** Aborted when the HTTP client goes away or the server closes. */
   signal: AbortSignal
+  /** The web app's sign-in, where the server serves it. */
+  web?: { signIn: () => { url: string, expiresAt: number } }
 }
 
 export interface MethodDefinition<S extends ParamSchema, R> {
@@ -37,117 +41,120 @@ function defineMethod<const S extends ParamSchema, R> (definition: MethodDefinit
   return definition
 }
 
-/** `send --wait` stops waiting at the first of these states. */
-export const FINAL_SEND_STATES: MessageState[] = ['delivered', 'read', 'failed', 'expired']
-/** Default and largest `send --wait` timeout, in seconds. */
-export const DEFAULT_SEND_WAIT_SECONDS = 30
-export const MAX_SEND_WAIT_SECONDS = 600
-/** `relays.add`: at most this many multiaddrs for one relay. */
-export const MAX_RELAY_ADDRESSES = 16
+const none = params({})
+/** A passphrase is at most 1,024 bytes of UTF-8 (cli/passphrase.ts); 1,024 characters bounds it here. */
+const MAX_PASSPHRASE_CHARS = 1024
+const contact = shortString('name or peer ID of the contact')
+const conversation = shortString('name or peer ID of the conversation')
+const messageId = z.string().regex(MESSAGE_ID_PATTERN, 'must be a message id: 32 hex digits').describe('the message id (32 hex digits)')
 
 export const METHODS = {
   id: defineMethod({
     description: 'this node: peer ID, fingerprint, name, listen addresses',
-    params: {},
+    params: none,
     handler: async (murmur) => await murmur.id()
   }),
   status: defineMethod({
     description: 'connections, DHT routing table size, outbox, listen addresses, one-time prekeys, our mailboxes at relays, what we relay for others',
-    params: {},
+    params: none,
     handler: async (murmur) => await murmur.status()
   }),
   'contacts.add': defineMethod({
     description: 'add a contact by peer ID under a local name',
-    params: {
-      name: { type: 'string', required: true, description: 'the local name' },
-      peerId: { type: 'string', required: true, description: 'the contact\'s peer ID (12D3KooW...)' }
-    },
+    params: params({
+      name: shortString('the local name'),
+      peerId: shortString('the contact\'s peer ID (12D3KooW...)')
+    }),
     handler: async (murmur, p) => await murmur.contacts.add(p.name, p.peerId)
   }),
   'contacts.list': defineMethod({
     description: 'all contacts',
-    params: {},
+    params: none,
     handler: async (murmur) => await murmur.contacts.list()
   }),
   'contacts.rename': defineMethod({
     description: 'rename a contact',
-    params: {
-      contact: { type: 'string', required: true, description: 'name or peer ID of the contact' },
-      newName: { type: 'string', required: true, description: 'the new local name' }
-    },
+    params: params({
+      contact,
+      newName: shortString('the new local name')
+    }),
     handler: async (murmur, p) => await murmur.contacts.rename(p.contact, p.newName)
   }),
   'contacts.remove': defineMethod({
     description: 'remove a contact (the conversation history is kept)',
-    params: {
-      contact: { type: 'string', required: true, description: 'name or peer ID of the contact' }
-    },
+    params: params({
+      contact
+    }),
     handler: async (murmur, p) => await murmur.contacts.remove(p.contact)
   }),
   'contacts.verify': defineMethod({
     description: 'the safety number shared with a contact; with confirm: true, mark the contact verified',
-    params: {
-      contact: { type: 'string', required: true, description: 'name or peer ID of the contact' },
-      confirm: { type: 'boolean', description: 'mark the contact verified (after comparing the safety number)' }
-    },
+    params: params({
+      contact,
+      confirm: z.boolean().describe('mark the contact verified (after comparing the safety number)').optional()
+    }),
     handler: async (murmur, p) => p.confirm === true
       ? await murmur.contacts.setVerified(p.contact, true)
       : await murmur.contacts.safetyNumber(p.contact)
   }),
   'trust.add': defineMethod({
     description: 'relay for this peer: it may keep a mailbox here and hand us envelopes to forward',
-    params: {
-      peerId: { type: 'string', required: true, description: 'the peer ID to relay for (12D3KooW...)' }
-    },
+    params: params({
+      peerId: shortString('the peer ID to relay for (12D3KooW...)')
+    }),
     handler: async (murmur, p) => await murmur.trust.add(p.peerId)
   }),
   'trust.list': defineMethod({
     description: 'the peers this node relays for',
-    params: {},
+    params: none,
     handler: async (murmur) => await murmur.trust.list()
   }),
   'trust.remove': defineMethod({
     description: 'stop relaying for this peer (what is held for it can still be fetched)',
-    params: {
-      peerId: { type: 'string', required: true, description: 'the peer ID to stop relaying for' }
-    },
+    params: params({
+      peerId: shortString('the peer ID to stop relaying for')
+    }),
     handler: async (murmur, p) => await murmur.trust.remove(p.peerId)
   }),
   'relays.add': defineMethod({
     description: 'keep a mailbox at this relay (it must trust us): register there and list it in our contact record',
-    params: {
-      peerId: { type: 'string', required: true, description: 'the relay\'s peer ID (12D3KooW...)' },
-      addr: { type: 'string[]', maxItems: MAX_RELAY_ADDRESSES, description: `multiaddrs of the relay, at most ${MAX_RELAY_ADDRESSES} (default: find it by peer ID)` }
-    },
+    params: params({
+      peerId: shortString('the relay\'s peer ID (12D3KooW...)'),
+      addr: z.array(shortString('a multiaddr')).max(MAX_RELAY_ADDRESSES).describe(`multiaddrs of the relay, at most ${MAX_RELAY_ADDRESSES} (default: find it by peer ID)`).optional()
+    }),
     handler: async (murmur, p) => await murmur.relays.add(p.peerId, p.addr !== undefined ? { addresses: checkMultiaddrs('addr', p.addr) } : {})
   }),
   'relays.list': defineMethod({
     description: 'our mailboxes at relays, with their state',
-    params: {},
+    params: none,
     handler: async (murmur) => await murmur.relays.list()
   }),
   'relays.remove': defineMethod({
     description: 'stop using this relay (it is dropped from our contact record)',
-    params: {
-      peerId: { type: 'string', required: true, description: 'the relay\'s peer ID' }
-    },
+    params: params({
+      peerId: shortString('the relay\'s peer ID')
+    }),
     handler: async (murmur, p) => await murmur.relays.remove(p.peerId)
   }),
   'relays.firstContact': defineMethod({
-    description: 'open or close the first-contact door of our mailboxes (first messages from strangers)',
-    params: {
-      open: { type: 'boolean', required: true, description: 'true: strangers may leave a first message; false: only contacts' }
-    },
-    handler: async (murmur, p) => await murmur.relays.setFirstContact(p.open)
+    description: 'open or close the first-contact door of our mailboxes (first messages from strangers); without open, say whether it is open',
+    params: params({
+      open: z.boolean().describe('true: strangers may leave a first message; false: only contacts; absent: change nothing').optional()
+    }),
+    handler: async (murmur, p) => p.open !== undefined
+      ? await murmur.relays.setFirstContact(p.open)
+      : await murmur.relays.firstContact()
   }),
   send: defineMethod({
     description: 'encrypt and send a text message; with wait: true, wait until delivered (or failed, expired, or the timeout)',
-    params: {
-      to: { type: 'string', required: true, description: 'name or peer ID of the recipient' },
-      text: { type: 'string', required: true, description: 'the message text (UTF-8, 1 byte to 64 KiB)' },
-      wait: { type: 'boolean', description: 'wait for delivery before answering' },
-      timeout: { type: 'number', min: 0, max: MAX_SEND_WAIT_SECONDS, description: `seconds to wait with wait: true (default ${DEFAULT_SEND_WAIT_SECONDS})` }
-    },
+    params: params({
+      to: shortString('name or peer ID of the recipient'),
+      // Its length (UTF-8 bytes) is checked by the library first, with its own error
+      // (InvalidMessageTextError); the request body cap bounds it here.
+      text: z.string().describe('the message text (UTF-8, 1 byte to 64 KiB)'),
+      wait: z.boolean().describe('wait for delivery before answering').optional(),
+      timeout: z.number().min(0).max(MAX_SEND_WAIT_SECONDS).describe(`seconds to wait with wait: true (default ${DEFAULT_SEND_WAIT_SECONDS})`).optional()
+    }),
     handler: async (murmur, p, { signal }) => {
       const message = await murmur.send(p.to, p.text, { signal })
       if (p.wait !== true || FINAL_SEND_STATES.includes(message.state)) return message
@@ -157,42 +164,58 @@ export const METHODS = {
   }),
   resend: defineMethod({
     description: 'send a failed or expired message again (same message id)',
-    params: {
-      to: { type: 'string', required: true, description: 'name or peer ID of the conversation' },
-      messageId: { type: 'string', required: true, description: 'the message id (hex)' }
-    },
+    params: params({
+      to: conversation,
+      messageId
+    }),
     handler: async (murmur, p) => await murmur.resend(p.to, p.messageId)
+  }),
+  cancel: defineMethod({
+    description: 'cancel a queued message (not yet taken by a relay or the recipient): it is marked failed ("cancelled") and can be sent again with resend',
+    params: params({
+      to: conversation,
+      messageId
+    }),
+    handler: async (murmur, p) => await murmur.cancel(p.to, p.messageId)
   }),
   inbox: defineMethod({
     description: 'conversations, newest first, with unread counts',
-    params: {},
+    params: none,
     handler: async (murmur) => await murmur.inbox()
   }),
   history: defineMethod({
     description: 'messages of one conversation, oldest first',
-    params: {
-      to: { type: 'string', required: true, description: 'name or peer ID of the conversation' },
-      limit: { type: 'integer', min: 1, max: 1000, description: 'at most this many messages, the newest (default 50)' },
-      before: { type: 'integer', min: 0, description: 'only messages with seq below this (paging back)' }
-    },
+    params: params({
+      to: conversation,
+      limit: integer(1, MAX_HISTORY_LIMIT, 'at most this many messages, the newest (default 50)').optional(),
+      before: integer(0, Number.MAX_SAFE_INTEGER, 'only messages with seq below this (paging back)').optional()
+    }),
     handler: async (murmur, p) => await murmur.history(p.to, {
       ...(p.limit !== undefined ? { limit: p.limit } : {}),
       ...(p.before !== undefined ? { before: p.before } : {})
     })
   }),
+  'web.open': defineMethod({
+    description: 'a one-time sign-in URL of the web app (the code in its fragment is good once, for 10 minutes)',
+    params: none,
+    handler: async (_murmur, _p, context) => {
+      if (context.web === undefined) throw new WebAppUnavailableError()
+      return context.web.signIn()
+    }
+  }),
   read: defineMethod({
     description: 'mark a conversation read (sends read receipts)',
-    params: {
-      to: { type: 'string', required: true, description: 'name or peer ID of the conversation' }
-    },
+    params: params({
+      to: conversation
+    }),
     handler: async (murmur, p) => await murmur.markRead(p.to)
   }),
   'backup.create': defineMethod({
     description: 'an encrypted backup of this home (identity, contacts, relays and trust lists, history): the file, base64, and what it holds',
-    params: {
-      passphrase: { type: 'string', required: true, description: 'the backup\'s passphrase (never logged; the file has its own salt)' },
-      history: { type: 'boolean', description: 'include the history (default true)' }
-    },
+    params: params({
+      passphrase: z.string().min(1).max(MAX_PASSPHRASE_CHARS).describe('the backup\'s passphrase (never logged; the file has its own salt)'),
+      history: z.boolean().describe('include the history (default true)').optional()
+    }),
     handler: async (murmur, p) => {
       const { file, summary } = await murmur.backup({ passphrase: p.passphrase, history: p.history !== false })
       return { ...summary, backup: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64') }

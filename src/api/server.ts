@@ -1,7 +1,10 @@
 /**
- * The local control API of a running node (DESIGN.md "Local API and CLI"): JSON-RPC 2.0 over
- * HTTP (POST /rpc) and Server-Sent Events (GET /events), on loopback by default. Every request
- * must carry `Authorization: Bearer <token>`; without it nothing is read or done (401).
+ * The local control API of a running node (DESIGN.md "Local API, web app and CLI"): JSON-RPC
+ * 2.0 over HTTP (POST /rpc) and Server-Sent Events (GET /events), on loopback by default, and
+ * the web app's files beside them (docs/web.md). /rpc and /events need `Authorization: Bearer
+ * <token>` or the web app's session cookie; without either nothing is read or done (401).
+ * Every request must name an IP address or localhost with our port as its Host, and a request
+ * from another origin is refused (403), whatever it carries.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -11,6 +14,10 @@ import { DEFAULT_API_HOST, formatApiAddress } from './address.js'
 import { handleRpcBody } from './rpc.js'
 import { parseEventFilter, streamEvents } from './sse.js'
 import { bearerToken, tokenMatches } from './token.js'
+import { SECURITY_HEADERS } from './web/headers.js'
+import { hostProblem, originCheck } from './web/host-origin.js'
+import { readCookie, sessionCookie, sessionCookieName, WebSessions, type IssuedCode } from './web/sessions.js'
+import { defaultWebRoot, loadStaticFiles } from './web/static.js'
 
 const log = logger('murmur:api:server')
 
@@ -21,6 +28,8 @@ const log = logger('murmur:api:server')
 export const MAX_BODY_BYTES = 1024 * 1024 + 16 * 1024
 /** At most this many /events streams at once. */
 export const MAX_EVENT_CLIENTS = 32
+/** A sign-in request carries a code and nothing else. */
+const SIGN_IN_BODY_BYTES = 1024
 /** Headers must arrive this fast; bodies too (a slow client cannot hold a request open). */
 export const REQUEST_TIMEOUT_MS = 30_000
 
@@ -32,6 +41,16 @@ export interface ApiServerOptions {
   port?: number
   maxBodyBytes?: number
   maxEventClients?: number
+  /** The built web app (default: dist/web). */
+  webRoot?: string
+  /** Web sign-in state (default: in memory only). */
+  webSessions?: WebSessions
+}
+
+/** A one-time sign-in URL of the web app (docs/web.md "Signing in"). */
+export interface WebSignIn extends IssuedCode {
+  /** http://host:port/#code=...: the code rides in the fragment, which no server sees. */
+  url: string
 }
 
 export interface ApiServer {
@@ -39,13 +58,17 @@ export interface ApiServer {
   readonly port: number
   /** host:port, as written into api.address. */
   readonly address: string
+  /** The web app's address (http://host:port/). */
+  readonly webUrl: string
+  /** A new one-time sign-in code for the web app, in its URL. */
+  issueWebSignIn: () => WebSignIn
   /** Ends event streams, aborts running calls, and closes the listener. */
   close: () => Promise<void>
 }
 
 function sendJson (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers })
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers })
   res.end(text)
 }
 
@@ -66,6 +89,12 @@ async function readBody (req: IncomingMessage, maxBytes: number): Promise<string
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The web app's address; a wildcard bind (with --api-allow-remote) is opened through loopback. */
+function webUrlOf (host: string, port: number): string {
+  const local = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
+  return `http://${formatApiAddress(local, port)}/`
 }
 
 export async function startApiServer (options: ApiServerOptions): Promise<ApiServer> {
@@ -98,7 +127,7 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
     const onClose = (): void => { if (!res.writableFinished) call.abort() }
     res.on('close', onClose)
     const signal = AbortSignal.any([call.signal, shutdown.signal])
-    const response = await handleRpcBody(murmur, body, { signal })
+    const response = await handleRpcBody(murmur, body, { signal, web: { signIn: () => issueWebSignIn() } })
     res.off('close', onClose)
     if (res.destroyed) return
     if (response === undefined) {
@@ -108,11 +137,77 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
     }
   }
 
+  const host = options.host ?? DEFAULT_API_HOST
+  const webSessions = options.webSessions ?? new WebSessions()
+  const staticFiles = await loadStaticFiles(options.webRoot ?? defaultWebRoot())
+  // Known once listening; no request is handled before.
+  let port = 0
+  const cookieName = (): string => sessionCookieName(port)
+  const issueWebSignIn = (): WebSignIn => {
+    const issued = webSessions.issueCode()
+    return { ...issued, url: `${webUrlOf(host, port)}#code=${issued.code}` }
+  }
+
+  /** Bearer token, else a valid session cookie (from our own origin: checked before). */
+  const authorized = (req: IncomingMessage): boolean => {
+    const presented = bearerToken(req.headers.authorization)
+    if (presented !== undefined) return tokenMatches(token, presented)
+    const secret = readCookie(req.headers.cookie, cookieName())
+    return secret !== undefined && webSessions.isValid(secret)
+  }
+
+  /** POST /session {code}: a valid one-time code becomes a session cookie. */
+  const handleSignIn = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let code: unknown
+    try {
+      code = (JSON.parse(await readBody(req, SIGN_IN_BODY_BYTES)) as { code?: unknown }).code
+    } catch {
+      refuse(res, 400, 'send {"code": "<the one-time code>"} as JSON')
+      return
+    }
+    const session = typeof code === 'string' ? await webSessions.redeem(code) : undefined
+    if (session === undefined) {
+      refuse(res, 401, 'this sign-in code is unknown, used or expired: run `murmur open` for a new one')
+      return
+    }
+    sendJson(res, 200, { signedIn: true }, { 'Set-Cookie': sessionCookie(cookieName(), session.secret, session.maxAgeSeconds) })
+  }
+
+  const handleSignOut = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const secret = readCookie(req.headers.cookie, cookieName())
+    if (secret !== undefined) await webSessions.revoke(secret)
+    sendJson(res, 200, { signedIn: false }, { 'Set-Cookie': sessionCookie(cookieName(), '', 0) })
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    const presented = bearerToken(req.headers.authorization)
-    if (presented === undefined || !tokenMatches(token, presented)) {
-      refuse(res, 401, 'unauthorized: send Authorization: Bearer <the token in api.token>', { 'WWW-Authenticate': 'Bearer' })
+    // Before anything else: DNS rebinding and other origins are refused outright.
+    const badHost = hostProblem(req.headers.host, port)
+    if (badHost !== undefined) { refuse(res, 421, `misdirected request: ${badHost}`); return }
+    const api = url.pathname === '/rpc' || url.pathname === '/events' || url.pathname === '/session'
+    // The app's files are public and harmless to load from a link on another site (a frame
+    // is refused by the CSP); everything that reads or changes state is same-origin only.
+    if (api && originCheck(req.headers) === 'foreign') { refuse(res, 403, 'forbidden: requests from another origin are refused'); return }
+
+    if (url.pathname === '/session') {
+      const done = (err: unknown): void => {
+        log.error('sign-in request failed: %s', (err as Error).name)
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
+        else res.destroy()
+      }
+      if (req.method === 'POST') handleSignIn(req, res).catch(done)
+      else if (req.method === 'DELETE') handleSignOut(req, res).catch(done)
+      else refuse(res, 405, 'use POST /session to sign in, DELETE /session to sign out', { Allow: 'POST, DELETE' })
+      return
+    }
+    if (!api) {
+      if ((req.method === 'GET' || req.method === 'HEAD') && staticFiles.serve(req, res, url.pathname, SECURITY_HEADERS)) return
+      const hint = staticFiles.size === 0 && url.pathname === '/' ? ' (the web app is not built: run `npm run build`)' : ''
+      refuse(res, 404, `not found: the API serves POST /rpc and GET /events, and the web app on /${hint}`)
+      return
+    }
+    if (!authorized(req)) {
+      refuse(res, 401, 'unauthorized: send Authorization: Bearer <the token in api.token>, or sign in to the web app with `murmur open`', { 'WWW-Authenticate': 'Bearer' })
       return
     }
     if (url.pathname === '/rpc') {
@@ -124,22 +219,17 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
       })
       return
     }
-    if (url.pathname === '/events') {
-      if (req.method !== 'GET') { refuse(res, 405, 'use GET /events', { Allow: 'GET' }); return }
-      const names = parseEventFilter(url.searchParams.get('events'))
-      if (typeof names === 'string') { refuse(res, 400, names); return }
-      if (eventStreams.size >= maxEventClients) { refuse(res, 503, `too many event streams (at most ${maxEventClients})`); return }
-      const close = streamEvents(murmur, res, names)
-      eventStreams.add(close)
-      res.on('close', () => { eventStreams.delete(close) })
-      return
-    }
-    refuse(res, 404, 'not found: the API serves POST /rpc and GET /events')
+    if (req.method !== 'GET') { refuse(res, 405, 'use GET /events', { Allow: 'GET' }); return }
+    const names = parseEventFilter(url.searchParams.get('events'))
+    if (typeof names === 'string') { refuse(res, 400, names); return }
+    if (eventStreams.size >= maxEventClients) { refuse(res, 503, `too many event streams (at most ${maxEventClients})`); return }
+    const close = streamEvents(murmur, res, names, undefined, SECURITY_HEADERS)
+    eventStreams.add(close)
+    res.on('close', () => { eventStreams.delete(close) })
   })
   server.requestTimeout = REQUEST_TIMEOUT_MS
   server.headersTimeout = REQUEST_TIMEOUT_MS
 
-  const host = options.host ?? DEFAULT_API_HOST
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => {
@@ -147,13 +237,16 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
       resolve()
     })
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   log('API listening on %s', formatApiAddress(host, port))
+  const webUrl = webUrlOf(host, port)
 
   return {
     host,
     port,
     address: formatApiAddress(host, port),
+    webUrl,
+    issueWebSignIn,
     close: async () => {
       shutdown.abort()
       for (const close of [...eventStreams]) close()

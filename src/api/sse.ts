@@ -37,8 +37,9 @@ export function formatSseEvent (name: string, data: unknown): string {
  * Streams the chosen events of `murmur` into `res` until the client goes away or `close` is
  * called. Returns the function that ends the stream.
  */
-export function streamEvents (murmur: Murmur, res: ServerResponse, names: MurmurEventName[], heartbeatMs = SSE_HEARTBEAT_MS): () => void {
+export function streamEvents (murmur: Murmur, res: ServerResponse, names: MurmurEventName[], heartbeatMs = SSE_HEARTBEAT_MS, headers: Record<string, string> = {}): () => void {
   res.writeHead(200, {
+    ...headers,
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
     Connection: 'keep-alive',

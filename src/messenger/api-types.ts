@@ -131,6 +131,8 @@ export interface RelaysApi {
   remove (peerId: string): Promise<RelayView>
   /** Opens or closes the first-contact door of our mailboxes (strangers' first messages). */
   setFirstContact (open: boolean): Promise<{ open: boolean }>
+  /** Whether the first-contact door is open (it is unless closed). */
+  firstContact (): Promise<{ open: boolean }>
 }
 
 export interface BackupOptions {
@@ -155,6 +157,8 @@ export interface Murmur {
   send (to: string, text: string, options?: SendOptions): Promise<MessageView>
   /** Resends a failed or expired message under the current session (new encryption, same message id). */
   resend (to: string, messageId: string): Promise<MessageView>
+  /** Cancels a queued message (marked failed, reason "cancelled"); MessageStateError once a relay or the recipient holds it. */
+  cancel (to: string, messageId: string): Promise<MessageView>
   /** Resolves when the message reaches one of `states` or the timeout passes (then with its current state). */
   waitForState (to: string, messageId: string, states: MessageState[], options?: WaitOptions): Promise<MessageView>
   history (to: string, options?: HistoryOptions): Promise<MessageView[]>

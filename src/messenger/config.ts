@@ -29,6 +29,11 @@ export async function readConfig (home: string): Promise<MurmurConfig> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
     throw err
   }
+  return parseConfig(text, path)
+}
+
+/** Parses and checks the text of config.json (`path` names it in errors); InvalidConfigError. */
+export function parseConfig (text: string, path: string): MurmurConfig {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

@@ -5,13 +5,14 @@
 import { identityKeyFromPeerId, InvalidPeerIdError } from '../crypto/identity.js'
 import type { ContactRecord, Store } from '../store/index.js'
 import { ContactExistsError, ContactNotFoundError, InvalidContactNameError } from './errors.js'
+import { nameKey, normalizeName } from './names.js'
 import type { ContactView } from './types.js'
 
 export const MAX_CONTACT_NAME_LENGTH = 64
 
 /** Checks a name a user gave: printable, not empty, not too long, and not shaped like a peer ID. */
 export function validateContactName (name: string): string {
-  const trimmed = typeof name === 'string' ? name.trim() : ''
+  const trimmed = typeof name === 'string' ? normalizeName(name) : ''
   if (trimmed === '') throw new InvalidContactNameError('a contact name must not be empty')
   if ([...trimmed].length > MAX_CONTACT_NAME_LENGTH) throw new InvalidContactNameError(`a contact name is at most ${MAX_CONTACT_NAME_LENGTH} characters`)
   if (/\p{Cc}/u.test(trimmed)) throw new InvalidContactNameError('a contact name must not contain control characters')
@@ -63,9 +64,10 @@ export class ContactBook {
     return (await this.list()).find(c => c.peerId === peerId)
   }
 
+  /** The contact whose name is `name` up to Unicode normalisation and case. */
   async byName (name: string): Promise<ContactView | undefined> {
-    const wanted = name.trim()
-    return (await this.list()).find(c => c.name === wanted)
+    const wanted = nameKey(name)
+    return (await this.list()).find(c => nameKey(c.name) === wanted)
   }
 
   /** A contact name or a peer ID, to the peer ID (and contact, when there is one). */

@@ -184,11 +184,14 @@ export class Delivery {
           batch.deleteOutbox(entry)
           handled.add(entry.seq)
           await this.setState(batch, entry, 'failed', `the recipient could not decrypt it (${(outcome.reason as Error).message}); send it again`, now, events)
-        } else if (code != null) {
+        } else if (code != null && code !== 'INTERNAL') {
           batch.deleteOutbox(entry)
           handled.add(entry.seq)
           await this.setState(batch, entry, 'failed', `refused by the recipient (${code})`, now, events)
         } else {
+          // Not answered, or INTERNAL: the recipient failed (its store closing as it stops, a
+          // crash mid-batch), not the message. Retried with backoff, as after a lost
+          // connection; the chaos soak lost messages that were marked failed on INTERNAL.
           failed.push(entry)
         }
       }

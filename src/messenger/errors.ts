@@ -80,3 +80,24 @@ export class InvalidRelayError extends Error {
     this.name = 'InvalidRelayError'
   }
 }
+
+/** A message addressed to this node itself: it would wait in the outbox forever. */
+export class SelfMessageError extends Error {
+  static name = 'SelfMessageError'
+  constructor (message = 'that is your own peer ID: murmur does not send messages to yourself') {
+    super(message)
+    this.name = 'SelfMessageError'
+  }
+}
+
+/**
+ * The message's state does not allow what was asked: cancel a message that has left (a relay
+ * or the recipient holds it), resend one that is not failed or expired.
+ */
+export class MessageStateError extends Error {
+  static name = 'MessageStateError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'MessageStateError'
+  }
+}

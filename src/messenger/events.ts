@@ -2,7 +2,15 @@
  * The events a running murmur emits (docs/api.md lists them; the local API streams them as
  * Server-Sent Events). A small typed wrapper over EventTarget.
  */
+import { setMaxListeners } from 'node:events'
 import type { MessageState, MessageView, RelayDelivery } from './types.js'
+
+/**
+ * Listeners per event type before Node warns of a leak. Node's default (10) is below what a
+ * running node legitimately has: one per event stream of the local API (up to 32, the web app
+ * and `chat` among them) plus one per `send --wait` in progress. A leak still shows, later.
+ */
+export const MAX_EVENT_LISTENERS = 1024
 
 export interface MurmurEvents {
   /** An incoming message, after it is durable. */
@@ -20,6 +28,11 @@ export interface MurmurEvents {
 export type MurmurEventName = keyof MurmurEvents
 
 export class MurmurEventEmitter extends EventTarget {
+  constructor () {
+    super()
+    setMaxListeners(MAX_EVENT_LISTENERS, this)
+  }
+
   emit<K extends MurmurEventName> (type: K, detail: MurmurEvents[K]): void {
     this.dispatchEvent(new CustomEvent(type, { detail }))
   }

@@ -33,7 +33,9 @@ export const HOME_FILES = {
   migrationCommit: 'migration.commit',
   /** During a restore from a backup: the store and key file being built (docs/store.md, "Backup files"). */
   storeRestoring: 'store.restoring',
-  keyFileRestoring: 'identity.key.restoring'
+  keyFileRestoring: 'identity.key.restoring',
+  /** The web app's sign-in sessions (hashes only, mode 0600), kept across restarts. */
+  webSessions: 'web-sessions.json'
 } as const
 
 /** Resolves the home folder from an explicit option, the environment, or the default. */

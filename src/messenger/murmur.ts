@@ -30,7 +30,7 @@ import { ContactBook } from './contacts.js'
 import type { MessengerContext, Transport } from './context.js'
 import { DEFAULT_MESSAGE_TTL_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
 import { Delivery } from './delivery.js'
-import { MessageNotFoundError, NotStartedError } from './errors.js'
+import { MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
 import { Incoming } from './incoming.js'
@@ -72,6 +72,8 @@ class MurmurNodeImpl implements Murmur {
   private readonly incoming: Incoming
   private readonly delivery: Delivery
   private readonly relayManager: RelayManager
+  /** Lookups and dials in progress, by peer ID (see reach). */
+  private readonly reaching = new Map<string, Promise<PeerId>>()
   private node: MurmurNode<Services> | undefined
   private datastore: ClosableDatastore | undefined
   private readonly datastoreCipher: StoreCipher
@@ -125,7 +127,8 @@ class MurmurNodeImpl implements Murmur {
       add: async (peerId, options = {}) => await this.relayManager.add(peerId, options.addresses ?? []),
       list: async () => await this.relayManager.views(false),
       remove: async (peerId) => await this.relayManager.remove(peerId),
-      setFirstContact: async (open) => await this.relayManager.setFirstContact(open)
+      setFirstContact: async (open) => await this.relayManager.setFirstContact(open),
+      firstContact: async () => await this.relayManager.firstContact()
     }
     this.contacts = {
       add: async (name, peerId) => await this.book.add(name, peerId),
@@ -248,10 +251,23 @@ class MurmurNodeImpl implements Murmur {
     const node = this.requireNode()
     const peer = peerIdFromString(peerId)
     if (node.getConnections(peer).length > 0) return peer
-    const info = await findPeer(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS })
-    if (node.getConnections(peer).length > 0) return peer
-    await node.dial(info.multiaddrs.map(a => a.encapsulate(`/p2p/${peerId}`)), { signal })
-    return peer
+    // One lookup and dial per peer at a time: a round of queued messages (up to 256) used to
+    // start one each, all on the round's signal, and Node warned of a listener leak on it
+    // (issue 11). Later callers wait for the one in progress, which RESOLVE_TIMEOUT_MS and the
+    // dial's own timeout bound (adding their signals would put the listeners back).
+    let reaching = this.reaching.get(peerId)
+    if (reaching === undefined) {
+      reaching = (async () => {
+        const info = await findPeer(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS })
+        if (node.getConnections(peer).length > 0) return peer
+        await node.dial(info.multiaddrs.map(a => a.encapsulate(`/p2p/${peerId}`)), { signal })
+        return peer
+      })().finally(() => { this.reaching.delete(peerId) })
+      this.reaching.set(peerId, reaching)
+      return await reaching
+    }
+    signal.throwIfAborted()
+    return await reaching
   }
 
   private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {
@@ -309,6 +325,8 @@ class MurmurNodeImpl implements Murmur {
   async send (to: string, text: string, _options: SendOptions = {}): Promise<MessageView> {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
+    // There is no session with ourselves and no peer to deliver to: it would wait forever.
+    if (peerId === this.peerId) throw new SelfMessageError()
     const entry = await this.outgoing.sendText(peerId, text)
     // Try at once; return when the first attempt finished or SEND_RETURN_MS passed (the
     // message is durable either way, and the outbox keeps trying).
@@ -324,6 +342,12 @@ class MurmurNodeImpl implements Murmur {
     await this.firstAttempt(peerId)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
+  }
+
+  async cancel (to: string, messageId: string): Promise<MessageView> {
+    this.requireNode()
+    const { peerId, contact } = await this.book.resolve(to)
+    return messageView(await this.outgoing.cancel(peerId, messageId), contact?.name)
   }
 
   private async firstAttempt (peerId: string): Promise<void> {
@@ -363,6 +387,7 @@ class MurmurNodeImpl implements Murmur {
         done = true
         unsubscribe()
         clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
         reject(err)
       })
     })

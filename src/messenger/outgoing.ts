@@ -15,7 +15,7 @@ import { CAPABILITY_LENGTH, encodeCapability, encodeReceipt, encodeText, MESSAGE
 import { MAX_TEXT_BYTES } from './constants.js'
 import type { MessengerContext } from './context.js'
 import { buildEnvelope, fromHexId, hex } from './envelopes.js'
-import { InvalidMessageTextError, MessageNotFoundError } from './errors.js'
+import { InvalidMessageTextError, MessageNotFoundError, MessageStateError } from './errors.js'
 
 /** Settings keys: our capability for a peer, whether it was sent, and the peer's for us. */
 export const capabilityKey = (peerId: string): string => `capability:${peerId}`
@@ -284,7 +284,7 @@ export class Outgoing {
       const history = await store.findMessage(peerId, messageId)
       if (history == null || history.direction !== 'out') throw new MessageNotFoundError(`no message ${messageId} sent to this peer`)
       if (history.state !== 'failed' && history.state !== 'expired') {
-        throw new InvalidMessageTextError(`message ${messageId} is ${history.state}; only failed or expired messages are sent again`)
+        throw new MessageStateError(`message ${messageId.slice(0, 8)} is ${history.state}; only failed or expired messages are sent again`)
       }
       const queued: HistoryRecord = { ...history, state: 'queued', reason: 'sent again', updatedAt: now }
       const batch = store.batch()
@@ -293,6 +293,30 @@ export class Outgoing {
       batch.putOutbox({ messageId: history.id, peerId, seq: history.seq, envelope: new Uint8Array(0), attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs })
       await store.write(batch, { sync: true })
       return queued
+    })
+  }
+
+  /**
+   * Cancels a message that no one holds yet (state queued): it leaves the outbox and is marked
+   * failed ("cancelled"), so `resend` can send it later. A message a relay or the recipient
+   * already holds cannot be called back.
+   */
+  async cancel (peerId: string, messageId: string, now = Date.now()): Promise<HistoryRecord> {
+    return await this.ctx.locks.run(peerId, async () => {
+      const { store } = this.ctx
+      const history = await store.findMessage(peerId, messageId)
+      if (history == null || history.direction !== 'out') throw new MessageNotFoundError(`no message ${messageId} sent to this peer`)
+      if (history.state !== 'queued') {
+        throw new MessageStateError(`message ${messageId.slice(0, 8)} is ${history.state}; only a queued message (not yet taken by a relay or the recipient) can be cancelled`)
+      }
+      const batch = store.batch()
+      const queued = await store.sublevels.outbox.get({ peerId, seq: history.seq })
+      if (queued != null) batch.deleteOutbox(queued)
+      const cancelled: HistoryRecord = { ...history, state: 'failed', reason: 'cancelled', updatedAt: now }
+      batch.updateHistory(cancelled)
+      await store.write(batch, { sync: true })
+      this.ctx.events.emit('message:state', { id: history.id, peerId, state: 'failed', reason: 'cancelled' })
+      return cancelled
     })
   }
 }

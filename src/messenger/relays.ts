@@ -22,9 +22,12 @@ import { capabilityHash, type MailboxService } from '../relay/index.js'
 import type { FetchedEnvelope } from '../relay/client.js'
 import type { Store } from '../store/index.js'
 import { Envelope } from '../wire/envelope.js'
+import { decodeEnvelope } from '../wire/strict/envelope.js'
 import type { RelayView, TrustView } from './api-types.js'
 import type { MessengerContext } from './context.js'
 import { fromHexId } from './envelopes.js'
+import { relayFailureReason } from './relay-reasons.js'
+import { sleep } from './sleep.js'
 import { InvalidRelayError, PeerUnreachableError, RelayNotFoundError } from './errors.js'
 import type { Incoming } from './incoming.js'
 import { capabilityKey, peerCapabilityKey } from './outgoing.js'
@@ -195,6 +198,11 @@ export class RelayManager {
     return await this.view(found, false)
   }
 
+  /** Whether strangers may leave a first message at our mailboxes (open unless closed). */
+  async firstContact (): Promise<{ open: boolean }> {
+    return { open: (await this.store.sublevels.settings.get(FIRST_CONTACT_KEY)) !== false }
+  }
+
   async setFirstContact (open: boolean): Promise<{ open: boolean }> {
     await this.store.commit(b => { b.put(this.store.sublevels.settings, FIRST_CONTACT_KEY, open) }, { sync: true })
     await Promise.allSettled((await this.list()).map(async r => {
@@ -316,7 +324,7 @@ export class RelayManager {
     for (const item of envelopes) {
       let envelope: Envelope
       try {
-        envelope = Envelope.decode(item instanceof Uint8Array ? item : item.bytes)
+        envelope = decodeEnvelope(item instanceof Uint8Array ? item : item.bytes)
         if (envelope.id.length !== 16) continue
         const recipient = peerIdString(envelope.recipient)
         if (recipient !== this.ctx.peerId) continue
@@ -367,8 +375,7 @@ export class RelayManager {
         })
         return { relay: target.relay, status: 'stored' }
       } catch (err) {
-        const e = err as { name?: string, code?: string, message?: string }
-        return { relay: target.relay, status: 'refused', reason: e.code ?? e.name ?? 'error' }
+        return { relay: target.relay, status: 'refused', reason: relayFailureReason(err) }
       }
     }))
   }
@@ -399,11 +406,4 @@ export class RelayManager {
 /** Peer ID bytes (Ed25519 identity multihash) to the peer ID string; InvalidPeerIdError otherwise. */
 function peerIdString (bytes: Uint8Array): string {
   return peerIdFromIdentityKey(identityKeyFromPeerIdBytes(bytes))
-}
-
-async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>(resolve => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-  })
 }

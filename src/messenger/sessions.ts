@@ -3,8 +3,27 @@
  * cache only ever holds what is durable: callers put the new record into their batch and call
  * `remember` after the batch is written.
  */
-import { deserializeSessionRecord, serializeSessionRecord, type SessionRecord } from '../crypto/session/index.js'
+import { logger } from '@libp2p/logger'
+import { deserializeSessionRecord, LegacySessionRecordError, serializeSessionRecord, type SessionRecord } from '../crypto/session/index.js'
 import type { Store, StoreBatch } from '../store/index.js'
+
+const log = logger('murmur:messenger:sessions')
+
+/**
+ * The record's bytes as a session record, or undefined for a record made before the Triple
+ * Ratchet: it is reset, not upgraded (docs/protocol.md part 4, "Upgrade from the Double
+ * Ratchet"). The next send starts a new PQXDH session; a prekey message from the peer
+ * establishes one. The old bytes stay until that new record overwrites them.
+ */
+function decodeRecord (bytes: Uint8Array): SessionRecord | undefined {
+  try {
+    return deserializeSessionRecord(bytes)
+  } catch (err) {
+    if (!(err instanceof LegacySessionRecordError)) throw err
+    log('session record of an earlier version dropped; a new session will start')
+    return undefined
+  }
+}
 
 export class SessionCache {
   private readonly store: Store
@@ -18,7 +37,7 @@ export class SessionCache {
     const cached = this.records.get(peerId)
     if (cached !== undefined) return cached ?? undefined
     const bytes = await this.store.sublevels.sessions.get(peerId)
-    const record = bytes != null ? deserializeSessionRecord(bytes) : undefined
+    const record = bytes != null ? decodeRecord(bytes) : undefined
     this.records.set(peerId, record ?? null)
     return record
   }

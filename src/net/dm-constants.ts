@@ -30,6 +30,20 @@ export const ENVELOPE_ID_BYTES = 16
 /** Error frame messages are cut to this many UTF-8 bytes. */
 export const MAX_ERROR_MESSAGE_BYTES = 256
 
+/**
+ * An inbound stream on which nothing arrives and nothing waits for an answer for this long is
+ * closed (issue 11). Senders keep one stream per peer and reopen it on demand (~2 ms); the
+ * mailbox protocol allows 30 s, the bundle protocol 10 s.
+ */
+export const DEFAULT_INBOUND_IDLE_TIMEOUT_MS = 30_000
+
+/**
+ * Frames a receiver refuses on one stream before it answers the last one and closes the stream
+ * (issue 11, found by fuzzing: each empty frame is one byte and earned a ~20-byte error frame).
+ * A well-behaved sender is refused rarely; it opens a new stream.
+ */
+export const MAX_REFUSED_FRAMES_PER_STREAM = 64
+
 /** Default time a send() waits for its ack, stream opening included. */
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000
 

@@ -8,9 +8,10 @@
  * stream: at the cap the stream is paused (no yamux window updates), which stops the sender.
  */
 import { Envelope } from '../wire/envelope.js'
+import { decodeEnvelope } from '../wire/strict/envelope.js'
 import { DmFrame } from '../wire/dm.js'
-import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES } from './dm-constants.js'
-import { DM_ERROR_CODES, FrameTooLargeError } from './dm-errors.js'
+import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './dm-constants.js'
+import { DM_ERROR_CODES, DmRefusedError, DmTimeoutError, FrameTooLargeError } from './dm-errors.js'
 import { encodeFrames, FrameDecoder } from './dm-framing.js'
 import { truncateUtf8 } from './dm-util.js'
 import type { DmErrorCode } from './dm-errors.js'
@@ -36,15 +37,20 @@ export interface DmInboundOptions {
   getHandler(): DmHandler | undefined
   maxUnacked: number
   writeTimeout: number
+  /** A stream with nothing received and nothing unanswered for this long is closed (ms). */
+  idleTimeout: number
   log: Logger
   onClosed(session: DmInboundSession): void
 }
 
-interface Refusal {
+/** Why a frame is refused: the error frame's id (empty when unknown), code and message. */
+export interface DmRefusal {
   id: Uint8Array<ArrayBuffer>
   code: DmErrorCode
   message: string
 }
+
+type Refusal = DmRefusal
 
 export class DmInboundSession {
   readonly stream: Stream
@@ -61,7 +67,10 @@ export class DmInboundSession {
   private processing = false
   private waitingForDrain = false
   private remoteDone = false
+  /** Frames refused on this stream so far (MAX_REFUSED_FRAMES_PER_STREAM). */
+  private refused = 0
   private closed = false
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor (stream: Stream, connection: Connection, options: DmInboundOptions) {
     this.stream = stream
@@ -77,6 +86,7 @@ export class DmInboundSession {
       if (this.closed) {
         return
       }
+      this.armIdleTimer()
       this.decoder.push(evt.data)
       this.readFrames()
     })
@@ -87,6 +97,34 @@ export class DmInboundSession {
     this.stream.addEventListener('close', () => {
       this.markClosed()
     })
+    this.armIdleTimer()
+    if (this.stream.remoteWriteStatus === 'closed') {
+      // The sender half-closed before this handler was attached (its frames and its close can
+      // arrive with the protocol negotiation): the event is gone, so read it from the state.
+      // Frames already buffered are emitted first; then the stream closes as after the event.
+      this.remoteDone = true
+      setTimeout(() => { this.maybeFinish() }, 0)
+    }
+  }
+
+  /**
+   * (Re)starts the idle timer (issue 11: the dm protocol had no idle timeout on inbound streams;
+   * bundle has 10 s, mailbox 30 s). A stream that carries work in flight is not idle.
+   */
+  private armIdleTimer (): void {
+    clearTimeout(this.idleTimer)
+    if (this.closed) {
+      return
+    }
+    this.idleTimer = setTimeout(() => {
+      if (this.processing || this.unacked > 0 || this.waitingForDrain) {
+        this.armIdleTimer()
+        return
+      }
+      this.log('closing an idle dm stream from %p', this.remotePeer)
+      this.closeAndCut(new DmTimeoutError(`No frame for ${this.options.idleTimeout} ms`))
+    }, this.options.idleTimeout)
+    this.idleTimer.unref?.()
   }
 
   /** Stops serving this stream at once (service stop). */
@@ -104,7 +142,7 @@ export class DmInboundSession {
         body = this.decoder.next()
       } catch (err) {
         if (err instanceof FrameTooLargeError) {
-          this.refuseAndClose(refusals, err)
+          this.refuseAndClose(refusals, 'TOO_LARGE', err)
           return
         }
         throw err
@@ -115,6 +153,12 @@ export class DmInboundSession {
       const result = this.validate(body)
       if ('code' in result) {
         refusals.push(result)
+        if (++this.refused >= MAX_REFUSED_FRAMES_PER_STREAM) {
+          // A peer that keeps sending what we refuse (2 KB of zeros is 2,000 empty frames)
+          // would get an error frame for each: answer the budget's worth, then close.
+          this.refuseAndClose(refusals, 'MALFORMED', new DmRefusedError('MALFORMED', `${MAX_REFUSED_FRAMES_PER_STREAM} frames refused on one stream`))
+          return
+        }
       } else {
         this.queue.push(result)
         this.unacked++
@@ -130,41 +174,7 @@ export class DmInboundSession {
 
   /** Checks one frame; an Envelope that may reach the handler, or why it may not. */
   private validate (body: Uint8Array): Envelope | Refusal {
-    const empty = new Uint8Array(new ArrayBuffer(0))
-    let frame: DmFrame
-    try {
-      frame = DmFrame.decode(body)
-    } catch {
-      return { id: empty, code: 'MALFORMED', message: 'frame does not decode' }
-    }
-    if (frame.envelope == null) {
-      if (body.byteLength === 0) {
-        return { id: empty, code: 'MALFORMED', message: 'empty frame' }
-      }
-      // An ack, an error or a frame kind from a later version: not accepted on this side.
-      return { id: empty, code: 'UNSUPPORTED', message: 'only envelope frames are accepted' }
-    }
-    let envelope: Envelope
-    try {
-      envelope = Envelope.decode(frame.envelope)
-    } catch {
-      return { id: empty, code: 'MALFORMED', message: 'envelope does not decode' }
-    }
-    // protons does not check lengths: the id must be exactly 16 bytes to be echoed or acked.
-    if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
-      return { id: empty, code: 'MALFORMED', message: `envelope id must be ${ENVELOPE_ID_BYTES} bytes` }
-    }
-    const id = envelope.id
-    if (!uint8ArrayEquals(envelope.sender, this.remotePeerBytes)) {
-      return { id, code: 'SENDER_MISMATCH', message: 'sender is not the authenticated remote peer' }
-    }
-    if (!uint8ArrayEquals(envelope.recipient, this.localPeerBytes)) {
-      return { id, code: 'RECIPIENT_MISMATCH', message: 'recipient is not this peer' }
-    }
-    if (envelope.kind === Envelope.Kind.KIND_UNSPECIFIED) {
-      return { id, code: 'UNSUPPORTED', message: 'envelope kind unspecified' }
-    }
-    return envelope
+    return checkDmFrame(body, this.remotePeerBytes, this.localPeerBytes)
   }
 
   /** Hands queued envelopes to the handler batch by batch, acking each batch when it resolves. */
@@ -180,6 +190,7 @@ export class DmInboundSession {
         }
         this.writeFrames(batch.map((envelope, i) => resultFrame(envelope.id, results[i])))
         this.unacked -= batch.length
+        this.armIdleTimer()
         // Parse what arrived while the handler ran, up to the budget: the next batch.
         this.readFrames()
       }
@@ -257,9 +268,12 @@ export class DmInboundSession {
     }
   }
 
-  /** TOO_LARGE: answer, then close; the framing of this stream can no longer be trusted. */
-  private refuseAndClose (refusals: Refusal[], err: Error): void {
-    refusals.push({ id: new Uint8Array(new ArrayBuffer(0)), code: 'TOO_LARGE', message: err.message })
+  /**
+   * TOO_LARGE, or the refusal budget spent: answer, then close; the framing (or the peer) of
+   * this stream can no longer be trusted.
+   */
+  private refuseAndClose (refusals: Refusal[], code: DmErrorCode, err: Error): void {
+    refusals.push({ id: new Uint8Array(new ArrayBuffer(0)), code, message: err.message })
     this.writeRefusals(refusals)
     this.markClosed()
     const stream = this.stream
@@ -275,9 +289,26 @@ export class DmInboundSession {
     if (!this.remoteDone || this.closed || this.processing || this.unacked > 0 || this.waitingForDrain) {
       return
     }
+    this.closeAndCut(new DmTimeoutError('The sender did not close the dm stream'))
+  }
+
+  /**
+   * Closes our side; a peer that has not closed its side within the write timeout is cut off
+   * (reset), so that no stream outlives both ends' interest in it.
+   */
+  private closeAndCut (err: Error): void {
     this.markClosed()
-    this.stream.close({ signal: AbortSignal.timeout(this.options.writeTimeout) }).catch((err: unknown) => {
-      this.stream.abort(err instanceof Error ? err : new Error(String(err)))
+    const stream = this.stream
+    const cut = setTimeout(() => {
+      if (stream.status === 'open' || stream.status === 'closing') {
+        stream.abort(err)
+      }
+    }, this.options.writeTimeout)
+    cut.unref?.()
+    stream.addEventListener('close', () => { clearTimeout(cut) }, { once: true })
+    stream.close({ signal: AbortSignal.timeout(this.options.writeTimeout) }).catch((closeErr: unknown) => {
+      clearTimeout(cut)
+      stream.abort(closeErr instanceof Error ? closeErr : new Error(String(closeErr)))
     })
   }
 
@@ -286,6 +317,7 @@ export class DmInboundSession {
       return
     }
     this.closed = true
+    clearTimeout(this.idleTimer)
     this.queue.length = 0
     this.options.onClosed(this)
   }
@@ -312,4 +344,47 @@ function errorFrame (id: Uint8Array<ArrayBuffer>, code: DmErrorCode, message: st
       message: truncateUtf8(message, MAX_ERROR_MESSAGE_BYTES)
     }
   })
+}
+
+/**
+ * Checks one frame body received from `remotePeerBytes` (docs/protocol.md part 6, "Receiver"
+ * step 1): the Envelope that may reach the application, or the refusal to answer. Pure, so
+ * that it can be fuzzed on its own (fuzz/targets.ts).
+ */
+export function checkDmFrame (body: Uint8Array, remotePeerBytes: Uint8Array, localPeerBytes: Uint8Array): Envelope | DmRefusal {
+  const empty = new Uint8Array(new ArrayBuffer(0))
+  let frame: DmFrame
+  try {
+    frame = DmFrame.decode(body)
+  } catch {
+    return { id: empty, code: 'MALFORMED', message: 'frame does not decode' }
+  }
+  if (frame.envelope == null) {
+    if (body.byteLength === 0) {
+      return { id: empty, code: 'MALFORMED', message: 'empty frame' }
+    }
+    // An ack, an error or a frame kind from a later version: not accepted on this side.
+    return { id: empty, code: 'UNSUPPORTED', message: 'only envelope frames are accepted' }
+  }
+  let envelope: Envelope
+  try {
+    envelope = decodeEnvelope(frame.envelope)
+  } catch {
+    return { id: empty, code: 'MALFORMED', message: 'envelope does not decode' }
+  }
+  // protons does not check lengths: the id must be exactly 16 bytes to be echoed or acked.
+  if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
+    return { id: empty, code: 'MALFORMED', message: `envelope id must be ${ENVELOPE_ID_BYTES} bytes` }
+  }
+  const id = envelope.id
+  if (!uint8ArrayEquals(envelope.sender, remotePeerBytes)) {
+    return { id, code: 'SENDER_MISMATCH', message: 'sender is not the authenticated remote peer' }
+  }
+  if (!uint8ArrayEquals(envelope.recipient, localPeerBytes)) {
+    return { id, code: 'RECIPIENT_MISMATCH', message: 'recipient is not this peer' }
+  }
+  if (envelope.kind === Envelope.Kind.KIND_UNSPECIFIED) {
+    return { id, code: 'UNSUPPORTED', message: 'envelope kind unspecified' }
+  }
+  return envelope
 }

@@ -9,9 +9,10 @@
  */
 import { serviceCapabilities, setMaxListeners, TypedEventEmitter } from '@libp2p/interface'
 import { Envelope } from '../wire/envelope.js'
+import { decodeEnvelope } from '../wire/strict/envelope.js'
 import { DmFrame } from '../wire/dm.js'
 import {
-  DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
+  DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
   DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, MAX_UNACKED_PER_STREAM
 } from './dm-constants.js'
 import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './dm-errors.js'
@@ -55,6 +56,8 @@ export interface DmInit {
   openStreamTimeout?: number
   /** Time allowed for acks to drain to a slow peer before its stream is dropped (ms). */
   writeTimeout?: number
+  /** An inbound stream idle this long (nothing received, nothing unanswered) is closed (ms). */
+  inboundIdleTimeout?: number
   /** Unacknowledged envelopes held per inbound stream before reading stops. */
   maxUnackedPerStream?: number
   maxInboundStreams?: number
@@ -109,6 +112,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
   private readonly sendTimeout: number
   private readonly openStreamTimeout: number
   private readonly writeTimeout: number
+  private readonly inboundIdleTimeout: number
   private readonly maxUnacked: number
   private readonly maxInboundStreams: number
   private readonly maxOutboundStreams: number
@@ -126,6 +130,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     this.sendTimeout = init.sendTimeout ?? DEFAULT_SEND_TIMEOUT_MS
     this.openStreamTimeout = init.openStreamTimeout ?? DEFAULT_OPEN_STREAM_TIMEOUT_MS
     this.writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT_MS
+    this.inboundIdleTimeout = init.inboundIdleTimeout ?? DEFAULT_INBOUND_IDLE_TIMEOUT_MS
     this.maxUnacked = init.maxUnackedPerStream ?? MAX_UNACKED_PER_STREAM
     this.maxInboundStreams = init.maxInboundStreams ?? DM_MAX_INBOUND_STREAMS
     this.maxOutboundStreams = init.maxOutboundStreams ?? DM_MAX_OUTBOUND_STREAMS
@@ -252,6 +257,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
       getHandler: () => this.handler,
       maxUnacked: this.maxUnacked,
       writeTimeout: this.writeTimeout,
+      idleTimeout: this.inboundIdleTimeout,
       log: this.log,
       onClosed: (closed) => {
         this.sessions.delete(closed)
@@ -271,7 +277,7 @@ function prepareEnvelope (envelope: Envelope | Uint8Array): { id: Uint8Array, by
   if (envelope instanceof Uint8Array) {
     bytes = envelope
     try {
-      id = Envelope.decode(envelope).id
+      id = decodeEnvelope(envelope).id
     } catch {
       throw new InvalidEnvelopeError('Envelope bytes do not decode')
     }

@@ -338,7 +338,8 @@ function expectOk (response: MailboxResponse): void {
   if (code !== undefined) throw refusalError(code, response.message)
 }
 
-function fromWire (response: MailboxResponse): FetchedEnvelope[] {
+/** The envelopes of a fetch page, checked (exported for fuzz/targets). */
+export function fromWire (response: MailboxResponse): FetchedEnvelope[] {
   let bytes = 0
   return response.envelopes.map((e) => {
     if (e.id.byteLength !== ENVELOPE_ID_BYTES) throw new RelayProtocolError('Bad envelope id in a page')

@@ -6,6 +6,7 @@
 import { identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
 import { truncateUtf8 } from '../net/dm-util.js'
 import { Envelope } from '../wire/envelope.js'
+import { decodeEnvelope } from '../wire/strict/envelope.js'
 import { MailboxRequest, MailboxResponse } from '../wire/mailbox.js'
 import {
   CAPABILITY_BYTES, CAPABILITY_HASH_BYTES, ENVELOPE_ID_BYTES, MAX_ACK_IDS, MAX_CAPABILITIES_PER_REQUEST,
@@ -131,7 +132,7 @@ export interface EnvelopeHead {
 export function decodeEnvelopeHead (bytes: Uint8Array, knownRecipient: (bytes: Uint8Array) => string | undefined): EnvelopeHead {
   let envelope: Envelope
   try {
-    envelope = Envelope.decode(bytes)
+    envelope = decodeEnvelope(bytes)
   } catch {
     throw new MalformedRequestError('envelope does not decode')
   }

@@ -285,14 +285,17 @@ export class Store {
   }
 
   private async loadLastSeq (peerId: string): Promise<number> {
-    // The history itself is the authority; the summary can lag when batches commit out of
-    // allocation order, so take the larger of the two.
-    const [conversation, last] = await Promise.all([
+    // The history and the outbox are the authority (an outbox entry of a receipt takes a seq
+    // no history entry has); the summary can lag when batches commit out of allocation order.
+    // So take the largest of the three: a seq still in use is never handed out again.
+    const range = { ...this.names.range(peerId), reverse: true, limit: 1 }
+    const [conversation, lastHistory, lastOutbox] = await Promise.all([
       this.sublevels.conversations.get(peerId),
-      this.sublevels.history.rangeKeys({ ...this.names.range(peerId), reverse: true, limit: 1 })
+      this.sublevels.history.rangeKeys(range),
+      this.sublevels.outbox.rangeKeys(range)
     ])
-    const fromHistory = last.length === 0 ? 0 : this.keys.conversation.decode(last[0], 'history').seq
-    return Math.max(conversation?.lastSeq ?? 0, fromHistory)
+    const last = (keys: string[], sublevel: string): number => keys.length === 0 ? 0 : this.keys.conversation.decode(keys[0], sublevel).seq
+    return Math.max(conversation?.lastSeq ?? 0, last(lastHistory, 'history'), last(lastOutbox, 'outbox'))
   }
 
   private async loadConversation (peerId: string): Promise<ConversationRecord> {

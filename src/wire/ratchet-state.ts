@@ -22,6 +22,8 @@ export interface RatchetStateRecord {
   skippedMessageKeys: SkippedMessageKey[]
   receivingUnavailable: UnavailableRange[]
   previousReceivingChains: PreviousReceivingChain[]
+  sendingEpoch: number
+  pq?: PqRatchetState
 }
 
 export namespace RatchetStateRecord {
@@ -130,6 +132,16 @@ export namespace RatchetStateRecord {
           }
         }
 
+        if ((obj.sendingEpoch != null && obj.sendingEpoch !== 0)) {
+          w.uint32(152)
+          w.uint32(obj.sendingEpoch)
+        }
+
+        if (obj.pq != null) {
+          w.uint32(162)
+          PqRatchetState.codec().encode(obj.pq, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -147,7 +159,8 @@ export namespace RatchetStateRecord {
           previousSendingChainLength: 0,
           skippedMessageKeys: [],
           receivingUnavailable: [],
-          previousReceivingChains: []
+          previousReceivingChains: [],
+          sendingEpoch: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -244,6 +257,16 @@ export namespace RatchetStateRecord {
               obj.previousReceivingChains.push(PreviousReceivingChain.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.previousReceivingChains$
               }))
+              break
+            }
+            case 19: {
+              obj.sendingEpoch = reader.uint32()
+              break
+            }
+            case 20: {
+              obj.pq = PqRatchetState.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.pq
+              })
               break
             }
             default: {
@@ -426,6 +449,20 @@ export namespace RatchetStateRecord {
 
               break
             }
+            case 19: {
+              yield {
+                field: `${prefix}.sendingEpoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 20: {
+              yield * PqRatchetState.codec().stream(reader, reader.uint32(), `${prefix}.pq`, {
+                limits: opts.limits?.pq
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -585,6 +622,63 @@ export namespace RatchetStateRecord {
     index: number
   }
 
+  export interface RatchetStateRecordSendingEpochFieldEvent {
+    field: '$.sendingEpoch'
+    value: number
+  }
+
+  export interface RatchetStateRecordPqInitiatorFieldEvent {
+    field: '$.pq.initiator'
+    value: boolean
+  }
+
+  export interface RatchetStateRecordPqEpochFieldEvent {
+    field: '$.pq.epoch'
+    value: number
+  }
+
+  export interface RatchetStateRecordPqEpochKeyFieldEvent {
+    field: '$.pq.epochKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStateRecordPqNextEpochKeyFieldEvent {
+    field: '$.pq.nextEpochKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStateRecordPqPhaseFieldEvent {
+    field: '$.pq.phase'
+    value: PqPhase
+  }
+
+  export interface RatchetStateRecordPqDecapsulationKeyFieldEvent {
+    field: '$.pq.decapsulationKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStateRecordPqCiphertextFieldEvent {
+    field: '$.pq.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStateRecordPqNextChunkIndexFieldEvent {
+    field: '$.pq.nextChunkIndex'
+    value: number
+  }
+
+  export interface RatchetStateRecordPqReceivedIndexFieldEvent {
+    field: '$.pq.received[].index'
+    value: number
+    index: number
+  }
+
+  export interface RatchetStateRecordPqReceivedDataFieldEvent {
+    field: '$.pq.received[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<RatchetStateRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RatchetStateRecord.codec())
   }
@@ -593,8 +687,444 @@ export namespace RatchetStateRecord {
     return decodeMessage(buf, RatchetStateRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RatchetStateRecord>): Generator<RatchetStateRecordVersionFieldEvent | RatchetStateRecordAdFieldEvent | RatchetStateRecordRootKeyFieldEvent | RatchetStateRecordSendingRatchetPrivateKeyFieldEvent | RatchetStateRecordSendingRatchetPublicKeyFieldEvent | RatchetStateRecordRemoteRatchetKeyFieldEvent | RatchetStateRecordSendingChainKeyFieldEvent | RatchetStateRecordReceivingChainKeyFieldEvent | RatchetStateRecordSendingHeaderKeyFieldEvent | RatchetStateRecordReceivingHeaderKeyFieldEvent | RatchetStateRecordSendingNextHeaderKeyFieldEvent | RatchetStateRecordReceivingNextHeaderKeyFieldEvent | RatchetStateRecordSendingMessageNumberFieldEvent | RatchetStateRecordReceivingMessageNumberFieldEvent | RatchetStateRecordPreviousSendingChainLengthFieldEvent | RatchetStateRecordSkippedMessageKeysHeaderKeyFieldEvent | RatchetStateRecordSkippedMessageKeysMessageNumberFieldEvent | RatchetStateRecordSkippedMessageKeysMessageKeyFieldEvent | RatchetStateRecordSkippedMessageKeysCreatedAtFieldEvent | RatchetStateRecordReceivingUnavailableFirstFieldEvent | RatchetStateRecordReceivingUnavailableLastFieldEvent | RatchetStateRecordReceivingUnavailableReasonFieldEvent | RatchetStateRecordPreviousReceivingChainsHeaderKeyFieldEvent | RatchetStateRecordPreviousReceivingChainsLengthFieldEvent | RatchetStateRecordPreviousReceivingChainsUnavailableFirstFieldEvent | RatchetStateRecordPreviousReceivingChainsUnavailableLastFieldEvent | RatchetStateRecordPreviousReceivingChainsUnavailableReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RatchetStateRecord>): Generator<RatchetStateRecordVersionFieldEvent | RatchetStateRecordAdFieldEvent | RatchetStateRecordRootKeyFieldEvent | RatchetStateRecordSendingRatchetPrivateKeyFieldEvent | RatchetStateRecordSendingRatchetPublicKeyFieldEvent | RatchetStateRecordRemoteRatchetKeyFieldEvent | RatchetStateRecordSendingChainKeyFieldEvent | RatchetStateRecordReceivingChainKeyFieldEvent | RatchetStateRecordSendingHeaderKeyFieldEvent | RatchetStateRecordReceivingHeaderKeyFieldEvent | RatchetStateRecordSendingNextHeaderKeyFieldEvent | RatchetStateRecordReceivingNextHeaderKeyFieldEvent | RatchetStateRecordSendingMessageNumberFieldEvent | RatchetStateRecordReceivingMessageNumberFieldEvent | RatchetStateRecordPreviousSendingChainLengthFieldEvent | RatchetStateRecordSkippedMessageKeysHeaderKeyFieldEvent | RatchetStateRecordSkippedMessageKeysMessageNumberFieldEvent | RatchetStateRecordSkippedMessageKeysMessageKeyFieldEvent | RatchetStateRecordSkippedMessageKeysCreatedAtFieldEvent | RatchetStateRecordReceivingUnavailableFirstFieldEvent | RatchetStateRecordReceivingUnavailableLastFieldEvent | RatchetStateRecordReceivingUnavailableReasonFieldEvent | RatchetStateRecordPreviousReceivingChainsHeaderKeyFieldEvent | RatchetStateRecordPreviousReceivingChainsLengthFieldEvent | RatchetStateRecordPreviousReceivingChainsUnavailableFirstFieldEvent | RatchetStateRecordPreviousReceivingChainsUnavailableLastFieldEvent | RatchetStateRecordPreviousReceivingChainsUnavailableReasonFieldEvent | RatchetStateRecordSendingEpochFieldEvent | RatchetStateRecordPqInitiatorFieldEvent | RatchetStateRecordPqEpochFieldEvent | RatchetStateRecordPqEpochKeyFieldEvent | RatchetStateRecordPqNextEpochKeyFieldEvent | RatchetStateRecordPqPhaseFieldEvent | RatchetStateRecordPqDecapsulationKeyFieldEvent | RatchetStateRecordPqCiphertextFieldEvent | RatchetStateRecordPqNextChunkIndexFieldEvent | RatchetStateRecordPqReceivedIndexFieldEvent | RatchetStateRecordPqReceivedDataFieldEvent> {
     return streamMessage(buf, RatchetStateRecord.codec(), opts)
+  }
+}
+
+export enum PqPhase {
+  PQ_PHASE_UNSPECIFIED = 'PQ_PHASE_UNSPECIFIED',
+  SENDING_EK = 'SENDING_EK',
+  AWAITING_CT = 'AWAITING_CT',
+  CONFIRMING = 'CONFIRMING',
+  AWAITING_EK = 'AWAITING_EK',
+  SENDING_CT = 'SENDING_CT'
+}
+
+enum __PqPhaseValues {
+  PQ_PHASE_UNSPECIFIED = 0,
+  SENDING_EK = 1,
+  AWAITING_CT = 2,
+  CONFIRMING = 3,
+  AWAITING_EK = 4,
+  SENDING_CT = 5
+}
+
+export namespace PqPhase {
+  export const codec = (): Codec<PqPhase> => {
+    return enumeration<PqPhase>(__PqPhaseValues)
+  }
+}
+
+export interface PqChunk {
+  index: number
+  data: Uint8Array<ArrayBuffer>
+}
+
+export namespace PqChunk {
+  let _codec: Codec<PqChunk>
+
+  export const codec = (): Codec<PqChunk> => {
+    if (_codec == null) {
+      _codec = message<PqChunk>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.index)
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.data)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          index: 0,
+          data: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.index = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.data = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PqChunkIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
+  export interface PqChunkDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PqChunk>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PqChunk.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PqChunk>): PqChunk {
+    return decodeMessage(buf, PqChunk.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PqChunk>): Generator<PqChunkIndexFieldEvent | PqChunkDataFieldEvent> {
+    return streamMessage(buf, PqChunk.codec(), opts)
+  }
+}
+
+export interface PqRatchetState {
+  initiator: boolean
+  epoch: number
+  epochKey: Uint8Array<ArrayBuffer>
+  nextEpochKey?: Uint8Array<ArrayBuffer>
+  phase: PqPhase
+  decapsulationKey?: Uint8Array<ArrayBuffer>
+  ciphertext?: Uint8Array<ArrayBuffer>
+  nextChunkIndex: number
+  received: PqChunk[]
+}
+
+export namespace PqRatchetState {
+  let _codec: Codec<PqRatchetState>
+
+  export const codec = (): Codec<PqRatchetState> => {
+    if (_codec == null) {
+      _codec = message<PqRatchetState>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.initiator != null && obj.initiator !== false)) {
+          w.uint32(8)
+          w.bool(obj.initiator)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.epochKey != null && obj.epochKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.epochKey)
+        }
+
+        if (obj.nextEpochKey != null) {
+          w.uint32(34)
+          w.bytes(obj.nextEpochKey)
+        }
+
+        if (obj.phase != null && __PqPhaseValues[obj.phase] !== 0) {
+          w.uint32(40)
+          PqPhase.codec().encode(obj.phase, w)
+        }
+
+        if (obj.decapsulationKey != null) {
+          w.uint32(50)
+          w.bytes(obj.decapsulationKey)
+        }
+
+        if (obj.ciphertext != null) {
+          w.uint32(58)
+          w.bytes(obj.ciphertext)
+        }
+
+        if ((obj.nextChunkIndex != null && obj.nextChunkIndex !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.nextChunkIndex)
+        }
+
+        if (obj.received != null && obj.received.length > 0) {
+          for (const value of obj.received) {
+            w.uint32(74)
+            PqChunk.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          initiator: false,
+          epoch: 0,
+          epochKey: uint8ArrayAlloc(0),
+          phase: PqPhase.PQ_PHASE_UNSPECIFIED,
+          nextChunkIndex: 0,
+          received: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.initiator = reader.bool()
+              break
+            }
+            case 2: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.epochKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.nextEpochKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.phase = PqPhase.codec().decode(reader)
+              break
+            }
+            case 6: {
+              obj.decapsulationKey = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.nextChunkIndex = reader.uint32()
+              break
+            }
+            case 9: {
+              if (opts.limits?.received != null && obj.received.length === opts.limits.received) {
+                throw new MaxLengthError('Decode error - repeated field "received" had too many elements')
+              }
+
+              obj.received.push(PqChunk.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.received$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          received: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.initiator`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.epochKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.nextEpochKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.phase`,
+                value: PqPhase.codec().decode(reader)
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.decapsulationKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.nextChunkIndex`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 9: {
+              if (opts.limits?.received != null && obj.received === opts.limits.received) {
+                throw new MaxLengthError('Streaming decode error - repeated field "received" had too many elements')
+              }
+
+              for (const evt of PqChunk.codec().stream(reader, reader.uint32(), `${prefix}.received[]`, {
+                limits: opts.limits?.received$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.received
+                }
+              }
+
+              obj.received++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PqRatchetStateInitiatorFieldEvent {
+    field: '$.initiator'
+    value: boolean
+  }
+
+  export interface PqRatchetStateEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface PqRatchetStateEpochKeyFieldEvent {
+    field: '$.epochKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PqRatchetStateNextEpochKeyFieldEvent {
+    field: '$.nextEpochKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PqRatchetStatePhaseFieldEvent {
+    field: '$.phase'
+    value: PqPhase
+  }
+
+  export interface PqRatchetStateDecapsulationKeyFieldEvent {
+    field: '$.decapsulationKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PqRatchetStateCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PqRatchetStateNextChunkIndexFieldEvent {
+    field: '$.nextChunkIndex'
+    value: number
+  }
+
+  export interface PqRatchetStateReceivedIndexFieldEvent {
+    field: '$.received[].index'
+    value: number
+    index: number
+  }
+
+  export interface PqRatchetStateReceivedDataFieldEvent {
+    field: '$.received[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<PqRatchetState>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PqRatchetState.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PqRatchetState>): PqRatchetState {
+    return decodeMessage(buf, PqRatchetState.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PqRatchetState>): Generator<PqRatchetStateInitiatorFieldEvent | PqRatchetStateEpochFieldEvent | PqRatchetStateEpochKeyFieldEvent | PqRatchetStateNextEpochKeyFieldEvent | PqRatchetStatePhaseFieldEvent | PqRatchetStateDecapsulationKeyFieldEvent | PqRatchetStateCiphertextFieldEvent | PqRatchetStateNextChunkIndexFieldEvent | PqRatchetStateReceivedIndexFieldEvent | PqRatchetStateReceivedDataFieldEvent> {
+    return streamMessage(buf, PqRatchetState.codec(), opts)
   }
 }
 

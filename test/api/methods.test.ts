@@ -7,27 +7,28 @@ import { ExitCode } from '../../cli/exit-codes.js'
 import { ERROR_CODE_BY_NAME, RpcErrorCode } from '../../src/api/error-codes.js'
 import { ApiRemoteError, InvalidParamsError } from '../../src/api/errors.js'
 import { METHODS } from '../../src/api/methods.js'
-import { validateParams } from '../../src/api/params.js'
+import { integer, params, paramsJsonSchema, validateParams, z } from '../../src/api/params.js'
 import { toRpcError } from '../../src/api/rpc.js'
+import { renderParamsSchemaBlock, withSchemaBlock } from '../../src/api/schema-doc.js'
 import { EVENT_NAMES } from '../../src/api/sse.js'
 import { ContactNotFoundError, InvalidMessageTextError } from '../../src/messenger/errors.js'
 import { EnvelopeTooLargeError, MailboxNotFoundError, MailboxQuotaError, RelayRateLimitedError, RelayRefusedError, RelayTimeoutError } from '../../src/relay/errors.js'
 
 describe('param validation', () => {
-  const schema = {
-    to: { type: 'string', required: true, description: 'recipient' },
-    limit: { type: 'integer', min: 1, max: 10, description: 'limit' },
-    wait: { type: 'boolean', description: 'wait' }
-  } as const
+  const schema = params({
+    to: z.string().describe('recipient'),
+    limit: integer(1, 10, 'limit').optional(),
+    wait: z.boolean().describe('wait').optional()
+  })
 
   it('accepts valid params and absent optional ones', () => {
     expect(validateParams(schema, { to: 'bob' })).toEqual({ to: 'bob' })
     expect(validateParams(schema, { to: 'bob', limit: 10, wait: false })).toEqual({ to: 'bob', limit: 10, wait: false })
-    expect(validateParams({}, undefined)).toEqual({})
+    expect(validateParams(params({}), undefined)).toEqual({})
   })
 
   it('refuses, naming the param: missing, wrong type, out of range, not an integer, unknown, not an object', () => {
-    expect(() => validateParams(schema, {})).toThrow(/missing param "to"/)
+    expect(() => validateParams(schema, {})).toThrow(/missing param "to" \(recipient\)/)
     expect(() => validateParams(schema, { to: 1 })).toThrow(/"to" must be a string/)
     expect(() => validateParams(schema, { to: 'b', limit: 11 })).toThrow(/"limit" must be at most 10/)
     expect(() => validateParams(schema, { to: 'b', limit: 1.5 })).toThrow(/"limit" must be an integer/)
@@ -36,7 +37,7 @@ describe('param validation', () => {
     expect(() => validateParams(schema, { to: 'b', extra: 1 })).toThrow(/unknown param "extra"/)
     expect(() => validateParams(schema, ['b'])).toThrow(InvalidParamsError)
     expect(() => validateParams(schema, null)).toThrow(InvalidParamsError)
-    expect(() => validateParams({}, { x: 1 })).toThrow(/takes none/)
+    expect(() => validateParams(params({}), { x: 1 })).toThrow(/takes none/)
   })
 })
 
@@ -51,15 +52,53 @@ describe('string[] params (relays.add addr)', () => {
   })
 
   it('refuses a string, a non-string item, and too many items', () => {
-    expect(() => validateParams(schema, { peerId: 'p', addr: '/ip4/127.0.0.1/tcp/1' })).toThrow(/"addr" must be an array of strings, got a string/)
-    expect(() => validateParams(schema, { peerId: 'p', addr: ['/ip4/127.0.0.1/tcp/1', 7] })).toThrow(/item 1 is a number/)
+    expect(() => validateParams(schema, { peerId: 'p', addr: '/ip4/127.0.0.1/tcp/1' })).toThrow(/"addr" must be an array, got a string/)
+    expect(() => validateParams(schema, { peerId: 'p', addr: ['/ip4/127.0.0.1/tcp/1', 7] })).toThrow(/"addr" item 1 must be a string, got a number/)
     expect(() => validateParams(schema, { peerId: 'p', addr: Array.from({ length: 17 }, () => '/ip4/127.0.0.1/tcp/1') })).toThrow(/at most 16 items/)
   })
 
-  it('relays.firstContact needs its boolean', () => {
+  it('relays.firstContact takes a boolean, or nothing (then it only reads the door)', () => {
     expect(validateParams(METHODS['relays.firstContact'].params, { open: false })).toEqual({ open: false })
-    expect(() => validateParams(METHODS['relays.firstContact'].params, {})).toThrow(/missing param "open"/)
+    expect(validateParams(METHODS['relays.firstContact'].params, {})).toEqual({})
     expect(() => validateParams(METHODS['relays.firstContact'].params, { open: 'closed' })).toThrow(/"open" must be a boolean/)
+  })
+})
+
+describe('bounds: a value a method cannot take is refused before it runs (issue 11)', () => {
+  it('history: before at or above 2^53 (or 1e308), and a limit out of range', () => {
+    const history = METHODS.history.params
+    expect(validateParams(history, { to: 'bob', before: Number.MAX_SAFE_INTEGER })).toEqual({ to: 'bob', before: Number.MAX_SAFE_INTEGER })
+    for (const before of [2 ** 53, 1e308, -1, 0.5]) {
+      expect(() => validateParams(history, { to: 'bob', before }), String(before)).toThrow(InvalidParamsError)
+    }
+    expect(() => validateParams(history, { to: 'bob', before: 2 ** 53 })).toThrow(/"before" must be at most 9007199254740991/)
+    expect(() => validateParams(history, { to: 'bob', limit: 1001 })).toThrow(/"limit" must be at most 1000/)
+  })
+
+  it('resend: a message id is 32 hex digits; names and peer IDs have a length cap', () => {
+    expect(() => validateParams(METHODS.resend.params, { to: 'bob', messageId: 'a'.repeat(70_000) })).toThrow(/"messageId" must be a message id: 32 hex digits/)
+    expect(() => validateParams(METHODS.resend.params, { to: 'bob', messageId: 'zz'.repeat(16) })).toThrow(InvalidParamsError)
+    expect(validateParams(METHODS.resend.params, { to: 'bob', messageId: 'ab'.repeat(16) })).toEqual({ to: 'bob', messageId: 'ab'.repeat(16) })
+    expect(() => validateParams(METHODS.send.params, { to: 'b'.repeat(257), text: 'hi' })).toThrow(/"to" must have at most 256 characters/)
+    expect(() => validateParams(METHODS['contacts.add'].params, { name: 'n'.repeat(70_000), peerId: 'p' })).toThrow(/"name" must have at most 256 characters/)
+  })
+
+  it('every method\'s params have a JSON Schema with every string, number and array bounded', () => {
+    const unbounded: string[] = []
+    const visit = (path: string, node: Record<string, unknown>): void => {
+      if (node.type === 'string' && node.maxLength === undefined && node.pattern === undefined && path !== 'send.text') unbounded.push(path)
+      if ((node.type === 'number' || node.type === 'integer') && (node.maximum === undefined || node.minimum === undefined)) unbounded.push(path)
+      if (node.type === 'array') {
+        if (node.maxItems === undefined) unbounded.push(path)
+        visit(`${path}[]`, node.items as Record<string, unknown>)
+      }
+    }
+    for (const [name, method] of Object.entries(METHODS)) {
+      const schema = paramsJsonSchema(method.params)
+      expect(schema).toMatchObject({ type: 'object', additionalProperties: false })
+      for (const [param, node] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) visit(`${name}.${param}`, node)
+    }
+    expect(unbounded).toEqual([])
   })
 })
 
@@ -113,6 +152,12 @@ describe('error mapping', () => {
 })
 
 describe('docs/api.md', () => {
+  it('publishes the params JSON Schema that the server enforces (run `npm run docs:api` when it changes)', async () => {
+    const doc = await readFile(resolve(import.meta.dirname, '../../docs/api.md'), 'utf8')
+    expect(doc).toContain(renderParamsSchemaBlock())
+    expect(withSchemaBlock(doc)).toBe(doc)
+  })
+
   it('documents every method, every event and every error code', async () => {
     const doc = await readFile(resolve(import.meta.dirname, '../../docs/api.md'), 'utf8')
     for (const name of Object.keys(METHODS)) expect(doc, name).toContain(`| \`${name}\` |`)

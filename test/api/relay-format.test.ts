@@ -40,9 +40,10 @@ describe('relay text output', () => {
     expect(peerName(DAVE, names)).toBe('12D3KooW…LvoBtZ')
   })
 
-  it('a message:state event for stored says where', () => {
-    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'stored', relays: [{ relay: CAROL, status: 'stored' }] }, names)).toBe('  · message abababab stored at carol')
-    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'stored' })).toBe('  · message abababab stored')
-    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'failed', reason: 'expired' })).toBe('  · message abababab failed (expired)')
+  it('a message:state event for stored says where, under its message\'s short id (and text when known)', () => {
+    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'delivered' }, names, 'hello carol\nsecond line')).toBe('  · abababab "hello carol": delivered')
+    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'stored', relays: [{ relay: CAROL, status: 'stored' }] }, names)).toBe('  · abababab: stored at carol')
+    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'stored' })).toBe('  · abababab: stored')
+    expect(formatStateChange({ id: 'ab'.repeat(16), state: 'failed', reason: 'expired' })).toBe('  · abababab: failed: expired')
   })
 })

@@ -115,10 +115,10 @@ describe('local API server (real murmur nodes on 127.0.0.1)', () => {
     expect((await rpc(alice, 'inbox')).body.result).toEqual([])
   })
 
-  it('serves only POST /rpc and GET /events', async () => {
+  it('serves POST /rpc, GET /events and the web app\'s files, nothing else', async () => {
     const get = await fetch(`${alice.url}/rpc`, { headers: { Authorization: `Bearer ${alice.token}` } })
     expect(get.status).toBe(405)
-    const other = await fetch(`${alice.url}/`, { headers: { Authorization: `Bearer ${alice.token}` } })
+    const other = await fetch(`${alice.url}/nothing-here`, { headers: { Authorization: `Bearer ${alice.token}` } })
     expect(other.status).toBe(404)
     const badFilter = await fetch(`${alice.url}/events?events=nope`, { headers: { Authorization: `Bearer ${alice.token}` } })
     expect(badFilter.status).toBe(400)

@@ -3,6 +3,7 @@
  * first; these tests exercise exactly what a user runs.
  */
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -30,6 +31,8 @@ export async function runCli (args: string[], options: { env?: NodeJS.ProcessEnv
       reject(new Error(`murmur ${args.join(' ')} timed out; stderr: ${stderr}`))
     }, options.timeoutMs ?? 30_000)
     child.on('error', reject)
+    // A command may exit before it has read all its input (e.g. a message over the limit).
+    child.stdin.on('error', () => {})
     child.on('close', (code) => {
       clearTimeout(timer)
       resolvePromise({ code, stdout, stderr })
@@ -43,9 +46,8 @@ export async function tempHome (prefix = 'murmur-e2e-'): Promise<{ home: string,
   return { home: join(dir, 'home'), cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (for a node that must come back at the same address). */
+/** A TCP port free on 127.0.0.1 right now (for a node that must come back on the same one). */
 export async function freePort (): Promise<number> {
-  const { createServer } = await import('node:net')
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }

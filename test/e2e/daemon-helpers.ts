@@ -11,6 +11,8 @@ export interface RunningNode {
   peerId: string
   addresses: string[]
   api: string
+  /** The web app's one-time sign-in URL printed at start (http://host:port/#code=...). */
+  webSignIn: string
   process: ChildProcessWithoutNullStreams
   stdout: () => string
   stderr: () => string
@@ -73,6 +75,7 @@ export async function startNode (home: string, extraArgs: string[] = [], options
     peerId: started.peerId,
     addresses: started.addresses,
     api: started.api,
+    webSignIn: started.webSignIn,
     process: child,
     stdout,
     stderr,

@@ -56,7 +56,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
 
     const waited = await runCli(['send', 'alice', 'hello alice', '--wait', '--timeout', '20', '--home', bob.home])
     expect(waited.code).toBe(0)
-    expect(waited.stdout).toMatch(/^message [0-9a-f]{32} to alice: delivered\n$/)
+    expect(waited.stdout).toMatch(/^message [0-9a-f]{8} to alice: delivered\n$/)
 
     const text = await runCli(['history', 'bob', '--home', alice.home])
     expect(text.stdout).toMatch(/you: hello bob {2}\((delivered|read)\)/)
@@ -103,7 +103,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     chat.stdout.on('data', (d: Buffer) => { screen += d.toString() })
     const exited = new Promise<number | null>(resolve => chat.on('exit', resolve))
     try {
-      await waitFor(() => screen.includes('alice> '), 'the chat prompt')
+      await waitFor(() => screen.includes('you → alice: '), 'the chat prompt')
       expect(screen).toContain('chat with alice')
       expect(screen).toContain('hello bob') // recent history above the prompt
 

@@ -107,10 +107,12 @@ describe('relay: messages for an offline recipient wait at a trusted relay (real
     for (const text of ['one', 'two']) ids.push((await cli<Message>(alice.home, ['send', 'bob', text])).id)
     // send --wait reports the relay as it takes the message, then the state it ended in.
     const waited = await runCli(['send', 'bob', 'three', '--wait', '--timeout', '6', '--home', alice.home])
-    expect(waited.stdout).toMatch(/^stored at carol\nmessage [0-9a-f]{32} to bob: stored at carol\n$/)
+    expect(waited.stdout).toMatch(/^stored at carol\nmessage [0-9a-f]{8} to bob: stored at carol\n$/)
     expect(waited.stderr).toContain('the message is stored and murmur keeps trying')
     expect(waited.code).toBe(4)
-    ids.push(waited.stdout.match(/message ([0-9a-f]{32})/)![1])
+    // The text shows the short id: the full one is in the history.
+    const shortId = waited.stdout.match(/message ([0-9a-f]{8})/)![1]
+    ids.push((await cli<Message[]>(alice.home, ['history', 'bob'])).find(m => m.id.startsWith(shortId))!.id)
 
     const stored = await until<Message[]>(alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'stored')), 'stored at carol')
     for (const id of ids) expect(stored.find(m => m.id === id)?.relays).toEqual([{ relay: carol.peerId, status: 'stored' }])

@@ -60,7 +60,7 @@ describe('relay paths (real nodes over loopback)', () => {
       return m?.relays != null ? m : undefined
     }, 40_000, 'the refusal to show')
     expect(shown.state).toBe('queued')
-    expect(shown.relays).toEqual([{ relay: carol.murmur.peerId, status: 'refused', reason: 'NOT_FOUND' }])
+    expect(shown.relays).toEqual([{ relay: carol.murmur.peerId, status: 'refused', reason: 'refused: no mailbox there is open to you' }])
     expect(shown.reason).toMatch(/no relay took it/)
     await start('dave')
   })

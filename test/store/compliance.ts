@@ -347,6 +347,10 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       expect((await store.outbox(BOB)).length).toBe(1)
       expect(await store.hasSeen([bytes(16, 1)])).toEqual([true])
       expect(await store.allocateSeq(BOB)).toBe(2)
+      // An outbox entry without a history entry (a receipt) holds its seq too, across a restart.
+      await store.commit((b) => b.putOutbox(outboxEntry(BOB, 7, 5)))
+      await reopen()
+      expect(await store.allocateSeq(BOB)).toBe(8)
     })
 
     it('records schema version 2 on first open and refuses a newer or older layout without writing', async () => {

@@ -6,8 +6,11 @@
 
 const utf8 = new TextEncoder()
 
-/** First byte of every ratchet message; also bound into the body AD (docs §"Message"). */
-export const RATCHET_MESSAGE_VERSION = 0x01
+/**
+ * First byte of every ratchet message; also bound into the body AD (docs §"Message"). 0x02 is
+ * the Triple Ratchet; 0x01 (the Double Ratchet alone, before it) is refused: no downgrade.
+ */
+export const RATCHET_MESSAGE_VERSION = 0x02
 
 /** Most message keys derived in one jump along a receiving chain (spec §3.5 MAX_SKIP). */
 export const MAX_SKIP = 1000
@@ -31,11 +34,11 @@ export const ROOT_KDF_OUTPUT_LENGTH = 96
 export const MESSAGE_KDF_OUTPUT_LENGTH = 44
 export const BODY_NONCE_LENGTH = 12
 
-/** Header plaintext: ratchetPublicKey(32) || u32be(pn) || u32be(n). */
-export const HEADER_LENGTH = 40
+/** Header plaintext: ratchetPublicKey(32) || u32be(pn) || u32be(n) || u32be(epoch). */
+export const HEADER_LENGTH = 44
 export const HEADER_NONCE_LENGTH = 24
 export const AEAD_TAG_LENGTH = 16
-/** headerNonce(24) || XChaCha20-Poly1305 ciphertext(40) || tag(16). */
+/** headerNonce(24) || XChaCha20-Poly1305 ciphertext(44) || tag(16). */
 export const ENCRYPTED_HEADER_LENGTH = HEADER_NONCE_LENGTH + HEADER_LENGTH + AEAD_TAG_LENGTH
 
 /** Padded plaintexts are never shorter than this. */
@@ -50,4 +53,4 @@ export const MAX_UNAVAILABLE_RANGES = 32
 export const MAX_MESSAGE_NUMBER = 0xffffffff
 
 /** Version of the serialized state (src/wire/ratchet-state.proto). */
-export const RATCHET_STATE_VERSION = 1
+export const RATCHET_STATE_VERSION = 2

@@ -1,8 +1,8 @@
 /**
  * Ratchet message headers and their encryption (Double Ratchet spec §4, HENCRYPT/HDECRYPT).
  *
- * Plaintext header, 40 bytes: ratchetPublicKey(32) || u32be(previousChainLength) ||
- * u32be(messageNumber). Encrypted header, 80 bytes: headerNonce(24) ||
+ * Plaintext header, 44 bytes: ratchetPublicKey(32) || u32be(previousChainLength) ||
+ * u32be(messageNumber) || u32be(epoch). Encrypted header, 84 bytes: headerNonce(24) ||
  * XChaCha20-Poly1305(headerKey, headerNonce, header, ad = session AD).
  */
 import { DecryptionError, InvalidMessageError } from '../errors.js'
@@ -19,6 +19,8 @@ export interface RatchetHeader {
   previousChainLength: number
   /** N: this message's number in the current sending chain. */
   messageNumber: number
+  /** The post-quantum epoch of the sending chain (docs/protocol.md part 3b). */
+  epoch: number
 }
 
 function checkU32 (value: number, what: string): void {
@@ -31,21 +33,24 @@ export function encodeHeader (header: RatchetHeader): Uint8Array {
   if (header.ratchetPublicKey.length !== KEY_LENGTH) throw new InvalidMessageError('ratchet public key must be 32 bytes')
   checkU32(header.previousChainLength, 'previous chain length')
   checkU32(header.messageNumber, 'message number')
+  checkU32(header.epoch, 'epoch')
   const out = new Uint8Array(HEADER_LENGTH)
   out.set(header.ratchetPublicKey, 0)
   const view = new DataView(out.buffer)
   view.setUint32(32, header.previousChainLength, false)
   view.setUint32(36, header.messageNumber, false)
+  view.setUint32(40, header.epoch, false)
   return out
 }
 
 export function decodeHeader (bytes: Uint8Array): RatchetHeader {
-  if (bytes.length !== HEADER_LENGTH) throw new InvalidMessageError('header must be 40 bytes')
+  if (bytes.length !== HEADER_LENGTH) throw new InvalidMessageError('header must be 44 bytes')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   return {
     ratchetPublicKey: bytes.slice(0, KEY_LENGTH),
     previousChainLength: view.getUint32(32, false),
-    messageNumber: view.getUint32(36, false)
+    messageNumber: view.getUint32(36, false),
+    epoch: view.getUint32(40, false)
   }
 }
 
@@ -61,7 +66,7 @@ export function encryptHeader (provider: CryptoProvider, headerKey: Uint8Array, 
  * null (trial decryption with several keys is the normal case, spec §4).
  */
 export function decryptHeader (provider: CryptoProvider, headerKey: Uint8Array, encryptedHeader: Uint8Array, ad: Uint8Array): RatchetHeader | null {
-  if (encryptedHeader.length !== ENCRYPTED_HEADER_LENGTH) throw new InvalidMessageError('encrypted header must be 80 bytes')
+  if (encryptedHeader.length !== ENCRYPTED_HEADER_LENGTH) throw new InvalidMessageError('encrypted header must be 84 bytes')
   const nonce = encryptedHeader.subarray(0, HEADER_NONCE_LENGTH)
   const sealed = encryptedHeader.subarray(HEADER_NONCE_LENGTH)
   let plain: Uint8Array | null

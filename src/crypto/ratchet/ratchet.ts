@@ -1,7 +1,9 @@
 /**
- * The Double Ratchet with header encryption (Signal's Double Ratchet spec §4:
- * RatchetInitAliceHE, RatchetInitBobHE, RatchetEncryptHE, RatchetDecryptHE), as pure
- * functions over an immutable RatchetState. Decryption works on a copy: nothing of a failed
+ * The Triple Ratchet: the Double Ratchet with header encryption (Signal's Double Ratchet spec
+ * §4: RatchetInitAliceHE, RatchetInitBobHE, RatchetEncryptHE, RatchetDecryptHE) with the sparse
+ * post-quantum ratchet of src/crypto/pq-ratchet beside it (docs/protocol.md part 3b): every
+ * chain key is mixed with the epoch key its header names, and the post-quantum chunks ride at
+ * the front of the padded body. Pure functions over an immutable RatchetState. Decryption works on a copy: nothing of a failed
  * attempt survives, and the caller persists the returned state only after it succeeds.
  */
 import { logger } from '@libp2p/logger'
@@ -18,7 +20,11 @@ import { bytesEqual, concatBytes } from './bytes.js'
 import { SendingChainUnavailableError } from './errors.js'
 import { decryptHeader, encryptHeader, type RatchetHeader } from './header.js'
 import { deriveMessageKeys, kdfChain, kdfRoot } from './kdf.js'
-import { padPlaintext, paddedLength, unpadPlaintext } from './padding.js'
+import { MAX_PADDED_CONTENT_LENGTH, padBody, paddedLength, unpadPlaintext } from './padding.js'
+import {
+  acceptChainEpoch, applyPayload, chainEpochKey, initialPqState, mixChainKey, outgoingPayload, payloadLength,
+  readPayload, sendingEpochOf, writePayload, type PqPayload
+} from '../pq-ratchet/index.js'
 import {
   evictOverflowKeys, findSkippedKey, nextCreatedAt, pruneExpiredKeys, unavailableReason, withoutKey
 } from './skipped-keys.js'
@@ -28,7 +34,7 @@ const log = logger('murmur:crypto:ratchet')
 
 const VERSION_BYTE = Uint8Array.of(RATCHET_MESSAGE_VERSION)
 const MIN_MESSAGE_LENGTH = 1 + ENCRYPTED_HEADER_LENGTH + MIN_PADDED_LENGTH + AEAD_TAG_LENGTH
-const MAX_MESSAGE_LENGTH = 1 + ENCRYPTED_HEADER_LENGTH + paddedLength(MAX_PLAINTEXT_LENGTH) + AEAD_TAG_LENGTH
+const MAX_MESSAGE_LENGTH = 1 + ENCRYPTED_HEADER_LENGTH + paddedLength(MAX_PADDED_CONTENT_LENGTH) + AEAD_TAG_LENGTH
 
 export interface InitiatorParams {
   rootKey: Uint8Array
@@ -69,13 +75,15 @@ export function initializeInitiator (provider: CryptoProvider, params: Initiator
   const sendingRatchetKey = provider.x25519GenerateKeyPair()
   // Throws LowOrderPointError for a small-order remote key.
   const dhOutput = provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey)
-  const root = kdfRoot(provider, requireKey(params.rootKey, 'root key'), dhOutput)
+  const sessionKey = requireKey(params.rootKey, 'root key')
+  const root = kdfRoot(provider, sessionKey, dhOutput)
+  const pq = initialPqState(provider, sessionKey, true)
   return {
     ad: params.ad.slice(),
     rootKey: root.rootKey,
     sendingRatchetKey: { publicKey: sendingRatchetKey.publicKey.slice(), privateKey: sendingRatchetKey.privateKey.slice() },
     remoteRatchetKey,
-    sendingChainKey: root.chainKey,
+    sendingChainKey: mixChainKey(provider, pq.epochKey, 0, root.chainKey),
     receivingChainKey: null,
     sendingHeaderKey: requireKey(params.sendingHeaderKey, 'sending header key'),
     receivingHeaderKey: null,
@@ -86,15 +94,18 @@ export function initializeInitiator (provider: CryptoProvider, params: Initiator
     previousSendingChainLength: 0,
     skippedMessageKeys: [],
     receivingUnavailable: [],
-    previousReceivingChains: []
+    previousReceivingChains: [],
+    sendingEpoch: 0,
+    pq
   }
 }
 
 /** RatchetInitBobHE(SK, bob_dh_key_pair, shared_hka, shared_nhkb), spec §4. */
-export function initializeResponder (_provider: CryptoProvider, params: ResponderParams): RatchetState {
+export function initializeResponder (provider: CryptoProvider, params: ResponderParams): RatchetState {
+  const sessionKey = requireKey(params.rootKey, 'root key')
   return {
     ad: params.ad.slice(),
-    rootKey: requireKey(params.rootKey, 'root key'),
+    rootKey: sessionKey,
     sendingRatchetKey: {
       publicKey: requireKey(params.ratchetKeyPair.publicKey, 'ratchet public key'),
       privateKey: requireKey(params.ratchetKeyPair.privateKey, 'ratchet private key')
@@ -111,7 +122,9 @@ export function initializeResponder (_provider: CryptoProvider, params: Responde
     previousSendingChainLength: 0,
     skippedMessageKeys: [],
     receivingUnavailable: [],
-    previousReceivingChains: []
+    previousReceivingChains: [],
+    sendingEpoch: 0,
+    pq: initialPqState(provider, sessionKey, false)
   }
 }
 
@@ -122,18 +135,22 @@ function bodyAd (sessionAd: Uint8Array, encryptedHeader: Uint8Array): Uint8Array
 
 /** RatchetEncryptHE, spec §4. */
 export function ratchetEncrypt (provider: CryptoProvider, state: RatchetState, plaintext: Uint8Array, options?: RatchetOptions): { state: RatchetState, message: Uint8Array } {
-  // Size check before any work (padPlaintext throws InvalidMessageError).
-  const padded = padPlaintext(plaintext)
+  // Size check before any work.
+  if (plaintext.length > MAX_PLAINTEXT_LENGTH) throw new InvalidMessageError(`plaintext longer than ${MAX_PLAINTEXT_LENGTH} bytes`)
   const now = resolveNow(options)
   const current = pruneExpiredKeys(state, now)
   if (current.sendingChainKey === null || current.sendingHeaderKey === null) throw new SendingChainUnavailableError()
   if (current.sendingMessageNumber >= MAX_MESSAGE_NUMBER) throw new InvalidMessageError('sending chain exhausted')
 
   const { chainKey, messageKey } = kdfChain(provider, current.sendingChainKey)
+  const { pq, payload } = outgoingPayload(provider, current.pq)
+  const padded = padBody(payloadLength(payload), plaintext)
+  writePayload(payload, padded)
   const header: RatchetHeader = {
     ratchetPublicKey: current.sendingRatchetKey.publicKey,
     previousChainLength: current.previousSendingChainLength,
-    messageNumber: current.sendingMessageNumber
+    messageNumber: current.sendingMessageNumber,
+    epoch: current.sendingEpoch
   }
   const headerNonce = provider.randomBytes(HEADER_NONCE_LENGTH)
   const encryptedHeader = encryptHeader(provider, current.sendingHeaderKey, headerNonce, header, current.ad)
@@ -141,16 +158,21 @@ export function ratchetEncrypt (provider: CryptoProvider, state: RatchetState, p
   const body = provider.chacha20poly1305Seal(bodyKey, bodyNonce, padded, bodyAd(current.ad, encryptedHeader))
 
   return {
-    state: { ...current, sendingChainKey: chainKey, sendingMessageNumber: current.sendingMessageNumber + 1 },
+    state: { ...current, sendingChainKey: chainKey, sendingMessageNumber: current.sendingMessageNumber + 1, pq },
     message: concatBytes(VERSION_BYTE, encryptedHeader, body)
   }
 }
 
-/** Open the body with a message key; DecryptionError on a bad tag, InvalidMessageError on bad padding. */
-function openBody (provider: CryptoProvider, state: RatchetState, messageKey: Uint8Array, encryptedHeader: Uint8Array, body: Uint8Array): Uint8Array {
+/**
+ * Open the body with a message key and split it into the post-quantum payload and the
+ * plaintext; DecryptionError on a bad tag, InvalidMessageError on bad padding or payload.
+ */
+function openBody (provider: CryptoProvider, state: RatchetState, messageKey: Uint8Array, encryptedHeader: Uint8Array, body: Uint8Array): { payload: PqPayload, plaintext: Uint8Array } {
   const { bodyKey, bodyNonce } = deriveMessageKeys(provider, messageKey, encryptedHeader.subarray(0, HEADER_NONCE_LENGTH))
   const padded = provider.chacha20poly1305Open(bodyKey, bodyNonce, body, bodyAd(state.ad, encryptedHeader))
-  return unpadPlaintext(padded)
+  const { payload, plaintext } = readPayload(unpadPlaintext(padded))
+  if (plaintext.length > MAX_PLAINTEXT_LENGTH) throw new InvalidMessageError(`plaintext longer than ${MAX_PLAINTEXT_LENGTH} bytes`)
+  return { payload, plaintext }
 }
 
 /**
@@ -189,8 +211,9 @@ function passedMessageError (ranges: readonly UnavailableRange[], messageNumber:
 function trySkippedKey (provider: CryptoProvider, state: RatchetState, headerKey: Uint8Array, header: RatchetHeader, encryptedHeader: Uint8Array, body: Uint8Array): { state: RatchetState, plaintext: Uint8Array } | null {
   const index = findSkippedKey(state.skippedMessageKeys, headerKey, header.messageNumber)
   if (index < 0) return null
-  const plaintext = openBody(provider, state, state.skippedMessageKeys[index].messageKey, encryptedHeader, body)
-  return { state: { ...state, skippedMessageKeys: withoutKey(state.skippedMessageKeys, index) }, plaintext }
+  const { payload, plaintext } = openBody(provider, state, state.skippedMessageKeys[index].messageKey, encryptedHeader, body)
+  const pq = applyPayload(provider, state.pq, payload)
+  return { state: { ...state, skippedMessageKeys: withoutKey(state.skippedMessageKeys, index), pq }, plaintext }
 }
 
 /** Advance the current receiving chain to `header.messageNumber` and decrypt with its key. */
@@ -199,8 +222,9 @@ function decryptOnCurrentChain (provider: CryptoProvider, state: RatchetState, h
   checkSkip(state.receivingMessageNumber, header.messageNumber)
   let next = skipMessageKeys(provider, state, header.messageNumber, now)
   const { chainKey, messageKey } = kdfChain(provider, next.receivingChainKey ?? state.receivingChainKey)
-  const plaintext = openBody(provider, next, messageKey, encryptedHeader, body)
-  next = evictOverflowKeys({ ...next, receivingChainKey: chainKey, receivingMessageNumber: header.messageNumber + 1 })
+  const { payload, plaintext } = openBody(provider, next, messageKey, encryptedHeader, body)
+  const pq = applyPayload(provider, next.pq, payload)
+  next = evictOverflowKeys({ ...next, receivingChainKey: chainKey, receivingMessageNumber: header.messageNumber + 1, pq })
   return { state: next, plaintext }
 }
 
@@ -227,18 +251,26 @@ function dhRatchet (provider: CryptoProvider, state: RatchetState, header: Ratch
   }
 
   const remoteRatchetKey = header.ratchetPublicKey
+  const receivingEpochKey = chainEpochKey(state.pq, header.epoch)
+  if (receivingEpochKey === null) throw new InvalidMessageError(`a chain of epoch ${header.epoch} is not acceptable in epoch ${state.pq.epoch}`)
   // Throws LowOrderPointError for a small-order ratchet key.
   const receiving = kdfRoot(provider, state.rootKey, provider.x25519(state.sendingRatchetKey.privateKey, remoteRatchetKey))
   const sendingRatchetKey = provider.x25519GenerateKeyPair()
   const sending = kdfRoot(provider, receiving.rootKey, provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey))
+  // The post-quantum side (docs/protocol.md part 3b "Receiving a new chain"): a chain of e + 1
+  // completes the move; then both new chain keys are mixed with their epoch keys.
+  const pq = acceptChainEpoch(state.pq, header.epoch)
+  const sendingEpoch = sendingEpochOf(pq)
+  const sendingEpochKey = sendingEpoch === pq.epoch ? pq.epochKey : pq.nextEpochKey
+  if (sendingEpochKey === null) throw new InvalidMessageError('no key for the sending epoch')
 
   return {
     ...state,
     rootKey: sending.rootKey,
     sendingRatchetKey: { publicKey: sendingRatchetKey.publicKey.slice(), privateKey: sendingRatchetKey.privateKey.slice() },
     remoteRatchetKey,
-    sendingChainKey: sending.chainKey,
-    receivingChainKey: receiving.chainKey,
+    sendingChainKey: mixChainKey(provider, sendingEpochKey, sendingEpoch, sending.chainKey),
+    receivingChainKey: mixChainKey(provider, receivingEpochKey, header.epoch, receiving.chainKey),
     sendingHeaderKey: state.sendingNextHeaderKey,
     receivingHeaderKey: state.receivingNextHeaderKey,
     sendingNextHeaderKey: sending.nextHeaderKey,
@@ -248,7 +280,9 @@ function dhRatchet (provider: CryptoProvider, state: RatchetState, header: Ratch
     receivingMessageNumber: 0,
     skippedMessageKeys,
     receivingUnavailable: [],
-    previousReceivingChains
+    previousReceivingChains,
+    sendingEpoch,
+    pq
   }
 }
 
@@ -297,7 +331,8 @@ export function ratchetDecrypt (provider: CryptoProvider, state: RatchetState, m
   // under one key only, so the order changes no result, only the number of failed trials.
   const header = decryptHeader(provider, current.receivingNextHeaderKey, encryptedHeader, current.ad)
   if (header !== null) {
-    // Both jumps are bounded before any key is derived.
+    // The epoch and both jumps are checked before any key is derived.
+    if (chainEpochKey(current.pq, header.epoch) === null) throw new InvalidMessageError(`a chain of epoch ${header.epoch} is not acceptable in epoch ${current.pq.epoch}`)
     checkSkip(current.receivingMessageNumber, header.previousChainLength)
     checkSkip(0, header.messageNumber)
     const closedChain = skipMessageKeys(provider, current, header.previousChainLength, now)

@@ -1,5 +1,6 @@
 /**
- * Lossless serialization of RatchetState (src/wire/ratchet-state.proto, version 1). The
+ * Lossless serialization of RatchetState (src/wire/ratchet-state.proto, version 2: the Triple
+ * Ratchet; version 1 states, of the Double Ratchet alone, are refused). The
  * decoder trusts nothing: every length, count and number is checked, and any failure is an
  * InvalidStateError.
  */
@@ -13,6 +14,7 @@ import {
   RATCHET_STATE_VERSION
 } from './constants.js'
 import { bytesEqual } from './bytes.js'
+import { pqStateFromWire, pqStateToWire } from '../pq-ratchet/serialize.js'
 import type { PreviousReceivingChain, RatchetState, SkippedMessageKey, UnavailableRange } from './state.js'
 
 /** Largest session AD we accept back (PQXDH's is a label plus two 32-byte keys). */
@@ -54,7 +56,9 @@ export function serializeRatchetState (state: RatchetState): Uint8Array {
       headerKey: chain.headerKey as Uint8Array<ArrayBuffer>,
       length: chain.length,
       unavailable: rangesToWire(chain.unavailable)
-    }))
+    })),
+    sendingEpoch: state.sendingEpoch,
+    pq: pqStateToWire(state.pq)
   })
 }
 
@@ -91,7 +95,8 @@ function decodeRecord (bytes: Uint8Array): RatchetStateRecord {
       limits: {
         skippedMessageKeys: MAX_SKIPPED_KEYS,
         receivingUnavailable: MAX_UNAVAILABLE_RANGES,
-        previousReceivingChains: KEPT_RECEIVING_CHAINS - 1
+        previousReceivingChains: KEPT_RECEIVING_CHAINS - 1,
+        pq: { received: 64 }
       }
     })
   } catch (err) {
@@ -155,6 +160,8 @@ export function deserializeRatchetState (bytes: Uint8Array): RatchetState {
     previousSendingChainLength: u32(record.previousSendingChainLength, 'previous sending chain length'),
     skippedMessageKeys,
     receivingUnavailable: rangesFromWire(record.receivingUnavailable, 'receiving chain'),
-    previousReceivingChains
+    previousReceivingChains,
+    sendingEpoch: record.sendingEpoch,
+    pq: pqStateFromWire(record.pq, record.sendingEpoch)
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The Double Ratchet state with header encryption (spec §4 "state variables"), as an
+ * The Triple Ratchet state: the Double Ratchet with header encryption (spec §4 "state
+ * variables") plus the sparse post-quantum ratchet (docs/protocol.md part 3b), as an
  * immutable value: every operation returns a new state and never writes into its input.
  */
+import type { PqState } from '../pq-ratchet/index.js'
 import type { KeyPair } from '../provider.js'
 
 /** Why a passed message key is gone. */
@@ -64,4 +66,8 @@ export interface RatchetState {
   readonly receivingUnavailable: readonly UnavailableRange[]
   /** Up to KEPT_RECEIVING_CHAINS - 1 finished receiving chains, newest first. */
   readonly previousReceivingChains: readonly PreviousReceivingChain[]
+  /** The post-quantum epoch whose key was mixed into CKs (sent in every header). */
+  readonly sendingEpoch: number
+  /** The sparse post-quantum ratchet (docs/protocol.md part 3b). */
+  readonly pq: PqState
 }

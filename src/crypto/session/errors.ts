@@ -1,4 +1,5 @@
 /** Errors of the session layer (shared ones live in src/crypto/errors.ts). */
+import { InvalidStateError } from '../errors.js'
 
 /**
  * A message or bundle names a different remote identity than the record it is applied to: a
@@ -9,5 +10,20 @@ export class RemoteIdentityMismatchError extends Error {
   constructor (message = 'The remote identity does not match this session record') {
     super(message)
     this.name = 'RemoteIdentityMismatchError'
+  }
+}
+
+/**
+ * A stored record made before the Triple Ratchet (record version 1). It is not upgraded in
+ * place (the two sides' root keys stand at different points, so no common post-quantum key
+ * can be derived from them without a new key agreement); the caller drops it and the next
+ * message starts a new PQXDH session, which the peer accepts as a reset (docs/protocol.md
+ * part 4, "Upgrade from the Double Ratchet").
+ */
+export class LegacySessionRecordError extends InvalidStateError {
+  static override name = 'LegacySessionRecordError'
+  constructor (message = 'Session record made before the Triple Ratchet; start a new session') {
+    super(message)
+    this.name = 'LegacySessionRecordError'
   }
 }

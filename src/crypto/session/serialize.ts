@@ -7,7 +7,8 @@ import { InvalidStateError } from '../errors.js'
 import { ED25519_PUBLIC_KEY_LENGTH, MLKEM768_CIPHERTEXT_LENGTH, X25519_KEY_LENGTH } from '../provider.js'
 import { deserializeRatchetState, serializeRatchetState } from '../ratchet/index.js'
 import { PendingPreKey as WirePending, StoredSession, StoredSessionRecord } from '../../wire/session-record.js'
-import { ARCHIVED_SESSIONS_MAX, SESSION_RECORD_VERSION, type PendingPreKey, type Session, type SessionRecord } from './types.js'
+import { LegacySessionRecordError } from './errors.js'
+import { ARCHIVED_SESSIONS_MAX, LEGACY_SESSION_RECORD_VERSION, SESSION_RECORD_VERSION, type PendingPreKey, type Session, type SessionRecord } from './types.js'
 
 type B = Uint8Array<ArrayBuffer>
 
@@ -80,6 +81,7 @@ export function deserializeSessionRecord (bytes: Uint8Array): SessionRecord {
   } catch {
     throw new InvalidStateError('Session record is not decodable')
   }
+  if (wire.version === LEGACY_SESSION_RECORD_VERSION) throw new LegacySessionRecordError()
   if (wire.version !== SESSION_RECORD_VERSION) throw new InvalidStateError(`Unknown session record version ${String(wire.version)}`)
   if (wire.current == null) throw new InvalidStateError('Session record has no current session')
   // deserializeRatchetState throws InvalidStateError itself on a bad embedded state.

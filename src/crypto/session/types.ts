@@ -7,7 +7,13 @@ import type { KemPreKeyKind } from '../pqxdh/prekeys.js'
 import type { RatchetState } from '../ratchet/index.js'
 
 export const ARCHIVED_SESSIONS_MAX = 4
-export const SESSION_RECORD_VERSION = 1
+/**
+ * 2: sessions run the Triple Ratchet. Records of version 1 (the Double Ratchet alone) are
+ * refused with LegacySessionRecordError: the caller drops them and a new session starts.
+ */
+export const SESSION_RECORD_VERSION = 2
+/** The version of records made before the Triple Ratchet. */
+export const LEGACY_SESSION_RECORD_VERSION = 1
 
 export type SessionRole = 'initiator' | 'responder'
 

@@ -68,8 +68,10 @@ describe('state deserialization refuses bad input', () => {
   })
 
   it('refuses an unknown version', () => {
-    expect(() => deserializeRatchetState(withRecord((r) => { r.version = 2 }))).toThrow(InvalidStateError)
+    expect(() => deserializeRatchetState(withRecord((r) => { r.version = 3 }))).toThrow(InvalidStateError)
     expect(() => deserializeRatchetState(withRecord((r) => { r.version = 0 }))).toThrow(InvalidStateError)
+    // Version 1 is the Double Ratchet alone, from before the Triple Ratchet: refused.
+    expect(() => deserializeRatchetState(withRecord((r) => { r.version = 1 }))).toThrow(InvalidStateError)
   })
 
   it('refuses wrong key lengths and inconsistent fields', () => {

@@ -7,7 +7,7 @@ import {
 import { expectFailure, makePair, providers, text } from './helpers.js'
 
 const HEADER_START = 1
-const BODY_START = 81
+const BODY_START = 85
 
 function flipped (message: Uint8Array, index: number): Uint8Array {
   const copy = message.slice()
@@ -74,17 +74,20 @@ describe.each(providers)('tampering (%s)', (_name, provider) => {
     expectFailure(bob, () => ratchetDecrypt(provider, bob, new Uint8Array([...sameChain, 0])), DecryptionError.name)
     expectFailure(bob, () => ratchetDecrypt(provider, bob, sameChain.subarray(0, 100)), InvalidMessageError.name)
     expectFailure(bob, () => ratchetDecrypt(provider, bob, new Uint8Array(0)), InvalidMessageError.name)
-    const v2 = sameChain.slice()
-    v2[0] = 0x02
-    expectFailure(bob, () => ratchetDecrypt(provider, bob, v2), InvalidMessageError.name)
+    // Version 0x01 (the Double Ratchet alone, before the Triple Ratchet) is refused: no downgrade.
+    for (const version of [0x01, 0x03]) {
+      const other = sameChain.slice()
+      other[0] = version
+      expectFailure(bob, () => ratchetDecrypt(provider, bob, other), InvalidMessageError.name)
+    }
     expectFailure(bob, () => ratchetDecrypt(provider, bob, new Uint8Array(300 * 1024)), InvalidMessageError.name)
   })
 
   it('rejects a forged header under the real next header key; a header under a random key; a low-order ratchet key', () => {
     const { bob, sameChain, newChain, plaintext } = scenario()
     const forge = (ratchetPublicKey: Uint8Array, headerKey: Uint8Array): Uint8Array => {
-      const header = encryptHeader(provider, headerKey, provider.randomBytes(24), { ratchetPublicKey, previousChainLength: 1, messageNumber: 0 }, bob.ad)
-      return new Uint8Array([0x01, ...header, ...provider.randomBytes(256 + 16)])
+      const header = encryptHeader(provider, headerKey, provider.randomBytes(24), { ratchetPublicKey, previousChainLength: 1, messageNumber: 0, epoch: 0 }, bob.ad)
+      return new Uint8Array([0x02, ...header, ...provider.randomBytes(256 + 16)])
     }
     const attacker = provider.x25519GenerateKeyPair()
     // The attacker somehow holds NHKr: the header decrypts and asks for a ratchet step, but the body is forged.

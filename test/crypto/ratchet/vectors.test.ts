@@ -1,32 +1,10 @@
 // Known-answer vectors of the ratchet (docs/protocol.md part 3 "Vectors"). Each case is
 // recomputed with every provider and compared byte for byte; MURMUR_WRITE_VECTORS=1 rewrites
 // the files from the noble provider instead.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { describe, it, expect } from 'vitest'
-import { deterministicRandom } from '../../../src/crypto/deterministic-random.js'
-import { createProvider } from '../../../src/crypto/providers/index.js'
-import type { CryptoProvider } from '../../../src/crypto/provider.js'
 import { deriveMessageKeys, kdfChain, kdfRoot } from '../../../src/crypto/ratchet/kdf.js'
 import { encodeHeader, encryptHeader } from '../../../src/crypto/ratchet/header.js'
 import { padPlaintext } from '../../../src/crypto/ratchet/padding.js'
-import { providers } from './helpers.js'
-
-type Fields = Record<string, string | number>
-interface VectorCase { comment?: string, input: Fields, output: Fields }
-interface VectorFile { name: string, version: 1, description: string, cases: VectorCase[] }
-
-const WRITE = process.env.MURMUR_WRITE_VECTORS === '1'
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-const unhex = (value: string | number): Uint8Array => Uint8Array.from(Buffer.from(String(value), 'hex'))
-
-interface VectorSpec {
-  name: string
-  file: string
-  description: string
-  /** The inputs of every case, drawn from a deterministic random source (written once). */
-  inputs: (random: (n: number) => Uint8Array) => Array<{ comment?: string, input: Fields }>
-  compute: (provider: CryptoProvider, input: Fields) => Fields
-}
+import { describeVectors, hex, unhex, type VectorSpec } from '../vector-runner.js'
 
 const specs: VectorSpec[] = [
   {
@@ -75,14 +53,14 @@ const specs: VectorSpec[] = [
   {
     name: 'header_encryption',
     file: 'header-encryption.json',
-    description: 'header = ratchetPublicKey(32) || u32be(previousChainLength) || u32be(messageNumber); encryptedHeader = headerNonce(24) || XChaCha20-Poly1305(headerKey, headerNonce, header, ad = session AD) with ciphertext || tag (80 bytes in all).',
+    description: 'header = ratchetPublicKey(32) || u32be(previousChainLength) || u32be(messageNumber) || u32be(epoch); encryptedHeader = headerNonce(24) || XChaCha20-Poly1305(headerKey, headerNonce, header, ad = session AD) with ciphertext || tag (84 bytes in all).',
     inputs: (random) => [
-      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0, messageNumber: 0, ad: hex(random(64)) } },
-      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 17, messageNumber: 1000, ad: hex(random(64)) } },
-      { comment: 'largest numbers, empty AD', input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0xffffffff, messageNumber: 0xfffffffe, ad: '' } }
+      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0, messageNumber: 0, epoch: 0, ad: hex(random(64)) } },
+      { input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 17, messageNumber: 1000, epoch: 3, ad: hex(random(64)) } },
+      { comment: 'largest numbers, empty AD', input: { headerKey: hex(random(32)), headerNonce: hex(random(24)), ratchetPublicKey: hex(random(32)), previousChainLength: 0xffffffff, messageNumber: 0xfffffffe, epoch: 0xffffffff, ad: '' } }
     ],
     compute: (provider, input) => {
-      const header = { ratchetPublicKey: unhex(input.ratchetPublicKey), previousChainLength: Number(input.previousChainLength), messageNumber: Number(input.messageNumber) }
+      const header = { ratchetPublicKey: unhex(input.ratchetPublicKey), previousChainLength: Number(input.previousChainLength), messageNumber: Number(input.messageNumber), epoch: Number(input.epoch) }
       return {
         header: hex(encodeHeader(header)),
         encryptedHeader: hex(encryptHeader(provider, unhex(input.headerKey), unhex(input.headerNonce), header, unhex(input.ad)))
@@ -91,29 +69,4 @@ const specs: VectorSpec[] = [
   }
 ]
 
-const vectorPath = (file: string): string => new URL(`../../vectors/${file}`, import.meta.url).pathname
-
-describe('ratchet known-answer vectors', () => {
-  for (const spec of specs) {
-    if (WRITE) {
-      it(`writes ${spec.file} from the noble provider`, () => {
-        const noble = createProvider('noble')
-        const random = deterministicRandom(new TextEncoder().encode(`murmur/v1/vectors/${spec.name}`))
-        const cases: VectorCase[] = spec.inputs(random).map(({ comment, input }) => ({
-          ...(comment === undefined ? {} : { comment }), input, output: spec.compute(noble, input)
-        }))
-        const file: VectorFile = { name: spec.name, version: 1, description: spec.description, cases }
-        writeFileSync(vectorPath(spec.file), JSON.stringify(file, null, 2) + '\n')
-        expect(cases.length).toBeGreaterThan(0)
-      })
-      continue
-    }
-    it.each(providers)(`${spec.file} matches (%s)`, (_name, provider) => {
-      const file = JSON.parse(readFileSync(vectorPath(spec.file), 'utf8')) as VectorFile
-      expect(file.name).toBe(spec.name)
-      expect(file.version).toBe(1)
-      expect(file.cases.length).toBeGreaterThanOrEqual(3)
-      for (const vector of file.cases) expect(spec.compute(provider, vector.input)).toEqual(vector.output)
-    })
-  }
-})
+describeVectors('ratchet known-answer vectors', 'murmur/v1/vectors/', specs)

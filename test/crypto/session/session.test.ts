@@ -171,12 +171,12 @@ describe.each(PROVIDER_NAMES)('session records (%s)', (name) => {
       new Uint8Array(0), // no version, no current
       Uint8Array.of(0xff, 0xff, 0xff),
       bytes.subarray(0, bytes.length - 5),
-      Uint8Array.of(0x08, 0x02, ...bytes.subarray(2)), // version 2
-      Uint8Array.of(0x08, 0x01) // version 1, no current session
+      Uint8Array.of(0x08, 0x03, ...bytes.subarray(2)), // version 3
+      Uint8Array.of(0x08, 0x02) // version 2, no current session
     ]
     for (const g of garbage) expect(() => deserializeSessionRecord(g)).toThrow(InvalidStateError)
     expect(bytes[0]).toBe(0x08)
-    expect(bytes[1]).toBe(0x01)
+    expect(bytes[1]).toBe(0x02)
     // Too many archived sessions.
     const crowded = { current: bob.record.current, archived: Array(ARCHIVED_SESSIONS_MAX + 1).fill(bob.record.current) }
     expect(() => deserializeSessionRecord(serializeSessionRecord(crowded))).toThrow(InvalidStateError)

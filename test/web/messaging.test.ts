@@ -1,0 +1,257 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * murmur in the browser, end to end (docs/web.md): three real `murmur start` processes on
+ * 127.0.0.1 (carol is the relay alice and bob trust), and each person's page in its own
+ * Chromium context. Everything the people do happens in their pages; the CLI only sets up the
+ * relay and checks what the node holds.
+ */
+import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { createServer as createHttpServer, type Server } from 'node:http'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliJson as cli, freePort, runCli } from '../e2e/cli-helpers.js'
+import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
+import { launchBrowser, type TestBrowser } from './browser.js'
+import { messageItems, openApp, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+
+interface Message { id: string, text: string, direction: string, state: string }
+
+
+
+describe('the web app with two people and a relay (real nodes, real Chromium)', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  const nodes: RunningNode[] = []
+  const homes = { carol: '', alice: '', bob: '' }
+  const dialogs: string[] = []
+  let carol: RunningNode
+  let alice: RunningNode
+  let bob: RunningNode
+  let carolAddr: string
+  let bobApi: string
+  let browser: TestBrowser
+  let alicePage: Page
+  let bobPage: Page
+
+  const startBob = async (): Promise<RunningNode> => {
+    // A fixed API port: the page's address, and so its cookie, stay the same across restarts.
+    const node = await startNode(homes.bob, ['--bootstrap', carolAddr, '--api', bobApi])
+    nodes.push(node)
+    return node
+  }
+
+  beforeAll(async () => {
+    const [c, a, b] = await Promise.all([initNode('carol'), initNode('alice'), initNode('bob')])
+    cleanups.push(c.cleanup, a.cleanup, b.cleanup)
+    Object.assign(homes, { carol: c.home, alice: a.home, bob: b.home })
+    const carolPort = await freePort()
+    bobApi = `127.0.0.1:${await freePort()}`
+    carol = await startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${carolPort}`])
+    nodes.push(carol)
+    carolAddr = `/ip4/127.0.0.1/tcp/${carolPort}/p2p/${carol.peerId}`
+    ;[alice, bob] = await Promise.all([startNode(a.home, ['--bootstrap', carolAddr]), startBob()])
+    nodes.push(alice)
+    await cli(carol.home, ['trust', 'add', alice.peerId])
+    await cli(carol.home, ['trust', 'add', bob.peerId])
+    for (const user of [alice, bob]) await cli(user.home, ['relays', 'add', carol.peerId, '--addr', carolAddr])
+    await cli(alice.home, ['contacts', 'add', 'carol', carol.peerId])
+    await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
+    browser = await launchBrowser()
+    ;[alicePage, bobPage] = await Promise.all([openApp(browser, alice), openApp(browser, bob)])
+    for (const page of [alicePage, bobPage]) page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await Promise.all(nodes.filter(n => n.process.exitCode === null).map(async n => await n.stop()))
+    killAll()
+    await Promise.all(cleanups.map(async c => { await c() }))
+  })
+
+  it('signs in from the URL murmur start printed: the code is gone from the address, the token never in it', async () => {
+    expect(alice.webSignIn).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]{43}$/)
+    const token = (await readFile(join(alice.home, 'api.token'), 'utf8')).trim()
+    expect(alice.webSignIn).not.toContain(token)
+    expect(alicePage.url()).not.toContain('code=')
+    const cookies = await alicePage.context().cookies()
+    expect(cookies).toHaveLength(1)
+    expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
+    expect(cookies[0].value).not.toBe(token)
+    // The code was good once: a second page with the same URL is not signed in.
+    const { page } = await browser.page(alice.webSignIn)
+    await page.getByRole('heading', { name: 'Sign in to your murmur node' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.getByRole('alert').filter({ hasText: 'already used or has expired' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await seriousViolations(page)).toEqual([])
+    // In alice's own browser, which is signed in, the used link still opens her app.
+    const again = await alicePage.context().newPage()
+    await again.goto(alice.webSignIn)
+    await again.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(again.url()).not.toContain('code=')
+    await again.close()
+  })
+
+  it('adds bob by peer ID with the keyboard only; a malformed peer ID is refused and changes nothing', async () => {
+    await tabTo(alicePage, 'a[href="#/contacts"]')
+    await alicePage.keyboard.press('Enter')
+    await tabTo(alicePage, '#contact-name')
+    await alicePage.keyboard.type('bob')
+    await alicePage.keyboard.press('Tab')
+    await alicePage.keyboard.type('12D3KooWnot-a-peer-id')
+    await alicePage.keyboard.press('Enter')
+    const alert = alicePage.locator('form.form [role="alert"]')
+    await alert.waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await alert.textContent()).toMatch(/peer ID/i)
+    expect((await cli<Array<{ name: string }>>(alice.home, ['contacts', 'list'])).map(c => c.name)).toEqual(['carol'])
+
+    await alicePage.keyboard.press('Control+A')
+    await alicePage.keyboard.type(bob.peerId)
+    await alicePage.keyboard.press('Enter')
+    await alicePage.waitForURL(`**/#/c/${bob.peerId}`, { timeout: UI_TIMEOUT_MS })
+    expect((await cli<Array<{ name: string, peerId: string }>>(alice.home, ['contacts', 'list'])).find(c => c.name === 'bob')?.peerId).toBe(bob.peerId)
+  })
+
+  it('alice sends with Enter; bob\'s page shows it live with an unread count; bob reads; alice sees delivered, then read; bob replies', async () => {
+    await recordStates(alicePage)
+    await bobPage.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
+    await tabTo(alicePage, '#compose-text')
+    await alicePage.keyboard.type('hello bob')
+    await alicePage.keyboard.press('Enter')
+
+    const entry = bobPage.locator(`nav a[data-peer="${alice.peerId}"]`)
+    await entry.filter({ hasText: 'hello bob' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await entry.locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await bobPage.title()).toBe('(1) murmur')
+    await waitForState(alicePage, 'hello bob', 'delivered')
+
+    await entry.click()
+    await messageItems(bobPage, 'hello bob').waitFor({ timeout: UI_TIMEOUT_MS })
+    await waitForState(alicePage, 'hello bob', 'read')
+    expect(await bobPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    const id = await messageItems(alicePage, 'hello bob').getAttribute('data-id') as string
+    const seen = await recordedStates(alicePage, id)
+    expect(seen.indexOf('delivered')).toBeGreaterThan(-1)
+    expect(seen.indexOf('read')).toBeGreaterThan(seen.indexOf('delivered'))
+    await entry.locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+
+    await bobPage.locator('#compose-text').fill('hi alice,\nhow are you?')
+    await bobPage.locator('#compose-text').press('Enter')
+    await messageItems(alicePage, 'hi alice,\nhow are you?').waitFor({ timeout: UI_TIMEOUT_MS })
+
+    // What each page shows is what the node holds (murmur history --json).
+    await waitForState(bobPage, 'hi alice,\nhow are you?', 'read')
+    for (const [page, node, peer] of [[alicePage, alice, 'bob'], [bobPage, bob, 'alice']] as const) {
+      const history = await cli<Message[]>(node.home, ['history', peer])
+      for (const m of history.filter(h => h.direction !== 'event')) {
+        expect(await page.locator(`li.message[data-id="${m.id}"]`).getAttribute('data-state'), m.text).toBe(m.state)
+      }
+    }
+  })
+
+  it('bad input in the compose box: empty, over 64 KiB (explained before sending), markup shown as text; nothing else is sent', async () => {
+    const box = alicePage.locator('#compose-text')
+    const send = alicePage.getByRole('button', { name: 'Send' })
+    await box.fill('')
+    await box.press('Enter')
+    await box.fill('   \n  ')
+    expect(await send.isDisabled()).toBe(true)
+    await box.press('Enter')
+
+    await box.fill('é'.repeat(32_769)) // 65,538 bytes of UTF-8
+    const help = alicePage.locator('#compose-help')
+    expect(await help.textContent()).toContain('Too long to send: 65,538 bytes; a message is at most 65,536 bytes (64 KiB)')
+    expect(await box.getAttribute('aria-invalid')).toBe('true')
+    expect(await send.isDisabled()).toBe(true)
+    await box.press('Enter')
+
+    const markup = '<img src=x onerror=alert(1)>'
+    await box.fill(markup)
+    await box.press('Enter')
+    await messageItems(bobPage, markup).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await messageItems(bobPage, markup).locator('p.text').textContent()).toBe(markup)
+    expect(await bobPage.locator('.messages img').count()).toBe(0)
+    expect(await alicePage.locator('.messages img').count()).toBe(0)
+    expect(dialogs).toEqual([])
+
+    // The markup message is the barrier: it arrived, and nothing before it but the earlier texts.
+    const history = await cli<Message[]>(bob.home, ['history', 'alice'])
+    expect(history.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello bob', markup])
+  })
+
+  it('refuses a page without the cookie, and a page of another program on this machine even with the cookie; nothing changes', async () => {
+    const origin = alice.webSignIn.split('/#')[0]
+    const { page } = await browser.page(origin + '/')
+    await page.getByRole('heading', { name: 'Sign in to your murmur node' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    const status = await page.evaluate(async () => (await fetch('/rpc', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'contacts.add', params: { name: 'mallory', peerId: '12D3KooWKnDmJgjcBBPNwvcoGR46oLR6NsJtzjaTsXnUU4YCaZoX' } })
+    })).status)
+    expect(status).toBe(401)
+
+    // Another local web server (same site: 127.0.0.1, another port) whose page posts to alice's
+    // node from her browser, which sends her cookie along (SameSite sees one site).
+    const attacker: Server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' })
+      res.end(`<!doctype html><script>
+        fetch('${origin}/rpc', { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'contacts.add', params: { name: 'mallory', peerId: '12D3KooWKnDmJgjcBBPNwvcoGR46oLR6NsJtzjaTsXnUU4YCaZoX' } }) })
+          .finally(() => { document.title = 'done' })
+      </script>`)
+    })
+    await new Promise<void>(resolve => attacker.listen(0, '127.0.0.1', resolve))
+    try {
+      const evil = await alicePage.context().newPage()
+      await evil.goto(`http://127.0.0.1:${(attacker.address() as { port: number }).port}/`)
+      await evil.waitForFunction(() => document.title === 'done', undefined, { timeout: UI_TIMEOUT_MS })
+      await evil.close()
+    } finally {
+      await new Promise<void>(resolve => attacker.close(() => { resolve() }))
+    }
+    expect((await cli<Array<{ name: string }>>(alice.home, ['contacts', 'list'])).map(c => c.name).sort()).toEqual(['bob', 'carol'])
+  })
+
+  it('bob\'s node stops: his page says so; alice\'s message shows "stored at carol"; bob comes back and his page shows it once', async () => {
+    expect(await bob.stop()).toBe(0)
+    await bobPage.getByRole('heading', { name: 'Your murmur node is not running' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await seriousViolations(bobPage)).toEqual([])
+
+    await alicePage.locator('#compose-text').fill('while you were away')
+    await alicePage.locator('#compose-text').press('Enter')
+    await waitForState(alicePage, 'while you were away', 'stored', 40_000)
+    expect(await messageItems(alicePage, 'while you were away').locator('.state').textContent()).toBe('stored at carol')
+
+    bob = await startBob()
+    await messageItems(bobPage, 'while you were away').waitFor({ timeout: 40_000 })
+    // bob's page has the conversation open, so it may go straight on to read.
+    await waitForState(alicePage, 'while you were away', ['delivered', 'read'], 40_000)
+    // A barrier: a later message arrives live; the one held by carol is still shown once.
+    await alicePage.locator('#compose-text').fill('welcome back')
+    await alicePage.locator('#compose-text').press('Enter')
+    await messageItems(bobPage, 'welcome back').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await messageItems(bobPage, 'while you were away').count()).toBe(1)
+    expect(await messageItems(bobPage, 'hello bob').count()).toBe(1)
+    // Nothing the pages did broke the CSP or Trusted Types, or threw.
+    expect(pageProblems(alicePage)).toEqual([])
+    expect(pageProblems(bobPage)).toEqual([])
+  })
+
+  it('murmur open starts the browser with a fresh sign-in URL ($BROWSER), or prints it', async () => {
+    const dir = join(homes.alice, '..')
+    const opener = join(dir, 'browser.sh')
+    await writeFile(opener, `#!/bin/sh\nprintf '%s' "$1" > '${join(dir, 'opened-url')}'\n`)
+    await chmod(opener, 0o755)
+    const opened = await runCli(['open', '--home', alice.home, '--json'], { env: { BROWSER: opener } })
+    expect(opened.code, opened.stderr).toBe(0)
+    const result = JSON.parse(opened.stdout) as { url: string, opened: boolean }
+    expect(result.opened).toBe(true)
+    expect(await readFile(join(dir, 'opened-url'), 'utf8')).toBe(result.url)
+
+    const printed = await runCli(['open', '--home', alice.home, '--print'])
+    expect(printed.code).toBe(0)
+    const url = /http:\/\/\S+#code=\S+/.exec(printed.stdout)?.[0] as string
+    expect(url).not.toBe(result.url)
+    const page = await openApp(browser, { webSignIn: url })
+    expect(page.url()).not.toContain('code=')
+  })
+})

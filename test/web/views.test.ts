@@ -1,0 +1,269 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The web app's views in a real Chromium (docs/web.md): QR codes read from the other
+ * person's page, safety numbers and verification, relays and trust, the node's status, paged
+ * history, notifications while the tab is hidden, phone and wide layouts, light and dark
+ * themes, and axe-core on every main view. Two real `murmur start` processes on 127.0.0.1.
+ */
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliJson as cli } from '../e2e/cli-helpers.js'
+import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
+import { launchBrowser, type TestBrowser } from './browser.js'
+import { writeQrVideo } from './fake-camera.js'
+import { messageItems, openApp, pageProblems, seriousViolations, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+
+interface Message { id: string, text: string, direction: string, state: string }
+
+/** Where the test run leaves the conversation screenshot; MURMUR_UPDATE_DOCS=1 copies it into docs/. */
+const SCREENSHOT = resolve(import.meta.dirname, '../../dist/web-screenshots/conversation.png')
+const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../docs/web-conversation.png')
+const LONG_CONVERSATION = 120
+
+
+async function signInUrl (node: RunningNode): Promise<string> {
+  return (await cli<{ url: string }>(node.home, ['open', '--print'])).url
+}
+
+describe('the web app\'s views (real nodes, real Chromium)', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  const nodes: RunningNode[] = []
+  let alice: RunningNode
+  let bob: RunningNode
+  let browser: TestBrowser
+  let alicePage: Page
+  let bobPage: Page
+  let scratch: string
+
+  beforeAll(async () => {
+    const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
+    cleanups.push(a.cleanup, b.cleanup)
+    alice = await startNode(a.home)
+    nodes.push(alice)
+    bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
+    nodes.push(bob)
+    // bob relays for alice: her relays view has a mailbox to show, his trust list an entry.
+    await cli(bob.home, ['trust', 'add', alice.peerId])
+    await cli(alice.home, ['relays', 'add', bob.peerId, '--addr', bob.addresses[0]])
+    await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
+    scratch = await mkdtemp(join(tmpdir(), 'murmur-web-'))
+    // The fake camera films bob's peer ID as a QR code (the camera test).
+    const video = join(scratch, 'camera.y4m')
+    await writeQrVideo(video, bob.peerId)
+    browser = await launchBrowser(['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    ;[alicePage, bobPage] = await Promise.all([
+      openApp(browser, alice, { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }),
+      openApp(browser, bob, { viewport: { width: 1280, height: 800 } })
+    ])
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await Promise.all(nodes.filter(n => n.process.exitCode === null).map(async n => await n.stop()))
+    killAll()
+    await Promise.all(cleanups.map(async c => { await c() }))
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
+  })
+
+  it('alice adds bob by reading the QR code shown on his page', async () => {
+    await bobPage.goto(bobPage.url().split('#')[0] + '#/contacts')
+    expect(await bobPage.getByTestId('own-peer-id').textContent()).toBe(bob.peerId)
+    const picture = join(scratch, 'bob-peer-id.png')
+    await writeFile(picture, await bobPage.getByRole('img', { name: 'QR code of your peer ID' }).screenshot())
+
+    await alicePage.goto(alicePage.url().split('#')[0] + '#/contacts')
+    await alicePage.locator('label', { hasText: 'Read a QR code from an image' }).locator('input[type=file]').setInputFiles(picture)
+    await alicePage.waitForFunction((id) => (document.getElementById('contact-peer') as HTMLInputElement).value === id, bob.peerId, { timeout: UI_TIMEOUT_MS })
+    await alicePage.locator('#contact-name').fill('bob')
+    await alicePage.getByRole('button', { name: 'Add contact' }).click()
+    await alicePage.waitForURL(`**/#/c/${bob.peerId}`, { timeout: UI_TIMEOUT_MS })
+  })
+
+  it('the camera reads a QR code into the peer ID field, then lets the camera go', async () => {
+    const page = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['camera'] })
+    await page.goto(page.url().split('#')[0] + '#/contacts')
+    await page.getByRole('button', { name: 'Scan their QR code' }).click()
+    await page.waitForFunction((id) => (document.getElementById('contact-peer') as HTMLInputElement).value === id, bob.peerId, { timeout: UI_TIMEOUT_MS })
+    expect(await page.locator('.camera video').count()).toBe(0)
+    expect(pageProblems(page)).toEqual([])
+    await page.context().close()
+  })
+
+  it('the conversation view (screenshot for docs/), with states live', async () => {
+    const say = async (page: Page, text: string): Promise<void> => {
+      await page.locator('#compose-text').fill(text)
+      await page.locator('#compose-text').press('Enter')
+    }
+    await say(alicePage, 'Hi Bob! This is murmur in the browser, served by my own node.')
+    await bobPage.goto(bobPage.url().split('#')[0] + `#/c/${alice.peerId}`)
+    await messageItems(bobPage, 'Hi Bob! This is murmur in the browser, served by my own node.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await say(bobPage, 'Nice. Same messages as the CLI, live states and all.')
+    await messageItems(alicePage, 'Nice. Same messages as the CLI, live states and all.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await say(alicePage, 'Enter sends,\nShift+Enter starts a new line.')
+    await waitForState(alicePage, 'Enter sends,\nShift+Enter starts a new line.', 'read')
+    await waitForState(alicePage, 'Hi Bob! This is murmur in the browser, served by my own node.', 'read')
+    await mkdir(resolve(SCREENSHOT, '..'), { recursive: true })
+    await alicePage.screenshot({ path: SCREENSHOT })
+    if (process.env.MURMUR_UPDATE_DOCS === '1') await copyFile(SCREENSHOT, DOCS_SCREENSHOT)
+  })
+
+  it('safety number: the same digits on both pages; reading bob\'s QR code matches; alice marks him verified', async () => {
+    await alicePage.goto(alicePage.url().split('#')[0] + `#/contacts/${bob.peerId}`)
+    await bobPage.goto(bobPage.url().split('#')[0] + `#/contacts/${alice.peerId}`)
+    const digits = async (page: Page): Promise<string> => (await page.getByTestId('safety-number').textContent({ timeout: UI_TIMEOUT_MS }) ?? '').replace(/\D/g, '')
+    const [mine, theirs] = [await digits(alicePage), await digits(bobPage)]
+    expect(mine).toMatch(/^\d{60}$/)
+    expect(mine).toBe(theirs)
+    const picture = join(scratch, 'bob-safety.png')
+    await writeFile(picture, await bobPage.getByRole('img', { name: 'QR code of the safety number' }).screenshot())
+    await alicePage.locator('label', { hasText: 'Read their code from an image' }).locator('input[type=file]').setInputFiles(picture)
+    await alicePage.getByText('The safety numbers match.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.getByRole('button', { name: 'Mark as verified' }).click()
+    await alicePage.locator('#safety-title ~ .address .verified').waitFor({ timeout: UI_TIMEOUT_MS })
+    const contacts = await cli<Array<{ name: string, verified: boolean }>>(alice.home, ['contacts', 'list'])
+    expect(contacts.find(c => c.name === 'bob')?.verified).toBe(true)
+    expect(await seriousViolations(alicePage)).toEqual([])
+  })
+
+  it('relays and trust: alice sees her mailbox at bob with its quota; bob sees he relays for alice; the first-contact door toggles', async () => {
+    await alicePage.goto(alicePage.url().split('#')[0] + '#/relays')
+    const row = alicePage.locator('li.relay', { hasText: 'bob' })
+    await row.filter({ hasText: 'registered' }).filter({ hasText: /Holds \d+ messages? for you \(.* of 64 MiB\)/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await row.locator('meter').count()).toBe(1)
+    expect(await seriousViolations(alicePage)).toEqual([])
+
+    const door = alicePage.getByRole('checkbox', { name: /Strangers may leave a first message/ })
+    await door.waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.waitForFunction(() => !(document.querySelector('.switch input') as HTMLInputElement).disabled, undefined, { timeout: UI_TIMEOUT_MS })
+    expect(await door.isChecked()).toBe(true)
+    await door.uncheck()
+    await alicePage.getByText('Closed: only your contacts can reach your mailboxes.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.reload()
+    await alicePage.getByText('Closed: only your contacts can reach your mailboxes.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.getByRole('checkbox', { name: /Strangers may leave a first message/ }).check()
+    await alicePage.getByText(/^Open: a stranger/).waitFor({ timeout: UI_TIMEOUT_MS })
+
+    await bobPage.goto(bobPage.url().split('#')[0] + '#/relays')
+    await bobPage.locator('section[aria-labelledby="trust-title"] li', { hasText: 'alice' }).waitFor({ timeout: UI_TIMEOUT_MS })
+  })
+
+  it('the node view: connections, outbox, reachability when reported, and no serious axe violations', async () => {
+    await alicePage.goto(alicePage.url().split('#')[0] + '#/node')
+    await alicePage.getByTestId('connections').filter({ hasText: /^[1-9]\d* to .*bob/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await alicePage.getByTestId('outbox').textContent()).toMatch(/^\d+ waiting$/)
+    const status = await cli<{ reachability?: { mode: string } }>(alice.home, ['status'])
+    const shown = await alicePage.getByTestId('reachability').textContent()
+    if (status.reachability === undefined) expect(shown).toBe('not reported by this node')
+    else expect(shown).not.toBe('not reported by this node')
+    expect(await seriousViolations(alicePage)).toEqual([])
+    for (const view of ['#/', '#/contacts', `#/c/${bob.peerId}`]) {
+      await alicePage.goto(alicePage.url().split('#')[0] + view)
+      await alicePage.locator('main h1').waitFor({ timeout: UI_TIMEOUT_MS })
+      expect(await seriousViolations(alicePage), view).toEqual([])
+    }
+  })
+
+  it('history is paged: a long conversation opens with its newest 50 messages; scrolling back reads 50 more', async () => {
+    const token = (await import('node:fs/promises')).readFile(join(bob.home, 'api.token'), 'utf8')
+    const auth = `Bearer ${(await token).trim()}`
+    const send = async (i: number): Promise<void> => {
+      const res = await fetch(`http://${bob.api}/rpc`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'send', params: { to: 'alice', text: `numbered ${i}` } }),
+        signal: AbortSignal.timeout(20_000)
+      })
+      expect(res.status).toBe(200)
+    }
+    for (let i = 0; i < LONG_CONVERSATION; i += 20) await Promise.all(Array.from({ length: 20 }, async (_, j) => { await send(i + j + 1) }))
+    const deadline = Date.now() + 60_000
+    const total = async (): Promise<number> => (await cli<Message[]>(alice.home, ['history', 'bob', '--limit', '1000'])).length
+    while (await total() < LONG_CONVERSATION) {
+      if (Date.now() > deadline) throw new Error('the long conversation did not arrive')
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
+    const held = await total()
+
+    const limits: number[] = []
+    const { page } = await browser.page(undefined, { viewport: { width: 1280, height: 800 } })
+    page.on('request', (req) => {
+      const body = req.postData()
+      if (req.url().endsWith('/rpc') && body !== null && JSON.parse(body).method === 'history') limits.push(JSON.parse(body).params.limit)
+    })
+    await page.goto(await signInUrl(alice))
+    await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.goto(page.url().split('#')[0] + `#/c/${bob.peerId}`)
+    await page.waitForFunction(() => document.querySelectorAll('li.message').length === 50, undefined, { timeout: UI_TIMEOUT_MS })
+    expect(limits).toEqual([50])
+    // Scrolling to the top reads the page before (the button does the same from the keyboard).
+    await page.locator('.scroller').evaluate((el) => { el.scrollTop = 0 })
+    await page.waitForFunction(() => document.querySelectorAll('li.message').length >= 100, undefined, { timeout: UI_TIMEOUT_MS })
+    expect(limits.every(limit => limit === 50)).toBe(true)
+    // Each page adds at most 50: the DOM holds what was read, never the whole conversation at once.
+    expect(await page.locator('li.message').count()).toBe(Math.min(held, 50 * limits.length))
+    await page.context().close()
+  })
+
+  it('a desktop notification for a new message while the tab is hidden (permission granted), none while it is seen', async () => {
+    const page = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['notifications'] }, () => {
+      // Spy on the real Notification (it still shows) and let the test hide the tab.
+      const w = window as unknown as { __notes: Array<{ title: string, body?: string }>, __hidden: boolean }
+      w.__notes = []
+      w.__hidden = false
+      const Real = window.Notification
+      window.Notification = class extends Real {
+        constructor (title: string, options?: NotificationOptions) {
+          super(title, options)
+          w.__notes.push({ title, body: options?.body })
+        }
+      } as typeof Notification
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => w.__hidden ? 'hidden' : 'visible' })
+    })
+    await page.goto(page.url().split('#')[0] + '#/node')
+    await page.getByText('Desktop notifications are on while this tab is hidden.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.evaluate(() => { (window as unknown as { __hidden: boolean }).__hidden = true })
+    await cli(bob.home, ['send', 'alice', 'are you there?'])
+    await page.waitForFunction(() => (window as unknown as { __notes: unknown[] }).__notes.length === 1, undefined, { timeout: UI_TIMEOUT_MS })
+    expect(await page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes)).toEqual([{ title: 'bob', body: 'are you there?' }])
+
+    await page.evaluate(() => { (window as unknown as { __hidden: boolean }).__hidden = false })
+    await cli(bob.home, ['send', 'alice', 'never mind'])
+    await page.locator(`nav a[data-peer="${bob.peerId}"]`, { hasText: 'never mind' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes.length)).toBe(1)
+    await page.context().close()
+  })
+
+  it('phone and wide layouts; light and dark themes follow the system', async () => {
+    const phone = await openApp(browser, { webSignIn: await signInUrl(alice) }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })
+    expect(await phone.locator('nav.sidebar').isVisible()).toBe(true)
+    expect(await phone.locator('main').isVisible()).toBe(false)
+    await phone.locator(`nav a[data-peer="${bob.peerId}"]`).click()
+    await phone.locator('#compose-text').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await phone.locator('nav.sidebar').isVisible()).toBe(false)
+    expect(await phone.getByRole('link', { name: 'Back to conversations' }).isVisible()).toBe(true)
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth)
+    expect(width).toBeLessThanOrEqual(390)
+    const background = async (page: Page): Promise<string> => await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    expect(await background(phone)).toBe('rgb(17, 20, 24)')
+    expect(await seriousViolations(phone)).toEqual([])
+    await phone.getByRole('link', { name: 'Back to conversations' }).click()
+    expect(await phone.locator('nav.sidebar').isVisible()).toBe(true)
+    await phone.context().close()
+
+    // Alt+ArrowDown from the list opens the first conversation (keyboard use).
+    await alicePage.goto(alicePage.url().split('#')[0] + '#/')
+    await alicePage.locator('main h1').waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.keyboard.press('Alt+ArrowDown')
+    await alicePage.waitForURL(`**/#/c/${bob.peerId}`, { timeout: UI_TIMEOUT_MS })
+    await alicePage.locator('#compose-text').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await alicePage.locator('nav.sidebar').isVisible()).toBe(true)
+    expect(await alicePage.getByRole('link', { name: 'Back to conversations' }).isVisible()).toBe(false)
+    expect(await background(alicePage)).toBe('rgb(246, 247, 249)')
+    expect(pageProblems(alicePage)).toEqual([])
+    expect(pageProblems(bobPage)).toEqual([])
+  })
+})

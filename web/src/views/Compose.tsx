@@ -1,0 +1,63 @@
+/**
+ * The compose box: Enter sends, Shift+Enter starts a new line. An empty message cannot be
+ * sent, and the 64 KiB limit is shown as the text nears it, before sending.
+ */
+import { useRef, useState } from 'preact/hooks'
+import { errorText } from '../api.js'
+import { sendMessage } from '../state.js'
+import { checkCompose, MAX_TEXT_BYTES } from '../text.js'
+
+const SHOW_COUNT_FROM = MAX_TEXT_BYTES * 0.9
+
+export function Compose ({ peerId, name, onSent }: { peerId: string, name: string, onSent: () => void }) {
+  const [text, setText] = useState('')
+  const [error, setError] = useState<string | undefined>(undefined)
+  const [sending, setSending] = useState(false)
+  const box = useRef<HTMLTextAreaElement>(null)
+  const check = checkCompose(text)
+
+  const send = (): void => {
+    if (!check.ok || sending) return
+    setSending(true)
+    setError(undefined)
+    sendMessage(peerId, text).then(() => {
+      setText('')
+      onSent()
+    }, (err: unknown) => { setError(errorText(err)) }).finally(() => {
+      setSending(false)
+      box.current?.focus()
+    })
+  }
+
+  const tooLong = !check.ok && check.reason === 'too-long'
+  return (
+    <form class="compose" onSubmit={(e) => { e.preventDefault(); send() }}>
+      <label for="compose-text" class="visually-hidden">Message to {name}</label>
+      <textarea
+        id="compose-text"
+        ref={box}
+        rows={2}
+        value={text}
+        placeholder={`Message ${name} (Enter sends, Shift+Enter: new line)`}
+        aria-describedby="compose-help"
+        aria-invalid={tooLong}
+        onInput={(e) => { setText(e.currentTarget.value) }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault()
+            send()
+          }
+        }}
+      />
+      <button type="submit" disabled={!check.ok || sending}>Send</button>
+      <p id="compose-help" class={tooLong ? 'error' : 'hint'} role={tooLong ? 'alert' : undefined}>
+        {tooLong
+          ? `Too long to send: ${check.bytes.toLocaleString()} bytes; a message is at most ${MAX_TEXT_BYTES.toLocaleString()} bytes (64 KiB) of UTF-8. Remove ${(check.bytes - MAX_TEXT_BYTES).toLocaleString()} bytes.`
+          : check.bytes >= SHOW_COUNT_FROM
+            ? `${check.bytes.toLocaleString()} of ${MAX_TEXT_BYTES.toLocaleString()} bytes`
+            : ''}
+      </p>
+      {error !== undefined && <p class="error" role="alert">Not sent: {error}</p>}
+    </form>
+  )
+}
