@@ -81,6 +81,7 @@ class MurmurNodeImpl implements Murmur {
   private republisher: ContactRecordRepublisher | undefined
   private readonly reacher: PeerReacher
   private readonly warnings: string[] = []
+  private ownFingerprint: string | undefined
   private running = false
 
   constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store) {
@@ -296,6 +297,12 @@ class MurmurNodeImpl implements Murmur {
     return value
   }
 
+  /** Our half of every safety number: 5,200 SHA-512 rounds, so computed once (the web app asks `id` often). */
+  private fingerprint (): string {
+    this.ownFingerprint ??= formatSafetyNumber(fingerprintHalf(this.provider, this.identity.publicKey))
+    return this.ownFingerprint
+  }
+
   private warn (message: string): void {
     this.warnings.push(message)
     if (this.warnings.length > MAX_WARNINGS) this.warnings.shift()
@@ -317,7 +324,7 @@ class MurmurNodeImpl implements Murmur {
     const config = await readConfig(this.options.home)
     return {
       peerId: this.peerId,
-      fingerprint: formatSafetyNumber(fingerprintHalf(this.provider, this.identity.publicKey)),
+      fingerprint: this.fingerprint(),
       ...(config.name !== undefined ? { name: config.name } : {}),
       addresses: this.node?.getMultiaddrs().map(a => a.toString()) ?? []
     }
