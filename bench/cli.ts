@@ -27,7 +27,7 @@ function bare (): number {
 }
 
 async function startNode (home: string, extra: string[] = []): Promise<{ child: ChildProcess, peerId: string, addresses: string[] }> {
-  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--allow-private-addresses', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => { reject(new BenchmarkCheckError(`murmur start did not start in 60 s: ${out}`)) }, 60_000)

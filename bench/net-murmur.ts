@@ -125,7 +125,6 @@ async function start (params: StartParams): Promise<Started> {
     ...protection(encrypted),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
-    allowPrivateAddresses: true,
     ...(params.bootstrap !== undefined ? { bootstrap: params.bootstrap } : {})
   })
   await murmur.start()

@@ -58,7 +58,7 @@ async function serveSink (stream: Stream): Promise<void> {
 
 async function start (): Promise<{ peerId: string, addresses: string[] }> {
   const privateKey = await generateKeyPair('Ed25519')
-  node = await createNode({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, allowPrivateAddresses: true })
+  node = await createNode({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
   const options = { maxInboundStreams: 4, maxOutboundStreams: 4 }
   await node.handle(ECHO_PROTOCOL, (stream) => { void serveEcho(stream) }, options)
   await node.handle(SINK_PROTOCOL, (stream) => { void serveSink(stream) }, options)

@@ -71,7 +71,6 @@ async function node (init: MailboxInit = {}): Promise<Node> {
   return createNode<{ mailbox: MailboxService }>({
     privateKey: await generateKeyPair('Ed25519'),
     listen: ['/ip4/127.0.0.1/tcp/0'],
-    allowPrivateAddresses: true,
     limits: { connections: { inboundConnectionThreshold: 1000 } },
     services: { mailbox: mailbox(init) }
   })

@@ -42,7 +42,7 @@ export async function startBenchNode (name: string, bootstrap?: string): Promise
   const home = join(dir, 'home')
   await runCli(['init', '--home', home, '--name', name, '--json'])
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot(), 'dist/cli/murmur.js'), 'start', '--home', home, '--json',
-    '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns', '--allow-private-addresses',
+    '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns',
     ...(bootstrap !== undefined ? ['--bootstrap', bootstrap] : [])], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout?.on('data', (d: Buffer) => { out += d.toString() })

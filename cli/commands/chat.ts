@@ -71,7 +71,7 @@ export function registerChatCommand (program: Command): void {
       const events = (async () => {
         while (!leaving) {
           for await (const event of subscription) {
-            if (event.data.peerId !== peer.peerId) continue
+            if (!('peerId' in event.data) || event.data.peerId !== peer.peerId) continue
             if (event.event === 'message') {
               show(event.data)
               if (event.data.direction === 'in') markRead()

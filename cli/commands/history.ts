@@ -77,7 +77,7 @@ export function registerHistoryCommand (program: Command): void {
         for (const m of messages) print(options, { event: 'message', data: m }, () => formatMessage(m, peer.contact, m.state, names))
         if (options.json !== true) process.stderr.write('following new messages; Ctrl-C to stop\n')
         for await (const event of subscription) {
-          if (event.data.peerId !== peer.peerId) continue
+          if (!('peerId' in event.data) || event.data.peerId !== peer.peerId) continue
           if (event.event === 'message') {
             if (shown.has(event.data.id)) continue
             shown.add(event.data.id)

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
+import type { ReachabilityStatus } from '../../src/messenger/api-types.js'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { collect, commonOptions, run, type CommonOptions } from '../common.js'
@@ -17,7 +18,8 @@ interface StartOptions extends CommonOptions, PassphraseOptions {
   api?: string
   apiAllowRemote?: boolean
   mdns: boolean
-  allowPrivateAddresses?: boolean
+  upnp: boolean
+  relayService: boolean
   init?: boolean
 }
 
@@ -32,7 +34,8 @@ export function registerStartCommand (program: Command): void {
     .option('--api <host:port>', 'serve the local API and the web app here (default 127.0.0.1:4457, else a free port when it is taken)')
     .option('--api-allow-remote', 'allow --api on a non-loopback host')
     .option('--no-mdns', 'do not discover peers on the local network')
-    .option('--allow-private-addresses', 'keep loopback and private addresses in the DHT (LANs, tests)')
+    .option('--no-upnp', 'do not ask the router for a port mapping (UPnP)')
+    .option('--no-relay-service', 'relay for nobody (by default a publicly reachable node relays connections for anyone, within limits)')
     .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
@@ -60,7 +63,8 @@ export function registerStartCommand (program: Command): void {
         ...(options.api !== undefined ? { api: options.api } : {}),
         apiAllowRemote: options.apiAllowRemote === true,
         mdns: options.mdns,
-        allowPrivateAddresses: options.allowPrivateAddresses === true,
+        upnp: options.upnp,
+        relayService: options.relayService,
         createIdentity: options.init === true,
         // Asked for only when needed: an encrypted home, or one being created or migrated.
         passphrase: async (purpose) => await homePassphrase(options, home, purpose),
@@ -86,7 +90,6 @@ export function registerStartCommand (program: Command): void {
         '           (open it in your browser: the code signs you in once, within 10 minutes; `murmur open` makes another)',
         'Press Ctrl-C to stop.'
       ].join('\n'))
-
       await new Promise<void>((resolve) => {
         let stopping = false
         const onSignal = (signal: NodeJS.Signals): void => {
@@ -109,6 +112,26 @@ export function registerStartCommand (program: Command): void {
         }
         process.on('SIGINT', onSignal)
         process.on('SIGTERM', onSignal)
+        // What happens later is printed as it happens: how others can reach this node (once
+        // AutoNAT or a relay settled it), and problems that did not stop it. Subscribed before
+        // the first status is read, so that no change falls between the two.
+        const warn = (message: string): void => {
+          if (options.json === true) print(options, { event: 'warning', message }, () => '')
+          else process.stderr.write(`warning: ${message}\n`)
+        }
+        let shown: string | undefined
+        const showReachability = (view: ReachabilityStatus): void => {
+          const key = JSON.stringify([view.mode, view.detail])
+          if (key === shown) return
+          shown = key
+          print(options, { event: 'reachability', ...view }, () => `reachable  ${view.detail}`)
+        }
+        daemon.murmur.events.on('warning', ({ message }) => { warn(message) })
+        daemon.murmur.events.on('reachability', showReachability)
+        void daemon.murmur.status().then((status) => {
+          for (const message of status.warnings) warn(message)
+          if (shown === undefined) showReachability(status.reachability)
+        }, () => { /* the node is stopping */ })
       })
     }))
 }

@@ -1,6 +1,7 @@
 /**
- * `murmur status`: what the running node sees (connections, DHT, outbox, prekeys), our
- * mailboxes at relays, and what we relay for others.
+ * `murmur status`: how others reach this node, what it sees (connections direct or relayed,
+ * DHTs, bootstrap peers), what waits in its outbox and why, our mailboxes at relays, and what
+ * we relay for others.
  */
 import type { Command } from 'commander'
 import { print } from '../output.js'
@@ -19,12 +20,19 @@ export function registerStatusCommand (program: Command): void {
       const status = await client.call('status', {})
       // Relays that are contacts are shown by name.
       const names = options.json === true || status.relays.length === 0 ? undefined : namesOf(await client.call('contacts.list', {}))
+      const who = (peerId: string, contact?: string): string => contact ?? shortPeerId(peerId)
       print(options, status, () => [
         `peer ID         ${status.peerId}`,
         `store           ${status.storeEncrypted ? 'encrypted (passphrase)' : 'NOT encrypted: this home was made without a passphrase'}`,
-        `connections     ${status.connections}${status.peers.length > 0 ? ` (${status.peers.map(shortPeerId).join(', ')})` : ''}`,
-        `DHT peers       ${status.dhtRoutingTableSize}`,
+        `reachable       ${status.reachability.detail}`,
+        `connections     ${status.connections}`,
+        ...status.connectionList.map(c => `  ${who(c.peerId, c.contact)}  ${c.kind}${c.kind === 'relayed' && c.limited ? ' (limited)' : ''}, ${c.direction}`),
+        `DHT peers       ${status.dhtRoutingTableSize} (LAN ${status.dht.lan}, WAN ${status.dht.wan} as ${status.dht.wanMode})`,
+        status.record != null ? `contact record  published to ${plural(status.record.peers, 'DHT peer')}` : 'contact record  not published yet',
+        ...status.bootstrap.map(b => `bootstrap       ${shortPeerId(b.peerId)} ${b.connected ? 'connected' : `not connected after ${plural(b.attempts, 'attempt')}${b.lastError !== undefined ? `: ${b.lastError}` : ''}`}`),
+        ...status.warnings.map(w => `warning         ${w}`),
         `outbox          ${status.outbox}`,
+        ...status.queued.map(q => `  ${q.id.slice(0, 8)} to ${who(q.peerId, q.contact)}: ${q.state}${q.reason !== undefined ? ` - ${q.reason}` : ''}`),
         `one-time keys   ${status.oneTimePrekeys}`,
         ...status.listenAddresses.map((a, i) => `${i === 0 ? 'listening' : '         '}       ${a}`),
         status.relays.length === 0 ? 'mailboxes       none (add a relay with `murmur relays add <peerId>`)' : `mailboxes       ${status.relays.length}`,

@@ -20,8 +20,10 @@ export interface MurmurOptions {
   bootstrap?: string[]
   /** mDNS discovery on the local network (default true). */
   mdns?: boolean
-  /** Keep loopback and private addresses in the DHT (tests and LANs). */
-  allowPrivateAddresses?: boolean
+  /** Ask the router for a port mapping by UPnP (default true). */
+  upnp?: boolean
+  /** Serve as a circuit relay: for anyone while publicly reachable, for trusted peers always (default true). */
+  relayService?: boolean
   /** How long an unsent message is retried before it expires (default 30 days). */
   messageTtlMs?: number
   /** Create an identity when the home has none (default false: `murmur init` first). */
@@ -69,13 +71,64 @@ export interface RelayView {
   prekeysRemaining?: number
 }
 
+/** How this node can be reached (src/net/reachability), relays named as the owner knows them. */
+export interface ReachabilityStatus {
+  /** public: a public address others dialled back; relayed: through relays only; lan: private addresses only; unreachable: none. */
+  mode: 'public' | 'relayed' | 'lan' | 'unreachable'
+  /** One line for people, e.g. "through relay carol". */
+  detail: string
+  publicAddresses: string[]
+  relayAddresses: string[]
+  /** Peer IDs of the relays holding a reservation for us, and their contact names where known. */
+  relays: string[]
+  relayNames: string[]
+  privateAddresses: string[]
+  /** When no relay holds a reservation for us: the last that refused or failed, and why. */
+  reservationError?: { relay: string, reason: string }
+}
+
+/** One open connection. */
+export interface ConnectionView {
+  peerId: string
+  contact?: string
+  address: string
+  /** direct, or through a relay (then `limited` says whether the relay caps it). */
+  kind: 'direct' | 'relayed'
+  limited: boolean
+  direction: 'inbound' | 'outbound'
+}
+
+/** A message still waiting to leave, and why. */
+export interface QueuedView {
+  peerId: string
+  contact?: string
+  id: string
+  state: MessageState
+  /** Why it is still queued: the last attempt's outcome, in words. */
+  reason?: string
+  queuedAt: number
+  nextAttemptAt: number
+}
+
 export interface StatusView {
   peerId: string
+  /** How others can reach this node. */
+  reachability: ReachabilityStatus
   /** Open connections, and the peers they go to. */
   connections: number
   peers: string[]
-  /** Peers in the DHT routing table. */
+  connectionList: ConnectionView[]
+  /** Peers in the DHT routing tables (LAN and WAN together). */
   dhtRoutingTableSize: number
+  dht: { lan: number, wan: number, wanMode: 'server' | 'client' }
+  /** Our contact record in the DHTs: the last publish, and how many DHT peers took it. */
+  record?: { sequence: string, publishedAt: number, peers: number }
+  /** The bootstrap peers and whether they answer. */
+  bootstrap: Array<{ peerId: string, address: string, connected: boolean, attempts: number, lastError?: string }>
+  /** Problems found since start (a bootstrap peer that never answered, a bad address, ...). */
+  warnings: string[]
+  /** Messages waiting in the outbox (at most 50 listed), with why they wait. */
+  queued: QueuedView[]
   /** Messages (and receipts) waiting in the outbox. */
   outbox: number
   listenAddresses: string[]

@@ -30,3 +30,11 @@ export const RESOLVE_TIMEOUT_MS = 10_000
 export const BUNDLE_TIMEOUT_MS = 10_000
 /** Time allowed for one direct delivery attempt (dial + send + ack). */
 export const DIRECT_SEND_TIMEOUT_MS = 10_000
+/**
+ * The direct path's head start (DESIGN.md "Delivery": paths race or fail fast). When a direct
+ * attempt has not succeeded within this (or failed sooner), the relay path starts beside it:
+ * deposit at the recipient's mailboxes or our forwarders, or for a first message a prekey
+ * bundle from a mailbox. An unreachable or black-holed address delays a deposit by this much
+ * at most.
+ */
+export const DIRECT_HEAD_START_MS = 1_500

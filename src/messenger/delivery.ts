@@ -9,12 +9,14 @@
  */
 import { logger } from '@libp2p/logger'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
+import { setTimeout as delay } from 'node:timers/promises'
 import {
-  DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
+  DIRECT_HEAD_START_MS, DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
 } from './constants.js'
 import type { MessengerContext } from './context.js'
 import type { MurmurEvents } from './events.js'
 import { isReceiptEntry, RESENT_IN_NEW_SESSION, type Outgoing } from './outgoing.js'
+import { directFailureReason, relayFailureReason } from './reasons.js'
 import { advances } from './views.js'
 import type { RelayDelivery } from './types.js'
 
@@ -149,7 +151,7 @@ export class Delivery {
         ready.push(await this.outgoing.prepare(entry, AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])))
       } catch (err) {
         log('cannot prepare a message for %s yet: %s', peerId, (err as Error).name)
-        await this.backoff(entries.slice(entries.indexOf(entry)), `waiting for the recipient (${(err as Error).message})`)
+        await this.backoff(entries.slice(entries.indexOf(entry)), `waiting for the contact's keys: ${directFailureReason(err)}`)
         break
       }
     }
@@ -157,14 +159,32 @@ export class Delivery {
 
     // One pipelined round on the peer's long-lived stream; acks may come in any order.
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])
-    const outcomes = await Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, e.envelope, { signal: attempt })))
+    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, e.envelope, { signal: attempt })))
+    // The relay path starts beside the direct one when the direct one has not finished within
+    // its head start (a black-holed address, a slow relay circuit): DESIGN.md "Delivery".
+    let early: Map<number, Promise<RelayDelivery[]>> | undefined
+    const toHold = ready.filter(e => e.storedAt === undefined)
+    if (this.ctx.transport.depositViaRelays != null && toHold.length > 0) {
+      const settled = new AbortController()
+      const first = await Promise.race([
+        direct.then(() => { settled.abort(); return 'done' as const }),
+        delay(DIRECT_HEAD_START_MS, 'slow' as const, { signal: AbortSignal.any([signal, settled.signal]) }).catch(() => 'done' as const)
+      ])
+      if (first === 'slow') {
+        log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
+        early = this.depositAll(peerId, toHold, true)
+      }
+    }
+    const outcomes = await direct
     const failed: OutboxRecord[] = []
     let sessionLost = false
     const settle = async (): Promise<void> => {
       const batch = store.batch()
       const handled = new Set<number>()
+      // Read afresh: a deposit made beside the direct attempt may have rewritten an entry.
+      const fresh = new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
       for (let i = 0; i < ready.length; i++) {
-        const entry = ready[i]
+        const entry = fresh.get(ready[i].seq) ?? ready[i]
         const outcome = outcomes[i]
         if (outcome.status === 'fulfilled') {
           batch.deleteOutbox(entry)
@@ -208,13 +228,98 @@ export class Delivery {
     await this.ctx.locks.run(peerId, settle)
     this.emit(events.splice(0))
     if (sessionLost) this.ctx.events.emit('session:reset', { peerId, reason: 'the contact could not decrypt our messages' })
+    const firstError = (outcomes.find(o => o.status === 'rejected') as PromiseRejectedResult | undefined)?.reason
     if (failed.length > 0) {
-      log('direct delivery to %s failed: %s', peerId, (outcomes.find(o => o.status === 'rejected') as PromiseRejectedResult | undefined)?.reason?.name)
-      const waiting = await this.viaRelays(peerId, failed)
-      await this.backoff(waiting, 'recipient unreachable; will retry')
+      log('direct delivery to %s failed: %s', peerId, (firstError as Error | undefined)?.name)
+      const { waiting, relayReason } = await this.viaRelays(peerId, failed, early)
+      const reason = directFailureReason(firstError) + (relayReason !== undefined ? `; ${relayReason}` : '')
+      await this.backoff(waiting, reason)
     } else if (ready.length === ROUND_SIZE || sessionLost) {
       this.again.set(peerId, force)
     }
+    // Deposits made early for entries that then went directly: the copies at the relays are
+    // duplicates, which the recipient drops (and acks) by envelope id.
+    if (early != null) await Promise.allSettled(early.values())
+  }
+
+  /**
+   * Starts a relay deposit for each entry (never rejects: failures are lines). Deposits started
+   * beside a direct attempt (`record`) write their outcome as soon as it is known, so the
+   * message shows "stored at <relay>" then, not when the direct attempt gives up.
+   */
+  private depositAll (peerId: string, entries: OutboxRecord[], record: boolean): Map<number, Promise<RelayDelivery[]>> {
+    const deposit = this.ctx.transport.depositViaRelays
+    const started = new Map<number, Promise<RelayDelivery[]>>()
+    if (deposit == null) return started
+    // One after another, in order: a mailbox hands envelopes out in the order they arrived.
+    let previous: Promise<unknown> = Promise.resolve()
+    for (const entry of entries) {
+      const after = previous
+      const deposited = after.then(async () => await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]) }))
+      previous = deposited.catch(() => {})
+      started.set(entry.seq, deposited
+        .catch((err: Error) => {
+          log('relay deposit for %s failed: %s', peerId, err.name)
+          return []
+        })
+        .then(async (lines) => {
+          if (record && lines.some(l => l.status === 'stored')) {
+            await this.ctx.locks.run(peerId, async () => { await this.recordDeposits(peerId, new Map([[entry.seq, lines]])) })
+              .catch((err: Error) => { log.error('recording a deposit for %s failed - %e', peerId, err) })
+          }
+          return lines
+        }))
+    }
+    return started
+  }
+
+  /**
+   * Writes what relays said about outbox entries (by seq), reading each entry afresh: one that
+   * left the outbox meanwhile (delivered directly) keeps its state. Entries a relay took are
+   * marked stored, with one line per relay. Returns the entries still waiting and why. The
+   * caller holds the peer's lock.
+   */
+  private async recordDeposits (peerId: string, outcomes: Map<number, RelayDelivery[]>): Promise<{ waiting: OutboxRecord[], relayReason?: string }> {
+    const { store } = this.ctx
+    const now = Date.now()
+    const batch = store.batch()
+    const events: StateEvent[] = []
+    const waiting: OutboxRecord[] = []
+    let relayReason: string | undefined
+    const fresh = new Map((await store.outbox(peerId)).map(e => [e.seq, e]))
+    const names = new Map((await this.ctx.contacts.list()).map(c => [c.peerId, c.name]))
+    const nameOf = (relay: string): string => names.get(relay) ?? `…${relay.slice(-8)}`
+    for (const [seq, lines] of outcomes) {
+      const entry = fresh.get(seq)
+      if (entry == null) continue
+      const stored = lines.some(l => l.status === 'stored')
+      if (entry.storedAt !== undefined) {
+        // Already held by relays: tried directly again only rarely; its TTL still applies.
+        batch.replaceOutbox(entry, { ...entry, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+        continue
+      }
+      if (stored) {
+        batch.replaceOutbox(entry, { ...entry, storedAt: now, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+      } else {
+        waiting.push(entry)
+        relayReason ??= relayFailureReason(lines, nameOf)
+      }
+      if (lines.length === 0 || isReceiptEntry(entry)) continue
+      const history = await store.getHistory(entry.peerId, entry.seq)
+      if (history == null || (history.state !== 'queued' && history.state !== 'stored')) continue
+      if (stored) {
+        const updated: HistoryRecord = { ...history, relays: lines, updatedAt: now, state: 'stored' }
+        delete updated.reason
+        batch.updateHistory(updated)
+        events.push({ id: history.id, peerId, state: updated.state, relays: lines })
+      } else {
+        // Refused everywhere: the relays' answers stay with the message; backoff() says why.
+        batch.updateHistory({ ...history, relays: lines, updatedAt: now })
+      }
+    }
+    if (batch.length > 0) await store.write(batch, { sync: true })
+    this.emit(events)
+    return { waiting, ...(relayReason !== undefined ? { relayReason } : {}) }
   }
 
   private async setState (batch: StoreBatch, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {
@@ -231,57 +336,44 @@ export class Delivery {
 
   /**
    * The recipient is unreachable: hand what is not yet held by a relay to relays (the
-   * recipient's mailboxes, else our forwarders), in order. Entries a relay took are marked
-   * `stored` (one line per relay) and retried directly only rarely; their TTL still applies.
-   * Returns the entries that still wait for a retry.
+   * recipient's mailboxes, else our forwarders), in order - or take the outcome of the deposits
+   * started `early`, beside the direct attempt. Returns the entries that still wait for a
+   * retry, and why no relay took them.
    */
-  private async viaRelays (peerId: string, entries: OutboxRecord[]): Promise<OutboxRecord[]> {
-    const deposit = this.ctx.transport.depositViaRelays
-    if (deposit == null) return entries
-    const waiting: OutboxRecord[] = []
-    const events: StateEvent[] = []
-    const now = Date.now()
-    const batch = this.ctx.store.batch()
+  private async viaRelays (peerId: string, entries: OutboxRecord[], early?: Map<number, Promise<RelayDelivery[]>>): Promise<{ waiting: OutboxRecord[], relayReason?: string }> {
+    if (this.ctx.transport.depositViaRelays == null) return { waiting: entries }
+    const outcomes = new Map<number, RelayDelivery[]>()
     for (const entry of entries) {
       if (entry.storedAt !== undefined) {
-        batch.replaceOutbox(entry, { ...entry, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
+        outcomes.set(entry.seq, [])
         continue
       }
-      let lines: RelayDelivery[] = []
-      try {
-        lines = await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]) })
-      } catch (err) {
-        log('relay deposit for %s failed: %s', peerId, (err as Error).name)
-      }
-      const stored = lines.some(l => l.status === 'stored')
-      // Checked again by its expiry at the latest, so an undelivered message expires on time.
-      if (stored) batch.replaceOutbox(entry, { ...entry, storedAt: now, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
-      else waiting.push(entry)
-      if (lines.length > 0 && !isReceiptEntry(entry)) {
-        const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
-        if (history != null && (history.state === 'queued' || history.state === 'stored')) {
-          const updated: HistoryRecord = { ...history, relays: lines, updatedAt: now, ...(stored ? { state: 'stored' as const } : {}) }
-          if (stored) delete updated.reason
-          else updated.reason = `no relay took it: ${lines.map(l => `${l.relay.slice(-8)} ${l.reason ?? l.status}`).join(', ')}`
-          batch.updateHistory(updated)
-          events.push({ id: history.id, peerId, state: updated.state, ...(updated.reason !== undefined ? { reason: updated.reason } : {}), relays: lines })
-        }
-      }
+      const pending = early?.get(entry.seq) ?? this.depositAll(peerId, [entry], false).get(entry.seq)
+      outcomes.set(entry.seq, pending != null ? await pending : [])
     }
-    if (batch.length > 0) await this.ctx.store.write(batch, { sync: true })
-    this.emit(events)
-    return waiting
+    return await this.ctx.locks.run(peerId, async () => await this.recordDeposits(peerId, outcomes))
   }
 
-  private async backoff (entries: OutboxRecord[], _reason: string): Promise<void> {
+  /**
+   * Schedules the next attempt of `entries` with exponential backoff, and records why they
+   * still wait (`reason`) on each message, for `murmur status`, `history` and the event stream.
+   */
+  private async backoff (entries: OutboxRecord[], reason: string): Promise<void> {
     if (entries.length === 0) return
     const now = Date.now()
     const batch = this.ctx.store.batch()
+    const events: StateEvent[] = []
     for (const entry of entries) {
       const attempts = entry.attempts + 1
       batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: Math.min(now + backoffMs(attempts), entry.expiresAt) })
+      if (isReceiptEntry(entry)) continue
+      const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
+      if (history == null || history.state !== 'queued' || history.reason === reason) continue
+      batch.updateHistory({ ...history, reason, updatedAt: now })
+      events.push({ id: history.id, peerId: history.peerId, state: 'queued', reason })
     }
     await this.ctx.store.write(batch, { sync: true })
+    this.emit(events)
   }
 
   /**

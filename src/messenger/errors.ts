@@ -81,6 +81,24 @@ export class InvalidRelayError extends Error {
   }
 }
 
+/** A listen address is taken by another program (often a second node with the default ports). */
+export class ListenAddressInUseError extends Error {
+  static name = 'ListenAddressInUseError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'ListenAddressInUseError'
+  }
+}
+
+/** A listen address is not a multiaddr murmur can listen on. */
+export class InvalidListenAddressError extends Error {
+  static name = 'InvalidListenAddressError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidListenAddressError'
+  }
+}
+
 /** A message addressed to this node itself: it would wait in the outbox forever. */
 export class SelfMessageError extends Error {
   static name = 'SelfMessageError'

@@ -3,6 +3,7 @@
  * Server-Sent Events). A small typed wrapper over EventTarget.
  */
 import { setMaxListeners } from 'node:events'
+import type { ReachabilityStatus } from './api-types.js'
 import type { MessageState, MessageView, RelayDelivery } from './types.js'
 
 /**
@@ -21,8 +22,15 @@ export interface MurmurEvents {
   'session:reset': { peerId: string, reason: string }
   /** An envelope from a peer could not be decrypted; it is not shown. */
   'decrypt:failed': { peerId: string, envelopeId: string, reason: string }
-  /** A connection to a peer opened or closed. */
-  connection: { peerId: string, status: 'open' | 'closed' }
+  /**
+   * A connection to a peer opened or closed; or hole punching replaced a relayed connection by a
+   * direct one ('direct', with the method and how long it took), or could not ('relayed').
+   */
+  connection: { peerId: string, status: 'open' | 'closed' | 'direct' | 'relayed', method?: string, ms?: number, reason?: string }
+  /** How this node can be reached changed (a public address confirmed, a relay reservation taken or lost). */
+  reachability: ReachabilityStatus
+  /** Something the owner should know that did not stop the node (a bootstrap peer that never answered). */
+  warning: { message: string }
 }
 
 export type MurmurEventName = keyof MurmurEvents

@@ -7,6 +7,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { fingerprintHalf, formatSafetyNumber, safetyNumber } from '../crypto/fingerprint.js'
 import { identityKeyFromPeerId, peerIdFromIdentityKey, toLibp2pPrivateKey, type Identity } from '../crypto/identity.js'
 import { encodeBundle } from '../crypto/pqxdh/index.js'
@@ -16,27 +17,30 @@ import { bundle, type BundleService } from '../net/bundle-service.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
 import { openDatastore } from '../net/datastore.js'
 import { dm, type DmService } from '../net/dm.js'
-import { createNode, findPeer, type MurmurNode } from '../net/node.js'
+import { createNodeWithWarnings, MURMUR_DHT_PROTOCOL, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../net/node.js'
+import type { ReachabilityView } from '../net/reachability/index.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
 import type { Store, StoreCipher } from '../store/index.js'
 import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed-datastore.js'
 import { passphraseBytes } from '../store/at-rest/kdf.js'
 import { createBackup, type BackupSummary } from './backup.js'
 import type {
-  BackupOptions, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
+  BackupOptions, ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
 } from './api-types.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
 import type { MessengerContext, Transport } from './context.js'
-import { DEFAULT_MESSAGE_TTL_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
+import { DEFAULT_MESSAGE_TTL_MS, DIRECT_HEAD_START_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
 import { Delivery } from './delivery.js'
-import { MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
+import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
 import { Incoming } from './incoming.js'
 import { Outgoing } from './outgoing.js'
 import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
+import { preferredThenFallback } from './race.js'
+import { PeerReacher } from './reach.js'
 import { RelayManager } from './relays.js'
 import { SessionCache } from './sessions.js'
 import { openHome } from './unlock.js'
@@ -52,6 +56,8 @@ export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/4455', '/ip4/0.0.0.0/tcp/4456/w
 const SEND_RETURN_MS = 3_000
 /** How many recent peers a starting node dials to say it is back. */
 const RECONNECT_PEERS = 50
+/** Warnings kept for `murmur status` (the newest). */
+const MAX_WARNINGS = 20
 
 type Services = { dm: DmService, bundle: BundleService, mailbox: MailboxService }
 
@@ -78,6 +84,9 @@ class MurmurNodeImpl implements Murmur {
   private datastore: ClosableDatastore | undefined
   private readonly datastoreCipher: StoreCipher
   private republisher: ContactRecordRepublisher | undefined
+  private readonly reacher: PeerReacher
+  private readonly warnings: string[] = []
+  private ownFingerprint: string | undefined
   private running = false
 
   constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store, datastoreCipher: StoreCipher) {
@@ -89,6 +98,7 @@ class MurmurNodeImpl implements Murmur {
     this.peerId = peerIdFromIdentityKey(identity.publicKey)
     this.book = new ContactBook(store)
     this.prekeys = new PrekeyManager(store, identity, provider)
+    this.reacher = new PeerReacher(() => this.requireNode(), provider, RESOLVE_TIMEOUT_MS)
     const transport: Transport = {
       send: async (peerId, envelope, { signal }) => {
         const peer = await this.reach(peerId, signal)
@@ -157,25 +167,52 @@ class MurmurNodeImpl implements Murmur {
     // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
     this.datastore = this.store.encrypted ? new SealedDatastore(datastore, this.datastoreCipher) : datastore
     const listen = this.options.listen ?? config.listen ?? DEFAULT_LISTEN
-    const bootstrap = [...(config.bootstrap ?? []), ...(this.options.bootstrap ?? [])]
-    this.node = await createNode<Services>({
+    checkListenAddresses(listen)
+    const bootstrap = [...new Set([...(config.bootstrap ?? []), ...(this.options.bootstrap ?? [])])]
+    const created = await createNodeWithWarnings<Services>({
       privateKey: toLibp2pPrivateKey(this.identity),
       listen,
       bootstrap,
       mdns: this.options.mdns ?? true,
+      upnp: this.options.upnp ?? true,
+      relayService: this.options.relayService ?? true,
       datastore: this.datastore as Datastore,
-      allowPrivateAddresses: this.options.allowPrivateAddresses ?? false,
       cryptoProvider: this.provider,
-      ...(this.options.allowPrivateAddresses === true ? { limits: { connections: { inboundConnectionThreshold: 1000 } } } : {}),
+      isTrusted: (peerId) => this.node?.services.mailbox.trust.has(peerId) ?? false,
+      preferredRelays: async () => (await this.relayManager.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
       services: { dm: dm(), bundle: bundle(), mailbox: mailbox({ store: this.store }) }
+    }).catch(async (err: Error) => {
+      await this.datastore?.close().catch(() => {})
+      this.datastore = undefined
+      throw listenError(err) ?? err
     })
+    this.node = created.node
     this.running = true
     const node = this.node
+    for (const warning of created.warnings) this.warn(warning)
+    node.services.bootstrap.addEventListener('warning', (event) => { this.warn(event.detail.message) })
+    node.services.reachability.addEventListener('change', (event) => {
+      // The record carries our addresses: a new relay address must reach those who look us up.
+      this.republisher?.publishSoon()
+      log('reachability: %s', event.detail.mode)
+      void this.reachabilityView(event.detail).then(v => { this.events.emit('reachability', v) }, (err: Error) => { log.error('reachability view failed - %e', err) })
+    })
+    node.services.holePunch.addEventListener('punch', (event) => {
+      const { peerId, outcome, method, ms, error } = event.detail
+      this.events.emit('connection', { peerId, status: outcome === 'direct' ? 'direct' : 'relayed', ...(method !== undefined ? { method } : {}), ms, ...(error !== undefined ? { reason: error } : {}) })
+    })
     node.services.dm.setHandler({
       receive: async (from, envelopes) => await this.incoming.receive(from.toString(), envelopes)
     })
     node.services.bundle.setProvider({
       getBundle: async () => encodeBundle(await this.prekeys.issueBundle())
+    })
+    // A record no DHT peer took yet goes out as soon as a DHT server appears (one that was not
+    // a server until AutoNAT confirmed its public address, say), not a backoff later.
+    node.addEventListener('peer:update', (event) => {
+      if (this.republisher?.waitingForPeers !== true) return
+      const protocols = event.detail.peer.protocols
+      if (protocols.includes(MURMUR_DHT_PROTOCOL) || protocols.includes(MURMUR_LAN_DHT_PROTOCOL)) this.republisher.publishSoon()
     })
     node.addEventListener('peer:connect', (event) => {
       this.events.emit('connection', { peerId: event.detail.toString(), status: 'open' })
@@ -222,7 +259,7 @@ class MurmurNodeImpl implements Murmur {
 
   async stop (): Promise<void> {
     if (!this.running) {
-      await this.datastore?.close()
+      await this.datastore?.close().catch(() => {})
       this.datastore = undefined
       await this.store.close()
       this.datastoreCipher.dispose()
@@ -241,57 +278,65 @@ class MurmurNodeImpl implements Murmur {
     log('stopped')
   }
 
-  /**
-   * Makes sure a connection to `peerId` exists: the peer store's addresses, else a DHT lookup
-   * (bounded), then a dial of the addresses found. Dialling by address rather than by bare
-   * peer ID keeps a slow lookup from holding up other dials to the same peer (libp2p joins
-   * dials to one peer into one target).
-   */
   private async reach (peerId: string, signal: AbortSignal): Promise<PeerId> {
-    const node = this.requireNode()
-    const peer = peerIdFromString(peerId)
-    if (node.getConnections(peer).length > 0) return peer
-    // One lookup and dial per peer at a time: a round of queued messages (up to 256) used to
-    // start one each, all on the round's signal, and Node warned of a listener leak on it
-    // (issue 11). Later callers wait for the one in progress, which RESOLVE_TIMEOUT_MS and the
-    // dial's own timeout bound (adding their signals would put the listeners back).
-    let reaching = this.reaching.get(peerId)
-    if (reaching === undefined) {
-      reaching = (async () => {
-        const info = await findPeer(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS })
-        if (node.getConnections(peer).length > 0) return peer
-        await node.dial(info.multiaddrs.map(a => a.encapsulate(`/p2p/${peerId}`)), { signal })
-        return peer
-      })().finally(() => { this.reaching.delete(peerId) })
-      this.reaching.set(peerId, reaching)
-      return await reaching
-    }
-    signal.throwIfAborted()
-    return await reaching
+    return await this.reacher.reach(peerId, signal)
   }
 
+  /**
+   * A prekey bundle for a first message: from the peer itself, or - when it has not answered
+   * within DIRECT_HEAD_START_MS or cannot be reached - a one-time bundle from one of its
+   * mailboxes, else the bundle in its contact record (last-resort keys only). The two race, so
+   * an unreachable address never delays the first message to an offline contact.
+   */
   private async fetchBundle (peerId: string, signal: AbortSignal): Promise<Uint8Array> {
     const node = this.requireNode()
-    const peer = await this.reach(peerId, signal).catch(() => peerIdFromString(peerId))
-    try {
-      return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([signal, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]) })
-    } catch (err) {
-      signal.throwIfAborted()
-      log('direct bundle fetch from %s failed (%s); trying its DHT record', peerId, (err as Error).name)
-      // An offline recipient: a one-time prekey bundle from one of its mailboxes, else the
-      // bundle in its contact record (last-resort keys only).
-      const fromRelay = await this.relayManager.takePrekey(peerId, signal)
-      if (fromRelay != null) return fromRelay
-      const resolved = await resolveContactRecord(node, peer, { signal, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
-      return resolved.record.bundle
-    }
+    const peer = peerIdFromString(peerId)
+    const startedAt = Date.now()
+    const { value, path } = await preferredThenFallback({
+      run: async (s) => {
+        await this.reach(peerId, s)
+        return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([s, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]) })
+      }
+    }, {
+      run: async (s) => {
+        const fromRelay = await this.relayManager.takePrekey(peerId, s)
+        if (fromRelay != null) return fromRelay
+        const resolved = await resolveContactRecord(node, peer, { signal: s, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
+        return resolved.record.bundle
+      }
+    }, DIRECT_HEAD_START_MS, signal)
+    log('bundle of %s by the %s path after %d ms', peerId, path === 'preferred' ? 'direct' : 'relay or record', Date.now() - startedAt)
+    return value
+  }
+
+  /** Our half of every safety number: 5,200 SHA-512 rounds, so computed once (the web app asks `id` often). */
+  private fingerprint (): string {
+    this.ownFingerprint ??= formatSafetyNumber(fingerprintHalf(this.provider, this.identity.publicKey))
+    return this.ownFingerprint
+  }
+
+  private warn (message: string): void {
+    this.warnings.push(message)
+    if (this.warnings.length > MAX_WARNINGS) this.warnings.shift()
+    log('warning: %s', message)
+    this.events.emit('warning', { message })
+  }
+
+  /** How the node can be reached, relays named by contact name where the owner has one. */
+  private async reachabilityView (view: ReachabilityView): Promise<ReachabilityStatus> {
+    const nameOf = async (peerId: string): Promise<string> => (await this.book.byPeerId(peerId))?.name ?? `…${peerId.slice(-8)}`
+    const relayNames = await Promise.all(view.relays.map(nameOf))
+    let detail = view.detail
+    if (view.mode === 'relayed') detail = `through relay ${relayNames.join(', ')}`
+    else if (view.reservationError != null) detail = `${view.detail}; no relay holds a reservation for us (${await nameOf(view.reservationError.relay)}: ${view.reservationError.reason})`
+    return { ...view, detail, relayNames }
   }
 
   async id (): Promise<IdView> {
     const config = await readConfig(this.options.home)
     return {
       peerId: this.peerId,
-      fingerprint: formatSafetyNumber(fingerprintHalf(this.provider, this.identity.publicKey)),
+      fingerprint: this.fingerprint(),
       ...(config.name !== undefined ? { name: config.name } : {}),
       addresses: this.node?.getMultiaddrs().map(a => a.toString()) ?? []
     }
@@ -299,23 +344,69 @@ class MurmurNodeImpl implements Murmur {
 
   async status (): Promise<StatusView> {
     const node = this.requireNode()
-    const connections = node.getConnections()
-    const dht = node.services.dht as unknown as { routingTable?: { size: number } }
+    const connections = node.getConnections().filter(c => c.status === 'open')
+    const routingTableSize = (dht: unknown): number => (dht as { routingTable?: { size: number } }).routingTable?.size ?? 0
+    const lan = routingTableSize(node.services.lanDht)
+    const wan = routingTableSize(node.services.dht)
     // A count of keys only: the outbox's due index has one key per entry.
     const outbox = await this.store.sublevels.outboxDue.rangeKeys({ limit: 100_000 })
     const { oneTime } = await this.prekeys.counts()
+    const names = new Map((await this.book.list()).map(c => [c.peerId, c.name]))
+    const published = this.republisher?.lastPublished
+    const connectionList: ConnectionView[] = connections.map(c => {
+      const peerId = c.remotePeer.toString()
+      const name = names.get(peerId)
+      return {
+        peerId,
+        ...(name !== undefined ? { contact: name } : {}),
+        address: c.remoteAddr.toString(),
+        kind: c.remoteAddr.toString().includes('/p2p-circuit') ? 'relayed' : 'direct',
+        limited: c.limits != null,
+        direction: c.direction
+      }
+    })
     return {
       peerId: this.peerId,
+      reachability: await this.reachabilityView(node.services.reachability.view()),
       connections: connections.length,
-      peers: [...new Set(connections.map(c => c.remotePeer.toString()))],
-      dhtRoutingTableSize: dht.routingTable?.size ?? 0,
+      peers: [...new Set(connectionList.map(c => c.peerId))],
+      connectionList,
+      dhtRoutingTableSize: lan + wan,
+      dht: { lan, wan, wanMode: node.services.dht.getMode() },
+      ...(published != null ? { record: { sequence: published.sequence.toString(), publishedAt: published.at, peers: published.accepted } } : {}),
+      bootstrap: node.services.bootstrap.status(),
+      warnings: [...this.warnings],
       outbox: outbox.length,
+      queued: await this.queuedViews(names),
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),
       storeEncrypted: this.store.encrypted,
       oneTimePrekeys: oneTime,
       relays: await this.relayManager.views(true),
       relaying: this.relayManager.relaying()
     }
+  }
+
+  /** The messages waiting in the outbox (oldest due first, at most 50), with why they wait. */
+  private async queuedViews (names: Map<string, string>): Promise<QueuedView[]> {
+    const due = await this.store.dueOutbox(Number.MAX_SAFE_INTEGER, { limit: 200 })
+    const views: QueuedView[] = []
+    for (const entry of due) {
+      if (views.length >= 50) break
+      const history = await this.store.getHistory(entry.peerId, entry.seq)
+      // Receipts wait in the outbox too, but they are not messages the owner wrote.
+      if (history == null || history.direction !== 'out') continue
+      const name = names.get(entry.peerId)
+      views.push({
+        peerId: entry.peerId,
+        ...(name !== undefined ? { contact: name } : {}),
+        id: history.id,
+        state: history.state,
+        ...(history.reason !== undefined ? { reason: history.reason } : {}),
+        queuedAt: history.sentAt,
+        nextAttemptAt: entry.nextAttemptAt
+      })
+    }
+    return views
   }
 
   private async contactName (peerId: string): Promise<string | undefined> {
@@ -464,6 +555,30 @@ class MurmurNodeImpl implements Murmur {
       verified: known?.verified ?? false
     }
   }
+}
+
+/** Refuses listen addresses that are not multiaddrs, naming the value and the expected form. */
+function checkListenAddresses (listen: string[]): void {
+  for (const address of listen) {
+    try {
+      multiaddr(address)
+    } catch {
+      throw new InvalidListenAddressError(`--listen ${address} is not a multiaddr; write e.g. /ip4/127.0.0.1/tcp/4792 (TCP) or /ip4/127.0.0.1/tcp/4793/ws (WebSocket)`)
+    }
+  }
+}
+
+/** libp2p's "could not listen" error, as one line saying which port is taken and what to do. */
+function listenError (err: Error): Error | undefined {
+  const text = `${err.message} ${String((err as { cause?: Error }).cause?.message ?? '')}`
+  const inUse = /EADDRINUSE[^\n]*?:(\d+)/.exec(text)
+  if (inUse != null) {
+    return new ListenAddressInUseError(`port ${inUse[1]} is in use (another murmur node?); choose other ports with --listen, e.g. --listen /ip4/0.0.0.0/tcp/4465 --listen /ip4/0.0.0.0/tcp/4466/ws, and give each node its own --home`)
+  }
+  if (/EADDRNOTAVAIL|EACCES/.test(text)) {
+    return new InvalidListenAddressError(`cannot listen there: ${/(EADDRNOTAVAIL|EACCES)[^\n]*/.exec(text)?.[0] ?? err.message}; check --listen`)
+  }
+  return undefined
 }
 
 /**

@@ -47,8 +47,10 @@ const MAINTAIN_MS = 60_000
 /** Subscription retry backoff. */
 const SUBSCRIBE_RETRY_MIN_MS = 1_000
 const SUBSCRIBE_RETRY_MAX_MS = 60_000
-/** A recipient's contact record is looked up at most this often. */
+/** A recipient's contact record is looked up at most this often (once it lists mailboxes). */
 const RECORD_CACHE_MS = 60_000
+/** ...and a record without mailboxes, or a failed lookup, at most this often. */
+const RECORD_MISS_CACHE_MS = 5_000
 const CALL_TIMEOUT_MS = 10_000
 
 interface RelayRecord {
@@ -341,7 +343,10 @@ export class RelayManager {
 
   private async recipientMailboxes (peerId: string, signal: AbortSignal): Promise<Array<{ relay: string, addresses: string[] }>> {
     const cached = this.records.get(peerId)
-    if (cached != null && Date.now() - cached.at < RECORD_CACHE_MS) return cached.mailboxes
+    // A record without mailboxes (or none found) is looked up again soon: the contact may have
+    // just added its first relay, and its new record may not have spread yet.
+    const ttl = cached != null && cached.mailboxes.length > 0 ? RECORD_CACHE_MS : RECORD_MISS_CACHE_MS
+    if (cached != null && Date.now() - cached.at < ttl) return cached.mailboxes
     let mailboxes: Array<{ relay: string, addresses: string[] }> = []
     try {
       const { record } = await resolveContactRecord(this.node(), peerIdFromString(peerId), { signal, timeoutMs: CALL_TIMEOUT_MS, provider: this.ctx.provider })

@@ -18,6 +18,7 @@ import {
 } from './bundle-errors.js'
 import { SlidingWindowRateLimiter } from './bundle-rate-limit.js'
 import { raceAbort, truncateUtf8 } from './dm-util.js'
+import { openStreamToPeer, type PeerAddresses } from './connections.js'
 import type { BundleErrorCode } from './bundle-errors.js'
 import type { DmConnectionManager, DmRegistrar } from './dm.js'
 import type { ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
@@ -37,6 +38,7 @@ export interface BundleProvider {
 export interface BundleComponents {
   registrar: DmRegistrar
   connectionManager: DmConnectionManager
+  peerStore: PeerAddresses
   logger: ComponentLogger
 }
 
@@ -132,10 +134,7 @@ class DefaultBundleService implements BundleService, Startable {
     setMaxListeners(Infinity, signal)
     let stream: Stream | undefined
     try {
-      stream = await this.components.connectionManager.openStream(peer, this.protocol, {
-        signal,
-        runOnLimitedConnection: this.runOnLimitedConnection
-      })
+      stream = await openStreamToPeer(this.components.connectionManager, this.components.peerStore, peer, this.protocol, { signal })
       const lp = lpStream(stream, { maxDataLength: MAX_BUNDLE_RESPONSE_BYTES })
       await lp.write(BundleRequest.encode({}), { signal })
       let frame: Uint8ArrayList

@@ -14,16 +14,32 @@ import {
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
 import {
-  CONTACT_RECORD_LIMITS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_LOOKUP_TIMEOUT_MS
+  CONTACT_RECORD_LIMITS, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
+  REPUBLISH_RETRY_MIN_MS
 } from './limits.js'
 
 const log = logger('murmur:net:contact-records')
 
-/** Any libp2p node with a kad-dht service named `dht` (createNode gives one). */
-export type DhtNode = Libp2p<{ dht: KadDHT }>
+/**
+ * Any libp2p node with a kad-dht service named `dht` (the WAN DHT) and optionally `lanDht` (the
+ * LAN DHT); createNode gives both. Records are put into and looked up in every DHT it has.
+ */
+export type DhtNode = Libp2p<{ dht: KadDHT, lanDht?: KadDHT }>
+
+/**
+ * The DHTs worth asking: those with peers in their routing table (the WAN DHT of a node on a
+ * LAN, or the LAN DHT of a public server, has none). With none at all, the WAN DHT is asked.
+ */
+function dhtsOf (node: DhtNode): KadDHT[] {
+  const all = node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
+  const populated = all.filter(dht => ((dht as unknown as { routingTable?: { size: number } }).routingTable?.size ?? 1) > 0)
+  return populated.length > 0 ? populated : [node.services.dht]
+}
 
 export interface ContactRecordCallOptions {
   signal?: AbortSignal
+  /** resolve: how long to wait for a newer record once a valid one arrived, in ms. */
+  settleMs?: number
   /** Bound on the DHT call, in ms; defaults from limits.ts. */
   timeoutMs?: number
   /** Crypto used to verify; default defaultProvider() (node:crypto). */
@@ -80,13 +96,15 @@ export async function publishContactRecord (node: DhtNode, record: Uint8Array, o
       outcome.set(event.from.toString(), false)
     }
   }
-  try {
-    for await (const event of node.services.dht.put(key, record, { signal })) record$(event)
-  } catch (err) {
-    options.signal?.throwIfAborted()
-    // A timeout or a failed lookup ends the put early; what was counted so far stands.
-    log('put of contact record ended early - %e', err)
-  }
+  await Promise.all(dhtsOf(node).map(async (dht) => {
+    try {
+      for await (const event of dht.put(key, record, { signal })) record$(event)
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      // A timeout or a failed lookup ends the put early; what was counted so far stands.
+      log('put of contact record ended early - %e', err)
+    }
+  }))
   let accepted = 0
   for (const ok of outcome.values()) if (ok) accepted++
   const rejected = [...putSentTo].filter(p => outcome.get(p) !== true).length
@@ -102,7 +120,13 @@ export async function publishContactRecord (node: DhtNode, record: Uint8Array, o
 export async function resolveContactRecord (node: DhtNode, peerId: PeerId, options: ContactRecordCallOptions = {}): Promise<ResolvedContactRecord> {
   const provider = options.provider ?? defaultProvider()
   const key = contactRecordKey(peerId)
-  const signal = boundedSignal(options.timeoutMs ?? DEFAULT_DHT_LIMITS.getTimeoutMs, options.signal)
+  // Once a valid record is in, the query ends after a short settling time: kad-dht would
+  // otherwise walk on to every closer peer it heard of, some of them unreachable (a peer behind
+  // a NAT, its private addresses black-holed), and hold the answer until each dial timed out.
+  // Peers closest to the key answer first, and they hold the newest record.
+  const settled = new AbortController()
+  let settleTimer: ReturnType<typeof setTimeout> | undefined
+  const signal = AbortSignal.any([boundedSignal(options.timeoutMs ?? DEFAULT_DHT_LIMITS.getTimeoutMs, options.signal), settled.signal])
   let best: ResolvedContactRecord | undefined
   const consider = (bytes: Uint8Array): void => {
     if (bytes.length > CONTACT_RECORD_LIMITS.maxRecordBytes) return
@@ -114,18 +138,23 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
       return
     }
     if (best == null || record.sequence > best.record.sequence) best = { record, bytes: Uint8Array.from(bytes) }
+    settleTimer ??= setTimeout(() => { settled.abort() }, options.settleMs ?? CONTACT_RECORD_SETTLE_MS)
   }
-  try {
-    for await (const event of node.services.dht.get(key, { signal })) {
-      // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it picks
-      // at the very end, after sending corrections, which can throw: collect as they arrive.
-      if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
-      else if (event.name === 'VALUE') consider(event.value)
+  await Promise.all(dhtsOf(node).map(async (dht) => {
+    try {
+      for await (const event of dht.get(key, { signal })) {
+        // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it
+        // picks at the very end, after sending corrections, which can throw: collect as they
+        // arrive.
+        if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
+        else if (event.name === 'VALUE') consider(event.value)
+      }
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      if (!settled.signal.aborted) log('get of contact record ended early - %e', err)
     }
-  } catch (err) {
-    options.signal?.throwIfAborted()
-    log('get of contact record ended early - %e', err)
-  }
+  }))
+  clearTimeout(settleTimer)
   if (best == null) throw new ContactRecordNotFoundError(`No valid contact record for ${peerId.toString()}`)
   return best
 }
@@ -173,12 +202,26 @@ export class ContactRecordRepublisher {
   private running: Promise<unknown> | undefined
   private last: bigint | undefined
   private looked = false
+  private retryMs = REPUBLISH_RETRY_MIN_MS
+  private soon: ReturnType<typeof setTimeout> | undefined
+  private reachedPeers = false
+  private lastResult: { sequence: bigint, accepted: number, at: number } | undefined
 
   constructor (node: DhtNode, init: ContactRecordRepublisherInit) {
     this.node = node
     this.init = init
     this.intervalMs = init.intervalMs ?? DEFAULT_REPUBLISH_INTERVAL_MS
     this.provider = init.provider ?? defaultProvider()
+  }
+
+  /** Whether the last publish reached no DHT peer (then a new DHT peer is a reason to publish). */
+  get waitingForPeers (): boolean {
+    return this.controller != null && !this.reachedPeers
+  }
+
+  /** The last publish: its sequence, how many DHT peers took the record, and when. */
+  get lastPublished (): { sequence: bigint, accepted: number, at: number } | undefined {
+    return this.lastResult
   }
 
   /** The sequence of the last record published (or found), if any. */
@@ -197,8 +240,28 @@ export class ContactRecordRepublisher {
     this.tick()
   }
 
+  /**
+   * Publish again shortly (what the record says changed: addresses, relays, mailboxes); several
+   * calls close together make one publish.
+   */
+  publishSoon (): void {
+    if (this.controller == null || this.soon != null) return
+    this.soon = setTimeout(() => {
+      this.soon = undefined
+      if (this.controller == null) return
+      void (this.running ?? Promise.resolve()).then(() => {
+        clearTimeout(this.timer)
+        this.retryMs = REPUBLISH_RETRY_MIN_MS
+        this.tick()
+      })
+    }, REPUBLISH_DEBOUNCE_MS)
+    this.soon.unref?.()
+  }
+
   /** Stop the timer and abort a publish in flight; resolves once it has wound down. */
   async stop (): Promise<void> {
+    clearTimeout(this.soon)
+    this.soon = undefined
     clearTimeout(this.timer)
     this.timer = undefined
     this.controller?.abort()
@@ -209,17 +272,32 @@ export class ContactRecordRepublisher {
   private tick (): void {
     const controller = this.controller
     if (controller == null) return
+    // No DHT peer took the record (the node has just started, or found no server yet): try
+    // again soon, backing off, rather than an interval later.
+    let next = this.intervalMs
     this.running = this.publishNow({ signal: controller.signal })
-      .then(result => { this.init.onPublished?.(result) })
+      .then(result => {
+        this.init.onPublished?.(result)
+        this.reachedPeers = result.accepted > 0
+        this.lastResult = { sequence: result.sequence, accepted: result.accepted, at: Date.now() }
+        if (result.accepted === 0) {
+          next = Math.min(this.intervalMs, this.retryMs)
+          this.retryMs = Math.min(this.intervalMs, this.retryMs * 2)
+        } else {
+          this.retryMs = REPUBLISH_RETRY_MIN_MS
+        }
+      })
       .catch((err: Error) => {
         if (!controller.signal.aborted) {
           log.error('republish failed - %e', err)
           this.init.onError?.(err)
+          next = Math.min(this.intervalMs, this.retryMs)
+          this.retryMs = Math.min(this.intervalMs, this.retryMs * 2)
         }
       })
       .finally(() => {
         if (this.controller === controller) {
-          this.timer = setTimeout(() => { this.tick() }, this.intervalMs)
+          this.timer = setTimeout(() => { this.tick() }, next)
           this.timer.unref?.()
         }
       })

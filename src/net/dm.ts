@@ -20,6 +20,7 @@ import { encodeFrame } from './dm-framing.js'
 import { DmInboundSession } from './dm-inbound.js'
 import { DmOutboundChannel } from './dm-outbound.js'
 import { raceAbort } from './dm-util.js'
+import { openStreamToPeer, type PeerAddresses, type PeerConnections } from './connections.js'
 import type { DmHandler } from './dm-inbound.js'
 import type { DmSendResult } from './dm-outbound.js'
 import type {
@@ -37,15 +38,14 @@ export interface DmRegistrar {
   unhandle(protocol: string, options?: AbortOptions): Promise<void>
 }
 
-/** The part of libp2p's ConnectionManager this service uses (it dials when needed). */
-export interface DmConnectionManager {
-  openStream(peer: PeerId, protocol: string, options?: AbortOptions & { runOnLimitedConnection?: boolean }): Promise<Stream>
-}
+/** The part of libp2p's ConnectionManager this service uses: it picks a connection, or dials. */
+export type DmConnectionManager = PeerConnections
 
 export interface DmComponents {
   peerId: PeerId
   registrar: DmRegistrar
   connectionManager: DmConnectionManager
+  peerStore: PeerAddresses
   logger: ComponentLogger
 }
 
@@ -63,8 +63,9 @@ export interface DmInit {
   maxInboundStreams?: number
   maxOutboundStreams?: number
   /**
-   * Use relayed (limited) connections. Off by default: circuit relay v2 caps a relayed
-   * connection at 128 KiB, less than one maximal envelope.
+   * Accept and open dm streams on relayed (limited) connections. On by default: a peer behind a
+   * NAT is reached through a relay first. A stranger's relay caps such a connection at 128 KiB
+   * and 2 minutes; when it runs out the stream closes and the next send opens a new one.
    */
   runOnLimitedConnection?: boolean
 }
@@ -134,7 +135,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     this.maxUnacked = init.maxUnackedPerStream ?? MAX_UNACKED_PER_STREAM
     this.maxInboundStreams = init.maxInboundStreams ?? DM_MAX_INBOUND_STREAMS
     this.maxOutboundStreams = init.maxOutboundStreams ?? DM_MAX_OUTBOUND_STREAMS
-    this.runOnLimitedConnection = init.runOnLimitedConnection ?? false
+    this.runOnLimitedConnection = init.runOnLimitedConnection ?? true
     this.handleStream = this.handleStream.bind(this)
   }
 
@@ -221,10 +222,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     const signal = AbortSignal.timeout(this.openStreamTimeout)
     let stream: Stream
     try {
-      stream = await this.components.connectionManager.openStream(peer, this.protocol, {
-        signal,
-        runOnLimitedConnection: this.runOnLimitedConnection
-      })
+      stream = await openStreamToPeer(this.components.connectionManager, this.components.peerStore, peer, this.protocol, { signal })
     } catch (err) {
       if (signal.aborted) {
         throw new DmTimeoutError('Timed out opening the dm stream')

@@ -82,21 +82,82 @@ export interface ContactRecordLimits {
   maxMailboxAddresses: number
 }
 
+/**
+ * Circuit relay v2 as a server (DESIGN.md "Reachability"): every node that is publicly reachable
+ * relays for anyone within libp2p's default limits, and for the peers its owner trusts within
+ * generous ones. A relayed connection is "limited" whenever it carries any limit.
+ */
+export interface RelayServiceLimits {
+  /** Reservations held at once, for everyone together. */
+  maxReservations: number
+  /** Of maxReservations, this many are kept for trusted peers: strangers cannot fill them. */
+  trustedReservations: number
+  /** A reservation lasts this long unless the peer refreshes it, in ms. */
+  reservationTtlMs: number
+  /** A HOP request (reserve or connect) must complete within this, in ms. */
+  hopTimeoutMs: number
+  /** Concurrent inbound HOP streams per connection. */
+  maxInboundHopStreams: number
+  /** Concurrent outbound STOP streams per connection (one per relayed connection being set up). */
+  maxOutboundStopStreams: number
+  /** A stranger's relayed connection: libp2p's defaults (enough for a punch, a bundle and a few messages). */
+  defaultDurationLimitMs: number
+  defaultDataLimitBytes: bigint
+  /** A relayed connection to or from a trusted peer. */
+  trustedDurationLimitMs: number
+  trustedDataLimitBytes: bigint
+}
+
+/** The client side of reachability: AutoNAT, relay reservations, hole punching, bootstrap. */
+export interface ReachabilityLimits {
+  /** Relays we hold reservations at when we are not publicly reachable. */
+  maxReservations: number
+  /** One reservation attempt (dial included), in ms. */
+  reservationTimeoutMs: number
+  /**
+   * A node that listens on a public address waits this long for AutoNAT to confirm it before it
+   * takes relay reservations anyway (a firewall may stop what the address promises), in ms. A
+   * node with only private addresses does not wait.
+   */
+  autonatGraceMs: number
+  /** How often reachability is re-evaluated when nothing changes it, in ms. */
+  checkIntervalMs: number
+  /** AutoNAT: one dial-back request, in ms. */
+  autonatTimeoutMs: number
+  /** Hole punching: one attempt (exchange and simultaneous dial), in ms. */
+  holePunchTimeoutMs: number
+  /** Hole punching: attempts per relayed connection. */
+  holePunchAttempts: number
+  /** Bootstrap: keep redialling the bootstrap peers while we have fewer connections than this. */
+  bootstrapMinConnections: number
+  /** Bootstrap: first retry after this, doubling up to bootstrapMaxBackoffMs, in ms. */
+  bootstrapInitialBackoffMs: number
+  bootstrapMaxBackoffMs: number
+  /** Bootstrap: a peer still not connected after this long is reported (a warning), in ms. */
+  bootstrapWarnAfterMs: number
+}
+
 export interface NetworkLimits {
   connections: ConnectionLimits
   dht: DhtLimits
   monitor: MonitorLimits
+  relay: RelayServiceLimits
+  reachability: ReachabilityLimits
 }
 
 export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   maxConnections: 200,
-  inboundConnectionThreshold: 5,
+  // Relayed connections all arrive from the relay's address, and a relay serves many peers:
+  // libp2p's 5 per second per host refused some of them.
+  inboundConnectionThreshold: 25,
   maxIncomingPendingConnections: 10,
   maxParallelDials: 50,
   maxDialQueueLength: 200,
   maxPeerAddrsToDial: 16,
   dialTimeoutMs: 10_000,
-  addressDialTimeoutMs: 5_000,
+  // Addresses of one peer are dialled one after another: a black-holed address costs this much
+  // before the next is tried. The messenger orders addresses so that the likely ones go first.
+  addressDialTimeoutMs: 3_000,
   inboundUpgradeTimeoutMs: 10_000,
   protocolNegotiationTimeoutMs: 10_000
 })
@@ -119,6 +180,33 @@ export const DEFAULT_MONITOR_LIMITS: Readonly<MonitorLimits> = Object.freeze({
   pingMaxTimeoutMs: 60_000
 })
 
+export const DEFAULT_RELAY_SERVICE_LIMITS: Readonly<RelayServiceLimits> = Object.freeze({
+  maxReservations: 64,
+  trustedReservations: 16,
+  reservationTtlMs: 60 * 60_000,
+  hopTimeoutMs: 15_000,
+  maxInboundHopStreams: 32,
+  maxOutboundStopStreams: 64,
+  defaultDurationLimitMs: 2 * 60_000,
+  defaultDataLimitBytes: 128n * 1024n,
+  trustedDurationLimitMs: 60 * 60_000,
+  trustedDataLimitBytes: 64n * 1024n * 1024n
+})
+
+export const DEFAULT_REACHABILITY_LIMITS: Readonly<ReachabilityLimits> = Object.freeze({
+  maxReservations: 2,
+  reservationTimeoutMs: 10_000,
+  autonatGraceMs: 20_000,
+  checkIntervalMs: 30_000,
+  autonatTimeoutMs: 10_000,
+  holePunchTimeoutMs: 8_000,
+  holePunchAttempts: 3,
+  bootstrapMinConnections: 3,
+  bootstrapInitialBackoffMs: 1_000,
+  bootstrapMaxBackoffMs: 5 * 60_000,
+  bootstrapWarnAfterMs: 10_000
+})
+
 export const CONTACT_RECORD_LIMITS: Readonly<ContactRecordLimits> = Object.freeze({
   maxRecordBytes: 16 * 1024,
   maxAddresses: 32,
@@ -130,18 +218,27 @@ export const CONTACT_RECORD_LIMITS: Readonly<ContactRecordLimits> = Object.freez
 /** How often the contact record is republished by default (DESIGN.md "Contact record"). */
 export const DEFAULT_REPUBLISH_INTERVAL_MS = 60 * 60_000
 
+/** A contact-record lookup waits this long for a newer record once it has a valid one, in ms. */
+export const CONTACT_RECORD_SETTLE_MS = 300
+
+/** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
+export const REPUBLISH_RETRY_MIN_MS = 2_000
+
+/** A change to the record's content (addresses, mailboxes) is published after this quiet time. */
+export const REPUBLISH_DEBOUNCE_MS = 500
+
 /** How long the republisher waits for the previous record before choosing a sequence. */
 export const REPUBLISH_LOOKUP_TIMEOUT_MS = 10_000
 
-/** How long after start the bootstrap list is dialled, in ms (the library default is 1 s). */
-export const BOOTSTRAP_DIAL_DELAY_MS = 10
 
 /** Default limits, with optional overrides per group. */
 export function resolveLimits (overrides: PartialNetworkLimits = {}): NetworkLimits {
   return {
     connections: { ...DEFAULT_CONNECTION_LIMITS, ...overrides.connections },
     dht: { ...DEFAULT_DHT_LIMITS, ...overrides.dht },
-    monitor: { ...DEFAULT_MONITOR_LIMITS, ...overrides.monitor }
+    monitor: { ...DEFAULT_MONITOR_LIMITS, ...overrides.monitor },
+    relay: { ...DEFAULT_RELAY_SERVICE_LIMITS, ...overrides.relay },
+    reachability: { ...DEFAULT_REACHABILITY_LIMITS, ...overrides.reachability }
   }
 }
 
@@ -149,4 +246,6 @@ export interface PartialNetworkLimits {
   connections?: Partial<ConnectionLimits>
   dht?: Partial<DhtLimits>
   monitor?: Partial<MonitorLimits>
+  relay?: Partial<RelayServiceLimits>
+  reachability?: Partial<ReachabilityLimits>
 }

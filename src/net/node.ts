@@ -1,37 +1,49 @@
 /**
  * The libp2p node of a murmur user (DESIGN.md "Network and scale"; docs/network.md "Assembly").
  *
- * TCP and WebSockets (browsers can reach nodes) plus the circuit relay v2 transport (peers
- * behind NAT); Noise; Yamux; identify; ping; a Kademlia DHT under murmur's own protocol id
- * with the contact-record validator and selector; optional mDNS and bootstrap list. Every
- * limit is set explicitly from src/net/limits.ts.
+ * TCP and WebSockets (browsers can reach nodes) plus the circuit relay v2 transport; Noise;
+ * Yamux; identify with push; ping; two Kademlia DHTs under murmur's own protocol ids, as kubo
+ * runs them: a LAN DHT that keeps private and loopback addresses and always answers, and a WAN
+ * DHT that keeps public addresses and answers once AutoNAT has confirmed one; AutoNAT; a circuit
+ * relay server gated by relay-policy.ts; relay reservations when unreachable (reachability/);
+ * hole punching (holepunch/); UPnP port mapping; mDNS; a bootstrap list redialled while the node
+ * has too few peers (bootstrap/). Every limit is set explicitly from src/net/limits.ts.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { bootstrap } from '@libp2p/bootstrap'
-import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { identify, type Identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { autoNATv2 } from '@libp2p/autonat-v2'
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
+import { kadDHT, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
 import { logger } from '@libp2p/logger'
 import { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { uPnPNAT } from '@libp2p/upnp-nat'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import type { Libp2p, PeerId, PeerInfo, PrivateKey, ServiceMap } from '@libp2p/interface'
 import { defaultProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
+import { createAddressSorter, createLanPeerInfoMapper } from './address-order.js'
+import { bootstrapper, parseBootstrapList, type Bootstrapper } from './bootstrap/index.js'
 import { CONTACT_RECORD_NAMESPACE, createContactRecordSelector, createContactRecordValidator } from './contact-record.js'
 import { PeerNotFoundError, UnsupportedIdentityError } from './errors.js'
-import { BOOTSTRAP_DIAL_DELAY_MS, resolveLimits, type PartialNetworkLimits } from './limits.js'
+import { holePunch, type HolePunchService } from './holepunch/index.js'
+import { resolveLimits, type PartialNetworkLimits } from './limits.js'
+import { reachability, type PreferredRelay, type Reachability } from './reachability/index.js'
+import { relayGater } from './relay-policy.js'
 
 const log = logger('murmur:net:node')
 
-/** The DHT protocol id: a murmur-only DHT, apart from the public IPFS DHT (/ipfs/kad/1.0.0). */
+/** The WAN DHT's protocol id: a murmur-only DHT, apart from the public IPFS DHT (/ipfs/kad/1.0.0). */
 export const MURMUR_DHT_PROTOCOL = '/murmur/kad/1.0.0'
+/** The LAN DHT's protocol id (private and loopback addresses only). */
+export const MURMUR_LAN_DHT_PROTOCOL = '/murmur/lan/kad/1.0.0'
 
-/** Where kad-dht keeps records and provider entries inside the datastore. */
+/** Where each DHT keeps records and provider entries inside the datastore. */
 export const MURMUR_DHT_DATASTORE_PREFIX = '/dht'
+export const MURMUR_LAN_DHT_DATASTORE_PREFIX = '/dht-lan'
 
 /** The listen addresses used when the caller gives none: any interface, random ports. */
 export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
@@ -39,8 +51,17 @@ export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp
 /** The services every murmur node has; callers add theirs (dm, bundle, mailbox) on top. */
 export interface MurmurBaseServices extends ServiceMap {
   identify: Identify
+  identifyPush: IdentifyPush
   ping: Ping
+  /** The WAN DHT. */
   dht: KadDHT
+  /** The LAN DHT. */
+  lanDht: KadDHT
+  autoNAT: unknown
+  relay: CircuitRelayService
+  reachability: Reachability
+  holePunch: HolePunchService
+  bootstrap: Bootstrapper
 }
 
 export type MurmurNode<S extends ServiceMap = ServiceMap> = Libp2p<MurmurBaseServices & S>
@@ -48,21 +69,24 @@ export type MurmurNode<S extends ServiceMap = ServiceMap> = Libp2p<MurmurBaseSer
 export interface CreateNodeOptions<S extends ServiceMap = ServiceMap> {
   /** The user's Ed25519 identity key: it fixes the peer ID across restarts. */
   privateKey: PrivateKey
-  /** Multiaddrs to listen on; default DEFAULT_LISTEN_ADDRESSES. Add "/p2p-circuit" to take relay reservations. */
+  /** Multiaddrs to listen on; default DEFAULT_LISTEN_ADDRESSES. */
   listen?: string[]
   /** Multiaddrs to announce instead of the listen addresses (e.g. a public address behind a port forward). */
   announce?: string[]
-  /** Multiaddrs (with /p2p/<peer id>) dialled shortly after start. Empty or absent: no bootstrap. */
+  /** Multiaddrs (with /p2p/<peer id>) dialled at start and redialled while the node has few peers. */
   bootstrap?: string[]
   /** Discover peers on the local network by multicast DNS. Default false. */
   mdns?: boolean
+  /** Ask the router for a port mapping by UPnP. Default false. */
+  upnp?: boolean
   /** Persistent datastore for the peer store and DHT records (see openDatastore); default in memory. */
   datastore?: Libp2pOptions['datastore']
-  /**
-   * Keep loopback and private addresses in DHT peer records. Needed on a LAN and in tests; on the
-   * public network it stays false so the DHT does not spread undialable addresses.
-   */
-  allowPrivateAddresses?: boolean
+  /** Serve circuit relay reservations (to strangers while public, to trusted peers always). Default true. */
+  relayService?: boolean
+  /** The owner's trust list: these peers get relay reservations with generous limits. */
+  isTrusted?: (peerId: string) => boolean
+  /** The owner's relays (mailboxes), tried first for reservations when the node is unreachable. */
+  preferredRelays?: () => Promise<PreferredRelay[]>
   /** More services to merge in (the dm, bundle and mailbox services are added by callers). */
   services?: ServiceFactoryMap<S>
   /** Overrides of the default limits (limits.ts). */
@@ -73,40 +97,105 @@ export interface CreateNodeOptions<S extends ServiceMap = ServiceMap> {
   start?: boolean
 }
 
+export interface CreatedNode<S extends ServiceMap> {
+  node: MurmurNode<S>
+  /** Problems with the options that did not stop the node (e.g. a bootstrap address without /p2p). */
+  warnings: string[]
+}
+
 /** Assemble (and by default start) a libp2p node configured as murmur needs. */
 export async function createNode<S extends ServiceMap = ServiceMap> (options: CreateNodeOptions<S>): Promise<MurmurNode<S>> {
+  return (await createNodeWithWarnings(options)).node
+}
+
+/** createNode, also returning the warnings about its options. */
+export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> (options: CreateNodeOptions<S>): Promise<CreatedNode<S>> {
   if (options.privateKey.type !== 'Ed25519') throw new UnsupportedIdentityError()
   const limits = resolveLimits(options.limits)
   const provider = options.cryptoProvider ?? defaultProvider()
+  const { peers: bootstrapPeers, warnings } = parseBootstrapList(options.bootstrap ?? [])
 
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
-  if (options.bootstrap != null && options.bootstrap.length > 0) {
-    peerDiscovery.push(bootstrap({ list: options.bootstrap, timeout: BOOTSTRAP_DIAL_DELAY_MS }))
-  }
   if (options.mdns === true) peerDiscovery.push(mdns())
 
+  const dhtCommon = {
+    validators: { [CONTACT_RECORD_NAMESPACE]: createContactRecordValidator(provider) },
+    selectors: { [CONTACT_RECORD_NAMESPACE]: createContactRecordSelector() },
+    maxInboundStreams: limits.dht.maxInboundStreams,
+    maxOutboundStreams: limits.dht.maxOutboundStreams,
+    incomingMessageTimeout: limits.dht.incomingMessageTimeoutMs,
+    onPeerConnectTimeout: limits.dht.onPeerConnectTimeoutMs,
+    initialQuerySelfInterval: limits.dht.initialQuerySelfIntervalMs,
+    querySelfInterval: limits.dht.querySelfIntervalMs
+  }
+  const r = limits.reachability
   const services = {
     identify: identify(),
+    identifyPush: identifyPush(),
     ping: ping(),
+    // The WAN DHT keeps public (and relayed) addresses, and switches itself to server mode once
+    // the node has a confirmed public address (kad-dht's default when clientMode is unset).
     dht: kadDHT({
+      ...dhtCommon,
       protocol: MURMUR_DHT_PROTOCOL,
       datastorePrefix: MURMUR_DHT_DATASTORE_PREFIX,
       logPrefix: 'murmur:net:dht',
-      // A messenger node is meant to be reachable, so it answers DHT queries from the start
-      // rather than waiting for AutoNAT to call it public (kad-dht's clientMode default).
-      clientMode: false,
-      peerInfoMapper: options.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
-      validators: { [CONTACT_RECORD_NAMESPACE]: createContactRecordValidator(provider) },
-      selectors: { [CONTACT_RECORD_NAMESPACE]: createContactRecordSelector() },
-      maxInboundStreams: limits.dht.maxInboundStreams,
-      maxOutboundStreams: limits.dht.maxOutboundStreams,
-      incomingMessageTimeout: limits.dht.incomingMessageTimeoutMs,
-      onPeerConnectTimeout: limits.dht.onPeerConnectTimeoutMs,
-      initialQuerySelfInterval: limits.dht.initialQuerySelfIntervalMs,
-      querySelfInterval: limits.dht.querySelfIntervalMs
+      metricsPrefix: 'murmur_dht',
+      peerInfoMapper: removePrivateAddressesMapper
     }),
+    // The LAN DHT keeps the addresses on this machine and in its subnets, and always answers:
+    // nodes on one machine or one LAN find each other with no flag (kad-dht README "LAN + WAN").
+    lanDht: kadDHT({
+      ...dhtCommon,
+      protocol: MURMUR_LAN_DHT_PROTOCOL,
+      datastorePrefix: MURMUR_LAN_DHT_DATASTORE_PREFIX,
+      logPrefix: 'murmur:net:dht-lan',
+      metricsPrefix: 'murmur_dht_lan',
+      clientMode: false,
+      peerInfoMapper: createLanPeerInfoMapper()
+    }),
+    autoNAT: autoNATv2({ timeout: r.autonatTimeoutMs }),
+    relay: circuitRelayServer({
+      hopTimeout: limits.relay.hopTimeoutMs,
+      maxInboundHopStreams: limits.relay.maxInboundHopStreams,
+      maxOutboundStopStreams: limits.relay.maxOutboundStopStreams,
+      reservations: {
+        maxReservations: limits.relay.maxReservations,
+        reservationTtl: limits.relay.reservationTtlMs,
+        applyDefaultLimit: true,
+        defaultDurationLimit: limits.relay.defaultDurationLimitMs,
+        defaultDataLimit: limits.relay.defaultDataLimitBytes
+      }
+    }),
+    reachability: reachability({
+      maxReservations: r.maxReservations,
+      reservationTimeoutMs: r.reservationTimeoutMs,
+      autonatGraceMs: r.autonatGraceMs,
+      checkIntervalMs: r.checkIntervalMs,
+      ...(options.preferredRelays != null ? { preferredRelays: options.preferredRelays } : {})
+    }),
+    holePunch: holePunch({ timeoutMs: r.holePunchTimeoutMs, attempts: r.holePunchAttempts }),
+    bootstrap: bootstrapper({
+      peers: bootstrapPeers,
+      minConnections: r.bootstrapMinConnections,
+      initialBackoffMs: r.bootstrapInitialBackoffMs,
+      maxBackoffMs: r.bootstrapMaxBackoffMs,
+      warnAfterMs: r.bootstrapWarnAfterMs,
+      dialTimeoutMs: limits.connections.dialTimeoutMs
+    }),
+    ...(options.upnp === true ? { upnp: uPnPNAT() } : {}),
     ...options.services
-  } as ServiceFactoryMap<MurmurBaseServices & S>
+  } as unknown as ServiceFactoryMap<MurmurBaseServices & S>
+
+  // The gater reads the node once it exists.
+  const created: { node?: MurmurNode<S> } = {}
+  const gater = relayGater({
+    limits: limits.relay,
+    serve: options.relayService ?? true,
+    isTrusted: options.isTrusted ?? (() => false),
+    isPublic: () => created.node?.services.reachability.view().mode === 'public',
+    reservations: () => created.node?.services.relay.reservations
+  })
 
   const config: Libp2pOptions<MurmurBaseServices & S> = {
     privateKey: options.privateKey,
@@ -114,10 +203,11 @@ export async function createNode<S extends ServiceMap = ServiceMap> (options: Cr
       listen: options.listen ?? DEFAULT_LISTEN_ADDRESSES,
       ...(options.announce != null ? { announce: options.announce } : {})
     },
-    transports: [tcp(), webSockets(), circuitRelayTransport()],
+    transports: [tcp(), webSockets(), circuitRelayTransport({ reservationCompletionTimeout: r.reservationTimeoutMs })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
+    connectionGater: gater,
     connectionManager: {
       maxConnections: limits.connections.maxConnections,
       inboundConnectionThreshold: limits.connections.inboundConnectionThreshold,
@@ -129,7 +219,10 @@ export async function createNode<S extends ServiceMap = ServiceMap> (options: Cr
       addressDialTimeout: limits.connections.addressDialTimeoutMs,
       inboundUpgradeTimeout: limits.connections.inboundUpgradeTimeoutMs,
       inboundStreamProtocolNegotiationTimeout: limits.connections.protocolNegotiationTimeoutMs,
-      outboundStreamProtocolNegotiationTimeout: limits.connections.protocolNegotiationTimeoutMs
+      outboundStreamProtocolNegotiationTimeout: limits.connections.protocolNegotiationTimeoutMs,
+      addressSorter: createAddressSorter(),
+      // Nodes on this machine (tests, the demo, several users of one host) are not rate-limited.
+      allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
     },
     connectionMonitor: {
       pingInterval: limits.monitor.pingIntervalMs,
@@ -141,8 +234,9 @@ export async function createNode<S extends ServiceMap = ServiceMap> (options: Cr
   if (options.datastore != null) config.datastore = options.datastore
 
   const node = await createLibp2p<MurmurBaseServices & S>(config)
+  created.node = node
   log('node %p created', node.peerId)
-  return node
+  return { node, warnings }
 }
 
 export interface FindPeerOptions {

@@ -4,7 +4,11 @@
  * - `Promise.withResolvers` (ES2024) is used by libp2p, yamux, noise, tcp, websockets,
  *   kad-dht and friends; on Node 20 the connection upgrade fails without it.
  * - The WebSockets transport dials with a global `WebSocket`, which Node 20 lacks; the
- *   `ws` package provides a compatible one.
+ *   `ws` package provides a compatible one. `ws` is an EventEmitter that throws when an 'error'
+ *   event has no listener, and libp2p removes its listeners when it abandons a dial (a timeout,
+ *   an abort): a black-holed `/ws` address then failed later with ETIMEDOUT and ended the
+ *   process. The global here is a subclass that always keeps one listener, so such a late
+ *   error is dropped; listeners that libp2p adds still see every error.
  *
  * Import this module first, before anything that imports libp2p.
  */
@@ -27,9 +31,19 @@ if (typeof PromiseCtor.withResolvers !== 'function') {
   }
 }
 
+/** `ws`'s WebSocket that never turns an unobserved 'error' into an uncaught exception. */
+class QuietWebSocket extends WsWebSocket {
+  constructor (...args: ConstructorParameters<typeof WsWebSocket>) {
+    super(...args)
+    this.on('error', ignoreLateError)
+  }
+}
+
+function ignoreLateError (): void {}
+
 const g = globalThis as unknown as { WebSocket?: unknown }
 if (typeof g.WebSocket === 'undefined') {
-  g.WebSocket = WsWebSocket
+  g.WebSocket = QuietWebSocket
 }
 
 export {}

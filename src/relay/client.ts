@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
+import { openStreamToPeer, type PeerAddresses } from '../net/connections.js'
 import { raceAbort } from '../net/dm-util.js'
 import { MailboxRequest, type MailboxResponse } from '../wire/mailbox.js'
 import {
@@ -58,10 +59,10 @@ export type PushHandler = (envelopes: FetchedEnvelope[]) => Promise<void>
 
 export interface MailboxClientInit {
   connectionManager: DmConnectionManager
+  peerStore: PeerAddresses
   protocol: string
   log: Logger
   timeout: number
-  runOnLimitedConnection: boolean
   /** A request stream with nothing outstanding for this long is closed (ms); default CLIENT_STREAM_IDLE_MS. */
   channelIdleMs?: number
 }
@@ -200,9 +201,7 @@ export class MailboxClient {
       const lp = await (async () => {
         const opening = this.callSignal(options)
         try {
-          stream = await this.init.connectionManager.openStream(relay, this.init.protocol, {
-            signal: opening.signal, runOnLimitedConnection: this.init.runOnLimitedConnection
-          })
+          stream = await openStreamToPeer(this.init.connectionManager, this.init.peerStore, relay, this.init.protocol, { signal: opening.signal })
           const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
           await lp.write(MailboxRequest.encode({ subscribe: {} }), { signal: opening.signal })
           expectOk(decodeResponse(await readFrame(lp, opening.signal)))
@@ -288,9 +287,7 @@ export class MailboxClient {
       // Not tied to the first caller's signal: the others wait on this opening too.
       const openSignal = AbortSignal.timeout(this.init.timeout)
       opening = (async () => {
-        const stream = await this.init.connectionManager.openStream(peer, this.init.protocol, {
-          signal: openSignal, runOnLimitedConnection: this.init.runOnLimitedConnection
-        })
+        const stream = await openStreamToPeer(this.init.connectionManager, this.init.peerStore, peer, this.init.protocol, { signal: openSignal })
         const channel = new RequestChannel(stream, {
           log: this.init.log,
           idleMs: this.init.channelIdleMs ?? CLIENT_STREAM_IDLE_MS,

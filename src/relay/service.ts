@@ -18,6 +18,7 @@ import { Forwarder, type ForwardCallback } from './forwarder.js'
 import { RelayStore, type RelayLimits, type RelayStats } from './relay-store.js'
 import { DEFAULT_SERVER_TIMEOUTS, MailboxServer, type DeliveryHandler } from './server.js'
 import { TokenBuckets } from './token-bucket.js'
+import type { PeerAddresses } from '../net/connections.js'
 import type { DmConnectionManager, DmRegistrar } from '../net/dm.js'
 import type { Store } from '../store/store.js'
 import type { ComponentLogger, Libp2pEvents, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'
@@ -25,6 +26,7 @@ import type { ComponentLogger, Libp2pEvents, Logger, PeerId, Startable, TypedEve
 export interface MailboxComponents {
   registrar: DmRegistrar
   connectionManager: DmConnectionManager
+  peerStore: PeerAddresses
   logger: ComponentLogger
   /** libp2p's event bus: a recipient that connects gets its forward queue at once. */
   events?: TypedEventTarget<Libp2pEvents>
@@ -56,7 +58,10 @@ export interface MailboxInit {
   server?: Partial<typeof DEFAULT_SERVER_TIMEOUTS>
   maxInboundStreams?: number
   maxOutboundStreams?: number
-  /** Off by default: circuit relay v2 caps a relayed connection at 128 KiB, less than one page. */
+  /**
+   * Serve mailbox streams on relayed (limited) connections too; on by default, as the owner of a
+   * mailbox may be behind a NAT. A relayed connection's caps end the stream; the client reopens.
+   */
   runOnLimitedConnection?: boolean
   /** Clock, for tests of TTLs. */
   now?: () => number
@@ -130,13 +135,12 @@ class DefaultMailboxService implements MailboxService, Startable {
     this.components = components
     this.init = init
     this.log = components.logger.forComponent('murmur:relay')
-    const runOnLimitedConnection = init.runOnLimitedConnection ?? false
     this.client = new MailboxClient({
       connectionManager: components.connectionManager,
+      peerStore: components.peerStore,
       protocol: MAILBOX_PROTOCOL,
       log: this.log,
       timeout: init.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      runOnLimitedConnection,
       channelIdleMs: init.requestStreamIdleMs
     })
     const buckets = (rate: RateInit | undefined, burst: number, perSecond: number): TokenBuckets =>
@@ -181,7 +185,7 @@ class DefaultMailboxService implements MailboxService, Startable {
     await this.components.registrar.handle(this.protocol, async (stream, connection) => { await this.server.handleStream(stream, connection) }, {
       maxInboundStreams: this.init.maxInboundStreams ?? MAILBOX_MAX_INBOUND_STREAMS,
       maxOutboundStreams: this.init.maxOutboundStreams ?? MAILBOX_MAX_OUTBOUND_STREAMS,
-      runOnLimitedConnection: this.init.runOnLimitedConnection ?? false
+      runOnLimitedConnection: this.init.runOnLimitedConnection ?? true
     })
     this.started = true
   }

@@ -31,7 +31,6 @@ export async function startTestNode (options: { bootstrap?: string[] } = {}): Pr
     home,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
-    allowPrivateAddresses: true,
     ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
   }, createMurmur)
   const token = (await readFile(homePath(home, 'apiToken'), 'utf8')).trim()

@@ -187,7 +187,7 @@ describe('web sessions', () => {
       // Restart on the same home and port: the page's cookie still works.
       const { port } = node.daemon.api
       await node.daemon.stop()
-      const daemon = await startDaemon({ home: node.home, api: `127.0.0.1:${port}`, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, allowPrivateAddresses: true }, createMurmur)
+      const daemon = await startDaemon({ home: node.home, api: `127.0.0.1:${port}`, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }, createMurmur)
       try {
         const again = { ...node, daemon }
         const res = await raw(again, '/rpc', { method: 'POST', headers: { Cookie: cookie, Origin: `http://${daemon.api.address}` }, body: rpcBody('id') })

@@ -64,7 +64,7 @@ export async function initNode (name?: string, options: { passphraseFile?: strin
 /** Starts `murmur start --json` on 127.0.0.1 (random ports, no mDNS) and waits until it serves. */
 export async function startNode (home: string, extraArgs: string[] = [], options: { env?: NodeJS.ProcessEnv, timeoutMs?: number } = {}): Promise<RunningNode> {
   const { child, stdout, stderr, exited } = spawnCli(['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0',
-    '--no-mdns', '--allow-private-addresses', ...extraArgs], options.env !== undefined ? { env: options.env } : {})
+    '--no-mdns', ...extraArgs], options.env !== undefined ? { env: options.env } : {})
   let code: number | null | undefined
   void exited.then(c => { code = c })
   await waitFor(() => stdout().includes('"event":"started"') || code !== undefined, `murmur start in ${home}`, options.timeoutMs)

@@ -43,7 +43,6 @@ describe('bad input reaching a running node (real libp2p over loopback)', () => 
     mallory = await createNode({
       privateKey: await generateKeyPair('Ed25519'),
       listen: ['/ip4/127.0.0.1/tcp/0'],
-      allowPrivateAddresses: true,
       limits: { connections: { inboundConnectionThreshold: 1000 } },
       services: { dm: dm(), bundle: bundleService() }
     })

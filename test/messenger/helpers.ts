@@ -26,7 +26,6 @@ export async function startNode (home: string, options: Partial<MurmurOptions> =
     createIdentity: true,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
-    allowPrivateAddresses: true,
     ...(options.passphrase === undefined ? { noPassphrase: true } : {}),
     ...options
   })

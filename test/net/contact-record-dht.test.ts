@@ -7,7 +7,7 @@ import { kadDHT, passthroughMapper, type SingleKadDHT } from '@libp2p/kad-dht'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createProvider } from '../../src/crypto/providers/index.js'
-import { createNode, findPeer, MURMUR_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
+import { createNode, findPeer, MURMUR_LAN_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
 import { contactRecordKey, ContactRecord, signContactRecord, type UnsignedContactRecord } from '../../src/net/contact-record.js'
 import {
   ContactRecordRepublisher, publishContactRecord, resolveContactRecord, type PublishResult
@@ -19,13 +19,13 @@ const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
 
 async function startNode (privateKey: PrivateKey, bootstrap: string[] = []): Promise<MurmurNode> {
   return await createNode({
-    privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, allowPrivateAddresses: true, limits: TEST_LIMITS
+    privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, limits: TEST_LIMITS
   })
 }
 
-/** kad-dht's routing table has `find`, though its public type only shows `size`. */
+/** the LAN DHT's routing table (loopback peers live there) has `find`, though its public type only shows `size`. */
 async function inRoutingTable (node: MurmurNode, peer: PeerId): Promise<boolean> {
-  const dht = node.services.dht as unknown as { routingTable: { find(peer: PeerId): Promise<PeerId | undefined> } }
+  const dht = node.services.lanDht as unknown as { routingTable: { find(peer: PeerId): Promise<PeerId | undefined> } }
   return (await dht.routingTable.find(peer)) != null
 }
 
@@ -60,7 +60,7 @@ describe('contact records and peer lookup in the DHT', () => {
       nodes.push(await startNode(key, bootstrapList))
     }
     for (const node of nodes) {
-      await waitFor('routing tables', () => (node.services.dht as SingleKadDHT).routingTable.size > 0)
+      await waitFor('routing tables', () => (node.services.lanDht as SingleKadDHT).routingTable.size > 0)
     }
   })
 
@@ -117,7 +117,7 @@ describe('contact records and peer lookup in the DHT', () => {
     const countErrors = async (value: Uint8Array, key = victimKey): Promise<{ errors: number, responses: number }> => {
       let errors = 0
       let responses = 0
-      for await (const event of mallory.services.dht.put(key, value, { signal: AbortSignal.timeout(10_000) })) {
+      for await (const event of mallory.services.lanDht.put(key, value, { signal: AbortSignal.timeout(10_000) })) {
         if (event.name === 'QUERY_ERROR') errors++
         if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') responses++
       }
@@ -148,7 +148,7 @@ describe('contact records and peer lookup in the DHT', () => {
     expect((await countErrors(ContactRecord.encode(nobodyForged), contactRecordKey(nobody))).errors).toBeGreaterThan(0)
     let values = 0
     try {
-      for await (const event of resolver.services.dht.get(contactRecordKey(nobody), { signal: AbortSignal.timeout(5_000) })) {
+      for await (const event of resolver.services.lanDht.get(contactRecordKey(nobody), { signal: AbortSignal.timeout(5_000) })) {
         if (event.name === 'VALUE' || (event.name === 'PEER_RESPONSE' && event.record != null)) values++
       }
     } catch (err) {
@@ -198,10 +198,9 @@ describe('contact records and peer lookup in the DHT', () => {
       privateKey: await generateKeyPair('Ed25519'),
       listen: ['/ip4/127.0.0.1/tcp/0'],
       bootstrap: bootstrapNode.getMultiaddrs().map(ma => ma.toString()),
-      allowPrivateAddresses: true,
       limits: TEST_LIMITS,
       // kad-dht's factory wants the ping service among its components, which the map type does not show.
-      services: { dht: kadDHT({ protocol: MURMUR_DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }) } as unknown as CreateNodeOptions['services']
+      services: { lanDht: kadDHT({ protocol: MURMUR_LAN_DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }) } as unknown as CreateNodeOptions['services']
     })
     nodes.push(legacy)
     const publisher = nodes[1]

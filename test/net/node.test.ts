@@ -8,7 +8,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { createProvider } from '../../src/crypto/providers/index.js'
-import { createNode, findPeer, MURMUR_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
+import { createNode, findPeer, MURMUR_LAN_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
 import { openDatastore, type LevelDatastore } from '../../src/net/datastore.js'
 import { signContactRecord } from '../../src/net/contact-record.js'
 import { publishContactRecord, resolveContactRecord } from '../../src/net/contact-records.js'
@@ -24,15 +24,15 @@ const folders: string[] = []
 
 async function start (privateKey: PrivateKey, options: Partial<CreateNodeOptions> = {}): Promise<MurmurNode> {
   const node = await createNode({
-    privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], allowPrivateAddresses: true, limits: TEST_LIMITS, ...options
+    privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], limits: TEST_LIMITS, ...options
   })
   running.push(node)
   return node
 }
 
-/** kad-dht's routing table has `find`, though its public type only shows `size`. */
+/** the LAN DHT's routing table (loopback peers live there) has `find`, though its public type only shows `size`. */
 async function inRoutingTable (node: MurmurNode, peer: PeerId): Promise<boolean> {
-  const dht = node.services.dht as unknown as { routingTable: { find(peer: PeerId): Promise<PeerId | undefined> } }
+  const dht = node.services.lanDht as unknown as { routingTable: { find(peer: PeerId): Promise<PeerId | undefined> } }
   return (await dht.routingTable.find(peer)) != null
 }
 
@@ -79,7 +79,7 @@ describe('createNode', () => {
     expect(await dialer.services.ping.ping(tcpOnly.peerId, { signal: AbortSignal.timeout(5_000) })).toBeGreaterThanOrEqual(0)
 
     // identify ran: the peer store knows the remote speaks the murmur DHT protocol.
-    await waitFor('identify', async () => (await dialer.peerStore.get(wsOnly.peerId)).protocols.includes(MURMUR_DHT_PROTOCOL))
+    await waitFor('identify', async () => (await dialer.peerStore.get(wsOnly.peerId)).protocols.includes(MURMUR_LAN_DHT_PROTOCOL))
   })
 
   it('restarts with the same key and datastore: same peer ID, peer store and DHT records survive', async () => {

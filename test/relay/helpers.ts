@@ -15,7 +15,6 @@ export async function startNode (init: MailboxInit = {}, privateKey?: PrivateKey
   return createNode<{ mailbox: MailboxService }>({
     privateKey: privateKey ?? await generateKeyPair('Ed25519'),
     listen: ['/ip4/127.0.0.1/tcp/0'],
-    allowPrivateAddresses: true,
     limits: TEST_LIMITS,
     services: { mailbox: mailbox(init) }
   })

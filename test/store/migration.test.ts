@@ -18,7 +18,7 @@ import { eventually } from '../messenger/helpers.js'
 import { addV1History, extractV1Homes, filesContaining, homeSnapshot, V1 } from './v1-fixture.js'
 
 const PASSPHRASE = 'migration test passphrase'
-const node = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, allowPrivateAddresses: true }
+const node = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }
 
 let dir: string
 let homes: { alice: string, bob: string }

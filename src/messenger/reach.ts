@@ -1,0 +1,149 @@
+/**
+ * Reaching a peer by its peer ID (DESIGN.md "Delivery": paths; docs/messaging.md "Reaching a
+ * peer"): a connection already open; else the addresses the peer store knows; else those of
+ * the peer's signed contact record and of a DHT peer lookup (both DHTs), whichever answers
+ * first. Dials go by address, not by bare peer ID: libp2p joins dials to one peer into one job,
+ * and a bare-ID dial that waits on a slow lookup would hold up the others.
+ *
+ * Failures are typed and say what happened, for the "why is it still queued" of `murmur status`:
+ * PeerNotFoundError (no address anywhere), PeerUnreachableError (addresses, none answered).
+ */
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { Circuit } from '@multiformats/multiaddr-matcher'
+import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { CryptoProvider } from '../crypto/provider.js'
+import { resolveContactRecord } from '../net/contact-records.js'
+import { PeerNotFoundError } from '../net/errors.js'
+import type { MurmurNode } from '../net/node.js'
+import { PeerUnreachableError } from './errors.js'
+
+const log = logger('murmur:messenger:reach')
+
+export class PeerReacher {
+  private readonly node: () => MurmurNode
+  private readonly provider: CryptoProvider
+  private readonly lookupTimeoutMs: number
+  private readonly attempts = new Map<string, Promise<PeerId>>()
+
+  constructor (node: () => MurmurNode, provider: CryptoProvider, lookupTimeoutMs: number) {
+    this.node = node
+    this.provider = provider
+    this.lookupTimeoutMs = lookupTimeoutMs
+  }
+
+  /**
+   * Makes sure a connection to `peerId` is open; returns its PeerId. One attempt per peer at a
+   * time, bounded by its own timeout: a round of queued messages (up to 256) used to start one
+   * each, all listening on the round's signal, and Node warned of a listener leak on it. Later
+   * callers wait for the attempt in progress; `signal` is checked before and after.
+   */
+  async reach (peerId: string, signal: AbortSignal): Promise<PeerId> {
+    const peer = peerIdFromString(peerId)
+    if (this.connected(peer)) return peer
+    signal.throwIfAborted()
+    let attempt = this.attempts.get(peerId)
+    if (attempt === undefined) {
+      attempt = this.attempt(peerId, peer, AbortSignal.timeout(this.lookupTimeoutMs)).finally(() => { this.attempts.delete(peerId) })
+      this.attempts.set(peerId, attempt)
+    }
+    const reached = await attempt
+    signal.throwIfAborted()
+    return reached
+  }
+
+  private async attempt (peerId: string, peer: PeerId, signal: AbortSignal): Promise<PeerId> {
+    const node = this.node()
+    const tried = new Set<string>()
+    const known = await this.knownAddresses(peer)
+    if (known.length > 0) {
+      if (await this.dial(peer, known, tried, signal)) return peer
+    }
+    signal.throwIfAborted()
+    const found = await this.lookup(peer, signal).catch((err: Error) => {
+      // The attempt's own time ran out while looking: say so as "not found".
+      if (signal.aborted) throw new PeerNotFoundError(`${short(peerId)} was not found in time`)
+      throw err
+    })
+    if (this.connected(peer)) return peer
+    const fresh = found.filter(a => !tried.has(a.toString()))
+    if (fresh.length > 0 && await this.dial(peer, fresh, tried, signal)) return peer
+    signal.throwIfAborted()
+    if (node.getConnections(peer).length > 0) return peer
+    throw new PeerUnreachableError(`no address of ${short(peerId)} answered (${describe([...tried])})`)
+  }
+
+  private connected (peer: PeerId): boolean {
+    return this.node().getConnections(peer).some(c => c.status === 'open')
+  }
+
+  private async knownAddresses (peer: PeerId): Promise<Multiaddr[]> {
+    try {
+      const known = await this.node().peerStore.get(peer)
+      return known.addresses.map(a => a.multiaddr)
+    } catch {
+      return []
+    }
+  }
+
+  /** Dials `addresses` (libp2p orders them: see src/net/address-order.ts); false when none answered. */
+  private async dial (peer: PeerId, addresses: Multiaddr[], tried: Set<string>, signal: AbortSignal): Promise<boolean> {
+    for (const a of addresses) tried.add(a.toString())
+    const withId = addresses.map(a => a.toString().includes(`/p2p/${peer.toString()}`) ? a : a.encapsulate(`/p2p/${peer.toString()}`))
+    try {
+      await this.node().dial(withId, { signal })
+      return true
+    } catch (err) {
+      signal.throwIfAborted()
+      log('dial of %p failed - %s', peer, (err as Error).message)
+      return false
+    }
+  }
+
+  /**
+   * The peer's addresses from its contact record or a DHT peer lookup, whichever has some
+   * first. Throws PeerNotFoundError when neither does within the lookup timeout.
+   */
+  async lookup (peer: PeerId, signal: AbortSignal): Promise<Multiaddr[]> {
+    const node = this.node()
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.lookupTimeoutMs)])
+    const done = new AbortController()
+    const both = AbortSignal.any([bounded, done.signal])
+    const fromRecord = (async () => {
+      const { record } = await resolveContactRecord(node, peer, { signal: both, provider: this.provider })
+      return record.addresses.map(a => multiaddr(a))
+    })()
+    const fromDht = (async () => {
+      const info = await node.peerRouting.findPeer(peer, { signal: both })
+      return info.multiaddrs
+    })()
+    try {
+      return await Promise.any([fromRecord, fromDht].map(async p => {
+        const addresses = await p
+        if (addresses.length === 0) throw new PeerNotFoundError()
+        return addresses
+      }))
+    } catch {
+      signal.throwIfAborted()
+      throw new PeerNotFoundError(`${short(peer.toString())} was not found: no contact record or DHT entry answered`)
+    } finally {
+      done.abort()
+      fromRecord.catch(() => {})
+      fromDht.catch(() => {})
+    }
+  }
+}
+
+function short (peerId: string): string {
+  return `…${peerId.slice(-8)}`
+}
+
+/** "2 direct, 1 relayed" for a list of tried addresses. */
+function describe (addresses: string[]): string {
+  if (addresses.length === 0) return 'none known'
+  const relayed = addresses.filter(a => Circuit.matches(multiaddr(a))).length
+  const direct = addresses.length - relayed
+  return [direct > 0 ? `${direct} direct` : '', relayed > 0 ? `${relayed} relayed` : ''].filter(Boolean).join(', ')
+}
