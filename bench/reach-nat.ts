@@ -131,11 +131,11 @@ interface NatNode {
   out: Lines
 }
 
-/** Homes made by `murmur init` (no network needed), in one temporary folder per testbed. */
+/** Homes made by `murmur init --no-passphrase` (no network needed; `start` asks no passphrase), in one temporary folder per testbed. */
 async function initHomes (dir: string, names: string[]): Promise<Map<string, { home: string, peerId: string }>> {
   const made = await Promise.all(names.map(async name => {
     const home = join(dir, name)
-    const out = await runCli(['init', '--home', home, '--name', name, '--json'])
+    const out = await runCli(['init', '--home', home, '--name', name, '--no-passphrase', '--json'])
     return [name, { home, peerId: (JSON.parse(out) as { peerId: string }).peerId }] as const
   }))
   return new Map(made)

@@ -9,13 +9,17 @@
  *    rate for the same number of entries in batches of the push size, in the same run.
  * 3. Memory: the relay holding 100,000 envelopes (10 mailboxes of 10,000); RSS and heap after GC.
  *    Everything runs in one process, so RSS includes the senders and the owner as well.
+ * 4. Encryption at rest: steps 1 and 2 run on two relays in the same process, one whose store
+ *    is encrypted (the figures above, and step 3) and one without encryption, alternating over
+ *    --rounds rounds (5); medians of the per-round ratios, and of the
+ *    process's CPU per envelope. Target: encrypted at most 15% slower on deposits and drains.
  *
  * Before step 1 the bench waits until the nodes stop opening connections to each other (they
  * find each other through the DHT: ~350 noise handshakes among 22 nodes in one process, which
  * would otherwise land inside the deposit measurement); --no-settle skips the wait.
  *
  * Options: --drain N (default 10000), --hold N (default 100000; 0 skips step 3), --senders N (20),
- * --push-limit N, --push-window N, --no-settle. Writes bench/results/relay.json.
+ * --push-limit N, --push-window N, --rounds N (5), --no-settle. Writes bench/results/relay.json.
  */
 import '../src/net/shims.js'
 import { randomBytes } from 'node:crypto'
@@ -27,9 +31,11 @@ import type { AbstractBatchOptions } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { createNode, type MurmurNode } from '../src/net/node.js'
 import { capabilityHash, DEFAULT_FETCH_LIMIT, mailbox, type MailboxInit, type MailboxService } from '../src/relay/index.js'
-import { openStore, type Store } from '../src/store/index.js'
+import { deriveHomeKeys, generateDataKey } from '../src/store/at-rest/keys.js'
+import { defaultProvider } from '../src/crypto/providers/index.js'
+import { openStore, plainCipher, sealedCipher, type Store, type StoreCipher } from '../src/store/index.js'
 import { Envelope } from '../src/wire/envelope.js'
-import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, positiveInteger, resultMeta, writeResult } from './harness.js'
+import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, median, positiveInteger, resultMeta, writeResult } from './harness.js'
 
 type Node = MurmurNode<{ mailbox: MailboxService }>
 
@@ -38,10 +44,10 @@ const PAYLOAD_BYTES = 100
 /** classic-level takes `sync` on batch(); abstract-level's types do not list it. */
 const SYNC = { sync: true } as unknown as AbstractBatchOptions<string, Uint8Array>
 
-interface Options { drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, settle: boolean }
+interface Options { drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, rounds: number, settle: boolean }
 
 function parseOptions (args: string[]): Options {
-  const options: Options = { drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2, settle: true }
+  const options: Options = { drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2, rounds: 5, settle: true }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     const value = (): string => {
@@ -54,6 +60,7 @@ function parseOptions (args: string[]): Options {
     else if (arg === '--senders') options.senders = positiveInteger(arg, value())
     else if (arg === '--push-limit') options.pushLimit = positiveInteger(arg, value())
     else if (arg === '--push-window') options.pushWindow = positiveInteger(arg, value())
+    else if (arg === '--rounds') options.rounds = positiveInteger(arg, value())
     else if (arg === '--no-settle') options.settle = false
     else throw new BenchmarkOptionError(`unknown option ${arg}`)
   }
@@ -125,62 +132,95 @@ async function levelFloor (folder: string, n: number, batchSize: number): Promis
   return rate
 }
 
+/** A relay's store encrypted under a fresh data key, as in a home with a passphrase. */
+function encryptedCipher (): StoreCipher {
+  const provider = defaultProvider()
+  return sealedCipher(provider, deriveHomeKeys(provider, generateDataKey(provider)))
+}
+
+/** The offline owner comes back and subscribes: envelopes per second until all `count` are pushed, durable in its own store, and acked. */
+async function drainAll (relay: Node, owner: Node, ownerStore: Store, count: number): Promise<number> {
+  const level = ownerStore.level
+  let received = 0
+  const controller = new AbortController()
+  const start = process.hrtime.bigint()
+  const subscription = owner.services.mailbox.subscribe(relay.peerId, async (envelopes) => {
+    await level.batch(envelopes.map((e) => ({ type: 'put' as const, key: `in!${Buffer.from(e.id).toString('hex')}`, value: e.bytes })), SYNC)
+    received += envelopes.length
+  }, { signal: controller.signal })
+  // Poll the owner's own counter first (free), and the relay (a stream each) only at the end.
+  while (received < count) await new Promise((resolve) => setTimeout(resolve, 2))
+  while ((await owner.services.mailbox.status(relay.peerId)).count > 0) await new Promise((resolve) => setTimeout(resolve, 2))
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  controller.abort()
+  await subscription
+  if (received !== count) throw new BenchmarkCheckError(`drained ${received}, expected ${count}`)
+  return count / seconds
+}
+
 export async function run (args: string[]): Promise<void> {
   const options = parseOptions(args)
   const folder = await mkdtemp(join(tmpdir(), 'murmur-bench-relay-'))
   const nodes: Node[] = []
   const stores: Store[] = []
   try {
-    const relayStore = await openStore({ path: join(folder, 'relay') })
-    stores.push(relayStore)
     const big = 10 * options.hold + options.drain
-    const relay = await node({
-      store: relayStore,
-      sweepIntervalMs: 0,
-      pushLimit: options.pushLimit,
-      pushWindow: options.pushWindow,
-      limits: { mailboxMaxCount: big, mailboxMaxBytes: big * 1024 },
-      rates: { deposit: { burst: big, perSecond: big } }
-    })
-    nodes.push(relay)
+    const relayNode = async (name: string, cipher: StoreCipher): Promise<Node> => {
+      const store = await openStore({ path: join(folder, name) }, { cipher })
+      stores.push(store)
+      const n = await node({
+        store,
+        sweepIntervalMs: 0,
+        pushLimit: options.pushLimit,
+        pushWindow: options.pushWindow,
+        limits: { mailboxMaxCount: big, mailboxMaxBytes: big * 1024 },
+        rates: { deposit: { burst: big, perSecond: big } }
+      })
+      nodes.push(n)
+      return n
+    }
+    // Two relays: an encrypted store (as every home with a passphrase has) and an unencrypted one.
+    const relay = await relayNode('relay', encryptedCipher())
+    const plainRelay = await relayNode('relay-plain', plainCipher)
     const owner = await node()
     const senders = await Promise.all(Array.from({ length: options.senders }, async () => node()))
     nodes.push(owner, ...senders)
-    await relay.services.mailbox.trust.add(owner.peerId)
-    await Promise.all([owner, ...senders].map(async (n) => n.dial(relay.getMultiaddrs())))
-    await owner.services.mailbox.register(relay.peerId)
     const capability = new Uint8Array(randomBytes(32))
-    await owner.services.mailbox.addCapabilities(relay.peerId, [capabilityHash(capability)])
+    for (const r of [relay, plainRelay]) {
+      await r.services.mailbox.trust.add(owner.peerId)
+      // One at a time: 21 noise handshakes at once time out on a loaded machine.
+      for (const n of [owner, ...senders]) await n.dial(r.getMultiaddrs())
+      await owner.services.mailbox.register(r.peerId)
+      await owner.services.mailbox.addCapabilities(r.peerId, [capabilityHash(capability)])
+    }
     // The nodes find each other through the DHT and connect pairwise (~350 noise handshakes
     // among 22 nodes in one process); measure the relay, not that start-up.
     if (options.settle) await settle(nodes)
-
-    // 1. Deposit, while the owner is not subscribed.
-    process.stdout.write(`depositing ${options.drain} envelopes from ${options.senders} senders...\n`)
-    const depositRate = await depositAll(relay, senders, [owner], options.drain, capability)
-    const held = (await owner.services.mailbox.status(relay.peerId)).count
-    if (held !== options.drain) throw new BenchmarkCheckError(`relay holds ${held}, expected ${options.drain}`)
-
-    // 2. Drain into the owner's own store, then the floor.
     const ownerStore = await openStore({ path: join(folder, 'owner') })
     stores.push(ownerStore)
-    const level = ownerStore.level
-    let received = 0
-    const controller = new AbortController()
-    const start = process.hrtime.bigint()
-    const subscription = owner.services.mailbox.subscribe(relay.peerId, async (envelopes) => {
-      await level.batch(envelopes.map((e) => ({ type: 'put' as const, key: `in!${Buffer.from(e.id).toString('hex')}`, value: e.bytes })),
-        SYNC)
-      received += envelopes.length
-    }, { signal: controller.signal })
-    // Poll the owner's own counter first (free), and the relay (a stream each) only at the end.
-    while (received < options.drain) await new Promise((resolve) => setTimeout(resolve, 2))
-    while ((await owner.services.mailbox.status(relay.peerId)).count > 0) await new Promise((resolve) => setTimeout(resolve, 2))
-    const drainSeconds = Number(process.hrtime.bigint() - start) / 1e9
-    controller.abort()
-    await subscription
-    if (received !== options.drain) throw new BenchmarkCheckError(`drained ${received}, expected ${options.drain}`)
-    const drainRate = options.drain / drainSeconds
+
+    // 1 and 2, per round on both relays, in alternating order: deposit while the owner is away, then drain.
+    const rates = { deposit: [] as number[], drain: [] as number[], depositPlain: [] as number[], drainPlain: [] as number[] }
+    // CPU of this process (every node is in it) per envelope deposited and drained: less sensitive to load than time.
+    const cpu = { encrypted: [] as number[], plain: [] as number[] }
+    for (let round = 0; round < options.rounds; round++) {
+      const order = round % 2 === 0 ? [relay, plainRelay] : [plainRelay, relay]
+      for (const r of order) {
+        const encrypted = r === relay
+        process.stdout.write(`round ${round + 1}: depositing ${options.drain} envelopes from ${options.senders} senders at the ${encrypted ? 'encrypted' : 'unencrypted'} relay...\n`)
+        const cpu0 = process.cpuUsage()
+        const deposit = await depositAll(r, senders, [owner], options.drain, capability)
+        const held = (await owner.services.mailbox.status(r.peerId)).count
+        if (held !== options.drain) throw new BenchmarkCheckError(`relay holds ${held}, expected ${options.drain}`)
+        const drain = await drainAll(r, owner, ownerStore, options.drain)
+        const used = process.cpuUsage(cpu0)
+        ;(encrypted ? cpu.encrypted : cpu.plain).push((used.user + used.system) / options.drain)
+        ;(encrypted ? rates.deposit : rates.depositPlain).push(deposit)
+        ;(encrypted ? rates.drain : rates.drainPlain).push(drain)
+      }
+    }
+    const depositRate = median(rates.deposit)
+    const drainRate = median(rates.drain)
     const floor = await levelFloor(folder, options.drain, options.pushLimit)
 
     // 3. Memory while holding many envelopes (10 mailboxes; the default quota is 10,000 each).
@@ -207,6 +247,10 @@ export async function run (args: string[]): Promise<void> {
       memory = { rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20, held: total }
     }
 
+    // Medians of the per-round ratios: each round's two runs sat next to each other in time.
+    const depositRatio = median(rates.deposit.map((x, i) => x / rates.depositPlain[i]))
+    const drainRatio = median(rates.drain.map((x, i) => x / rates.drainPlain[i]))
+    const cpuRatio = median(cpu.encrypted.map((x, i) => x / cpu.plain[i]))
     const result = {
       drain_msgs_per_s: Math.round(drainRate),
       level_floor_per_s: Math.round(floor),
@@ -214,20 +258,36 @@ export async function run (args: string[]): Promise<void> {
       deposit_msgs_per_s: Math.round(depositRate),
       memory_mb_100k: memory === undefined ? null : Math.round(memory.rssMb),
       heap_mb_100k: memory === undefined ? null : Math.round(memory.heapMb),
+      deposit_msgs_per_s_plain: Math.round(median(rates.depositPlain)),
+      drain_msgs_per_s_plain: Math.round(median(rates.drainPlain)),
+      encryption_deposit_ratio: Math.round(depositRatio * 100) / 100,
+      encryption_drain_ratio: Math.round(drainRatio * 100) / 100,
+      cpu_us_per_envelope: { encrypted: Math.round(median(cpu.encrypted)), plain: Math.round(median(cpu.plain)) },
+      encryption_cpu_ratio: Math.round(cpuRatio * 100) / 100,
       targets: [
         { name: 'drain >= 5,000 msg/s', value: drainRate, min: 5000, met: drainRate >= 5000 },
-        { name: 'drain >= 25% of floor', value: drainRate / floor, min: 0.25, met: drainRate / floor >= 0.25 }
+        { name: 'drain >= 25% of floor', value: drainRate / floor, min: 0.25, met: drainRate / floor >= 0.25 },
+        { name: 'deposits encrypted / unencrypted', value: depositRatio, min: 0.85, met: depositRatio >= 0.85 },
+        { name: 'drain encrypted / unencrypted', value: drainRatio, min: 0.85, met: drainRatio >= 0.85 }
       ],
-      meta: { ...resultMeta(1), settled: options.settle, drain: options.drain, hold: memory?.held ?? 0, senders: options.senders, payloadBytes: PAYLOAD_BYTES, pushSize: options.pushLimit, pushWindow: options.pushWindow, gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function' }
+      meta: { ...resultMeta(options.rounds), settled: options.settle, drain: options.drain, hold: memory?.held ?? 0, senders: options.senders, payloadBytes: PAYLOAD_BYTES, pushSize: options.pushLimit, pushWindow: options.pushWindow, gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function', rates, cpu }
     }
     process.stdout.write(formatTable(['measure', 'value'], [
       ['deposit, 20 senders (msg/s)', formatNumber(result.deposit_msgs_per_s)],
+      ['  unencrypted relay (msg/s)', formatNumber(result.deposit_msgs_per_s_plain)],
+      ['  encrypted / unencrypted', result.encryption_deposit_ratio.toFixed(2)],
       ['drain (msg/s)', formatNumber(result.drain_msgs_per_s)],
+      ['  unencrypted relay (msg/s)', formatNumber(result.drain_msgs_per_s_plain)],
+      ['  encrypted / unencrypted', result.encryption_drain_ratio.toFixed(2)],
+      ['CPU per envelope, deposit + drain (us)', formatNumber(result.cpu_us_per_envelope.encrypted)],
+      ['  unencrypted relay (us)', formatNumber(result.cpu_us_per_envelope.plain)],
+      ['  encrypted / unencrypted', result.encryption_cpu_ratio.toFixed(2)],
       ['level floor, synced batches (puts/s)', formatNumber(result.level_floor_per_s)],
       ['drain / floor', result.drain_vs_floor.toFixed(2)],
       ['RSS holding envelopes (MB)', formatNumber(result.memory_mb_100k ?? undefined)],
       ['heap holding envelopes (MB)', formatNumber(result.heap_mb_100k ?? undefined)]
     ]) + '\n')
+    for (const t of result.targets) process.stdout.write(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.value.toFixed(2)} (min ${t.min})\n`)
     process.stdout.write(`wrote ${writeResult('relay', result)}\n`)
   } finally {
     await Promise.all(nodes.map(async (n) => n.stop()))

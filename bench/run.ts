@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
   relay: async () => await import('./relay.js'),
   cli: async () => await import('./cli.js'),
   web: async () => await import('./web.js'),
+  store: async () => await import('./store.js'),
   reach: async () => await import('./reach.js')
 }
 

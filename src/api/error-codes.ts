@@ -45,7 +45,9 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   MessageStateError: -32018,
   ContactRecordNotFoundError: -32019,
   SelfMessageError: RpcErrorCode.INVALID_PARAMS,
-  InvalidRelayError: -32602
+  InvalidRelayError: -32602,
+  // backup.create: an empty or non-UTF-8 passphrase can never be valid.
+  InvalidPassphraseError: RpcErrorCode.INVALID_PARAMS
 }
 
 export function errorCodeFor (name: string): number {

@@ -9,8 +9,8 @@
  * into every batch that changes it. Envelope bytes stay on disk.
  */
 import { logger } from '@libp2p/logger'
-import { encodeU53, prefixRange, toHex } from '../store/codec.js'
-import { createRelaySublevels, type RelayExpiryKey, type RelaySublevels } from '../store/layout.js'
+import { encodeU53, toHex } from '../store/codec.js'
+import type { RelayExpiryKey, RelaySublevels } from '../store/layout.js'
 import type { RelayDoor, RelayEnvelopeRecord, RelayForwardRecord, RelayMailboxRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import {
@@ -132,11 +132,6 @@ function held (record: RelayEnvelopeRecord): HeldEnvelope {
   return { id: record.id, seq: record.seq, door: record.door, expiresAt: record.expiresAt, size: record.envelope.byteLength }
 }
 
-/** A prefix range over keys `<peerId>!...`. */
-function peerRange (peerId: string): { gte: string, lt: string } {
-  return prefixRange(peerId)
-}
-
 export class RelayStore {
   readonly limits: Readonly<RelayLimits>
   private readonly store: Store
@@ -159,7 +154,7 @@ export class RelayStore {
 
   private constructor (store: Store, limits: Partial<RelayLimits>, now: () => number) {
     this.store = store
-    this.s = createRelaySublevels(store.level)
+    this.s = store.relaySublevels
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...limits }
     this.now = now
   }
@@ -419,7 +414,7 @@ export class RelayStore {
     if (!this.mailboxes.has(owner)) return undefined
     const entries = await this.s.relayEnvelopes.range({
       gt: this.s.relayEnvelopes.keyCodec.encode({ peerId: owner, seq: cursor }),
-      lt: peerRange(owner).lt,
+      lt: this.s.peerRange(owner).lt,
       limit: limit + 1
     })
     const envelopes: StoredEnvelope[] = []
@@ -566,7 +561,7 @@ export class RelayStore {
       if (!this.mailboxes.has(owner)) return 'NOT_FOUND'
       const p = this.prekeys.get(owner)
       if (p === undefined || p.count === 0) return 'NONE_LEFT'
-      const [first] = await this.s.relayPrekeys.range({ ...peerRange(owner), limit: 1 })
+      const [first] = await this.s.relayPrekeys.range({ ...this.s.peerRange(owner), limit: 1 })
       if (first === undefined) return 'NONE_LEFT'
       const key = this.s.relayPrekeys.keyCodec.decode(first[0], 'relayPrekeys')
       // Deleted durably before it is handed out: a bundle is never given twice.
@@ -594,7 +589,7 @@ export class RelayStore {
 
   /** The oldest forward-queue entries for `recipient`, within `limit` and `maxBytes`. */
   async forwardPage (recipient: string, limit: number, maxBytes: number): Promise<ForwardEntry[]> {
-    const entries = await this.s.relayForward.range({ ...peerRange(recipient), limit })
+    const entries = await this.s.relayForward.range({ ...this.s.peerRange(recipient), limit })
     const out: ForwardEntry[] = []
     let bytes = 0
     for (const [, record] of entries) {
