@@ -7,6 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
 
+/** Until `node`'s status says a DHT peer took its contact record (the barrier before a lookup). */
+async function recordPublished (node: RunningNode, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const status = JSON.parse((await runCli(['status', '--home', node.home, '--json'])).stdout)
+    if ((status.record?.peers ?? 0) > 0) return
+    if (Date.now() > deadline) throw new Error(`no DHT peer took the contact record of ${node.peerId} within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+}
+
 describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no other flag', () => {
   let carol: RunningNode
   let alice: RunningNode
@@ -51,18 +62,25 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
   })
 
   it('murmur lookup says where a peer can be reached, from its contact record; a peer with none is exit 3 in one line', async () => {
-    const found = await runCli(['lookup', 'bob', '--home', alice.home, '--json'])
+    // Each record must first have reached a DHT peer (a node publishes again once its first DHT
+    // peer identifies; before that the record is its own alone).
+    await recordPublished(bob)
+    await recordPublished(alice)
+    // By contact name, as JSON (the test adds its own contact: it runs alone with -t too).
+    expect((await runCli(['contacts', 'add', 'bob', bob.peerId, '--home', carol.home])).code).toBe(0)
+    const found = await runCli(['lookup', 'bob', '--home', carol.home, '--json'])
     expect(found.stderr).toBe('')
     const view = JSON.parse(found.stdout)
     expect(view).toMatchObject({ peerId: bob.peerId, contact: 'bob', mailboxes: [] })
     expect(view.addresses).toContain(bob.addresses[0])
     expect(BigInt(view.sequence)).toBeGreaterThan(0n)
     expect(view.ms).toBeGreaterThan(0)
-    // By peer ID, as text: carol is no contact of alice's.
-    const text = await runCli(['lookup', carol.peerId, '--home', alice.home])
+    // By peer ID, as text: alice is no contact of bob's (the reply of the test above aside, this runs alone too).
+    const text = await runCli(['lookup', alice.peerId, '--home', bob.home])
+    expect(text.stderr).toBe('')
     expect(text.code).toBe(0)
-    expect(text.stdout).toContain(`peer ID    ${carol.peerId}\n`)
-    expect(text.stdout).toContain(`addresses  ${carol.addresses[0]}`)
+    expect(text.stdout).toContain(`peer ID    ${alice.peerId}`)
+    expect(text.stdout).toContain(`addresses  ${alice.addresses[0]}`)
     expect(text.stdout).toContain('mailboxes  none')
 
     // A peer that never ran a node has no record: one line, exit 3 (not found).
