@@ -90,6 +90,12 @@ function distribution (values: number[]): Distribution {
   return { p50: round1(percentile(values, 50)), p90: round1(percentile(values, 90)), p99: round1(percentile(values, 99)), max: round1(Math.max(...values)) }
 }
 
+function countBy (names: string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1
+  return counts
+}
+
 function percent (part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10
 }
@@ -135,7 +141,7 @@ function scaleResults (f: ScaleFigures, o: Options, rows: string[][]): Record<st
       lookups: f.lookups.length,
       lookup_ms: lookup,
       lookup_not_found: lookupFailures.length,
-      lookup_errors: [...new Set(lookupFailures.map(l => l.error ?? 'unknown'))],
+      lookup_errors: countBy(lookupFailures.map(l => l.error ?? 'unknown')),
       lookup_target_connected_before_pct: percent(f.lookups.filter(l => l.connected).length, f.lookups.length),
       baseline_kad_find_peer_ms: findPeer,
       baseline_kad_find_peer_not_found: f.lookups.filter(l => !l.findPeerFound).length,
