@@ -5,7 +5,7 @@
  * Timings that span two processes (a flood from the sender, counted at the receiver) use
  * nowMs(), wall-clock time with sub-millisecond resolution, which both processes share.
  */
-import '../src/net/shims.js'
+import '../src/runtime/node20-shims.js'
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'

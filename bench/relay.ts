@@ -17,7 +17,7 @@
  * Options: --drain N (default 10000), --hold N (default 100000; 0 skips step 3), --senders N (20),
  * --push-limit N, --push-window N, --no-settle. Writes bench/results/relay.json.
  */
-import '../src/net/shims.js'
+import '../src/runtime/node20-shims.js'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
