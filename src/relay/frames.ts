@@ -4,7 +4,7 @@
  * is present: both are checked here, and every failure becomes a typed error.
  */
 import { identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
-import { truncateUtf8 } from '../net/dm-util.js'
+import { truncateUtf8 } from '../net/text.js'
 import { Envelope } from '../wire/envelope.js'
 import { decodeEnvelope } from '../wire/strict/envelope.js'
 import { MailboxRequest, MailboxResponse } from '../wire/mailbox.js'

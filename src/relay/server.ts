@@ -8,7 +8,7 @@ import { setMaxListeners } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { lpStream } from '@libp2p/utils'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { raceAbort } from '../net/dm-util.js'
+import { raceSignal } from 'race-signal'
 import { toHex } from '../store/codec.js'
 import { MailboxResponse } from '../wire/mailbox.js'
 import {
@@ -264,7 +264,7 @@ export class MailboxServer {
     if (envelopes.length === 0) return OK()
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.init.deliverTimeoutMs)])
     // OK means durable: the relay deletes its copy on this answer.
-    await raceAbort(handler(remote, envelopes), timeout)
+    await raceSignal(handler(remote, envelopes), timeout)
     return OK()
   }
 

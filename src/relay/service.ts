@@ -18,14 +18,13 @@ import { Forwarder, type ForwardCallback } from './forwarder.js'
 import { RelayStore, type RelayLimits, type RelayStats } from './relay-store.js'
 import { DEFAULT_SERVER_TIMEOUTS, MailboxServer, type DeliveryHandler } from './server.js'
 import { TokenBuckets } from './token-bucket.js'
-import type { PeerAddresses } from '../net/connections.js'
-import type { DmConnectionManager, DmRegistrar } from '../net/dm.js'
+import type { PeerAddresses, PeerConnections, ProtocolRegistrar } from '../net/connections.js'
 import type { Store } from '../store/store.js'
 import type { ComponentLogger, Libp2pEvents, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'
 
 export interface MailboxComponents {
-  registrar: DmRegistrar
-  connectionManager: DmConnectionManager
+  registrar: ProtocolRegistrar
+  connectionManager: PeerConnections
   peerStore: PeerAddresses
   logger: ComponentLogger
   /** libp2p's event bus: a recipient that connects gets its forward queue at once. */

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BUNDLE_PROTOCOL, BundleRateLimitedError, BundleRefusedError, BundleTimeoutError, BundleTooLargeError,
   BundleUnavailableError, bundle
-} from '../../src/net/bundle-service.js'
-import { BUNDLE_RATE_LIMIT, MAX_BUNDLE_BYTES, MAX_BUNDLE_RESPONSE_BYTES } from '../../src/net/bundle-constants.js'
-import { SlidingWindowRateLimiter } from '../../src/net/bundle-rate-limit.js'
+} from '../../src/net/bundle/index.js'
+import { BUNDLE_RATE_LIMIT, MAX_BUNDLE_BYTES, MAX_BUNDLE_RESPONSE_BYTES } from '../../src/net/bundle/constants.js'
+import { SlidingWindowRateLimiter } from '../../src/net/bundle/rate-limit.js'
 import { BundleResponse } from '../../src/wire/bundle.js'
-import type { BundleService } from '../../src/net/bundle-service.js'
+import type { BundleService } from '../../src/net/bundle/index.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
 

@@ -1,9 +1,9 @@
 // The dm framing on its own: varint prefixes, partial input, the size limit checked on the prefix.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FrameTooLargeError } from '../../src/net/dm-errors.js'
-import { encodeFrame, encodeFrames, encodeVarint, FrameDecoder, varintLength } from '../../src/net/dm-framing.js'
-import { truncateUtf8 } from '../../src/net/dm-util.js'
+import { FrameTooLargeError } from '../../src/net/dm/errors.js'
+import { encodeFrame, encodeFrames, encodeVarint, FrameDecoder, varintLength } from '../../src/net/dm/framing.js'
+import { truncateUtf8 } from '../../src/net/text.js'
 
 describe('dm framing', () => {
   it('encodes varints as unsigned LEB128', () => {

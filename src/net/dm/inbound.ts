@@ -7,14 +7,14 @@
  * only after the handler's promise resolves. At most `maxUnacked` envelopes are held per
  * stream: at the cap the stream is paused (no yamux window updates), which stops the sender.
  */
-import { Envelope } from '../wire/envelope.js'
-import { decodeEnvelope } from '../wire/strict/envelope.js'
-import { DmFrame } from '../wire/dm.js'
-import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './dm-constants.js'
-import { DM_ERROR_CODES, DmRefusedError, DmTimeoutError, FrameTooLargeError } from './dm-errors.js'
-import { encodeFrames, FrameDecoder } from './dm-framing.js'
-import { truncateUtf8 } from './dm-util.js'
-import type { DmErrorCode } from './dm-errors.js'
+import { Envelope } from '../../wire/envelope.js'
+import { decodeEnvelope } from '../../wire/strict/envelope.js'
+import { DmFrame } from '../../wire/dm.js'
+import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './constants.js'
+import { DM_ERROR_CODES, DmRefusedError, DmTimeoutError, FrameTooLargeError } from './errors.js'
+import { encodeFrames, FrameDecoder } from './framing.js'
+import { truncateUtf8 } from '../text.js'
+import type { DmErrorCode } from './errors.js'
 import type { Connection, Logger, PeerId, Stream, StreamMessageEvent } from '@libp2p/interface'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 

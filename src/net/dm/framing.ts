@@ -5,7 +5,7 @@
  * announced length against the limit before buffering the body.
  */
 import { Uint8ArrayList } from 'uint8arraylist'
-import { FrameTooLargeError } from './dm-errors.js'
+import { FrameTooLargeError } from './errors.js'
 
 /** Bytes needed to encode `value` as an unsigned varint. */
 export function varintLength (value: number): number {

@@ -3,12 +3,12 @@
  * "Sender"). Envelopes are pipelined: each send() writes its frame and waits for the ack or
  * error frame that carries its envelope id, in whatever order they come back.
  */
-import { DmFrame } from '../wire/dm.js'
-import { MAX_DM_CONTROL_FRAME_BYTES } from './dm-constants.js'
-import { DmRefusedError, DmStreamClosedError } from './dm-errors.js'
-import { FrameDecoder } from './dm-framing.js'
-import { deferred, idKey } from './dm-util.js'
-import type { DmErrorCode } from './dm-errors.js'
+import { DmFrame } from '../../wire/dm.js'
+import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
+import { DmRefusedError, DmStreamClosedError } from './errors.js'
+import { FrameDecoder } from './framing.js'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import type { DmErrorCode } from './errors.js'
 import type { Logger, PeerId, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
 export interface DmSendResult {
@@ -229,4 +229,23 @@ export class DmOutboundChannel {
       }
     }
   }
+}
+
+/** A map key for an envelope id. */
+function idKey (id: Uint8Array): string {
+  return uint8ArrayToString(id, 'base16')
+}
+
+interface Deferred<T> {
+  promise: Promise<T>
+  resolve(value: T): void
+  reject(reason: unknown): void
+}
+
+/** Promise.withResolvers (ES2024; shimmed on Node 20 but not in this project's lib types). */
+function deferred<T> (): Deferred<T> {
+  let resolve!: (value: T) => void
+  let reject!: (reason: unknown) => void
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+  return { promise, resolve, reject }
 }

@@ -2,7 +2,7 @@
  * Constants of the dm protocol (docs/protocol.md part 6, "dm"). Every limit is explicit so
  * that the wire behaviour does not move with library defaults.
  */
-import { MAX_ENVELOPE_BYTES } from './limits.js'
+import { MAX_ENVELOPE_BYTES } from '../limits.js'
 
 export { MAX_ENVELOPE_BYTES }
 

@@ -8,43 +8,34 @@
  * Receiver: see dm-inbound.ts.
  */
 import { serviceCapabilities, setMaxListeners, TypedEventEmitter } from '@libp2p/interface'
-import { Envelope } from '../wire/envelope.js'
-import { decodeEnvelope } from '../wire/strict/envelope.js'
-import { DmFrame } from '../wire/dm.js'
+import { Envelope } from '../../wire/envelope.js'
+import { decodeEnvelope } from '../../wire/strict/envelope.js'
+import { DmFrame } from '../../wire/dm.js'
 import {
   DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
   DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, MAX_UNACKED_PER_STREAM
-} from './dm-constants.js'
-import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './dm-errors.js'
-import { encodeFrame } from './dm-framing.js'
-import { DmInboundSession } from './dm-inbound.js'
-import { DmOutboundChannel } from './dm-outbound.js'
-import { raceAbort } from './dm-util.js'
-import { openStreamToPeer, type PeerAddresses, type PeerConnections } from './connections.js'
-import type { DmHandler } from './dm-inbound.js'
-import type { DmSendResult } from './dm-outbound.js'
+} from './constants.js'
+import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './errors.js'
+import { encodeFrame } from './framing.js'
+import { DmInboundSession } from './inbound.js'
+import { DmOutboundChannel } from './outbound.js'
+import { raceSignal } from 'race-signal'
+import { openStreamToPeer, type PeerAddresses, type PeerConnections, type ProtocolRegistrar } from '../connections.js'
+import type { DmHandler } from './inbound.js'
+import type { DmSendResult } from './outbound.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream, StreamHandler, StreamHandlerOptions
+  AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream
 } from '@libp2p/interface'
 
-export { DM_PROTOCOL } from './dm-constants.js'
-export type { DmHandler, DmReceiveResult } from './dm-inbound.js'
-export type { DmSendResult } from './dm-outbound.js'
-export * from './dm-errors.js'
-
-/** The parts of libp2p's Registrar this service uses. */
-export interface DmRegistrar {
-  handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-  unhandle(protocol: string, options?: AbortOptions): Promise<void>
-}
-
-/** The part of libp2p's ConnectionManager this service uses: it picks a connection, or dials. */
-export type DmConnectionManager = PeerConnections
+export { DM_PROTOCOL } from './constants.js'
+export type { DmHandler, DmReceiveResult } from './inbound.js'
+export type { DmSendResult } from './outbound.js'
+export * from './errors.js'
 
 export interface DmComponents {
   peerId: PeerId
-  registrar: DmRegistrar
-  connectionManager: DmConnectionManager
+  registrar: ProtocolRegistrar
+  connectionManager: PeerConnections
   peerStore: PeerAddresses
   logger: ComponentLogger
 }
@@ -214,7 +205,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
       opening.catch(() => {})
       this.opening.set(key, opening)
     }
-    return raceAbort(opening, signal)
+    return raceSignal(opening, signal)
   }
 
   private async openChannel (peer: PeerId): Promise<DmOutboundChannel> {
