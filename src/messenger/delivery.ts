@@ -9,6 +9,7 @@
  */
 import { logger } from '@libp2p/logger'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
+import { storedEnvelope } from '../wire/strict/envelope.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import {
   DIRECT_HEAD_START_MS, DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
@@ -159,7 +160,8 @@ export class Delivery {
 
     // One pipelined round on the peer's long-lived stream; acks may come in any order.
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])
-    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, e.envelope, { signal: attempt })))
+    // The envelope module's {id, bytes}: the id read from the stored bytes' head, nothing decoded.
+    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, storedEnvelope(e.envelope), { signal: attempt })))
     // The relay path starts beside the direct one when the direct one has not finished within
     // its head start (a black-holed address, a slow relay circuit): DESIGN.md "Delivery".
     let early: Map<number, Promise<RelayDelivery[]>> | undefined

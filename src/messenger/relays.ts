@@ -21,8 +21,7 @@ import type { MurmurNode } from '../net/node.js'
 import { capabilityHash, type MailboxService } from '../relay/index.js'
 import type { FetchedEnvelope } from '../relay/client.js'
 import type { Store } from '../store/index.js'
-import { Envelope } from '../wire/envelope.js'
-import { decodeEnvelope } from '../wire/strict/envelope.js'
+import { parseEnvelope, type ParsedEnvelope } from '../wire/strict/envelope.js'
 import type { RelayView, TrustView } from './api-types.js'
 import type { MessengerContext } from './context.js'
 import { fromHexId } from './envelopes.js'
@@ -322,12 +321,12 @@ export class RelayManager {
    * too (they are dropped at the relay): a bad envelope must not block a mailbox.
    */
   private async receive (envelopes: Array<FetchedEnvelope | Uint8Array>): Promise<void> {
-    const bySender = new Map<string, Envelope[]>()
+    const bySender = new Map<string, ParsedEnvelope[]>()
     for (const item of envelopes) {
-      let envelope: Envelope
+      let envelope: ParsedEnvelope
       try {
-        envelope = decodeEnvelope(item instanceof Uint8Array ? item : item.bytes)
-        if (envelope.id.length !== 16) continue
+        // The envelope's one decode on this path (strict, id length checked).
+        envelope = parseEnvelope(item instanceof Uint8Array ? item : item.bytes)
         const recipient = peerIdString(envelope.recipient)
         if (recipient !== this.ctx.peerId) continue
         const sender = peerIdString(envelope.sender)

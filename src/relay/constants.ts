@@ -2,9 +2,8 @@
  * Constants of the mailbox protocol '/murmur/mailbox/1.0.0' (docs/relay.md, "Limits").
  * Every limit is a named constant; a service can override most of them through MailboxInit.
  */
-import { MAX_ENVELOPE_BYTES } from '../net/limits.js'
-
-export { MAX_ENVELOPE_BYTES }
+/** The envelope's own limits, from the module that owns the envelope; part of this protocol's API. */
+export { ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES } from '../wire/strict/envelope.js'
 
 /** The protocol id negotiated by multistream-select. */
 export const MAILBOX_PROTOCOL = '/murmur/mailbox/1.0.0'
@@ -12,9 +11,6 @@ export const MAILBOX_PROTOCOL = '/murmur/mailbox/1.0.0'
 /** A capability is a 32-byte secret; the relay keeps SHA-256 of it (32 bytes). */
 export const CAPABILITY_BYTES = 32
 export const CAPABILITY_HASH_BYTES = 32
-
-/** Envelope ids are 16 random bytes (envelope.proto); anything else is MALFORMED. */
-export const ENVELOPE_ID_BYTES = 16
 
 /** Contacts door (and trusted depositors): per-mailbox quotas. */
 export const MAILBOX_MAX_COUNT = 10_000

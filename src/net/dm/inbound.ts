@@ -1,35 +1,29 @@
 /**
  * The receiving side of one inbound dm stream (docs/protocol.md part 6, "Receiver").
  *
- * Frames are validated before the application sees them. Valid envelopes that are already
- * buffered when the handler becomes free are handed over as ONE batch, so the application can
- * make them durable in one synced write (DESIGN.md "Delivery": group commit); acks are written
- * only after the handler's promise resolves. At most `maxUnacked` envelopes are held per
- * stream: at the cap the stream is paused (no yamux window updates), which stops the sender.
+ * Frames are read with @libp2p/utils' length-prefixed reader (lpStream, its length checked
+ * before the body is buffered) and validated before the application sees them. Valid envelopes
+ * that have arrived when the handler becomes free are handed over as ONE batch, so the
+ * application can make them durable in one synced write (DESIGN.md "Delivery": group commit);
+ * acks are written only after the handler's promise resolves. At most `maxUnacked` envelopes
+ * are held per stream: at the cap the stream is paused (no yamux window updates), which stops
+ * the sender.
  */
-import { Envelope } from '../../wire/envelope.js'
-import { decodeEnvelope } from '../../wire/strict/envelope.js'
-import { DmFrame } from '../../wire/dm.js'
-import { ENVELOPE_ID_BYTES, MAX_DM_FRAME_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './constants.js'
-import { DM_ERROR_CODES, DmRefusedError, DmTimeoutError, FrameTooLargeError } from './errors.js'
-import { encodeFrames, FrameDecoder } from './framing.js'
-import { truncateUtf8 } from '../text.js'
-import type { DmErrorCode } from './errors.js'
-import type { Connection, Logger, PeerId, Stream, StreamMessageEvent } from '@libp2p/interface'
-import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-
-/** What the application answers for each envelope of a batch, in the batch's order. */
-export type DmReceiveResult =
-  | { status: 'ok' }
-  | { status: 'duplicate' }
-  | { status: 'error', code: DmErrorCode, message: string }
+import { lpStream } from '@libp2p/utils'
+import type { ParsedEnvelope } from '../../wire/strict/envelope.js'
+import { MAX_DM_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './constants.js'
+import { DmRefusedError, DmTimeoutError, FrameTooLargeError, type DmErrorCode } from './errors.js'
+import { checkDmFrame, errorFrame, isRefusal, resultFrame, type DmReceiveResult, type DmRefusal } from './frames.js'
+import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface DmHandler {
   /**
-   * Called with envelopes that passed validation, oldest first. Resolve only once the batch is
-   * durable; the acks are written after that. Must return one result per envelope.
+   * Called with envelopes that passed validation, oldest first, each decoded once and carrying
+   * its exact bytes. Resolve only once the batch is durable; the acks are written after that.
+   * Must return one result per envelope.
    */
-  receive(from: PeerId, envelopes: Envelope[]): Promise<DmReceiveResult[]>
+  receive(from: PeerId, envelopes: ParsedEnvelope[]): Promise<DmReceiveResult[]>
 }
 
 export interface DmInboundOptions {
@@ -43,14 +37,8 @@ export interface DmInboundOptions {
   onClosed(session: DmInboundSession): void
 }
 
-/** Why a frame is refused: the error frame's id (empty when unknown), code and message. */
-export interface DmRefusal {
-  id: Uint8Array<ArrayBuffer>
-  code: DmErrorCode
-  message: string
-}
-
-type Refusal = DmRefusal
+/** lpStream's errors for a length prefix beyond maxDataLength (or a longer varint than it needs). */
+const TOO_LARGE_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError'])
 
 export class DmInboundSession {
   readonly stream: Stream
@@ -59,18 +47,21 @@ export class DmInboundSession {
   private readonly localPeerBytes: Uint8Array
   private readonly options: DmInboundOptions
   private readonly log: Logger
-  private readonly decoder = new FrameDecoder(MAX_DM_FRAME_BYTES)
+  private readonly lp: ReturnType<typeof lpStream>
   /** Validated envelopes waiting for the handler. */
-  private readonly queue: Envelope[] = []
+  private readonly queue: ParsedEnvelope[] = []
   /** Envelopes queued or inside the handler, not yet acknowledged. */
   private unacked = 0
   private processing = false
+  private processScheduled = false
   private waitingForDrain = false
   private remoteDone = false
   /** Frames refused on this stream so far (MAX_REFUSED_FRAMES_PER_STREAM). */
   private refused = 0
   private closed = false
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** Wakes the read loop when it waits for room (fewer unacked, a drained write, a close). */
+  private wakeReader: (() => void) | undefined
 
   constructor (stream: Stream, connection: Connection, options: DmInboundOptions) {
     this.stream = stream
@@ -79,32 +70,15 @@ export class DmInboundSession {
     this.localPeerBytes = options.localPeer.toMultihash().bytes
     this.options = options
     this.log = options.log
+    this.lp = lpStream(stream, { maxDataLength: MAX_DM_FRAME_BYTES })
   }
 
   start (): void {
-    this.stream.addEventListener('message', (evt: StreamMessageEvent) => {
-      if (this.closed) {
-        return
-      }
-      this.armIdleTimer()
-      this.decoder.push(evt.data)
-      this.readFrames()
-    })
-    this.stream.addEventListener('remoteCloseWrite', () => {
-      this.remoteDone = true
-      this.maybeFinish()
-    })
     this.stream.addEventListener('close', () => {
       this.markClosed()
     })
     this.armIdleTimer()
-    if (this.stream.remoteWriteStatus === 'closed') {
-      // The sender half-closed before this handler was attached (its frames and its close can
-      // arrive with the protocol negotiation): the event is gone, so read it from the state.
-      // Frames already buffered are emitted first; then the stream closes as after the event.
-      this.remoteDone = true
-      setTimeout(() => { this.maybeFinish() }, 0)
-    }
+    void this.readLoop()
   }
 
   /**
@@ -127,54 +101,70 @@ export class DmInboundSession {
     this.idleTimer.unref?.()
   }
 
-  /** Stops serving this stream at once (service stop). */
+  /** Stops serving this stream at once (service stop, a write that failed). */
   abort (err: Error): void {
     this.markClosed()
     this.stream.abort(err)
   }
 
-  /** Parses buffered frames while the per-stream budget allows. */
-  private readFrames (): void {
-    const refusals: Refusal[] = []
-    while (!this.closed && !this.waitingForDrain && this.unacked < this.options.maxUnacked) {
-      let body: Uint8Array | null
+  /** Reads frames while the per-stream budget allows; pauses the stream while it does not. */
+  private async readLoop (): Promise<void> {
+    while (!this.closed) {
+      if (this.waitingForDrain || this.unacked >= this.options.maxUnacked) {
+        this.updateFlow()
+        await new Promise<void>((resolve) => { this.wakeReader = resolve })
+        this.wakeReader = undefined
+        continue
+      }
+      let body: Uint8ArrayList
       try {
-        body = this.decoder.next()
+        body = await this.lp.read()
       } catch (err) {
-        if (err instanceof FrameTooLargeError) {
-          this.refuseAndClose(refusals, 'TOO_LARGE', err)
+        if (this.closed) return
+        if (TOO_LARGE_ERRORS.has((err as Error).name)) {
+          this.refuseAndClose('TOO_LARGE', new FrameTooLargeError((err as Error).message))
           return
         }
-        throw err
+        // The sender half-closed (a truncated last frame is dropped with it), or the stream
+        // failed: answer what is in hand, then close.
+        this.remoteDone = true
+        this.maybeFinish()
+        return
       }
-      if (body == null) {
-        break
-      }
-      const result = this.validate(body)
-      if ('code' in result) {
-        refusals.push(result)
-        if (++this.refused >= MAX_REFUSED_FRAMES_PER_STREAM) {
-          // A peer that keeps sending what we refuse (2 KB of zeros is 2,000 empty frames)
-          // would get an error frame for each: answer the budget's worth, then close.
-          this.refuseAndClose(refusals, 'MALFORMED', new DmRefusedError('MALFORMED', `${MAX_REFUSED_FRAMES_PER_STREAM} frames refused on one stream`))
-          return
-        }
-      } else {
-        this.queue.push(result)
-        this.unacked++
-      }
+      if (this.closed) return
+      this.armIdleTimer()
+      this.onFrame(body)
     }
-    this.writeRefusals(refusals)
-    this.updateFlow()
-    if (this.queue.length > 0 && !this.processing) {
-      void this.process()
-    }
-    this.maybeFinish()
   }
 
-  /** Checks one frame; an Envelope that may reach the handler, or why it may not. */
-  private validate (body: Uint8Array): Envelope | Refusal {
-    return checkDmFrame(body, this.remotePeerBytes, this.localPeerBytes)
+  private onFrame (body: Uint8ArrayList): void {
+    const checked = checkDmFrame(body, this.remotePeerBytes, this.localPeerBytes)
+    if (isRefusal(checked)) {
+      if (++this.refused >= MAX_REFUSED_FRAMES_PER_STREAM) {
+        // A peer that keeps sending what we refuse (2 KB of zeros is 2,000 empty frames)
+        // would get an error frame for each: answer the budget's worth, then close.
+        this.refuseAndClose('MALFORMED', new DmRefusedError('MALFORMED', `${MAX_REFUSED_FRAMES_PER_STREAM} frames refused on one stream`), [checked])
+        return
+      }
+      this.writeRefusals([checked])
+      return
+    }
+    this.queue.push(checked)
+    this.unacked++
+    this.scheduleProcess()
+  }
+
+  /**
+   * Starts the handler on the next turn of the event loop, not at once: frames that arrived in
+   * the same chunk are parsed first (their reads resolve in microtasks) and go in one batch.
+   */
+  private scheduleProcess (): void {
+    if (this.processing || this.processScheduled) return
+    this.processScheduled = true
+    setImmediate(() => {
+      this.processScheduled = false
+      if (!this.processing && this.queue.length > 0) void this.process()
+    })
   }
 
   /** Hands queued envelopes to the handler batch by batch, acking each batch when it resolves. */
@@ -188,11 +178,10 @@ export class DmInboundSession {
           // No ack can reach the sender; it retries and the application deduplicates.
           return
         }
-        this.writeFrames(batch.map((envelope, i) => resultFrame(envelope.id, results[i])))
+        this.writeFrames(batch.map((envelope, i) => resultFrame(envelope.id as Uint8Array<ArrayBuffer>, results[i])))
         this.unacked -= batch.length
         this.armIdleTimer()
-        // Parse what arrived while the handler ran, up to the budget: the next batch.
-        this.readFrames()
+        this.wake()
       }
     } finally {
       this.processing = false
@@ -200,7 +189,7 @@ export class DmInboundSession {
     }
   }
 
-  private async callHandler (batch: Envelope[]): Promise<DmReceiveResult[]> {
+  private async callHandler (batch: ParsedEnvelope[]): Promise<DmReceiveResult[]> {
     const handler = this.options.getHandler()
     if (handler == null) {
       return batch.map(() => ({ status: 'error', code: 'INTERNAL', message: 'no handler' }))
@@ -218,37 +207,44 @@ export class DmInboundSession {
     }
   }
 
-  private writeRefusals (refusals: Refusal[]): void {
-    if (refusals.length > 0) {
-      this.log('refusing %d frames from %p: %s', refusals.length, this.remotePeer, refusals.map(r => r.code).join(','))
-      this.writeFrames(refusals.map(r => errorFrame(r.id, r.code, r.message)))
-    }
+  private writeRefusals (refusals: DmRefusal[]): void {
+    this.log('refusing %d frames from %p: %s', refusals.length, this.remotePeer, refusals.map(r => r.code).join(','))
+    this.writeFrames(refusals.map(r => errorFrame(r.id, r.code, r.message)))
   }
 
-  /** Writes frames in one go; if the muxer asks us to wait, stop reading until it drains. */
+  /**
+   * Writes frames in one go (lpStream's writeV: one send). If the muxer asks us to wait, stop
+   * reading until the write drains; a peer that does not read its acks within the write
+   * timeout is not served further.
+   */
   private writeFrames (bodies: Uint8Array[]): void {
     if (bodies.length === 0 || this.closed || this.stream.writeStatus !== 'writable') {
       return
     }
-    let canSendMore: boolean
-    try {
-      canSendMore = this.stream.send(encodeFrames(bodies))
-    } catch (err) {
+    // writeV sends synchronously and only then waits, if the muxer asks it to, for a drain.
+    const written = this.lp.writeV(bodies, { signal: AbortSignal.timeout(this.options.writeTimeout) })
+    const onFailure = (err: unknown): void => {
+      if (this.closed) return
       this.log.error('could not write to %p - %e', this.remotePeer, err)
-      this.abort(err instanceof Error ? err : new Error(String(err)))
+      this.abort(err instanceof Error ? err : new Error('the dm stream closed while acks were written'))
+    }
+    if (!this.stream.writableNeedsDrain || this.waitingForDrain) {
+      written.catch(onFailure)
       return
     }
-    if (!canSendMore && !this.waitingForDrain) {
-      this.waitingForDrain = true
-      this.updateFlow()
-      this.stream.onDrain({ signal: AbortSignal.timeout(this.options.writeTimeout) }).then(() => {
-        this.waitingForDrain = false
-        this.readFrames()
-      }, (err: unknown) => {
-        // A peer that does not read its acks is not served further.
-        this.abort(err instanceof Error ? err : new Error(String(err)))
-      })
-    }
+    this.waitingForDrain = true
+    this.updateFlow()
+    written.then(() => {
+      this.waitingForDrain = false
+      this.wake()
+      this.maybeFinish()
+    }, onFailure)
+  }
+
+  /** Lets the read loop go on (it re-checks the budget), and resumes the stream. */
+  private wake (): void {
+    this.wakeReader?.()
+    this.updateFlow()
   }
 
   /** Pauses reading at the budget or while writes wait to drain; resumes below it. */
@@ -272,7 +268,7 @@ export class DmInboundSession {
    * TOO_LARGE, or the refusal budget spent: answer, then close; the framing (or the peer) of
    * this stream can no longer be trusted.
    */
-  private refuseAndClose (refusals: Refusal[], code: DmErrorCode, err: Error): void {
+  private refuseAndClose (code: DmErrorCode, err: Error, refusals: DmRefusal[] = []): void {
     refusals.push({ id: new Uint8Array(new ArrayBuffer(0)), code, message: err.message })
     this.writeRefusals(refusals)
     this.markClosed()
@@ -285,8 +281,7 @@ export class DmInboundSession {
 
   /** When the sender has finished and every envelope is answered, close our side too. */
   private maybeFinish (): void {
-    // Bytes left in the decoder with nothing unacked can only be a truncated last frame.
-    if (!this.remoteDone || this.closed || this.processing || this.unacked > 0 || this.waitingForDrain) {
+    if (!this.remoteDone || this.closed || this.processing || this.processScheduled || this.unacked > 0 || this.waitingForDrain) {
       return
     }
     this.closeAndCut(new DmTimeoutError('The sender did not close the dm stream'))
@@ -319,72 +314,7 @@ export class DmInboundSession {
     this.closed = true
     clearTimeout(this.idleTimer)
     this.queue.length = 0
+    this.wakeReader?.()
     this.options.onClosed(this)
   }
-}
-
-function resultFrame (id: Uint8Array<ArrayBuffer>, result: DmReceiveResult | undefined): Uint8Array {
-  if (result?.status === 'ok') {
-    return DmFrame.encode({ ack: { id, status: DmFrame.Ack.Status.OK } })
-  }
-  if (result?.status === 'duplicate') {
-    return DmFrame.encode({ ack: { id, status: DmFrame.Ack.Status.DUPLICATE } })
-  }
-  if (result?.status === 'error' && DM_ERROR_CODES.includes(result.code)) {
-    return errorFrame(id, result.code, String(result.message ?? ''))
-  }
-  return errorFrame(id, 'INTERNAL', 'invalid handler result')
-}
-
-function errorFrame (id: Uint8Array<ArrayBuffer>, code: DmErrorCode, message: string): Uint8Array {
-  return DmFrame.encode({
-    error: {
-      id,
-      code: DmFrame.Error.Code[code],
-      message: truncateUtf8(message, MAX_ERROR_MESSAGE_BYTES)
-    }
-  })
-}
-
-/**
- * Checks one frame body received from `remotePeerBytes` (docs/protocol.md part 6, "Receiver"
- * step 1): the Envelope that may reach the application, or the refusal to answer. Pure, so
- * that it can be fuzzed on its own (fuzz/targets.ts).
- */
-export function checkDmFrame (body: Uint8Array, remotePeerBytes: Uint8Array, localPeerBytes: Uint8Array): Envelope | DmRefusal {
-  const empty = new Uint8Array(new ArrayBuffer(0))
-  let frame: DmFrame
-  try {
-    frame = DmFrame.decode(body)
-  } catch {
-    return { id: empty, code: 'MALFORMED', message: 'frame does not decode' }
-  }
-  if (frame.envelope == null) {
-    if (body.byteLength === 0) {
-      return { id: empty, code: 'MALFORMED', message: 'empty frame' }
-    }
-    // An ack, an error or a frame kind from a later version: not accepted on this side.
-    return { id: empty, code: 'UNSUPPORTED', message: 'only envelope frames are accepted' }
-  }
-  let envelope: Envelope
-  try {
-    envelope = decodeEnvelope(frame.envelope)
-  } catch {
-    return { id: empty, code: 'MALFORMED', message: 'envelope does not decode' }
-  }
-  // protons does not check lengths: the id must be exactly 16 bytes to be echoed or acked.
-  if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
-    return { id: empty, code: 'MALFORMED', message: `envelope id must be ${ENVELOPE_ID_BYTES} bytes` }
-  }
-  const id = envelope.id
-  if (!uint8ArrayEquals(envelope.sender, remotePeerBytes)) {
-    return { id, code: 'SENDER_MISMATCH', message: 'sender is not the authenticated remote peer' }
-  }
-  if (!uint8ArrayEquals(envelope.recipient, localPeerBytes)) {
-    return { id, code: 'RECIPIENT_MISMATCH', message: 'recipient is not this peer' }
-  }
-  if (envelope.kind === Envelope.Kind.KIND_UNSPECIFIED) {
-    return { id, code: 'UNSUPPORTED', message: 'envelope kind unspecified' }
-  }
-  return envelope
 }

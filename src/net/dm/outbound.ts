@@ -1,15 +1,17 @@
 /**
  * The sending side of one long-lived dm stream to one peer (docs/protocol.md part 6,
  * "Sender"). Envelopes are pipelined: each send() writes its frame and waits for the ack or
- * error frame that carries its envelope id, in whatever order they come back.
+ * error frame that carries its envelope id, in whatever order they come back. Frames go
+ * through @libp2p/utils' length-prefixed stream (lpStream), which caps what it reads.
  */
+import { lpStream } from '@libp2p/utils'
 import { DmFrame } from '../../wire/dm.js'
 import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
 import { DmRefusedError, DmStreamClosedError } from './errors.js'
-import { FrameDecoder } from './framing.js'
-import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { idKey } from './frames.js'
 import type { DmErrorCode } from './errors.js'
-import type { Logger, PeerId, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import type { Logger, PeerId, Stream, StreamCloseEvent } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface DmSendResult {
   status: 'ok' | 'duplicate'
@@ -25,27 +27,31 @@ export class DmOutboundChannel {
   readonly peer: PeerId
   /** Envelope id (hex) -> senders waiting for it, oldest first (the same id may be resent). */
   private readonly pending = new Map<string, PendingSend[]>()
-  private readonly decoder = new FrameDecoder(MAX_DM_CONTROL_FRAME_BYTES)
+  private readonly lp: ReturnType<typeof lpStream>
   private readonly log: Logger
   private readonly onClosed: (channel: DmOutboundChannel) => void
   private closed = false
+  /** The receiver half-closed: no new envelopes go out; the read loop ends what is in flight. */
+  private remoteClosed = false
+  /** Why the stream closed, for the envelopes the read loop finds still in flight. */
+  private closeCause: unknown
 
   constructor (stream: Stream, peer: PeerId, log: Logger, onClosed: (channel: DmOutboundChannel) => void) {
     this.stream = stream
     this.peer = peer
     this.log = log
     this.onClosed = onClosed
-    this.onMessage = this.onMessage.bind(this)
+    this.lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
     this.onClose = this.onClose.bind(this)
     this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
-    stream.addEventListener('message', this.onMessage)
     stream.addEventListener('close', this.onClose)
     stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
+    void this.readLoop()
   }
 
   /** True while envelopes can be written and acks can still arrive. */
   get isOpen (): boolean {
-    return !this.closed && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
+    return !this.closed && !this.remoteClosed && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
   }
 
   /** Envelopes written (or waiting to be written) and not yet answered. */
@@ -58,29 +64,34 @@ export class DmOutboundChannel {
   }
 
   /**
-   * Writes one encoded frame (already length-prefixed) carrying the envelope `id` and waits for
-   * its answer. The signal ends the wait (the service turns its timeout into DmTimeoutError).
+   * Writes one frame body carrying the envelope `id` and waits for its answer. The signal ends
+   * the wait (the service turns its timeout into DmTimeoutError).
    */
-  async send (id: Uint8Array, frame: Uint8Array, signal: AbortSignal): Promise<DmSendResult> {
+  async send (id: Uint8Array, frame: Uint8ArrayList, signal: AbortSignal): Promise<DmSendResult> {
     if (!this.isOpen) {
       throw new DmStreamClosedError('The dm stream is closed')
     }
     const key = idKey(id)
-    const answered = deferred<DmSendResult>()
+    const entry: PendingSend = { resolve: () => {}, reject: () => {} }
+    const answered = new Promise<DmSendResult>((resolve, reject) => {
+      entry.resolve = resolve
+      entry.reject = reject
+    })
     // The answer may be rejected by a close before anyone awaits it: never leave it unhandled.
-    answered.promise.catch(() => {})
-    const entry: PendingSend = { resolve: answered.resolve, reject: answered.reject }
+    answered.catch(() => {})
     this.addPending(key, entry)
     const onAbort = (): void => {
       this.removePending(key, entry)
-      answered.reject(signal.reason)
+      entry.reject(signal.reason)
     }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       if (signal.aborted) {
         onAbort()
       }
-      // Backpressure: wait while the muxer asks us to (Stream.send returned false earlier).
+      // Backpressure: wait while the muxer asks us to (Stream.send returned false earlier). All
+      // waiting senders share the stream's one drain promise; the frame then goes out at once,
+      // so frames never interleave and at most one write at a time waits on its own drain.
       while (this.stream.writableNeedsDrain && this.isOpen && !signal.aborted) {
         await this.stream.onDrain({ signal })
       }
@@ -90,8 +101,8 @@ export class DmOutboundChannel {
       if (!this.isOpen) {
         throw new DmStreamClosedError('The dm stream closed before the envelope was written')
       }
-      this.stream.send(frame)
-      return await answered.promise
+      await this.lp.write(frame, { signal })
+      return await answered
     } catch (err) {
       this.removePending(key, entry)
       if (signal.aborted) {
@@ -146,21 +157,28 @@ export class DmOutboundChannel {
     return entry
   }
 
-  private onMessage (evt: StreamMessageEvent): void {
-    if (this.closed) {
-      return
-    }
-    this.decoder.push(evt.data)
-    for (;;) {
-      let body: Uint8Array | null
+  /**
+   * Reads ack and error frames until the stream ends. Frames already received are read before
+   * the end is acted on: an ack that arrived with the receiver's close still settles its send.
+   */
+  private async readLoop (): Promise<void> {
+    while (!this.closed) {
       let frame: DmFrame
       try {
-        body = this.decoder.next()
-        if (body == null) {
+        frame = DmFrame.decode(await this.lp.read())
+      } catch (err) {
+        if (this.closed) return
+        if ((err as Error).name === 'UnexpectedEOFError' || this.stream.status !== 'open') {
+          // The receiver half-closed, or the stream ended: what is still in flight cannot be
+          // answered here. Close our side too.
+          this.fail(new DmStreamClosedError(this.remoteClosed ? 'The receiver closed the dm stream' : 'The dm stream closed with envelopes in flight', { cause: this.closeCause ?? err }))
+          if (this.stream.status === 'open') {
+            this.stream.close().catch((closeErr: unknown) => {
+              this.stream.abort(closeErr instanceof Error ? closeErr : new Error(String(closeErr)))
+            })
+          }
           return
         }
-        frame = DmFrame.decode(body)
-      } catch (err) {
         // The receiver broke the protocol: nothing it says on this stream can be trusted.
         this.log.error('bad frame from %p - %e', this.peer, err)
         this.abort(err instanceof Error ? err : new Error(String(err)))
@@ -205,15 +223,13 @@ export class DmOutboundChannel {
   }
 
   private onRemoteCloseWrite (): void {
-    // The receiver will send no more acks: whatever is in flight cannot complete here.
-    this.fail(new DmStreamClosedError('The receiver closed the dm stream'))
-    this.stream.close().catch(err => {
-      this.stream.abort(err instanceof Error ? err : new Error(String(err)))
-    })
+    // The receiver will send no more acks; the read loop settles what is in flight once it has
+    // read what already arrived.
+    this.remoteClosed = true
   }
 
   private onClose (evt: StreamCloseEvent): void {
-    this.fail(new DmStreamClosedError('The dm stream closed with envelopes in flight', { cause: evt.error }))
+    this.closeCause = evt.error
   }
 
   private fail (err: DmStreamClosedError): void {
@@ -229,23 +245,4 @@ export class DmOutboundChannel {
       }
     }
   }
-}
-
-/** A map key for an envelope id. */
-function idKey (id: Uint8Array): string {
-  return uint8ArrayToString(id, 'base16')
-}
-
-interface Deferred<T> {
-  promise: Promise<T>
-  resolve(value: T): void
-  reject(reason: unknown): void
-}
-
-/** Promise.withResolvers (ES2024; shimmed on Node 20 but not in this project's lib types). */
-function deferred<T> (): Deferred<T> {
-  let resolve!: (value: T) => void
-  let reject!: (reason: unknown) => void
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
-  return { promise, resolve, reject }
 }

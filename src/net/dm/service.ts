@@ -8,15 +8,13 @@
  * Receiver: see dm-inbound.ts.
  */
 import { serviceCapabilities, setMaxListeners, TypedEventEmitter } from '@libp2p/interface'
-import { Envelope } from '../../wire/envelope.js'
-import { decodeEnvelope } from '../../wire/strict/envelope.js'
-import { DmFrame } from '../../wire/dm.js'
+import { ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, type EnvelopeBytes } from '../../wire/strict/envelope.js'
 import {
   DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
-  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, MAX_UNACKED_PER_STREAM
+  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, MAX_UNACKED_PER_STREAM
 } from './constants.js'
 import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './errors.js'
-import { encodeFrame } from './framing.js'
+import { envelopeFrame } from './frames.js'
 import { DmInboundSession } from './inbound.js'
 import { DmOutboundChannel } from './outbound.js'
 import { raceSignal } from 'race-signal'
@@ -28,7 +26,8 @@ import type {
 } from '@libp2p/interface'
 
 export { DM_PROTOCOL } from './constants.js'
-export type { DmHandler, DmReceiveResult } from './inbound.js'
+export type { DmHandler } from './inbound.js'
+export type { DmReceiveResult } from './frames.js'
 export type { DmSendResult } from './outbound.js'
 export * from './errors.js'
 
@@ -81,11 +80,12 @@ export interface DmServiceEvents {
 export interface DmService extends TypedEventEmitter<DmServiceEvents> {
   readonly protocol: string
   /**
-   * Sends one envelope (an Envelope, or its exact encoded bytes, which are sent unchanged) and
-   * waits for the peer's answer. Rejects with DmRefusedError, DmTimeoutError,
-   * DmStreamClosedError, InvalidEnvelopeError, the signal's reason, or a libp2p dial error.
+   * Sends one envelope - its exact bytes, unchanged, and its id, which the ack names (the
+   * envelope module's EnvelopeBytes: nothing is decoded here) - and waits for the peer's
+   * answer. Rejects with DmRefusedError, DmTimeoutError, DmStreamClosedError,
+   * InvalidEnvelopeError, the signal's reason, or a libp2p dial error.
    */
-  send(peer: PeerId, envelope: Envelope | Uint8Array, options?: DmSendOptions): Promise<DmSendResult>
+  send(peer: PeerId, envelope: EnvelopeBytes, options?: DmSendOptions): Promise<DmSendResult>
   /** Sets (or with undefined, clears) the application's receiver. */
   setHandler(handler: DmHandler | undefined): void
   /** Envelopes sent to `peer` and not yet answered. */
@@ -169,18 +169,18 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     return this.channels.get(peer.toString())?.isOpen ?? false
   }
 
-  async send (peer: PeerId, envelope: Envelope | Uint8Array, options: DmSendOptions = {}): Promise<DmSendResult> {
+  async send (peer: PeerId, envelope: EnvelopeBytes, options: DmSendOptions = {}): Promise<DmSendResult> {
     if (!this.started) {
       throw new DmNotStartedError()
     }
-    const { id, bytes } = prepareEnvelope(envelope)
-    const frame = encodeFrame(DmFrame.encode({ envelope: bytes as Uint8Array<ArrayBuffer> }))
+    checkLimits(envelope)
+    const frame = envelopeFrame(envelope)
     const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.sendTimeout)
     const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
     setMaxListeners(Infinity, signal)
     try {
       const channel = await this.getChannel(peer, signal)
-      return await channel.send(id, frame, signal)
+      return await channel.send(envelope.id, frame, signal)
     } catch (err) {
       if (timeoutSignal.aborted && options.signal?.aborted !== true) {
         throw new DmTimeoutError()
@@ -259,28 +259,14 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
   }
 }
 
-/** The exact bytes to send and the id to match the ack with; checks the limits first. */
-function prepareEnvelope (envelope: Envelope | Uint8Array): { id: Uint8Array, bytes: Uint8Array } {
-  let bytes: Uint8Array
-  let id: Uint8Array
-  if (envelope instanceof Uint8Array) {
-    bytes = envelope
-    try {
-      id = decodeEnvelope(envelope).id
-    } catch {
-      throw new InvalidEnvelopeError('Envelope bytes do not decode')
-    }
-  } else {
-    bytes = Envelope.encode(envelope)
-    id = envelope.id
-  }
-  if (id.byteLength !== ENVELOPE_ID_BYTES) {
+/** An envelope this service will not send: an id the ack cannot name, or too many bytes. */
+function checkLimits (envelope: EnvelopeBytes): void {
+  if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
     throw new InvalidEnvelopeError(`Envelope id must be ${ENVELOPE_ID_BYTES} bytes`)
   }
-  if (bytes.byteLength > MAX_ENVELOPE_BYTES) {
-    throw new InvalidEnvelopeError(`Envelope of ${bytes.byteLength} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
+  if (envelope.bytes.byteLength > MAX_ENVELOPE_BYTES) {
+    throw new InvalidEnvelopeError(`Envelope of ${envelope.bytes.byteLength} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
   }
-  return { id, bytes }
 }
 
 export function dm (init: DmInit = {}): (components: DmComponents) => DmService {
