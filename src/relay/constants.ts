@@ -28,11 +28,14 @@ export const FORWARD_MAX_BYTES = 64 * 1024 * 1024
 export const DEFAULT_TTL_MS = 14 * 24 * 60 * 60_000
 export const MAX_TTL_MS = 30 * 24 * 60 * 60_000
 
-/** Token bucket per depositor, contacts door and trusted depositors: burst, then per second. */
+/**
+ * Rate per depositor, contacts door and trusted depositors: a burst, then per second on average
+ * (counted as DEPOSIT_RATE_BURST per 4 s window: src/net/rate-limit.ts).
+ */
 export const DEPOSIT_RATE_BURST = 200
 export const DEPOSIT_RATE_PER_SEC = 50
 
-/** Token bucket per depositor, first-contact door: a burst of 5, then one a minute. */
+/** Rate per depositor, first-contact door: a burst of 5, one a minute on average (5 per 5 min). */
 export const FIRST_CONTACT_RATE_BURST = 5
 export const FIRST_CONTACT_RATE_PER_SEC = 1 / 60
 
@@ -41,7 +44,7 @@ export const MAX_PREKEYS_HELD = 200
 export const MAX_PREKEYS_PER_UPLOAD = 50
 export const MAX_PREKEY_BYTES = 4096
 
-/** takePrekey: a burst of 10, then one every 6 s, per requester. */
+/** takePrekey: a burst of 10, one every 6 s on average (10 a minute), per requester. */
 export const PREKEY_RATE_BURST = 10
 export const PREKEY_RATE_PER_SEC = 1 / 6
 
@@ -101,6 +104,3 @@ export const FORWARD_CONCURRENCY = 4
 /** Streams per connection. A subscription holds one open stream. */
 export const MAILBOX_MAX_INBOUND_STREAMS = 32
 export const MAILBOX_MAX_OUTBOUND_STREAMS = 32
-
-/** Depositors and requesters the rate limiters track at most; the least recent are forgotten. */
-export const MAX_RATE_TRACKED_PEERS = 10_000

@@ -17,7 +17,7 @@ import {
 } from './constants.js'
 import { codeResponse, decodeEnvelopeHead, decodeRequest, MalformedRequestError, type DecodedRequest } from './frames.js'
 import type { HeldEnvelope, RelayStore } from './relay-store.js'
-import type { TokenBuckets } from './token-bucket.js'
+import type { PeerRateLimit } from '../net/rate-limit.js'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -25,9 +25,9 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export type DeliveryHandler = (from: PeerId, envelopes: Uint8Array[]) => Promise<void>
 
 export interface ServerRates {
-  deposit: TokenBuckets
-  firstContact: TokenBuckets
-  prekey: TokenBuckets
+  deposit: PeerRateLimit
+  firstContact: PeerRateLimit
+  prekey: PeerRateLimit
 }
 
 export interface ServerInit {
@@ -222,7 +222,7 @@ export class MailboxServer {
       }
       case 'takePrekey': {
         // Counted before the lookup: each bundle handed out is a one-time prekey gone.
-        if (!this.init.rates.prekey.tryTake(owner)) return codeResponse('RATE_LIMITED')
+        if (!this.init.rates.prekey.tryConsume(owner)) return codeResponse('RATE_LIMITED')
         const result = await relay.takePrekey(request.owner)
         if (typeof result === 'string') return codeResponse(result)
         return { ...OK(), prekey: result as Uint8Array<ArrayBuffer> }
@@ -250,7 +250,7 @@ export class MailboxServer {
     const route = relay.route({ depositor, recipient: head.recipient, capabilityHash, prekey: head.prekey })
     if (route === undefined) return NOT_FOUND()
     const bucket = route === 'first' ? this.init.rates.firstContact : this.init.rates.deposit
-    if (!bucket.tryTake(depositor)) return codeResponse('RATE_LIMITED')
+    if (!bucket.tryConsume(depositor)) return codeResponse('RATE_LIMITED')
     const outcome = await relay.deposit({
       depositor, recipient: head.recipient, id: toHex(head.id), envelope, expiresAt: head.expiresAt
     }, route)

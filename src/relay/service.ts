@@ -10,14 +10,14 @@ import {
   DEFAULT_FETCH_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEPOSIT_RATE_BURST, DEPOSIT_RATE_PER_SEC, FIRST_CONTACT_RATE_BURST,
   FIRST_CONTACT_RATE_PER_SEC, FORWARD_ATTEMPT_TIMEOUT_MS, FORWARD_BACKOFF_MAX_MS, FORWARD_BACKOFF_MIN_MS,
   FORWARD_CONCURRENCY, MAILBOX_MAX_INBOUND_STREAMS, MAILBOX_MAX_OUTBOUND_STREAMS, MAILBOX_PROTOCOL,
-  MAX_RATE_TRACKED_PEERS, PREKEY_RATE_BURST, PREKEY_RATE_PER_SEC, SWEEP_INTERVAL_MS
+  PREKEY_RATE_BURST, PREKEY_RATE_PER_SEC, SWEEP_INTERVAL_MS
 } from './constants.js'
 import { InvalidRelayRequestError } from './errors.js'
 import { MailboxClient, type DepositOptions, type FetchResult, type MailboxStatus, type PushHandler, type RelayCallOptions } from './client.js'
 import { Forwarder, type ForwardCallback } from './forwarder.js'
 import { RelayStore, type RelayLimits, type RelayStats } from './relay-store.js'
 import { DEFAULT_SERVER_TIMEOUTS, MailboxServer, type DeliveryHandler } from './server.js'
-import { TokenBuckets } from './token-bucket.js'
+import { budgetOf, PeerRateLimit } from '../net/rate-limit.js'
 import type { PeerAddresses, PeerConnections, ProtocolRegistrar } from '../net/connections.js'
 import type { Store } from '../store/store.js'
 import type { ComponentLogger, Libp2pEvents, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'
@@ -31,10 +31,12 @@ export interface MailboxComponents {
   events?: TypedEventTarget<Libp2pEvents>
 }
 
+/**
+ * A per-peer rate: `burst` requests at once, `perSecond` on average; counted as `burst` per
+ * window of `burst / perSecond` seconds (src/net/rate-limit.ts).
+ */
 export interface RateInit {
-  /** Tokens a peer may spend at once. */
   burst: number
-  /** Tokens refilled per second. */
   perSecond: number
 }
 
@@ -142,8 +144,8 @@ class DefaultMailboxService implements MailboxService, Startable {
       timeout: init.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
       channelIdleMs: init.requestStreamIdleMs
     })
-    const buckets = (rate: RateInit | undefined, burst: number, perSecond: number): TokenBuckets =>
-      new TokenBuckets({ burst: rate?.burst ?? burst, perSecond: rate?.perSecond ?? perSecond, maxKeys: MAX_RATE_TRACKED_PEERS })
+    const buckets = (rate: RateInit | undefined, burst: number, perSecond: number): PeerRateLimit =>
+      new PeerRateLimit(budgetOf(rate?.burst ?? burst, rate?.perSecond ?? perSecond))
     this.server = new MailboxServer({
       log: this.log,
       rates: {
