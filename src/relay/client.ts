@@ -20,7 +20,7 @@ import {
 import { RelayChannelClosedError, RequestChannel } from './channel.js'
 import { decodeResponse, refusalCode } from './frames.js'
 import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
-import type { MailboxStatusInfo } from './relay-store.js'
+import type { MailboxStatusInfo } from './store/index.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface RelayCallOptions {

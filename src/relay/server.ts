@@ -16,7 +16,7 @@ import {
   PUSH_ACK_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS
 } from './constants.js'
 import { codeResponse, decodeEnvelopeHead, decodeRequest, MalformedRequestError, type DecodedRequest } from './frames.js'
-import type { HeldEnvelope, RelayStore } from './relay-store.js'
+import type { HeldEnvelope, RelayStore } from './store/index.js'
 import type { PeerRateLimit } from '../net/rate-limit.js'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -201,16 +201,16 @@ export class MailboxServer {
         return this.deposit(relay, owner, request.envelope, request.capability)
       case 'fetch': {
         const limit = request.limit === 0 ? DEFAULT_FETCH_LIMIT : request.limit
-        const page = await relay.fetch(owner, request.cursor, limit, MAX_PAGE_BYTES)
+        const page = await relay.mailboxes.fetch(owner, request.cursor, limit, MAX_PAGE_BYTES)
         if (page === undefined) return NOT_FOUND()
         return { ...OK(), envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }
       }
       case 'ack': {
-        const deleted = await relay.ack(owner, request.ids.map(toHex))
+        const deleted = await relay.mailboxes.ack(owner, request.ids.map(toHex))
         return deleted === undefined ? NOT_FOUND() : OK()
       }
       case 'settings':
-        return (await relay.setFirstContact(owner, request.firstContactOpen)) ? OK() : NOT_FOUND()
+        return (await relay.mailboxes.setFirstContact(owner, request.firstContactOpen)) ? OK() : NOT_FOUND()
       case 'capabilities': {
         const result = await relay.updateCapabilities(owner, request.add.map(toHex), request.remove.map(toHex))
         return codeResponse(result)
@@ -228,7 +228,7 @@ export class MailboxServer {
         return { ...OK(), prekey: result as Uint8Array<ArrayBuffer> }
       }
       case 'status': {
-        const status = await relay.status(owner)
+        const status = relay.status(owner)
         if (status === undefined) return NOT_FOUND()
         return {
           ...OK(),
@@ -244,7 +244,7 @@ export class MailboxServer {
     const head = decodeEnvelopeHead(envelope, (bytes) => {
       // Mailbox owners registered over noise, so their peer IDs are known to be valid.
       const text = peerIdText(bytes)
-      return text !== undefined && relay.hasMailbox(text) ? text : undefined
+      return text !== undefined && relay.mailboxes.has(text) ? text : undefined
     })
     const capabilityHash = capability === undefined ? undefined : toHex(sha256(capability))
     const route = relay.route({ depositor, recipient: head.recipient, capabilityHash, prekey: head.prekey })
@@ -282,13 +282,13 @@ export class MailboxServer {
     const relay = this.init.relay()
     const owner = remote.toString()
     const writeSignal = (): AbortSignal => AbortSignal.any([stop, AbortSignal.timeout(this.init.pushAckTimeoutMs)])
-    if (relay?.hasMailbox(owner) !== true) {
+    if (relay?.mailboxes.has(owner) !== true) {
       await lp.write(MailboxResponse.encode(NOT_FOUND()), { signal: writeSignal() })
       return
     }
     await lp.write(MailboxResponse.encode(OK()), { signal: writeSignal() })
     let wake = deferredSignal()
-    const unsubscribe = relay.onDeposit(owner, () => { wake.resolve() })
+    const unsubscribe = relay.mailboxes.onDeposit(owner, () => { wake.resolve() })
     let reading: Promise<ReadResult> | undefined
     const read = (): Promise<ReadResult> => {
       // One read outstanding at a time, without a signal: an aborted read would lose bytes.
@@ -310,7 +310,7 @@ export class MailboxServer {
         if (deleteError !== undefined) throw deleteError
         if (held.length < this.init.pushWindow) {
           wake = deferredSignal()
-          const page = await relay.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
+          const page = await relay.mailboxes.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
           if (page === undefined) return
           if (page.envelopes.length > 0) {
             await lp.write(MailboxResponse.encode({ ...OK(), push: true, envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }), { signal: writeSignal() })
@@ -348,8 +348,8 @@ export class MailboxServer {
         deletions = deletions.then(async () => {
           if (deleteError !== undefined) return
           try {
-            await relay.ackHeld(owner, known)
-            if (others.length > 0) await relay.ack(owner, others)
+            await relay.mailboxes.ackHeld(owner, known)
+            if (others.length > 0) await relay.mailboxes.ack(owner, others)
           } catch (err) {
             deleteError = err
           } finally {

@@ -15,7 +15,7 @@ import {
 import { InvalidRelayRequestError } from './errors.js'
 import { MailboxClient, type DepositOptions, type FetchResult, type MailboxStatus, type PushHandler, type RelayCallOptions } from './client.js'
 import { Forwarder, type ForwardCallback } from './forwarder.js'
-import { RelayStore, type RelayLimits, type RelayStats } from './relay-store.js'
+import { RelayStore, type RelayLimits, type RelayStats } from './store/index.js'
 import { DEFAULT_SERVER_TIMEOUTS, MailboxServer, type DeliveryHandler } from './server.js'
 import { budgetOf, PeerRateLimit } from '../net/rate-limit.js'
 import type { PeerAddresses, PeerConnections, ProtocolRegistrar } from '../net/connections.js'
@@ -161,10 +161,10 @@ class DefaultMailboxService implements MailboxService, Startable {
       ...init.server
     })
     this.trust = {
-      add: async (peerId) => { await this.requireRelay().addTrust(asString(peerId)) },
-      remove: async (peerId) => { await this.requireRelay().removeTrust(asString(peerId)) },
-      list: () => this.requireRelay().listTrust(),
-      has: (peerId) => this.relay?.isTrusted(asString(peerId)) ?? false
+      add: async (peerId) => { await this.requireRelay().trust.add(asString(peerId)) },
+      remove: async (peerId) => { await this.requireRelay().trust.remove(asString(peerId)) },
+      list: () => this.requireRelay().trust.list(),
+      has: (peerId) => this.relay?.trust.has(asString(peerId)) ?? false
     }
   }
 
@@ -231,7 +231,7 @@ class DefaultMailboxService implements MailboxService, Startable {
   }
 
   stats (): RelayStats & { mailboxes: number, forwardQueued: number, forwardBytes: number } {
-    return this.requireRelay().getStats()
+    return this.requireRelay().stats()
   }
 
   setForwarder (callback: ForwardCallback | undefined): void {

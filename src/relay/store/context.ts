@@ -1,0 +1,65 @@
+/**
+ * What the parts of the relay's durable state share (docs/relay.md, "Storage"): the node's
+ * store and the relay's sublevels, the quotas and TTLs, the clock, and one mutex per mailbox
+ * and per forward-queue recipient.
+ *
+ * Every change is ONE atomic, synced batch, so a restart loses nothing (DESIGN.md "Relays").
+ * Small state (trust, mailbox records with their counters, capability hashes, prekey counts,
+ * forward-queue totals) is loaded at open and kept in memory, authoritative, and rewritten
+ * into every batch that changes it. Envelope bytes stay on disk.
+ */
+import { prefixRange } from '../../store/codec.js'
+import type { RelaySublevels } from '../../store/layout.js'
+import type { Store } from '../../store/store.js'
+import {
+  DEFAULT_TTL_MS, FIRST_CONTACT_MAX_BYTES, FIRST_CONTACT_MAX_COUNT, FORWARD_MAX_BYTES, FORWARD_MAX_COUNT,
+  MAILBOX_MAX_BYTES, MAILBOX_MAX_COUNT, MAX_CAPABILITIES, MAX_PREKEYS_HELD, MAX_TTL_MS
+} from '../constants.js'
+import type { KeyedMutex } from './keyed-mutex.js'
+
+/** Quotas and TTLs of the relay; every field defaults to the constant of the same meaning. */
+export interface RelayLimits {
+  mailboxMaxCount: number
+  mailboxMaxBytes: number
+  firstContactMaxCount: number
+  firstContactMaxBytes: number
+  forwardMaxCount: number
+  forwardMaxBytes: number
+  defaultTtlMs: number
+  maxTtlMs: number
+  maxPrekeysHeld: number
+  maxCapabilities: number
+}
+
+export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
+  mailboxMaxCount: MAILBOX_MAX_COUNT,
+  mailboxMaxBytes: MAILBOX_MAX_BYTES,
+  firstContactMaxCount: FIRST_CONTACT_MAX_COUNT,
+  firstContactMaxBytes: FIRST_CONTACT_MAX_BYTES,
+  forwardMaxCount: FORWARD_MAX_COUNT,
+  forwardMaxBytes: FORWARD_MAX_BYTES,
+  defaultTtlMs: DEFAULT_TTL_MS,
+  maxTtlMs: MAX_TTL_MS,
+  maxPrekeysHeld: MAX_PREKEYS_HELD,
+  maxCapabilities: MAX_CAPABILITIES
+})
+
+export interface RelayStoreContext {
+  store: Store
+  s: RelaySublevels
+  limits: Readonly<RelayLimits>
+  now: () => number
+  /** Keys: mailboxLock(owner) (mailbox, its capabilities and prekeys), forwardLock(recipient). */
+  mutex: KeyedMutex
+}
+
+export const mailboxLock = (owner: string): string => `m:${owner}`
+export const forwardLock = (recipient: string): string => `f:${recipient}`
+
+/** A prefix range over keys `<peerId>!...`. */
+export function peerRange (peerId: string): { gte: string, lt: string } {
+  return prefixRange(peerId)
+}
+
+/** Deposits whose batch is queued but not yet durable, by queue and id: a repeat waits for it. */
+export type PendingWrites = Map<string, Promise<void>>
