@@ -38,7 +38,7 @@ import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
 import { PeerReacher } from './reach.js'
-import { RelayManager } from './relays.js'
+import { OurMailboxes, RelayDeposits, RelayServing } from './relays/index.js'
 import { SessionCache } from './sessions.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
 import { messageView } from './views.js'
@@ -73,7 +73,10 @@ class MurmurNodeImpl implements Murmur {
   private readonly outgoing: Outgoing
   private readonly incoming: Incoming
   private readonly delivery: Delivery
-  private readonly relayManager: RelayManager
+  /** Relays: the ones we serve as, our mailboxes, and deposits through them. */
+  private readonly serving: RelayServing
+  private readonly ourMailboxes: OurMailboxes
+  private readonly deposits: RelayDeposits
   /** Lookups and dials in progress, by peer ID (see reach). */
   private readonly reaching = new Map<string, Promise<PeerId>>()
   private node: MurmurNode<Services> | undefined
@@ -100,7 +103,7 @@ class MurmurNodeImpl implements Murmur {
         return result.status
       },
       fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal),
-      depositViaRelays: async (peerId, envelope, { signal }) => await this.relayManager.deposit(peerId, envelope, signal)
+      depositViaRelays: async (peerId, envelope, { signal }) => await this.deposits.deposit(peerId, envelope, signal)
     }
     this.ctx = {
       store,
@@ -114,25 +117,27 @@ class MurmurNodeImpl implements Murmur {
       events: this.events,
       transport,
       messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS,
-      onCapability: (peerId, secret) => { this.relayManager.capabilityCreated(peerId, secret) }
+      onCapability: (peerId, secret) => { this.ourMailboxes.capabilityCreated(peerId, secret) }
     }
     this.outgoing = new Outgoing(this.ctx)
     this.delivery = new Delivery(this.ctx, this.outgoing)
     this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability)
-    this.relayManager = new RelayManager(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
+    this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
+    this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes)
+    this.serving = new RelayServing(() => this.requireNode(), this.deposits)
     this.trust = {
-      add: async (peerId) => await this.relayManager.trustAdd(peerId),
-      list: async () => this.relayManager.trustList(),
-      remove: async (peerId) => await this.relayManager.trustRemove(peerId)
+      add: async (peerId) => await this.serving.trustAdd(peerId),
+      list: async () => this.serving.trustList(),
+      remove: async (peerId) => await this.serving.trustRemove(peerId)
     }
     this.relays = {
-      add: async (peerId, options = {}) => await this.relayManager.add(peerId, options.addresses ?? []),
-      list: async () => await this.relayManager.views(false),
-      remove: async (peerId) => await this.relayManager.remove(peerId),
-      setFirstContact: async (open) => await this.relayManager.setFirstContact(open),
-      firstContact: async () => await this.relayManager.firstContact()
+      add: async (peerId, options = {}) => await this.ourMailboxes.add(peerId, options.addresses ?? []),
+      list: async () => await this.ourMailboxes.views(false),
+      remove: async (peerId) => await this.ourMailboxes.remove(peerId),
+      setFirstContact: async (open) => await this.ourMailboxes.setFirstContact(open),
+      firstContact: async () => await this.ourMailboxes.firstContact()
     }
     this.contacts = {
       add: async (name, peerId) => await this.book.add(name, peerId),
@@ -171,7 +176,7 @@ class MurmurNodeImpl implements Murmur {
       datastore: this.datastore,
       cryptoProvider: this.provider,
       isTrusted: (peerId) => this.node?.services.mailbox.trust.has(peerId) ?? false,
-      preferredRelays: async () => (await this.relayManager.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
+      preferredRelays: async () => (await this.ourMailboxes.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
       services: { dm: dm(), bundle: bundle(), mailbox: mailbox({ store: this.store }) }
     }).catch(async (err: Error) => {
       await this.datastore?.close().catch(() => {})
@@ -220,11 +225,12 @@ class MurmurNodeImpl implements Murmur {
     this.republisher = new ContactRecordRepublisher(node, {
       privateKey: toLibp2pPrivateKey(this.identity),
       provider: this.provider,
-      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()), mailboxes: await this.relayManager.mailboxes() }),
+      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()), mailboxes: await this.ourMailboxes.mailboxes() }),
       onError: (err) => { log('contact record publish failed: %s', err.message) }
     })
     this.republisher.start()
-    await this.relayManager.start()
+    await this.ourMailboxes.start()
+    this.serving.start()
     this.delivery.start()
     void this.reconnect()
     log('started %s', this.peerId)
@@ -255,7 +261,8 @@ class MurmurNodeImpl implements Murmur {
       await this.store.close()
       return
     }
-    await this.relayManager.stop()
+    await this.ourMailboxes.stop()
+    this.serving.stop()
     this.running = false
     await this.republisher?.stop()
     await this.delivery.stop()
@@ -287,7 +294,7 @@ class MurmurNodeImpl implements Murmur {
       }
     }, {
       run: async (s) => {
-        const fromRelay = await this.relayManager.takePrekey(peerId, s)
+        const fromRelay = await this.deposits.takePrekey(peerId, s)
         if (fromRelay != null) return fromRelay
         const resolved = await resolveContactRecord(node, peer, { signal: s, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
         return resolved.record.bundle
@@ -368,8 +375,8 @@ class MurmurNodeImpl implements Murmur {
       queued: await this.queuedViews(names),
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),
       oneTimePrekeys: oneTime,
-      relays: await this.relayManager.views(true),
-      relaying: this.relayManager.relaying()
+      relays: await this.ourMailboxes.views(true),
+      relaying: this.serving.relaying()
     }
   }
 
