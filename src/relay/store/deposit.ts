@@ -18,6 +18,14 @@ export type DepositOutcome =
   | { stored: true, duplicate: boolean, route: DepositRoute }
   | { stored: false, code: 'QUOTA' | 'EXPIRED' | 'NOT_FOUND' }
 
+/** A deposit waiting for its queue's lock, with its clamped expiry. */
+export interface QueuedDeposit<D extends DepositRoute = DepositRoute> {
+  input: DepositInput
+  door: D
+  now: number
+  expiresAt: number
+}
+
 /**
  * What a deposit decided under its queue's lock: a refusal, a duplicate (stored before, or
  * being written now), or a write already issued with the rollback of its reservation.

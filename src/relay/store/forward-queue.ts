@@ -7,9 +7,10 @@
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayForwardRecord } from '../../store/records.js'
 import type { StoreBatch } from '../../store/index.js'
-import { forwardLock, peerRange, type PendingWrites, type RelayStoreContext } from './context.js'
+import { forwardLock, peerRange, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
-import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep } from './deposit.js'
+import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
+import { LockGroups } from './lock-groups.js'
 
 export interface ForwardEntry {
   /** Envelope id, lowercase hex. */
@@ -29,10 +30,12 @@ export class ForwardQueue {
   /** Deposits whose batch is queued but not yet durable: `f:<recipient>!<id>` -> its write. */
   private readonly pending: PendingWrites = new Map()
   private readonly listeners = new Set<(recipient: string) => void>()
+  private readonly depositGroups: LockGroups<QueuedDeposit<'forward'>, DepositStep>
 
   constructor (ctx: RelayStoreContext, counters: RelayCounters) {
     this.ctx = ctx
     this.counters = counters
+    this.depositGroups = new LockGroups(ctx.mutex, async (_lock, group) => await this.reserve(group))
   }
 
   async load (): Promise<void> {
@@ -63,19 +66,39 @@ export class ForwardQueue {
     return () => { this.listeners.delete(listener) }
   }
 
-  /** Queues a trusted depositor's envelope for `input.recipient`. Idempotent by envelope id per recipient. */
+  /**
+   * Queues a trusted depositor's envelope for `input.recipient`. Idempotent by envelope id per
+   * recipient. Deposits for one recipient that arrive while its lock is busy are decided
+   * together (reserve()), in the order they were made.
+   */
   async deposit (input: DepositInput, now: number, expiresAt: number): Promise<DepositOutcome> {
-    const { s, limits } = this.ctx
     const recipient = input.recipient
-    const pendingKey = `f:${recipient}!${input.id}`
-    const step = await this.ctx.mutex.run(forwardLock(recipient), async (): Promise<DepositStep> => {
-      const inFlight = this.pending.get(pendingKey)
-      if (inFlight !== undefined) return { duplicateOf: inFlight }
-      if (await s.relayForwardIds.get({ peerId: recipient, hex: input.id }) !== undefined) return { duplicate: true }
-      const size = input.envelope.byteLength
-      if (this.count + 1 > limits.forwardMaxCount || this.bytes + size > limits.forwardMaxBytes) {
-        return { refused: 'QUOTA' }
+    const step = await this.depositGroups.join(forwardLock(recipient), { input, door: 'forward', now, expiresAt })
+    const outcome = await settleDeposit(step, 'forward', this.pending, `f:${recipient}!${input.id}`)
+    if (outcome.stored && !outcome.duplicate) for (const listener of this.listeners) listener(recipient)
+    return outcome
+  }
+
+  /** Under the recipient's lock: decides each deposit of a group in order; ONE batch for all it stores. */
+  private async reserve (group: Array<QueuedDeposit<'forward'>>): Promise<DepositStep[]> {
+    const { s, limits } = this.ctx
+    const recipient = group[0].input.recipient
+    const stored = readIndexSync(s.relayForwardIds, group.map(({ input }) => ({ peerId: recipient, hex: input.id })))
+    const steps: Array<DepositStep | undefined> = []
+    const reserved: Array<{ index: number, rollback: () => void }> = []
+    const inGroup = new Set<string>()
+    const repeats: number[] = []
+    const batch = this.ctx.store.batch()
+    group.forEach(({ input, now, expiresAt }, i) => {
+      const inFlight = this.pending.get(`f:${recipient}!${input.id}`)
+      if (inFlight !== undefined) return steps.push({ duplicateOf: inFlight })
+      if (stored[i] !== undefined) return steps.push({ duplicate: true })
+      if (inGroup.has(input.id)) {
+        repeats.push(i)
+        return steps.push({ duplicate: true })
       }
+      const size = input.envelope.byteLength
+      if (this.count + 1 > limits.forwardMaxCount || this.bytes + size > limits.forwardMaxBytes) return steps.push({ refused: 'QUOTA' })
       const seq = this.nextSeq++
       this.count++
       this.bytes += size
@@ -83,22 +106,29 @@ export class ForwardQueue {
       const record: RelayForwardRecord = {
         id: input.id, seq, recipient, envelope: input.envelope, depositor: input.depositor, storedAt: now, expiresAt
       }
-      const batch = this.ctx.store.batch()
+      batch
         .put(s.relayForward, { peerId: recipient, seq }, record)
         .put(s.relayForwardIds, { peerId: recipient, hex: input.id }, { seq })
         .put(s.relayExpiry, { expiresAt, queue: 'f' as const, peerId: recipient, seq }, null)
-      const write = this.ctx.store.write(batch)
-      this.pending.set(pendingKey, write)
-      const rollback = (): void => {
-        this.count--
-        this.bytes -= size
-        this.decrement(recipient, 1)
-      }
-      return { write, rollback }
+      inGroup.add(input.id)
+      reserved.push({
+        index: i,
+        rollback: () => {
+          this.count--
+          this.bytes -= size
+          this.decrement(recipient, 1)
+        }
+      })
+      return steps.push(undefined)
     })
-    const outcome = await settleDeposit(step, 'forward', this.pending, pendingKey)
-    if (outcome.stored && !outcome.duplicate) for (const listener of this.listeners) listener(recipient)
-    return outcome
+    if (reserved.length === 0) return steps as DepositStep[]
+    const write = this.ctx.store.write(batch)
+    for (const { index, rollback } of reserved) {
+      this.pending.set(`f:${recipient}!${group[index].input.id}`, write)
+      steps[index] = { write, rollback }
+    }
+    for (const index of repeats) steps[index] = { duplicateOf: write }
+    return steps as DepositStep[]
   }
 
   /** The oldest entries for `recipient`, within `limit` and `maxBytes`. */
@@ -122,7 +152,9 @@ export class ForwardQueue {
       if (present.length === 0) return
       const batch = this.deleteBatch(recipient, present)
       const stats = this.counters.add(batch, { forwarded: present.length })
-      await this.ctx.store.write(batch)
+      // Not synced, as a mailbox's deletions: lost to a crash, the envelopes are forwarded
+      // again and the recipient drops them by envelope id.
+      await this.ctx.store.write(batch, { sync: false })
       this.counters.commit(stats)
       this.forget(recipient, present)
     })

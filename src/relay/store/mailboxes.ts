@@ -7,9 +7,10 @@
  */
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayDoor, RelayEnvelopeRecord, RelayMailboxRecord } from '../../store/records.js'
-import { mailboxLock, peerRange, type PendingWrites, type RelayStoreContext } from './context.js'
+import { mailboxLock, peerRange, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
-import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep } from './deposit.js'
+import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
+import { LockGroups } from './lock-groups.js'
 
 export interface StoredEnvelope {
   /** Envelope id, lowercase hex. */
@@ -54,10 +55,12 @@ export class Mailboxes {
   /** Deposits whose batch is queued but not yet durable: `<owner>!<id>` -> its write. */
   private readonly pending: PendingWrites = new Map()
   private readonly listeners = new Map<string, Set<() => void>>()
+  private readonly depositGroups: LockGroups<QueuedDeposit<RelayDoor>, DepositStep>
 
   constructor (ctx: RelayStoreContext, counters: RelayCounters) {
     this.ctx = ctx
     this.counters = counters
+    this.depositGroups = new LockGroups(ctx.mutex, async (_lock, group) => await this.reserve(group))
   }
 
   async load (): Promise<void> {
@@ -106,25 +109,51 @@ export class Mailboxes {
     })
   }
 
-  /** Stores a deposit by `door` into the recipient's mailbox. Idempotent by envelope id. */
+  /**
+   * Stores a deposit by `door` into the recipient's mailbox. Idempotent by envelope id.
+   * Deposits into one mailbox that arrive while its lock is busy are decided together (one
+   * read of the id index, one batch; reserve()), in the order they were made.
+   */
   async deposit (input: DepositInput, door: RelayDoor, now: number, expiresAt: number): Promise<DepositOutcome> {
-    const { s, limits: l } = this.ctx
     const owner = input.recipient
-    const pendingKey = `${owner}!${input.id}`
-    const step = await this.ctx.mutex.run(mailboxLock(owner), async (): Promise<DepositStep> => {
-      const inFlight = this.pending.get(pendingKey)
-      if (inFlight !== undefined) return { duplicateOf: inFlight }
-      if (await s.relayEnvelopeIds.get({ peerId: owner, hex: input.id }) !== undefined) return { duplicate: true }
-      const mailbox = this.records.get(owner)
-      if (mailbox === undefined) return { refused: 'NOT_FOUND' }
+    const step = await this.depositGroups.join(mailboxLock(owner), { input, door, now, expiresAt })
+    const outcome = await settleDeposit(step, door, this.pending, `${owner}!${input.id}`)
+    if (outcome.stored && !outcome.duplicate) this.notify(owner)
+    return outcome
+  }
+
+  /**
+   * Under the mailbox's lock: decides each deposit of a group in order and issues ONE batch for
+   * all it stores. Reservations are made in memory in the same synchronous step as the batch
+   * is queued, so that batches reach the group committer in the order their snapshots were taken.
+   */
+  private async reserve (group: Array<QueuedDeposit<RelayDoor>>): Promise<DepositStep[]> {
+    const { s, limits: l } = this.ctx
+    const owner = group[0].input.recipient
+    const stored = readIndexSync(s.relayEnvelopeIds, group.map(({ input }) => ({ peerId: owner, hex: input.id })))
+    const mailbox = this.records.get(owner)
+    /** One step per deposit; undefined until the batch that stores it is issued. */
+    const steps: Array<DepositStep | undefined> = []
+    /** Items this group stores (by index), with their rollbacks; ids reserved in this group. */
+    const reserved: Array<{ index: number, rollback: () => void }> = []
+    const inGroup = new Set<string>()
+    const repeats: number[] = []
+    const batch = this.ctx.store.batch()
+    group.forEach(({ input, door, now, expiresAt }, i) => {
+      const inFlight = this.pending.get(`${owner}!${input.id}`)
+      if (inFlight !== undefined) return steps.push({ duplicateOf: inFlight })
+      if (stored[i] !== undefined) return steps.push({ duplicate: true })
+      if (inGroup.has(input.id)) {
+        repeats.push(i)
+        return steps.push({ duplicate: true })
+      }
+      if (mailbox === undefined) return steps.push({ refused: 'NOT_FOUND' })
       const size = input.envelope.byteLength
-      if (mailbox.count + 1 > l.mailboxMaxCount || mailbox.bytes + size > l.mailboxMaxBytes) return { refused: 'QUOTA' }
+      if (mailbox.count + 1 > l.mailboxMaxCount || mailbox.bytes + size > l.mailboxMaxBytes) return steps.push({ refused: 'QUOTA' })
       const first = door === 'first'
       if (first && (mailbox.firstContactCount + 1 > l.firstContactMaxCount || mailbox.firstContactBytes + size > l.firstContactMaxBytes)) {
-        return { refused: 'QUOTA' }
+        return steps.push({ refused: 'QUOTA' })
       }
-      // Reserve in memory and queue the batch in the same synchronous step, so that batches
-      // reach the group committer in the order their snapshots were taken.
       const seq = mailbox.nextSeq++
       mailbox.count++
       mailbox.bytes += size
@@ -133,26 +162,34 @@ export class Mailboxes {
         mailbox.firstContactBytes += size
       }
       const record: RelayEnvelopeRecord = { id: input.id, seq, envelope: input.envelope, door, storedAt: now, expiresAt }
-      const batch = this.ctx.store.batch()
+      batch
         .put(s.relayEnvelopes, { peerId: owner, seq }, record)
         .put(s.relayEnvelopeIds, { peerId: owner, hex: input.id }, { seq })
         .put(s.relayExpiry, { expiresAt, queue: 'm' as const, peerId: owner, seq }, null)
-        .put(s.relayMailboxes, owner, { ...mailbox })
-      const write = this.ctx.store.write(batch)
-      this.pending.set(pendingKey, write)
-      const rollback = (): void => {
-        mailbox.count--
-        mailbox.bytes -= size
-        if (first) {
-          mailbox.firstContactCount--
-          mailbox.firstContactBytes -= size
+      inGroup.add(input.id)
+      reserved.push({
+        index: i,
+        rollback: () => {
+          mailbox.count--
+          mailbox.bytes -= size
+          if (first) {
+            mailbox.firstContactCount--
+            mailbox.firstContactBytes -= size
+          }
         }
-      }
-      return { write, rollback }
+      })
+      return steps.push(undefined)
     })
-    const outcome = await settleDeposit(step, door, this.pending, pendingKey)
-    if (outcome.stored && !outcome.duplicate) this.notify(owner)
-    return outcome
+    if (mailbox === undefined || reserved.length === 0) return steps as DepositStep[]
+    batch.put(s.relayMailboxes, owner, { ...mailbox })
+    const write = this.ctx.store.write(batch)
+    for (const { index, rollback } of reserved) {
+      this.pending.set(`${owner}!${group[index].input.id}`, write)
+      steps[index] = { write, rollback }
+    }
+    // The same id twice in one group: the second is a duplicate of the first's write.
+    for (const index of repeats) steps[index] = { duplicateOf: write }
+    return steps as DepositStep[]
   }
 
   /** Envelopes of `owner`'s mailbox after `cursor`, in deposit order, within `limit` and `maxBytes`. */
@@ -217,7 +254,7 @@ export class Mailboxes {
       const mailbox = this.records.get(owner)
       if (mailbox === undefined) return 0
       // Another ack, the sweeper or a re-deposit (same id, new seq) may have come first.
-      const index = await this.ctx.s.relayEnvelopeIds.getMany(envelopes.map((e) => ({ peerId: owner, hex: e.id })))
+      const index = readIndexSync(this.ctx.s.relayEnvelopeIds, envelopes.map((e) => ({ peerId: owner, hex: e.id })))
       const present = envelopes.filter((e, i) => index[i]?.seq === e.seq)
       if (present.length === 0) return 0
       return this.delete(mailbox, present, 'ack')
@@ -261,7 +298,11 @@ export class Mailboxes {
     batch.put(s.relayMailboxes, owner, { ...mailbox })
     const stats = why === 'expired' ? this.counters.add(batch, { expired: records.length }) : undefined
     try {
-      await this.ctx.store.write(batch)
+      // Not synced: a deletion lost to a crash of the machine brings the envelopes back with the
+      // counters that count them (one batch), and they are delivered again; the owner drops
+      // what it already holds by envelope id (docs/relay.md, "Storage"). The owner's durable
+      // write is the one that matters, and the drain no longer waits on a second fsync.
+      await this.ctx.store.write(batch, { sync: false })
     } catch (err) {
       Object.assign(mailbox, { count: before.count, bytes: before.bytes, firstContactCount: before.firstContactCount, firstContactBytes: before.firstContactBytes })
       throw err
