@@ -46,6 +46,8 @@ export class Delivery {
   private readonly outgoing: Outgoing
   private readonly active = new Map<string, Promise<void>>()
   private readonly again = new Map<string, boolean>()
+  /** Callers waiting for the first attempt of an entry: peer -> seq -> resolvers. */
+  private readonly waiting = new Map<string, Map<number, Array<() => void>>>()
   private controller = new AbortController()
   private timer: ReturnType<typeof setTimeout> | undefined
   private polling: Promise<void> | undefined
@@ -114,16 +116,60 @@ export class Delivery {
     return run
   }
 
+  /**
+   * Delivers `peerId`'s outbox now, and resolves once the entry `seq` has had an attempt (sent,
+   * refused, handed to relays or put back to wait), or when delivery to the peer stops. A
+   * sender waits for its own message, not for the whole run of deliveries to that peer: under
+   * a flood of sends the run goes on for as long as new messages come, and every sender
+   * waited for all of them.
+   */
+  async attempt (peerId: string, seq: number): Promise<void> {
+    let bySeq = this.waiting.get(peerId)
+    if (bySeq === undefined) {
+      bySeq = new Map()
+      this.waiting.set(peerId, bySeq)
+    }
+    let resolve!: () => void
+    const attempted = new Promise<void>((res) => { resolve = res })
+    const list = bySeq.get(seq) ?? []
+    list.push(resolve)
+    bySeq.set(seq, list)
+    try {
+      await Promise.race([this.kick(peerId), attempted])
+    } finally {
+      const left = bySeq.get(seq)?.filter(r => r !== resolve) ?? []
+      if (left.length > 0) bySeq.set(seq, left)
+      else bySeq.delete(seq)
+      if (bySeq.size === 0 && this.waiting.get(peerId) === bySeq) this.waiting.delete(peerId)
+    }
+  }
+
+  /** Wakes the callers waiting for the first attempt of these entries. */
+  private attempted (peerId: string, seqs: Iterable<number>): void {
+    const bySeq = this.waiting.get(peerId)
+    if (bySeq === undefined) return
+    for (const seq of seqs) for (const resolve of bySeq.get(seq) ?? []) resolve()
+  }
+
   /** Resolves when nothing is being delivered to `peerId` (tests and `send`). */
   async idle (peerId: string): Promise<void> {
     while (this.active.has(peerId)) await this.active.get(peerId)
   }
 
   private async deliver (peerId: string, force: boolean): Promise<void> {
+    const entries = await this.ctx.store.outbox(peerId, { limit: ROUND_SIZE })
+    try {
+      await this.deliverRound(peerId, force, entries)
+    } finally {
+      this.attempted(peerId, entries.map(e => e.seq))
+    }
+  }
+
+  private async deliverRound (peerId: string, force: boolean, round: OutboxRecord[]): Promise<void> {
     const { store } = this.ctx
     const signal = this.controller.signal
     const now = Date.now()
-    let entries = await store.outbox(peerId, { limit: ROUND_SIZE })
+    let entries = round
     if (entries.length === 0) return
     if (!force && entries[0].nextAttemptAt > now) return
     const events: StateEvent[] = []
@@ -183,10 +229,10 @@ export class Delivery {
     const settle = async (): Promise<void> => {
       const batch = store.batch()
       const handled = new Set<number>()
-      // Read afresh: a deposit made beside the direct attempt may have rewritten an entry.
-      const fresh = new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
+      // Read afresh when deposits were made beside the direct attempt: they rewrite entries.
+      const fresh = early === undefined ? undefined : new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
       for (let i = 0; i < ready.length; i++) {
-        const entry = fresh.get(ready[i].seq) ?? ready[i]
+        const entry = fresh?.get(ready[i].seq) ?? ready[i]
         const outcome = outcomes[i]
         if (outcome.status === 'fulfilled') {
           batch.deleteOutbox(entry)

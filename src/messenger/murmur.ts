@@ -413,9 +413,9 @@ class MurmurNodeImpl implements Murmur {
     // There is no session with ourselves and no peer to deliver to: it would wait forever.
     if (peerId === this.peerId) throw new SelfMessageError()
     const entry = await this.outgoing.sendText(peerId, text)
-    // Try at once; return when the first attempt finished or SEND_RETURN_MS passed (the
+    // Try at once; return when its first attempt finished or SEND_RETURN_MS passed (the
     // message is durable either way, and the outbox keeps trying).
-    await this.firstAttempt(peerId)
+    await this.firstAttempt(peerId, entry.seq)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
   }
@@ -424,7 +424,7 @@ class MurmurNodeImpl implements Murmur {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
     const entry = await this.outgoing.resend(peerId, messageId)
-    await this.firstAttempt(peerId)
+    await this.firstAttempt(peerId, entry.seq)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
   }
@@ -435,10 +435,10 @@ class MurmurNodeImpl implements Murmur {
     return messageView(await this.outgoing.cancel(peerId, messageId), contact?.name)
   }
 
-  private async firstAttempt (peerId: string): Promise<void> {
+  private async firstAttempt (peerId: string, seq: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined
     await Promise.race([
-      this.delivery.kick(peerId),
+      this.delivery.attempt(peerId, seq),
       new Promise<void>(resolve => { timer = setTimeout(resolve, SEND_RETURN_MS) })
     ])
     clearTimeout(timer)

@@ -1,6 +1,7 @@
 // The dm service between real libp2p nodes on 127.0.0.1 (TCP + noise + yamux):
 // pipelining on one stream, group-commit batches, acks after durability, errors and timeouts.
 import { randomBytes } from 'node:crypto'
+import { getEventListeners } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -223,6 +224,19 @@ describe('dm service', () => {
     const sending = alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId), { signal: controller.signal })
     setTimeout(() => { controller.abort(new Error('user gave up')) }, 50)
     await expect(sending).rejects.toThrow('user gave up')
+  })
+
+  it('sends sharing one caller signal put one listener on it; aborting it fails them all with its reason', async () => {
+    bob.services.dm.setHandler({ async receive () { return new Promise<DmReceiveResult[]>(() => {}) } })
+    const controller = new AbortController()
+    const sends = Array.from({ length: 50 }, async () => await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId), { signal: controller.signal }).catch((e: unknown) => e))
+    await expect.poll(() => alice.services.dm.inFlight(bob.peerId), { timeout: 5_000 }).toBe(50)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    controller.abort(new Error('round over'))
+    const errors = await Promise.all(sends)
+    expect(errors.every(e => e instanceof Error && e.message === 'round over')).toBe(true)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    expect(alice.services.dm.inFlight(bob.peerId)).toBe(0)
   })
 
   it('fails in-flight sends with DmStreamClosedError when the stream dies; the next send reopens', async () => {

@@ -7,7 +7,7 @@
 import { lpStream } from '@libp2p/utils'
 import { DmFrame } from '../../wire/dm.js'
 import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
-import { DmRefusedError, DmStreamClosedError } from './errors.js'
+import { DmRefusedError, DmStreamClosedError, DmTimeoutError } from './errors.js'
 import { idKey } from './frames.js'
 import type { DmErrorCode } from './errors.js'
 import type { Logger, PeerId, Stream, StreamCloseEvent } from '@libp2p/interface'
@@ -17,9 +17,20 @@ export interface DmSendResult {
   status: 'ok' | 'duplicate'
 }
 
+/** One envelope written (or waiting to be) and not yet answered. */
 interface PendingSend {
+  key: string
   resolve(result: DmSendResult): void
-  reject(err: Error): void
+  reject(err: unknown): void
+  timer: ReturnType<typeof setTimeout> | undefined
+  signal: AbortSignal | undefined
+  settled: boolean
+}
+
+/** The senders waiting on one caller signal, and the one abort listener that fails them. */
+interface SignalWatch {
+  entries: Set<PendingSend>
+  onAbort: () => void
 }
 
 export class DmOutboundChannel {
@@ -27,6 +38,12 @@ export class DmOutboundChannel {
   readonly peer: PeerId
   /** Envelope id (hex) -> senders waiting for it, oldest first (the same id may be resent). */
   private readonly pending = new Map<string, PendingSend[]>()
+  /**
+   * Caller signals, each with ONE abort listener however many sends share it: a delivery round
+   * passes one signal for up to 256 envelopes, and a listener (or an AbortSignal.any, with its
+   * own timer) per envelope cost ~50 us each on a loaded machine.
+   */
+  private readonly watches = new Map<AbortSignal, SignalWatch>()
   private readonly lp: ReturnType<typeof lpStream>
   private readonly log: Logger
   private readonly onClosed: (channel: DmOutboundChannel) => void
@@ -64,56 +81,75 @@ export class DmOutboundChannel {
   }
 
   /**
-   * Writes one frame body carrying the envelope `id` and waits for its answer. The signal ends
-   * the wait (the service turns its timeout into DmTimeoutError).
+   * Writes one frame body carrying the envelope `id` and waits for its answer: the ack, an
+   * error frame (DmRefusedError), DmTimeoutError after `timeoutMs`, the reason of `signal`
+   * when it aborts, or DmStreamClosedError.
    */
-  async send (id: Uint8Array, frame: Uint8ArrayList, signal: AbortSignal): Promise<DmSendResult> {
+  async send (id: Uint8Array, frame: Uint8ArrayList, timeoutMs: number, signal?: AbortSignal): Promise<DmSendResult> {
     if (!this.isOpen) {
       throw new DmStreamClosedError('The dm stream is closed')
     }
-    const key = idKey(id)
-    const entry: PendingSend = { resolve: () => {}, reject: () => {} }
-    const answered = new Promise<DmSendResult>((resolve, reject) => {
-      entry.resolve = resolve
-      entry.reject = reject
+    signal?.throwIfAborted()
+    return await new Promise<DmSendResult>((resolve, reject) => {
+      const entry: PendingSend = { key: idKey(id), resolve, reject, timer: undefined, signal, settled: false }
+      entry.timer = setTimeout(() => { this.settle(entry, new DmTimeoutError()) }, timeoutMs)
+      this.addPending(entry)
+      if (signal !== undefined) this.watch(signal, entry)
+      void this.write(frame, entry)
     })
-    // The answer may be rejected by a close before anyone awaits it: never leave it unhandled.
-    answered.catch(() => {})
-    this.addPending(key, entry)
-    const onAbort = (): void => {
-      this.removePending(key, entry)
-      entry.reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
+  }
+
+  /**
+   * Writes a frame once the muxer can take it. All waiting senders share the stream's one drain
+   * promise and a frame then goes out at once (Stream.send queues it whole), so frames never
+   * interleave. A sender that timed out or was aborted while waiting writes nothing.
+   */
+  private async write (frame: Uint8ArrayList, entry: PendingSend): Promise<void> {
     try {
-      if (signal.aborted) {
-        onAbort()
+      while (this.stream.writableNeedsDrain && this.isOpen && !entry.settled) {
+        await this.stream.onDrain()
       }
-      // Backpressure: wait while the muxer asks us to (Stream.send returned false earlier). All
-      // waiting senders share the stream's one drain promise; the frame then goes out at once,
-      // so frames never interleave and at most one write at a time waits on its own drain.
-      while (this.stream.writableNeedsDrain && this.isOpen && !signal.aborted) {
-        await this.stream.onDrain({ signal })
-      }
-      if (signal.aborted) {
-        throw signal.reason
-      }
-      if (!this.isOpen) {
-        throw new DmStreamClosedError('The dm stream closed before the envelope was written')
-      }
-      await this.lp.write(frame, { signal })
-      return await answered
+      if (entry.settled) return
+      if (!this.isOpen) throw new DmStreamClosedError('The dm stream closed before the envelope was written')
+      await this.lp.write(frame)
     } catch (err) {
-      this.removePending(key, entry)
-      if (signal.aborted) {
-        throw signal.reason
+      this.settle(entry, err instanceof DmStreamClosedError ? err : new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err }))
+    }
+  }
+
+  /** Ends one send: with `outcome` (an answer) or an error; the first settlement wins. */
+  private settle (entry: PendingSend, outcome: DmSendResult | Error | unknown): void {
+    if (entry.settled) return
+    entry.settled = true
+    clearTimeout(entry.timer)
+    this.removePending(entry)
+    if (entry.signal !== undefined) this.unwatch(entry.signal, entry)
+    if (isResult(outcome)) entry.resolve(outcome)
+    else entry.reject(outcome)
+  }
+
+  private watch (signal: AbortSignal, entry: PendingSend): void {
+    let watch = this.watches.get(signal)
+    if (watch === undefined) {
+      const entries = new Set<PendingSend>()
+      const onAbort = (): void => {
+        this.watches.delete(signal)
+        for (const e of [...entries]) this.settle(e, signal.reason)
       }
-      if (err instanceof DmRefusedError || err instanceof DmStreamClosedError) {
-        throw err
-      }
-      throw new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err })
-    } finally {
-      signal.removeEventListener('abort', onAbort)
+      watch = { entries, onAbort }
+      this.watches.set(signal, watch)
+      signal.addEventListener('abort', onAbort, { once: true })
+    }
+    watch.entries.add(entry)
+  }
+
+  private unwatch (signal: AbortSignal, entry: PendingSend): void {
+    const watch = this.watches.get(signal)
+    if (watch === undefined) return
+    watch.entries.delete(entry)
+    if (watch.entries.size === 0) {
+      this.watches.delete(signal)
+      signal.removeEventListener('abort', watch.onAbort)
     }
   }
 
@@ -123,17 +159,17 @@ export class DmOutboundChannel {
     this.stream.abort(err)
   }
 
-  private addPending (key: string, entry: PendingSend): void {
-    const list = this.pending.get(key)
+  private addPending (entry: PendingSend): void {
+    const list = this.pending.get(entry.key)
     if (list == null) {
-      this.pending.set(key, [entry])
+      this.pending.set(entry.key, [entry])
     } else {
       list.push(entry)
     }
   }
 
-  private removePending (key: string, entry: PendingSend): void {
-    const list = this.pending.get(key)
+  private removePending (entry: PendingSend): void {
+    const list = this.pending.get(entry.key)
     if (list == null) {
       return
     }
@@ -142,19 +178,13 @@ export class DmOutboundChannel {
       list.splice(index, 1)
     }
     if (list.length === 0) {
-      this.pending.delete(key)
+      this.pending.delete(entry.key)
     }
   }
 
-  /** The oldest sender waiting for `id`, removed from the pending map. */
-  private takePending (id: Uint8Array): PendingSend | undefined {
-    const key = idKey(id)
-    const list = this.pending.get(key)
-    const entry = list?.shift()
-    if (list?.length === 0) {
-      this.pending.delete(key)
-    }
-    return entry
+  /** The oldest sender waiting for `id`. */
+  private oldestPending (id: Uint8Array): PendingSend | undefined {
+    return this.pending.get(idKey(id))?.[0]
   }
 
   /**
@@ -190,17 +220,17 @@ export class DmOutboundChannel {
 
   private onFrame (frame: DmFrame): void {
     if (frame.ack != null) {
-      const entry = this.takePending(frame.ack.id)
+      const entry = this.oldestPending(frame.ack.id)
       if (entry == null) {
         this.log('ack for an envelope not in flight from %p', this.peer)
         return
       }
       if (frame.ack.status === DmFrame.Ack.Status.DUPLICATE) {
-        entry.resolve({ status: 'duplicate' })
+        this.settle(entry, DUPLICATE)
       } else if (frame.ack.status === DmFrame.Ack.Status.OK) {
-        entry.resolve({ status: 'ok' })
+        this.settle(entry, OK)
       } else {
-        entry.reject(new DmRefusedError('UNSUPPORTED', 'ack with unspecified status'))
+        this.settle(entry, new DmRefusedError('UNSUPPORTED', 'ack with unspecified status'))
       }
       return
     }
@@ -208,14 +238,14 @@ export class DmOutboundChannel {
       const code: DmErrorCode = frame.error.code === DmFrame.Error.Code.CODE_UNSPECIFIED
         ? 'INTERNAL'
         : frame.error.code
-      const entry = frame.error.id.byteLength > 0 ? this.takePending(frame.error.id) : undefined
+      const entry = frame.error.id.byteLength > 0 ? this.oldestPending(frame.error.id) : undefined
       if (entry == null) {
         // An error that names no envelope of ours (e.g. TOO_LARGE, whose id cannot be read):
         // if the receiver closes the stream next, the envelopes in flight fail then.
         this.log('error frame %s from %p names no envelope in flight', code, this.peer)
         return
       }
-      entry.reject(new DmRefusedError(code, frame.error.message))
+      this.settle(entry, new DmRefusedError(code, frame.error.message))
       return
     }
     // Envelopes travel only from the stream opener to the listener.
@@ -237,12 +267,17 @@ export class DmOutboundChannel {
       this.closed = true
       this.onClosed(this)
     }
-    const lists = [...this.pending.values()]
-    this.pending.clear()
-    for (const list of lists) {
-      for (const entry of list) {
-        entry.reject(err)
+    for (const list of [...this.pending.values()]) {
+      for (const entry of [...list]) {
+        this.settle(entry, err)
       }
     }
   }
+}
+
+const OK: DmSendResult = Object.freeze({ status: 'ok' })
+const DUPLICATE: DmSendResult = Object.freeze({ status: 'duplicate' })
+
+function isResult (outcome: unknown): outcome is DmSendResult {
+  return outcome === OK || outcome === DUPLICATE
 }

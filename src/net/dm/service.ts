@@ -7,7 +7,7 @@
  * envelope (opening a stream costs ~2.5 ms); envelopes are pipelined and acks matched by id.
  * Receiver: see dm-inbound.ts.
  */
-import { serviceCapabilities, setMaxListeners, TypedEventEmitter } from '@libp2p/interface'
+import { serviceCapabilities, TypedEventEmitter } from '@libp2p/interface'
 import { ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, type EnvelopeBytes } from '../../wire/strict/envelope.js'
 import {
   DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
@@ -175,18 +175,27 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     }
     checkLimits(envelope)
     const frame = envelopeFrame(envelope)
-    const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.sendTimeout)
+    const timeout = options.timeout ?? this.sendTimeout
+    // The common case, a stream already open, costs no signal or timer of its own here: the
+    // channel times the answer, and watches the caller's signal once for all its sends.
+    const open = this.channels.get(peer.toString())
+    if (open?.isOpen === true) {
+      return await open.send(envelope.id, frame, timeout, options.signal)
+    }
+    const startedAt = Date.now()
+    const timeoutSignal = AbortSignal.timeout(timeout)
     const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
-    setMaxListeners(Infinity, signal)
+    let channel: DmOutboundChannel
     try {
-      const channel = await this.getChannel(peer, signal)
-      return await channel.send(envelope.id, frame, signal)
+      channel = await this.getChannel(peer, signal)
     } catch (err) {
       if (timeoutSignal.aborted && options.signal?.aborted !== true) {
         throw new DmTimeoutError()
       }
       throw err
     }
+    // Opening the stream counts against the same timeout.
+    return await channel.send(envelope.id, frame, Math.max(1, timeout - (Date.now() - startedAt)), options.signal)
   }
 
   /** The open outbound channel to `peer`, opening one (once, shared by concurrent callers). */
