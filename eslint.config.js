@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/peers/**', 'src/wire/*.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/peers/**', 'src/wire/*.ts', 'src/store/proto/*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
-import { createMurmur, type Murmur, type MessageView } from '../src/messenger/index.js'
-import { openStore, type HistoryRecord } from '../src/store/index.js'
 import { defaultProvider } from '../src/crypto/providers/index.js'
+import { createMurmur, type Murmur, type MessageView } from '../src/messenger/index.js'
+import { openHome } from '../src/messenger/unlock.js'
+import type { HistoryRecord } from '../src/store/index.js'
 import { burst } from './crypto/workloads.js'
 import { BenchmarkCheckError } from './harness.js'
 import { nowMs, serve, settledMemory, text100, type Handler } from './net-ipc.js'
@@ -55,8 +56,13 @@ function node (index: number): Murmur {
   return n
 }
 
+/** The passphrase of the benchmark's encrypted homes (scrypt runs once per start, outside any timing). */
+const BENCH_PASSPHRASE = 'murmur benchmark passphrase'
+
 export interface StartParams {
   home: string
+  /** An encrypted home (the default, as `murmur init` makes it), or one made with --no-passphrase. */
+  encrypted?: boolean
   bootstrap?: string[]
   /** Fill the history of the conversation with `peerId` with `count` entries before starting. */
   prefill?: { peerId: string, count: number }
@@ -74,10 +80,11 @@ export interface Started {
  * as months of use would have, in batches of 1,000: far faster than sending them, and the
  * layout on disk is the same one the messenger writes.
  */
-async function prefill (home: string, peerId: string, count: number): Promise<number> {
+async function prefill (home: string, peerId: string, count: number, encrypted: boolean): Promise<number> {
   const started = nowMs()
   await mkdir(home, { recursive: true })
-  const store = await openStore({ path: join(home, 'store') })
+  // Through the home, so that an encrypted home's history is written encrypted, as the messenger would.
+  const { store } = await openHome({ home, provider: defaultProvider(), createIdentity: true, ...protection(encrypted) })
   try {
     const at = Date.now() - count * 1000
     for (let done = 0; done < count;) {
@@ -106,12 +113,18 @@ async function prefill (home: string, peerId: string, count: number): Promise<nu
   return nowMs() - started
 }
 
+function protection (encrypted: boolean): { passphrase: string } | { noPassphrase: true } {
+  return encrypted ? { passphrase: BENCH_PASSPHRASE } : { noPassphrase: true }
+}
+
 async function start (params: StartParams): Promise<Started> {
   let prefillMs: number | undefined
-  if (params.prefill !== undefined) prefillMs = await prefill(params.home, params.prefill.peerId, params.prefill.count)
+  const encrypted = params.encrypted !== false
+  if (params.prefill !== undefined) prefillMs = await prefill(params.home, params.prefill.peerId, params.prefill.count, encrypted)
   const murmur = await createMurmur({
     home: params.home,
     createIdentity: true,
+    ...protection(encrypted),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
     ...(params.bootstrap !== undefined ? { bootstrap: params.bootstrap } : {})

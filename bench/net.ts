@@ -11,6 +11,9 @@
  *    entries already in that conversation's history. Target: ratio <= 1.2.
  * 4. Memory: RSS and heap of an idle started node; growth per additional session (N peers in
  *    another process each establish a session and stay connected).
+ * 5. Encryption at rest: rounds 1 and 2 run twice, on homes with a passphrase (encrypted
+ *    stores: the figures above) and on homes made with --no-passphrase, alternating. Target:
+ *    encrypted at most 15% slower (rtt p50 <= 1.15 x, msgs/s >= 0.85 x the unencrypted run).
  *
  * Rounds alternate murmur and raw (and 1k and 100k) so that load from elsewhere on the 2
  * noisy cores hits both alike; each figure is the median over rounds.
@@ -77,6 +80,14 @@ export interface NetResults {
   idle_node_heap_mb?: number
   per_session_kb?: number
   per_session_rss_kb?: number
+  /** The same round trips and floods on unencrypted homes (--no-passphrase), and the cost of encryption. */
+  rtt_p50_plain_ms?: number
+  msgs_per_s_plain?: number
+  /** Medians of the per-round ratios (each round's two runs sat next to each other in time). */
+  encryption_rtt_ratio?: number
+  encryption_throughput_ratio?: number
+  /** Sender + receiver CPU per message, encrypted / unencrypted: what encryption costs, less sensitive to load than time. */
+  encryption_cpu_ratio?: number
   targets: Array<{ name: string, value: number, limit: number, met: boolean }>
   meta: ResultMeta & { options: Omit<Options, 'only'>, details: Record<string, unknown>, retries?: number }
 }
@@ -239,6 +250,9 @@ interface MainFigures {
     /** The receiver's synced single-put batch, p50 and p99 of FSYNC_SAMPLES per round (ms). */
     fsyncP50: number[]
     fsyncP99: number[]
+    /** The same round trips between unencrypted homes. */
+    plainP50: number[]
+    plainP99: number[]
   }
   throughput?: {
     murmur: number[]
@@ -249,69 +263,99 @@ interface MainFigures {
     senderCpuUsPerMsg: number[]
     senderStore: StoreCounters[]
     receiverStore: StoreCounters[]
+    /** The same flood between unencrypted homes. */
+    plain: number[]
+    plainCpuUsPerMsg: number[]
   }
 }
 
-/** Round trip and throughput: murmur A -> B and raw libp2p A -> B, alternating per round. */
+/** A sender and a receiver, each in its own process, with encrypted homes or unencrypted ones. */
+interface Pair { alice: Worker, bob: Worker, a: Started, b: Started, bobHome: string }
+
+async function startPair (s: Session, encrypted: boolean): Promise<Pair> {
+  const suffix = encrypted ? '' : '-plain'
+  const bob = s.spawn(`murmur-receiver${suffix}`, 'net-murmur.js')
+  const alice = s.spawn(`murmur-sender${suffix}`, 'net-murmur.js')
+  const bobHome = await s.home()
+  const b = await bob.call<Started>('start', { home: bobHome, encrypted })
+  const a = await alice.call<Started>('start', { home: await s.home(), bootstrap: b.addresses, encrypted })
+  await connect(alice, a.index, b.peerId)
+  return { alice, bob, a, b, bobHome }
+}
+
+/**
+ * Round trip and throughput: murmur A -> B on encrypted homes, the same on unencrypted homes,
+ * and raw libp2p A -> B, alternating per round (the two murmur runs in alternating order).
+ */
 async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
   const s = new Session(o)
   try {
-    const bob = s.spawn('murmur-receiver', 'net-murmur.js')
-    const alice = s.spawn('murmur-sender', 'net-murmur.js')
+    const encrypted = await startPair(s, true)
+    const plain = await startPair(s, false)
     const rawServer = s.spawn('raw-server', 'net-raw.js')
     const rawClient = s.spawn('raw-client', 'net-raw.js')
-    const bobHome = await s.home()
-    const b = await bob.call<Started>('start', { home: bobHome })
-    const a = await alice.call<Started>('start', { home: await s.home(), bootstrap: b.addresses })
-    await connect(alice, a.index, b.peerId)
     const rs = await rawServer.call<{ addresses: string[] }>('start')
     await rawClient.call('start')
     const rawAddress = rs.addresses[0]
     if (rawAddress === undefined) throw new BenchmarkOptionError('raw server has no address')
 
     log('net: warming up (session establishment, JIT)')
-    await alice.call('establish', { node: a.index, to: b.peerId })
-    await alice.call('rtt', { node: a.index, to: b.peerId, count: 20 })
-    await rawClient.call('rtt', { address: rawAddress, count: 100 })
-    if (phases.has('throughput')) {
-      await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, Math.min(500, o.flood), o.window)
-      await rawFlood(rawClient, rawAddress, Math.min(5000, o.rawFlood))
+    for (const { alice, bob, a, b } of [encrypted, plain]) {
+      await alice.call('establish', { node: a.index, to: b.peerId })
+      await alice.call('rtt', { node: a.index, to: b.peerId, count: 20 })
+      if (phases.has('throughput')) await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, Math.min(500, o.flood), o.window)
     }
+    await rawClient.call('rtt', { address: rawAddress, count: 100 })
+    if (phases.has('throughput')) await rawFlood(rawClient, rawAddress, Math.min(5000, o.rawFlood))
+
+    const roundTrips = async ({ alice, bob, a, b }: Pair): Promise<{ ms: number[], split: ReturnType<typeof splitRoundTrips> }> => {
+      await bob.call('traceStart', { node: b.index })
+      const { ms, trace } = await alice.call<{ ms: number[], trace: RttTrace[] }>('rtt', { node: a.index, to: b.peerId, count: o.rtt }, 300_000)
+      const durableAt = await bob.call<Record<string, number>>('traceTake', { node: b.index })
+      return { ms, split: splitRoundTrips(trace, durableAt) }
+    }
+    const flood = async ({ alice, bob, a, b }: Pair): Promise<FloodFigures> => await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, o.flood, o.window)
 
     const figures: MainFigures = {}
-    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [] }
-    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [] }
-    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [alice, bob], async () => {
+    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
+    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [] }
+    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob], async () => {
     for (let round = 0; round < o.rounds; round++) {
+      const plainFirst = round % 2 === 1
       if (figures.rtt !== undefined) {
-        await bob.call('traceStart', { node: b.index })
-        const { ms: m, trace } = await alice.call<{ ms: number[], trace: RttTrace[] }>('rtt', { node: a.index, to: b.peerId, count: o.rtt }, 300_000)
-        const durableAt = await bob.call<Record<string, number>>('traceTake', { node: b.index })
-        const split = splitRoundTrips(trace, durableAt)
-        figures.rtt.toDurable.push(split.toDurable)
-        figures.rtt.durableToSent.push(split.durableToSent)
+        const p = plainFirst ? await roundTrips(plain) : undefined
+        const m = await roundTrips(encrypted)
+        const q = p ?? await roundTrips(plain)
+        figures.rtt.toDurable.push(m.split.toDurable)
+        figures.rtt.durableToSent.push(m.split.durableToSent)
         const r = await rawClient.call<number[]>('rtt', { address: rawAddress, count: o.rtt }, 300_000)
-        figures.rtt.p50.push(percentile(m, 50))
-        figures.rtt.p99.push(percentile(m, 99))
+        figures.rtt.p50.push(percentile(m.ms, 50))
+        figures.rtt.p99.push(percentile(m.ms, 99))
+        figures.rtt.plainP50.push(percentile(q.ms, 50))
+        figures.rtt.plainP99.push(percentile(q.ms, 99))
         figures.rtt.rawP50.push(percentile(r, 50))
         figures.rtt.rawP99.push(percentile(r, 99))
-        const fsync = await bob.call<number[]>('fsyncFloor', { home: bobHome, count: FSYNC_SAMPLES }, 120_000)
+        const fsync = await encrypted.bob.call<number[]>('fsyncFloor', { home: encrypted.bobHome, count: FSYNC_SAMPLES }, 120_000)
         figures.rtt.fsyncP50.push(percentile(fsync, 50))
         figures.rtt.fsyncP99.push(percentile(fsync, 99))
-        log(`net: round ${round + 1} rtt p50 ${percentile(m, 50).toFixed(2)} ms, raw ${percentile(r, 50).toFixed(3)} ms, fsync ${percentile(fsync, 50).toFixed(2)} ms`)
+        log(`net: round ${round + 1} rtt p50 ${percentile(m.ms, 50).toFixed(2)} ms (unencrypted ${percentile(q.ms, 50).toFixed(2)} ms), raw ${percentile(r, 50).toFixed(3)} ms, fsync ${percentile(fsync, 50).toFixed(2)} ms`)
       }
       if (figures.throughput !== undefined) {
-        const m = await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, o.flood, o.window)
+        const p = plainFirst ? await flood(plain) : undefined
+        const m = await flood(encrypted)
+        const q = p ?? await flood(plain)
         const r = await rawFlood(rawClient, rawAddress, o.rawFlood)
         figures.throughput.murmur.push(m.perSec)
+        figures.throughput.plain.push(q.perSec)
+        figures.throughput.plainCpuUsPerMsg.push(q.senderCpuUsPerMsg + q.receiverCpuUsPerMsg)
         figures.throughput.raw.push(r)
-        const ratchet = await alice.call<number>('ratchetFloor', { ms: RATCHET_FLOOR_MS }, 60_000)
+        const ratchet = await encrypted.alice.call<number>('ratchetFloor', { ms: RATCHET_FLOOR_MS }, 60_000)
         figures.throughput.ratchet.push(ratchet)
         figures.throughput.receiverCpuUsPerMsg.push(m.receiverCpuUsPerMsg)
         figures.throughput.senderCpuUsPerMsg.push(m.senderCpuUsPerMsg)
         figures.throughput.senderStore.push(m.senderStore)
         figures.throughput.receiverStore.push(m.receiverStore)
-        log(`net: round ${round + 1} throughput ${Math.round(m.perSec)} msg/s, raw ${Math.round(r)} frames/s, ratchet ${Math.round(ratchet)} msg/s`)
+        log(`net: round ${round + 1} throughput ${Math.round(m.perSec)} msg/s (unencrypted ${Math.round(q.perSec)}), raw ${Math.round(r)} frames/s, ratchet ${Math.round(ratchet)} msg/s`)
       }
     }
     })
@@ -399,6 +443,11 @@ async function runMemory (o: Options): Promise<MemoryResult> {
   }
 }
 
+/** The median of the per-round ratios a[i] / b[i]. */
+function pairedMedian (a: number[], b: number[]): number {
+  return median(a.map((x, i) => x / b[i]))
+}
+
 function round2 (x: number): number {
   return Math.round(x * 100) / 100
 }
@@ -437,6 +486,10 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['  raw libp2p round trip p50 (ms)', formatNumber(results.raw_rtt_p50_ms), '', formatNumber(results.rtt_ratio), '', ''])
       rows.push(['  synced write p50 / p99 (ms)', `${formatNumber(results.fsync_p50_ms)} / ${formatNumber(results.fsync_p99_ms)}`, '', '', '', `${Math.round(relativeSpread(rtt.fsyncP50) * 100)}%`])
       rows.push(['round trip p99 (ms)', formatNumber(results.rtt_p99_ms), `floor ${formatNumber(median(floorsP99))}`, formatNumber(results.rtt_p99_floor_ratio), '<= 3', `${Math.round(relativeSpread(rtt.p99) * 100)}%`])
+      results.rtt_p50_plain_ms = round2(median(main.rtt.plainP50))
+      results.encryption_rtt_ratio = round2(pairedMedian(main.rtt.p50, main.rtt.plainP50))
+      results.targets.push({ name: 'rtt p50 encrypted / unencrypted', value: results.encryption_rtt_ratio, limit: 1.15, met: results.encryption_rtt_ratio <= 1.15 })
+      rows.push(['round trip p50, encrypted vs not (ms)', formatNumber(results.rtt_p50_ms), formatNumber(results.rtt_p50_plain_ms), formatNumber(results.encryption_rtt_ratio), '<= 1.15', `${Math.round(relativeSpread(main.rtt.plainP50) * 100)}%`])
     }
     if (main.throughput !== undefined) {
       details.throughput = main.throughput
@@ -454,6 +507,13 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['  ratchet encrypt + decrypt (msg/s)', formatNumber(results.ratchet_floor_msgs_per_s), '', '', '', `${Math.round(relativeSpread(t.ratchet) * 100)}%`])
       rows.push(['  sender CPU per message (us)', formatNumber(median(main.throughput.senderCpuUsPerMsg)), '', '', '', ''])
       rows.push(['  receiver CPU per message (us)', formatNumber(median(main.throughput.receiverCpuUsPerMsg)), '', '', '', ''])
+      results.msgs_per_s_plain = Math.round(median(main.throughput.plain))
+      results.encryption_throughput_ratio = round2(pairedMedian(main.throughput.murmur, main.throughput.plain))
+      results.targets.push({ name: 'msgs/s encrypted / unencrypted', value: results.encryption_throughput_ratio, limit: 0.85, met: results.encryption_throughput_ratio >= 0.85 })
+      rows.push(['one way, encrypted vs not (msg/s)', formatNumber(results.msgs_per_s), formatNumber(results.msgs_per_s_plain), formatNumber(results.encryption_throughput_ratio), '>= 0.85', `${Math.round(relativeSpread(main.throughput.plain) * 100)}%`])
+      const cpu = main.throughput.senderCpuUsPerMsg.map((s, i) => s + main.throughput!.receiverCpuUsPerMsg[i])
+      results.encryption_cpu_ratio = round2(pairedMedian(cpu, main.throughput.plainCpuUsPerMsg))
+      rows.push(['  CPU per message, both sides, encrypted vs not (us)', formatNumber(median(cpu)), formatNumber(median(main.throughput.plainCpuUsPerMsg)), formatNumber(results.encryption_cpu_ratio), '', ''])
       const last = (list: StoreCounters[]): StoreCounters | undefined => list[list.length - 1]
       const describe = (c: StoreCounters | undefined): string => c === undefined ? '-' : `${c.syncedBatches} fsync'd of ${c.batches} batches, ${formatNumber(c.gets + c.getManys)} gets, ${c.iterators} iterators`
       storeNotes.push(`store calls per message in a flood, sender: ${describe(last(main.throughput.senderStore))}`)

@@ -14,7 +14,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { ClassicLevel } from 'classic-level'
 import { createNode, type MurmurNode } from '../src/net/node.js'
 import { capabilityHash, mailbox, type MailboxInit, type MailboxService } from '../src/relay/index.js'
-import { openStore, type Store } from '../src/store/index.js'
+import { defaultProvider } from '../src/crypto/providers/index.js'
+import { deriveHomeKeys, generateDataKey } from '../src/store/at-rest/keys.js'
+import { openStore, plainCipher, sealedCipher, type Store, type StoreCipher } from '../src/store/index.js'
 import { Envelope } from '../src/wire/envelope.js'
 import { BenchmarkCheckError } from './harness.js'
 import { serve, settledMemory, type Handler } from './net-ipc.js'
@@ -55,10 +57,19 @@ function relayNode (): Node {
   return relay
 }
 
-/** The relay: a node with the mailbox service on a store in `home`, limits wide open for the run. */
-async function startRelay (params: { home: string, capacity: number, pushLimit: number, pushWindow: number }): Promise<PeerInfo> {
+/** A store cipher under a fresh data key, as in a home with a passphrase (docs/store.md, "Encryption at rest"). */
+function encryptedCipher (): StoreCipher {
+  const provider = defaultProvider()
+  return sealedCipher(provider, deriveHomeKeys(provider, generateDataKey(provider)))
+}
+
+/**
+ * The relay: a node with the mailbox service on a store in `home`, encrypted at rest (as every
+ * home with a passphrase is) or not, limits wide open for the run.
+ */
+async function startRelay (params: { home: string, encrypted: boolean, capacity: number, pushLimit: number, pushWindow: number }): Promise<PeerInfo> {
   await mkdir(params.home, { recursive: true })
-  const store = await openStore({ path: join(params.home, 'store') })
+  const store = await openStore({ path: join(params.home, 'store') }, { cipher: params.encrypted ? encryptedCipher() : plainCipher })
   stores.push(store)
   const big = params.capacity
   const relay = await node({

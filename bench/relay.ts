@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- relay`: the mailbox relay (docs/relay.md, docs/benchmarks.md "The relay
- * benchmark"). Three worker processes (bench/relay-worker.ts): the relay alone, on a
- * classic-level store; 20 senders; 10 mailbox owners. All on 127.0.0.1 over TCP, noise + yamux.
+ * benchmark"). Four worker processes (bench/relay-worker.ts): two relays, each alone in its
+ * process on a classic-level store, one encrypted at rest (as every home with a passphrase is)
+ * and one not; 20 senders; 10 mailbox owners. All on 127.0.0.1 over TCP, noise + yamux.
  *
- * Each round (--rounds, 3):
+ * Each round (--rounds, 5), steps 1 and 2 at both relays, in alternating order:
  * 1. Deposit: the 20 senders deposit `--drain` envelopes (100-byte payloads) into owner 0's
  *    mailbox, all at once, each sender one deposit at a time (awaiting each answer). Msg/s, and
  *    the relay process's CPU per deposit. Target: >= 5,000 msg/s.
@@ -12,14 +13,17 @@
  *    holds none. Beside it, in the same round and process, the floor: level's own synced
  *    batch-write rate for as many entries in batches of the push size. Targets: drain >= 5,000
  *    msg/s and >= 25% of the floor (median of per-round ratios).
- * Then 3. Memory: the relay holding `--hold` (100,000) envelopes in 10 mailboxes; the relay
- * process's RSS and heap after a full GC. Target: RSS <= 150 MB (envelopes belong on disk).
+ * Then 3. Memory: the encrypted relay holding `--hold` (100,000) envelopes in 10 mailboxes; the
+ * relay process's RSS and heap after a full GC. Target: RSS <= 150 MB (envelopes belong on disk).
+ * 4. Encryption at rest: the encrypted relay's deposit and drain rates and CPU per envelope
+ * against the unencrypted one's, medians of the per-round ratios. Target: encrypted at most 15%
+ * slower on deposits and drains.
  *
  * Before the rounds the bench waits until the nodes stop opening connections (they find each
  * other through the DHTs), so that handshakes do not land inside the figures. Dials that fail
  * on a loaded machine are retried, counted in `meta.retries`.
  *
- * Options: --rounds N (3), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
+ * Options: --rounds N (5), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
  * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile of the rounds).
  * Writes bench/results/relay.json.
  */
@@ -40,7 +44,7 @@ const OWNERS = 10
 const SETTLE_CAP_MS = 60_000
 
 function parseOptions (args: string[]): Options {
-  const options: Options = { rounds: 3, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2 }
+  const options: Options = { rounds: 5, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2 }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     const value = (): string => {
@@ -91,23 +95,35 @@ interface Round {
   floorPerSec: number
 }
 
+/** One round's deposits and drain at the unencrypted relay. */
+interface PlainRound {
+  depositPerSec: number
+  drainPerSec: number
+  relayCpuUsPerEnvelope: number
+}
+
 export async function run (args: string[]): Promise<void> {
   const o = parseOptions(args)
   const folder = await mkdtemp(join(tmpdir(), 'murmur-bench-relay-'))
   const script = join(dirname(fileURLToPath(import.meta.url)), 'relay-worker.js')
   const relayW = new Worker('relay', script, ['--expose-gc'])
+  const plainW = new Worker('relay-plain', script, ['--expose-gc'])
   const sendersW = new Worker('senders', script, ['--expose-gc'])
   const ownersW = new Worker('owners', script, ['--expose-gc'])
-  const workers = [relayW, sendersW, ownersW]
+  const workers = [relayW, plainW, sendersW, ownersW]
   try {
     const capability = randomBytes(32).toString('hex')
-    const relay = await relayW.call<PeerInfo>('startRelay', { home: join(folder, 'relay'), capacity: OWNERS * o.hold + o.drain * o.rounds, pushLimit: o.pushLimit, pushWindow: o.pushWindow })
+    const relayInit = { capacity: OWNERS * o.hold + o.drain * o.rounds, pushLimit: o.pushLimit, pushWindow: o.pushWindow }
+    const relay = await relayW.call<PeerInfo>('startRelay', { home: join(folder, 'relay'), encrypted: true, ...relayInit })
+    const plain = await plainW.call<PeerInfo>('startRelay', { home: join(folder, 'relay-plain'), encrypted: false, ...relayInit })
     const owners = await ownersW.call<PeerInfo[]>('startClients', { count: OWNERS })
     await sendersW.call<PeerInfo[]>('startClients', { count: o.senders }, 120_000)
     let retries = 0
-    for (const w of [ownersW, sendersW]) retries += await w.call<number>('connect', { to: relay }, 600_000)
-    await relayW.call('trust', { peerIds: owners.map(p => p.peerId) })
-    await ownersW.call('register', { relay: relay.peerId, capability }, 120_000)
+    for (const [w, r] of [[relayW, relay], [plainW, plain]] as const) {
+      for (const c of [ownersW, sendersW]) retries += await c.call<number>('connect', { to: r }, 600_000)
+      await w.call('trust', { peerIds: owners.map(p => p.peerId) })
+      await ownersW.call('register', { relay: r.peerId, capability }, 120_000)
+    }
     const settled = await settle(workers)
     log(`relay: ${settled ? 'connections settled' : 'connections still changing after 60 s; measuring anyway'}; ${retries} dial(s) retried`)
 
@@ -125,7 +141,21 @@ export async function run (args: string[]): Promise<void> {
         for (const w of workers) log(`relay: wrote ${await w.call<string>('profileStop', { file: join(o.profile, `relay-${phase}-${w.label}.cpuprofile`) })}`)
       }
     }
+    /** Deposits then the drain at the unencrypted relay, and its CPU per envelope (both steps). */
+    const plainRound = async (): Promise<PlainRound> => {
+      const c0 = await plainW.call<number>('cpu')
+      const d = await sendersW.call<{ ms: number }>('deposit', { relay: plain.peerId, recipients: [owners[0].peerId], count: o.drain, capability }, 600_000)
+      const heldNow = await ownersW.call<number>('held', { relay: plain.peerId, index: 0 })
+      if (heldNow !== o.drain) throw new BenchmarkCheckError(`the unencrypted relay holds ${heldNow}, expected ${o.drain}`)
+      const r = await ownersW.call<{ ms: number }>('drain', { relay: plain.peerId, expected: o.drain, folder: drained }, 600_000)
+      const c1 = await plainW.call<number>('cpu')
+      return { depositPerSec: o.drain / (d.ms / 1000), drainPerSec: o.drain / (r.ms / 1000), relayCpuUsPerEnvelope: (c1 - c0) / o.drain }
+    }
+    const plainRounds: PlainRound[] = []
     for (let round = 0; round < o.rounds; round++) {
+      // Alternating order: each round's two runs sit next to each other in time.
+      const plainFirst = round % 2 === 1
+      if (plainFirst) plainRounds.push(await plainRound())
       const c0 = await relayW.call<number>('cpu')
       const d = await profiled('deposit', async () => await sendersW.call<{ ms: number }>('deposit', { relay: relay.peerId, recipients: [owners[0].peerId], count: o.drain, capability }, 600_000))
       const c1 = await relayW.call<number>('cpu')
@@ -142,6 +172,9 @@ export async function run (args: string[]): Promise<void> {
         floorPerSec: floor
       }
       rounds.push(figures)
+      if (!plainFirst) plainRounds.push(await plainRound())
+      const p = plainRounds[round]
+      log(`relay: round ${round + 1}: unencrypted relay: deposits ${Math.round(p.depositPerSec)} msg/s, drain ${Math.round(p.drainPerSec)} msg/s`)
       log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each), drain ${Math.round(figures.drainPerSec)} msg/s, floor ${Math.round(floor)} puts/s`)
     }
 
@@ -163,6 +196,11 @@ export async function run (args: string[]): Promise<void> {
     const drain = median(pick(r => r.drainPerSec))
     const floor = median(pick(r => r.floorPerSec))
     const drainVsFloor = median(pick(r => r.drainPerSec / r.floorPerSec))
+    const relayCpu = pick(r => r.relayCpuUsPerDeposit + r.relayCpuUsPerDrained)
+    // Medians of the per-round ratios: each round's two runs sat next to each other in time.
+    const depositRatio = median(rounds.map((r, i) => r.depositPerSec / plainRounds[i].depositPerSec))
+    const drainRatio = median(rounds.map((r, i) => r.drainPerSec / plainRounds[i].drainPerSec))
+    const cpuRatio = median(relayCpu.map((c, i) => c / plainRounds[i].relayCpuUsPerEnvelope))
     const rssMb = memory === undefined ? null : Math.round(memory.rss / 2 ** 20)
     const heapMb = memory === undefined ? null : Math.round(memory.heapUsed / 2 ** 20)
     const result = {
@@ -175,11 +213,19 @@ export async function run (args: string[]): Promise<void> {
       rss_mb_100k: rssMb,
       heap_mb_100k: heapMb,
       rss_mb_before_hold: idle === undefined ? null : Math.round(idle.rss / 2 ** 20),
+      deposit_msgs_per_s_plain: Math.round(median(plainRounds.map(p => p.depositPerSec))),
+      drain_msgs_per_s_plain: Math.round(median(plainRounds.map(p => p.drainPerSec))),
+      encryption_deposit_ratio: Math.round(depositRatio * 100) / 100,
+      encryption_drain_ratio: Math.round(drainRatio * 100) / 100,
+      relay_cpu_us_per_envelope: { encrypted: Math.round(median(relayCpu)), plain: Math.round(median(plainRounds.map(p => p.relayCpuUsPerEnvelope))) },
+      encryption_cpu_ratio: Math.round(cpuRatio * 100) / 100,
       targets: [
         { name: 'deposits from 20 senders >= 5,000 msg/s', value: Math.round(deposit), min: 5000, met: deposit >= 5000 },
         { name: 'drain >= 5,000 msg/s', value: Math.round(drain), min: 5000, met: drain >= 5000 },
         { name: 'drain >= 25% of level\'s batch floor', value: Math.round(drainVsFloor * 1000) / 1000, min: 0.25, met: drainVsFloor >= 0.25 },
-        ...(rssMb === null ? [] : [{ name: `relay RSS holding ${o.hold} envelopes <= 150 MB`, value: rssMb, max: 150, met: rssMb <= 150 }])
+        ...(rssMb === null ? [] : [{ name: `relay RSS holding ${o.hold} envelopes <= 150 MB`, value: rssMb, max: 150, met: rssMb <= 150 }]),
+        { name: 'deposits encrypted / unencrypted >= 0.85', value: Math.round(depositRatio * 100) / 100, min: 0.85, met: depositRatio >= 0.85 },
+        { name: 'drain encrypted / unencrypted >= 0.85', value: Math.round(drainRatio * 100) / 100, min: 0.85, met: drainRatio >= 0.85 }
       ],
       meta: {
         ...resultMeta(o.rounds),
@@ -192,7 +238,7 @@ export async function run (args: string[]): Promise<void> {
         pushWindow: o.pushWindow,
         settled,
         retries,
-        details: { rounds, memory, beforeHold: idle }
+        details: { rounds, plainRounds, memory, beforeHold: idle }
       }
     }
     process.stdout.write(formatTable(['measure', 'value', 'spread'], [
@@ -202,6 +248,9 @@ export async function run (args: string[]): Promise<void> {
       ['  relay CPU per envelope drained (us)', formatNumber(result.relay_cpu_us_per_drained), ''],
       ['level floor, synced batches (puts/s)', formatNumber(result.level_floor_per_s), `${Math.round(relativeSpread(pick(r => r.floorPerSec)) * 100)}%`],
       ['drain / floor (median of rounds)', result.drain_vs_floor.toFixed(2), ''],
+      ['unencrypted relay: deposit / drain (msg/s)', `${formatNumber(result.deposit_msgs_per_s_plain)} / ${formatNumber(result.drain_msgs_per_s_plain)}`, ''],
+      ['  encrypted / unencrypted: deposit, drain', `${result.encryption_deposit_ratio.toFixed(2)}, ${result.encryption_drain_ratio.toFixed(2)}`, ''],
+      ['  relay CPU per envelope, encrypted vs not (us)', `${formatNumber(result.relay_cpu_us_per_envelope.encrypted)} vs ${formatNumber(result.relay_cpu_us_per_envelope.plain)}`, result.encryption_cpu_ratio.toFixed(2)],
       [`relay RSS holding ${o.hold} envelopes (MB)`, formatNumber(rssMb ?? undefined), ''],
       ['  heap (MB)', formatNumber(heapMb ?? undefined), ''],
       ['  RSS of the same process before (MB)', formatNumber(result.rss_mb_before_hold ?? undefined), '']

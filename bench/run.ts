@@ -12,7 +12,8 @@ const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
   net: async () => await import('./net.js'),
   relay: async () => await import('./relay.js'),
   cli: async () => await import('./cli.js'),
-  web: async () => await import('./web.js')
+  web: async () => await import('./web.js'),
+  store: async () => await import('./store.js')
 }
 
 function usage (): string {

@@ -8,12 +8,22 @@ import type { ExitCodeValue } from './exit-codes.js'
 
 const EXIT_CODE_BY_NAME: Record<string, ExitCodeValue> = {
   IdentityExistsError: ExitCode.CONFLICT,
+  HomeNotEmptyError: ExitCode.CONFLICT,
   HomeInUseError: ExitCode.CONFLICT,
   UnsupportedSchemaVersionError: ExitCode.CONFLICT,
   IdentityNotFoundError: ExitCode.NOT_FOUND,
   InvalidIdentityFileError: ExitCode.USAGE,
   InvalidConfigError: ExitCode.USAGE,
   InvalidPeerIdError: ExitCode.USAGE,
+  // Encryption at rest and backups (src/store/errors.ts, src/store/backup).
+  WrongPassphraseError: ExitCode.PASSPHRASE,
+  PassphraseRequiredError: ExitCode.PASSPHRASE,
+  StoreEncryptionMismatchError: ExitCode.PASSPHRASE,
+  InvalidPassphraseError: ExitCode.USAGE,
+  InvalidKdfParamsError: ExitCode.BAD_FILE,
+  BackupCorruptError: ExitCode.BAD_FILE,
+  UnsupportedBackupVersionError: ExitCode.BAD_FILE,
+  StoreMigrationRequiredError: ExitCode.CONFLICT,
   // The messenger's errors, as thrown by the library or reported by the node's API.
   ContactNotFoundError: ExitCode.NOT_FOUND,
   ContactExistsError: ExitCode.CONFLICT,

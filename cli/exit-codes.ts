@@ -17,7 +17,11 @@ export const ExitCode = {
   /** The command needs a running node and none is running (start one with `murmur start`). */
   NOT_RUNNING: 6,
   /** The home is in a state that forbids the command: already initialised, in use by another node. */
-  CONFLICT: 7
+  CONFLICT: 7,
+  /** The passphrase is wrong, or none was given where one is needed. Nothing was changed. */
+  PASSPHRASE: 8,
+  /** A file murmur reads is damaged, altered or from a newer version: a backup, a key file's parameters. */
+  BAD_FILE: 9
 } as const
 
 export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode]

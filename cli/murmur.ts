@@ -8,11 +8,13 @@
  * status` costs little more than starting node. `start` loads the node stack when it runs.
  */
 import { Command, CommanderError } from 'commander'
+import { registerBackupCommands } from './commands/backup.js'
 import { registerChatCommand } from './commands/chat.js'
 import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerPassphraseCommands } from './commands/passphrase.js'
 import { registerOpenCommand } from './commands/open.js'
 import { registerRelaysCommands } from './commands/relays.js'
 import { registerSendCommands } from './commands/send.js'
@@ -51,6 +53,7 @@ if (!json) program.showHelpAfterError('(run `murmur --help` for usage)')
 
 registerIdentityCommands(program)
 registerStartCommand(program)
+registerPassphraseCommands(program)
 registerOpenCommand(program)
 registerStatusCommand(program)
 registerContactsCommands(program)
@@ -60,6 +63,7 @@ registerHistoryCommand(program)
 registerChatCommand(program)
 registerTrustCommands(program)
 registerRelaysCommands(program)
+registerBackupCommands(program)
 
 try {
   await program.parseAsync(process.argv)

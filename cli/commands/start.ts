@@ -8,8 +8,11 @@ import type { ReachabilityStatus } from '../../src/messenger/api-types.js'
 import { homePath, resolveHome } from '../../src/messenger/home.js'
 import { CliError, ExitCode, print } from '../output.js'
 import { collect, commonOptions, run, type CommonOptions } from '../common.js'
+import { homePassphrase } from '../home-passphrase.js'
+import { BACKUP_NOTICE } from './identity.js'
+import { passphraseOptions, type PassphraseOptions } from '../passphrase.js'
 
-interface StartOptions extends CommonOptions {
+interface StartOptions extends CommonOptions, PassphraseOptions {
   listen?: string[]
   bootstrap?: string[]
   api?: string
@@ -24,7 +27,7 @@ interface StartOptions extends CommonOptions {
 const EXIT_GRACE_MS = 3_000
 
 export function registerStartCommand (program: Command): void {
-  commonOptions(program.command('start'))
+  passphraseOptions(commonOptions(program.command('start')), { allowNone: true })
     .description('run your node in the foreground (Ctrl-C stops it) and serve the local API')
     .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else /ip4/0.0.0.0/tcp/4455 and /ip4/0.0.0.0/tcp/4456/ws)', collect)
     .option('--bootstrap <multiaddr>', 'also bootstrap from this peer (repeatable; for this run, with config.json\'s "bootstrap" list, which it does not change)', collect)
@@ -63,16 +66,24 @@ export function registerStartCommand (program: Command): void {
         upnp: options.upnp,
         relayService: options.relayService,
         createIdentity: options.init === true,
+        // Asked for only when needed: an encrypted home, or one being created or migrated.
+        passphrase: async (purpose) => await homePassphrase(options, home, purpose),
+        noPassphrase: options.passphrase === false,
+        onMigrationStep: (step) => {
+          if (step === 'copy' && options.json !== true) process.stderr.write('migrating the store of an earlier murmur (once)...\n')
+        },
         ...(options.listen !== undefined ? { listen: options.listen } : {}),
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
       }, createMurmur)
       const { id } = daemon
+      const { storeEncrypted } = await daemon.murmur.status()
       // The web app's URL carries a one-time sign-in code in its fragment (docs/web.md).
       const signIn = daemon.api.issueWebSignIn()
-      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, web: daemon.api.webUrl, webSignIn: signIn.url, home, pid: process.pid, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
-        ...(created ? [`Created a new identity in ${home}`, `Back up ${homePath(home, 'identityKey')}: it is your address.`, ''] : []),
+      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, web: daemon.api.webUrl, webSignIn: signIn.url, home, pid: process.pid, storeEncrypted, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
+        ...(created ? [`Created a new identity in ${home}`, BACKUP_NOTICE, ''] : []),
         `murmur node running (pid ${process.pid})`,
         `peer ID    ${id.peerId}`,
+        ...(storeEncrypted ? [] : ['store      NOT encrypted (this home has no passphrase)']),
         ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),
         `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
         `web app    ${signIn.url}`,

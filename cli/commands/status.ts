@@ -23,6 +23,7 @@ export function registerStatusCommand (program: Command): void {
       const who = (peerId: string, contact?: string): string => contact ?? shortPeerId(peerId)
       print(options, status, () => [
         `peer ID         ${status.peerId}`,
+        `store           ${status.storeEncrypted ? 'encrypted (passphrase)' : 'NOT encrypted: this home was made without a passphrase'}`,
         `reachable       ${status.reachability.detail}`,
         `connections     ${status.connections}`,
         ...status.connectionList.map(c => `  ${who(c.peerId, c.contact)}  ${c.kind}${c.kind === 'relayed' && c.limited ? ' (limited)' : ''}, ${c.direction}`),

@@ -44,7 +44,9 @@ export const ERROR_CODE_BY_NAME: Readonly<Record<string, number>> = {
   WebAppUnavailableError: -32017,
   MessageStateError: -32018,
   SelfMessageError: RpcErrorCode.INVALID_PARAMS,
-  InvalidRelayError: -32602
+  InvalidRelayError: -32602,
+  // backup.create: an empty or non-UTF-8 passphrase can never be valid.
+  InvalidPassphraseError: RpcErrorCode.INVALID_PARAMS
 }
 
 export function errorCodeFor (name: string): number {

@@ -42,6 +42,8 @@ function defineMethod<const S extends ParamSchema, R> (definition: MethodDefinit
 }
 
 const none = params({})
+/** A passphrase is at most 1,024 bytes of UTF-8 (cli/passphrase.ts); 1,024 characters bounds it here. */
+const MAX_PASSPHRASE_CHARS = 1024
 const contact = shortString('name or peer ID of the contact')
 const conversation = shortString('name or peer ID of the conversation')
 const messageId = z.string().regex(MESSAGE_ID_PATTERN, 'must be a message id: 32 hex digits').describe('the message id (32 hex digits)')
@@ -207,6 +209,17 @@ export const METHODS = {
       to: conversation
     }),
     handler: async (murmur, p) => await murmur.markRead(p.to)
+  }),
+  'backup.create': defineMethod({
+    description: 'an encrypted backup of this home (identity, contacts, relays and trust lists, history): the file, base64, and what it holds',
+    params: params({
+      passphrase: z.string().min(1).max(MAX_PASSPHRASE_CHARS).describe('the backup\'s passphrase (never logged; the file has its own salt)'),
+      history: z.boolean().describe('include the history (default true)').optional()
+    }),
+    handler: async (murmur, p) => {
+      const { file, summary } = await murmur.backup({ passphrase: p.passphrase, history: p.history !== false })
+      return { ...summary, backup: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64') }
+    }
   })
 }
 

@@ -3,6 +3,9 @@
  * offline commands) and the local control API (src/api) use only this.
  */
 import type { ProviderName } from '../crypto/provider.js'
+import type { BackupSummary } from './backup.js'
+import type { MigrationStep } from './home-migration.js'
+import type { PassphraseSource } from './unlock.js'
 import type { MurmurEventEmitter } from './events.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
 
@@ -25,6 +28,16 @@ export interface MurmurOptions {
   messageTtlMs?: number
   /** Create an identity when the home has none (default false: `murmur init` first). */
   createIdentity?: boolean
+  /**
+   * The home's passphrase (docs/store.md, "Encryption at rest"), or a function asked for it
+   * only when needed: to open an encrypted home, and to create or migrate one that is to be
+   * encrypted. Its bytes are wiped once the key is derived.
+   */
+  passphrase?: PassphraseSource
+  /** Create (or migrate) the home without a passphrase, its store unencrypted: only when chosen. */
+  noPassphrase?: boolean
+  /** Progress of a migration of a home made by the first murmur, when one runs. */
+  onMigrationStep?: (step: MigrationStep) => void
 }
 
 export interface IdView {
@@ -119,6 +132,8 @@ export interface StatusView {
   /** Messages (and receipts) waiting in the outbox. */
   outbox: number
   listenAddresses: string[]
+  /** False when the home was made without a passphrase: its store is not encrypted. */
+  storeEncrypted: boolean
   /** One-time prekeys left to hand out. */
   oneTimePrekeys: number
   /** Our mailboxes at relays. */
@@ -173,6 +188,13 @@ export interface RelaysApi {
   firstContact (): Promise<{ open: boolean }>
 }
 
+export interface BackupOptions {
+  /** The backup's own passphrase (its own salt; it may differ from the home's). */
+  passphrase: string | Uint8Array
+  /** Include the history (default true). */
+  history?: boolean
+}
+
 export interface Murmur {
   readonly peerId: string
   readonly events: MurmurEventEmitter
@@ -196,4 +218,6 @@ export interface Murmur {
   inbox (): Promise<ConversationView[]>
   /** Marks a conversation read and sends read receipts. */
   markRead (to: string): Promise<{ peerId: string, marked: number }>
+  /** An encrypted backup file of this home (docs/store.md, "Backup files"), and what it holds. */
+  backup (options: BackupOptions): Promise<{ file: Uint8Array, summary: BackupSummary }>
 }

@@ -3,9 +3,9 @@
  * conversation, retries with exponential backoff while the node runs and after a restart,
  * and marks a message expired when its TTL passes. A retry sends the same envelope bytes.
  *
- * When the recipient answers that it could not decrypt (it lost its session), the message is
- * marked failed with the reason, our session is dropped, and the rest of that conversation's
- * outbox is re-encrypted under a new session when it is next sent.
+ * When the recipient answers that it could not decrypt (it lost its session), our session is
+ * dropped and that conversation's outbox, the refused message included, is re-encrypted under a
+ * new session when it is next sent; a message refused so a second time is marked failed.
  */
 import { logger } from '@libp2p/logger'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
@@ -16,7 +16,7 @@ import {
 } from './constants.js'
 import type { MessengerContext } from './context.js'
 import type { MurmurEvents } from './events.js'
-import { isReceiptEntry, type Outgoing } from './outgoing.js'
+import { isReceiptEntry, RESENT_IN_NEW_SESSION, type Outgoing } from './outgoing.js'
 import { directFailureReason, relayFailureReason } from './reasons.js'
 import { advances } from './views.js'
 import type { RelayDelivery } from './types.js'
@@ -242,6 +242,13 @@ export class Delivery {
         }
         const code = refusedCode(outcome.reason)
         if (code === 'UNDECRYPTABLE') {
+          // The recipient lost the session (restored from a backup, say): a text goes out once
+          // more in a new session (dropSessionOps empties its envelope), then fails for good.
+          const history = isReceiptEntry(entry) ? undefined : await store.getHistory(peerId, entry.seq)
+          if (history != null && history.reason !== RESENT_IN_NEW_SESSION && history.direction === 'out') {
+            batch.updateHistory({ ...history, reason: RESENT_IN_NEW_SESSION, updatedAt: now })
+            continue
+          }
           batch.deleteOutbox(entry)
           handled.add(entry.seq)
           await this.setState(batch, entry, 'failed', `the recipient could not decrypt it (${(outcome.reason as Error).message}); send it again`, now, events)

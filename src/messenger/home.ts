@@ -10,7 +10,10 @@ export const DEFAULT_HOME_DIR = '.murmur'
 
 /** The file names inside a home folder. */
 export const HOME_FILES = {
-  /** The Ed25519 identity seed (mode 0600). Backing up this file backs up the address. */
+  /**
+   * The key file (mode 0600): the identity (Ed25519 seed) and, with a passphrase, the wrapped
+   * data key of the store, both encrypted (docs/store.md, "The key file").
+   */
   identityKey: 'identity.key',
   /** User settings: display name, bootstrap list, listen addresses. */
   config: 'config.json',
@@ -21,6 +24,16 @@ export const HOME_FILES = {
   /** Written by a running node: its API address, and the API bearer token (mode 0600). */
   apiAddress: 'api.address',
   apiToken: 'api.token',
+  /** During a store migration (docs/store.md, "Migration"): the new store and key file, ... */
+  storeMigrating: 'store.migrating',
+  keyFileMigrating: 'identity.key.migrating',
+  /** ... the old store, between the swap and its removal, ... */
+  storeOld: 'store.old',
+  /** ... and the commit record: once it exists, the migration is finished on the next start whatever happens. */
+  migrationCommit: 'migration.commit',
+  /** During a restore from a backup: the store and key file being built (docs/store.md, "Backup files"). */
+  storeRestoring: 'store.restoring',
+  keyFileRestoring: 'identity.key.restoring',
   /** The web app's sign-in sessions (hashes only, mode 0600), kept across restarts. */
   webSessions: 'web-sessions.json'
 } as const

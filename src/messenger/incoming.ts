@@ -88,6 +88,9 @@ export class Incoming {
     const receipts: ReceiptContent[] = []
     const senderKey = identityKeyFromPeerIdBytes(envelopes[0]?.sender ?? new Uint8Array(0))
     let gaps: GapState | undefined
+    /** A message failed for want of a session, and one was reset: both change what we send. */
+    let sessionLost = false
+    let requeued = false
 
     for (let i = 0; i < envelopes.length; i++) {
       const envelope = envelopes[i]
@@ -124,6 +127,11 @@ export class Incoming {
           await this.appendEvent(batch, peerId, `Session reset: ${reason}.`, now)
           events.push({ type: 'session:reset', detail: { peerId, reason } })
           this.recentLoss.delete(peerId)
+        }
+        // The peer lost the old session: what we sent in it goes out again in this one.
+        if (result.reset && !requeued) {
+          requeued = true
+          await this.outgoing.requeueAfterReset(batch, peerId, now)
         }
         let content
         try {
@@ -169,7 +177,10 @@ export class Incoming {
         log('envelope from %s could not be decrypted: %s', peerId, name)
         results.push({ status: 'error', code: 'UNDECRYPTABLE', message: name })
         events.push({ type: 'decrypt:failed', detail: { peerId, envelopeId: idHex, reason: name } })
-        if (SESSION_LOST.has(name)) this.noteLoss(peerId, now)
+        if (SESSION_LOST.has(name)) {
+          this.noteLoss(peerId, now)
+          sessionLost = true
+        }
         if (SESSION_LOST.has(name) && await this.shouldRecordLoss(peerId, now)) {
           await this.appendEvent(batch, peerId, 'A message could not be decrypted: no session for it here. The sender was asked to send it again.', now)
         }
@@ -187,6 +198,13 @@ export class Incoming {
       createdCapability = added.created
     }
     if (gaps != null) this.gaps.save(batch, peerId, gaps)
+    // We have no session for a known peer whose messages we cannot read: open one, so that it
+    // sees a reset and sends again what we could not read (once: not while anything waits to go).
+    let openerQueued = false
+    if (sessionLost && record == null && await this.isKnown(peerId) && (await store.outbox(peerId, { limit: 1 })).length === 0) {
+      await this.outgoing.queueOpener(batch, peerId, now)
+      openerQueued = true
+    }
     if (record != null && record !== original) sessions.put(batch, peerId, record)
     if (batch.length > 0) {
       await store.write(batch, { sync: true })
@@ -198,7 +216,7 @@ export class Incoming {
       this.ctx.events.emit(event.type, event.detail as never)
     }
     if (createdCapability != null) this.onCapability(peerId, createdCapability)
-    if (delivered.length > 0 || createdCapability != null) this.onDurable(peerId)
+    if (delivered.length > 0 || createdCapability != null || openerQueued || requeued) this.onDurable(peerId)
     return results
   }
 
@@ -210,10 +228,15 @@ export class Incoming {
   private async shouldRecordLoss (peerId: string, now: number): Promise<boolean> {
     const last = this.lossShownAt.get(peerId)
     if (last !== undefined && now - last < LOSS_EVENT_INTERVAL_MS) return false
-    const known = (await this.ctx.contacts.byPeerId(peerId)) != null ||
-      (await this.ctx.store.sublevels.conversations.get(peerId)) != null
+    const known = await this.isKnown(peerId)
     if (known) this.lossShownAt.set(peerId, now)
     return known
+  }
+
+  /** A contact, or a peer we have a conversation with. */
+  private async isKnown (peerId: string): Promise<boolean> {
+    return (await this.ctx.contacts.byPeerId(peerId)) != null ||
+      (await this.ctx.store.sublevels.conversations.get(peerId)) != null
   }
 
   private noteLoss (peerId: string, now: number): void {

@@ -4,6 +4,7 @@
  * services, publishes the contact record, receives, sends and delivers the outbox.
  */
 import type { PeerId } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -14,14 +15,17 @@ import { createProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { bundle, type BundleService } from '../net/bundle/index.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
-import { openDatastore, type LevelDatastore } from '../net/datastore.js'
+import { openDatastore } from '../net/datastore.js'
 import { dm, type DmService } from '../net/dm/index.js'
 import { createNodeWithWarnings, MURMUR_DHT_PROTOCOL, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../net/node.js'
 import type { ReachabilityView } from '../net/reachability/index.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
-import { openStore, type Store } from '../store/index.js'
+import type { Store, StoreCipher } from '../store/index.js'
+import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed-datastore.js'
+import { passphraseBytes } from '../store/at-rest/kdf.js'
+import { createBackup, type BackupSummary } from './backup.js'
 import type {
-  ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
+  BackupOptions, ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
 } from './api-types.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
@@ -31,7 +35,6 @@ import { Delivery } from './delivery.js'
 import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
-import { createIdentityFile, hasIdentityFile, readIdentityFile } from './identity-file.js'
 import { Incoming } from './incoming.js'
 import { Outgoing } from './outgoing.js'
 import { PeerLocks } from './peer-lock.js'
@@ -40,6 +43,7 @@ import { preferredThenFallback } from './race.js'
 import { PeerReacher } from './reach.js'
 import { OurMailboxes, RelayDeposits, RelayServing } from './relays/index.js'
 import { SessionCache } from './sessions.js'
+import { openHome } from './unlock.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
 import { messageView } from './views.js'
 
@@ -80,18 +84,20 @@ class MurmurNodeImpl implements Murmur {
   /** Lookups and dials in progress, by peer ID (see reach). */
   private readonly reaching = new Map<string, Promise<PeerId>>()
   private node: MurmurNode<Services> | undefined
-  private datastore: LevelDatastore | undefined
+  private datastore: ClosableDatastore | undefined
+  private readonly datastoreCipher: StoreCipher
   private republisher: ContactRecordRepublisher | undefined
   private readonly reacher: PeerReacher
   private readonly warnings: string[] = []
   private ownFingerprint: string | undefined
   private running = false
 
-  constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store) {
+  constructor (options: MurmurOptions, identity: Identity, provider: CryptoProvider, store: Store, datastoreCipher: StoreCipher) {
     this.options = options
     this.identity = identity
     this.provider = provider
     this.store = store
+    this.datastoreCipher = datastoreCipher
     this.peerId = peerIdFromIdentityKey(identity.publicKey)
     this.book = new ContactBook(store)
     this.prekeys = new PrekeyManager(store, identity, provider)
@@ -162,7 +168,9 @@ class MurmurNodeImpl implements Murmur {
     if (this.running) return
     const config = await readConfig(this.options.home)
     await this.prekeys.maintain()
-    this.datastore = await openDatastore(homePath(this.options.home, 'datastore'))
+    const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
+    // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
+    this.datastore = this.store.encrypted ? new SealedDatastore(datastore, this.datastoreCipher) : datastore
     const listen = this.options.listen ?? config.listen ?? DEFAULT_LISTEN
     checkListenAddresses(listen)
     const bootstrap = [...new Set([...(config.bootstrap ?? []), ...(this.options.bootstrap ?? [])])]
@@ -173,7 +181,7 @@ class MurmurNodeImpl implements Murmur {
       mdns: this.options.mdns ?? true,
       upnp: this.options.upnp ?? true,
       relayService: this.options.relayService ?? true,
-      datastore: this.datastore,
+      datastore: this.datastore as Datastore,
       cryptoProvider: this.provider,
       isTrusted: (peerId) => this.node?.services.mailbox.trust.has(peerId) ?? false,
       preferredRelays: async () => (await this.ourMailboxes.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
@@ -258,7 +266,9 @@ class MurmurNodeImpl implements Murmur {
   async stop (): Promise<void> {
     if (!this.running) {
       await this.datastore?.close().catch(() => {})
+      this.datastore = undefined
       await this.store.close()
+      this.datastoreCipher.dispose()
       return
     }
     await this.ourMailboxes.stop()
@@ -269,7 +279,9 @@ class MurmurNodeImpl implements Murmur {
     this.node?.services.dm.setHandler(undefined)
     await this.node?.stop()
     await this.datastore?.close()
+    this.datastore = undefined
     await this.store.close()
+    this.datastoreCipher.dispose()
     log('stopped')
   }
 
@@ -374,6 +386,7 @@ class MurmurNodeImpl implements Murmur {
       outbox: outbox.length,
       queued: await this.queuedViews(names),
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),
+      storeEncrypted: this.store.encrypted,
       oneTimePrekeys: oneTime,
       relays: await this.ourMailboxes.views(true),
       relaying: this.serving.relaying()
@@ -525,6 +538,20 @@ class MurmurNodeImpl implements Murmur {
     return { peerId, marked }
   }
 
+  async backup (options: BackupOptions): Promise<{ file: Uint8Array, summary: BackupSummary }> {
+    const passphrase = passphraseBytes(options.passphrase)
+    try {
+      const config = await readConfig(this.options.home)
+      return await createBackup(this.store, this.identity, this.provider, {
+        passphrase,
+        withHistory: options.history !== false,
+        ...(config.name !== undefined ? { displayName: config.name } : {})
+      })
+    } finally {
+      passphrase.fill(0)
+    }
+  }
+
   private async safetyNumberView (contact: string): Promise<SafetyNumberView> {
     const { peerId, contact: known } = await this.book.resolve(contact)
     const remote = identityKeyFromPeerId(peerId)
@@ -561,13 +588,23 @@ function listenError (err: Error): Error | undefined {
   return undefined
 }
 
-/** Opens the home and returns a node, not yet started (call start()). */
+/**
+ * Opens the home and returns a node, not yet started (call start()). An encrypted home needs
+ * `passphrase`; a new one (`createIdentity`) or one of the first murmur (migrated here) needs
+ * `passphrase` or `noPassphrase: true` (docs/store.md, "Encryption at rest").
+ */
 export async function createMurmur (options: MurmurOptions): Promise<Murmur> {
   const provider = createProvider(options.provider ?? 'node')
-  if (options.createIdentity === true && !(await hasIdentityFile(options.home))) await createIdentityFile(options.home)
-  const identity = await readIdentityFile(options.home)
-  const store = await openStore({ path: homePath(options.home, 'store') })
-  return new MurmurNodeImpl(options, identity, provider, store)
+  const opened = await openHome({
+    home: options.home,
+    provider,
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    noPassphrase: options.noPassphrase === true,
+    createIdentity: options.createIdentity === true,
+    ...(options.onMigrationStep !== undefined ? { onMigrationStep: options.onMigrationStep } : {})
+  })
+  if (opened.created || opened.migrated) log('home %s: %s, %s', options.home, opened.created ? 'created' : 'migrated from the first layout', opened.encrypted ? 'encrypted' : 'not encrypted')
+  return new MurmurNodeImpl(options, opened.identity, provider, opened.store, opened.datastoreCipher)
 }
 
 export type { ContactView }

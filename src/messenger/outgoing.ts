@@ -24,12 +24,21 @@ export const peerCapabilityKey = (peerId: string): string => `peerCapability:${p
 /** Settings key: how many texts we have numbered for a peer. */
 export const outNumberKey = (peerId: string): string => `outNumber:${peerId}`
 
-/** Outbox entries of receipts carry this prefix instead of a message id. */
+/**
+ * Outbox entries of control messages (receipts, capabilities, session openers) carry this
+ * prefix instead of a message id: they have no history entry.
+ */
 export const RECEIPT_OUTBOX_PREFIX = 'r'
 
 export function isReceiptEntry (entry: OutboxRecord): boolean {
   return entry.messageId.startsWith(RECEIPT_OUTBOX_PREFIX)
 }
+
+/**
+ * Why a message goes out again in a new session: set as its history entry's `reason`, which
+ * also marks the text as a resend, so a recipient that has it already keeps one copy.
+ */
+export const RESENT_IN_NEW_SESSION = 'sent again in a new session (the previous one was reset)'
 
 export function validateText (text: unknown): string {
   if (typeof text !== 'string') throw new InvalidMessageTextError('a message is text')
@@ -133,13 +142,24 @@ export class Outgoing {
         verifyBundle(provider, bundle, identityKeyFromPeerId(peerId))
         record = initiateSession(provider, undefined, identity, bundle, { now })
       }
-      const history = await store.getHistory(peerId, current.seq)
-      if (history == null) throw new MessageNotFoundError()
-      const plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.outNumber ?? 0, resend: history.reason !== undefined })
+      const batch = store.batch()
+      let plaintext: Uint8Array
+      let opener: { secret: Uint8Array, created: boolean } | undefined
+      if (isReceiptEntry(current)) {
+        // A session opener (queueOpener): its content is our capability, sent afresh.
+        opener = await this.capabilityToSend(batch, peerId)
+        plaintext = encodeCapability(opener.secret)
+      } else {
+        const history = await store.getHistory(peerId, current.seq)
+        if (history == null) throw new MessageNotFoundError()
+        plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.outNumber ?? 0, resend: history.reason !== undefined })
+      }
       const encrypted = this.encryptFor(peerId, record, plaintext, now)
       const updated: OutboxRecord = { ...current, envelope: encrypted.envelope }
-      const batch = store.batch()
-      const { record: next, created } = await this.addCapabilityIfUnsent(batch, peerId, encrypted.record, now)
+      const added = opener === undefined
+        ? await this.addCapabilityIfUnsent(batch, peerId, encrypted.record, now)
+        : { record: encrypted.record, ...(opener.created ? { created: opener.secret } : {}) }
+      const { record: next, created } = added
       sessions.put(batch, peerId, next)
       batch.replaceOutbox(current, updated)
       await store.write(batch, { sync: true })
@@ -169,13 +189,67 @@ export class Outgoing {
       this.capabilitySent.add(peerId)
       return { record }
     }
+    const { secret, created } = await this.capabilityToSend(batch, peerId)
+    const next = await this.addControl(batch, peerId, record, encodeCapability(secret), now)
+    return created ? { record: next, created: secret } : { record: next }
+  }
+
+  /**
+   * Our capability for `peerId` (created when there is none yet), marked sent in `batch`.
+   * A new one is reported to our relays by the caller (onCapability) once the batch is durable.
+   */
+  private async capabilityToSend (batch: StoreBatch, peerId: string): Promise<{ secret: Uint8Array, created: boolean }> {
+    const settings = this.ctx.store.sublevels.settings
     this.capabilitySent.add(peerId)
     const stored = await settings.get(capabilityKey(peerId))
     const secret = typeof stored === 'string' ? fromHexId(stored) : new Uint8Array(randomBytes(CAPABILITY_LENGTH))
     if (typeof stored !== 'string') batch.put(settings, capabilityKey(peerId), hex(secret))
     batch.put(settings, capabilitySentKey(peerId), true)
-    const next = await this.addControl(batch, peerId, record, encodeCapability(secret), now)
-    return typeof stored === 'string' ? { record: next } : { record: next, created: secret }
+    return { secret, created: typeof stored !== 'string' }
+  }
+
+  /**
+   * Queues a session opener for `peerId` (DESIGN.md "At rest": a restored node, or one that
+   * could not decrypt a contact's message, starts a new session): an outbox entry without an
+   * envelope, which the delivery encrypts in a new session (fetching the peer's bundle) with our
+   * capability as its content. The peer sees a session reset and sends again what we have not
+   * acknowledged. The caller holds the peer lock and writes `batch`.
+   */
+  async queueOpener (batch: StoreBatch, peerId: string, now: number): Promise<void> {
+    const seq = await this.ctx.store.allocateSeq(peerId)
+    batch.putOutbox({
+      messageId: RECEIPT_OUTBOX_PREFIX + hex(new Uint8Array(randomBytes(8))),
+      peerId,
+      seq,
+      envelope: new Uint8Array(0),
+      attempts: 0,
+      nextAttemptAt: now,
+      expiresAt: now + this.ctx.messageTtlMs
+    })
+  }
+
+  /**
+   * The peer started a new session while we had one (it lost its own, e.g. restored from a
+   * backup): what we sent it in the old session may never have been read. Every text still in
+   * the outbox goes out again in the current session (same message id, marked a resend, so the
+   * peer keeps one copy); control messages of the old session are dropped. The caller holds the
+   * peer lock and writes `batch`. Returns how many texts were queued again.
+   */
+  async requeueAfterReset (batch: StoreBatch, peerId: string, now: number): Promise<number> {
+    const { store } = this.ctx
+    let queued = 0
+    for (const entry of await store.outbox(peerId)) {
+      if (entry.envelope.length === 0) continue
+      if (isReceiptEntry(entry)) {
+        batch.deleteOutbox(entry)
+        continue
+      }
+      batch.replaceOutbox(entry, { ...entry, envelope: new Uint8Array(0) })
+      const history = await store.getHistory(peerId, entry.seq)
+      if (history != null) batch.updateHistory({ ...history, reason: RESENT_IN_NEW_SESSION, updatedAt: now })
+      queued++
+    }
+    return queued
   }
 
   /**

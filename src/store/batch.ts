@@ -7,7 +7,7 @@
  * same batch, which is why those sublevels accept no direct put/del.
  */
 import { InvalidRecordError } from './errors.js'
-import { SCHEMA_VERSION_KEY, envelopeIdHex, type Sublevels } from './layout.js'
+import { envelopeIdHex, type Sublevels } from './layout.js'
 import type { HistoryRecord, OutboxRecord } from './records.js'
 import type { RawOp, TypedSublevel } from './sublevel.js'
 
@@ -38,17 +38,17 @@ export class StoreBatch {
     return this.ops.length + this.deltas.length
   }
 
-  /** Put on an unmanaged sublevel (identity, prekeys, sessions, contacts, settings). */
+  /** Put on an unmanaged sublevel (identity, prekeys, sessions, contacts, settings, relay). */
   put<K, V>(sublevel: TypedSublevel<K, V>, key: K, value: V): this {
     return this.add(() => {
-      this.checkDirect(sublevel, key)
+      this.checkDirect(sublevel)
       return [sublevel.encodePut(key, value)]
     })
   }
 
   del<K, V>(sublevel: TypedSublevel<K, V>, key: K): this {
     return this.add(() => {
-      this.checkDirect(sublevel, key)
+      this.checkDirect(sublevel)
       return [sublevel.encodeDel(key)]
     })
   }
@@ -72,9 +72,12 @@ export class StoreBatch {
     })
   }
 
-  /** Replaces an existing history entry (a delivery state change); the summary is unchanged. */
+  /**
+   * Replaces an existing history entry (a delivery state change); the summary is unchanged,
+   * and so is its message-id index entry (an entry keeps its id), which is not written again.
+   */
   updateHistory (entry: HistoryRecord): this {
-    return this.add(() => this.historyOps(entry))
+    return this.add(() => this.historyOps(entry, false))
   }
 
   /** Marks the conversation read up to `upToSeq` (default: everything written so far). */
@@ -129,15 +132,13 @@ export class StoreBatch {
     })
   }
 
-  private historyOps (entry: HistoryRecord): RawOp[] {
+  private historyOps (entry: HistoryRecord, withIndex = true): RawOp[] {
     const { history, messages } = this.sublevels
     if (entry.direction !== 'in' && entry.direction !== 'out' && entry.direction !== 'event') {
       throw new InvalidRecordError('direction must be in, out or event')
     }
-    return [
-      history.encodePut({ peerId: entry.peerId, seq: entry.seq }, entry),
-      messages.encodePut({ peerId: entry.peerId, messageId: entry.id }, { seq: entry.seq })
-    ]
+    const put = history.encodePut({ peerId: entry.peerId, seq: entry.seq }, entry)
+    return withIndex ? [put, messages.encodePut({ peerId: entry.peerId, messageId: entry.id }, { seq: entry.seq })] : [put]
   }
 
   private outboxPutOps (entry: OutboxRecord): RawOp[] {
@@ -156,12 +157,9 @@ export class StoreBatch {
     ]
   }
 
-  private checkDirect<K, V>(sublevel: TypedSublevel<K, V>, key: K): void {
+  private checkDirect<K, V>(sublevel: TypedSublevel<K, V>): void {
     if (sublevel.managed) {
       throw new InvalidRecordError(`sublevel ${sublevel.name} is written only through its StoreBatch methods`)
-    }
-    if (sublevel === (this.sublevels.settings as unknown) && key === SCHEMA_VERSION_KEY) {
-      throw new InvalidRecordError('the schema version is written only by the store')
     }
   }
 

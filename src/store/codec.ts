@@ -1,5 +1,6 @@
 /**
- * Key and value encodings of the store (docs/store.md, "Key formats" and "Value encoding").
+ * Key encodings and the simple value codecs of the store (docs/store.md, "Layout" and "Value
+ * encoding"); the records' protobuf codecs are in record-codecs.ts.
  *
  * Keys are UTF-8 strings built so that LevelDB's bytewise order is the order we page in:
  * numbers are zero-padded decimal of fixed width, and the separator "!" (0x21) sorts below
@@ -91,41 +92,6 @@ export interface ValueCodec<V> {
 const textEncoder = new TextEncoder()
 const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
-/**
- * JSON codec for a record whose top-level `bytesFields` are Uint8Array, stored as standard
- * base64 strings. Other fields pass through unchanged, so optional fields added later, and
- * unknown fields from a newer version, round-trip (docs/store.md, "Value encoding").
- */
-export function recordCodec<V extends object> (bytesFields: ReadonlyArray<keyof V & string>): ValueCodec<V> {
-  return {
-    encode (value: V): Uint8Array {
-      if (value === null || typeof value !== 'object') throw new InvalidRecordError('a record must be an object')
-      const plain = { ...value } as Record<string, unknown>
-      for (const field of bytesFields) {
-        const v = plain[field]
-        if (v === undefined) continue
-        if (!(v instanceof Uint8Array)) throw new InvalidRecordError(`field ${field} must be a Uint8Array`)
-        plain[field] = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
-      }
-      return textEncoder.encode(stringify(plain))
-    },
-    decode (bytes: Uint8Array, sublevel: string): V {
-      const parsed = parseJson(bytes, sublevel)
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new CorruptRecordError(sublevel, 'value is not a JSON object')
-      }
-      const record = parsed as Record<string, unknown>
-      for (const field of bytesFields) {
-        const v = record[field]
-        if (v === undefined) continue
-        if (typeof v !== 'string') throw new CorruptRecordError(sublevel, `field ${field} is not base64`)
-        record[field] = new Uint8Array(Buffer.from(v, 'base64'))
-      }
-      return record as V
-    }
-  }
-}
-
 /** Arbitrary JSON (settings). */
 export const jsonCodec: ValueCodec<JsonValue> = {
   encode: (value) => textEncoder.encode(stringify(value)),
@@ -148,7 +114,7 @@ export const emptyCodec: ValueCodec<null> = {
   decode: () => null
 }
 
-function stringify (value: unknown): string {
+export function stringify (value: unknown): string {
   let text: string | undefined
   try {
     text = JSON.stringify(value)
@@ -159,7 +125,7 @@ function stringify (value: unknown): string {
   return text
 }
 
-function parseJson (bytes: Uint8Array, sublevel: string): unknown {
+export function parseJson (bytes: Uint8Array, sublevel: string): unknown {
   try {
     return JSON.parse(textDecoder.decode(bytes))
   } catch (err) {

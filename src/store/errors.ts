@@ -54,3 +54,83 @@ export class StoreClosedError extends Error {
     this.name = 'StoreClosedError'
   }
 }
+
+// ---- Encryption at rest (docs/store.md, "Encryption at rest") ----
+
+/** The passphrase does not unlock this home or backup. Nothing was changed. */
+export class WrongPassphraseError extends Error {
+  constructor (message = 'wrong passphrase (nothing was changed)') {
+    super(message)
+    this.name = 'WrongPassphraseError'
+  }
+}
+
+/**
+ * A passphrase is needed and none was given: the home is encrypted, or it is being created
+ * or upgraded and neither a passphrase nor an explicit "no passphrase" was chosen.
+ */
+export class PassphraseRequiredError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'PassphraseRequiredError'
+  }
+}
+
+/** A passphrase that can never be used: empty, not UTF-8, or the two entries differ. */
+export class InvalidPassphraseError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidPassphraseError'
+  }
+}
+
+/** KDF parameters in a key file or backup are not ones this version accepts. */
+export class InvalidKdfParamsError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidKdfParamsError'
+  }
+}
+
+/**
+ * The store's encryption is not what the opener expects: an encrypted store opened without
+ * its key, an unencrypted one opened with a key, or a store encrypted under another key.
+ */
+export class StoreEncryptionMismatchError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'StoreEncryptionMismatchError'
+  }
+}
+
+/** The store has an older layout (schema version 1) and must be migrated before it is opened. */
+export class StoreMigrationRequiredError extends Error {
+  readonly found: number
+  constructor (found: number) {
+    super(`the store has schema version ${found} and must be migrated first (murmur start does it)`)
+    this.name = 'StoreMigrationRequiredError'
+    this.found = found
+  }
+}
+
+// ---- Backups (docs/store.md, "Backup files") ----
+
+/** A backup file that is not one, or was truncated or altered. Nothing was changed. */
+export class BackupCorruptError extends Error {
+  constructor (message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'BackupCorruptError'
+  }
+}
+
+/** A backup written by a newer murmur, in a format this version does not know. Nothing was changed. */
+export class UnsupportedBackupVersionError extends Error {
+  readonly found: number
+  readonly supported: number
+  constructor (found: number, supported: number) {
+    super(`the backup has format version ${found}, this murmur reads version ${supported}; upgrade murmur to restore it (nothing was changed)`)
+    this.name = 'UnsupportedBackupVersionError'
+    this.found = found
+    this.supported = supported
+  }
+}

@@ -1,13 +1,23 @@
 /**
  * The sublevels of the store and their key formats (docs/store.md, "Layout"). Changing a
- * name or a key format here changes the on-disk schema: bump SCHEMA_VERSION.
+ * name, a key format or a value encoding here changes the on-disk schema: bump SCHEMA_VERSION
+ * and add a migration (src/store/migrate/).
+ *
+ * Key codecs are built per store, around its cipher: in an encrypted store every key part that
+ * names a peer is sealed (at-rest/cipher.ts), so the stored keys do not say who talks to whom;
+ * in an unencrypted one the parts are stored as they are.
  */
+import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import {
   bytesCodec, decodeFixed, emptyCodec, encodeMessageId, encodePeerId, encodeU32, encodeU53,
-  fromHex, joinKey, jsonCodec, recordCodec, splitKey, toHex
+  fromHex, joinKey, jsonCodec, prefixRange, splitKey, toHex
 } from './codec.js'
 import { InvalidRecordError } from './errors.js'
-import { peerIdKey, stringKey, TypedSublevel, u32Key, type KeyCodec, type Level } from './sublevel.js'
+import {
+  addedCodec, contactCodec, conversationCodec, historyCodec, lastResortBaseKeyCodec, messageLocationCodec,
+  outboxCodec, prekeyCodec, profileCodec, relayEnvelopeCodec, relayForwardCodec, relayIdCodec, relayMailboxCodec, seenCodec
+} from './record-codecs.js'
+import { stringKey, TypedSublevel, u32Key, type KeyCodec, type Level } from './sublevel.js'
 import type {
   ContactRecord, ConversationRecord, HistoryRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, MessageLocation, OneTimeKemPrekeyRecord,
@@ -15,9 +25,14 @@ import type {
 } from './records.js'
 import type { RelayEnvelopeRecord, RelayForwardRecord, RelayIdRecord, RelayMailboxRecord, TrustRecord } from './records.js'
 
-/** The layout version this code reads and writes (settings key "schemaVersion"). */
-export const SCHEMA_VERSION = 1
-export const SCHEMA_VERSION_KEY = 'schemaVersion'
+/**
+ * The layout version this code reads and writes, kept in the unencrypted `meta` sublevel.
+ * 1: JSON values (bytes as base64), peer IDs in keys, no encryption.
+ * 2: protobuf values, encrypted (or not, by choice) with the key parts naming peers sealed.
+ */
+export const SCHEMA_VERSION = 2
+/** Where schema version 1 kept its version: settings/schemaVersion. */
+export const V1_SCHEMA_VERSION_KEY = 'schemaVersion'
 
 /** A position in one conversation: history and outbox keys. */
 export interface ConversationKey {
@@ -40,33 +55,6 @@ export interface SeenAtKey {
   id: string
 }
 
-/** `<peerId>!<seq:16>` */
-export const conversationKey: KeyCodec<ConversationKey> = {
-  encode: (k) => joinKey(encodePeerId(k.peerId), encodeU53(k.seq)),
-  decode: (key, sublevel) => {
-    const [peerId, seq] = splitKey(key, 2, sublevel)
-    return { peerId, seq: decodeFixed(seq, sublevel) }
-  }
-}
-
-/** `<peerId>!<messageId>` */
-const messageKey: KeyCodec<MessageKey> = {
-  encode: (k) => joinKey(encodePeerId(k.peerId), encodeMessageId(k.messageId)),
-  decode: (key, sublevel) => {
-    const [peerId, messageId] = splitKey(key, 2, sublevel)
-    return { peerId, messageId }
-  }
-}
-
-/** `<nextAttemptAt:16>!<peerId>!<seq:16>` */
-export const outboxDueKey: KeyCodec<OutboxDueKey> = {
-  encode: (k) => joinKey(encodeU53(k.nextAttemptAt), encodePeerId(k.peerId), encodeU53(k.seq)),
-  decode: (key, sublevel) => {
-    const [at, peerId, seq] = splitKey(key, 3, sublevel)
-    return { nextAttemptAt: decodeFixed(at, sublevel), peerId, seq: decodeFixed(seq, sublevel) }
-  }
-}
-
 /** Envelope ids are 16 random bytes (envelope.proto, field id); keys are their lowercase hex. */
 export function envelopeIdHex (id: Uint8Array | string): string {
   if (typeof id === 'string') {
@@ -77,16 +65,101 @@ export function envelopeIdHex (id: Uint8Array | string): string {
   return toHex(id)
 }
 
-const seenKey: KeyCodec<string> = { encode: envelopeIdHex, decode: (key) => key }
+/** The key parts that name a peer, as this store writes them. */
+export interface PeerNames {
+  /** A peer ID as stored in a key (validated, then sealed when the store is encrypted). */
+  encode: (peerId: string) => string
+  decode: (stored: string, sublevel: string) => string
+  /** Range bounds selecting every key `<peer>!...` of one peer. */
+  range: (peerId: string) => { gte: string, lt: string }
+}
 
-/** `<at:16>!<idHex>` */
-export const seenAtKey: KeyCodec<SeenAtKey> = {
-  encode: (k) => joinKey(encodeU53(k.at), envelopeIdHex(k.id)),
-  decode: (key, sublevel) => {
-    const [at, id] = splitKey(key, 2, sublevel)
-    return { at: decodeFixed(at, sublevel), id }
+export function peerNames (cipher: StoreCipher): PeerNames {
+  const encode = (peerId: string): string => cipher.sealName(encodePeerId(peerId))
+  return {
+    encode,
+    decode: (stored, sublevel) => cipher.openName(stored, sublevel),
+    range: (peerId) => prefixRange(encode(peerId))
   }
 }
+
+function peerKey (names: PeerNames): KeyCodec<string> {
+  return { encode: names.encode, decode: names.decode }
+}
+
+/**
+ * Settings keys are free text; by convention a per-peer setting is `<name>:<peerId>`. The part
+ * after the first colon is sealed like a peer ID (without its format check), so that
+ * `capability:<peer>` and the like do not name the peer on disk.
+ */
+function settingsKey (cipher: StoreCipher): KeyCodec<string> {
+  return {
+    encode: (key) => {
+      stringKey.encode(key)
+      const colon = key.indexOf(':')
+      if (colon < 0) return key
+      const rest = key.slice(colon + 1)
+      if (rest === '') throw new InvalidRecordError('a settings key must not end with ":"')
+      return key.slice(0, colon + 1) + cipher.sealName(rest)
+    },
+    decode: (stored, sublevel) => {
+      const colon = stored.indexOf(':')
+      return colon < 0 ? stored : stored.slice(0, colon + 1) + cipher.openName(stored.slice(colon + 1), sublevel)
+    }
+  }
+}
+
+/** The key codecs of the messenger's sublevels. */
+export interface KeyCodecs {
+  /** `<peer>!<seq:16>` */
+  conversation: KeyCodec<ConversationKey>
+  /** `<peer>!<messageId>` */
+  message: KeyCodec<MessageKey>
+  /** `<nextAttemptAt:16>!<peer>!<seq:16>` */
+  outboxDue: KeyCodec<OutboxDueKey>
+  /** `<at:16>!<idHex>` */
+  seenAt: KeyCodec<SeenAtKey>
+}
+
+/** `<peer>!<seq:16>`: history and outbox entries, and the relay's per-peer queues. */
+function peerSeqCodec (names: PeerNames): KeyCodec<ConversationKey> {
+  return {
+    encode: (k) => joinKey(names.encode(k.peerId), encodeU53(k.seq)),
+    decode: (key, sublevel) => {
+      const [peer, seq] = splitKey(key, 2, sublevel)
+      return { peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
+    }
+  }
+}
+
+export function keyCodecs (names: PeerNames): KeyCodecs {
+  return {
+    conversation: peerSeqCodec(names),
+    message: {
+      encode: (k) => joinKey(names.encode(k.peerId), encodeMessageId(k.messageId)),
+      decode: (key, sublevel) => {
+        const [peer, messageId] = splitKey(key, 2, sublevel)
+        return { peerId: names.decode(peer, sublevel), messageId }
+      }
+    },
+    outboxDue: {
+      encode: (k) => joinKey(encodeU53(k.nextAttemptAt), names.encode(k.peerId), encodeU53(k.seq)),
+      decode: (key, sublevel) => {
+        const [at, peer, seq] = splitKey(key, 3, sublevel)
+        return { nextAttemptAt: decodeFixed(at, sublevel), peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
+      }
+    },
+    seenAt: {
+      encode: (k) => joinKey(encodeU53(k.at), envelopeIdHex(k.id)),
+      decode: (key, sublevel) => {
+        const [at, id] = splitKey(key, 2, sublevel)
+        return { at: decodeFixed(at, sublevel), id }
+      }
+    }
+  }
+}
+
+const seenKey: KeyCodec<string> = { encode: envelopeIdHex, decode: (key) => key }
 
 /** `<kemPrekeyId:10>!<signedPrekeyId:10>!<baseKeyHex>` */
 const lastResortBaseKey: KeyCodec<LastResortBaseKeyId> = {
@@ -99,6 +172,10 @@ const lastResortBaseKey: KeyCodec<LastResortBaseKeyId> = {
     return { kemPrekeyId: decodeFixed(kem, sublevel), signedPrekeyId: decodeFixed(spk, sublevel), baseKey: fromHex(base, sublevel) }
   }
 }
+
+/** Bounds of the read caches (stored bytes): some thousands of recent history entries. */
+const HISTORY_CACHE_BYTES = 1024 * 1024
+const MESSAGES_CACHE_BYTES = 256 * 1024
 
 export interface Sublevels {
   identity: TypedSublevel<string, IdentityProfile>
@@ -119,29 +196,34 @@ export interface Sublevels {
   seenAt: TypedSublevel<SeenAtKey, null>
 }
 
-export function createSublevels (root: Level): Sublevels {
-  const keyPair = ['publicKey', 'privateKey', 'signature'] as const
+export function createSublevels (root: Level, cipher: StoreCipher = plainCipher): Sublevels {
+  const names = peerNames(cipher)
+  const keys = keyCodecs(names)
+  const peer = peerKey(names)
+  const plain = { cipher }
+  const managed = { cipher, managed: true }
   return {
-    identity: new TypedSublevel(root, 'identity', stringKey, recordCodec<IdentityProfile>([])),
-    signedPrekeys: new TypedSublevel(root, 'signedPrekeys', u32Key, recordCodec<SignedPrekeyRecord>([...keyPair])),
-    lastResortKemPrekeys: new TypedSublevel(root, 'lastResortKemPrekeys', u32Key, recordCodec<LastResortKemPrekeyRecord>([...keyPair])),
-    oneTimePrekeys: new TypedSublevel(root, 'oneTimePrekeys', u32Key, recordCodec<OneTimePrekeyRecord>(['publicKey', 'privateKey'])),
-    oneTimeKemPrekeys: new TypedSublevel(root, 'oneTimeKemPrekeys', u32Key, recordCodec<OneTimeKemPrekeyRecord>([...keyPair])),
-    lastResortBaseKeys: new TypedSublevel(root, 'lastResortBaseKeys', lastResortBaseKey, recordCodec<LastResortBaseKeyRecord>(['baseKey'])),
-    sessions: new TypedSublevel(root, 'sessions', peerIdKey, bytesCodec),
-    contacts: new TypedSublevel(root, 'contacts', peerIdKey, recordCodec<ContactRecord>([])),
-    settings: new TypedSublevel(root, 'settings', stringKey, jsonCodec),
-    history: new TypedSublevel(root, 'history', conversationKey, recordCodec<HistoryRecord>([]), true),
-    messages: new TypedSublevel(root, 'messages', messageKey, recordCodec<MessageLocation>([]), true),
-    conversations: new TypedSublevel(root, 'conversations', peerIdKey, recordCodec<ConversationRecord>([]), true),
-    outbox: new TypedSublevel(root, 'outbox', conversationKey, recordCodec<OutboxRecord>(['envelope']), true),
-    outboxDue: new TypedSublevel(root, 'outboxDue', outboxDueKey, emptyCodec, true),
-    seen: new TypedSublevel(root, 'seen', seenKey, recordCodec<SeenRecord>([]), true),
-    seenAt: new TypedSublevel(root, 'seenAt', seenAtKey, emptyCodec, true)
+    identity: new TypedSublevel(root, 'identity', stringKey, profileCodec, plain),
+    signedPrekeys: new TypedSublevel(root, 'signedPrekeys', u32Key, prekeyCodec<SignedPrekeyRecord>(), plain),
+    lastResortKemPrekeys: new TypedSublevel(root, 'lastResortKemPrekeys', u32Key, prekeyCodec<LastResortKemPrekeyRecord>(), plain),
+    oneTimePrekeys: new TypedSublevel(root, 'oneTimePrekeys', u32Key, prekeyCodec<OneTimePrekeyRecord>(), plain),
+    oneTimeKemPrekeys: new TypedSublevel(root, 'oneTimeKemPrekeys', u32Key, prekeyCodec<OneTimeKemPrekeyRecord>(), plain),
+    lastResortBaseKeys: new TypedSublevel(root, 'lastResortBaseKeys', lastResortBaseKey, lastResortBaseKeyCodec, plain),
+    sessions: new TypedSublevel(root, 'sessions', peer, bytesCodec, plain),
+    contacts: new TypedSublevel(root, 'contacts', peer, contactCodec, plain),
+    settings: new TypedSublevel(root, 'settings', settingsKey(cipher), jsonCodec, plain),
+    // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
+    history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES }),
+    messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, { ...managed, cacheBytes: MESSAGES_CACHE_BYTES }),
+    conversations: new TypedSublevel(root, 'conversations', peer, conversationCodec, managed),
+    outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, managed),
+    outboxDue: new TypedSublevel(root, 'outboxDue', keys.outboxDue, emptyCodec, managed),
+    seen: new TypedSublevel(root, 'seen', seenKey, seenCodec, managed),
+    seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed)
   }
 }
 
-// ---- Relay sublevels (src/relay, docs/relay.md "Storage"). Appended: existing ones are unchanged. ----
+// ---- Relay sublevels (src/relay, docs/relay.md "Storage"). ----
 
 export interface PeerSeqKey {
   peerId: string
@@ -164,39 +246,47 @@ export interface RelayExpiryKey {
   seq: number
 }
 
-/** `<peerId>!<seq:16>` */
-export const peerSeqKey: KeyCodec<PeerSeqKey> = {
-  encode: (k) => joinKey(encodePeerId(k.peerId), encodeU53(k.seq)),
-  decode: (key, sublevel) => {
-    const [peerId, seq] = splitKey(key, 2, sublevel)
-    return { peerId, seq: decodeFixed(seq, sublevel) }
+export interface RelayKeyCodecs {
+  /** `<peer>!<seq:16>` */
+  peerSeq: KeyCodec<PeerSeqKey>
+  /** `<peer>!<hex>` */
+  peerIdHex: KeyCodec<PeerIdHexKey>
+  /** `<expiresAt:16>!<m|f>!<peer>!<seq:16>` */
+  relayExpiry: KeyCodec<RelayExpiryKey>
+}
+
+export function relayKeyCodecs (names: PeerNames): RelayKeyCodecs {
+  return {
+    peerSeq: peerSeqCodec(names),
+    peerIdHex: {
+      encode: (k) => {
+        if (typeof k.hex !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(k.hex)) throw new InvalidRecordError('expected 1 to 64 bytes of lowercase hex')
+        return joinKey(names.encode(k.peerId), k.hex)
+      },
+      decode: (key, sublevel) => {
+        const [peer, hex] = splitKey(key, 2, sublevel)
+        return { peerId: names.decode(peer, sublevel), hex }
+      }
+    },
+    relayExpiry: {
+      encode: (k) => {
+        if (k.queue !== 'm' && k.queue !== 'f') throw new InvalidRecordError('queue must be m or f')
+        return joinKey(encodeU53(k.expiresAt), k.queue, names.encode(k.peerId), encodeU53(k.seq))
+      },
+      decode: (key, sublevel) => {
+        const [at, queue, peer, seq] = splitKey(key, 4, sublevel)
+        if (queue !== 'm' && queue !== 'f') throw new InvalidRecordError('queue must be m or f')
+        return { expiresAt: decodeFixed(at, sublevel), queue, peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
+      }
+    }
   }
 }
 
-/** `<peerId>!<hex>` */
-export const peerIdHexKey: KeyCodec<PeerIdHexKey> = {
-  encode: (k) => {
-    if (typeof k.hex !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(k.hex)) throw new InvalidRecordError('expected 1 to 64 bytes of lowercase hex')
-    return joinKey(encodePeerId(k.peerId), k.hex)
-  },
-  decode: (key, sublevel) => {
-    const [peerId, hex] = splitKey(key, 2, sublevel)
-    return { peerId, hex }
-  }
-}
-
-/** `<expiresAt:16>!<m|f>!<peerId>!<seq:16>` */
-export const relayExpiryKey: KeyCodec<RelayExpiryKey> = {
-  encode: (k) => {
-    if (k.queue !== 'm' && k.queue !== 'f') throw new InvalidRecordError('queue must be m or f')
-    return joinKey(encodeU53(k.expiresAt), k.queue, encodePeerId(k.peerId), encodeU53(k.seq))
-  },
-  decode: (key, sublevel) => {
-    const [at, queue, peerId, seq] = splitKey(key, 4, sublevel)
-    if (queue !== 'm' && queue !== 'f') throw new InvalidRecordError('queue must be m or f')
-    return { expiresAt: decodeFixed(at, sublevel), queue, peerId, seq: decodeFixed(seq, sublevel) }
-  }
-}
+/** The relay key codecs of an unencrypted store (peer IDs as they are). */
+const plainRelayKeys = relayKeyCodecs(peerNames(plainCipher))
+export const peerSeqKey = plainRelayKeys.peerSeq
+export const peerIdHexKey = plainRelayKeys.peerIdHex
+export const relayExpiryKey = plainRelayKeys.relayExpiry
 
 export interface RelaySublevels {
   trust: TypedSublevel<string, TrustRecord>
@@ -209,19 +299,34 @@ export interface RelaySublevels {
   relayForwardIds: TypedSublevel<PeerIdHexKey, RelayIdRecord>
   relayExpiry: TypedSublevel<RelayExpiryKey, null>
   relayStats: TypedSublevel<string, JsonValue>
+  /** Range bounds selecting every `<peer>!...` key of one peer in the peer-keyed relay sublevels. */
+  peerRange: (peerId: string) => { gte: string, lt: string }
 }
 
-export function createRelaySublevels (root: Level): RelaySublevels {
+export function createRelaySublevels (root: Level, cipher: StoreCipher = plainCipher): RelaySublevels {
+  const names = peerNames(cipher)
+  const keys = relayKeyCodecs(names)
+  const peer = peerKey(names)
+  const o = { cipher }
   return {
-    trust: new TypedSublevel(root, 'trust', peerIdKey, recordCodec<TrustRecord>([])),
-    relayMailboxes: new TypedSublevel(root, 'relayMailboxes', peerIdKey, recordCodec<RelayMailboxRecord>([])),
-    relayEnvelopes: new TypedSublevel(root, 'relayEnvelopes', peerSeqKey, recordCodec<RelayEnvelopeRecord>(['envelope'])),
-    relayEnvelopeIds: new TypedSublevel(root, 'relayEnvelopeIds', peerIdHexKey, recordCodec<RelayIdRecord>([])),
-    relayCapabilities: new TypedSublevel(root, 'relayCapabilities', peerIdHexKey, recordCodec<{ addedAt: number }>([])),
-    relayPrekeys: new TypedSublevel(root, 'relayPrekeys', peerSeqKey, bytesCodec),
-    relayForward: new TypedSublevel(root, 'relayForward', peerSeqKey, recordCodec<RelayForwardRecord>(['envelope'])),
-    relayForwardIds: new TypedSublevel(root, 'relayForwardIds', peerIdHexKey, recordCodec<RelayIdRecord>([])),
-    relayExpiry: new TypedSublevel(root, 'relayExpiry', relayExpiryKey, emptyCodec),
-    relayStats: new TypedSublevel(root, 'relayStats', stringKey, jsonCodec)
+    trust: new TypedSublevel(root, 'trust', peer, addedCodec, o),
+    relayMailboxes: new TypedSublevel(root, 'relayMailboxes', peer, relayMailboxCodec, o),
+    relayEnvelopes: new TypedSublevel(root, 'relayEnvelopes', keys.peerSeq, relayEnvelopeCodec, o),
+    relayEnvelopeIds: new TypedSublevel(root, 'relayEnvelopeIds', keys.peerIdHex, relayIdCodec, o),
+    relayCapabilities: new TypedSublevel(root, 'relayCapabilities', keys.peerIdHex, addedCodec, o),
+    relayPrekeys: new TypedSublevel(root, 'relayPrekeys', keys.peerSeq, bytesCodec, o),
+    relayForward: new TypedSublevel(root, 'relayForward', keys.peerSeq, relayForwardCodec, o),
+    relayForwardIds: new TypedSublevel(root, 'relayForwardIds', keys.peerIdHex, relayIdCodec, o),
+    relayExpiry: new TypedSublevel(root, 'relayExpiry', keys.relayExpiry, emptyCodec, o),
+    relayStats: new TypedSublevel(root, 'relayStats', stringKey, jsonCodec, o),
+    peerRange: names.range
   }
 }
+
+/** Every sublevel name of schema version 2, messenger and relay: what a migration copies. */
+export const SUBLEVEL_NAMES = [
+  'identity', 'signedPrekeys', 'lastResortKemPrekeys', 'oneTimePrekeys', 'oneTimeKemPrekeys', 'lastResortBaseKeys',
+  'sessions', 'contacts', 'settings', 'history', 'messages', 'conversations', 'outbox', 'outboxDue', 'seen', 'seenAt',
+  'trust', 'relayMailboxes', 'relayEnvelopes', 'relayEnvelopeIds', 'relayCapabilities', 'relayPrekeys', 'relayForward',
+  'relayForwardIds', 'relayExpiry', 'relayStats'
+] as const

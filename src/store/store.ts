@@ -1,6 +1,7 @@
 /**
  * The store: one LevelDB (classic-level on disk, memory-level in tests) with typed sublevels,
- * written only through atomic, group-committed batches (docs/store.md).
+ * written only through atomic, group-committed batches, every value encrypted under the
+ * home's data key unless the home was made without a passphrase (docs/store.md).
  */
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -8,21 +9,26 @@ import { logger } from '@libp2p/logger'
 import type { AbstractBatchOptions } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { MemoryLevel } from 'memory-level'
+import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import { StoreBatch, type ConversationDelta } from './batch.js'
-import { encodePeerId, encodeU53, joinKey, prefixRange } from './codec.js'
-import { HomeInUseError, InvalidRecordError, StoreClosedError, UnsupportedSchemaVersionError } from './errors.js'
+import { encodeU53, joinKey } from './codec.js'
+import {
+  HomeInUseError, InvalidRecordError, StoreClosedError, StoreEncryptionMismatchError, StoreMigrationRequiredError,
+  UnsupportedSchemaVersionError
+} from './errors.js'
 import { GroupCommitter, type GroupCommitStats, type PendingCommit } from './group-commit.js'
 import {
-  conversationKey, createSublevels, envelopeIdHex, outboxDueKey, SCHEMA_VERSION, SCHEMA_VERSION_KEY,
-  seenAtKey, type Sublevels
+  createRelaySublevels, createSublevels, envelopeIdHex, keyCodecs, peerNames, SCHEMA_VERSION,
+  type KeyCodecs, type PeerNames, type RelaySublevels, type Sublevels
 } from './layout.js'
 import { isLockedError, pidFilePath, readPidFile, removePidFile, writePidFile } from './lock.js'
+import { readStoreFormat, writeStoreFormat, type StoreFormat } from './meta.js'
 import type {
   ContactRecord, ConversationRecord, HistoryRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord,
   OutboxRecord, SignedPrekeyRecord
 } from './records.js'
-import type { Level, RawOp, ReadonlySublevel, TypedSublevel } from './sublevel.js'
+import { levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
 
 const log = logger('murmur:store')
 
@@ -34,6 +40,12 @@ export interface StoreOptions {
   maxGroupSize?: number
   /** Pid file for a disk store (default `<path>.pid`); false for none. */
   pidFile?: string | false
+  /**
+   * How values and peer names are stored (at-rest/cipher.ts): `sealedCipher` for an encrypted
+   * home, the default `plainCipher` for one made without a passphrase. A store is created with
+   * one and must always be opened with the same kind (and key).
+   */
+  cipher?: StoreCipher
 }
 
 export interface WriteOptions {
@@ -74,6 +86,10 @@ export class Store {
   /** The underlying database, for diagnostics and tests; writes through it bypass every rule here. */
   readonly level: Level
   readonly schemaVersion = SCHEMA_VERSION
+  /** True when values are encrypted (a home with a passphrase). */
+  readonly encrypted: boolean
+  /** The key check of an encrypted store's data key (meta.ts). */
+  readonly keyCheck: string | undefined
 
   /**
    * Every typed sublevel by name. The managed ones (history, messages, conversations, outbox,
@@ -83,6 +99,10 @@ export class Store {
   readonly sublevels: Readonly<Sublevels>
   private readonly committer: GroupCommitter<CommitItem>
   private readonly pidFile: string | undefined
+  private readonly cipher: StoreCipher
+  private readonly names: PeerNames
+  private readonly keys: KeyCodecs
+  private relay: RelaySublevels | undefined
   /** The writer's copy of conversation summaries it has read or written. */
   private readonly conversationCache = new Map<string, ConversationRecord>()
   /** Last allocated seq per conversation (docs/store.md, "Sequence numbers"). */
@@ -90,9 +110,14 @@ export class Store {
   private closing: Promise<void> | undefined
 
   /** Use openStore(). */
-  constructor (level: Level, options: { maxGroupSize?: number, pidFile?: string }) {
+  constructor (level: Level, options: { maxGroupSize?: number, pidFile?: string, cipher?: StoreCipher }) {
     this.level = level
-    this.sublevels = createSublevels(level)
+    this.cipher = options.cipher ?? plainCipher
+    this.encrypted = this.cipher.encrypted
+    this.keyCheck = this.cipher.keyCheck
+    this.names = peerNames(this.cipher)
+    this.keys = keyCodecs(this.names)
+    this.sublevels = createSublevels(level, this.cipher)
     const s = this.sublevels
     this.identity = s.identity
     this.signedPrekeys = s.signedPrekeys
@@ -106,6 +131,12 @@ export class Store {
     this.conversations = s.conversations
     this.pidFile = options.pidFile
     this.committer = new GroupCommitter(async (group, sync) => this.writeGroup(group, sync), options.maxGroupSize)
+  }
+
+  /** The relay's sublevels (src/relay), under this store's cipher. */
+  get relaySublevels (): RelaySublevels {
+    this.relay ??= createRelaySublevels(this.level, this.cipher)
+    return this.relay
   }
 
   /** A new, empty batch; fill it and pass it to write(). */
@@ -146,7 +177,7 @@ export class Store {
    */
   async allocateSeq (peerId: string): Promise<number> {
     this.assertOpen()
-    encodePeerId(peerId)
+    this.names.encode(peerId)
     let state = this.seqs.get(peerId)
     if (state === undefined) {
       state = this.loadLastSeq(peerId).then((last) => ({ last }))
@@ -165,13 +196,13 @@ export class Store {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
       throw new InvalidRecordError(`limit must be an integer from 1 to ${MAX_PAGE}`)
     }
-    const range = prefixRange(encodePeerId(peerId))
+    const range = this.names.range(peerId)
     const bounds: { gte?: string, gt?: string, lt?: string } = { ...range }
     if (query.after !== undefined) {
       delete bounds.gte
-      bounds.gt = conversationKey.encode({ peerId, seq: query.after })
+      bounds.gt = this.keys.conversation.encode({ peerId, seq: query.after })
     }
-    if (query.before !== undefined) bounds.lt = conversationKey.encode({ peerId, seq: query.before })
+    if (query.before !== undefined) bounds.lt = this.keys.conversation.encode({ peerId, seq: query.before })
     const entries = await this.sublevels.history.range({ ...bounds, reverse: (query.order ?? 'newest') === 'newest', limit })
     return entries.map(([, value]) => value)
   }
@@ -196,7 +227,7 @@ export class Store {
   /** One conversation's outbox, in seq order (the order the messages were sent). */
   async outbox (peerId: string, options: { limit?: number } = {}): Promise<OutboxRecord[]> {
     this.assertOpen()
-    const entries = await this.sublevels.outbox.range({ ...prefixRange(encodePeerId(peerId)), limit: options.limit })
+    const entries = await this.sublevels.outbox.range({ ...this.names.range(peerId), limit: options.limit })
     return entries.map(([, value]) => value)
   }
 
@@ -205,8 +236,8 @@ export class Store {
     this.assertOpen()
     const keys = await this.sublevels.outboxDue.rangeKeys({ lte: joinKey(encodeU53(now), '~'), limit: options.limit })
     const primary = keys.map((key) => {
-      const { peerId, seq } = outboxDueKey.decode(key, 'outboxDue')
-      return conversationKey.encode({ peerId, seq })
+      const { peerId, seq } = this.keys.outboxDue.decode(key, 'outboxDue')
+      return this.keys.conversation.encode({ peerId, seq })
     })
     const values = await this.sublevels.outbox.getManyEncoded(primary)
     return values.filter((v): v is OutboxRecord => v !== undefined)
@@ -225,7 +256,7 @@ export class Store {
     const { seen, seenAt } = this.sublevels
     const keys = await seenAt.rangeKeys({ lt: encodeU53(olderThan), limit: options.limit ?? 10_000 })
     if (keys.length === 0) return 0
-    const index = keys.map((key) => seenAtKey.decode(key, 'seenAt'))
+    const index = keys.map((key) => this.keys.seenAt.decode(key, 'seenAt'))
     const current = await seen.getManyEncoded(index.map((k) => k.id))
     const batch = this.batch()
     index.forEach((k, i) => {
@@ -242,6 +273,7 @@ export class Store {
     this.closing ??= (async () => {
       await this.committer.drain()
       await this.level.close()
+      this.cipher.dispose()
       if (this.pidFile !== undefined) await removePidFile(this.pidFile)
       log('closed')
     })()
@@ -253,14 +285,17 @@ export class Store {
   }
 
   private async loadLastSeq (peerId: string): Promise<number> {
-    // The history itself is the authority; the summary can lag when batches commit out of
-    // allocation order, so take the larger of the two.
-    const [conversation, last] = await Promise.all([
+    // The history and the outbox are the authority (an outbox entry of a receipt takes a seq
+    // no history entry has); the summary can lag when batches commit out of allocation order.
+    // So take the largest of the three: a seq still in use is never handed out again.
+    const range = { ...this.names.range(peerId), reverse: true, limit: 1 }
+    const [conversation, lastHistory, lastOutbox] = await Promise.all([
       this.sublevels.conversations.get(peerId),
-      this.sublevels.history.rangeKeys({ ...prefixRange(peerId), reverse: true, limit: 1 })
+      this.sublevels.history.rangeKeys(range),
+      this.sublevels.outbox.rangeKeys(range)
     ])
-    const fromHistory = last.length === 0 ? 0 : conversationKey.decode(last[0], 'history').seq
-    return Math.max(conversation?.lastSeq ?? 0, fromHistory)
+    const last = (keys: string[], sublevel: string): number => keys.length === 0 ? 0 : this.keys.conversation.decode(keys[0], sublevel).seq
+    return Math.max(conversation?.lastSeq ?? 0, last(lastHistory, 'history'), last(lastOutbox, 'outbox'))
   }
 
   private async loadConversation (peerId: string): Promise<ConversationRecord> {
@@ -273,8 +308,8 @@ export class Store {
   /** Incoming history entries of a conversation with seq > after, as committed so far. */
   private async countIncomingAfter (peerId: string, after: number): Promise<number> {
     const entries = await this.sublevels.history.range({
-      gt: conversationKey.encode({ peerId, seq: after }),
-      lt: prefixRange(peerId).lt
+      gt: this.keys.conversation.encode({ peerId, seq: after }),
+      lt: this.names.range(peerId).lt
     })
     return entries.filter(([, e]) => e.direction === 'in').length
   }
@@ -317,7 +352,8 @@ export class Store {
       }
     }
     for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
-    await this.level.batch(ops, syncOption(sync))
+    await this.level.batch(levelOps(ops), syncOption(sync))
+    updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
   }
 }
@@ -329,15 +365,20 @@ function syncOption (sync: boolean): AbstractBatchOptions<string, Uint8Array> {
 
 /**
  * Opens (creating if needed) the store. A disk store whose folder another process holds
- * fails with HomeInUseError; a store of a newer schema fails with
- * UnsupportedSchemaVersionError and nothing is written.
+ * fails with HomeInUseError. Nothing is written when the open fails: a store of a newer schema
+ * fails with UnsupportedSchemaVersionError, one of schema version 1 with
+ * StoreMigrationRequiredError (src/store/migrate), and one whose encryption is not that of
+ * `options.cipher` (or whose key is another) with StoreEncryptionMismatchError.
  */
 export async function openStore (location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
+  const cipher = options.cipher ?? plainCipher
   let level: Level
   let pidFile: string | undefined
   if ('path' in location) {
     await mkdir(dirname(location.path), { recursive: true })
-    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
+    // No Snappy: encrypted values do not compress, and an uncompressed store is one whose
+    // files can be checked byte for byte for what must not be in them (docs/store.md).
+    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view', compression: false }) as unknown as Level
     pidFile = options.pidFile === false ? undefined : options.pidFile ?? pidFilePath(location.path)
   } else if ('memory' in location) {
     level = new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
@@ -354,20 +395,27 @@ export async function openStore (location: StoreLocation, options: StoreOptions 
     throw err
   }
 
-  const store = new Store(level, { maxGroupSize: options.maxGroupSize, pidFile })
   try {
-    const found = await store.settings.get(SCHEMA_VERSION_KEY)
+    const found = await readStoreFormat(level)
     if (found === undefined) {
-      // First open. Written directly: StoreBatch refuses this key so no caller can change it.
-      await level.batch([store.settings.encodePut(SCHEMA_VERSION_KEY, SCHEMA_VERSION)], syncOption(true))
-    } else if (found !== SCHEMA_VERSION) {
-      throw new UnsupportedSchemaVersionError(found, SCHEMA_VERSION)
+      // A new store. Written directly: no batch can reach the meta sublevel.
+      await writeStoreFormat(level, { schema: SCHEMA_VERSION, encrypted: cipher.encrypted, keyCheck: cipher.keyCheck })
+    } else {
+      checkFormat(found, cipher)
     }
     if (pidFile !== undefined) await writePidFile(pidFile)
   } catch (err) {
     await level.close()
     throw err
   }
-  log('opened schema version %d', SCHEMA_VERSION)
-  return store
+  log('opened schema version %d, %s', SCHEMA_VERSION, cipher.encrypted ? 'encrypted' : 'not encrypted')
+  return new Store(level, { maxGroupSize: options.maxGroupSize, pidFile, cipher })
+}
+
+function checkFormat (found: StoreFormat, cipher: StoreCipher): void {
+  if (found.schema === 1) throw new StoreMigrationRequiredError(1)
+  if (found.schema !== SCHEMA_VERSION) throw new UnsupportedSchemaVersionError(found.schema, SCHEMA_VERSION)
+  if (found.encrypted && !cipher.encrypted) throw new StoreEncryptionMismatchError('the store is encrypted and was opened without its key')
+  if (!found.encrypted && cipher.encrypted) throw new StoreEncryptionMismatchError('the store is not encrypted and was opened with a key')
+  if (found.encrypted && found.keyCheck !== cipher.keyCheck) throw new StoreEncryptionMismatchError('the store is encrypted under another data key')
 }

@@ -1,21 +1,28 @@
 /**
  * A typed view of one abstract-level sublevel: a fixed key codec and a fixed value codec
- * (docs/store.md, "Layout"). LevelDB sees UTF-8 keys and raw byte values only; every
- * encoding decision lives here and in codec.ts, so classic-level and memory-level behave
- * identically.
+ * (docs/store.md, "Layout"), and the store's cipher, which encrypts every value with the
+ * stored key as associated data (docs/store.md, "Encryption at rest"). LevelDB sees UTF-8 keys
+ * and raw byte values only; every encoding decision lives here, in codec.ts and in
+ * record-codecs.ts, so classic-level and memory-level behave identically.
  */
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
-import { decodeFixed, encodePeerId, encodeU32, type ValueCodec } from './codec.js'
+import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
+import { decodeFixed, emptyCodec, encodeU32, type ValueCodec } from './codec.js'
 import { InvalidRecordError } from './errors.js'
+import { RecordCache } from './record-cache.js'
 
 /** The root database: classic-level on disk or memory-level, UTF-8 keys, byte values. */
 export type Level = AbstractLevel<string | Uint8Array | Buffer, string, Uint8Array>
 export type RawSublevel = AbstractSublevel<Level, string | Uint8Array | Buffer, string, Uint8Array>
 
-/** One encoded operation, ready for the root database's batch(). */
+/**
+ * One encoded operation, ready for the root database's batch(). `cache` (and, for a put, the
+ * record) goes to the sublevel's read cache once the write has succeeded; Store strips both
+ * before LevelDB sees the operation.
+ */
 export type RawOp =
-  | { type: 'put', sublevel: RawSublevel, key: string, value: Uint8Array }
-  | { type: 'del', sublevel: RawSublevel, key: string }
+  | { type: 'put', sublevel: RawSublevel, key: string, value: Uint8Array, cache?: RecordCache<unknown>, record?: unknown }
+  | { type: 'del', sublevel: RawSublevel, key: string, cache?: RecordCache<unknown> }
 
 export interface KeyCodec<K> {
   encode: (key: K) => string
@@ -27,11 +34,6 @@ export const stringKey: KeyCodec<string> = {
     if (typeof key !== 'string' || key.length === 0) throw new InvalidRecordError('key must be a non-empty string')
     return key
   },
-  decode: (key) => key
-}
-
-export const peerIdKey: KeyCodec<string> = {
-  encode: encodePeerId,
   decode: (key) => key
 }
 
@@ -69,18 +71,35 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
    * StoreBatch's own methods, which keep their indexes in the same batch.
    */
   readonly managed: boolean
+  /** The store's cipher; index entries (empty values) carry nothing to encrypt. */
+  private readonly cipher: StoreCipher
+  /** Decoded records by stored key, for sublevels read right after they are written (record-cache.ts). */
+  private readonly cache: RecordCache<V> | undefined
 
-  constructor (root: Level, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, managed = false) {
+  constructor (root: Level, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, options: { managed?: boolean, cipher?: StoreCipher, cacheBytes?: number } = {}) {
     this.name = name
     this.raw = root.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as RawSublevel
     this.keyCodec = keyCodec
     this.valueCodec = valueCodec
-    this.managed = managed
+    this.managed = options.managed ?? false
+    this.cipher = valueCodec === (emptyCodec as unknown) ? plainCipher : options.cipher ?? plainCipher
+    this.cache = options.cacheBytes !== undefined ? new RecordCache<V>(options.cacheBytes) : undefined
   }
 
   async get (key: K): Promise<V | undefined> {
-    const bytes = await this.raw.get(this.keyCodec.encode(key))
-    return bytes === undefined ? undefined : this.valueCodec.decode(bytes, this.name)
+    const encoded = this.keyCodec.encode(key)
+    const cached = this.cache?.get(encoded)
+    if (cached !== undefined) return cached
+    const token = this.cache?.readToken() ?? 0
+    const bytes = await this.raw.get(encoded)
+    if (bytes === undefined) return undefined
+    const record = this.decodeValue(encoded, bytes)
+    return this.cache?.fill(token, encoded, record, bytes.byteLength) ?? record
+  }
+
+  /** A stored value (as read under `encodedKey`) as a record: authenticated, decrypted, decoded. */
+  decodeValue (encodedKey: string, bytes: Uint8Array): V {
+    return this.valueCodec.decode(this.cipher.openValue(this.name, encodedKey, bytes), this.name)
   }
 
   async getMany (keys: K[]): Promise<Array<V | undefined>> {
@@ -89,8 +108,22 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
 
   async getManyEncoded (keys: string[]): Promise<Array<V | undefined>> {
     if (keys.length === 0) return []
-    const values = await this.raw.getMany(keys)
-    return values.map((bytes) => bytes === undefined ? undefined : this.valueCodec.decode(bytes, this.name))
+    const cache = this.cache
+    if (cache === undefined) {
+      const values = await this.raw.getMany(keys)
+      return values.map((bytes, i) => bytes === undefined ? undefined : this.decodeValue(keys[i], bytes))
+    }
+    const out: Array<V | undefined> = keys.map((key) => cache.get(key))
+    const missing = keys.filter((_, i) => out[i] === undefined)
+    if (missing.length === 0) return out
+    const token = cache.readToken()
+    const values = await this.raw.getMany(missing)
+    let j = 0
+    return out.map((hit, i) => {
+      if (hit !== undefined) return hit
+      const bytes = values[j++]
+      return bytes === undefined ? undefined : cache.fill(token, keys[i], this.decodeValue(keys[i], bytes), bytes.byteLength)
+    })
   }
 
   async list (options: { reverse?: boolean, limit?: number } = {}): Promise<Array<{ key: K, value: V }>> {
@@ -105,7 +138,7 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   async range (range: KeyRange): Promise<Array<[string, V]>> {
     const options = { ...range, limit: range.limit ?? -1 }
     const entries = await this.raw.iterator(options).all()
-    return entries.map(([key, bytes]) => [key, this.valueCodec.decode(bytes, this.name)])
+    return entries.map(([key, bytes]) => [key, this.decodeValue(key, bytes)])
   }
 
   /** Encoded keys within bounds. */
@@ -114,10 +147,44 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   }
 
   encodePut (key: K, value: V): RawOp {
-    return { type: 'put', sublevel: this.raw, key: this.keyCodec.encode(key), value: this.valueCodec.encode(value) }
+    const encoded = this.keyCodec.encode(key)
+    const op: RawOp = { type: 'put', sublevel: this.raw, key: encoded, value: this.cipher.sealValue(this.name, encoded, this.valueCodec.encode(value)) }
+    if (this.cache !== undefined) Object.assign(op, { cache: this.cache, record: value })
+    return op
   }
 
   encodeDel (key: K): RawOp {
-    return { type: 'del', sublevel: this.raw, key: this.keyCodec.encode(key) }
+    const op: RawOp = { type: 'del', sublevel: this.raw, key: this.keyCodec.encode(key) }
+    if (this.cache !== undefined) op.cache = this.cache as RecordCache<unknown>
+    return op
   }
+}
+
+/** The operations as LevelDB takes them: without the read-cache fields. */
+export function levelOps (ops: readonly RawOp[]): RawOp[] {
+  return ops.map((op) => op.type === 'put'
+    ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.value }
+    : { type: 'del', sublevel: op.sublevel, key: op.key })
+}
+
+/** After `ops` were written: updates the read caches of their sublevels, in order. */
+export function updateCaches (ops: readonly RawOp[]): void {
+  const byCache = new Map<RecordCache<unknown>, { puts: Array<{ key: string, record: unknown, size: number }>, dels: string[] }>()
+  for (const op of ops) {
+    if (op.cache === undefined) continue
+    let entry = byCache.get(op.cache)
+    if (entry === undefined) {
+      entry = { puts: [], dels: [] }
+      byCache.set(op.cache, entry)
+    }
+    if (op.type === 'put') {
+      // A later delete of the same key in the group wins, and a later put replaces an earlier one.
+      entry.dels = entry.dels.filter((k) => k !== op.key)
+      entry.puts.push({ key: op.key, record: op.record, size: op.value.byteLength })
+    } else {
+      entry.puts = entry.puts.filter((p) => p.key !== op.key)
+      entry.dels.push(op.key)
+    }
+  }
+  for (const [cache, { puts, dels }] of byCache) cache.written(puts, dels)
 }

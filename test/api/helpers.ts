@@ -26,7 +26,7 @@ export async function tempDir (): Promise<{ dir: string, cleanup: () => Promise<
 export async function startTestNode (options: { bootstrap?: string[] } = {}): Promise<TestNode> {
   const { dir, cleanup } = await tempDir()
   const home = join(dir, 'home')
-  await initHome(home)
+  await initHome(home, { noPassphrase: true })
   const daemon = await startDaemon({
     home,
     listen: ['/ip4/127.0.0.1/tcp/0'],

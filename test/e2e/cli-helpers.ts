@@ -46,13 +46,6 @@ export async function tempHome (prefix = 'murmur-e2e-'): Promise<{ home: string,
   return { home: join(dir, 'home'), cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
 
-/** `murmur <args> --home <home> --json`, parsed; throws with stderr on a non-zero exit. */
-export async function cliJson<T> (home: string, args: string[]): Promise<T> {
-  const result = await runCli([...args, '--home', home, '--json'])
-  if (result.code !== 0) throw new Error(`murmur ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
-  return JSON.parse(result.stdout) as T
-}
-
 /** A TCP port free on 127.0.0.1 right now (for a node that must come back on the same one). */
 export async function freePort (): Promise<number> {
   const server = createServer()
@@ -60,4 +53,22 @@ export async function freePort (): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise<void>(resolve => server.close(() => { resolve() }))
   return port
+}
+
+/** `murmur <args> --home <home> --json`, parsed; throws (failing the test) on a non-zero exit. */
+export async function cliJson<T> (home: string, args: string[], options: { env?: NodeJS.ProcessEnv, timeoutMs?: number } = {}): Promise<T> {
+  const result = await runCli([...args, '--home', home, '--json'], options)
+  if (result.code !== 0) throw new Error(`murmur ${args.join(' ')} exited ${String(result.code)}: ${result.stderr}`)
+  return JSON.parse(result.stdout) as T
+}
+
+/** Runs `murmur <args> --json` until `done` holds, at most `timeoutMs` (a condition, not a fixed sleep). */
+export async function untilCli<T> (home: string, args: string[], done: (value: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await cliJson<T>(home, args)
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
+    await new Promise(resolve => setTimeout(resolve, 300))
+  }
 }

@@ -49,21 +49,25 @@ export function spawnCli (args: string[], options: { env?: NodeJS.ProcessEnv } =
   return { child, stdout: () => stdout, stderr: () => stderr, exited }
 }
 
-/** `murmur init` in a new temporary home (with an optional display name). */
-export async function initNode (name?: string): Promise<{ home: string, peerId: string, cleanup: () => Promise<void> }> {
+/**
+ * `murmur init` in a new temporary home (with an optional display name), without a passphrase
+ * unless `passphraseFile` is given: tests about something else need not pay for scrypt.
+ */
+export async function initNode (name?: string, options: { passphraseFile?: string } = {}): Promise<{ home: string, peerId: string, cleanup: () => Promise<void> }> {
   const { home, cleanup } = await tempHome()
-  const init = await runCli(['init', '--home', home, '--json', ...(name !== undefined ? ['--name', name] : [])])
+  const protection = options.passphraseFile !== undefined ? ['--passphrase-file', options.passphraseFile] : ['--no-passphrase']
+  const init = await runCli(['init', '--home', home, '--json', ...protection, ...(name !== undefined ? ['--name', name] : [])])
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`)
   return { home, peerId: JSON.parse(init.stdout).peerId, cleanup }
 }
 
 /** Starts `murmur start --json` on 127.0.0.1 (random ports, no mDNS) and waits until it serves. */
-export async function startNode (home: string, extraArgs: string[] = []): Promise<RunningNode> {
+export async function startNode (home: string, extraArgs: string[] = [], options: { env?: NodeJS.ProcessEnv, timeoutMs?: number } = {}): Promise<RunningNode> {
   const { child, stdout, stderr, exited } = spawnCli(['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0',
-    '--no-mdns', ...extraArgs])
+    '--no-mdns', ...extraArgs], options.env !== undefined ? { env: options.env } : {})
   let code: number | null | undefined
   void exited.then(c => { code = c })
-  await waitFor(() => stdout().includes('"event":"started"') || code !== undefined, `murmur start in ${home}`)
+  await waitFor(() => stdout().includes('"event":"started"') || code !== undefined, `murmur start in ${home}`, options.timeoutMs)
   if (code !== undefined) throw new Error(`murmur start exited ${code}: ${stderr()}`)
   const started = JSON.parse(stdout().split('\n')[0])
   return {

@@ -11,7 +11,7 @@ describe('murmur init / id (real CLI processes)', () => {
   it('init creates a 0600 key file in a 0700 home; id prints the same peer ID and fingerprint', async () => {
     const { home, cleanup } = await tempHome()
     cleanups.push(cleanup)
-    const init = await runCli(['init', '--home', home, '--name', 'alice', '--json'])
+    const init = await runCli(['init', '--home', home, '--name', 'alice', '--json', '--no-passphrase'])
     expect(init.stderr).toBe('')
     expect(init.code).toBe(0)
     const created = JSON.parse(init.stdout)
@@ -38,7 +38,7 @@ describe('murmur init / id (real CLI processes)', () => {
   it('MURMUR_HOME selects the home when --home is absent', async () => {
     const { home, cleanup } = await tempHome()
     cleanups.push(cleanup)
-    const init = await runCli(['init', '--json'], { env: { MURMUR_HOME: home } })
+    const init = await runCli(['init', '--json', '--no-passphrase'], { env: { MURMUR_HOME: home } })
     expect(init.code).toBe(0)
     const id = await runCli(['id', '--home', home, '--json'])
     expect(JSON.parse(id.stdout).peerId).toBe(JSON.parse(init.stdout).peerId)
@@ -48,8 +48,8 @@ describe('murmur init / id (real CLI processes)', () => {
     const a = await tempHome()
     const b = await tempHome()
     cleanups.push(a.cleanup, b.cleanup)
-    const ia = JSON.parse((await runCli(['init', '--home', a.home, '--json'])).stdout)
-    const ib = JSON.parse((await runCli(['init', '--home', b.home, '--json'])).stdout)
+    const ia = JSON.parse((await runCli(['init', '--home', a.home, '--json', '--no-passphrase'])).stdout)
+    const ib = JSON.parse((await runCli(['init', '--home', b.home, '--json', '--no-passphrase'])).stdout)
     expect(ia.peerId).not.toBe(ib.peerId)
     expect(ia.fingerprint).not.toBe(ib.fingerprint)
   })
@@ -57,8 +57,8 @@ describe('murmur init / id (real CLI processes)', () => {
   it('init refuses to overwrite an existing identity, and the key is unchanged', async () => {
     const { home, cleanup } = await tempHome()
     cleanups.push(cleanup)
-    const first = JSON.parse((await runCli(['init', '--home', home, '--json'])).stdout)
-    const second = await runCli(['init', '--home', home])
+    const first = JSON.parse((await runCli(['init', '--home', home, '--json', '--no-passphrase'])).stdout)
+    const second = await runCli(['init', '--home', home, '--no-passphrase'])
     expect(second.code).toBe(ExitCode.CONFLICT)
     expect(second.stderr).toMatch(/already exists/)
     expect(second.stderr).not.toMatch(/\n\s+at /) // no stack trace

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BACKUP_NOTICE } from '../../cli/commands/identity.js'
 import { CLI, runCli, tempHome } from './cli-helpers.js'
 import { initNode, killAll, spawnCli, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
 
@@ -38,7 +39,7 @@ describe('a home murmur cannot use', () => {
     expect(init.stderr).toMatch(new RegExp(`^murmur: cannot write ${join(parent, 'home')}: permission denied; .*--home or MURMUR_HOME`))
 
     const readOnly = join(dir.home, '..', 'read-only')
-    expect((await runCli(['init', '--home', readOnly])).code).toBe(0)
+    expect((await runCli(['init', '--home', readOnly, '--no-passphrase'])).code).toBe(0)
     await chown(readOnly, 65534, 65534)
     await chown(join(readOnly, 'identity.key'), 65534, 65534)
     await chown(join(readOnly, 'config.json'), 65534, 65534).catch(() => {})
@@ -80,12 +81,14 @@ describe('the command line', () => {
 })
 
 describe('start --init', () => {
-  it('prints the same "back up identity.key" notice as init', async () => {
+  it('prints the same "back up your identity" notice as init', async () => {
     const { home, cleanup } = await tempHome('murmur-newcomer-init-')
     try {
-      const start = spawnCli(['start', '--init', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])
+      const start = spawnCli(['start', '--init', '--no-passphrase', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])
       await waitFor(() => start.stdout().includes('murmur node running'), 'the node to start', 30_000)
-      expect(start.stdout()).toContain(`Created a new identity in ${home}\nBack up ${join(home, 'identity.key')}: it is your address.`)
+      expect(start.stdout()).toContain(`Created a new identity in ${home}\n${BACKUP_NOTICE}`)
+      const init = await runCli(['init', '--home', join(home, '..', 'other'), '--no-passphrase'])
+      expect(init.stdout).toContain(BACKUP_NOTICE)
       start.child.kill('SIGTERM')
       expect(await start.exited).toBe(0)
     } finally {

@@ -3,39 +3,22 @@
  * `murmur start` processes on 127.0.0.1 driven only through the CLI. carol is the relay both
  * alice and bob trust; bob goes offline; alice's messages wait at carol; bob comes back.
  */
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, type CliResult } from './cli-helpers.js'
+import { cliJson, freePort, runCli, untilCli, type CliResult } from './cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string, relays?: Array<{ relay: string, status: string }> }
 
 const STEP_MS = 40_000
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => { resolve() }))
-  return port
-}
-
-/** `murmur <args> --home <home> --json`, parsed; fails the test on a non-zero exit. */
+/** `murmur <args> --home <home> --json`, parsed. */
 async function cli<T> (home: string, args: string[]): Promise<T> {
-  const result = await runCli([...args, '--home', home, '--json'])
-  expect(result.code, `murmur ${args.join(' ')}: ${result.stderr}`).toBe(0)
-  return JSON.parse(result.stdout) as T
+  return await cliJson<T>(home, args)
 }
 
 /** Polls `murmur <args> --json` until `done` holds (bounded). */
 async function until<T> (home: string, args: string[], done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + STEP_MS
-  for (;;) {
-    const value = await cli<T>(home, args)
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
-    await new Promise(resolve => setTimeout(resolve, 300))
-  }
+  return await untilCli<T>(home, args, done, what, STEP_MS)
 }
 
 function incoming (history: Message[]): string[] {

@@ -1,6 +1,8 @@
 /**
  * Real murmur nodes on 127.0.0.1 for integration tests: each in its own temporary home, with
- * mDNS off and private addresses kept (loopback only).
+ * mDNS off and private addresses kept (loopback only). Homes are made without a passphrase
+ * (their stores unencrypted) unless a test passes `passphrase`: the encrypted path has its
+ * own tests (test/store, test/e2e/at-rest), and a passphrase costs ~0.5 s of scrypt per start.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -24,6 +26,7 @@ export async function startNode (home: string, options: Partial<MurmurOptions> =
     createIdentity: true,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
+    ...(options.passphrase === undefined ? { noPassphrase: true } : {}),
     ...options
   })
   await murmur.start()

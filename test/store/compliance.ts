@@ -1,11 +1,13 @@
 /**
  * The store compliance suite: one function, run against classic-level in a temporary folder
- * and against memory-level (store.test.ts). Everything here must hold for both.
+ * and against memory-level, each unencrypted and encrypted (store.test.ts). Everything here
+ * must hold for all four.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  CorruptRecordError, InvalidRecordError, SCHEMA_VERSION, StoreClosedError, UnsupportedSchemaVersionError,
-  openStore, type HistoryRecord, type Level, type OutboxRecord, type Store, type StoreLocation
+  CorruptRecordError, InvalidRecordError, SCHEMA_VERSION, StoreClosedError, StoreMigrationRequiredError,
+  UnsupportedSchemaVersionError, openStore, type HistoryRecord, type Level, type OutboxRecord, type Store,
+  type StoreCipher, type StoreLocation
 } from '../../src/store/index.js'
 
 export interface StoreHarness {
@@ -13,6 +15,8 @@ export interface StoreHarness {
   location: () => StoreLocation
   /** The same database, unopened and outside the store, for raw inspection. */
   rawLevel: () => Level
+  /** A cipher for one open (a store wipes its cipher's keys on close): always the same kind and key. */
+  cipher: () => StoreCipher
   cleanup: () => Promise<void>
 }
 
@@ -65,7 +69,7 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
 
     beforeEach(async () => {
       harness = await makeHarness()
-      store = await openStore(harness.location())
+      store = await openStore(harness.location(), { cipher: harness.cipher() })
     })
 
     afterEach(async () => {
@@ -75,7 +79,7 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
 
     async function reopen (): Promise<Store> {
       await store.close()
-      store = await openStore(harness.location())
+      store = await openStore(harness.location(), { cipher: harness.cipher() })
       return store
     }
 
@@ -121,7 +125,7 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       expect(await store.signedPrekeys.getMany([7, 8])).toEqual([spk, undefined])
     })
 
-    it('lists numeric ids in numeric order and keeps fields it does not know', async () => {
+    it('lists numeric ids in numeric order and refuses fields the schema does not know', async () => {
       const ids = [100, 2, 30, 4_000_000_000, 0]
       await store.commit((b) => {
         for (const id of ids) b.put(store.oneTimePrekeys, id, { id, publicKey: bytes(32, 1), privateKey: bytes(32, 2), createdAt: id })
@@ -129,13 +133,17 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       expect((await store.oneTimePrekeys.list()).map((e) => e.key)).toEqual([0, 2, 30, 100, 4_000_000_000])
       expect((await store.oneTimePrekeys.list({ reverse: true, limit: 2 })).map((e) => e.key)).toEqual([4_000_000_000, 100])
 
-      // A newer version's optional field survives this version's read and rewrite.
+      // Protobuf would drop a field its schema lacks: such a record is refused, not truncated.
       const extended = { peerId: ALICE, name: 'A', verified: true, addedAt: 1, futureField: { x: 1 } }
-      await store.commit((b) => b.put(store.contacts, ALICE, extended))
-      const read = await store.contacts.get(ALICE)
-      expect(read).toEqual(extended)
-      await store.commit((b) => b.put(store.contacts, ALICE, { ...read!, verified: false }))
-      expect(await store.contacts.get(ALICE)).toEqual({ ...extended, verified: false })
+      expect(() => store.batch().put(store.contacts, ALICE, extended)).toThrow(/no field "futureField"/)
+      expect(() => store.batch().put(store.contacts, ALICE, { peerId: ALICE, name: 'A', verified: true, addedAt: -1 })).toThrow(InvalidRecordError)
+      expect(() => store.batch().appendHistory({ ...historyEntry(ALICE, 1), state: 'lost' as never })).toThrow(/state must be one of/)
+      expect(await store.contacts.get(ALICE)).toBeUndefined()
+      // Optional fields left out read back absent, and set ones keep their values.
+      const history = { ...historyEntry(ALICE, 1, 'out'), outNumber: 3, relays: [{ relay: BOB, status: 'refused' as const, reason: 'QUOTA' }] }
+      await store.commit((b) => b.appendHistory(history).put(store.contacts, ALICE, { peerId: ALICE, name: '', verified: false, addedAt: 0 }))
+      expect(await store.getHistory(ALICE, 1)).toEqual(history)
+      expect(await store.contacts.get(ALICE)).toEqual({ peerId: ALICE, name: '', verified: false, addedAt: 0 })
     })
 
     it('rejects a batch with a failing op as a whole', async () => {
@@ -151,7 +159,6 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
 
       expect(() => store.batch().put(store.signedPrekeys, 2 ** 32, { id: 0, publicKey: bytes(1, 1), privateKey: bytes(1, 1), signature: bytes(1, 1), createdAt: 0 })).toThrow(InvalidRecordError)
       expect(() => store.batch().put(store.conversations as never, BOB, {} as never)).toThrow(/StoreBatch methods/)
-      expect(() => store.batch().put(store.settings, 'schemaVersion', 2)).toThrow(/schema version/)
 
       expect(await store.contacts.get(BOB)).toBeUndefined()
       expect(await store.settings.getMany(['a', 'b', 'c'])).toEqual([undefined, undefined, undefined])
@@ -183,6 +190,32 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       ])
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
       expect(await store.settings.getMany(['x', 'y'])).toEqual([1, 2])
+    })
+
+    it('reads back what it wrote from its cache, never what a failed write did not write', async () => {
+      const entry = historyEntry(BOB, 1)
+      await store.commit((b) => b.appendHistory(entry))
+      const read = await store.getHistory(BOB, 1)
+      expect(read).toEqual(entry)
+      // Cached records are frozen: a caller changes a copy, never the store's view.
+      expect(() => { (read as { state: string }).state = 'read' }).toThrow(TypeError)
+      expect((await store.getHistory(BOB, 1))?.state).toBe('received')
+      const poison = (op: { key?: unknown }): void => {
+        if (String(op.key).includes('0000000000000002')) throw new Error('injected write failure')
+      }
+      store.level.hooks.prewrite.add(poison)
+      try {
+        await expect(store.commit((b) => b.appendHistory(historyEntry(BOB, 2)).updateHistory({ ...entry, state: 'read' }))).rejects.toThrow()
+      } finally {
+        store.level.hooks.prewrite.delete(poison)
+      }
+      expect(await store.getHistory(BOB, 2)).toBeUndefined()
+      expect(await store.findMessage(BOB, historyEntry(BOB, 2).id)).toBeUndefined()
+      expect((await store.getHistory(BOB, 1))?.state).toBe('received')
+      await store.commit((b) => b.updateHistory({ ...entry, state: 'read' }))
+      expect((await store.findMessage(BOB, entry.id))?.state).toBe('read')
+      await reopen()
+      expect((await store.getHistory(BOB, 1))?.state).toBe('read')
     })
 
     it('allocates distinct sequence numbers under concurrency and pages history in order', async () => {
@@ -297,7 +330,7 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       const pending = Array.from({ length: 20 }, async (_, i) => store.commit((b) => b.put(store.settings, `late${i}`, i)))
       await store.close()
       await Promise.all(pending)
-      store = await openStore(harness.location())
+      store = await openStore(harness.location(), { cipher: harness.cipher() })
       const values = await store.settings.getMany([...Array.from({ length: 100 }, (_, i) => `k${i}`), ...Array.from({ length: 20 }, (_, i) => `late${i}`)])
       expect(values).toEqual([...Array.from({ length: 100 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => i)])
     })
@@ -308,54 +341,72 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       // An allocated but never written number leaves a gap, not a reuse of a written one.
       await store.allocateSeq(BOB)
       await reopen()
-      expect(await store.settings.get('schemaVersion')).toBe(SCHEMA_VERSION)
+      expect(store.schemaVersion).toBe(SCHEMA_VERSION)
       expect((await store.history(BOB, { limit: 5 })).map((e) => e.seq)).toEqual([1])
       expect(await store.unreadCount(BOB)).toBe(1)
       expect((await store.outbox(BOB)).length).toBe(1)
       expect(await store.hasSeen([bytes(16, 1)])).toEqual([true])
       expect(await store.allocateSeq(BOB)).toBe(2)
+      // An outbox entry without a history entry (a receipt) holds its seq too, across a restart.
+      await store.commit((b) => b.putOutbox(outboxEntry(BOB, 7, 5)))
+      await reopen()
+      expect(await store.allocateSeq(BOB)).toBe(8)
     })
 
-    it('writes schema version 1 on first open and refuses a newer one without writing', async () => {
-      expect(await store.settings.get('schemaVersion')).toBe(1)
+    it('records schema version 2 on first open and refuses a newer or older layout without writing', async () => {
       await store.close()
-
       const raw = harness.rawLevel()
-      // A sublevel closes with its parent, so each raw write opens a fresh one.
-      const putRawVersion = async (json: string): Promise<void> => {
+      const readMeta = async (): Promise<Record<string, unknown>> => {
         await raw.open()
-        await raw.sublevel<string, string>('settings', { keyEncoding: 'utf8', valueEncoding: 'utf8' }).put('schemaVersion', json)
+        const text = await raw.sublevel<string, string>('meta', { keyEncoding: 'utf8', valueEncoding: 'utf8' }).get('format')
+        await raw.close()
+        return JSON.parse(text ?? 'null')
+      }
+      const format = await readMeta()
+      expect(format.schema).toBe(2)
+      expect(format.encrypted).toBe(harness.cipher().encrypted)
+      // A sublevel closes with its parent, so each raw write opens a fresh one.
+      const putRaw = async (sublevel: string, key: string, json: string | undefined): Promise<void> => {
+        await raw.open()
+        const s = raw.sublevel<string, string>(sublevel, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
+        if (json === undefined) await s.del(key)
+        else await s.put(key, json)
         await raw.close()
       }
-      await putRawVersion('2')
+      await putRaw('meta', 'format', JSON.stringify({ ...format, schema: 3 }))
       const before = await snapshot(raw)
-
-      const err = await openStore(harness.location()).catch((e: unknown) => e)
+      const err = await openStore(harness.location(), { cipher: harness.cipher() }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(UnsupportedSchemaVersionError)
       expect((err as Error).name).toBe('UnsupportedSchemaVersionError')
-      expect((err as Error).message).toMatch(/schema version 2, this murmur supports schema version 1/)
+      expect((err as Error).message).toMatch(/schema version 3, this murmur supports schema version 2/)
       expect(await snapshot(raw)).toEqual(before)
 
-      await putRawVersion('"one"')
-      await expect(openStore(harness.location())).rejects.toThrow(UnsupportedSchemaVersionError)
-      await putRawVersion('1')
-      store = await openStore(harness.location())
-      expect(await store.settings.get('schemaVersion')).toBe(1)
+      // Schema version 1 (no meta record, settings/schemaVersion = 1) needs its migration first.
+      await putRaw('meta', 'format', undefined)
+      await putRaw('settings', 'schemaVersion', '1')
+      await expect(openStore(harness.location(), { cipher: harness.cipher() })).rejects.toThrow(StoreMigrationRequiredError)
+      await putRaw('settings', 'schemaVersion', '"one"')
+      await expect(openStore(harness.location(), { cipher: harness.cipher() })).rejects.toThrow(UnsupportedSchemaVersionError)
+      await putRaw('settings', 'schemaVersion', undefined)
+      await putRaw('meta', 'format', JSON.stringify(format))
+      store = await openStore(harness.location(), { cipher: harness.cipher() })
+      expect(store.encrypted).toBe(harness.cipher().encrypted)
     })
 
     it('reports a damaged record as CorruptRecordError and refuses use after close', async () => {
+      const storedKey = store.contacts.keyCodec.encode(BOB)
       await store.close()
       const raw = harness.rawLevel()
       await raw.open()
-      await raw.sublevel<string, string>('contacts', { keyEncoding: 'utf8', valueEncoding: 'utf8' }).put(BOB, '{not json')
+      await raw.sublevel<string, string>('contacts', { keyEncoding: 'utf8', valueEncoding: 'utf8' }).put(storedKey, '{not a record')
       await raw.close()
-      store = await openStore(harness.location())
+      store = await openStore(harness.location(), { cipher: harness.cipher() })
       await expect(store.contacts.get(BOB)).rejects.toThrow(CorruptRecordError)
 
       await store.close()
       await expect(store.commit((b) => b.put(store.settings, 'z', 1))).rejects.toThrow(StoreClosedError)
       await expect(store.allocateSeq(BOB)).rejects.toThrow(StoreClosedError)
-      store = await openStore(harness.location())
+      store = await openStore(harness.location(), { cipher: harness.cipher() })
     })
   })
 }

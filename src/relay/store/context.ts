@@ -8,7 +8,6 @@
  * forward-queue totals) is loaded at open and kept in memory, authoritative, and rewritten
  * into every batch that changes it. Envelope bytes stay on disk.
  */
-import { prefixRange } from '../../store/codec.js'
 import type { RelaySublevels } from '../../store/layout.js'
 import type { Store } from '../../store/store.js'
 import type { TypedSublevel } from '../../store/sublevel.js'
@@ -57,11 +56,6 @@ export interface RelayStoreContext {
 export const mailboxLock = (owner: string): string => `m:${owner}`
 export const forwardLock = (recipient: string): string => `f:${recipient}`
 
-/** A prefix range over keys `<peerId>!...`. */
-export function peerRange (peerId: string): { gte: string, lt: string } {
-  return prefixRange(peerId)
-}
-
 /** Deposits whose batch is queued but not yet durable, by queue and id: a repeat waits for it. */
 export type PendingWrites = Map<string, Promise<void>>
 
@@ -74,7 +68,9 @@ export type PendingWrites = Map<string, Promise<void>>
  */
 export function readIndexSync<K, V> (index: TypedSublevel<K, V>, keys: K[]): Array<V | undefined> {
   return keys.map((key) => {
-    const bytes = index.raw.getSync(index.keyCodec.encode(key))
-    return bytes === undefined ? undefined : index.valueCodec.decode(bytes, index.name)
+    const encoded = index.keyCodec.encode(key)
+    const bytes = index.raw.getSync(encoded)
+    // Authenticated and decrypted like every stored value (docs/store.md, "Encryption at rest").
+    return bytes === undefined ? undefined : index.decodeValue(encoded, bytes)
   })
 }

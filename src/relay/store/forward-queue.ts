@@ -7,7 +7,7 @@
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayForwardRecord } from '../../store/records.js'
 import type { StoreBatch } from '../../store/index.js'
-import { forwardLock, peerRange, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
+import { forwardLock, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
 import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
 import { LockGroups } from './lock-groups.js'
@@ -133,7 +133,7 @@ export class ForwardQueue {
 
   /** The oldest entries for `recipient`, within `limit` and `maxBytes`. */
   async page (recipient: string, limit: number, maxBytes: number): Promise<ForwardEntry[]> {
-    const entries = await this.ctx.s.relayForward.range({ ...peerRange(recipient), limit })
+    const entries = await this.ctx.s.relayForward.range({ ...this.ctx.s.peerRange(recipient), limit })
     const out: ForwardEntry[] = []
     let bytes = 0
     for (const [, record] of entries) {

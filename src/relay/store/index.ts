@@ -7,7 +7,6 @@
  * use, and a mailbox's status.
  */
 import { logger } from '@libp2p/logger'
-import { createRelaySublevels } from '../../store/layout.js'
 import type { Store } from '../../store/store.js'
 import { MailboxCapabilities } from './capabilities.js'
 import { DEFAULT_RELAY_LIMITS, type RelayLimits, type RelayStoreContext } from './context.js'
@@ -52,7 +51,7 @@ export class RelayStore {
 
   private constructor (store: Store, limits: Partial<RelayLimits>, now: () => number) {
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...limits }
-    this.ctx = { store, s: createRelaySublevels(store.level), limits: this.limits, now, mutex: new KeyedMutex() }
+    this.ctx = { store, s: store.relaySublevels, limits: this.limits, now, mutex: new KeyedMutex() }
     this.counters = new RelayCounters(this.ctx)
     this.trust = new RelayTrust(this.ctx)
     this.mailboxes = new Mailboxes(this.ctx, this.counters)

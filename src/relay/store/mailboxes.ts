@@ -7,7 +7,7 @@
  */
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayDoor, RelayEnvelopeRecord, RelayMailboxRecord } from '../../store/records.js'
-import { mailboxLock, peerRange, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
+import { mailboxLock, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
 import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
 import { LockGroups } from './lock-groups.js'
@@ -198,7 +198,7 @@ export class Mailboxes {
     const s = this.ctx.s
     const entries = await s.relayEnvelopes.range({
       gt: s.relayEnvelopes.keyCodec.encode({ peerId: owner, seq: cursor }),
-      lt: peerRange(owner).lt,
+      lt: this.ctx.s.peerRange(owner).lt,
       limit: limit + 1
     })
     const envelopes: StoredEnvelope[] = []

@@ -3,7 +3,7 @@
  * sublevel `relayPrekeys`): appended by the owner, handed out oldest first, each at most once.
  * Counts are kept in memory; the bundles stay on disk. Changed under the mailbox's lock.
  */
-import { mailboxLock, peerRange, type RelayStoreContext } from './context.js'
+import { mailboxLock, type RelayStoreContext } from './context.js'
 
 export class MailboxPrekeys {
   private readonly ctx: RelayStoreContext
@@ -51,7 +51,7 @@ export class MailboxPrekeys {
       const p = this.counts.get(owner)
       if (p === undefined || p.count === 0) return 'NONE_LEFT'
       const s = this.ctx.s
-      const [first] = await s.relayPrekeys.range({ ...peerRange(owner), limit: 1 })
+      const [first] = await s.relayPrekeys.range({ ...s.peerRange(owner), limit: 1 })
       if (first === undefined) return 'NONE_LEFT'
       const key = s.relayPrekeys.keyCodec.decode(first[0], 'relayPrekeys')
       // Deleted durably before it is handed out: a bundle is never given twice.

@@ -1,0 +1,169 @@
+/**
+ * Backups and moving machines (DESIGN.md "At rest"; docs/store.md, "Backup files"):
+ * createBackup seals a home's identity, contacts, settings, trust list, prekeys and (unless
+ * left out) history into one file under a passphrase; restoreHome makes a new home from it.
+ *
+ * A restored node has the same peer ID and no sessions. Each conversation shows that it was
+ * restored; each contact gets a session opener (a new session with our capability in it), so
+ * contacts see a session reset at once and send again what we never acknowledged; our own
+ * texts that had not reached their recipient go out again in the new sessions, marked as resends
+ * so nobody sees one twice.
+ */
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { identityFromSeed, peerIdFromIdentityKey, type Identity } from '../crypto/identity.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import { homeCipher } from '../store/at-rest/cipher.js'
+import { generateDataKey } from '../store/at-rest/keys.js'
+import { openBackup, sealBackup } from '../store/backup/file.js'
+import { collectBackup, decodeBackupPayload, encodeBackupPayload, writeBackupContents, type BackupContents } from '../store/backup/payload.js'
+import { openStore, type Store } from '../store/store.js'
+import type { HistoryRecord, OutboxRecord } from '../store/records.js'
+import { pathExists, syncFolder, writeFileAtomically } from './files.js'
+import { readConfig, writeConfig } from './config.js'
+import { DEFAULT_MESSAGE_TTL_MS } from './constants.js'
+import { homePath } from './home.js'
+import { IdentityExistsError, keyFileContents, type HomeProtection } from './identity-file.js'
+import { RECEIPT_OUTBOX_PREFIX, RESENT_IN_NEW_SESSION } from './outgoing.js'
+
+/** What a backup file holds, as `murmur backup create` reports it. */
+export interface BackupSummary {
+  peerId: string
+  contacts: number
+  messages: number
+  withHistory: boolean
+  bytes: number
+}
+
+/** The home to restore into has a store (or parts of one) but no identity: it is not empty. */
+export class HomeNotEmptyError extends Error {
+  static name = 'HomeNotEmptyError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'HomeNotEmptyError'
+  }
+}
+
+export async function createBackup (store: Store, identity: Identity, provider: CryptoProvider, options: { passphrase: Uint8Array, withHistory: boolean, displayName?: string }): Promise<{ file: Uint8Array, summary: BackupSummary }> {
+  const contents = await collectBackup(store, identity.seed, {
+    withHistory: options.withHistory,
+    ...(options.displayName !== undefined ? { displayName: options.displayName } : {})
+  })
+  const payload = encodeBackupPayload(contents)
+  try {
+    const file = await sealBackup(provider, payload, options.passphrase)
+    return { file, summary: summarize(contents, identity.publicKey, file.length) }
+  } finally {
+    payload.fill(0)
+  }
+}
+
+function summarize (c: BackupContents, publicKey: Uint8Array, bytes: number): BackupSummary {
+  return {
+    peerId: peerIdFromIdentityKey(publicKey),
+    contacts: c.contacts.length,
+    messages: c.history.filter(e => e.direction !== 'event').length,
+    withHistory: c.withHistory,
+    bytes
+  }
+}
+
+
+/** Refuses a home that holds an identity or a store: a restore only ever fills an empty home. */
+export async function checkRestoreTarget (home: string): Promise<void> {
+  if (await pathExists(homePath(home, 'identityKey'))) throw new IdentityExistsError(homePath(home, 'identityKey'))
+  if (await pathExists(homePath(home, 'store'))) {
+    throw new HomeNotEmptyError(`${home} has a store but no identity; restore into an empty home (move the store away first)`)
+  }
+}
+
+export interface RestoreOptions {
+  /** The backup's passphrase (UTF-8 bytes; the caller wipes them). */
+  passphrase: Uint8Array
+  /** How the new home is protected: by default the backup's passphrase. */
+  protection?: HomeProtection
+  provider: CryptoProvider
+  now?: number
+  messageTtlMs?: number
+}
+
+/**
+ * Restores a backup into an empty home. Everything is built beside the home's final names and
+ * moved into place at the end, the key file last: until then a failure (a wrong passphrase, a
+ * damaged file, a crash) leaves the home as it was, apart from staging files the next restore
+ * removes.
+ */
+export async function restoreHome (home: string, file: Uint8Array, options: RestoreOptions): Promise<BackupSummary & { encrypted: boolean }> {
+  const { provider } = options
+  const now = options.now ?? Date.now()
+  await checkRestoreTarget(home)
+  const contents = decodeBackupPayload(await openBackup(provider, file, options.passphrase))
+  const identity = identityFromSeed(contents.identitySeed)
+  const protection: HomeProtection = options.protection ?? { passphrase: options.passphrase }
+  const dataKey = 'passphrase' in protection ? generateDataKey(provider) : undefined
+
+  await mkdir(home, { recursive: true, mode: 0o700 })
+  const staging = homePath(home, 'storeRestoring')
+  const stagingKey = homePath(home, 'keyFileRestoring')
+  await rm(staging, { recursive: true, force: true })
+  try {
+    const store = await openStore({ path: staging }, { cipher: homeCipher(provider, dataKey), pidFile: false })
+    try {
+      await writeBackupContents(store, contents, restoreExtras(contents, now, options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS))
+    } finally {
+      await store.close()
+    }
+    await writeFileAtomically(stagingKey, await keyFileContents(identity, protection, dataKey))
+    await checkRestoreTarget(home)
+    await rename(staging, homePath(home, 'store'))
+    await rename(stagingKey, homePath(home, 'identityKey'))
+    await syncFolder(home)
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true })
+    await rm(stagingKey, { force: true })
+    throw err
+  } finally {
+    dataKey?.fill(0)
+  }
+  if (contents.displayName !== undefined) {
+    const config = await readConfig(home)
+    if (config.name === undefined) await writeConfig(home, { ...config, name: contents.displayName })
+  }
+  return { ...summarize(contents, identity.publicKey, file.length), encrypted: dataKey !== undefined }
+}
+
+/**
+ * What a restored home adds to its backup: per conversation, an event saying so; per contact,
+ * a session opener; our texts that had not reached their recipient, queued to go again (as
+ * resends, in new sessions). Their history entries are updated in `contents` itself.
+ */
+function restoreExtras (contents: BackupContents, now: number, ttlMs: number): { outbox: OutboxRecord[], events: HistoryRecord[] } {
+  const lastSeq = new Map<string, number>()
+  for (const c of contents.conversations) lastSeq.set(c.peerId, c.lastSeq)
+  for (const e of contents.history) lastSeq.set(e.peerId, Math.max(lastSeq.get(e.peerId) ?? 0, e.seq))
+  const next = (peerId: string): number => {
+    const seq = (lastSeq.get(peerId) ?? 0) + 1
+    lastSeq.set(peerId, seq)
+    return seq
+  }
+  const outbox: OutboxRecord[] = []
+  const entry = (peerId: string, seq: number, messageId: string): OutboxRecord =>
+    ({ messageId, peerId, seq, envelope: new Uint8Array(0), attempts: 0, nextAttemptAt: now, expiresAt: now + ttlMs })
+  contents.history = contents.history.map(e => {
+    if (e.direction !== 'out' || (e.state !== 'queued' && e.state !== 'stored')) return e
+    outbox.push(entry(e.peerId, e.seq, e.id))
+    return { ...e, reason: RESENT_IN_NEW_SESSION, updatedAt: now }
+  })
+  const events: HistoryRecord[] = []
+  for (const peerId of lastSeq.keys()) {
+    const seq = next(peerId)
+    events.push({
+      peerId, seq, id: `e${seq}`, direction: 'event', sentAt: now, receivedAt: now, state: 'received',
+      text: 'Restored from a backup: sessions start anew (your contact sees a session reset); messages not acknowledged before go again.'
+    })
+  }
+  for (const contact of contents.contacts) {
+    outbox.push(entry(contact.peerId, next(contact.peerId), RECEIPT_OUTBOX_PREFIX + randomBytes(8).toString('hex')))
+  }
+  return { outbox, events }
+}

@@ -1,0 +1,163 @@
+/**
+ * Backups and moving machines, end to end with real `murmur` processes (DESIGN.md "At rest"):
+ * alice backs up her encrypted home and loses it; bob writes to her meanwhile (the messages
+ * wait at carol, her relay); alice restores the backup into a fresh home and starts: same peer
+ * ID, contacts, verification marks, relays, trust list and history; bob's messages arrive once;
+ * both sides show the session reset; the conversation goes on. Every bad input to a restore is
+ * refused with its exit code and changes nothing.
+ */
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ExitCode } from '../../cli/exit-codes.js'
+import { homeSnapshot } from '../store/v1-fixture.js'
+import { cliJson, freePort, runCli, tempHome, untilCli } from './cli-helpers.js'
+import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
+
+interface Message { id: string, text: string, direction: string, state: string }
+
+const STEP_MS = 60_000
+const HOME_PASSPHRASE = 'alice home passphrase'
+const BACKUP_PASSPHRASE = 'alice backup passphrase'
+
+async function cli<T> (home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
+  return await cliJson<T>(home, args, { env, timeoutMs: STEP_MS })
+}
+
+async function until<T> (home: string, args: string[], done: (value: T) => boolean, what: string): Promise<T> {
+  return await untilCli<T>(home, args, done, what, STEP_MS)
+}
+
+const count = (history: Message[], text: string): number => history.filter(m => m.text === text).length
+
+describe('backup and restore (real processes)', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  const nodes: RunningNode[] = []
+  let carol: RunningNode
+  let bob: RunningNode
+  let alice: RunningNode
+  let carolAddr: string
+  let backupFile: string
+  let alicePeerId: string
+  const aliceEnv = { MURMUR_PASSPHRASE: HOME_PASSPHRASE }
+
+  beforeAll(async () => {
+    const [c, b] = await Promise.all([initNode('carol'), initNode('bob')])
+    const a = await tempHome()
+    cleanups.push(c.cleanup, b.cleanup, a.cleanup)
+    const init = await runCli(['init', '--home', a.home, '--name', 'alice', '--json'], { env: aliceEnv })
+    expect(init.code, init.stderr).toBe(0)
+    const port = await freePort()
+    carol = await startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${port}`])
+    nodes.push(carol)
+    carolAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${carol.peerId}`
+    alice = await startNode(a.home, ['--bootstrap', carolAddr], { env: aliceEnv })
+    bob = await startNode(b.home, ['--bootstrap', carolAddr])
+    nodes.push(alice, bob)
+    alicePeerId = alice.peerId
+    const dir = await tempHome('murmur-backup-file-')
+    cleanups.push(dir.cleanup)
+    backupFile = `${dir.home}.murmur-backup`
+
+    await cli(carol.home, ['trust', 'add', alice.peerId])
+    expect(await cli(alice.home, ['relays', 'add', carol.peerId, '--addr', carolAddr])).toMatchObject({ registered: true })
+    await cli(alice.home, ['trust', 'add', bob.peerId])
+    await cli(alice.home, ['contacts', 'add', 'Bob Backup', bob.peerId])
+    await cli(bob.home, ['contacts', 'add', 'Alice Backup', alice.peerId])
+    await cli(alice.home, ['contacts', 'verify', 'Bob Backup', '--confirm'])
+    expect(await cli(alice.home, ['send', 'Bob Backup', 'before the backup, from alice', '--wait', '--timeout', '30'])).toMatchObject({ state: 'delivered' })
+    expect(await cli(bob.home, ['send', 'Alice Backup', 'before the backup, from bob', '--wait', '--timeout', '30'])).toMatchObject({ state: 'delivered' })
+  })
+
+  afterAll(async () => {
+    await Promise.all(nodes.filter(n => n.process.exitCode === null).map(async n => await n.stop()))
+    killAll()
+    await Promise.all(cleanups.map(async c => { await c() }))
+  })
+
+  it('backup create writes one encrypted 0600 file, atomically; --no-history leaves the history out', async () => {
+    const created = await cli<{ file: string, contacts: number, messages: number, withHistory: boolean, peerId: string }>(alice.home, ['backup', 'create', backupFile], { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE })
+    expect(created).toMatchObject({ file: backupFile, contacts: 1, messages: 2, withHistory: true, peerId: alicePeerId })
+    expect((await stat(backupFile)).mode & 0o777).toBe(0o600)
+    const bytes = await readFile(backupFile)
+    expect(bytes.subarray(0, 8).toString()).toBe('MURMURBK')
+    for (const secret of ['before the backup', 'Bob Backup', bob.peerId]) expect(bytes.includes(Buffer.from(secret))).toBe(false)
+    const bare = await cli<{ withHistory: boolean, messages: number }>(alice.home, ['backup', 'create', `${backupFile}.bare`, '--no-history'], { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE })
+    expect(bare).toMatchObject({ withHistory: false, messages: 0 })
+    expect((await stat(`${backupFile}.bare`)).size).toBeLessThan(bytes.length)
+  })
+
+  it('refuses every bad restore with its exit code, changing nothing', async () => {
+    const target = await tempHome()
+    cleanups.push(target.cleanup)
+    const restore = async (file: string, env: NodeJS.ProcessEnv, home = target.home): Promise<{ code: number | null, error: { name: string } }> => {
+      const r = await runCli(['backup', 'restore', file, '--home', home, '--json'], { env })
+      return { code: r.code, error: r.code === 0 ? { name: '' } : JSON.parse(r.stderr).error }
+    }
+    const good = await readFile(backupFile)
+    const variant = async (name: string, bytes: Uint8Array): Promise<string> => {
+      const path = `${backupFile}.${name}`
+      await writeFile(path, bytes)
+      return path
+    }
+    const wrong = await restore(backupFile, { MURMUR_PASSPHRASE: 'not the backup passphrase' })
+    expect(wrong).toMatchObject({ code: ExitCode.PASSPHRASE, error: { name: 'WrongPassphraseError' } })
+    const truncated = await restore(await variant('truncated', good.subarray(0, good.length - 100)), { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE })
+    expect(truncated).toMatchObject({ code: ExitCode.BAD_FILE, error: { name: 'BackupCorruptError' } })
+    const tampered = Buffer.from(good)
+    tampered[tampered.length - 40] ^= 0x01
+    expect(await restore(await variant('tampered', tampered), { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE })).toMatchObject({ code: ExitCode.BAD_FILE, error: { name: 'BackupCorruptError' } })
+    const newer = Buffer.from(good)
+    newer[8] = 2
+    expect(await restore(await variant('newer', newer), {})).toMatchObject({ code: ExitCode.BAD_FILE, error: { name: 'UnsupportedBackupVersionError' } })
+    expect(await restore(await variant('garbage', Buffer.from('not a backup at all')), {})).toMatchObject({ code: ExitCode.BAD_FILE, error: { name: 'BackupCorruptError' } })
+    await expect(stat(target.home)).rejects.toThrow()
+    // Into a home that has an identity: refused before anything is asked.
+    const occupied = await initNode('occupied')
+    cleanups.push(occupied.cleanup)
+    const before = await homeSnapshot(occupied.home)
+    expect(await restore(backupFile, {}, occupied.home)).toMatchObject({ code: ExitCode.CONFLICT, error: { name: 'IdentityExistsError' } })
+    expect(await homeSnapshot(occupied.home)).toEqual(before)
+  })
+
+  it('restored on a fresh home: same peer ID, contacts, relays, trust and history; bob\'s messages from meanwhile arrive once; both see the reset', async () => {
+    // alice's machine is gone.
+    expect(await alice.stop()).toBe(0)
+    await rm(alice.home, { recursive: true, force: true })
+    // bob writes meanwhile: the messages wait at carol.
+    for (const text of ['while you were away 1', 'while you were away 2']) await cli(bob.home, ['send', 'Alice Backup', text])
+    await until<Message[]>(bob.home, ['history', 'Alice Backup'], h => h.filter(m => m.text.startsWith('while you were away') && m.state === 'stored').length === 2, 'bob\'s messages stored at carol')
+
+    const fresh = await tempHome()
+    cleanups.push(fresh.cleanup)
+    const restored = await cli<{ peerId: string, contacts: number, messages: number, encrypted: boolean }>(fresh.home, ['backup', 'restore', backupFile], { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE })
+    expect(restored).toMatchObject({ peerId: alicePeerId, contacts: 1, messages: 2, encrypted: true })
+    // The restored home opens with the backup's passphrase.
+    const again = await startNode(fresh.home, ['--bootstrap', carolAddr], { env: { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE } })
+    nodes.push(again)
+    expect(again.peerId).toBe(alicePeerId)
+    expect(await cli(fresh.home, ['contacts', 'list'])).toMatchObject([{ name: 'Bob Backup', peerId: bob.peerId, verified: true }])
+    expect((await cli<Array<{ peerId: string }>>(fresh.home, ['relays', 'list'])).map(r => r.peerId)).toEqual([carol.peerId])
+    expect((await cli<Array<{ peerId: string }>>(fresh.home, ['trust', 'list'])).map(t => t.peerId)).toEqual([bob.peerId])
+
+    const aliceHistory = await until<Message[]>(fresh.home, ['history', 'Bob Backup', '--limit', '100'],
+      h => count(h, 'while you were away 1') >= 1 && count(h, 'while you were away 2') >= 1, 'bob\'s messages at the restored alice')
+    for (const text of ['before the backup, from alice', 'before the backup, from bob', 'while you were away 1', 'while you were away 2']) {
+      expect(count(aliceHistory, text), text).toBe(1)
+    }
+    expect(aliceHistory.some(m => m.direction === 'event' && /Restored from a backup/.test(m.text))).toBe(true)
+    const bobHistory = await until<Message[]>(bob.home, ['history', 'Alice Backup', '--limit', '100'],
+      h => h.filter(m => m.text.startsWith('while you were away')).every(m => m.state === 'delivered'), 'bob\'s messages delivered')
+    expect(bobHistory.some(m => m.direction === 'event' && /Session reset/.test(m.text))).toBe(true)
+
+    // The conversation goes on, both ways, and nothing shows twice.
+    expect(await cli(fresh.home, ['send', 'Bob Backup', 'back on a new machine', '--wait', '--timeout', '30'])).toMatchObject({ state: 'delivered' })
+    expect(await cli(bob.home, ['send', 'Alice Backup', 'welcome back', '--wait', '--timeout', '30'])).toMatchObject({ state: 'delivered' })
+    const finalAlice = await cli<Message[]>(fresh.home, ['history', 'Bob Backup', '--limit', '100'])
+    const finalBob = await cli<Message[]>(bob.home, ['history', 'Alice Backup', '--limit', '100'])
+    for (const text of ['while you were away 1', 'while you were away 2', 'welcome back']) expect(count(finalAlice, text), text).toBe(1)
+    for (const text of ['back on a new machine', 'before the backup, from alice']) expect(count(finalBob, text), text).toBe(1)
+    // Its key file is the new home's: no copy of anything from the old one is needed.
+    expect(JSON.parse(await readFile(join(fresh.home, 'identity.key'), 'utf8')).encryption).toBe('passphrase')
+  })
+})
