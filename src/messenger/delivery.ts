@@ -8,6 +8,7 @@
  * new session when it is next sent; a message refused so a second time is marked failed.
  */
 import { logger } from '@libp2p/logger'
+import { backoffDelay, type BackoffPolicy } from '../runtime/backoff.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
 import { storedEnvelope } from '../wire/strict/envelope.js'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -32,9 +33,8 @@ const ROUND_SIZE = 256
 
 type StateEvent = MurmurEvents['message:state']
 
-export function backoffMs (attempts: number): number {
-  return Math.min(OUTBOX_MAX_BACKOFF_MS, OUTBOX_INITIAL_BACKOFF_MS * 2 ** Math.max(0, attempts - 1))
-}
+/** The outbox's retry schedule (runtime/backoff.ts: doubling, capped, with jitter). */
+const OUTBOX_BACKOFF: BackoffPolicy = { initialMs: OUTBOX_INITIAL_BACKOFF_MS, maxMs: OUTBOX_MAX_BACKOFF_MS }
 
 function refusedCode (err: unknown): string | undefined {
   const e = err as { name?: string, code?: string }
@@ -411,9 +411,11 @@ export class Delivery {
     const now = Date.now()
     const batch = this.ctx.store.batch()
     const events: StateEvent[] = []
+    // One jitter draw for the whole call: the entries of a round stay due together, in order.
+    const draw = Math.random()
     for (const entry of entries) {
       const attempts = entry.attempts + 1
-      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: Math.min(now + backoffMs(attempts), entry.expiresAt) })
+      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: Math.min(now + backoffDelay(attempts, OUTBOX_BACKOFF, () => draw), entry.expiresAt) })
       if (isReceiptEntry(entry)) continue
       const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
       if (history == null || history.state !== 'queued' || history.reason === reason) continue

@@ -2,10 +2,11 @@
  * The forward queue's delivery loop (docs/relay.md, "Forwarding"): envelopes a trusted
  * depositor left for a recipient without a mailbox here are handed to the recipient's node
  * directly (the mailbox protocol's Deliver request), else to the application's callback
- * (which may try the recipient's own mailboxes), with exponential backoff per recipient until
+ * (which may try the recipient's own mailboxes), with exponential backoff and jitter per recipient until
  * their TTL; the sweeper deletes what expires. An envelope is deleted only once delivered.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { backoffDelay } from '../runtime/backoff.js'
 import { MAX_DELIVER_ENVELOPES, MAX_PAGE_BYTES } from './constants.js'
 import type { RelayStore } from './store/index.js'
 import type { Logger, PeerId } from '@libp2p/interface'
@@ -121,7 +122,7 @@ export class Forwarder {
     } catch (err) {
       const b = this.backoff.get(recipient) ?? { failures: 0, nextAttemptAt: 0 }
       b.failures++
-      const delay = Math.min(this.init.backoffMaxMs, this.init.backoffMinMs * 2 ** (b.failures - 1))
+      const delay = backoffDelay(b.failures, { initialMs: this.init.backoffMinMs, maxMs: this.init.backoffMaxMs })
       b.nextAttemptAt = Date.now() + delay
       this.backoff.set(recipient, b)
       log('forwarding to %s deferred %d ms - %e', recipient, delay, err)

@@ -22,6 +22,7 @@ import { InvalidRelayError, PeerUnreachableError, RelayNotFoundError } from '../
 import type { Incoming } from '../incoming.js'
 import { capabilityKey } from '../outgoing.js'
 import type { PrekeyManager } from '../prekeys.js'
+import { backoffDelay, type BackoffPolicy } from '../../runtime/backoff.js'
 import { sleep } from '../sleep.js'
 import { CALL_TIMEOUT_MS, learnAddresses, peerIdString, type RelayNode } from './shared.js'
 import type { PeerId } from '@libp2p/interface'
@@ -35,9 +36,9 @@ const PREKEYS_AT_RELAY = 20
 const PREKEYS_LOW = 10
 /** How often each relay is looked after (registration, prekeys, subscription health). */
 const MAINTAIN_MS = 60_000
-/** Subscription retry backoff. */
+/** Subscription retry backoff (runtime/backoff.ts: doubling, capped, with jitter). */
 const SUBSCRIBE_RETRY_MIN_MS = 1_000
-const SUBSCRIBE_RETRY_MAX_MS = 60_000
+const SUBSCRIBE_BACKOFF: BackoffPolicy = { initialMs: SUBSCRIBE_RETRY_MIN_MS, maxMs: 60_000 }
 
 export interface RelayRecord {
   peerId: string
@@ -212,7 +213,8 @@ export class OurMailboxes {
     const signal = AbortSignal.any([loop.signal, this.controller.signal])
     const peer = peerIdFromString(record.peerId)
     void (async () => {
-      let backoff = SUBSCRIBE_RETRY_MIN_MS
+      /** Failures (or subscriptions ended at once) in a row. */
+      let failures = 0
       let lastMaintained = 0
       await learnAddresses(this.node(), peer, record.addresses).catch(() => {})
       while (!signal.aborted) {
@@ -227,18 +229,16 @@ export class OurMailboxes {
           // The relay ended the subscription (it stopped, or the connection closed): resubscribe,
           // but not in a tight loop when it keeps ending at once.
           if (Date.now() - subscribedAt < SUBSCRIBE_RETRY_MIN_MS) {
-            await sleep(backoff, signal)
-            backoff = Math.min(SUBSCRIBE_RETRY_MAX_MS, backoff * 2)
+            await sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
           } else {
-            backoff = SUBSCRIBE_RETRY_MIN_MS
+            failures = 0
           }
         } catch (err) {
           if (signal.aborted) break
           log('relay %s: %s', record.peerId, (err as Error).message)
           await this.update(record.peerId, { error: (err as Error).message }).catch(() => {})
           lastMaintained = 0
-          await sleep(backoff, signal)
-          backoff = Math.min(SUBSCRIBE_RETRY_MAX_MS, backoff * 2)
+          await sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
         }
       }
     })()
