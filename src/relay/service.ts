@@ -5,6 +5,7 @@
  */
 import { serviceCapabilities } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { repeatingTask, type RepeatingTask } from '@libp2p/utils'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
   DEFAULT_FETCH_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEPOSIT_RATE_BURST, DEPOSIT_RATE_PER_SEC, FIRST_CONTACT_RATE_BURST,
@@ -128,7 +129,9 @@ class DefaultMailboxService implements MailboxService, Startable {
   private forwarder: Forwarder | undefined
   private forwardCallback: ForwardCallback | undefined
   private deliveryHandler: DeliveryHandler | undefined
-  private sweepTimer: ReturnType<typeof setInterval> | undefined
+  private sweeper: RepeatingTask | undefined
+  /** The sweep in progress, if any: stop() waits for it before the store goes away. */
+  private sweeping: Promise<unknown> | undefined
   private started = false
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => { this.forwarder?.kick(event.detail.toString()) }
 
@@ -198,16 +201,21 @@ class DefaultMailboxService implements MailboxService, Startable {
     this.forwarder?.start()
     const every = this.init.sweepIntervalMs ?? SWEEP_INTERVAL_MS
     if (every > 0) {
-      this.sweepTimer = setInterval(() => {
-        this.sweep().catch((err: unknown) => { this.log.error('sweep failed - %e', err) })
+      // @libp2p/utils' repeatingTask: the next sweep is scheduled when the last one ended, so a
+      // slow sweep (a large backlog on a loaded disk) never overlaps the next.
+      this.sweeper = repeatingTask(async () => {
+        this.sweeping = this.sweep().catch((err: unknown) => { this.log.error('sweep failed - %e', err) })
+        await this.sweeping
       }, every)
-      this.sweepTimer.unref?.()
+      this.sweeper.start()
     }
   }
 
   async stop (): Promise<void> {
     this.started = false
-    clearInterval(this.sweepTimer)
+    this.sweeper?.stop()
+    this.sweeper = undefined
+    await this.sweeping
     this.components.events?.removeEventListener('peer:connect', this.onPeerConnect)
     this.forwarder?.stop()
     this.server.stop()
