@@ -14,7 +14,7 @@ import { PeerLocks } from '../../src/messenger/peer-lock.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { SessionCache } from '../../src/messenger/sessions.js'
 import { openStore, type Store } from '../../src/store/index.js'
-import { Envelope } from '../../src/wire/envelope.js'
+import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 
 const TTL = 60_000
 
@@ -52,7 +52,7 @@ describe('gaps in a contact\'s numbering', () => {
   afterEach(async () => { await Promise.all([alice.store.close(), bob.store.close()]) })
 
   /** Alice writes `texts`; returns their envelopes in sending order. */
-  async function write (texts: string[]): Promise<Envelope[]> {
+  async function write (texts: string[]): Promise<ParsedEnvelope[]> {
     const to = bob.ctx.peerId
     for (const text of texts) {
       await alice.outgoing.sendText(to, text)
@@ -61,7 +61,7 @@ describe('gaps in a contact\'s numbering', () => {
       }
     }
     const out = (await alice.store.outbox(to)).filter(e => !e.messageId.startsWith('r'))
-    const envelopes = out.map(e => Envelope.decode(e.envelope))
+    const envelopes = out.map(e => parseEnvelope(e.envelope))
     // Sent: out of the outbox, so the next call returns only the new ones.
     const batch = alice.store.batch()
     for (const e of await alice.store.outbox(to)) batch.deleteOutbox(e)
