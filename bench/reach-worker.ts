@@ -6,7 +6,7 @@
  * Several nodes share one process so that 100 of them fit on 2 cores: each is a whole murmur
  * node with its own store, datastore, libp2p instance and sockets; only the event loop is shared.
  */
-import '../src/net/shims.js'
+import '../src/runtime/node20-shims.js'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { PeerId } from '@libp2p/interface'
