@@ -10,7 +10,6 @@ import { DecryptionError, InvalidKeyError } from '../../src/crypto/errors.js'
 import { identityDhPublicKey } from '../../src/crypto/identity.js'
 import { isLowOrderX25519, isLowOrderX25519Reference } from '../../src/crypto/low-order.js'
 import { nobleProvider, nodeProvider } from '../../src/crypto/providers/index.js'
-import { bytesKey, LruCache } from '../../src/crypto/providers/lru.js'
 import { mlkem768, MLKEM_PREPARED_CACHE_SIZE } from '../../src/crypto/providers/mlkem.js'
 import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
 import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
@@ -180,23 +179,6 @@ describe('cached X25519 form of identity keys', () => {
     smallOrder[0] = 1 // the identity point
     expect(() => identityDhPublicKey(smallOrder)).toThrow(InvalidKeyError)
     expect(() => identityDhPublicKey(smallOrder)).toThrow(InvalidKeyError)
-  })
-})
-
-describe('LruCache', () => {
-  it('keeps at most maxSize entries and evicts the least recently used', () => {
-    const cache = new LruCache<number>(2)
-    cache.set('a', 1)
-    cache.set('b', 2)
-    expect(cache.get('a')).toBe(1) // a is now the most recent
-    cache.set('c', 3)
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBe(1)
-    expect(cache.get('c')).toBe(3)
-    cache.set('c', 4) // an update does not evict
-    expect(cache.size).toBe(2)
-    expect(cache.get('a')).toBe(1)
-    expect(bytesKey(Uint8Array.of(0, 255))).toHaveLength(2)
   })
 })
 
