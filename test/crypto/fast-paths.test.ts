@@ -213,3 +213,20 @@ describe('small-order check by lookup', () => {
     expect(flagged).toBeGreaterThanOrEqual(14)
   })
 })
+
+describe('supported library paths only', () => {
+  it('imports no private (underscore) module of @noble/* anywhere in src/', async () => {
+    const { readdir, readFile } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const root = join(import.meta.dirname, '../../src')
+    const offenders: string[] = []
+    const files = await readdir(root, { recursive: true })
+    for (const file of files) {
+      if (!file.endsWith('.ts')) continue
+      const text = await readFile(join(root, file), 'utf8')
+      if (/from '@noble\/[a-z-]+\/_/.test(text)) offenders.push(file)
+    }
+    expect(files.length).toBeGreaterThan(50) // the walk saw the tree
+    expect(offenders).toEqual([])
+  })
+})
