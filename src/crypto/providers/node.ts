@@ -125,11 +125,17 @@ function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length
   const out = new Uint8Array(length)
   let previous: Buffer = Buffer.alloc(0)
   for (let offset = 0, counter = 1; offset < length; counter++) {
-    previous = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(counter)).digest()
-    const take = Math.min(previous.length, length - offset)
-    out.set(previous.subarray(0, take), offset)
+    const block = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(counter)).digest()
+    previous.fill(0)
+    previous = block
+    const take = Math.min(block.length, length - offset)
+    out.set(block.subarray(0, take), offset)
     offset += take
   }
+  // PRK and the T blocks are key material (a T block's tail past `length` is key material no
+  // caller sees); wiped as noble's hkdf wipes its own.
+  previous.fill(0)
+  prk.fill(0)
   return out
 }
 
