@@ -6,6 +6,7 @@
  * plaintext is never shown before its state is durable.
  */
 import { logger } from '@libp2p/logger'
+import { LRUCache } from 'lru-cache'
 import { DuplicateMessageError, InvalidMessageError } from '../crypto/errors.js'
 import { equal } from '../crypto/bytes.js'
 import { identityKeyFromPeerIdBytes } from '../crypto/identity.js'
@@ -44,15 +45,16 @@ function noPrekeys (ctx: MessengerContext): ResponderContext {
 /** Errors that mean the session is gone on our side: the sender should start a new one. */
 const SESSION_LOST = new Set(['NoSessionError', 'HeaderDecryptionError', 'PreKeyNotFoundError'])
 const LOSS_EVENT_INTERVAL_MS = 60_000
+/** Peers remembered by each of the two loss maps (least recently used first out). */
 const MAX_RECENT_LOSSES = 1000
 
 export class Incoming {
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
   private readonly onDurable: (peerId: string) => void
-  private readonly lossShownAt = new Map<string, number>()
+  private readonly lossShownAt = new LRUCache<string, number>({ max: MAX_RECENT_LOSSES })
   /** Peers whose messages we could not decrypt for want of a session, until a new one starts. */
-  private readonly recentLoss = new Map<string, number>()
+  private readonly recentLoss = new LRUCache<string, number>({ max: MAX_RECENT_LOSSES })
 
   private readonly onCapability: (peerId: string, secret: Uint8Array) => void
   private readonly gaps: GapTracker
@@ -177,7 +179,7 @@ export class Incoming {
         results.push({ status: 'error', code: 'UNDECRYPTABLE', message: name })
         events.push({ type: 'decrypt:failed', detail: { peerId, envelopeId: idHex, reason: name } })
         if (SESSION_LOST.has(name)) {
-          this.noteLoss(peerId, now)
+          this.recentLoss.set(peerId, now)
           sessionLost = true
         }
         if (SESSION_LOST.has(name) && await this.shouldRecordLoss(peerId, now)) {
@@ -236,16 +238,6 @@ export class Incoming {
   private async isKnown (peerId: string): Promise<boolean> {
     return (await this.ctx.contacts.byPeerId(peerId)) != null ||
       (await this.ctx.store.sublevels.conversations.get(peerId)) != null
-  }
-
-  private noteLoss (peerId: string, now: number): void {
-    this.recentLoss.delete(peerId)
-    this.recentLoss.set(peerId, now)
-    // Bounded: the oldest entries go first (Map keeps insertion order).
-    for (const key of this.recentLoss.keys()) {
-      if (this.recentLoss.size <= MAX_RECENT_LOSSES) break
-      this.recentLoss.delete(key)
-    }
   }
 
   private async applyReceipt (batch: StoreBatch, peerId: string, receipt: ReceiptContent, now: number, events: PendingEvent[]): Promise<void> {
