@@ -10,6 +10,7 @@
  * The X25519 key used in key agreement (PQXDH's IK) is derived from it with the birational
  * Edwards -> Montgomery map, as XEdDSA / libsodium's crypto_sign_ed25519_*_to_curve25519 do.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { privateKeyFromRaw } from '@libp2p/crypto/keys'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
@@ -35,11 +36,9 @@ export interface Identity {
 }
 
 /** A string or byte string is not the peer ID of a valid Ed25519 identity key. */
-export class InvalidPeerIdError extends Error {
-  static override name = 'InvalidPeerIdError'
+export class InvalidPeerIdError extends MurmurError {
   constructor (message = 'Invalid peer ID') {
     super(message)
-    this.name = 'InvalidPeerIdError'
   }
 }
 
