@@ -20,11 +20,14 @@ export interface BenchNode {
 }
 
 const START_TIMEOUT_MS = 30_000
+// Homes are encrypted at rest, as a user's are by default (docs/store.md); the passphrase
+// reaches init and start through the environment, as a script would give it.
+const NODE_ENV = { ...process.env, MURMUR_PASSPHRASE: 'web benchmark passphrase' }
 
 async function runCli (args: string[]): Promise<string> {
   const cli = join(repoRoot(), 'dist/cli/murmur.js')
   return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: NODE_ENV })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => { out += d.toString() })
@@ -43,7 +46,7 @@ export async function startBenchNode (name: string, bootstrap?: string): Promise
   await runCli(['init', '--home', home, '--name', name, '--json'])
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot(), 'dist/cli/murmur.js'), 'start', '--home', home, '--json',
     '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns',
-    ...(bootstrap !== undefined ? ['--bootstrap', bootstrap] : [])], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ...(bootstrap !== undefined ? ['--bootstrap', bootstrap] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: NODE_ENV })
   let out = ''
   child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
   const exited = new Promise<void>(resolve => child.on('exit', () => { resolve() }))

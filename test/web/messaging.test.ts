@@ -11,7 +11,7 @@ import { createServer as createHttpServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliJson as cli, freePort, runCli } from '../e2e/cli-helpers.js'
+import { cliJson as cli, freePort, runCli, tempHome } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { messageItems, openApp, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
@@ -253,5 +253,44 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     expect(url).not.toBe(result.url)
     const page = await openApp(browser, { webSignIn: url })
     expect(page.url()).not.toContain('code=')
+  })
+
+  it('alice restores a backup on a new machine: bob\'s page shows the session reset live, as the CLI does; alice\'s new page shows the restore; nothing twice', async () => {
+    const backupEnv = { MURMUR_PASSPHRASE: 'web test backup passphrase' }
+    const dir = await tempHome('murmur-web-backup-')
+    cleanups.push(dir.cleanup)
+    const backupFile = join(dir.home, '..', 'alice.murmur-backup')
+    await cli(alice.home, ['backup', 'create', backupFile], { env: backupEnv })
+    expect(await alice.stop()).toBe(0)
+    const restored = await cli<{ peerId: string }>(dir.home, ['backup', 'restore', backupFile, '--no-passphrase'], { env: backupEnv })
+    expect(restored.peerId).toBe(alice.peerId)
+    alice = await startNode(dir.home, ['--bootstrap', carolAddr])
+    nodes.push(alice)
+
+    // The restored node opens a new session; bob's open conversation shows the reset line
+    // the moment it happens (an SSE event, no reload), worded as `murmur history` words it.
+    await bobPage.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
+    await cli(alice.home, ['send', bob.peerId, 'from the restored node'])
+    const reset = bobPage.locator('li.event', { hasText: 'Session reset' })
+    await reset.waitFor({ timeout: 40_000 })
+    await messageItems(bobPage, 'from the restored node').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await bobPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    const bobEvents = (await cli<Message[]>(bob.home, ['history', 'alice', '--limit', '100'])).filter(m => m.direction === 'event')
+    const resetEvent = bobEvents.find(m => /Session reset/.test(m.text))
+    expect(resetEvent).toBeDefined()
+    expect((await reset.textContent())?.trim()).toBe(resetEvent?.text)
+    expect(await bobPage.locator(`li.event[data-id="${resetEvent?.id ?? ''}"]`).count()).toBe(1)
+
+    // alice signs in to her new node: the conversation came with the backup, and says so.
+    const aliceAgain = await openApp(browser, alice)
+    await aliceAgain.goto(`${alice.webSignIn.split('/#')[0]}/#/c/${bob.peerId}`)
+    await aliceAgain.locator('li.event', { hasText: 'Restored from a backup' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await waitForState(aliceAgain, 'from the restored node', ['delivered', 'read'], 40_000)
+    for (const text of ['hello bob', 'hi alice,\nhow are you?', 'from the restored node']) {
+      expect(await messageItems(aliceAgain, text).count(), text).toBe(1)
+    }
+    expect(await messageItems(bobPage, 'from the restored node').count()).toBe(1)
+    expect(pageProblems(aliceAgain)).toEqual([])
+    expect(pageProblems(bobPage)).toEqual([])
   })
 })
