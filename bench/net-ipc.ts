@@ -8,6 +8,8 @@
  * fails the benchmark instead of hanging it.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import { BenchmarkCheckError } from './harness.js'
 
 export interface IpcRequest {
@@ -91,6 +93,31 @@ export class Worker {
 
 export type Handler = (params: never) => unknown
 
+let profiler: Session | undefined
+
+/**
+ * CPU profiling of a measured phase only (`--profile DIR`): start, then stop writing
+ * `<file>` (a .cpuprofile for Chrome DevTools or any profile viewer). A profile of the whole
+ * worker would be mostly start-up and module loading.
+ */
+const profiling: Record<string, Handler> = {
+  profileStart: async () => {
+    profiler ??= new Session()
+    profiler.connect()
+    await profiler.post('Profiler.enable')
+    await profiler.post('Profiler.start')
+    return null
+  },
+  profileStop: async (params: { file: string }) => {
+    if (profiler === undefined) throw new BenchmarkCheckError('no profile running')
+    const { profile } = await profiler.post('Profiler.stop')
+    profiler.disconnect()
+    profiler = undefined
+    await writeFile(params.file, JSON.stringify(profile))
+    return params.file
+  }
+}
+
 /**
  * The worker side: answers requests with `handlers[method](params)`. `exit` runs `onExit`, then
  * answers and leaves the process.
@@ -107,7 +134,7 @@ export function serve (handlers: Record<string, Handler>, onExit: () => Promise<
           send({ id: request.id, result: null } satisfies IpcResponse, () => { process.exit(0) })
           return
         }
-        const handler = handlers[request.method]
+        const handler = handlers[request.method] ?? profiling[request.method]
         if (handler === undefined) throw new BenchmarkCheckError(`unknown method ${request.method}`)
         response = { id: request.id, result: await handler(request.params as never) }
       } catch (err) {

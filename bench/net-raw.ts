@@ -9,7 +9,7 @@
  *   one byte. The client awaits each framed write, so this is "awaited frames per second",
  *   the figure NOTES.md gives as 22-31k/s for TCP here.
  */
-import '../src/net/shims.js'
+import '../src/runtime/node20-shims.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'

@@ -1,2 +1,2 @@
 // Loaded by vitest before every test file: the Node 20 shims that libp2p 3 needs.
-import '../src/net/shims.js'
+import '../src/runtime/node20-shims.js'

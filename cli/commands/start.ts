@@ -53,7 +53,7 @@ export function registerStartCommand (program: Command): void {
       // Loaded here, not at the top: libp2p and the crypto stack take a while to import, and
       // every other command (which only talks to the API) should not pay for them.
       // The Node 20 shims (Promise.withResolvers, WebSocket) must load before libp2p does.
-      await import('../../src/net/shims.js')
+      await import('../../src/runtime/node20-shims.js')
       // `--init` on a home without an identity creates one: say so, as `murmur init` does.
       const created = options.init === true && !existsSync(homePath(home, 'identityKey'))
       const { startDaemon } = await import('../../src/api/daemon.js')

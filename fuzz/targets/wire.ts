@@ -5,9 +5,8 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import { identityFromSeed, peerIdBytesFromIdentityKey } from '../../src/crypto/identity.js'
 import { encodeCapability, encodeReceipt, encodeText, decodeContent } from '../../src/messenger/content.js'
-import { MAX_DM_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from '../../src/net/dm-constants.js'
-import { FrameDecoder, encodeFrame } from '../../src/net/dm-framing.js'
-import { checkDmFrame } from '../../src/net/dm-inbound.js'
+import { MAX_DM_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from '../../src/net/dm/constants.js'
+import { checkDmFrame } from '../../src/net/dm/frames.js'
 import { fromWire } from '../../src/relay/client.js'
 import { decodeEnvelopeHead, decodeRequest, decodeResponse, refusalCode } from '../../src/relay/frames.js'
 import { refusalError } from '../../src/relay/errors.js'
@@ -16,11 +15,17 @@ import { Envelope } from '../../src/wire/envelope.js'
 import { MailboxRequest, MailboxResponse } from '../../src/wire/mailbox.js'
 import { decodeEnvelope } from '../../src/wire/strict/envelope.js'
 import type { FuzzTarget } from '../engine.js'
-import { bytesInputs } from '../protobuf.js'
+import { LengthPrefixedDecoder } from '@libp2p/utils'
+import { bytesInputs, encodeVarint } from '../protobuf.js'
 
 const alice = peerIdBytesFromIdentityKey(identityFromSeed(new Uint8Array(32).fill(1)).publicKey) as Uint8Array<ArrayBuffer>
 const bob = peerIdBytesFromIdentityKey(identityFromSeed(new Uint8Array(32).fill(2)).publicKey) as Uint8Array<ArrayBuffer>
 const bytes = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(cryptoRandomBytes(n))
+
+/** One length-prefixed frame, as lpStream writes it: varint(length) || body. */
+function lengthPrefixed (body: Uint8Array): Uint8Array {
+  return Uint8Array.from([...encodeVarint(BigInt(body.byteLength)), ...body])
+}
 
 /** Valid envelopes alice -> bob of every kind, as seeds. */
 export function envelopeSeeds (): Uint8Array[] {
@@ -31,7 +36,7 @@ export function envelopeSeeds (): Uint8Array[] {
 
 export const dmFrameTarget: FuzzTarget<Uint8Array> = {
   name: 'dm-frame',
-  description: 'a dm stream\'s bytes: FrameDecoder (length prefixes), then checkDmFrame on each frame (src/net/dm-inbound.ts)',
+  description: 'a dm stream\'s bytes: length prefixes cut by @libp2p/utils\' decoder (the receiver reads with its lpStream), then checkDmFrame on each frame (src/net/dm/frames.ts)',
   async: false,
   setup: async () => {
     const envelopes = envelopeSeeds()
@@ -41,19 +46,19 @@ export const dmFrameTarget: FuzzTarget<Uint8Array> = {
       DmFrame.encode({ error: { id: bytes(16), code: DmFrame.Error.Code.UNDECRYPTABLE, message: 'no session' } })
     ]
     // Seeds are whole streams: one or several length-prefixed frames.
-    const seeds = [...frames.map(encodeFrame), Uint8Array.from([...encodeFrame(frames[0]), ...encodeFrame(frames[2])])]
+    const seeds = [...frames.map(lengthPrefixed), Uint8Array.from([...lengthPrefixed(frames[0]), ...lengthPrefixed(frames[2])])]
     return {
       inputs: bytesInputs([...seeds, ...frames]),
-      typedErrors: new Set(['FrameTooLargeError']),
+      typedErrors: new Set(['InvalidMessageLengthError']),
       run: (input) => {
         // As a body: what the receiver makes of one frame.
         checkDmFrame(input, alice, bob)
         // As a stream: frames cut out of it, each checked, up to the receiver's refusal budget.
-        const decoder = new FrameDecoder(MAX_DM_FRAME_BYTES)
-        decoder.push(input)
+        const decoder = new LengthPrefixedDecoder({ maxDataLength: MAX_DM_FRAME_BYTES })
         let refused = 0
-        for (let body = decoder.next(); body !== null && refused < MAX_REFUSED_FRAMES_PER_STREAM; body = decoder.next()) {
+        for (const body of decoder.decode(input)) {
           if ('code' in checkDmFrame(body, alice, bob)) refused++
+          if (refused >= MAX_REFUSED_FRAMES_PER_STREAM) break
         }
       }
     }

@@ -5,6 +5,7 @@
 import type { Identity } from '../crypto/identity.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import type { Store } from '../store/index.js'
+import type { EnvelopeBytes } from '../wire/strict/envelope.js'
 import type { ContactBook } from './contacts.js'
 import type { MurmurEventEmitter } from './events.js'
 import type { PeerLocks } from './peer-lock.js'
@@ -14,8 +15,8 @@ import type { RelayDelivery } from './types.js'
 
 /** The network as the messenger sees it: direct delivery and bundle fetching. */
 export interface Transport {
-  /** Delivers envelope bytes directly; resolves when the recipient acked them durably. */
-  send (peerId: string, envelope: Uint8Array, options: { signal: AbortSignal }): Promise<'ok' | 'duplicate'>
+  /** Delivers an envelope directly; resolves when the recipient acked it durably. */
+  send (peerId: string, envelope: EnvelopeBytes, options: { signal: AbortSignal }): Promise<'ok' | 'duplicate'>
   /** The peer's prekey bundle bytes: fetched from it directly, else its DHT contact record. */
   fetchBundle (peerId: string, options: { signal: AbortSignal }): Promise<Uint8Array>
   /**

@@ -8,7 +8,9 @@
  * new session when it is next sent; a message refused so a second time is marked failed.
  */
 import { logger } from '@libp2p/logger'
+import { backoffDelay, type BackoffPolicy } from '../runtime/backoff.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
+import { storedEnvelope } from '../wire/strict/envelope.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import {
   DIRECT_HEAD_START_MS, DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
@@ -31,9 +33,8 @@ const ROUND_SIZE = 256
 
 type StateEvent = MurmurEvents['message:state']
 
-export function backoffMs (attempts: number): number {
-  return Math.min(OUTBOX_MAX_BACKOFF_MS, OUTBOX_INITIAL_BACKOFF_MS * 2 ** Math.max(0, attempts - 1))
-}
+/** The outbox's retry schedule (runtime/backoff.ts: doubling, capped, with jitter). */
+const OUTBOX_BACKOFF: BackoffPolicy = { initialMs: OUTBOX_INITIAL_BACKOFF_MS, maxMs: OUTBOX_MAX_BACKOFF_MS }
 
 function refusedCode (err: unknown): string | undefined {
   const e = err as { name?: string, code?: string }
@@ -45,6 +46,8 @@ export class Delivery {
   private readonly outgoing: Outgoing
   private readonly active = new Map<string, Promise<void>>()
   private readonly again = new Map<string, boolean>()
+  /** Callers waiting for the first attempt of an entry: peer -> seq -> resolvers. */
+  private readonly waiting = new Map<string, Map<number, Array<() => void>>>()
   private controller = new AbortController()
   private timer: ReturnType<typeof setTimeout> | undefined
   private polling: Promise<void> | undefined
@@ -113,16 +116,60 @@ export class Delivery {
     return run
   }
 
+  /**
+   * Delivers `peerId`'s outbox now, and resolves once the entry `seq` has had an attempt (sent,
+   * refused, handed to relays or put back to wait), or when delivery to the peer stops. A
+   * sender waits for its own message, not for the whole run of deliveries to that peer: under
+   * a flood of sends the run goes on for as long as new messages come, and every sender
+   * waited for all of them.
+   */
+  async attempt (peerId: string, seq: number): Promise<void> {
+    let bySeq = this.waiting.get(peerId)
+    if (bySeq === undefined) {
+      bySeq = new Map()
+      this.waiting.set(peerId, bySeq)
+    }
+    let resolve!: () => void
+    const attempted = new Promise<void>((res) => { resolve = res })
+    const list = bySeq.get(seq) ?? []
+    list.push(resolve)
+    bySeq.set(seq, list)
+    try {
+      await Promise.race([this.kick(peerId), attempted])
+    } finally {
+      const left = bySeq.get(seq)?.filter(r => r !== resolve) ?? []
+      if (left.length > 0) bySeq.set(seq, left)
+      else bySeq.delete(seq)
+      if (bySeq.size === 0 && this.waiting.get(peerId) === bySeq) this.waiting.delete(peerId)
+    }
+  }
+
+  /** Wakes the callers waiting for the first attempt of these entries. */
+  private attempted (peerId: string, seqs: Iterable<number>): void {
+    const bySeq = this.waiting.get(peerId)
+    if (bySeq === undefined) return
+    for (const seq of seqs) for (const resolve of bySeq.get(seq) ?? []) resolve()
+  }
+
   /** Resolves when nothing is being delivered to `peerId` (tests and `send`). */
   async idle (peerId: string): Promise<void> {
     while (this.active.has(peerId)) await this.active.get(peerId)
   }
 
   private async deliver (peerId: string, force: boolean): Promise<void> {
+    const entries = await this.ctx.store.outbox(peerId, { limit: ROUND_SIZE })
+    try {
+      await this.deliverRound(peerId, force, entries)
+    } finally {
+      this.attempted(peerId, entries.map(e => e.seq))
+    }
+  }
+
+  private async deliverRound (peerId: string, force: boolean, round: OutboxRecord[]): Promise<void> {
     const { store } = this.ctx
     const signal = this.controller.signal
     const now = Date.now()
-    let entries = await store.outbox(peerId, { limit: ROUND_SIZE })
+    let entries = round
     if (entries.length === 0) return
     if (!force && entries[0].nextAttemptAt > now) return
     const events: StateEvent[] = []
@@ -159,7 +206,8 @@ export class Delivery {
 
     // One pipelined round on the peer's long-lived stream; acks may come in any order.
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])
-    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, e.envelope, { signal: attempt })))
+    // The envelope module's {id, bytes}: the id read from the stored bytes' head, nothing decoded.
+    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, storedEnvelope(e.envelope), { signal: attempt })))
     // The relay path starts beside the direct one when the direct one has not finished within
     // its head start (a black-holed address, a slow relay circuit): DESIGN.md "Delivery".
     let early: Map<number, Promise<RelayDelivery[]>> | undefined
@@ -181,10 +229,10 @@ export class Delivery {
     const settle = async (): Promise<void> => {
       const batch = store.batch()
       const handled = new Set<number>()
-      // Read afresh: a deposit made beside the direct attempt may have rewritten an entry.
-      const fresh = new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
+      // Read afresh when deposits were made beside the direct attempt: they rewrite entries.
+      const fresh = early === undefined ? undefined : new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
       for (let i = 0; i < ready.length; i++) {
-        const entry = fresh.get(ready[i].seq) ?? ready[i]
+        const entry = fresh?.get(ready[i].seq) ?? ready[i]
         const outcome = outcomes[i]
         if (outcome.status === 'fulfilled') {
           batch.deleteOutbox(entry)
@@ -363,9 +411,11 @@ export class Delivery {
     const now = Date.now()
     const batch = this.ctx.store.batch()
     const events: StateEvent[] = []
+    // One jitter draw for the whole call: the entries of a round stay due together, in order.
+    const draw = Math.random()
     for (const entry of entries) {
       const attempts = entry.attempts + 1
-      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: Math.min(now + backoffMs(attempts), entry.expiresAt) })
+      batch.replaceOutbox(entry, { ...entry, attempts, nextAttemptAt: Math.min(now + backoffDelay(attempts, OUTBOX_BACKOFF, () => draw), entry.expiresAt) })
       if (isReceiptEntry(entry)) continue
       const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
       if (history == null || history.state !== 'queued' || history.reason === reason) continue

@@ -1,22 +1,16 @@
 /**
- * Building envelopes (src/wire/envelope.proto): the unit every path carries unchanged.
+ * Building envelopes (src/wire/envelope.proto): the unit every path carries unchanged. The
+ * envelope itself - its limits, its encoding, its one decode - belongs to src/wire/strict/envelope.ts.
  */
 import { randomBytes } from 'node:crypto'
 import { peerIdBytesFromIdentityKey } from '../crypto/identity.js'
 import type { SessionMessage } from '../crypto/session/index.js'
 import { Envelope } from '../wire/envelope.js'
+import { encodeEnvelope, ENVELOPE_ID_BYTES, type EnvelopeBytes } from '../wire/strict/envelope.js'
 
-export const ENVELOPE_ID_LENGTH = 16
-
-export interface BuiltEnvelope {
-  id: Uint8Array
-  bytes: Uint8Array
-}
-
-export function buildEnvelope (senderIdentityKey: Uint8Array, recipientIdentityKey: Uint8Array, message: SessionMessage, now: number, ttlMs: number): BuiltEnvelope {
-  const id = new Uint8Array(randomBytes(ENVELOPE_ID_LENGTH))
-  const bytes = Envelope.encode({
-    id: id as Uint8Array<ArrayBuffer>,
+export function buildEnvelope (senderIdentityKey: Uint8Array, recipientIdentityKey: Uint8Array, message: SessionMessage, now: number, ttlMs: number): EnvelopeBytes {
+  return encodeEnvelope({
+    id: new Uint8Array(randomBytes(ENVELOPE_ID_BYTES)),
     sender: peerIdBytesFromIdentityKey(senderIdentityKey) as Uint8Array<ArrayBuffer>,
     recipient: peerIdBytesFromIdentityKey(recipientIdentityKey) as Uint8Array<ArrayBuffer>,
     createdAt: BigInt(now),
@@ -24,7 +18,6 @@ export function buildEnvelope (senderIdentityKey: Uint8Array, recipientIdentityK
     payload: message.bytes as Uint8Array<ArrayBuffer>,
     expiresAt: BigInt(now + ttlMs)
   })
-  return { id, bytes }
 }
 
 export function hex (bytes: Uint8Array): string {

@@ -14,6 +14,7 @@ import { decodePreKeyMessage, type PreKeyMessage, type ResponderContext } from '
 import { sessionDecrypt, type SessionDecryptResult, type SessionRecord } from '../crypto/session/index.js'
 import type { HistoryRecord, StoreBatch } from '../store/index.js'
 import { Envelope } from '../wire/envelope.js'
+import type { ParsedEnvelope } from '../wire/strict/envelope.js'
 import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
@@ -98,8 +99,8 @@ export class Incoming {
     this.gaps = new GapTracker(ctx.store, ctx.messageTtlMs)
   }
 
-  /** Handles envelopes that arrived together from `peerId` (already checked: sender is the peer, recipient is us). */
-  async receive (peerId: string, envelopes: Envelope[], now = Date.now()): Promise<ReceiveResult[]> {
+  /** Handles envelopes that arrived together from `peerId`, each decoded once at the edge (already checked: sender is the peer, recipient is us). */
+  async receive (peerId: string, envelopes: ParsedEnvelope[], now = Date.now()): Promise<ReceiveResult[]> {
     return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
   }
 
@@ -109,7 +110,7 @@ export class Incoming {
    * (`interpret`), all into one batch; then `commit` writes that batch, synced, and only
    * then are events emitted and the results (the transport's acks) returned.
    */
-  private async receiveLocked (peerId: string, envelopes: Envelope[], now: number): Promise<ReceiveResult[]> {
+  private async receiveLocked (peerId: string, envelopes: ParsedEnvelope[], now: number): Promise<ReceiveResult[]> {
     const { store, sessions } = this.ctx
     const seen = await store.hasSeen(envelopes.map(e => e.id))
     const original = await sessions.get(peerId)

@@ -13,10 +13,10 @@ import { identityKeyFromPeerId, peerIdFromIdentityKey, toLibp2pPrivateKey, type 
 import { encodeBundle } from '../crypto/pqxdh/index.js'
 import { createProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { bundle, type BundleService } from '../net/bundle-service.js'
+import { bundle, type BundleService } from '../net/bundle/index.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
 import { openDatastore } from '../net/datastore.js'
-import { dm, type DmService } from '../net/dm.js'
+import { dm, type DmService } from '../net/dm/index.js'
 import { createNodeWithWarnings, MURMUR_DHT_PROTOCOL, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../net/node.js'
 import type { ReachabilityView } from '../net/reachability/index.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
@@ -41,7 +41,7 @@ import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
 import { PeerReacher } from './reach.js'
-import { RelayManager } from './relays.js'
+import { OurMailboxes, RelayDeposits, RelayServing } from './relays/index.js'
 import { SessionCache } from './sessions.js'
 import { openHome } from './unlock.js'
 import type { ContactView, ConversationView, MessageState, MessageView, SafetyNumberView } from './types.js'
@@ -77,7 +77,10 @@ class MurmurNodeImpl implements Murmur {
   private readonly outgoing: Outgoing
   private readonly incoming: Incoming
   private readonly delivery: Delivery
-  private readonly relayManager: RelayManager
+  /** Relays: the ones we serve as, our mailboxes, and deposits through them. */
+  private readonly serving: RelayServing
+  private readonly ourMailboxes: OurMailboxes
+  private readonly deposits: RelayDeposits
   /** Lookups and dials in progress, by peer ID (see reach). */
   private readonly reaching = new Map<string, Promise<PeerId>>()
   private node: MurmurNode<Services> | undefined
@@ -106,7 +109,7 @@ class MurmurNodeImpl implements Murmur {
         return result.status
       },
       fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal),
-      depositViaRelays: async (peerId, envelope, { signal }) => await this.relayManager.deposit(peerId, envelope, signal)
+      depositViaRelays: async (peerId, envelope, { signal }) => await this.deposits.deposit(peerId, envelope, signal)
     }
     this.ctx = {
       store,
@@ -120,25 +123,27 @@ class MurmurNodeImpl implements Murmur {
       events: this.events,
       transport,
       messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS,
-      onCapability: (peerId, secret) => { this.relayManager.capabilityCreated(peerId, secret) }
+      onCapability: (peerId, secret) => { this.ourMailboxes.capabilityCreated(peerId, secret) }
     }
     this.outgoing = new Outgoing(this.ctx)
     this.delivery = new Delivery(this.ctx, this.outgoing)
     this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability)
-    this.relayManager = new RelayManager(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
+    this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
+    this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes)
+    this.serving = new RelayServing(() => this.requireNode(), this.deposits)
     this.trust = {
-      add: async (peerId) => await this.relayManager.trustAdd(peerId),
-      list: async () => this.relayManager.trustList(),
-      remove: async (peerId) => await this.relayManager.trustRemove(peerId)
+      add: async (peerId) => await this.serving.trustAdd(peerId),
+      list: async () => this.serving.trustList(),
+      remove: async (peerId) => await this.serving.trustRemove(peerId)
     }
     this.relays = {
-      add: async (peerId, options = {}) => await this.relayManager.add(peerId, options.addresses ?? []),
-      list: async () => await this.relayManager.views(false),
-      remove: async (peerId) => await this.relayManager.remove(peerId),
-      setFirstContact: async (open) => await this.relayManager.setFirstContact(open),
-      firstContact: async () => await this.relayManager.firstContact()
+      add: async (peerId, options = {}) => await this.ourMailboxes.add(peerId, options.addresses ?? []),
+      list: async () => await this.ourMailboxes.views(false),
+      remove: async (peerId) => await this.ourMailboxes.remove(peerId),
+      setFirstContact: async (open) => await this.ourMailboxes.setFirstContact(open),
+      firstContact: async () => await this.ourMailboxes.firstContact()
     }
     this.contacts = {
       add: async (name, peerId) => await this.book.add(name, peerId),
@@ -179,7 +184,7 @@ class MurmurNodeImpl implements Murmur {
       datastore: this.datastore as Datastore,
       cryptoProvider: this.provider,
       isTrusted: (peerId) => this.node?.services.mailbox.trust.has(peerId) ?? false,
-      preferredRelays: async () => (await this.relayManager.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
+      preferredRelays: async () => (await this.ourMailboxes.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
       services: { dm: dm(), bundle: bundle(), mailbox: mailbox({ store: this.store }) }
     }).catch(async (err: Error) => {
       await this.datastore?.close().catch(() => {})
@@ -228,11 +233,12 @@ class MurmurNodeImpl implements Murmur {
     this.republisher = new ContactRecordRepublisher(node, {
       privateKey: toLibp2pPrivateKey(this.identity),
       provider: this.provider,
-      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()), mailboxes: await this.relayManager.mailboxes() }),
+      content: async () => ({ bundle: encodeBundle(await this.prekeys.publicBundle()), mailboxes: await this.ourMailboxes.mailboxes() }),
       onError: (err) => { log('contact record publish failed: %s', err.message) }
     })
     this.republisher.start()
-    await this.relayManager.start()
+    await this.ourMailboxes.start()
+    this.serving.start()
     this.delivery.start()
     void this.reconnect()
     log('started %s', this.peerId)
@@ -265,7 +271,8 @@ class MurmurNodeImpl implements Murmur {
       this.datastoreCipher.dispose()
       return
     }
-    await this.relayManager.stop()
+    await this.ourMailboxes.stop()
+    this.serving.stop()
     this.running = false
     await this.republisher?.stop()
     await this.delivery.stop()
@@ -299,7 +306,7 @@ class MurmurNodeImpl implements Murmur {
       }
     }, {
       run: async (s) => {
-        const fromRelay = await this.relayManager.takePrekey(peerId, s)
+        const fromRelay = await this.deposits.takePrekey(peerId, s)
         if (fromRelay != null) return fromRelay
         const resolved = await resolveContactRecord(node, peer, { signal: s, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
         return resolved.record.bundle
@@ -381,8 +388,8 @@ class MurmurNodeImpl implements Murmur {
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),
       storeEncrypted: this.store.encrypted,
       oneTimePrekeys: oneTime,
-      relays: await this.relayManager.views(true),
-      relaying: this.relayManager.relaying()
+      relays: await this.ourMailboxes.views(true),
+      relaying: this.serving.relaying()
     }
   }
 
@@ -419,9 +426,9 @@ class MurmurNodeImpl implements Murmur {
     // There is no session with ourselves and no peer to deliver to: it would wait forever.
     if (peerId === this.peerId) throw new SelfMessageError()
     const entry = await this.outgoing.sendText(peerId, text)
-    // Try at once; return when the first attempt finished or SEND_RETURN_MS passed (the
+    // Try at once; return when its first attempt finished or SEND_RETURN_MS passed (the
     // message is durable either way, and the outbox keeps trying).
-    await this.firstAttempt(peerId)
+    await this.firstAttempt(peerId, entry.seq)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
   }
@@ -430,7 +437,7 @@ class MurmurNodeImpl implements Murmur {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
     const entry = await this.outgoing.resend(peerId, messageId)
-    await this.firstAttempt(peerId)
+    await this.firstAttempt(peerId, entry.seq)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
   }
@@ -441,10 +448,10 @@ class MurmurNodeImpl implements Murmur {
     return messageView(await this.outgoing.cancel(peerId, messageId), contact?.name)
   }
 
-  private async firstAttempt (peerId: string): Promise<void> {
+  private async firstAttempt (peerId: string, seq: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined
     await Promise.race([
-      this.delivery.kick(peerId),
+      this.delivery.attempt(peerId, seq),
       new Promise<void>(resolve => { timer = setTimeout(resolve, SEND_RETURN_MS) })
     ])
     clearTimeout(timer)

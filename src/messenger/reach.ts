@@ -22,11 +22,15 @@ import { PeerUnreachableError } from './errors.js'
 
 const log = logger('murmur:messenger:reach')
 
+/** Parsed peer IDs kept (a string parse costs ~16 us, and every envelope sent needs one). */
+const MAX_PARSED_PEERS = 1024
+
 export class PeerReacher {
   private readonly node: () => MurmurNode
   private readonly provider: CryptoProvider
   private readonly lookupTimeoutMs: number
   private readonly attempts = new Map<string, Promise<PeerId>>()
+  private readonly parsed = new Map<string, PeerId>()
 
   constructor (node: () => MurmurNode, provider: CryptoProvider, lookupTimeoutMs: number) {
     this.node = node
@@ -41,7 +45,7 @@ export class PeerReacher {
    * callers wait for the attempt in progress; `signal` is checked before and after.
    */
   async reach (peerId: string, signal: AbortSignal): Promise<PeerId> {
-    const peer = peerIdFromString(peerId)
+    const peer = this.parse(peerId)
     if (this.connected(peer)) return peer
     signal.throwIfAborted()
     let attempt = this.attempts.get(peerId)
@@ -52,6 +56,17 @@ export class PeerReacher {
     const reached = await attempt
     signal.throwIfAborted()
     return reached
+  }
+
+  /** The PeerId of a peer ID string, parsed once (InvalidParametersError if it is not one). */
+  private parse (peerId: string): PeerId {
+    let peer = this.parsed.get(peerId)
+    if (peer === undefined) {
+      peer = peerIdFromString(peerId)
+      if (this.parsed.size >= MAX_PARSED_PEERS) this.parsed.delete(this.parsed.keys().next().value as string)
+      this.parsed.set(peerId, peer)
+    }
+    return peer
   }
 
   private async attempt (peerId: string, peer: PeerId, signal: AbortSignal): Promise<PeerId> {

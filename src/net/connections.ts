@@ -9,13 +9,19 @@
  * When a limited connection runs out, the relay closes it and the next stream dials anew.
  */
 import { PeerNotFoundError } from './errors.js'
-import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The parts of libp2p's ConnectionManager the murmur protocols use to reach a peer. */
 export interface PeerConnections {
   getConnections(peerId?: PeerId): Connection[]
   openConnection(peer: PeerId | Multiaddr[], options?: AbortOptions): Promise<Connection>
+}
+
+/** The parts of libp2p's Registrar a murmur protocol service uses (dm, bundle, mailbox). */
+export interface ProtocolRegistrar {
+  handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
+  unhandle(protocol: string, options?: AbortOptions): Promise<void>
 }
 
 /** The part of libp2p's PeerStore the murmur protocols read: addresses known for a peer. */

@@ -5,12 +5,11 @@
  */
 
 /**
- * The largest envelope (src/wire/envelope.proto) any murmur protocol accepts, in bytes. The dm,
- * bundle and mailbox services use it as the `maxDataLength` of their framed decoders. A padded
- * text message is a few KiB; 256 KiB leaves room for attachments-by-reference and prekey
- * messages (an ML-KEM ciphertext is 1088 bytes) while bounding what a peer can make us buffer.
+ * The largest envelope any murmur protocol accepts, in bytes: the envelope's own limit
+ * (src/wire/strict/envelope.ts), listed here with the other limits. The dm, bundle and mailbox
+ * services size their framed decoders from it.
  */
-export const MAX_ENVELOPE_BYTES = 256 * 1024
+export { MAX_ENVELOPE_BYTES } from '../wire/strict/envelope.js'
 
 /** Connection manager caps (libp2p ConnectionManagerInit). */
 export interface ConnectionLimits {

@@ -6,8 +6,8 @@
  */
 import { setMaxListeners } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { openStreamToPeer, type PeerAddresses } from '../net/connections.js'
-import { raceAbort } from '../net/dm-util.js'
+import { openStreamToPeer, type PeerAddresses, type PeerConnections } from '../net/connections.js'
+import { raceSignal } from 'race-signal'
 import { MailboxRequest, type MailboxResponse } from '../wire/mailbox.js'
 import {
   CAPABILITY_BYTES, CAPABILITY_HASH_BYTES, CLIENT_STREAM_IDLE_MS, ENVELOPE_ID_BYTES, FRAME_OVERHEAD_BYTES, MAX_ACK_IDS,
@@ -20,8 +20,7 @@ import {
 import { RelayChannelClosedError, RequestChannel } from './channel.js'
 import { decodeResponse, refusalCode } from './frames.js'
 import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
-import type { DmConnectionManager } from '../net/dm.js'
-import type { MailboxStatusInfo } from './relay-store.js'
+import type { MailboxStatusInfo } from './store/index.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface RelayCallOptions {
@@ -58,7 +57,7 @@ export interface DepositOptions extends RelayCallOptions {
 export type PushHandler = (envelopes: FetchedEnvelope[]) => Promise<void>
 
 export interface MailboxClientInit {
-  connectionManager: DmConnectionManager
+  connectionManager: PeerConnections
   peerStore: PeerAddresses
   protocol: string
   log: Logger
@@ -224,7 +223,7 @@ export class MailboxClient {
         if (!response.push) throw new RelayProtocolError('Expected a push frame')
         const envelopes = fromWire(response)
         // The caller's abort ends the subscription even while its handler is still busy.
-        await (signal === undefined ? onEnvelopes(envelopes) : raceAbort(onEnvelopes(envelopes), signal))
+        await (signal === undefined ? onEnvelopes(envelopes) : raceSignal(onEnvelopes(envelopes), signal))
         await lp.write(MailboxRequest.encode({ ack: { ids: envelopes.map((e) => e.id as Uint8Array<ArrayBuffer>) } }),
           signal === undefined ? {} : { signal })
       }
@@ -301,7 +300,7 @@ export class MailboxClient {
       opening.then(settled, settled)
       this.opening.set(key, opening)
     }
-    return { channel: await raceAbort(opening, signal), fresh: true }
+    return { channel: await raceSignal(opening, signal), fresh: true }
   }
 
   private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown, timedOut: () => boolean } {

@@ -2,9 +2,8 @@
  * Constants of the mailbox protocol '/murmur/mailbox/1.0.0' (docs/relay.md, "Limits").
  * Every limit is a named constant; a service can override most of them through MailboxInit.
  */
-import { MAX_ENVELOPE_BYTES } from '../net/limits.js'
-
-export { MAX_ENVELOPE_BYTES }
+/** The envelope's own limits, from the module that owns the envelope; part of this protocol's API. */
+export { ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES } from '../wire/strict/envelope.js'
 
 /** The protocol id negotiated by multistream-select. */
 export const MAILBOX_PROTOCOL = '/murmur/mailbox/1.0.0'
@@ -12,9 +11,6 @@ export const MAILBOX_PROTOCOL = '/murmur/mailbox/1.0.0'
 /** A capability is a 32-byte secret; the relay keeps SHA-256 of it (32 bytes). */
 export const CAPABILITY_BYTES = 32
 export const CAPABILITY_HASH_BYTES = 32
-
-/** Envelope ids are 16 random bytes (envelope.proto); anything else is MALFORMED. */
-export const ENVELOPE_ID_BYTES = 16
 
 /** Contacts door (and trusted depositors): per-mailbox quotas. */
 export const MAILBOX_MAX_COUNT = 10_000
@@ -32,11 +28,14 @@ export const FORWARD_MAX_BYTES = 64 * 1024 * 1024
 export const DEFAULT_TTL_MS = 14 * 24 * 60 * 60_000
 export const MAX_TTL_MS = 30 * 24 * 60 * 60_000
 
-/** Token bucket per depositor, contacts door and trusted depositors: burst, then per second. */
+/**
+ * Rate per depositor, contacts door and trusted depositors: a burst, then per second on average
+ * (counted as DEPOSIT_RATE_BURST per 4 s window: src/net/rate-limit.ts).
+ */
 export const DEPOSIT_RATE_BURST = 200
 export const DEPOSIT_RATE_PER_SEC = 50
 
-/** Token bucket per depositor, first-contact door: a burst of 5, then one a minute. */
+/** Rate per depositor, first-contact door: a burst of 5, one a minute on average (5 per 5 min). */
 export const FIRST_CONTACT_RATE_BURST = 5
 export const FIRST_CONTACT_RATE_PER_SEC = 1 / 60
 
@@ -45,7 +44,7 @@ export const MAX_PREKEYS_HELD = 200
 export const MAX_PREKEYS_PER_UPLOAD = 50
 export const MAX_PREKEY_BYTES = 4096
 
-/** takePrekey: a burst of 10, then one every 6 s, per requester. */
+/** takePrekey: a burst of 10, one every 6 s on average (10 a minute), per requester. */
 export const PREKEY_RATE_BURST = 10
 export const PREKEY_RATE_PER_SEC = 1 / 6
 
@@ -105,6 +104,3 @@ export const FORWARD_CONCURRENCY = 4
 /** Streams per connection. A subscription holds one open stream. */
 export const MAILBOX_MAX_INBOUND_STREAMS = 32
 export const MAILBOX_MAX_OUTBOUND_STREAMS = 32
-
-/** Depositors and requesters the rate limiters track at most; the least recent are forgotten. */
-export const MAX_RATE_TRACKED_PEERS = 10_000

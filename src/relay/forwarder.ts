@@ -2,12 +2,13 @@
  * The forward queue's delivery loop (docs/relay.md, "Forwarding"): envelopes a trusted
  * depositor left for a recipient without a mailbox here are handed to the recipient's node
  * directly (the mailbox protocol's Deliver request), else to the application's callback
- * (which may try the recipient's own mailboxes), with exponential backoff per recipient until
+ * (which may try the recipient's own mailboxes), with exponential backoff and jitter per recipient until
  * their TTL; the sweeper deletes what expires. An envelope is deleted only once delivered.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { backoffDelay } from '../runtime/backoff.js'
 import { MAX_DELIVER_ENVELOPES, MAX_PAGE_BYTES } from './constants.js'
-import type { RelayStore } from './relay-store.js'
+import type { RelayStore } from './store/index.js'
 import type { Logger, PeerId } from '@libp2p/interface'
 
 /** The application's way to reach a recipient (e.g. its mailboxes from its DHT contact record). */
@@ -45,7 +46,7 @@ export class Forwarder {
 
   start (): void {
     this.stopped = false
-    this.unsubscribe = this.init.relay.onForward((recipient) => { this.kick(recipient) })
+    this.unsubscribe = this.init.relay.forward.onForward((recipient) => { this.kick(recipient) })
     this.schedule(0)
   }
 
@@ -58,7 +59,7 @@ export class Forwarder {
 
   /** Try `recipient` now (a new envelope for it, or it just connected). */
   kick (recipient: string): void {
-    if (this.init.relay.forwardPending(recipient) === 0) return
+    if (this.init.relay.forward.pendingFor(recipient) === 0) return
     const b = this.backoff.get(recipient)
     if (b !== undefined) b.nextAttemptAt = 0
     this.schedule(0)
@@ -75,7 +76,7 @@ export class Forwarder {
     if (this.stopped) return
     const now = Date.now()
     let earliest = Infinity
-    const recipients = this.init.relay.forwardRecipients()
+    const recipients = this.init.relay.forward.recipients()
     // Backoff state of recipients whose queue emptied (delivered or expired) is forgotten.
     const queued = new Set(recipients)
     for (const recipient of this.backoff.keys()) if (!queued.has(recipient)) this.backoff.delete(recipient)
@@ -101,7 +102,7 @@ export class Forwarder {
     try {
       const peer = peerIdFromString(recipient)
       while (!this.stopped) {
-        const page = await relay.forwardPage(recipient, MAX_DELIVER_ENVELOPES, MAX_PAGE_BYTES)
+        const page = await relay.forward.page(recipient, MAX_DELIVER_ENVELOPES, MAX_PAGE_BYTES)
         if (page.length === 0) break
         const envelopes = page.map((e) => e.envelope)
         let delivered = false
@@ -114,14 +115,14 @@ export class Forwarder {
           if (callback !== undefined && !signal.aborted) delivered = (await callback(peer, envelopes, signal)) === 'delivered'
         }
         if (!delivered) throw new Error('recipient unreachable')
-        await relay.forwardDelivered(recipient, page)
+        await relay.forward.delivered(recipient, page)
         this.backoff.delete(recipient)
         log('forwarded %d envelopes to %p', page.length, peer)
       }
     } catch (err) {
       const b = this.backoff.get(recipient) ?? { failures: 0, nextAttemptAt: 0 }
       b.failures++
-      const delay = Math.min(this.init.backoffMaxMs, this.init.backoffMinMs * 2 ** (b.failures - 1))
+      const delay = backoffDelay(b.failures, { initialMs: this.init.backoffMinMs, maxMs: this.init.backoffMaxMs })
       b.nextAttemptAt = Date.now() + delay
       this.backoff.set(recipient, b)
       log('forwarding to %s deferred %d ms - %e', recipient, delay, err)

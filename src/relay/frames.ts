@@ -4,9 +4,9 @@
  * is present: both are checked here, and every failure becomes a typed error.
  */
 import { identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
-import { truncateUtf8 } from '../net/dm-util.js'
+import { truncateUtf8 } from '../net/text.js'
 import { Envelope } from '../wire/envelope.js'
-import { decodeEnvelope } from '../wire/strict/envelope.js'
+import { parseEnvelope, type ParsedEnvelope } from '../wire/strict/envelope.js'
 import { MailboxRequest, MailboxResponse } from '../wire/mailbox.js'
 import {
   CAPABILITY_BYTES, CAPABILITY_HASH_BYTES, ENVELOPE_ID_BYTES, MAX_ACK_IDS, MAX_CAPABILITIES_PER_REQUEST,
@@ -126,17 +126,17 @@ export interface EnvelopeHead {
 }
 
 /**
- * Decodes a deposited envelope's head. `knownRecipient` short-cuts peer ID validation for
- * recipients already known to be valid (mailbox owners).
+ * Decodes a deposited envelope's head (the envelope module's one strict parse, then the
+ * recipient as a peer ID). `knownRecipient` short-cuts peer ID validation for recipients
+ * already known to be valid (mailbox owners).
  */
 export function decodeEnvelopeHead (bytes: Uint8Array, knownRecipient: (bytes: Uint8Array) => string | undefined): EnvelopeHead {
-  let envelope: Envelope
+  let envelope: ParsedEnvelope
   try {
-    envelope = decodeEnvelope(bytes)
-  } catch {
-    throw new MalformedRequestError('envelope does not decode')
+    envelope = parseEnvelope(bytes)
+  } catch (err) {
+    throw new MalformedRequestError((err as Error).message)
   }
-  if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) throw new MalformedRequestError(`an envelope id is ${ENVELOPE_ID_BYTES} bytes`)
   const recipient = knownRecipient(envelope.recipient) ?? peerIdStringFromBytes(envelope.recipient)
   const max = BigInt(Number.MAX_SAFE_INTEGER)
   const expiresAt = Number(envelope.expiresAt > max ? max : envelope.expiresAt)

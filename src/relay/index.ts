@@ -3,6 +3,6 @@ export { mailbox, capabilityHash, type MailboxService, type MailboxInit, type Ma
 export type { DepositOptions, FetchedEnvelope, FetchResult, MailboxStatus, PushHandler, RelayCallOptions } from './client.js'
 export type { ForwardCallback } from './forwarder.js'
 export type { DeliveryHandler } from './server.js'
-export { RelayStore, DEFAULT_RELAY_LIMITS, type RelayLimits, type RelayStats } from './relay-store.js'
+export { RelayStore, DEFAULT_RELAY_LIMITS, type RelayLimits, type RelayStats } from './store/index.js'
 export * from './constants.js'
 export * from './errors.js'

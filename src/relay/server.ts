@@ -8,7 +8,7 @@ import { setMaxListeners } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { lpStream } from '@libp2p/utils'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { raceAbort } from '../net/dm-util.js'
+import { raceSignal } from 'race-signal'
 import { toHex } from '../store/codec.js'
 import { MailboxResponse } from '../wire/mailbox.js'
 import {
@@ -16,8 +16,8 @@ import {
   PUSH_ACK_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS
 } from './constants.js'
 import { codeResponse, decodeEnvelopeHead, decodeRequest, MalformedRequestError, type DecodedRequest } from './frames.js'
-import type { HeldEnvelope, RelayStore } from './relay-store.js'
-import type { TokenBuckets } from './token-bucket.js'
+import type { HeldEnvelope, RelayStore } from './store/index.js'
+import type { PeerRateLimit } from '../net/rate-limit.js'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -25,9 +25,9 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export type DeliveryHandler = (from: PeerId, envelopes: Uint8Array[]) => Promise<void>
 
 export interface ServerRates {
-  deposit: TokenBuckets
-  firstContact: TokenBuckets
-  prekey: TokenBuckets
+  deposit: PeerRateLimit
+  firstContact: PeerRateLimit
+  prekey: PeerRateLimit
 }
 
 export interface ServerInit {
@@ -201,16 +201,16 @@ export class MailboxServer {
         return this.deposit(relay, owner, request.envelope, request.capability)
       case 'fetch': {
         const limit = request.limit === 0 ? DEFAULT_FETCH_LIMIT : request.limit
-        const page = await relay.fetch(owner, request.cursor, limit, MAX_PAGE_BYTES)
+        const page = await relay.mailboxes.fetch(owner, request.cursor, limit, MAX_PAGE_BYTES)
         if (page === undefined) return NOT_FOUND()
         return { ...OK(), envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }
       }
       case 'ack': {
-        const deleted = await relay.ack(owner, request.ids.map(toHex))
+        const deleted = await relay.mailboxes.ack(owner, request.ids.map(toHex))
         return deleted === undefined ? NOT_FOUND() : OK()
       }
       case 'settings':
-        return (await relay.setFirstContact(owner, request.firstContactOpen)) ? OK() : NOT_FOUND()
+        return (await relay.mailboxes.setFirstContact(owner, request.firstContactOpen)) ? OK() : NOT_FOUND()
       case 'capabilities': {
         const result = await relay.updateCapabilities(owner, request.add.map(toHex), request.remove.map(toHex))
         return codeResponse(result)
@@ -222,13 +222,13 @@ export class MailboxServer {
       }
       case 'takePrekey': {
         // Counted before the lookup: each bundle handed out is a one-time prekey gone.
-        if (!this.init.rates.prekey.tryTake(owner)) return codeResponse('RATE_LIMITED')
+        if (!this.init.rates.prekey.tryConsume(owner)) return codeResponse('RATE_LIMITED')
         const result = await relay.takePrekey(request.owner)
         if (typeof result === 'string') return codeResponse(result)
         return { ...OK(), prekey: result as Uint8Array<ArrayBuffer> }
       }
       case 'status': {
-        const status = await relay.status(owner)
+        const status = relay.status(owner)
         if (status === undefined) return NOT_FOUND()
         return {
           ...OK(),
@@ -244,13 +244,13 @@ export class MailboxServer {
     const head = decodeEnvelopeHead(envelope, (bytes) => {
       // Mailbox owners registered over noise, so their peer IDs are known to be valid.
       const text = peerIdText(bytes)
-      return text !== undefined && relay.hasMailbox(text) ? text : undefined
+      return text !== undefined && relay.mailboxes.has(text) ? text : undefined
     })
     const capabilityHash = capability === undefined ? undefined : toHex(sha256(capability))
     const route = relay.route({ depositor, recipient: head.recipient, capabilityHash, prekey: head.prekey })
     if (route === undefined) return NOT_FOUND()
     const bucket = route === 'first' ? this.init.rates.firstContact : this.init.rates.deposit
-    if (!bucket.tryTake(depositor)) return codeResponse('RATE_LIMITED')
+    if (!bucket.tryConsume(depositor)) return codeResponse('RATE_LIMITED')
     const outcome = await relay.deposit({
       depositor, recipient: head.recipient, id: toHex(head.id), envelope, expiresAt: head.expiresAt
     }, route)
@@ -264,7 +264,7 @@ export class MailboxServer {
     if (envelopes.length === 0) return OK()
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.init.deliverTimeoutMs)])
     // OK means durable: the relay deletes its copy on this answer.
-    await raceAbort(handler(remote, envelopes), timeout)
+    await raceSignal(handler(remote, envelopes), timeout)
     return OK()
   }
 
@@ -282,13 +282,13 @@ export class MailboxServer {
     const relay = this.init.relay()
     const owner = remote.toString()
     const writeSignal = (): AbortSignal => AbortSignal.any([stop, AbortSignal.timeout(this.init.pushAckTimeoutMs)])
-    if (relay?.hasMailbox(owner) !== true) {
+    if (relay?.mailboxes.has(owner) !== true) {
       await lp.write(MailboxResponse.encode(NOT_FOUND()), { signal: writeSignal() })
       return
     }
     await lp.write(MailboxResponse.encode(OK()), { signal: writeSignal() })
     let wake = deferredSignal()
-    const unsubscribe = relay.onDeposit(owner, () => { wake.resolve() })
+    const unsubscribe = relay.mailboxes.onDeposit(owner, () => { wake.resolve() })
     let reading: Promise<ReadResult> | undefined
     const read = (): Promise<ReadResult> => {
       // One read outstanding at a time, without a signal: an aborted read would lose bytes.
@@ -310,7 +310,7 @@ export class MailboxServer {
         if (deleteError !== undefined) throw deleteError
         if (held.length < this.init.pushWindow) {
           wake = deferredSignal()
-          const page = await relay.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
+          const page = await relay.mailboxes.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
           if (page === undefined) return
           if (page.envelopes.length > 0) {
             await lp.write(MailboxResponse.encode({ ...OK(), push: true, envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }), { signal: writeSignal() })
@@ -348,8 +348,8 @@ export class MailboxServer {
         deletions = deletions.then(async () => {
           if (deleteError !== undefined) return
           try {
-            await relay.ackHeld(owner, known)
-            if (others.length > 0) await relay.ack(owner, others)
+            await relay.mailboxes.ackHeld(owner, known)
+            if (others.length > 0) await relay.mailboxes.ack(owner, others)
           } catch (err) {
             deleteError = err
           } finally {

@@ -5,37 +5,39 @@
  */
 import { serviceCapabilities } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { repeatingTask, type RepeatingTask } from '@libp2p/utils'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
   DEFAULT_FETCH_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEPOSIT_RATE_BURST, DEPOSIT_RATE_PER_SEC, FIRST_CONTACT_RATE_BURST,
   FIRST_CONTACT_RATE_PER_SEC, FORWARD_ATTEMPT_TIMEOUT_MS, FORWARD_BACKOFF_MAX_MS, FORWARD_BACKOFF_MIN_MS,
   FORWARD_CONCURRENCY, MAILBOX_MAX_INBOUND_STREAMS, MAILBOX_MAX_OUTBOUND_STREAMS, MAILBOX_PROTOCOL,
-  MAX_RATE_TRACKED_PEERS, PREKEY_RATE_BURST, PREKEY_RATE_PER_SEC, SWEEP_INTERVAL_MS
+  PREKEY_RATE_BURST, PREKEY_RATE_PER_SEC, SWEEP_INTERVAL_MS
 } from './constants.js'
 import { InvalidRelayRequestError } from './errors.js'
 import { MailboxClient, type DepositOptions, type FetchResult, type MailboxStatus, type PushHandler, type RelayCallOptions } from './client.js'
 import { Forwarder, type ForwardCallback } from './forwarder.js'
-import { RelayStore, type RelayLimits, type RelayStats } from './relay-store.js'
+import { RelayStore, type RelayLimits, type RelayStats } from './store/index.js'
 import { DEFAULT_SERVER_TIMEOUTS, MailboxServer, type DeliveryHandler } from './server.js'
-import { TokenBuckets } from './token-bucket.js'
-import type { PeerAddresses } from '../net/connections.js'
-import type { DmConnectionManager, DmRegistrar } from '../net/dm.js'
+import { budgetOf, PeerRateLimit } from '../net/rate-limit.js'
+import type { PeerAddresses, PeerConnections, ProtocolRegistrar } from '../net/connections.js'
 import type { Store } from '../store/store.js'
 import type { ComponentLogger, Libp2pEvents, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'
 
 export interface MailboxComponents {
-  registrar: DmRegistrar
-  connectionManager: DmConnectionManager
+  registrar: ProtocolRegistrar
+  connectionManager: PeerConnections
   peerStore: PeerAddresses
   logger: ComponentLogger
   /** libp2p's event bus: a recipient that connects gets its forward queue at once. */
   events?: TypedEventTarget<Libp2pEvents>
 }
 
+/**
+ * A per-peer rate: `burst` requests at once, `perSecond` on average; counted as `burst` per
+ * window of `burst / perSecond` seconds (src/net/rate-limit.ts).
+ */
 export interface RateInit {
-  /** Tokens a peer may spend at once. */
   burst: number
-  /** Tokens refilled per second. */
   perSecond: number
 }
 
@@ -127,7 +129,9 @@ class DefaultMailboxService implements MailboxService, Startable {
   private forwarder: Forwarder | undefined
   private forwardCallback: ForwardCallback | undefined
   private deliveryHandler: DeliveryHandler | undefined
-  private sweepTimer: ReturnType<typeof setInterval> | undefined
+  private sweeper: RepeatingTask | undefined
+  /** The sweep in progress, if any: stop() waits for it before the store goes away. */
+  private sweeping: Promise<unknown> | undefined
   private started = false
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => { this.forwarder?.kick(event.detail.toString()) }
 
@@ -143,8 +147,8 @@ class DefaultMailboxService implements MailboxService, Startable {
       timeout: init.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
       channelIdleMs: init.requestStreamIdleMs
     })
-    const buckets = (rate: RateInit | undefined, burst: number, perSecond: number): TokenBuckets =>
-      new TokenBuckets({ burst: rate?.burst ?? burst, perSecond: rate?.perSecond ?? perSecond, maxKeys: MAX_RATE_TRACKED_PEERS })
+    const buckets = (rate: RateInit | undefined, burst: number, perSecond: number): PeerRateLimit =>
+      new PeerRateLimit(budgetOf(rate?.burst ?? burst, rate?.perSecond ?? perSecond))
     this.server = new MailboxServer({
       log: this.log,
       rates: {
@@ -160,10 +164,10 @@ class DefaultMailboxService implements MailboxService, Startable {
       ...init.server
     })
     this.trust = {
-      add: async (peerId) => { await this.requireRelay().addTrust(asString(peerId)) },
-      remove: async (peerId) => { await this.requireRelay().removeTrust(asString(peerId)) },
-      list: () => this.requireRelay().listTrust(),
-      has: (peerId) => this.relay?.isTrusted(asString(peerId)) ?? false
+      add: async (peerId) => { await this.requireRelay().trust.add(asString(peerId)) },
+      remove: async (peerId) => { await this.requireRelay().trust.remove(asString(peerId)) },
+      list: () => this.requireRelay().trust.list(),
+      has: (peerId) => this.relay?.trust.has(asString(peerId)) ?? false
     }
   }
 
@@ -197,16 +201,21 @@ class DefaultMailboxService implements MailboxService, Startable {
     this.forwarder?.start()
     const every = this.init.sweepIntervalMs ?? SWEEP_INTERVAL_MS
     if (every > 0) {
-      this.sweepTimer = setInterval(() => {
-        this.sweep().catch((err: unknown) => { this.log.error('sweep failed - %e', err) })
+      // @libp2p/utils' repeatingTask: the next sweep is scheduled when the last one ended, so a
+      // slow sweep (a large backlog on a loaded disk) never overlaps the next.
+      this.sweeper = repeatingTask(async () => {
+        this.sweeping = this.sweep().catch((err: unknown) => { this.log.error('sweep failed - %e', err) })
+        await this.sweeping
       }, every)
-      this.sweepTimer.unref?.()
+      this.sweeper.start()
     }
   }
 
   async stop (): Promise<void> {
     this.started = false
-    clearInterval(this.sweepTimer)
+    this.sweeper?.stop()
+    this.sweeper = undefined
+    await this.sweeping
     this.components.events?.removeEventListener('peer:connect', this.onPeerConnect)
     this.forwarder?.stop()
     this.server.stop()
@@ -230,7 +239,7 @@ class DefaultMailboxService implements MailboxService, Startable {
   }
 
   stats (): RelayStats & { mailboxes: number, forwardQueued: number, forwardBytes: number } {
-    return this.requireRelay().getStats()
+    return this.requireRelay().stats()
   }
 
   setForwarder (callback: ForwardCallback | undefined): void {

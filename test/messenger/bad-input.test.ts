@@ -7,17 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateIdentity } from '../../src/crypto/identity.js'
 import { decodeBundle, encodePreKeyMessage, pqxdhInitiate } from '../../src/crypto/pqxdh/index.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
-import { bundle as bundleService, type BundleService } from '../../src/net/bundle-service.js'
-import { dm, DmRefusedError, type DmService } from '../../src/net/dm.js'
+import { bundle as bundleService, type BundleService } from '../../src/net/bundle/index.js'
+import { dm, DmRefusedError, type DmService } from '../../src/net/dm/index.js'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
 import { Envelope } from '../../src/wire/envelope.js'
+import { encodeEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 import { MAX_TEXT_BYTES } from '../../src/messenger/index.js'
 import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
 
 type Mallory = MurmurNode<{ dm: DmService, bundle: BundleService }>
 
-function envelope (sender: Uint8Array, recipient: Uint8Array, kind: Envelope.Kind, payload: Uint8Array): Envelope {
-  return {
+function envelope (sender: Uint8Array, recipient: Uint8Array, kind: Envelope.Kind, payload: Uint8Array): ParsedEnvelope {
+  return encodeEnvelope({
     id: new Uint8Array(randomBytes(16)),
     sender: sender as Uint8Array<ArrayBuffer>,
     recipient: recipient as Uint8Array<ArrayBuffer>,
@@ -25,7 +26,7 @@ function envelope (sender: Uint8Array, recipient: Uint8Array, kind: Envelope.Kin
     kind,
     payload: payload as Uint8Array<ArrayBuffer>,
     expiresAt: 0n
-  }
+  })
 }
 
 describe('bad input reaching a running node (real libp2p over loopback)', () => {

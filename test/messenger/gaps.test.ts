@@ -3,7 +3,7 @@
 // envelopes are handed over in a chosen order instead of over a network, to make the holes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
-import type { Envelope } from '../../src/wire/envelope.js'
+import type { ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 import { party, received, write as writeFrom, type Party } from './parties.js'
 
 const TTL = 60_000
@@ -19,7 +19,7 @@ describe('gaps in a contact\'s numbering', () => {
   afterEach(async () => { await Promise.all([alice.store.close(), bob.store.close()]) })
 
   /** Alice writes `texts`; returns their envelopes in sending order. */
-  async function write (texts: string[]): Promise<Envelope[]> {
+  async function write (texts: string[]): Promise<ParsedEnvelope[]> {
     return await writeFrom(alice, bob, texts)
   }
 

@@ -12,7 +12,7 @@ import { PeerLocks } from '../../src/messenger/peer-lock.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { SessionCache } from '../../src/messenger/sessions.js'
 import { openStore, type Store } from '../../src/store/index.js'
-import { Envelope } from '../../src/wire/envelope.js'
+import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 
 export interface Party { ctx: MessengerContext, store: Store, outgoing: Outgoing, incoming: Incoming, prekeys: PrekeyManager, identity: Identity }
 
@@ -49,7 +49,7 @@ export async function party (options: PartyOptions = {}): Promise<Party> {
  * `from` writes `texts` to `to`; returns the envelopes of those texts in sending order and
  * takes everything (receipts too) out of `from`'s outbox, as if sent.
  */
-export async function write (from: Party, to: Party, texts: string[]): Promise<Envelope[]> {
+export async function write (from: Party, to: Party, texts: string[]): Promise<ParsedEnvelope[]> {
   const peerId = to.ctx.peerId
   for (const text of texts) {
     await from.outgoing.sendText(peerId, text)
@@ -58,7 +58,7 @@ export async function write (from: Party, to: Party, texts: string[]): Promise<E
     }
   }
   const out = (await from.store.outbox(peerId)).filter(e => !e.messageId.startsWith('r'))
-  const envelopes = out.map(e => Envelope.decode(e.envelope))
+  const envelopes = out.map(e => parseEnvelope(e.envelope))
   const batch = from.store.batch()
   for (const e of await from.store.outbox(peerId)) batch.deleteOutbox(e)
   await from.store.write(batch)

@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BUNDLE_PROTOCOL, BundleRateLimitedError, BundleRefusedError, BundleTimeoutError, BundleTooLargeError,
   BundleUnavailableError, bundle
-} from '../../src/net/bundle-service.js'
-import { BUNDLE_RATE_LIMIT, MAX_BUNDLE_BYTES, MAX_BUNDLE_RESPONSE_BYTES } from '../../src/net/bundle-constants.js'
-import { SlidingWindowRateLimiter } from '../../src/net/bundle-rate-limit.js'
+} from '../../src/net/bundle/index.js'
+import { BUNDLE_RATE_LIMIT, MAX_BUNDLE_BYTES, MAX_BUNDLE_RESPONSE_BYTES } from '../../src/net/bundle/constants.js'
 import { BundleResponse } from '../../src/wire/bundle.js'
-import type { BundleService } from '../../src/net/bundle-service.js'
+import type { BundleService } from '../../src/net/bundle/index.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
 
@@ -123,27 +122,5 @@ describe('bundle service', () => {
     await expect(alice.services.bundle.fetchBundle(rogue.peerId, { timeout: 300 })).rejects.toBeInstanceOf(BundleTimeoutError)
     expect(Date.now() - started).toBeLessThan(2_000)
     await rogue.unhandle(BUNDLE_PROTOCOL)
-  })
-})
-
-describe('SlidingWindowRateLimiter', () => {
-  it('allows `limit` per sliding window and recovers as old requests age out', () => {
-    const limiter = new SlidingWindowRateLimiter({ limit: 3, windowMs: 1_000, maxPeers: 10 })
-    expect([0, 100, 200].map(t => limiter.tryAcquire('a', t))).toEqual([true, true, true])
-    expect(limiter.tryAcquire('a', 300)).toBe(false)
-    expect(limiter.tryAcquire('b', 300)).toBe(true)
-    expect(limiter.tryAcquire('a', 999)).toBe(false)
-    expect(limiter.tryAcquire('a', 1_001)).toBe(true)
-    expect(limiter.tryAcquire('a', 1_002)).toBe(false)
-  })
-
-  it('tracks at most maxPeers requesters', () => {
-    const limiter = new SlidingWindowRateLimiter({ limit: 1, windowMs: 60_000, maxPeers: 100 })
-    for (let i = 0; i < 1_000; i++) {
-      expect(limiter.tryAcquire(`peer-${i}`, i)).toBe(true)
-    }
-    expect(limiter.trackedPeers).toBeLessThanOrEqual(100)
-    // The most recent requester is still remembered.
-    expect(limiter.tryAcquire('peer-999', 1_000)).toBe(false)
   })
 })

@@ -9,12 +9,13 @@ import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DM_PROTOCOL, dm } from '../../src/net/dm.js'
-import { MAX_DM_CONTROL_FRAME_BYTES, MAX_DM_FRAME_BYTES, MAX_UNACKED_PER_STREAM } from '../../src/net/dm-constants.js'
-import { encodeVarint } from '../../src/net/dm-framing.js'
+import { DM_PROTOCOL, dm } from '../../src/net/dm/index.js'
+import { MAX_DM_CONTROL_FRAME_BYTES, MAX_DM_FRAME_BYTES, MAX_UNACKED_PER_STREAM } from '../../src/net/dm/constants.js'
+import { encodeVarint } from '../../fuzz/protobuf.js'
+import { parseEnvelope } from '../../src/wire/strict/envelope.js'
 import { DmFrame } from '../../src/wire/dm.js'
 import { Envelope } from '../../src/wire/envelope.js'
-import type { DmReceiveResult, DmService } from '../../src/net/dm.js'
+import type { DmReceiveResult, DmService } from '../../src/net/dm/index.js'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { Libp2p } from 'libp2p'
@@ -132,7 +133,7 @@ describe('dm service against a misbehaving peer', () => {
     const stream = await mallory.dialProtocol(bob.getMultiaddrs(), DM_PROTOCOL)
     const lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
     // Only the prefix and a little of the body: the receiver must not wait for the rest.
-    stream.send(Uint8Array.from([...encodeVarint(MAX_DM_FRAME_BYTES + 1), 1, 2, 3]))
+    stream.send(Uint8Array.from([...encodeVarint(BigInt(MAX_DM_FRAME_BYTES + 1)), 1, 2, 3]))
     const answer = await readFrame(lp)
     expect(answer.error?.code).toBe(DmFrame.Error.Code.TOO_LARGE)
     await expect.poll(() => stream.status, { timeout: 5_000 }).not.toBe('open')
@@ -140,7 +141,7 @@ describe('dm service against a misbehaving peer', () => {
 
     // Carol, well behaved, gets through at once.
     await carol.dial(bob.getMultiaddrs())
-    const env = Envelope.decode(envelopeBytes(carol.peerId, bob.peerId))
+    const env = parseEnvelope(envelopeBytes(carol.peerId, bob.peerId))
     expect(await carol.services.dm.send(bob.peerId, env)).toEqual({ status: 'ok' })
     expect(handlerCalls.flat().map(e => Buffer.from(e.id).toString('hex'))).toEqual([Buffer.from(env.id).toString('hex')])
   })

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { createRelaySublevels } from '../../src/store/layout.js'
 import { capabilityHash, NoPrekeysLeftError, RelayRateLimitedError } from '../../src/relay/index.js'
-import { TokenBuckets } from '../../src/relay/token-bucket.js'
 import { makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 const BURST = 5
@@ -65,17 +64,5 @@ describe('mailbox rate limits', () => {
     await expect(polite.services.mailbox.takePrekey(relay.peerId, owner.peerId)).rejects.toBeInstanceOf(RelayRateLimitedError)
     // Another requester has its own budget.
     await expect(flooder.services.mailbox.takePrekey(relay.peerId, owner.peerId)).rejects.toBeInstanceOf(NoPrekeysLeftError)
-  })
-
-  it('token buckets refill over time and forget the least recent keys beyond maxKeys', () => {
-    const buckets = new TokenBuckets({ burst: 2, perSecond: 1, maxKeys: 2 })
-    expect(buckets.tryTake('a', 0)).toBe(true)
-    expect(buckets.tryTake('a', 0)).toBe(true)
-    expect(buckets.tryTake('a', 0)).toBe(false)
-    expect(buckets.tryTake('a', 999)).toBe(false)
-    expect(buckets.tryTake('a', 1000)).toBe(true)
-    buckets.tryTake('b', 1000)
-    buckets.tryTake('c', 1000)
-    expect(buckets.size).toBe(2)
   })
 })

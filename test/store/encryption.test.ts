@@ -10,7 +10,7 @@ import { SealedDatastore } from '../../src/store/at-rest/sealed-datastore.js'
 import {
   CorruptRecordError, StoreEncryptionMismatchError, openStore, plainCipher, sealedCipher, type Level
 } from '../../src/store/index.js'
-import { RelayStore } from '../../src/relay/relay-store.js'
+import { RelayStore } from '../../src/relay/index.js'
 
 const provider = defaultProvider()
 const cipherOf = (fill: number): ReturnType<typeof sealedCipher> => sealedCipher(provider, deriveHomeKeys(provider, new Uint8Array(32).fill(fill)))
@@ -103,15 +103,15 @@ describe('an encrypted store', () => {
     const level = memory()
     let store = await openStore({ level }, { cipher: cipherOf(1) })
     let relay = await RelayStore.open(store)
-    await relay.addTrust(BOB)
+    await relay.trust.add(BOB)
     expect(await relay.register(BOB)).toBe(true)
     const deposit = await relay.deposit({ depositor: CAROL, recipient: BOB, id: 'ab'.repeat(16), envelope: new Uint8Array([1, 2, 3]), expiresAt: 0 }, 'first')
     expect(deposit).toMatchObject({ stored: true })
     await store.close()
     store = await openStore({ level }, { cipher: cipherOf(1) })
     relay = await RelayStore.open(store)
-    expect(relay.listTrust().map(t => t.peerId)).toEqual([BOB])
-    const page = await relay.fetch(BOB, 0, 10, 1 << 20)
+    expect(relay.trust.list().map(t => t.peerId)).toEqual([BOB])
+    const page = await relay.mailboxes.fetch(BOB, 0, 10, 1 << 20)
     expect(page?.envelopes.map(e => [e.id, [...e.envelope]])).toEqual([['ab'.repeat(16), [1, 2, 3]]])
     expect((await raw(level)).includes(BOB)).toBe(false)
     await store.close()

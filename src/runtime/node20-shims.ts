@@ -10,7 +10,10 @@
  *   process. The global here is a subclass that always keeps one listener, so such a late
  *   error is dropped; listeners that libp2p adds still see every error.
  *
- * Import this module first, before anything that imports libp2p.
+ * Import this module first, before anything that imports libp2p: `murmur start` loads it before
+ * the node (cli/commands/start.ts), vitest before every test file (test/setup.ts), and the
+ * benchmark workers as their first import. It lives outside src/net because it is process
+ * set-up, not part of the network layer: nothing in src/ imports it.
  */
 import { WebSocket as WsWebSocket } from 'ws'
 

@@ -2,9 +2,7 @@
  * Constants of the dm protocol (docs/protocol.md part 6, "dm"). Every limit is explicit so
  * that the wire behaviour does not move with library defaults.
  */
-import { MAX_ENVELOPE_BYTES } from './limits.js'
-
-export { MAX_ENVELOPE_BYTES }
+import { MAX_ENVELOPE_BYTES } from '../../wire/strict/envelope.js'
 
 /** The protocol id negotiated by multistream-select. */
 export const DM_PROTOCOL = '/murmur/dm/1.0.0'
@@ -23,9 +21,6 @@ export const MAX_DM_FRAME_BYTES = MAX_ENVELOPE_BYTES + DM_FRAME_OVERHEAD_BYTES
  * and a message of at most MAX_ERROR_MESSAGE_BYTES, with room for tags.
  */
 export const MAX_DM_CONTROL_FRAME_BYTES = 1024
-
-/** Envelope.id is exactly this long (src/wire/envelope.proto). */
-export const ENVELOPE_ID_BYTES = 16
 
 /** Error frame messages are cut to this many UTF-8 bytes. */
 export const MAX_ERROR_MESSAGE_BYTES = 256

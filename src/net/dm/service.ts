@@ -7,44 +7,34 @@
  * envelope (opening a stream costs ~2.5 ms); envelopes are pipelined and acks matched by id.
  * Receiver: see dm-inbound.ts.
  */
-import { serviceCapabilities, setMaxListeners, TypedEventEmitter } from '@libp2p/interface'
-import { Envelope } from '../wire/envelope.js'
-import { decodeEnvelope } from '../wire/strict/envelope.js'
-import { DmFrame } from '../wire/dm.js'
+import { serviceCapabilities, TypedEventEmitter } from '@libp2p/interface'
+import { ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, type EnvelopeBytes } from '../../wire/strict/envelope.js'
 import {
   DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
-  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, MAX_UNACKED_PER_STREAM
-} from './dm-constants.js'
-import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './dm-errors.js'
-import { encodeFrame } from './dm-framing.js'
-import { DmInboundSession } from './dm-inbound.js'
-import { DmOutboundChannel } from './dm-outbound.js'
-import { raceAbort } from './dm-util.js'
-import { openStreamToPeer, type PeerAddresses, type PeerConnections } from './connections.js'
-import type { DmHandler } from './dm-inbound.js'
-import type { DmSendResult } from './dm-outbound.js'
+  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, MAX_UNACKED_PER_STREAM
+} from './constants.js'
+import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './errors.js'
+import { envelopeFrame } from './frames.js'
+import { DmInboundSession } from './inbound.js'
+import { DmOutboundChannel } from './outbound.js'
+import { raceSignal } from 'race-signal'
+import { openStreamToPeer, type PeerAddresses, type PeerConnections, type ProtocolRegistrar } from '../connections.js'
+import type { DmHandler } from './inbound.js'
+import type { DmSendResult } from './outbound.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream, StreamHandler, StreamHandlerOptions
+  AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream
 } from '@libp2p/interface'
 
-export { DM_PROTOCOL } from './dm-constants.js'
-export type { DmHandler, DmReceiveResult } from './dm-inbound.js'
-export type { DmSendResult } from './dm-outbound.js'
-export * from './dm-errors.js'
-
-/** The parts of libp2p's Registrar this service uses. */
-export interface DmRegistrar {
-  handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-  unhandle(protocol: string, options?: AbortOptions): Promise<void>
-}
-
-/** The part of libp2p's ConnectionManager this service uses: it picks a connection, or dials. */
-export type DmConnectionManager = PeerConnections
+export { DM_PROTOCOL } from './constants.js'
+export type { DmHandler } from './inbound.js'
+export type { DmReceiveResult } from './frames.js'
+export type { DmSendResult } from './outbound.js'
+export * from './errors.js'
 
 export interface DmComponents {
   peerId: PeerId
-  registrar: DmRegistrar
-  connectionManager: DmConnectionManager
+  registrar: ProtocolRegistrar
+  connectionManager: PeerConnections
   peerStore: PeerAddresses
   logger: ComponentLogger
 }
@@ -90,11 +80,12 @@ export interface DmServiceEvents {
 export interface DmService extends TypedEventEmitter<DmServiceEvents> {
   readonly protocol: string
   /**
-   * Sends one envelope (an Envelope, or its exact encoded bytes, which are sent unchanged) and
-   * waits for the peer's answer. Rejects with DmRefusedError, DmTimeoutError,
-   * DmStreamClosedError, InvalidEnvelopeError, the signal's reason, or a libp2p dial error.
+   * Sends one envelope - its exact bytes, unchanged, and its id, which the ack names (the
+   * envelope module's EnvelopeBytes: nothing is decoded here) - and waits for the peer's
+   * answer. Rejects with DmRefusedError, DmTimeoutError, DmStreamClosedError,
+   * InvalidEnvelopeError, the signal's reason, or a libp2p dial error.
    */
-  send(peer: PeerId, envelope: Envelope | Uint8Array, options?: DmSendOptions): Promise<DmSendResult>
+  send(peer: PeerId, envelope: EnvelopeBytes, options?: DmSendOptions): Promise<DmSendResult>
   /** Sets (or with undefined, clears) the application's receiver. */
   setHandler(handler: DmHandler | undefined): void
   /** Envelopes sent to `peer` and not yet answered. */
@@ -178,24 +169,33 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     return this.channels.get(peer.toString())?.isOpen ?? false
   }
 
-  async send (peer: PeerId, envelope: Envelope | Uint8Array, options: DmSendOptions = {}): Promise<DmSendResult> {
+  async send (peer: PeerId, envelope: EnvelopeBytes, options: DmSendOptions = {}): Promise<DmSendResult> {
     if (!this.started) {
       throw new DmNotStartedError()
     }
-    const { id, bytes } = prepareEnvelope(envelope)
-    const frame = encodeFrame(DmFrame.encode({ envelope: bytes as Uint8Array<ArrayBuffer> }))
-    const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.sendTimeout)
+    checkLimits(envelope)
+    const frame = envelopeFrame(envelope)
+    const timeout = options.timeout ?? this.sendTimeout
+    // The common case, a stream already open, costs no signal or timer of its own here: the
+    // channel times the answer, and watches the caller's signal once for all its sends.
+    const open = this.channels.get(peer.toString())
+    if (open?.isOpen === true) {
+      return await open.send(envelope.id, frame, timeout, options.signal)
+    }
+    const startedAt = Date.now()
+    const timeoutSignal = AbortSignal.timeout(timeout)
     const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
-    setMaxListeners(Infinity, signal)
+    let channel: DmOutboundChannel
     try {
-      const channel = await this.getChannel(peer, signal)
-      return await channel.send(id, frame, signal)
+      channel = await this.getChannel(peer, signal)
     } catch (err) {
       if (timeoutSignal.aborted && options.signal?.aborted !== true) {
         throw new DmTimeoutError()
       }
       throw err
     }
+    // Opening the stream counts against the same timeout.
+    return await channel.send(envelope.id, frame, Math.max(1, timeout - (Date.now() - startedAt)), options.signal)
   }
 
   /** The open outbound channel to `peer`, opening one (once, shared by concurrent callers). */
@@ -214,7 +214,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
       opening.catch(() => {})
       this.opening.set(key, opening)
     }
-    return raceAbort(opening, signal)
+    return raceSignal(opening, signal)
   }
 
   private async openChannel (peer: PeerId): Promise<DmOutboundChannel> {
@@ -268,28 +268,14 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
   }
 }
 
-/** The exact bytes to send and the id to match the ack with; checks the limits first. */
-function prepareEnvelope (envelope: Envelope | Uint8Array): { id: Uint8Array, bytes: Uint8Array } {
-  let bytes: Uint8Array
-  let id: Uint8Array
-  if (envelope instanceof Uint8Array) {
-    bytes = envelope
-    try {
-      id = decodeEnvelope(envelope).id
-    } catch {
-      throw new InvalidEnvelopeError('Envelope bytes do not decode')
-    }
-  } else {
-    bytes = Envelope.encode(envelope)
-    id = envelope.id
-  }
-  if (id.byteLength !== ENVELOPE_ID_BYTES) {
+/** An envelope this service will not send: an id the ack cannot name, or too many bytes. */
+function checkLimits (envelope: EnvelopeBytes): void {
+  if (envelope.id.byteLength !== ENVELOPE_ID_BYTES) {
     throw new InvalidEnvelopeError(`Envelope id must be ${ENVELOPE_ID_BYTES} bytes`)
   }
-  if (bytes.byteLength > MAX_ENVELOPE_BYTES) {
-    throw new InvalidEnvelopeError(`Envelope of ${bytes.byteLength} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
+  if (envelope.bytes.byteLength > MAX_ENVELOPE_BYTES) {
+    throw new InvalidEnvelopeError(`Envelope of ${envelope.bytes.byteLength} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
   }
-  return { id, bytes }
 }
 
 export function dm (init: DmInit = {}): (components: DmComponents) => DmService {

@@ -1,39 +1,31 @@
 /**
- * Offline delivery through trusted peers (DESIGN.md "Relays", docs/relay.md), the messenger's
- * side of it:
- * - our mailboxes: the relays we keep (settings `relays`), registered, listed in our contact
- *   record, stocked with one-time prekey bundles, told the hashes of the capabilities we gave
- *   our contacts, and subscribed to while we run (a subscription pushes what is held, then new
- *   deposits; each push is acked once its envelopes are durable here);
- * - the sending side: when direct delivery fails, deposit at every mailbox in the recipient's
- *   contact record (with the capability it gave us, else through the first-contact door),
- *   else hand the envelope to our own relays as forwarders;
- * - the relay side: the trust list.
+ * Using our mailboxes (DESIGN.md "Relays", docs/relay.md "How the messenger uses it"): the
+ * relays we keep (settings `relays`), registered, listed in our contact record, stocked with
+ * one-time prekey bundles, told the hashes of the capabilities we gave our contacts, and
+ * subscribed to while we run (a subscription pushes what is held, then new deposits; each push
+ * is acked once its envelopes are durable here). What relays hand us - pushes, and deliveries
+ * by a forwarder - goes the same receive path as direct delivery.
  */
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { encodeBundle } from '../../crypto/pqxdh/index.js'
+import { capabilityHash } from '../../relay/index.js'
+import type { FetchedEnvelope } from '../../relay/client.js'
+import type { Store } from '../../store/index.js'
+import { parseEnvelope, type ParsedEnvelope } from '../../wire/strict/envelope.js'
+import type { RelayView } from '../api-types.js'
+import { validatePeerId } from '../contacts.js'
+import type { MessengerContext } from '../context.js'
+import { fromHexId } from '../envelopes.js'
+import { InvalidRelayError, PeerUnreachableError, RelayNotFoundError } from '../errors.js'
+import type { Incoming } from '../incoming.js'
+import { capabilityKey } from '../outgoing.js'
+import type { PrekeyManager } from '../prekeys.js'
+import { backoffDelay, type BackoffPolicy } from '../../runtime/backoff.js'
+import { sleep } from '../sleep.js'
+import { CALL_TIMEOUT_MS, learnAddresses, peerIdString, type RelayNode } from './shared.js'
 import type { PeerId } from '@libp2p/interface'
-import { identityKeyFromPeerId, identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
-import { decodeBundle, encodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
-import { resolveContactRecord } from '../net/contact-records.js'
-import type { MurmurNode } from '../net/node.js'
-import { capabilityHash, type MailboxService } from '../relay/index.js'
-import type { FetchedEnvelope } from '../relay/client.js'
-import type { Store } from '../store/index.js'
-import { Envelope } from '../wire/envelope.js'
-import { decodeEnvelope } from '../wire/strict/envelope.js'
-import type { RelayView, TrustView } from './api-types.js'
-import type { MessengerContext } from './context.js'
-import { fromHexId } from './envelopes.js'
-import { relayFailureReason } from './relay-reasons.js'
-import { sleep } from './sleep.js'
-import { InvalidRelayError, PeerUnreachableError, RelayNotFoundError } from './errors.js'
-import type { Incoming } from './incoming.js'
-import { capabilityKey, peerCapabilityKey } from './outgoing.js'
-import type { PrekeyManager } from './prekeys.js'
-import type { RelayDelivery } from './types.js'
-import { validatePeerId } from './contacts.js'
 
 const log = logger('murmur:messenger:relays')
 
@@ -44,16 +36,11 @@ const PREKEYS_AT_RELAY = 20
 const PREKEYS_LOW = 10
 /** How often each relay is looked after (registration, prekeys, subscription health). */
 const MAINTAIN_MS = 60_000
-/** Subscription retry backoff. */
+/** Subscription retry backoff (runtime/backoff.ts: doubling, capped, with jitter). */
 const SUBSCRIBE_RETRY_MIN_MS = 1_000
-const SUBSCRIBE_RETRY_MAX_MS = 60_000
-/** A recipient's contact record is looked up at most this often (once it lists mailboxes). */
-const RECORD_CACHE_MS = 60_000
-/** ...and a record without mailboxes, or a failed lookup, at most this often. */
-const RECORD_MISS_CACHE_MS = 5_000
-const CALL_TIMEOUT_MS = 10_000
+const SUBSCRIBE_BACKOFF: BackoffPolicy = { initialMs: SUBSCRIBE_RETRY_MIN_MS, maxMs: 60_000 }
 
-interface RelayRecord {
+export interface RelayRecord {
   peerId: string
   addresses: string[]
   addedAt: number
@@ -61,20 +48,18 @@ interface RelayRecord {
   error?: string
 }
 
-type Services = { mailbox: MailboxService }
-
-export class RelayManager {
+export class OurMailboxes {
   private readonly ctx: MessengerContext
   private readonly store: Store
-  private readonly node: () => MurmurNode<Services>
+  private readonly node: RelayNode
   private readonly prekeys: PrekeyManager
   private readonly incoming: Incoming
   private readonly onChange: () => void
   private readonly loops = new Map<string, AbortController>()
-  private readonly records = new Map<string, { at: number, mailboxes: Array<{ relay: string, addresses: string[] }> }>()
   private controller = new AbortController()
 
-  constructor (ctx: MessengerContext, node: () => MurmurNode<Services>, prekeys: PrekeyManager, incoming: Incoming, onChange: () => void) {
+  /** `onChange`: our set of mailboxes changed (the contact record lists them). */
+  constructor (ctx: MessengerContext, node: RelayNode, prekeys: PrekeyManager, incoming: Incoming, onChange: () => void) {
     this.ctx = ctx
     this.store = ctx.store
     this.node = node
@@ -83,14 +68,10 @@ export class RelayManager {
     this.onChange = onChange
   }
 
-  // ---- lifecycle -------------------------------------------------------------------------
-
   async start (): Promise<void> {
     this.controller = new AbortController()
-    const mailbox = this.node().services.mailbox
-    mailbox.setDeliveryHandler(async (_from, envelopes) => { await this.receive(envelopes) })
-    // As a forwarder: when the recipient is not reachable directly, its mailboxes.
-    mailbox.setForwarder(async (recipient, envelopes, signal) => await this.forwardToMailboxes(recipient.toString(), envelopes, signal))
+    // A forwarding relay hands us envelopes with a Deliver request: the same receive path.
+    this.node().services.mailbox.setDeliveryHandler(async (_from, envelopes) => { await this.receive(envelopes) })
     for (const relay of await this.list()) this.watch(relay)
   }
 
@@ -99,54 +80,7 @@ export class RelayManager {
     for (const loop of this.loops.values()) loop.abort()
     this.loops.clear()
     this.node().services.mailbox.setDeliveryHandler(undefined)
-    this.node().services.mailbox.setForwarder(undefined)
   }
-
-  /**
-   * Forwarding (relay side): deposits envelopes we hold for `recipient` at its mailboxes.
-   * Without the capability the recipient gave the original sender, only PreKey envelopes get
-   * in (first-contact door); the others stay queued here and are retried directly.
-   */
-  private async forwardToMailboxes (recipient: string, envelopes: Uint8Array[], signal: AbortSignal): Promise<'delivered' | 'unreachable'> {
-    const mailboxes = (await this.recipientMailboxes(recipient, signal)).filter(m => m.relay !== this.ctx.peerId)
-    if (mailboxes.length === 0) return 'unreachable'
-    for (const envelope of envelopes) {
-      const results = await Promise.allSettled(mailboxes.map(async m => {
-        const peer = peerIdFromString(m.relay)
-        await this.learnAddresses(peer, m.addresses)
-        await this.node().services.mailbox.deposit(peer, envelope, { signal, timeout: CALL_TIMEOUT_MS })
-      }))
-      if (!results.some(r => r.status === 'fulfilled')) return 'unreachable'
-    }
-    return 'delivered'
-  }
-
-  // ---- trust (relay side) -----------------------------------------------------------------
-
-  async trustAdd (peerId: string): Promise<TrustView> {
-    validatePeerId(peerId)
-    await this.node().services.mailbox.trust.add(peerId)
-    return this.trustList().find(t => t.peerId === peerId) ?? { peerId, addedAt: Date.now() }
-  }
-
-  trustList (): TrustView[] {
-    return this.node().services.mailbox.trust.list()
-  }
-
-  async trustRemove (peerId: string): Promise<TrustView> {
-    validatePeerId(peerId)
-    const found = this.trustList().find(t => t.peerId === peerId)
-    if (found == null) throw new RelayNotFoundError(`${peerId} is not trusted`)
-    await this.node().services.mailbox.trust.remove(peerId)
-    return found
-  }
-
-  relaying (): { trusted: number, mailboxes: number, forwardQueued: number } {
-    const stats = this.node().services.mailbox.stats()
-    return { trusted: this.trustList().length, mailboxes: stats.mailboxes, forwardQueued: stats.forwardQueued }
-  }
-
-  // ---- our mailboxes -----------------------------------------------------------------------
 
   async list (): Promise<RelayRecord[]> {
     const stored = await this.store.sublevels.settings.get(RELAYS_KEY)
@@ -172,7 +106,7 @@ export class RelayManager {
     validatePeerId(peerId)
     if (peerId === this.ctx.peerId) throw new InvalidRelayError('a node cannot be its own relay')
     const peer = peerIdFromString(peerId)
-    await this.learnAddresses(peer, addresses)
+    await learnAddresses(this.node(), peer, addresses)
     // Refused (MailboxNotFoundError) when the relay does not trust us: nothing is saved.
     try {
       await this.register(peer)
@@ -242,11 +176,6 @@ export class RelayManager {
     }))
   }
 
-  private async learnAddresses (peer: PeerId, addresses: string[]): Promise<void> {
-    if (addresses.length === 0) return
-    await this.node().peerStore.merge(peer, { multiaddrs: addresses.map(a => multiaddr(a)) })
-  }
-
   private async register (peer: PeerId): Promise<void> {
     const mailbox = this.node().services.mailbox
     const options = { timeout: CALL_TIMEOUT_MS, signal: this.controller.signal }
@@ -284,9 +213,10 @@ export class RelayManager {
     const signal = AbortSignal.any([loop.signal, this.controller.signal])
     const peer = peerIdFromString(record.peerId)
     void (async () => {
-      let backoff = SUBSCRIBE_RETRY_MIN_MS
+      /** Failures (or subscriptions ended at once) in a row. */
+      let failures = 0
       let lastMaintained = 0
-      await this.learnAddresses(peer, record.addresses).catch(() => {})
+      await learnAddresses(this.node(), peer, record.addresses).catch(() => {})
       while (!signal.aborted) {
         try {
           if (Date.now() - lastMaintained > MAINTAIN_MS) {
@@ -299,18 +229,16 @@ export class RelayManager {
           // The relay ended the subscription (it stopped, or the connection closed): resubscribe,
           // but not in a tight loop when it keeps ending at once.
           if (Date.now() - subscribedAt < SUBSCRIBE_RETRY_MIN_MS) {
-            await sleep(backoff, signal)
-            backoff = Math.min(SUBSCRIBE_RETRY_MAX_MS, backoff * 2)
+            await sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
           } else {
-            backoff = SUBSCRIBE_RETRY_MIN_MS
+            failures = 0
           }
         } catch (err) {
           if (signal.aborted) break
           log('relay %s: %s', record.peerId, (err as Error).message)
           await this.update(record.peerId, { error: (err as Error).message }).catch(() => {})
           lastMaintained = 0
-          await sleep(backoff, signal)
-          backoff = Math.min(SUBSCRIBE_RETRY_MAX_MS, backoff * 2)
+          await sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
         }
       }
     })()
@@ -322,12 +250,12 @@ export class RelayManager {
    * too (they are dropped at the relay): a bad envelope must not block a mailbox.
    */
   private async receive (envelopes: Array<FetchedEnvelope | Uint8Array>): Promise<void> {
-    const bySender = new Map<string, Envelope[]>()
+    const bySender = new Map<string, ParsedEnvelope[]>()
     for (const item of envelopes) {
-      let envelope: Envelope
+      let envelope: ParsedEnvelope
       try {
-        envelope = decodeEnvelope(item instanceof Uint8Array ? item : item.bytes)
-        if (envelope.id.length !== 16) continue
+        // The envelope's one decode on this path (strict, id length checked).
+        envelope = parseEnvelope(item instanceof Uint8Array ? item : item.bytes)
         const recipient = peerIdString(envelope.recipient)
         if (recipient !== this.ctx.peerId) continue
         const sender = peerIdString(envelope.sender)
@@ -339,76 +267,9 @@ export class RelayManager {
     await Promise.all([...bySender].map(async ([sender, list]) => { await this.incoming.receive(sender, list) }))
   }
 
-  // ---- sending through relays ------------------------------------------------------------
-
-  private async recipientMailboxes (peerId: string, signal: AbortSignal): Promise<Array<{ relay: string, addresses: string[] }>> {
-    const cached = this.records.get(peerId)
-    // A record without mailboxes (or none found) is looked up again soon: the contact may have
-    // just added its first relay, and its new record may not have spread yet.
-    const ttl = cached != null && cached.mailboxes.length > 0 ? RECORD_CACHE_MS : RECORD_MISS_CACHE_MS
-    if (cached != null && Date.now() - cached.at < ttl) return cached.mailboxes
-    let mailboxes: Array<{ relay: string, addresses: string[] }> = []
-    try {
-      const { record } = await resolveContactRecord(this.node(), peerIdFromString(peerId), { signal, timeoutMs: CALL_TIMEOUT_MS, provider: this.ctx.provider })
-      mailboxes = record.mailboxes.map(m => ({
-        relay: peerIdString(m.relayPeerId),
-        addresses: m.addresses.map(a => multiaddr(a).toString())
-      }))
-    } catch (err) {
-      log('no contact record for %s: %s', peerId, (err as Error).name)
-    }
-    this.records.set(peerId, { at: Date.now(), mailboxes })
-    return mailboxes
-  }
-
-  /** Deposits at every mailbox of the recipient (fan-out), else at our forwarders. */
-  async deposit (peerId: string, envelope: Uint8Array, signal: AbortSignal): Promise<RelayDelivery[]> {
-    const mailbox = this.node().services.mailbox
-    const mailboxes = await this.recipientMailboxes(peerId, signal)
-    const capability = await this.store.sublevels.settings.get(peerCapabilityKey(peerId))
-    const targets = mailboxes.length > 0
-      ? mailboxes
-      : (await this.list()).filter(r => r.registeredAt !== undefined).map(r => ({ relay: r.peerId, addresses: r.addresses }))
-    return await Promise.all(targets.filter(t => t.relay !== this.ctx.peerId).map(async (target): Promise<RelayDelivery> => {
-      try {
-        const peer = peerIdFromString(target.relay)
-        await this.learnAddresses(peer, target.addresses)
-        await mailbox.deposit(peer, envelope, {
-          signal,
-          timeout: CALL_TIMEOUT_MS,
-          ...(typeof capability === 'string' && mailboxes.length > 0 ? { capability: fromHexId(capability) } : {})
-        })
-        return { relay: target.relay, status: 'stored' }
-      } catch (err) {
-        return { relay: target.relay, status: 'refused', reason: relayFailureReason(err) }
-      }
-    }))
-  }
-
-  /** A one-time prekey bundle of an offline recipient, from one of its mailboxes. */
-  async takePrekey (peerId: string, signal: AbortSignal): Promise<Uint8Array | undefined> {
-    for (const m of await this.recipientMailboxes(peerId, signal)) {
-      try {
-        const peer = peerIdFromString(m.relay)
-        await this.learnAddresses(peer, m.addresses)
-        const bytes = await this.node().services.mailbox.takePrekey(peer, peerIdFromString(peerId), { signal, timeout: CALL_TIMEOUT_MS })
-        verifyBundle(this.ctx.provider, decodeBundle(bytes), identityKeyFromPeerId(peerId))
-        return bytes
-      } catch (err) {
-        log('no prekey for %s at %s: %s', peerId, m.relay, (err as Error).name)
-      }
-    }
-    return undefined
-  }
-
   /** Our capability for a contact, if one exists (for tests and status). */
   async capabilityFor (peerId: string): Promise<Uint8Array | undefined> {
     const value = await this.store.sublevels.settings.get(capabilityKey(peerId))
     return typeof value === 'string' ? fromHexId(value) : undefined
   }
-}
-
-/** Peer ID bytes (Ed25519 identity multihash) to the peer ID string; InvalidPeerIdError otherwise. */
-function peerIdString (bytes: Uint8Array): string {
-  return peerIdFromIdentityKey(identityKeyFromPeerIdBytes(bytes))
 }

@@ -6,26 +6,26 @@
  */
 import { serviceCapabilities, setMaxListeners } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { BundleRequest, BundleResponse } from '../wire/bundle.js'
+import { BundleRequest, BundleResponse } from '../../wire/bundle.js'
 import {
   BUNDLE_MAX_INBOUND_STREAMS, BUNDLE_MAX_OUTBOUND_STREAMS, BUNDLE_PROTOCOL, BUNDLE_RATE_LIMIT, BUNDLE_RATE_WINDOW_MS,
   DEFAULT_BUNDLE_TIMEOUT_MS, DEFAULT_PROVIDER_TIMEOUT_MS, MAX_BUNDLE_BYTES, MAX_BUNDLE_ERROR_MESSAGE_BYTES,
-  MAX_BUNDLE_REQUEST_BYTES, MAX_BUNDLE_RESPONSE_BYTES, MAX_RATE_LIMITED_PEERS
-} from './bundle-constants.js'
+  MAX_BUNDLE_REQUEST_BYTES, MAX_BUNDLE_RESPONSE_BYTES
+} from './constants.js'
 import {
   BundleProtocolError, BundleRateLimitedError, BundleRefusedError, BundleTimeoutError, BundleTooLargeError,
   BundleUnavailableError
-} from './bundle-errors.js'
-import { SlidingWindowRateLimiter } from './bundle-rate-limit.js'
-import { raceAbort, truncateUtf8 } from './dm-util.js'
-import { openStreamToPeer, type PeerAddresses } from './connections.js'
-import type { BundleErrorCode } from './bundle-errors.js'
-import type { DmConnectionManager, DmRegistrar } from './dm.js'
+} from './errors.js'
+import { PeerRateLimit } from '../rate-limit.js'
+import { raceSignal } from 'race-signal'
+import { truncateUtf8 } from '../text.js'
+import { openStreamToPeer, type PeerAddresses, type PeerConnections, type ProtocolRegistrar } from '../connections.js'
+import type { BundleErrorCode } from './errors.js'
 import type { ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
-export { BUNDLE_PROTOCOL } from './bundle-constants.js'
-export * from './bundle-errors.js'
+export { BUNDLE_PROTOCOL } from './constants.js'
+export * from './errors.js'
 
 export interface BundleProvider {
   /**
@@ -36,8 +36,8 @@ export interface BundleProvider {
 }
 
 export interface BundleComponents {
-  registrar: DmRegistrar
-  connectionManager: DmConnectionManager
+  registrar: ProtocolRegistrar
+  connectionManager: PeerConnections
   peerStore: PeerAddresses
   logger: ComponentLogger
 }
@@ -86,7 +86,7 @@ class DefaultBundleService implements BundleService, Startable {
   private readonly maxInboundStreams: number
   private readonly maxOutboundStreams: number
   private readonly runOnLimitedConnection: boolean
-  private readonly limiter: SlidingWindowRateLimiter
+  private readonly limiter: PeerRateLimit
   private provider: BundleProvider | undefined
   private started = false
 
@@ -98,10 +98,9 @@ class DefaultBundleService implements BundleService, Startable {
     this.maxInboundStreams = init.maxInboundStreams ?? BUNDLE_MAX_INBOUND_STREAMS
     this.maxOutboundStreams = init.maxOutboundStreams ?? BUNDLE_MAX_OUTBOUND_STREAMS
     this.runOnLimitedConnection = init.runOnLimitedConnection ?? true
-    this.limiter = new SlidingWindowRateLimiter({
-      limit: init.rateLimit ?? BUNDLE_RATE_LIMIT,
-      windowMs: init.rateWindowMs ?? BUNDLE_RATE_WINDOW_MS,
-      maxPeers: MAX_RATE_LIMITED_PEERS
+    this.limiter = new PeerRateLimit({
+      points: init.rateLimit ?? BUNDLE_RATE_LIMIT,
+      windowMs: init.rateWindowMs ?? BUNDLE_RATE_WINDOW_MS
     })
     this.handleStream = this.handleStream.bind(this)
   }
@@ -182,7 +181,7 @@ class DefaultBundleService implements BundleService, Startable {
 
   private async answer (requester: PeerId): Promise<BundleResponse> {
     // Counted before the provider runs: every accepted request may consume a one-time prekey.
-    if (!this.limiter.tryAcquire(requester.toString())) {
+    if (!this.limiter.tryConsume(requester.toString())) {
       this.log('rate limited bundle request from %p', requester)
       return errorResponse('RATE_LIMITED', 'too many bundle requests')
     }
@@ -192,7 +191,7 @@ class DefaultBundleService implements BundleService, Startable {
     }
     let bundle: Uint8Array
     try {
-      bundle = await raceAbort(provider.getBundle(requester), AbortSignal.timeout(this.providerTimeout))
+      bundle = await raceSignal(provider.getBundle(requester), AbortSignal.timeout(this.providerTimeout))
     } catch (err) {
       if (err instanceof BundleUnavailableError) {
         return errorResponse('UNAVAILABLE', 'no bundle available')

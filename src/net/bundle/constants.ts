@@ -18,11 +18,8 @@ export const MAX_BUNDLE_REQUEST_BYTES = 64
 /** Bundles one requester may fetch per window; more are answered RATE_LIMITED. */
 export const BUNDLE_RATE_LIMIT = 10
 
-/** The rate-limit window (ms): BUNDLE_RATE_LIMIT requests per sliding minute. */
+/** The rate-limit window (ms): BUNDLE_RATE_LIMIT requests per minute (fixed windows, src/net/rate-limit.ts). */
 export const BUNDLE_RATE_WINDOW_MS = 60_000
-
-/** Requesters the rate limiter tracks at most; the oldest are forgotten beyond this. */
-export const MAX_RATE_LIMITED_PEERS = 10_000
 
 /** Client: the whole exchange (open, ask, answer), in ms. Server: the whole handler. */
 export const DEFAULT_BUNDLE_TIMEOUT_MS = 10_000

@@ -1,0 +1,42 @@
+/**
+ * Requests for one queue (a mailbox, one recipient's forward queue) that arrive while the
+ * queue's lock is busy go through it together: one turn of the lock, one read of the id index,
+ * one batch (docs/relay.md, "Storage"). Concurrent deposits into one mailbox were serialized
+ * by the lock one read at a time, and their batches reached the group committer one by one
+ * (the relay benchmark: groups of 1-2 writes, 9 ms per deposit of which 1.5 ms writing).
+ */
+import type { KeyedMutex } from './keyed-mutex.js'
+
+interface Group<T, R> {
+  items: T[]
+  result: Promise<R[]>
+}
+
+export class LockGroups<T, R> {
+  private readonly mutex: KeyedMutex
+  private readonly run: (lock: string, items: T[]) => Promise<R[]>
+  private readonly waiting = new Map<string, Group<T, R>>()
+
+  /** `run` handles a group inside its lock and returns one result per item, in order. */
+  constructor (mutex: KeyedMutex, run: (lock: string, items: T[]) => Promise<R[]>) {
+    this.mutex = mutex
+    this.run = run
+  }
+
+  /** Adds `item` to the next group of `lock` (items keep their order); resolves with its result. */
+  async join (lock: string, item: T): Promise<R> {
+    const waiting = this.waiting.get(lock)
+    if (waiting !== undefined) {
+      const index = waiting.items.push(item) - 1
+      return (await waiting.result)[index]
+    }
+    const group: Group<T, R> = { items: [item], result: Promise.resolve([]) }
+    this.waiting.set(lock, group)
+    group.result = this.mutex.run(lock, async () => {
+      // The group closes when its turn comes: later items form the next one.
+      if (this.waiting.get(lock) === group) this.waiting.delete(lock)
+      return await this.run(lock, group.items)
+    })
+    return (await group.result)[0]
+  }
+}
