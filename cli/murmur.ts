@@ -22,7 +22,7 @@ import { registerSendCommands } from './commands/send.js'
 import { registerStartCommand } from './commands/start.js'
 import { registerStatusCommand } from './commands/status.js'
 import { registerTrustCommands } from './commands/trust.js'
-import { ExitCode } from './exit-codes.js'
+import { ExitCode } from '../src/errors/exit-codes.js'
 
 // With --json anywhere on the line, usage errors are JSON too (scripts parse stderr).
 const json = process.argv.includes('--json')

@@ -2,18 +2,17 @@
  * Output helpers: text for people, or stable JSON with `--json`. Errors go to stderr as one
  * line (`murmur: <message>`), or as `{"error":{"name","message","exitCode"}}` with `--json`.
  */
-import { ExitCode, type ExitCodeValue } from './exit-codes.js'
+import { MurmurError } from '../src/errors/murmur-error.js'
+import { ExitCode, type ExitCodeValue } from '../src/errors/exit-codes.js'
 
 /** An error the CLI reports without a stack trace, with its exit code. */
-export class CliError extends Error {
-  static name = 'CliError'
+export class CliError extends MurmurError {
   readonly exitCode: ExitCodeValue
   readonly hint?: string
   /** The `name` of the library error this reports (stable, for scripts), else 'CliError'. */
   readonly errorName: string
   constructor (message: string, exitCode: ExitCodeValue, options: { hint?: string, errorName?: string } = {}) {
     super(message)
-    this.name = 'CliError'
     this.exitCode = exitCode
     this.errorName = options.errorName ?? 'CliError'
     if (options.hint !== undefined) this.hint = options.hint

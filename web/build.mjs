@@ -20,6 +20,8 @@ const result = await build({
   format: 'esm',
   target: ['chrome120', 'firefox121', 'safari17'],
   minify: true,
+  // Errors are named after their class (src/errors/murmur-error.ts): keep class names.
+  keepNames: true,
   sourcemap: false,
   jsx: 'automatic',
   jsxImportSource: 'preact',

@@ -7,24 +7,19 @@ import type { Command } from 'commander'
 import { ApiRemoteError } from '../../src/api/errors.js'
 import type { ApiClient } from '../../src/api/client.js'
 import { CliError, ExitCode, print } from '../output.js'
-import type { ExitCodeValue } from '../exit-codes.js'
+import { exitCodeOf } from '../../src/errors/index.js'
 import { collect, commonOptions, connect, run, type CommonOptions } from '../common.js'
 import { formatRelay, namesOf } from './message-format.js'
 import { resolvePeer } from './resolve.js'
 
 /**
- * The relay library's refusals (src/relay/errors.ts) as exit codes: a refusal is REFUSED, a
- * relay that does not answer (or answers garbage) is NETWORK.
+ * The relay library's errors (src/relay/errors.ts) that the relay commands explain; their
+ * exit codes are those of the one table (src/errors/codes.ts).
  */
-export const RELAY_EXIT_CODES: Readonly<Record<string, ExitCodeValue>> = {
-  MailboxNotFoundError: ExitCode.REFUSED,
-  RelayRefusedError: ExitCode.REFUSED,
-  MailboxQuotaError: ExitCode.REFUSED,
-  EnvelopeTooLargeError: ExitCode.REFUSED,
-  RelayRateLimitedError: ExitCode.REFUSED,
-  RelayTimeoutError: ExitCode.NETWORK,
-  RelayProtocolError: ExitCode.NETWORK
-}
+const RELAY_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'MailboxNotFoundError', 'RelayRefusedError', 'MailboxQuotaError', 'EnvelopeTooLargeError',
+  'RelayRateLimitedError', 'RelayTimeoutError', 'RelayProtocolError'
+])
 
 function errorName (err: unknown): string | undefined {
   if (err instanceof ApiRemoteError) return err.remoteName
@@ -40,7 +35,7 @@ function errorName (err: unknown): string | undefined {
 export function relayCliError (err: unknown, ownPeerId?: string): CliError | undefined {
   const name = errorName(err)
   if (name === undefined) return undefined
-  const exitCode = RELAY_EXIT_CODES[name]
+  const exitCode = RELAY_ERROR_NAMES.has(name) ? exitCodeOf(name) : undefined
   if (exitCode === undefined) return undefined
   if (name === 'MailboxNotFoundError') {
     return new CliError(`the relay does not trust you: ask its owner to run \`murmur trust add ${ownPeerId ?? '<your peer ID>'}\``, exitCode, {

@@ -4,7 +4,7 @@
  * from a store written by an older (or damaged) version.
  */
 import fc from 'fast-check'
-import { RpcErrorCode } from '../../src/api/error-codes.js'
+import { RpcErrorCode } from '../../src/errors/index.js'
 import { MESSAGE_ID_PATTERN } from '../../src/api/limits.js'
 import { METHODS } from '../../src/api/methods.js'
 import { handleRpcBody, type JsonRpcResponse } from '../../src/api/rpc.js'

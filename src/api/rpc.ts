@@ -5,7 +5,7 @@
  */
 import { logger } from '@libp2p/logger'
 import type { Murmur } from '../messenger/api-types.js'
-import { ERROR_CODE_BY_NAME, RpcErrorCode, errorCodeFor } from './error-codes.js'
+import { RpcErrorCode, rpcCodeOf } from '../errors/index.js'
 import { METHODS, isMethodName } from './methods.js'
 import { validateParams } from './params.js'
 import type { MethodDefinition, MethodContext } from './methods.js'
@@ -31,9 +31,8 @@ function errorResponse (id: JsonRpcId, code: number, message: string, name?: str
 
 /** Turns anything a handler threw into a JSON-RPC error with a stable code and data.name. */
 export function toRpcError (err: unknown): JsonRpcError {
-  if (err instanceof Error && Object.hasOwn(ERROR_CODE_BY_NAME, err.name)) {
-    return { code: errorCodeFor(err.name), message: err.message, data: { name: err.name } }
-  }
+  const code = err instanceof Error ? rpcCodeOf(err.name) : undefined
+  if (code !== undefined) return { code, message: (err as Error).message, data: { name: (err as Error).name } }
   // Unknown failures keep their name for diagnosis but never a stack trace.
   const name = err instanceof Error ? err.name : 'Error'
   const message = err instanceof Error ? err.message : String(err)

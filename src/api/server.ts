@@ -6,6 +6,7 @@
  * Every request must name an IP address or localhost with our port as its Host, and a request
  * from another origin is refused (403), whatever it carries.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { logger } from '@libp2p/logger'
@@ -72,11 +73,9 @@ function sendJson (res: ServerResponse, status: number, body: unknown, headers: 
   res.end(text)
 }
 
-class BodyTooLargeError extends Error {
-  static name = 'BodyTooLargeError'
+class BodyTooLargeError extends MurmurError {
   constructor () {
     super('request body too large')
-    this.name = 'BodyTooLargeError'
   }
 }
 

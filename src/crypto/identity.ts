@@ -10,6 +10,7 @@
  * The X25519 key used in key agreement (PQXDH's IK) is derived from it with the birational
  * Edwards -> Montgomery map, as XEdDSA / libsodium's crypto_sign_ed25519_*_to_curve25519 do.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { privateKeyFromRaw } from '@libp2p/crypto/keys'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
@@ -18,7 +19,7 @@ import { concat, equal } from './bytes.js'
 import { InvalidKeyError } from './errors.js'
 import { isLowOrderX25519 } from './low-order.js'
 import { isValidEd25519PublicKey } from './providers/ed25519-strict.js'
-import { bytesKey, LruCache } from './providers/lru.js'
+import { boundedCache, publicBytesKey } from './providers/caches.js'
 import { defaultProvider } from './providers/index.js'
 import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH, type CryptoProvider } from './provider.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
@@ -35,11 +36,9 @@ export interface Identity {
 }
 
 /** A string or byte string is not the peer ID of a valid Ed25519 identity key. */
-export class InvalidPeerIdError extends Error {
-  static override name = 'InvalidPeerIdError'
+export class InvalidPeerIdError extends MurmurError {
   constructor (message = 'Invalid peer ID') {
     super(message)
-    this.name = 'InvalidPeerIdError'
   }
 }
 
@@ -85,7 +84,7 @@ const DH_PUBLIC_KEY_CACHE_SIZE = 256
 // The map is pure JS field arithmetic (an inversion mod p, ~0.1 ms) and runs for the peer's
 // identity key in every session establishment (PQXDH DH1/DH2, both roles), while the keys
 // are those of a few contacts. Only valid keys are cached; invalid ones throw every time.
-const dhPublicKeyCache = new LruCache<Uint8Array>(DH_PUBLIC_KEY_CACHE_SIZE)
+const dhPublicKeyCache = boundedCache<Uint8Array>(DH_PUBLIC_KEY_CACHE_SIZE)
 
 /**
  * The X25519 public key of an Ed25519 identity key: u = (1 + y) / (1 - y) mod p, little-endian
@@ -94,7 +93,7 @@ const dhPublicKeyCache = new LruCache<Uint8Array>(DH_PUBLIC_KEY_CACHE_SIZE)
  */
 export function identityDhPublicKey (identityKey: Uint8Array): Uint8Array {
   if (identityKey instanceof Uint8Array && identityKey.length === ED25519_PUBLIC_KEY_LENGTH) {
-    const cached = dhPublicKeyCache.get(bytesKey(identityKey))
+    const cached = dhPublicKeyCache.get(publicBytesKey(identityKey))
     if (cached !== undefined) return cached.slice()
   }
   assertIdentityKey(identityKey)
@@ -106,7 +105,7 @@ export function identityDhPublicKey (identityKey: Uint8Array): Uint8Array {
   }
   // Unreachable for a large-order point; kept as a second line (RFC 7748 section 6.1).
   if (isLowOrderX25519(u)) throw new InvalidKeyError('Identity key maps to a low-order X25519 point')
-  dhPublicKeyCache.set(bytesKey(identityKey), u.slice())
+  dhPublicKeyCache.set(publicBytesKey(identityKey), u.slice())
   return u
 }
 
@@ -146,13 +145,12 @@ export function identityKeyFromPeerId (peerId: string): Uint8Array {
   const known = validPeerIds.get(peerId)
   if (known !== undefined) return known.slice()
   const key = decodeIdentityKeyFromPeerId(peerId)
-  if (validPeerIds.size >= PEER_ID_CACHE_SIZE) validPeerIds.delete(validPeerIds.keys().next().value as string)
   validPeerIds.set(peerId, key.slice())
   return key
 }
 
 const PEER_ID_CACHE_SIZE = 1024
-const validPeerIds = new Map<string, Uint8Array>()
+const validPeerIds = boundedCache<Uint8Array>(PEER_ID_CACHE_SIZE)
 
 function decodeIdentityKeyFromPeerId (peerId: string): Uint8Array {
   if (typeof peerId !== 'string' || peerId.length === 0 || peerId.length > MAX_PEER_ID_STRING_LENGTH) {

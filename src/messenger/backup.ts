@@ -9,6 +9,7 @@
  * texts that had not reached their recipient go out again in the new sessions, marked as resends
  * so nobody sees one twice.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { identityFromSeed, peerIdFromIdentityKey, type Identity } from '../crypto/identity.js'
@@ -36,11 +37,9 @@ export interface BackupSummary {
 }
 
 /** The home to restore into has a store (or parts of one) but no identity: it is not empty. */
-export class HomeNotEmptyError extends Error {
-  static name = 'HomeNotEmptyError'
+export class HomeNotEmptyError extends MurmurError {
   constructor (message: string) {
     super(message)
-    this.name = 'HomeNotEmptyError'
   }
 }
 

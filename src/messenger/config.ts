@@ -2,6 +2,7 @@
  * The user's config file in the home folder (config.json): display name, bootstrap list,
  * listen addresses. Unknown keys are kept so that newer versions can add settings.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { readFile, writeFile } from 'node:fs/promises'
 import { homePath } from './home.js'
 
@@ -12,11 +13,9 @@ export interface MurmurConfig {
   [key: string]: unknown
 }
 
-export class InvalidConfigError extends Error {
-  static name = 'InvalidConfigError'
+export class InvalidConfigError extends MurmurError {
   constructor (message: string) {
     super(message)
-    this.name = 'InvalidConfigError'
   }
 }
 

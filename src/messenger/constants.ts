@@ -22,6 +22,13 @@ export const ONE_TIME_PREKEYS_LOW = 25
 export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000
 export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 60 * 60 * 1000
 
+/**
+ * Session records kept in memory (least recently used first out). One holds two ratchets'
+ * keys and the ML-KEM keys of the Triple Ratchet, a few KiB; a forgotten one is read back
+ * from the store.
+ */
+export const SESSION_CACHE_SIZE = 1024
+
 /** Envelope ids seen are remembered this long for deduplication (beyond any relay TTL). */
 export const SEEN_RETENTION_MS = 45 * 24 * 60 * 60 * 1000
 

@@ -2,14 +2,13 @@
  * The plaintext inside every ratchet message is one Content (src/wire/content.proto): a text
  * or a receipt. Decoding is strict: anything else is refused with a typed error.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { Content, Receipt } from '../wire/content.js'
 import { MAX_TEXT_BYTES } from './constants.js'
 
-export class InvalidContentError extends Error {
-  static name = 'InvalidContentError'
+export class InvalidContentError extends MurmurError {
   constructor (message = 'invalid message content') {
     super(message)
-    this.name = 'InvalidContentError'
   }
 }
 

@@ -15,6 +15,7 @@
  * Written with mode 0600 inside a 0700 home folder, via a synced temporary file and a rename,
  * so a crash never leaves a half-written key file.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { mkdir, readFile } from 'node:fs/promises'
 import { generateIdentity, identityFromSeed, type Identity } from '../crypto/identity.js'
 import { defaultProvider } from '../crypto/providers/index.js'
@@ -68,33 +69,27 @@ export interface UnlockedHome {
 }
 
 /** The home already holds an identity; `murmur init` refuses to overwrite it. */
-export class IdentityExistsError extends Error {
-  static name = 'IdentityExistsError'
+export class IdentityExistsError extends MurmurError {
   readonly path: string
   constructor (path: string) {
     super(`an identity already exists at ${path}`)
-    this.name = 'IdentityExistsError'
     this.path = path
   }
 }
 
 /** The home has no identity yet (`murmur init` creates one). */
-export class IdentityNotFoundError extends Error {
-  static name = 'IdentityNotFoundError'
+export class IdentityNotFoundError extends MurmurError {
   readonly path: string
   constructor (path: string) {
     super(`no identity at ${path}; run \`murmur init\` first`)
-    this.name = 'IdentityNotFoundError'
     this.path = path
   }
 }
 
 /** The key file exists but cannot be read as an identity. */
-export class InvalidIdentityFileError extends Error {
-  static name = 'InvalidIdentityFileError'
+export class InvalidIdentityFileError extends MurmurError {
   constructor (message: string) {
     super(message)
-    this.name = 'InvalidIdentityFileError'
   }
 }
 

@@ -6,11 +6,12 @@
  * plaintext is never shown before its state is durable.
  */
 import { logger } from '@libp2p/logger'
+import { LRUCache } from 'lru-cache'
 import { DuplicateMessageError, InvalidMessageError } from '../crypto/errors.js'
 import { equal } from '../crypto/bytes.js'
 import { identityKeyFromPeerIdBytes } from '../crypto/identity.js'
 import { decodePreKeyMessage, type PreKeyMessage, type ResponderContext } from '../crypto/pqxdh/index.js'
-import { sessionDecrypt, type SessionRecord } from '../crypto/session/index.js'
+import { sessionDecrypt, type SessionDecryptResult, type SessionRecord } from '../crypto/session/index.js'
 import type { HistoryRecord, StoreBatch } from '../store/index.js'
 import { Envelope } from '../wire/envelope.js'
 import type { ParsedEnvelope } from '../wire/strict/envelope.js'
@@ -31,6 +32,33 @@ export type ReceiveResult =
 
 type PendingEvent = { [K in keyof MurmurEvents]: { type: K, detail: MurmurEvents[K] } }[keyof MurmurEvents]
 
+/** What one call of `receive` gathers before its one batch is written. */
+interface ReceiveState {
+  readonly peerId: string
+  readonly now: number
+  readonly batch: StoreBatch
+  /** The session record as read before the batch (undefined: none)... */
+  readonly original: SessionRecord | undefined
+  /** ...and as the envelopes so far have left it. */
+  record: SessionRecord | undefined
+  /** The noise-authenticated sender's identity key. */
+  readonly senderKey: Uint8Array
+  /** Envelope ids (hex) decrypted in this batch: a repeat within it is a duplicate. */
+  readonly seenInBatch: Set<string>
+  /** Emitted after the write, in order. */
+  readonly events: PendingEvent[]
+  /** Message ids of the texts received: our delivery receipt. */
+  readonly delivered: Uint8Array[]
+  readonly receipts: ReceiptContent[]
+  gaps: GapState | undefined
+  /** A message failed for want of a session: it changes what we send. */
+  sessionLost: boolean
+  /** What we sent in a session the peer reset is queued again (once per batch). */
+  requeued: boolean
+}
+
+type Decrypted = SessionDecryptResult & { preKeyMessage: PreKeyMessage | undefined }
+
 /** A context for ratchet messages: they never need prekeys. */
 function noPrekeys (ctx: MessengerContext): ResponderContext {
   return {
@@ -45,15 +73,16 @@ function noPrekeys (ctx: MessengerContext): ResponderContext {
 /** Errors that mean the session is gone on our side: the sender should start a new one. */
 const SESSION_LOST = new Set(['NoSessionError', 'HeaderDecryptionError', 'PreKeyNotFoundError'])
 const LOSS_EVENT_INTERVAL_MS = 60_000
+/** Peers remembered by each of the two loss maps (least recently used first out). */
 const MAX_RECENT_LOSSES = 1000
 
 export class Incoming {
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
   private readonly onDurable: (peerId: string) => void
-  private readonly lossShownAt = new Map<string, number>()
+  private readonly lossShownAt = new LRUCache<string, number>({ max: MAX_RECENT_LOSSES })
   /** Peers whose messages we could not decrypt for want of a session, until a new one starts. */
-  private readonly recentLoss = new Map<string, number>()
+  private readonly recentLoss = new LRUCache<string, number>({ max: MAX_RECENT_LOSSES })
 
   private readonly onCapability: (peerId: string, secret: Uint8Array) => void
   private readonly gaps: GapTracker
@@ -75,119 +104,175 @@ export class Incoming {
     return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
   }
 
+  /**
+   * The three steps of a batch (DESIGN.md "Delivery"): each envelope is decrypted
+   * (`decrypt`), its session change noted (`accept`) and its content interpreted
+   * (`interpret`), all into one batch; then `commit` writes that batch, synced, and only
+   * then are events emitted and the results (the transport's acks) returned.
+   */
   private async receiveLocked (peerId: string, envelopes: ParsedEnvelope[], now: number): Promise<ReceiveResult[]> {
-    const { store, sessions, provider, prekeys } = this.ctx
-    const results: ReceiveResult[] = []
+    const { store, sessions } = this.ctx
     const seen = await store.hasSeen(envelopes.map(e => e.id))
-    const seenInBatch = new Set<string>()
     const original = await sessions.get(peerId)
-    let record: SessionRecord | undefined = original
-    const batch = store.batch()
-    const events: PendingEvent[] = []
-    const delivered: Uint8Array[] = []
-    const receipts: ReceiptContent[] = []
-    const senderKey = identityKeyFromPeerIdBytes(envelopes[0]?.sender ?? new Uint8Array(0))
-    let gaps: GapState | undefined
-    /** A message failed for want of a session, and one was reset: both change what we send. */
-    let sessionLost = false
-    let requeued = false
-
+    const state: ReceiveState = {
+      peerId,
+      now,
+      batch: store.batch(),
+      original,
+      record: original,
+      senderKey: identityKeyFromPeerIdBytes(envelopes[0]?.sender ?? new Uint8Array(0)),
+      seenInBatch: new Set(),
+      events: [],
+      delivered: [],
+      receipts: [],
+      gaps: undefined,
+      sessionLost: false,
+      requeued: false
+    }
+    const results: ReceiveResult[] = []
     for (let i = 0; i < envelopes.length; i++) {
-      const envelope = envelopes[i]
-      const idHex = hex(envelope.id)
-      if (seen[i] || seenInBatch.has(idHex)) {
+      const idHex = hex(envelopes[i].id)
+      if (seen[i] || state.seenInBatch.has(idHex)) {
         results.push({ status: 'duplicate' })
         continue
       }
-      try {
-        let preKeyMessage: PreKeyMessage | undefined
-        let context = noPrekeys(this.ctx)
-        if (envelope.kind === Envelope.Kind.PREKEY) {
-          preKeyMessage = decodePreKeyMessage(envelope.payload)
-          // The PQXDH identity must be the noise-authenticated sender's own key.
-          if (!equal(preKeyMessage.identityKey, senderKey)) throw new InvalidMessageError('the PQXDH identity is not the sender\'s')
-          context = await prekeys.responderContext(preKeyMessage)
-        } else if (envelope.kind !== Envelope.Kind.RATCHET) {
-          throw new InvalidMessageError('unknown envelope kind')
-        }
-        const result = sessionDecrypt(provider, record, { kind: preKeyMessage != null ? 'prekey' : 'ratchet', bytes: envelope.payload }, context, { now })
-        record = result.record
-        if (preKeyMessage != null && result.established) {
-          prekeys.consumeOps(batch, preKeyMessage, result.consumed, now)
-          // A new session from the peer: it may have lost our capability along with its store.
-          if (original != null) this.outgoing.forgetCapabilitySent(batch, peerId)
-        }
-        batch.markSeen(envelope.id, now)
-        seenInBatch.add(idHex)
-        const lostAt = this.recentLoss.get(peerId)
-        if (result.reset || (result.established && lostAt !== undefined)) {
-          const reason = result.reset
-            ? 'your contact started a new secure session'
-            : 'messages from your contact could not be decrypted here (the session was lost); a new secure session was started'
-          await this.appendEvent(batch, peerId, `Session reset: ${reason}.`, now)
-          events.push({ type: 'session:reset', detail: { peerId, reason } })
-          this.recentLoss.delete(peerId)
-        }
-        // The peer lost the old session: what we sent in it goes out again in this one.
-        if (result.reset && !requeued) {
-          requeued = true
-          await this.outgoing.requeueAfterReset(batch, peerId, now)
-        }
-        let content
-        try {
-          content = decodeContent(result.plaintext)
-        } catch (err) {
-          // Decrypted but not understood: the keys are spent, so the session state is kept.
-          results.push({ status: 'error', code: 'MALFORMED', message: (err as Error).name })
-          continue
-        }
-        if (content.type === 'text') {
-          const id = hex(content.messageId)
-          // Only a resend can carry a message id we already hold (the envelope id differs);
-          // a first send is new by construction, so it costs no lookup.
-          const existing = content.resend ? await store.findMessage(peerId, id) : undefined
-          if (existing == null) {
-            const seq = await store.allocateSeq(peerId)
-            const entry: HistoryRecord = { peerId, seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
-            batch.appendHistory(entry)
-            events.push({ type: 'message', detail: messageView(entry) })
-            if (content.seq > 0) {
-              gaps ??= await this.gaps.load(peerId)
-              // A sender that lost its store numbers from 1 again: old holes will not fill.
-              if (content.seq === 1 && gaps.highest > 0) gaps = { highest: 0, missing: [] }
-              // Nothing known of this peer before this batch (a first contact, or our own
-              // store was lost): start counting here rather than report a hole we cannot know.
-              if (gaps.highest === 0 && original == null) gaps = { highest: content.seq - 1, missing: [] }
-              gaps = await this.gaps.observe(batch, peerId, gaps, content.seq, now)
-            }
-          }
-          delivered.push(content.messageId)
-        } else if (content.type === 'receipt') {
-          receipts.push(content)
-        } else {
-          batch.put(store.sublevels.settings, peerCapabilityKey(peerId), hex(content.secret))
-        }
-        results.push({ status: 'ok' })
-      } catch (err) {
-        const name = (err as Error).name
-        if (err instanceof DuplicateMessageError) {
-          results.push({ status: 'duplicate' })
-          continue
-        }
-        log('envelope from %s could not be decrypted: %s', peerId, name)
-        results.push({ status: 'error', code: 'UNDECRYPTABLE', message: name })
-        events.push({ type: 'decrypt:failed', detail: { peerId, envelopeId: idHex, reason: name } })
-        if (SESSION_LOST.has(name)) {
-          this.noteLoss(peerId, now)
-          sessionLost = true
-        }
-        if (SESSION_LOST.has(name) && await this.shouldRecordLoss(peerId, now)) {
-          await this.appendEvent(batch, peerId, 'A message could not be decrypted: no session for it here. The sender was asked to send it again.', now)
-        }
+      results.push(await this.receiveOne(state, envelopes[i], idHex))
+    }
+    await this.commit(state)
+    return results
+  }
+
+  /** One envelope into the batch; any failure is this envelope's result, not the batch's. */
+  private async receiveOne (state: ReceiveState, envelope: Envelope, idHex: string): Promise<ReceiveResult> {
+    try {
+      const decrypted = await this.decrypt(state, envelope)
+      await this.accept(state, envelope, idHex, decrypted)
+      return await this.interpret(state, decrypted.plaintext)
+    } catch (err) {
+      return await this.failed(state, idHex, err)
+    }
+  }
+
+  /**
+   * Decrypts under the session record as the batch has left it (a PreKeyMessage first passes
+   * its PQXDH checks); the record in `state` moves on. Throws what the session throws.
+   */
+  private async decrypt (state: ReceiveState, envelope: Envelope): Promise<Decrypted> {
+    let preKeyMessage: PreKeyMessage | undefined
+    let context = noPrekeys(this.ctx)
+    if (envelope.kind === Envelope.Kind.PREKEY) {
+      preKeyMessage = decodePreKeyMessage(envelope.payload)
+      // The PQXDH identity must be the noise-authenticated sender's own key.
+      if (!equal(preKeyMessage.identityKey, state.senderKey)) throw new InvalidMessageError('the PQXDH identity is not the sender\'s')
+      context = await this.ctx.prekeys.responderContext(preKeyMessage)
+    } else if (envelope.kind !== Envelope.Kind.RATCHET) {
+      throw new InvalidMessageError('unknown envelope kind')
+    }
+    const result = sessionDecrypt(this.ctx.provider, state.record, { kind: preKeyMessage != null ? 'prekey' : 'ratchet', bytes: envelope.payload }, context, { now: state.now })
+    state.record = result.record
+    return { ...result, preKeyMessage }
+  }
+
+  /**
+   * What a decrypted envelope changes besides its content: prekeys consumed by a new session,
+   * the envelope id seen, and a session reset (shown in the conversation; what we sent in the
+   * old session goes out again in the new one).
+   */
+  private async accept (state: ReceiveState, envelope: Envelope, idHex: string, decrypted: Decrypted): Promise<void> {
+    const { peerId, batch, now } = state
+    if (decrypted.preKeyMessage != null && decrypted.established) {
+      this.ctx.prekeys.consumeOps(batch, decrypted.preKeyMessage, decrypted.consumed, now)
+      // A new session from the peer: it may have lost our capability along with its store.
+      if (state.original != null) this.outgoing.forgetCapabilitySent(batch, peerId)
+    }
+    batch.markSeen(envelope.id, now)
+    state.seenInBatch.add(idHex)
+    const lostAt = this.recentLoss.get(peerId)
+    if (decrypted.reset || (decrypted.established && lostAt !== undefined)) {
+      const reason = decrypted.reset
+        ? 'your contact started a new secure session'
+        : 'messages from your contact could not be decrypted here (the session was lost); a new secure session was started'
+      await this.appendEvent(batch, peerId, `Session reset: ${reason}.`, now)
+      state.events.push({ type: 'session:reset', detail: { peerId, reason } })
+      this.recentLoss.delete(peerId)
+    }
+    // The peer lost the old session: what we sent in it goes out again in this one.
+    if (decrypted.reset && !state.requeued) {
+      state.requeued = true
+      await this.outgoing.requeueAfterReset(batch, peerId, now)
+    }
+  }
+
+  /** The decrypted content: a text into the history (and the gap count), a receipt, a capability. */
+  private async interpret (state: ReceiveState, plaintext: Uint8Array): Promise<ReceiveResult> {
+    const { store } = this.ctx
+    const { peerId, batch, now } = state
+    let content
+    try {
+      content = decodeContent(plaintext)
+    } catch (err) {
+      // Decrypted but not understood: the keys are spent, so the session state is kept.
+      return { status: 'error', code: 'MALFORMED', message: (err as Error).name }
+    }
+    if (content.type === 'text') {
+      const id = hex(content.messageId)
+      // Only a resend can carry a message id we already hold (the envelope id differs);
+      // a first send is new by construction, so it costs no lookup.
+      const existing = content.resend ? await store.findMessage(peerId, id) : undefined
+      if (existing == null) {
+        const seq = await store.allocateSeq(peerId)
+        const entry: HistoryRecord = { peerId, seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
+        batch.appendHistory(entry)
+        state.events.push({ type: 'message', detail: messageView(entry) })
+        if (content.seq > 0) await this.countSeq(state, content.seq)
+      }
+      state.delivered.push(content.messageId)
+    } else if (content.type === 'receipt') {
+      state.receipts.push(content)
+    } else {
+      batch.put(store.sublevels.settings, peerCapabilityKey(peerId), hex(content.secret))
+    }
+    return { status: 'ok' }
+  }
+
+  /** The sender's message number `seq` against the holes seen so far (gaps.ts). */
+  private async countSeq (state: ReceiveState, seq: number): Promise<void> {
+    state.gaps ??= await this.gaps.load(state.peerId)
+    // A sender that lost its store numbers from 1 again: old holes will not fill.
+    if (seq === 1 && state.gaps.highest > 0) state.gaps = { highest: 0, missing: [] }
+    // Nothing known of this peer before this batch (a first contact, or our own
+    // store was lost): start counting here rather than report a hole we cannot know.
+    if (state.gaps.highest === 0 && state.original == null) state.gaps = { highest: seq - 1, missing: [] }
+    state.gaps = await this.gaps.observe(state.batch, state.peerId, state.gaps, seq, state.now)
+  }
+
+  /** An envelope that did not decrypt: a duplicate, or UNDECRYPTABLE (and maybe a lost session). */
+  private async failed (state: ReceiveState, idHex: string, err: unknown): Promise<ReceiveResult> {
+    const { peerId, now } = state
+    const name = (err as Error).name
+    if (err instanceof DuplicateMessageError) return { status: 'duplicate' }
+    log('envelope from %s could not be decrypted: %s', peerId, name)
+    state.events.push({ type: 'decrypt:failed', detail: { peerId, envelopeId: idHex, reason: name } })
+    if (SESSION_LOST.has(name)) {
+      this.recentLoss.set(peerId, now)
+      state.sessionLost = true
+      if (await this.shouldRecordLoss(peerId, now)) {
+        await this.appendEvent(state.batch, peerId, 'A message could not be decrypted: no session for it here. The sender was asked to send it again.', now)
       }
     }
+    return { status: 'error', code: 'UNDECRYPTABLE', message: name }
+  }
 
-    for (const receipt of receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
+  /**
+   * What the whole batch adds (receipts applied, our delivery receipt, a capability, the gap
+   * count, an opener for a lost session), then ONE synced write; only after it are the
+   * session cache, the events and the callbacks told.
+   */
+  private async commit (state: ReceiveState): Promise<void> {
+    const { store, sessions } = this.ctx
+    const { peerId, batch, now, original, events, delivered } = state
+    let record = state.record
+    for (const receipt of state.receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
     if (record != null && delivered.length > 0) {
       record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
     }
@@ -197,11 +282,11 @@ export class Incoming {
       record = added.record
       createdCapability = added.created
     }
-    if (gaps != null) this.gaps.save(batch, peerId, gaps)
+    if (state.gaps != null) this.gaps.save(batch, peerId, state.gaps)
     // We have no session for a known peer whose messages we cannot read: open one, so that it
     // sees a reset and sends again what we could not read (once: not while anything waits to go).
     let openerQueued = false
-    if (sessionLost && record == null && await this.isKnown(peerId) && (await store.outbox(peerId, { limit: 1 })).length === 0) {
+    if (state.sessionLost && record == null && await this.isKnown(peerId) && (await store.outbox(peerId, { limit: 1 })).length === 0) {
       await this.outgoing.queueOpener(batch, peerId, now)
       openerQueued = true
     }
@@ -216,8 +301,7 @@ export class Incoming {
       this.ctx.events.emit(event.type, event.detail as never)
     }
     if (createdCapability != null) this.onCapability(peerId, createdCapability)
-    if (delivered.length > 0 || createdCapability != null || openerQueued || requeued) this.onDurable(peerId)
-    return results
+    if (delivered.length > 0 || createdCapability != null || openerQueued || state.requeued) this.onDurable(peerId)
   }
 
   /**
@@ -237,16 +321,6 @@ export class Incoming {
   private async isKnown (peerId: string): Promise<boolean> {
     return (await this.ctx.contacts.byPeerId(peerId)) != null ||
       (await this.ctx.store.sublevels.conversations.get(peerId)) != null
-  }
-
-  private noteLoss (peerId: string, now: number): void {
-    this.recentLoss.delete(peerId)
-    this.recentLoss.set(peerId, now)
-    // Bounded: the oldest entries go first (Map keeps insertion order).
-    for (const key of this.recentLoss.keys()) {
-      if (this.recentLoss.size <= MAX_RECENT_LOSSES) break
-      this.recentLoss.delete(key)
-    }
   }
 
   private async applyReceipt (batch: StoreBatch, peerId: string, receipt: ReceiptContent, now: number, events: PendingEvent[]): Promise<void> {

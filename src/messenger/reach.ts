@@ -9,6 +9,7 @@
  * PeerNotFoundError (no address anywhere), PeerUnreachableError (addresses, none answered).
  */
 import { logger } from '@libp2p/logger'
+import { LRUCache } from 'lru-cache'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Circuit } from '@multiformats/multiaddr-matcher'
 import type { PeerId } from '@libp2p/interface'
@@ -30,7 +31,7 @@ export class PeerReacher {
   private readonly provider: CryptoProvider
   private readonly lookupTimeoutMs: number
   private readonly attempts = new Map<string, Promise<PeerId>>()
-  private readonly parsed = new Map<string, PeerId>()
+  private readonly parsed = new LRUCache<string, PeerId>({ max: MAX_PARSED_PEERS })
 
   constructor (node: () => MurmurNode, provider: CryptoProvider, lookupTimeoutMs: number) {
     this.node = node
@@ -63,7 +64,6 @@ export class PeerReacher {
     let peer = this.parsed.get(peerId)
     if (peer === undefined) {
       peer = peerIdFromString(peerId)
-      if (this.parsed.size >= MAX_PARSED_PEERS) this.parsed.delete(this.parsed.keys().next().value as string)
       this.parsed.set(peerId, peer)
     }
     return peer

@@ -1,11 +1,16 @@
 /**
  * Session records per peer, cached in memory over the store's `sessions` sublevel. The
  * cache only ever holds what is durable: callers put the new record into their batch and call
- * `remember` after the batch is written.
+ * `remember` after the batch is written. So it is bounded (least recently used first): a
+ * record it forgets is read back from the store on the next use, the same bytes it held.
+ * Callers hold the peer's lock (peer-lock.ts), so no write can fall between a miss and its
+ * read.
  */
 import { logger } from '@libp2p/logger'
+import { LRUCache } from 'lru-cache'
 import { deserializeSessionRecord, LegacySessionRecordError, serializeSessionRecord, type SessionRecord } from '../crypto/session/index.js'
 import type { Store, StoreBatch } from '../store/index.js'
+import { SESSION_CACHE_SIZE } from './constants.js'
 
 const log = logger('murmur:messenger:sessions')
 
@@ -25,21 +30,34 @@ function decodeRecord (bytes: Uint8Array): SessionRecord | undefined {
   }
 }
 
+/** A cache entry; `record` undefined remembers that the peer has no session. */
+interface Entry { record: SessionRecord | undefined }
+
 export class SessionCache {
   private readonly store: Store
-  private readonly records = new Map<string, SessionRecord | null>()
+  private readonly records: LRUCache<string, Entry>
 
-  constructor (store: Store) {
+  constructor (store: Store, options: { maxEntries?: number } = {}) {
     this.store = store
+    this.records = new LRUCache({ max: options.maxEntries ?? SESSION_CACHE_SIZE })
   }
 
   async get (peerId: string): Promise<SessionRecord | undefined> {
     const cached = this.records.get(peerId)
-    if (cached !== undefined) return cached ?? undefined
+    if (cached !== undefined) return cached.record
     const bytes = await this.store.sublevels.sessions.get(peerId)
     const record = bytes != null ? decodeRecord(bytes) : undefined
-    this.records.set(peerId, record ?? null)
+    this.records.set(peerId, { record })
     return record
+  }
+
+  /** Peers whose record (or its absence) is held in memory. */
+  get size (): number {
+    return this.records.size
+  }
+
+  has (peerId: string): boolean {
+    return this.records.has(peerId)
   }
 
   put (batch: StoreBatch, peerId: string, record: SessionRecord): void {
@@ -52,6 +70,6 @@ export class SessionCache {
 
   /** Call after the batch holding `record` is durable. */
   remember (peerId: string, record: SessionRecord | undefined): void {
-    this.records.set(peerId, record ?? null)
+    this.records.set(peerId, { record })
   }
 }

@@ -10,7 +10,6 @@ import { DecryptionError, InvalidKeyError } from '../../src/crypto/errors.js'
 import { identityDhPublicKey } from '../../src/crypto/identity.js'
 import { isLowOrderX25519, isLowOrderX25519Reference } from '../../src/crypto/low-order.js'
 import { nobleProvider, nodeProvider } from '../../src/crypto/providers/index.js'
-import { bytesKey, LruCache } from '../../src/crypto/providers/lru.js'
 import { mlkem768, MLKEM_PREPARED_CACHE_SIZE } from '../../src/crypto/providers/mlkem.js'
 import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
 import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
@@ -183,23 +182,6 @@ describe('cached X25519 form of identity keys', () => {
   })
 })
 
-describe('LruCache', () => {
-  it('keeps at most maxSize entries and evicts the least recently used', () => {
-    const cache = new LruCache<number>(2)
-    cache.set('a', 1)
-    cache.set('b', 2)
-    expect(cache.get('a')).toBe(1) // a is now the most recent
-    cache.set('c', 3)
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBe(1)
-    expect(cache.get('c')).toBe(3)
-    cache.set('c', 4) // an update does not evict
-    expect(cache.size).toBe(2)
-    expect(cache.get('a')).toBe(1)
-    expect(bytesKey(Uint8Array.of(0, 255))).toHaveLength(2)
-  })
-})
-
 describe('small-order check by lookup', () => {
   it('agrees with the BigInt definition on random keys and on every small-order encoding with one bit flipped', () => {
     fc.assert(fc.property(bytes(32), (key) => {
@@ -229,5 +211,22 @@ describe('small-order check by lookup', () => {
       }
     }
     expect(flagged).toBeGreaterThanOrEqual(14)
+  })
+})
+
+describe('supported library paths only', () => {
+  it('imports no private (underscore) module of @noble/* anywhere in src/', async () => {
+    const { readdir, readFile } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const root = join(import.meta.dirname, '../../src')
+    const offenders: string[] = []
+    const files = await readdir(root, { recursive: true })
+    for (const file of files) {
+      if (!file.endsWith('.ts')) continue
+      const text = await readFile(join(root, file), 'utf8')
+      if (/from '@noble\/[a-z-]+\/_/.test(text)) offenders.push(file)
+    }
+    expect(files.length).toBeGreaterThan(50) // the walk saw the tree
+    expect(offenders).toEqual([])
   })
 })

@@ -9,7 +9,7 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ExitCode } from '../../cli/exit-codes.js'
+import { ExitCode } from '../../src/errors/exit-codes.js'
 import { homeSnapshot } from '../store/v1-fixture.js'
 import { cliJson, freePort, runCli, tempHome, untilCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'

@@ -1,7 +1,7 @@
 import { access, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ExitCode } from '../../cli/exit-codes.js'
+import { ExitCode } from '../../src/errors/exit-codes.js'
 import { runCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 

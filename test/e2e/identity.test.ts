@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ExitCode } from '../../cli/exit-codes.js'
+import { ExitCode } from '../../src/errors/exit-codes.js'
 import { runCli, tempHome } from './cli-helpers.js'
 
 describe('murmur init / id (real CLI processes)', () => {

@@ -2,71 +2,25 @@
 // marked filled or expired. Real session crypto and real (memory-level) stores on both sides;
 // envelopes are handed over in a chosen order instead of over a network, to make the holes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { generateIdentity, peerIdFromIdentityKey, type Identity } from '../../src/crypto/identity.js'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
-import { defaultProvider } from '../../src/crypto/providers/index.js'
-import { ContactBook } from '../../src/messenger/contacts.js'
-import type { MessengerContext } from '../../src/messenger/context.js'
-import { MurmurEventEmitter } from '../../src/messenger/events.js'
-import { Incoming } from '../../src/messenger/incoming.js'
-import { Outgoing } from '../../src/messenger/outgoing.js'
-import { PeerLocks } from '../../src/messenger/peer-lock.js'
-import { PrekeyManager } from '../../src/messenger/prekeys.js'
-import { SessionCache } from '../../src/messenger/sessions.js'
-import { openStore, type Store } from '../../src/store/index.js'
-import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
+import type { ParsedEnvelope } from '../../src/wire/strict/envelope.js'
+import { party, received, write as writeFrom, type Party } from './parties.js'
 
 const TTL = 60_000
-
-interface Party { ctx: MessengerContext, store: Store, outgoing: Outgoing, incoming: Incoming, prekeys: PrekeyManager, identity: Identity }
-
-async function party (bundleOf: () => Promise<Uint8Array>): Promise<Party> {
-  const store = await openStore({ memory: true })
-  const identity = generateIdentity()
-  const provider = defaultProvider()
-  const prekeys = new PrekeyManager(store, identity, provider)
-  await prekeys.maintain()
-  const ctx: MessengerContext = {
-    store, provider, identity,
-    peerId: peerIdFromIdentityKey(identity.publicKey),
-    sessions: new SessionCache(store),
-    locks: new PeerLocks(),
-    prekeys,
-    contacts: new ContactBook(store),
-    events: new MurmurEventEmitter(),
-    transport: { send: async () => 'ok', fetchBundle: async () => await bundleOf() },
-    messageTtlMs: TTL
-  }
-  const outgoing = new Outgoing(ctx)
-  return { ctx, store, outgoing, incoming: new Incoming(ctx, outgoing, () => {}), prekeys, identity }
-}
 
 describe('gaps in a contact\'s numbering', () => {
   let alice: Party
   let bob: Party
 
   beforeEach(async () => {
-    bob = await party(async () => { throw new Error('unused') })
-    alice = await party(async () => encodeBundle(await bob.prekeys.issueBundle()))
+    bob = await party({ messageTtlMs: TTL })
+    alice = await party({ messageTtlMs: TTL, bundleOf: async () => encodeBundle(await bob.prekeys.issueBundle()) })
   })
   afterEach(async () => { await Promise.all([alice.store.close(), bob.store.close()]) })
 
   /** Alice writes `texts`; returns their envelopes in sending order. */
   async function write (texts: string[]): Promise<ParsedEnvelope[]> {
-    const to = bob.ctx.peerId
-    for (const text of texts) {
-      await alice.outgoing.sendText(to, text)
-      for (const entry of await alice.store.outbox(to)) {
-        if (entry.envelope.length === 0) await alice.outgoing.prepare(entry, AbortSignal.timeout(5_000))
-      }
-    }
-    const out = (await alice.store.outbox(to)).filter(e => !e.messageId.startsWith('r'))
-    const envelopes = out.map(e => parseEnvelope(e.envelope))
-    // Sent: out of the outbox, so the next call returns only the new ones.
-    const batch = alice.store.batch()
-    for (const e of await alice.store.outbox(to)) batch.deleteOutbox(e)
-    await alice.store.write(batch)
-    return envelopes
+    return await writeFrom(alice, bob, texts)
   }
 
   async function events (): Promise<string[]> {
@@ -83,8 +37,7 @@ describe('gaps in a contact\'s numbering', () => {
     expect(await events()).toHaveLength(1)
     await bob.incoming.receive(alice.ctx.peerId, [m2])
     expect(await events()).toEqual(['The missing messages from this contact arrived.'])
-    const texts = (await bob.store.history(alice.ctx.peerId, { limit: 100, order: 'oldest' })).filter(e => e.direction === 'in').map(e => e.text)
-    expect(texts).toEqual(['one', 'three', 'four', 'two'])
+    expect(await received(bob, alice)).toEqual(['one', 'three', 'four', 'two'])
   })
 
   it('a hole that never fills is marked expired after the time to live', async () => {

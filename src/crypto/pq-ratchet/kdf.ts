@@ -30,5 +30,8 @@ export function nextEpochKey (provider: CryptoProvider, epochKey: Uint8Array, ne
  * message key of the chain (KDF_CK) then depends on both the X25519 chain and EK_e.
  */
 export function mixChainKey (provider: CryptoProvider, epochKey: Uint8Array, epoch: number, chainKey: Uint8Array): Uint8Array {
-  return provider.hmacSha256(epochKey, concat(CHAIN_MIX_LABEL, u32be(epoch), chainKey))
+  const data = concat(CHAIN_MIX_LABEL, u32be(epoch), chainKey) // holds a copy of the chain key
+  const mixed = provider.hmacSha256(epochKey, data)
+  data.fill(0)
+  return mixed
 }

@@ -38,7 +38,11 @@ export function derivePqxdhKeys (provider: CryptoProvider, inputs: PqxdhSharedIn
   const parts = [F, inputs.dh1, inputs.dh2, inputs.dh3]
   if (inputs.dh4 != null) parts.push(inputs.dh4)
   parts.push(inputs.kemSharedSecret)
-  const keyMaterial = provider.hkdfSha256(concatBytes(...parts), SALT, pqxdhInfo, PQXDH_KEY_MATERIAL_LENGTH)
+  const ikm = concatBytes(...parts)
+  const keyMaterial = provider.hkdfSha256(ikm, SALT, pqxdhInfo, PQXDH_KEY_MATERIAL_LENGTH)
+  // The concatenation is a copy of every DH output and the KEM secret; the callers own (and
+  // return, for the vectors) the parts themselves.
+  ikm.fill(0)
   return {
     keyMaterial,
     rootKey: keyMaterial.slice(0, 32),

@@ -15,6 +15,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
+import { boundedCache, publicBytesKey } from './caches.js'
 
 const P = (1n << 255n) - 19n
 const L = (1n << 252n) + 27742317777372353535851937790883648493n
@@ -32,11 +33,10 @@ function isCanonicalPointEncoding (bytes: Uint8Array): boolean {
 
 // Small-order checks decode a point, which costs a few microseconds; identity keys repeat,
 // so remember the verdict for recently seen keys.
-const smallOrderCache = new Map<string, boolean>()
-const SMALL_ORDER_CACHE_SIZE = 256
+const smallOrderCache = boundedCache<boolean>(256)
 
 function isSmallOrderPublicKey (publicKey: Uint8Array): boolean {
-  const key = Buffer.from(publicKey).toString('hex')
+  const key = publicBytesKey(publicKey)
   const cached = smallOrderCache.get(key)
   if (cached !== undefined) return cached
   let small: boolean
@@ -45,7 +45,6 @@ function isSmallOrderPublicKey (publicKey: Uint8Array): boolean {
   } catch {
     small = true // not a point at all: refuse as well
   }
-  if (smallOrderCache.size >= SMALL_ORDER_CACHE_SIZE) smallOrderCache.clear()
   smallOrderCache.set(key, small)
   return small
 }

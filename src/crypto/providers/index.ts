@@ -3,6 +3,7 @@
  * the pure-JS reference. Both take the same options, so a deterministic random source makes
  * either reproduce the known-answer vectors.
  */
+import { MurmurError } from '../../errors/murmur-error.js'
 import { nobleProvider } from './noble.js'
 import { nodeProvider } from './node.js'
 import type { CryptoProvider, ProviderName, RandomSource } from '../provider.js'
@@ -21,11 +22,9 @@ export interface ProviderOptions {
 export const PROVIDER_NAMES: readonly ProviderName[] = Object.freeze(['node', 'noble'] as const)
 
 /** A provider name that is not one of PROVIDER_NAMES. */
-export class UnknownProviderError extends Error {
-  static override name = 'UnknownProviderError'
+export class UnknownProviderError extends MurmurError {
   constructor (message = 'Unknown crypto provider') {
     super(message)
-    this.name = 'UnknownProviderError'
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { InvalidKeyError, InvalidMessageError } from '../errors.js'
-import { bytesKey, LruCache } from './lru.js'
+import { boundedCache, publicBytesKey } from './caches.js'
 import {
   MLKEM768_CIPHERTEXT_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH,
   type KemEncapsulation, type KeyPair
@@ -29,11 +29,11 @@ export const MLKEM_PREPARED_CACHE_SIZE = 16
 /** FIPS 203 §7.1: dk = dk_PKE (384k bytes) || ek || H(ek) || z, with k = 3. */
 const EK_OFFSET_IN_DK = 384 * 3
 
-const prepared = new LruCache<Prepared>(MLKEM_PREPARED_CACHE_SIZE)
+const prepared = boundedCache<Prepared>(MLKEM_PREPARED_CACHE_SIZE)
 
 /** The prepared form of `ek`; throws (noble's Error) when ek fails the FIPS 203 §7.2 check. */
 function preparedKey (ek: Uint8Array): Prepared {
-  const key = bytesKey(ek)
+  const key = publicBytesKey(ek)
   let entry = prepared.get(key)
   if (entry === undefined) {
     const made: Prepared = ml_kem768.prepare(ek)

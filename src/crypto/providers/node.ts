@@ -9,18 +9,21 @@
  * Speed: OpenSSL needs keys as KeyObjects. Importing raw keys through PKCS#8/SPKI DER goes
  * through OpenSSL 3's decoder framework (~3,000 private imports/s here); JWK import builds the
  * key straight from its raw bytes (~34,000/s). So keys are imported as JWK (DER remains the
- * fallback) and kept in small per-provider LRU caches keyed by the key's bytes: ratchet state
+ * fallback) and kept in small per-provider LRU caches keyed by the key's content: ratchet state
  * is copied on every step, so the same key arrives in new arrays, and a cache keyed by content
  * (rather than by array identity) is also immune to callers that reuse or wipe a buffer.
+ * Private keys are looked up by a keyed hash of their bytes, never by the bytes (caches.ts).
  */
 import {
   createHash, createHmac, createPrivateKey, createPublicKey,
   diffieHellman, sign as nodeSign, verify as nodeVerify, type KeyObject
 } from 'node:crypto'
+import type { LRUCache } from 'lru-cache'
 import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../errors.js'
 import { isAllZero, isLowOrderX25519 } from '../low-order.js'
 import { checkEd25519Strict } from './ed25519-strict.js'
-import { bytesKey, LruCache } from './lru.js'
+import { boundedCache, publicBytesKey } from './caches.js'
+import { SecretKeyedCache } from './secret-keyed-cache.js'
 import { mlkem768 } from './mlkem.js'
 import { pooledOsRandom } from './random-pool.js'
 import { assertHkdfLength } from './noble.js'
@@ -122,11 +125,17 @@ function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length
   const out = new Uint8Array(length)
   let previous: Buffer = Buffer.alloc(0)
   for (let offset = 0, counter = 1; offset < length; counter++) {
-    previous = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(counter)).digest()
-    const take = Math.min(previous.length, length - offset)
-    out.set(previous.subarray(0, take), offset)
+    const block = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(counter)).digest()
+    previous.fill(0)
+    previous = block
+    const take = Math.min(block.length, length - offset)
+    out.set(block.subarray(0, take), offset)
     offset += take
   }
+  // PRK and the T blocks are key material (a T block's tail past `length` is key material no
+  // caller sees); wiped as noble's hkdf wipes its own.
+  previous.fill(0)
+  prk.fill(0)
   return out
 }
 
@@ -136,25 +145,24 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
   const randomBytes: RandomSource = options.randomBytes ?? pooledOsRandom()
   const cacheSize = options.keyCacheSize ?? 256
 
-  const caches: Record<OkpCurve, { priv: LruCache<KeyObject>, pub: LruCache<KeyObject> }> = {
-    X25519: { priv: new LruCache(cacheSize), pub: new LruCache(cacheSize) },
-    Ed25519: { priv: new LruCache(cacheSize), pub: new LruCache(cacheSize) }
+  const caches: Record<OkpCurve, { priv: SecretKeyedCache<KeyObject>, pub: LRUCache<string, KeyObject> }> = {
+    X25519: { priv: new SecretKeyedCache(cacheSize), pub: boundedCache(cacheSize) },
+    Ed25519: { priv: new SecretKeyedCache(cacheSize), pub: boundedCache(cacheSize) }
   }
 
-  const cacheKey = bytesKey
+  const cacheKey = publicBytesKey
   // Signatures that verified, keyed by (publicKey, signature, message): a contact's bundle
   // repeats its signed prekey and last-resort KEM prekey signatures in every fetch, and a
   // verification is the costliest step of a bundle check. Only successes are remembered, so a
   // bad signature is always checked in full; the key holds every input byte, so a hit is
   // exactly the same question.
-  const verified = new LruCache<true>(cacheSize)
+  const verified = boundedCache<true>(cacheSize)
 
   function privateKeyObject (curve: OkpCurve, raw: Uint8Array): KeyObject {
-    const key = cacheKey(raw)
-    let keyObject = caches[curve].priv.get(key)
+    let keyObject = caches[curve].priv.get(raw)
     if (keyObject === undefined) {
       keyObject = importPrivateKey(curve, raw)
-      caches[curve].priv.set(key, keyObject)
+      caches[curve].priv.set(raw, keyObject)
     }
     return keyObject
   }

@@ -20,11 +20,13 @@ export interface RootKdfOutput {
  */
 export function kdfRoot (provider: CryptoProvider, rootKey: Uint8Array, dhOutput: Uint8Array): RootKdfOutput {
   const okm = provider.hkdfSha256(dhOutput, rootKey, ROOT_KDF_INFO, ROOT_KDF_OUTPUT_LENGTH)
-  return {
+  const output = {
     rootKey: okm.slice(0, KEY_LENGTH),
     chainKey: okm.slice(KEY_LENGTH, 2 * KEY_LENGTH),
     nextHeaderKey: okm.slice(2 * KEY_LENGTH, 3 * KEY_LENGTH)
   }
+  okm.fill(0) // the keys live on in their copies only
+  return output
 }
 
 export interface ChainKdfOutput {
@@ -52,8 +54,10 @@ export interface MessageKeys {
  */
 export function deriveMessageKeys (provider: CryptoProvider, messageKey: Uint8Array, headerNonce: Uint8Array): MessageKeys {
   const okm = provider.hkdfSha256(messageKey, headerNonce, MESSAGE_KDF_INFO, MESSAGE_KDF_OUTPUT_LENGTH)
-  return {
+  const keys = {
     bodyKey: okm.slice(0, KEY_LENGTH),
     bodyNonce: okm.slice(KEY_LENGTH, KEY_LENGTH + BODY_NONCE_LENGTH)
   }
+  okm.fill(0)
+  return keys
 }

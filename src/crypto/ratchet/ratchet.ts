@@ -77,13 +77,16 @@ export function initializeInitiator (provider: CryptoProvider, params: Initiator
   const dhOutput = provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey)
   const sessionKey = requireKey(params.rootKey, 'root key')
   const root = kdfRoot(provider, sessionKey, dhOutput)
+  dhOutput.fill(0)
   const pq = initialPqState(provider, sessionKey, true)
+  const sendingChainKey = mixChainKey(provider, pq.epochKey, 0, root.chainKey)
+  root.chainKey.fill(0) // only its mix with the epoch key is a chain key (part 3b)
   return {
     ad: params.ad.slice(),
     rootKey: root.rootKey,
     sendingRatchetKey: { publicKey: sendingRatchetKey.publicKey.slice(), privateKey: sendingRatchetKey.privateKey.slice() },
     remoteRatchetKey,
-    sendingChainKey: mixChainKey(provider, pq.epochKey, 0, root.chainKey),
+    sendingChainKey,
     receivingChainKey: null,
     sendingHeaderKey: requireKey(params.sendingHeaderKey, 'sending header key'),
     receivingHeaderKey: null,
@@ -254,9 +257,14 @@ function dhRatchet (provider: CryptoProvider, state: RatchetState, header: Ratch
   const receivingEpochKey = chainEpochKey(state.pq, header.epoch)
   if (receivingEpochKey === null) throw new InvalidMessageError(`a chain of epoch ${header.epoch} is not acceptable in epoch ${state.pq.epoch}`)
   // Throws LowOrderPointError for a small-order ratchet key.
-  const receiving = kdfRoot(provider, state.rootKey, provider.x25519(state.sendingRatchetKey.privateKey, remoteRatchetKey))
+  const receivingDh = provider.x25519(state.sendingRatchetKey.privateKey, remoteRatchetKey)
+  const receiving = kdfRoot(provider, state.rootKey, receivingDh)
+  receivingDh.fill(0)
   const sendingRatchetKey = provider.x25519GenerateKeyPair()
-  const sending = kdfRoot(provider, receiving.rootKey, provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey))
+  const sendingDh = provider.x25519(sendingRatchetKey.privateKey, remoteRatchetKey)
+  const sending = kdfRoot(provider, receiving.rootKey, sendingDh)
+  sendingDh.fill(0)
+  receiving.rootKey.fill(0) // an intermediate root key: only `sending.rootKey` is kept
   // The post-quantum side (docs/protocol.md part 3b "Receiving a new chain"): a chain of e + 1
   // completes the move; then both new chain keys are mixed with their epoch keys.
   const pq = acceptChainEpoch(state.pq, header.epoch)
@@ -264,13 +272,17 @@ function dhRatchet (provider: CryptoProvider, state: RatchetState, header: Ratch
   const sendingEpochKey = sendingEpoch === pq.epoch ? pq.epochKey : pq.nextEpochKey
   if (sendingEpochKey === null) throw new InvalidMessageError('no key for the sending epoch')
 
+  const sendingChainKey = mixChainKey(provider, sendingEpochKey, sendingEpoch, sending.chainKey)
+  const receivingChainKey = mixChainKey(provider, receivingEpochKey, header.epoch, receiving.chainKey)
+  sending.chainKey.fill(0)
+  receiving.chainKey.fill(0)
   return {
     ...state,
     rootKey: sending.rootKey,
     sendingRatchetKey: { publicKey: sendingRatchetKey.publicKey.slice(), privateKey: sendingRatchetKey.privateKey.slice() },
     remoteRatchetKey,
-    sendingChainKey: mixChainKey(provider, sendingEpochKey, sendingEpoch, sending.chainKey),
-    receivingChainKey: mixChainKey(provider, receivingEpochKey, header.epoch, receiving.chainKey),
+    sendingChainKey,
+    receivingChainKey,
     sendingHeaderKey: state.sendingNextHeaderKey,
     receivingHeaderKey: state.receivingNextHeaderKey,
     sendingNextHeaderKey: sending.nextHeaderKey,

@@ -1,15 +1,14 @@
 /** Errors of the session layer (shared ones live in src/crypto/errors.ts). */
+import { MurmurError } from '../../errors/murmur-error.js'
 import { InvalidStateError } from '../errors.js'
 
 /**
  * A message or bundle names a different remote identity than the record it is applied to: a
  * record holds the sessions with ONE remote identity, so the caller picked the wrong record.
  */
-export class RemoteIdentityMismatchError extends Error {
-  static override name = 'RemoteIdentityMismatchError'
+export class RemoteIdentityMismatchError extends MurmurError {
   constructor (message = 'The remote identity does not match this session record') {
     super(message)
-    this.name = 'RemoteIdentityMismatchError'
   }
 }
 
@@ -21,9 +20,7 @@ export class RemoteIdentityMismatchError extends Error {
  * part 4, "Upgrade from the Double Ratchet").
  */
 export class LegacySessionRecordError extends InvalidStateError {
-  static override name = 'LegacySessionRecordError'
   constructor (message = 'Session record made before the Triple Ratchet; start a new session') {
     super(message)
-    this.name = 'LegacySessionRecordError'
   }
 }

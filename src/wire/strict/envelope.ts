@@ -15,6 +15,7 @@
  * varint on the wire must be below 2^31 and one of Envelope.Kind's values, else the envelope
  * is refused as kind 99 is: MalformedEnvelopeError.
  */
+import { MurmurError } from '../../errors/murmur-error.js'
 import { reader } from 'protons-runtime'
 import { Envelope } from '../envelope.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -30,11 +31,9 @@ export const ENVELOPE_ID_BYTES = 16
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 
 /** An envelope that does not decode, or carries a value out of its field's range. */
-export class MalformedEnvelopeError extends Error {
-  static name = 'MalformedEnvelopeError'
+export class MalformedEnvelopeError extends MurmurError {
   constructor (message = 'envelope does not decode') {
     super(message)
-    this.name = 'MalformedEnvelopeError'
   }
 }
 

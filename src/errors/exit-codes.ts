@@ -1,5 +1,5 @@
 /**
- * Exit codes of the murmur command (documented in README.md and docs/api.md). Scripts can
+ * Exit codes of the murmur command (documented in README.md and docs/cli.md). Scripts can
  * rely on them; text output is for people.
  */
 export const ExitCode = {

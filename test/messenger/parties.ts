@@ -1,0 +1,71 @@
+// Messenger parties without a network: real session crypto, real (memory-level) stores,
+// the real Outgoing and Incoming; envelopes are handed over by the test, in the order it
+// chooses.
+import { generateIdentity, peerIdFromIdentityKey, type Identity } from '../../src/crypto/identity.js'
+import { defaultProvider } from '../../src/crypto/providers/index.js'
+import { ContactBook } from '../../src/messenger/contacts.js'
+import type { MessengerContext } from '../../src/messenger/context.js'
+import { MurmurEventEmitter } from '../../src/messenger/events.js'
+import { Incoming } from '../../src/messenger/incoming.js'
+import { Outgoing } from '../../src/messenger/outgoing.js'
+import { PeerLocks } from '../../src/messenger/peer-lock.js'
+import { PrekeyManager } from '../../src/messenger/prekeys.js'
+import { SessionCache } from '../../src/messenger/sessions.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
+
+export interface Party { ctx: MessengerContext, store: Store, outgoing: Outgoing, incoming: Incoming, prekeys: PrekeyManager, identity: Identity }
+
+export interface PartyOptions {
+  /** Where a first message to a peer gets the peer's prekey bundle. */
+  bundleOf?: (peerId: string) => Promise<Uint8Array>
+  messageTtlMs?: number
+  sessionCacheSize?: number
+}
+
+export async function party (options: PartyOptions = {}): Promise<Party> {
+  const store = await openStore({ memory: true })
+  const identity = generateIdentity()
+  const provider = defaultProvider()
+  const prekeys = new PrekeyManager(store, identity, provider)
+  await prekeys.maintain()
+  const bundleOf = options.bundleOf ?? (async () => { throw new Error('no bundle source') })
+  const ctx: MessengerContext = {
+    store, provider, identity,
+    peerId: peerIdFromIdentityKey(identity.publicKey),
+    sessions: new SessionCache(store, { maxEntries: options.sessionCacheSize }),
+    locks: new PeerLocks(),
+    prekeys,
+    contacts: new ContactBook(store),
+    events: new MurmurEventEmitter(),
+    transport: { send: async () => 'ok', fetchBundle: async (peerId) => await bundleOf(peerId) },
+    messageTtlMs: options.messageTtlMs ?? 60_000
+  }
+  const outgoing = new Outgoing(ctx)
+  return { ctx, store, outgoing, incoming: new Incoming(ctx, outgoing, () => {}), prekeys, identity }
+}
+
+/**
+ * `from` writes `texts` to `to`; returns the envelopes of those texts in sending order and
+ * takes everything (receipts too) out of `from`'s outbox, as if sent.
+ */
+export async function write (from: Party, to: Party, texts: string[]): Promise<ParsedEnvelope[]> {
+  const peerId = to.ctx.peerId
+  for (const text of texts) {
+    await from.outgoing.sendText(peerId, text)
+    for (const entry of await from.store.outbox(peerId)) {
+      if (entry.envelope.length === 0) await from.outgoing.prepare(entry, AbortSignal.timeout(5_000))
+    }
+  }
+  const out = (await from.store.outbox(peerId)).filter(e => !e.messageId.startsWith('r'))
+  const envelopes = out.map(e => parseEnvelope(e.envelope))
+  const batch = from.store.batch()
+  for (const e of await from.store.outbox(peerId)) batch.deleteOutbox(e)
+  await from.store.write(batch)
+  return envelopes
+}
+
+/** The texts `of` has received from `from`, oldest first. */
+export async function received (of: Party, from: Party): Promise<string[]> {
+  return (await of.store.history(from.ctx.peerId, { limit: 100, order: 'oldest' })).filter(e => e.direction === 'in').map(e => e.text)
+}
