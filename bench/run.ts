@@ -13,7 +13,8 @@ const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
   relay: async () => await import('./relay.js'),
   cli: async () => await import('./cli.js'),
   web: async () => await import('./web.js'),
-  store: async () => await import('./store.js')
+  store: async () => await import('./store.js'),
+  reach: async () => await import('./reach.js')
 }
 
 function usage (): string {

@@ -24,7 +24,8 @@ const START_TIMEOUT_MS = 30_000
 // reaches init and start through the environment, as a script would give it.
 const NODE_ENV = { ...process.env, MURMUR_PASSPHRASE: 'web benchmark passphrase' }
 
-async function runCli (args: string[]): Promise<string> {
+/** Runs `murmur <args>` (dist/cli/murmur.js) to completion; its stdout, or BenchmarkCheckError with its stderr. */
+export async function runCli (args: string[]): Promise<string> {
   const cli = join(repoRoot(), 'dist/cli/murmur.js')
   return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: NODE_ENV })

@@ -14,6 +14,7 @@ import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
 import { registerIdentityCommands } from './commands/identity.js'
 import { registerInboxCommands } from './commands/inbox.js'
+import { registerLookupCommand } from './commands/lookup.js'
 import { registerPassphraseCommands } from './commands/passphrase.js'
 import { registerOpenCommand } from './commands/open.js'
 import { registerRelaysCommands } from './commands/relays.js'
@@ -56,6 +57,7 @@ registerStartCommand(program)
 registerPassphraseCommands(program)
 registerOpenCommand(program)
 registerStatusCommand(program)
+registerLookupCommand(program)
 registerContactsCommands(program)
 registerSendCommands(program)
 registerInboxCommands(program)

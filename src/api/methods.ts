@@ -59,6 +59,13 @@ export const METHODS = {
     params: none,
     handler: async (murmur) => await murmur.status()
   }),
+  lookup: defineMethod({
+    description: 'where a peer can be reached: its signed contact record from the DHTs (addresses, mailboxes, sequence); read-only, no dial',
+    params: params({
+      peer: shortString('name or peer ID of the peer to look up')
+    }),
+    handler: async (murmur, p, { signal }) => await murmur.lookup(p.peer, { signal })
+  }),
   'contacts.add': defineMethod({
     description: 'add a contact by peer ID under a local name',
     params: params({

@@ -54,6 +54,8 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodes>> = {
   RelayNotFoundError: { exit: ExitCode.NOT_FOUND, rpc: -32016 },
   WebAppUnavailableError: { exit: ExitCode.NOT_FOUND, rpc: -32017 },
   MessageStateError: { exit: ExitCode.CONFLICT, rpc: -32018 },
+  // `lookup` (src/messenger/lookup.ts): the DHTs hold no contact record of the peer.
+  ContactRecordNotFoundError: { exit: ExitCode.NOT_FOUND, rpc: -32019 },
   PeerNotFoundError: { exit: ExitCode.NETWORK },
   IdentityExistsError: { exit: ExitCode.CONFLICT },
   HomeNotEmptyError: { exit: ExitCode.CONFLICT },

@@ -142,6 +142,29 @@ export interface StatusView {
   relaying: { trusted: number, mailboxes: number, forwardQueued: number }
 }
 
+/** A peer's contact record as the DHTs hold it (`murmur lookup`): where it says it can be reached. */
+export interface LookupView {
+  peerId: string
+  /** The contact's name, when the peer is a contact. */
+  contact?: string
+  /** The record's sequence number (the highest found wins), as a decimal string. */
+  sequence: string
+  /** When the peer signed the record (ms since the epoch, its clock). */
+  createdAt: number
+  /** The peer's own addresses, relayed (`/p2p-circuit`) ones included. */
+  addresses: string[]
+  /** Its mailboxes: relays that hold messages for it while it is offline. */
+  mailboxes: Array<{ peerId: string, addresses: string[] }>
+  /** How long the lookup took, in ms. */
+  ms: number
+}
+
+export interface LookupOptions {
+  signal?: AbortSignal
+  /** Give up after this long (default 10 s): ContactRecordNotFoundError. */
+  timeoutMs?: number
+}
+
 export interface SendOptions {
   signal?: AbortSignal
 }
@@ -206,6 +229,8 @@ export interface Murmur {
   stop (): Promise<void>
   id (): Promise<IdView>
   status (): Promise<StatusView>
+  /** The peer's contact record from the DHTs (read-only: no dial); ContactRecordNotFoundError when there is none. */
+  lookup (peer: string, options?: LookupOptions): Promise<LookupView>
   /** Encrypts, persists and transmits; resolves once the message is durable (state queued or sent). */
   send (to: string, text: string, options?: SendOptions): Promise<MessageView>
   /** Resends a failed or expired message under the current session (new encryption, same message id). */

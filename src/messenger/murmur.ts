@@ -25,7 +25,8 @@ import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed
 import { passphraseBytes } from '../store/at-rest/kdf.js'
 import { createBackup, type BackupSummary } from './backup.js'
 import type {
-  BackupOptions, ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, Murmur, MurmurOptions, RelaysApi, SendOptions, StatusView, TrustApi, WaitOptions
+  BackupOptions, ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, LookupOptions, LookupView, Murmur, MurmurOptions, RelaysApi, SendOptions,
+  StatusView, TrustApi, WaitOptions
 } from './api-types.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
@@ -36,6 +37,7 @@ import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundErro
 import { MurmurEventEmitter } from './events.js'
 import { homePath } from './home.js'
 import { Incoming } from './incoming.js'
+import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
 import { PeerLocks } from './peer-lock.js'
 import { PrekeyManager } from './prekeys.js'
@@ -391,6 +393,16 @@ class MurmurNodeImpl implements Murmur {
       relays: await this.ourMailboxes.views(true),
       relaying: this.serving.relaying()
     }
+  }
+
+  async lookup (peer: string, options: LookupOptions = {}): Promise<LookupView> {
+    const node = this.requireNode()
+    const { peerId, contact } = await this.book.resolve(peer)
+    const found = await lookupContactRecord(node, peerId, this.provider, {
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      timeoutMs: options.timeoutMs ?? RESOLVE_TIMEOUT_MS
+    })
+    return { ...found, ...(contact !== undefined ? { contact: contact.name } : {}) }
   }
 
   /** The messages waiting in the outbox (oldest due first, at most 50), with why they wait. */

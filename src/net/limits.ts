@@ -65,6 +65,12 @@ export interface MonitorLimits {
   pingMinTimeoutMs: number
   /** The adaptive ping timeout never goes above this, in ms. */
   pingMaxTimeoutMs: number
+  /**
+   * Concurrent ping streams per connection, each way. The connection monitor and both DHTs'
+   * routing tables (a new contact, an old one before eviction) ping the same peer; a ping over
+   * the limit fails, and the monitor then aborts the whole connection.
+   */
+  pingMaxStreams: number
 }
 
 /** Limits on a contact record (src/net/contact-record.ts), checked by every validator. */
@@ -176,7 +182,10 @@ export const DEFAULT_DHT_LIMITS: Readonly<DhtLimits> = Object.freeze({
 export const DEFAULT_MONITOR_LIMITS: Readonly<MonitorLimits> = Object.freeze({
   pingIntervalMs: 10_000,
   pingMinTimeoutMs: 10_000,
-  pingMaxTimeoutMs: 60_000
+  pingMaxTimeoutMs: 60_000,
+  // libp2p's default of 1 outbound and 2 inbound made the monitor abort most connections of a
+  // 100-node network (docs/benchmarks.md "The reach benchmark").
+  pingMaxStreams: 8
 })
 
 export const DEFAULT_RELAY_SERVICE_LIMITS: Readonly<RelayServiceLimits> = Object.freeze({

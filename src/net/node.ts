@@ -132,7 +132,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
   const services = {
     identify: identify(),
     identifyPush: identifyPush(),
-    ping: ping(),
+    ping: ping({ maxInboundStreams: limits.monitor.pingMaxStreams, maxOutboundStreams: limits.monitor.pingMaxStreams }),
     // The WAN DHT keeps public (and relayed) addresses, and switches itself to server mode once
     // the node has a confirmed public address (kad-dht's default when clientMode is unset).
     dht: kadDHT({

@@ -7,6 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
 
+/**
+ * `murmur lookup` until it finds the record (exit 0), at most `timeoutMs`: a node's record
+ * reaches the DHT only once its first DHT peer has identified (it publishes again then), and
+ * status's record.peers counts only the last publish, so the lookup itself is the barrier.
+ */
+async function lookupUntilFound (args: string[], timeoutMs = 30_000): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const result = await runCli(['lookup', ...args])
+    if (result.code !== 3 || Date.now() > deadline) return result
+  }
+}
+
 describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no other flag', () => {
   let carol: RunningNode
   let alice: RunningNode
@@ -49,6 +62,37 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
     const text = (await runCli(['status', '--home', alice.home])).stdout
     expect(text).toMatch(/reachable\s+this machine only/)
   })
+
+  it('murmur lookup says where a peer can be reached, from its contact record; a peer with none is exit 3 in one line', async () => {
+    // By contact name, as JSON (the test adds its own contact: it runs alone with -t too).
+    expect((await runCli(['contacts', 'add', 'bob', bob.peerId, '--home', carol.home])).code).toBe(0)
+    const found = await lookupUntilFound(['bob', '--home', carol.home, '--json'])
+    expect(found.stderr).toBe('')
+    const view = JSON.parse(found.stdout)
+    expect(view).toMatchObject({ peerId: bob.peerId, contact: 'bob', mailboxes: [] })
+    expect(view.addresses).toContain(bob.addresses[0])
+    expect(BigInt(view.sequence)).toBeGreaterThan(0n)
+    expect(view.ms).toBeGreaterThan(0)
+    // By peer ID, as text: alice is no contact of bob's (the reply of the test above aside, this runs alone too).
+    const text = await lookupUntilFound([alice.peerId, '--home', bob.home])
+    expect(text.stderr).toBe('')
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain(`peer ID    ${alice.peerId}`)
+    expect(text.stdout).toContain(`addresses  ${alice.addresses[0]}`)
+    expect(text.stdout).toContain('mailboxes  none')
+
+    // A peer that never ran a node has no record: one line, exit 3 (not found).
+    const stranger = await initNode()
+    cleanups.push(stranger.cleanup)
+    const missing = await runCli(['lookup', stranger.peerId, '--home', alice.home, '--json'])
+    expect(missing.code).toBe(3)
+    expect(JSON.parse(missing.stderr).error).toMatchObject({ name: 'ContactRecordNotFoundError', message: expect.stringMatching(/^no contact record of 12D3KooW\w+ in the DHTs/) })
+    const plain = await runCli(['lookup', stranger.peerId, '--home', alice.home])
+    expect(plain.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^murmur: no contact record of /)])
+    // Neither a contact nor a peer ID: the usual answers.
+    expect((await runCli(['lookup', 'nobody', '--home', alice.home])).code).toBe(3)
+    expect((await runCli(['lookup', '12D3KooWnotapeerid', '--home', alice.home])).code).toBe(2)
+  }, 120_000)
 })
 
 describe('start-up mistakes are one clear line', () => {

@@ -15,7 +15,7 @@ import { isPrivate } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Circuit } from '@multiformats/multiaddr-matcher'
 import { classify, type ReachabilityView } from './classify.js'
-import type { ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, PeerStore, Startable, TypedEventTarget } from '@libp2p/interface'
+import type { ComponentLogger, Connection, IdentifyResult, Libp2pEvents, Logger, PeerId, PeerStore, Startable, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, TransportManager } from '@libp2p/interface-internal'
 
 /** circuit relay v2's HOP protocol: a peer that speaks it may serve reservations. */
@@ -85,6 +85,8 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
     this.init = init
     this.log = components.logger.forComponent('murmur:net:reachability')
     this.onChange = this.onChange.bind(this)
+    this.onIdentify = this.onIdentify.bind(this)
+    this.onConnectionClose = this.onConnectionClose.bind(this)
   }
 
   start (): void {
@@ -95,8 +97,8 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
   afterStart (): void {
     const events = this.components.events
     events.addEventListener('self:peer:update', this.onChange)
-    events.addEventListener('peer:identify', this.onChange)
-    events.addEventListener('connection:close', this.onChange)
+    events.addEventListener('peer:identify', this.onIdentify)
+    events.addEventListener('connection:close', this.onConnectionClose)
     events.addEventListener('transport:listening', this.onChange)
     events.addEventListener('transport:close', this.onChange)
     this.timer = setInterval(() => { this.onChange() }, this.init.checkIntervalMs)
@@ -110,8 +112,8 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
     this.started = false
     const events = this.components.events
     events.removeEventListener('self:peer:update', this.onChange)
-    events.removeEventListener('peer:identify', this.onChange)
-    events.removeEventListener('connection:close', this.onChange)
+    events.removeEventListener('peer:identify', this.onIdentify)
+    events.removeEventListener('connection:close', this.onConnectionClose)
     events.removeEventListener('transport:listening', this.onChange)
     events.removeEventListener('transport:close', this.onChange)
     clearInterval(this.timer)
@@ -126,6 +128,21 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
   async refresh (): Promise<void> {
     this.onChange()
     while (this.evaluating != null) await this.evaluating
+  }
+
+  /**
+   * Identify and connection events come by the hundred a minute in a busy DHT, and an evaluation
+   * of a node that is not public scans the whole peer store for relays: only the events that can
+   * change the answer start one. A newly identified relay is a new candidate; a closed
+   * connection matters when it went to a relay that holds a reservation for us. Address changes
+   * (self:peer:update, transport events) and the periodic check cover the rest.
+   */
+  private onIdentify (event: CustomEvent<IdentifyResult>): void {
+    if (event.detail.protocols.includes(RELAY_HOP_PROTOCOL)) this.onChange()
+  }
+
+  private onConnectionClose (event: CustomEvent<Connection>): void {
+    if (this.view().relays.includes(event.detail.remotePeer.toString())) this.onChange()
   }
 
   private onChange (): void {

@@ -1,0 +1,41 @@
+/**
+ * `murmur lookup <peer>`: where a peer says it can be reached, from its signed contact record in
+ * the DHTs (DESIGN.md "Contact record in the DHT"; docs/network.md section 5). Read-only: it
+ * neither dials the peer nor stores anything, so it answers "what would a sender find?" - the
+ * question to ask when a message stays queued with "peer not found".
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import { resolveContactRecord, type DhtNode } from '../net/contact-records.js'
+import { ContactRecordNotFoundError } from '../net/errors.js'
+import type { LookupView } from './api-types.js'
+
+/**
+ * Resolves `peerId`'s contact record (both DHTs and this node's own copy; the highest valid
+ * sequence wins) within `timeoutMs`. ContactRecordNotFoundError when none turns up.
+ */
+export async function lookupContactRecord (node: DhtNode, peerId: string, provider: CryptoProvider, options: { signal?: AbortSignal, timeoutMs: number }): Promise<Omit<LookupView, 'contact'>> {
+  const started = performance.now()
+  const { record } = await resolveContactRecord(node, peerIdFromString(peerId), {
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    timeoutMs: options.timeoutMs,
+    provider
+  }).catch((err: Error) => {
+    if (err.name !== 'ContactRecordNotFoundError') throw err
+    throw new ContactRecordNotFoundError(`no contact record of ${peerId} in the DHTs within ${Math.round(options.timeoutMs / 1000)} s: it has not published one yet, or no node that holds it answered`)
+  })
+  const ms = performance.now() - started
+  return {
+    peerId,
+    sequence: record.sequence.toString(),
+    createdAt: Number(record.createdAt),
+    addresses: record.addresses.map(a => multiaddr(a).toString()),
+    mailboxes: record.mailboxes.map(m => ({
+      peerId: peerIdFromIdentityKey(identityKeyFromPeerIdBytes(m.relayPeerId)),
+      addresses: m.addresses.map(a => multiaddr(a).toString())
+    })),
+    ms: Math.round(ms * 10) / 10
+  }
+}
