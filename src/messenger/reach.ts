@@ -10,6 +10,7 @@
  */
 import { logger } from '@libp2p/logger'
 import { LRUCache } from 'lru-cache'
+import { raceSignal } from 'race-signal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Circuit } from '@multiformats/multiaddr-matcher'
 import type { PeerId } from '@libp2p/interface'
@@ -131,7 +132,10 @@ export class PeerReacher {
       return record.addresses.map(a => multiaddr(a))
     })()
     const fromDht = (async () => {
-      const info = await node.peerRouting.findPeer(peer, { signal: both })
+      // raceSignal: kad-dht's query can outlive its signal on a loaded network (src/net/until-aborted.ts).
+      const found = node.peerRouting.findPeer(peer, { signal: both })
+      found.catch(() => {})
+      const info = await raceSignal(found, both)
       return info.multiaddrs
     })()
     try {

@@ -13,6 +13,7 @@ import {
   type ContactRecord, type UnsignedContactRecord
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
+import { untilAborted } from './until-aborted.js'
 import {
   CONTACT_RECORD_LIMITS, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
   REPUBLISH_RETRY_MIN_MS
@@ -98,7 +99,7 @@ export async function publishContactRecord (node: DhtNode, record: Uint8Array, o
   }
   await Promise.all(dhtsOf(node).map(async (dht) => {
     try {
-      for await (const event of dht.put(key, record, { signal })) record$(event)
+      for await (const event of untilAborted(dht.put(key, record, { signal }), signal)) record$(event)
     } catch (err) {
       options.signal?.throwIfAborted()
       // A timeout or a failed lookup ends the put early; what was counted so far stands.
@@ -142,7 +143,7 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
   }
   await Promise.all(dhtsOf(node).map(async (dht) => {
     try {
-      for await (const event of dht.get(key, { signal })) {
+      for await (const event of untilAborted(dht.get(key, { signal }), signal)) {
         // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it
         // picks at the very end, after sending corrections, which can throw: collect as they
         // arrive.

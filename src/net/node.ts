@@ -23,6 +23,7 @@ import { uPnPNAT } from '@libp2p/upnp-nat'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import type { Libp2p, PeerId, PeerInfo, PrivateKey, ServiceMap } from '@libp2p/interface'
+import { raceSignal } from 'race-signal'
 import { defaultProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { createAddressSorter, createLanPeerInfoMapper } from './address-order.js'
@@ -264,7 +265,11 @@ export async function findPeer (node: Libp2p, peerId: PeerId, options: FindPeerO
   const signals = [AbortSignal.timeout(timeoutMs)]
   if (options.signal != null) signals.push(options.signal)
   try {
-    return await node.peerRouting.findPeer(peerId, { signal: AbortSignal.any(signals) })
+    // The query can outlive its signal on a loaded network (src/net/until-aborted.ts): race it.
+    const signal = AbortSignal.any(signals)
+    const found = node.peerRouting.findPeer(peerId, { signal })
+    found.catch(() => {})
+    return await raceSignal(found, signal)
   } catch (err) {
     options.signal?.throwIfAborted()
     log('DHT lookup of %p failed - %e', peerId, err)
