@@ -138,7 +138,15 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
    * (self:peer:update, transport events) and the periodic check cover the rest.
    */
   private onIdentify (event: CustomEvent<IdentifyResult>): void {
-    if (event.detail.protocols.includes(RELAY_HOP_PROTOCOL)) this.onChange()
+    const { peerId, protocols, listenAddrs } = event.detail
+    if (!protocols.includes(RELAY_HOP_PROTOCOL)) return
+    // A relay that refused us may have done so because it was not yet public: it serves
+    // strangers only once AutoNAT confirms its address (docs/network.md section 7), and then
+    // tells its peers by identify push. Ask it again now rather than after the backoff, which
+    // made a node that started beside its relay wait 15-20 s for a reservation.
+    const id = peerId.toString()
+    if (this.retryAt.has(id) && listenAddrs.some(a => !Circuit.matches(a) && !isPrivate(a))) this.retryAt.delete(id)
+    this.onChange()
   }
 
   private onConnectionClose (event: CustomEvent<Connection>): void {
