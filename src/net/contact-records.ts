@@ -2,6 +2,7 @@
  * Publishing and resolving contact records through the DHT, and the republisher that keeps
  * one's own record fresh (DESIGN.md "Contact record in the DHT"; docs/network.md).
  */
+import { setMaxListeners } from 'node:events'
 import { logger } from '@libp2p/logger'
 import type { KadDHT, QueryEvent } from '@libp2p/kad-dht'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
@@ -63,6 +64,21 @@ export interface ResolvedContactRecord {
   bytes: Uint8Array
 }
 
+/** Well above kad-dht's k = 20 requests in flight per query, low enough to still catch a leak. */
+const DHT_QUERY_MAX_LISTENERS = 64
+
+/**
+ * The signal one DHT's query runs under. kad-dht sends a put or get to up to k = 20 peers in
+ * parallel and each request adds its own abort listener to this signal, past Node's warning at
+ * 10 (MaxListenersExceededWarning from kad-dht's network.sendRequest): those listeners are
+ * expected, and removed as each request ends.
+ */
+export function dhtQuerySignal (signal: AbortSignal): AbortSignal {
+  const own = AbortSignal.any([signal])
+  setMaxListeners(DHT_QUERY_MAX_LISTENERS, own)
+  return own
+}
+
 function boundedSignal (timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const signals = [AbortSignal.timeout(timeoutMs)]
   if (signal != null) signals.push(signal)
@@ -99,7 +115,8 @@ export async function publishContactRecord (node: DhtNode, record: Uint8Array, o
   }
   await Promise.all(dhtsOf(node).map(async (dht) => {
     try {
-      for await (const event of untilAborted(dht.put(key, record, { signal }), signal)) record$(event)
+      const own = dhtQuerySignal(signal)
+      for await (const event of untilAborted(dht.put(key, record, { signal: own }), own)) record$(event)
     } catch (err) {
       options.signal?.throwIfAborted()
       // A timeout or a failed lookup ends the put early; what was counted so far stands.
@@ -143,7 +160,8 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
   }
   await Promise.all(dhtsOf(node).map(async (dht) => {
     try {
-      for await (const event of untilAborted(dht.get(key, { signal }), signal)) {
+      const own = dhtQuerySignal(signal)
+      for await (const event of untilAborted(dht.get(key, { signal: own }), own)) {
         // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it
         // picks at the very end, after sending corrections, which can throw: collect as they
         // arrive.
