@@ -133,9 +133,7 @@ export class PeerReacher {
     })()
     const fromDht = (async () => {
       // raceSignal: kad-dht's query can outlive its signal on a loaded network (src/net/until-aborted.ts).
-      const found = node.peerRouting.findPeer(peer, { signal: both })
-      found.catch(() => {})
-      const info = await raceSignal(found, both)
+      const info = await raceSignal(node.peerRouting.findPeer(peer, { signal: both }), both)
       return info.multiaddrs
     })()
     try {

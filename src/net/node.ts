@@ -267,9 +267,7 @@ export async function findPeer (node: Libp2p, peerId: PeerId, options: FindPeerO
   try {
     // The query can outlive its signal on a loaded network (src/net/until-aborted.ts): race it.
     const signal = AbortSignal.any(signals)
-    const found = node.peerRouting.findPeer(peerId, { signal })
-    found.catch(() => {})
-    return await raceSignal(found, signal)
+    return await raceSignal(node.peerRouting.findPeer(peerId, { signal }), signal)
   } catch (err) {
     options.signal?.throwIfAborted()
     log('DHT lookup of %p failed - %e', peerId, err)

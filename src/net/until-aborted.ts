@@ -11,10 +11,8 @@ export async function * untilAborted<T> (source: AsyncIterable<T>, signal: Abort
   const iterator = source[Symbol.asyncIterator]()
   try {
     while (true) {
-      const next = iterator.next()
-      // The source may settle after we stopped listening: its failure is then nobody's.
-      next.catch(() => {})
-      const result = await raceSignal(next, signal)
+      // raceSignal also swallows a failure of the source that comes after the abort.
+      const result = await raceSignal(iterator.next(), signal)
       if (result.done === true) return
       yield result.value
     }
