@@ -8,7 +8,8 @@
  * fails the benchmark instead of hanging it.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Session } from 'node:inspector/promises'
 import { BenchmarkCheckError } from './harness.js'
 
@@ -177,4 +178,21 @@ export async function settledMemory (): Promise<MemoryFigures> {
   }
   const m = process.memoryUsage()
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers }
+}
+
+/**
+ * With a profile folder, runs `body` with the CPU profiler of each worker on and writes
+ * `<dir>/<name>-<worker label>.cpuprofile`: the measured phase alone, not start-up. Without
+ * one, just runs `body`. Returns the files written.
+ */
+export async function profileWorkers<T> (dir: string | undefined, name: string, workers: readonly Worker[], body: () => Promise<T>): Promise<{ value: T, files: string[] }> {
+  if (dir === undefined) return { value: await body(), files: [] }
+  await mkdir(dir, { recursive: true })
+  await Promise.all(workers.map(async w => await w.call('profileStart')))
+  const files: string[] = []
+  try {
+    return { value: await body(), files }
+  } finally {
+    for (const w of workers) files.push(await w.call<string>('profileStop', { file: join(dir, `${name}-${w.label}.cpuprofile`) }))
+  }
 }

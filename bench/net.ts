@@ -24,7 +24,7 @@
  * --sessions N (20), --only rtt|throughput|history|memory (repeatable; writes no result file),
  * --quick (small counts, 3 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,7 +32,7 @@ import {
   BenchmarkOptionError, formatNumber, formatTable, median, positiveInteger, relativeSpread, resultMeta, writeResult,
   type ResultMeta
 } from './harness.js'
-import { percentile, Worker, type MemoryFigures } from './net-ipc.js'
+import { percentile, profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
 import type { RttTrace, Started, StoreCounters } from './net-murmur.js'
 
 const PHASES = ['rtt', 'throughput', 'history', 'memory'] as const
@@ -131,19 +131,11 @@ function worker (label: string, script: 'net-murmur.js' | 'net-raw.js'): Worker 
   return new Worker(label, join(here, script), ['--expose-gc'])
 }
 
-/**
- * With --profile DIR, runs `body` with the CPU profiler of each worker on, and writes
- * DIR/<phase>-<worker label>.cpuprofile: the measured phase alone, not start-up.
- */
+/** With --profile DIR, the workers' CPU profiles of the measured phase (bench/net-ipc.ts profileWorkers). */
 async function profiled<T> (o: Options, phase: string, workers: Worker[], body: () => Promise<T>): Promise<T> {
-  if (o.profile === undefined) return await body()
-  await mkdir(o.profile, { recursive: true })
-  await Promise.all(workers.map(async w => await w.call('profileStart')))
-  try {
-    return await body()
-  } finally {
-    for (const w of workers) log(`net: wrote ${await w.call<string>('profileStop', { file: join(o.profile, `${phase}-${w.label}.cpuprofile`) })}`)
-  }
+  const { value, files } = await profileWorkers(o.profile, phase, workers, body)
+  for (const file of files) log(`net: wrote ${file}`)
+  return value
 }
 
 /** Starts workers, runs `body`, and always closes the workers and removes the homes. */

@@ -34,7 +34,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_FETCH_LIMIT } from '../src/relay/index.js'
 import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, median, positiveInteger, relativeSpread, resultMeta, writeResult } from './harness.js'
-import { Worker, type MemoryFigures } from './net-ipc.js'
+import { profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
 import type { PeerInfo } from './relay-worker.js'
 
 interface Options { rounds: number, drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, profile?: string }
@@ -132,14 +132,9 @@ export async function run (args: string[]): Promise<void> {
     await mkdir(drained, { recursive: true })
     /** With --profile, the CPU profile of each worker during `phase` of every round (one file per worker and phase). */
     const profiled = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
-      if (o.profile === undefined) return await body()
-      await mkdir(o.profile, { recursive: true })
-      await Promise.all(workers.map(async w => await w.call('profileStart')))
-      try {
-        return await body()
-      } finally {
-        for (const w of workers) log(`relay: wrote ${await w.call<string>('profileStop', { file: join(o.profile, `relay-${phase}-${w.label}.cpuprofile`) })}`)
-      }
+      const { value, files } = await profileWorkers(o.profile, `relay-${phase}`, workers, body)
+      for (const file of files) log(`relay: wrote ${file}`)
+      return value
     }
     /** Deposits then the drain at the unencrypted relay, and its CPU per envelope (both steps). */
     const plainRound = async (): Promise<PlainRound> => {
