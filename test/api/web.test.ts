@@ -3,6 +3,7 @@
  * caching, the one-time code -> session cookie exchange, Host and Origin checks, and the
  * Content-Security-Policy. Raw HTTP (node:http), so that Host and Origin can be set freely.
  */
+import { createHash } from 'node:crypto'
 import { request } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -94,8 +95,14 @@ describe('the web app on the local API server', () => {
     expect(csp).toContain("frame-ancestors 'none'")
     expect(page.headers['x-content-type-options']).toBe('nosniff')
     expect(page.headers['referrer-policy']).toBe('no-referrer')
-    // The API's answers carry them too.
-    expect((await raw(node, '/rpc', { method: 'POST', body: rpcBody('id') })).headers['content-security-policy']).toBe(csp)
+    // The one inline script (the boot script) is allowed by its own hash, and no other.
+    const inline = [...page.body.toString('utf8').matchAll(/<script>([^<]*)<\/script>/g)].map(m => m[1])
+    expect(inline).toHaveLength(1)
+    const hash = createHash('sha256').update(inline[0]).digest('base64')
+    expect(csp).toContain(`script-src 'self' 'sha256-${hash}';`)
+    expect(csp.match(/'sha256-/g)).toHaveLength(1)
+    // The API's answers carry the same policy, without the page's script.
+    expect((await raw(node, '/rpc', { method: 'POST', body: rpcBody('id') })).headers['content-security-policy']).toBe(csp.replace(` 'sha256-${hash}'`, ''))
   })
 
   it('trades a one-time code for an HttpOnly SameSite=Strict cookie, once', async () => {
