@@ -182,18 +182,19 @@ describe('web sessions', () => {
     const sessions = new WebSessions()
     const now = Date.now()
     const late = sessions.issueCode(now)
-    expect(await sessions.redeem(late.code, now + CODE_TTL_MS + 1)).toBeUndefined()
-    expect(await sessions.redeem('not-a-code', now)).toBeUndefined()
+    expect(sessions.redeem(late.code, now + CODE_TTL_MS + 1)).toBeUndefined()
+    expect(sessions.redeem('not-a-code', now)).toBeUndefined()
 
     const node = await startTestNode()
     try {
       const cookie = await signIn(node)
+      // Restart on the same home and port: the page's cookie still works. (The sign-in is
+      // answered before the file is written; stopping the node waits for the write.)
+      const { port } = node.daemon.api
+      await node.daemon.stop()
       const file = homePath(node.home, 'webSessions')
       expect((await stat(file)).mode & 0o777).toBe(0o600)
       expect(await readFile(file, 'utf8')).not.toContain(cookie.split('=')[1])
-      // Restart on the same home and port: the page's cookie still works.
-      const { port } = node.daemon.api
-      await node.daemon.stop()
       const daemon = await startDaemon({ home: node.home, api: `127.0.0.1:${port}`, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }, createMurmur)
       try {
         const again = { ...node, daemon }
