@@ -26,6 +26,9 @@ export function codeFrom (text: string): string {
 }
 
 export async function boot (): Promise<Booted> {
+  // Marks on the page's timeline (performance entries) say where an opening's time goes:
+  // bench/web.ts reads them.
+  performance.mark('murmur:boot')
   const hash = location.hash
   let signInRefused = false
   if (hash.startsWith('#code=')) {
@@ -34,6 +37,7 @@ export async function boot (): Promise<Booted> {
     // A used or expired code is no harm when this browser is signed in already; the sign-in
     // page says what happened only when it is not.
     signInRefused = !await signIn(codeFrom(hash)).catch(() => false)
+    performance.mark('murmur:signed-in')
   }
   return { signInRefused, link: openLink() }
 }

@@ -81,8 +81,12 @@ export function openLink (): Link {
   source.addEventListener('open', () => {
     if (opened) return
     opened = true
+    performance.mark('murmur:stream-open')
     Promise.all([call('contacts.list', {}), call('inbox', {})]).then(
-      ([contacts, inbox]) => { settle?.resolve({ contacts, inbox }) },
+      ([contacts, inbox]) => {
+        performance.mark('murmur:read')
+        settle?.resolve({ contacts, inbox })
+      },
       (err: Error) => { settle?.reject(err) })
   })
   source.addEventListener('error', () => {

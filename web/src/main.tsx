@@ -13,6 +13,7 @@ import './styles.css'
 async function start (): Promise<void> {
   const root = document.getElementById('app')
   if (root === null) return
+  performance.mark('murmur:app')
   const booting = takeBoot()
   render(<App />, root)
   const { signInRefused, link } = await booting
