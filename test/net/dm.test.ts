@@ -183,19 +183,19 @@ describe('dm service', () => {
     })
     const refused = await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).catch((err: unknown) => err)
     expect(refused).toBeInstanceOf(DmRefusedError)
-    expect((refused as DmRefusedError).code).toBe('UNDECRYPTABLE')
+    expect((refused as DmRefusedError).refusal).toBe('UNDECRYPTABLE')
     expect((refused as DmRefusedError).message).toContain('no session')
 
     bob.services.dm.setHandler({ async receive () { throw new Error('disk full') } })
     const internal = await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).catch((err: unknown) => err)
     expect(internal).toBeInstanceOf(DmRefusedError)
-    expect((internal as DmRefusedError).code).toBe('INTERNAL')
+    expect((internal as DmRefusedError).refusal).toBe('INTERNAL')
     expect((internal as DmRefusedError).message).not.toContain('disk full')
 
     // No handler set at all: INTERNAL, so the sender retries later.
     bob.services.dm.setHandler(undefined)
     const none = await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).catch((err: unknown) => err)
-    expect((none as DmRefusedError).code).toBe('INTERNAL')
+    expect((none as DmRefusedError).refusal).toBe('INTERNAL')
   })
 
   it('times out with DmTimeoutError when the handler does not resolve, and the stream recovers', async () => {

@@ -131,9 +131,9 @@ describe('mailbox protocol', () => {
     await expect(dave.services.mailbox.deposit(relay.peerId, big.bytes, { capability })).rejects.toBeInstanceOf(EnvelopeTooLargeError)
     // Already expired: refused, not stored.
     await expect(dave.services.mailbox.deposit(relay.peerId, makeEnvelope(alice.peerId, { expiresAt: Date.now() - 1000 }).bytes, { capability }))
-      .rejects.toMatchObject({ code: 'EXPIRED' })
+      .rejects.toMatchObject({ refusal: 'EXPIRED' })
     // Not an envelope at all.
-    await expect(dave.services.mailbox.deposit(relay.peerId, Uint8Array.of(0xff, 0xff, 0xff), { capability })).rejects.toMatchObject({ code: 'MALFORMED' })
+    await expect(dave.services.mailbox.deposit(relay.peerId, Uint8Array.of(0xff, 0xff, 0xff), { capability })).rejects.toMatchObject({ refusal: 'MALFORMED' })
     expect(await storedKeys()).toEqual(full)
     const page = await gina.services.mailbox.fetch(relay.peerId, { limit: 1000 })
     expect(page.envelopes.map((e) => hex(e.id))).toEqual(ids)
@@ -231,7 +231,7 @@ describe('mailbox protocol', () => {
     await relay.services.mailbox.deliver(erin.peerId, [env.bytes])
     expect(received).toEqual([{ from: relay.peerId.toString(), bytes: [hex(env.bytes)] }])
     erin.services.mailbox.setDeliveryHandler(async () => { throw new Error('disk full') })
-    await expect(relay.services.mailbox.deliver(erin.peerId, [env.bytes])).rejects.toMatchObject({ code: 'INTERNAL' })
-    expect(new RelayRefusedError('QUOTA').code).toBe('QUOTA')
+    await expect(relay.services.mailbox.deliver(erin.peerId, [env.bytes])).rejects.toMatchObject({ refusal: 'INTERNAL' })
+    expect(new RelayRefusedError('QUOTA').refusal).toBe('QUOTA')
   })
 })
