@@ -2,7 +2,7 @@
 // trust and registration, both deposit doors, idempotency, quotas, size cap, fetch pages,
 // subscribe pushes, acks, TTL sweep, prekeys, delivery. Every refusal leaves the store as it was.
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { createRelaySublevels } from '../../src/store/layout.js'
 import {
@@ -28,6 +28,8 @@ describe('mailbox protocol', () => {
   let mallory: RelayNode
   const capability = new Uint8Array(randomBytes(32))
 
+  let clockSkewMs = 0
+
   async function storedKeys (): Promise<string[]> {
     return createRelaySublevels(store.level).relayEnvelopes.rangeKeys({})
   }
@@ -38,12 +40,16 @@ describe('mailbox protocol', () => {
       store,
       limits: { mailboxMaxCount: QUOTA, firstContactMaxCount: FIRST_CONTACT_QUOTA, maxPrekeysHeld: 100 },
       rates: { deposit: { burst: 1000, perSecond: 1 }, firstContact: { burst: 10, perSecond: 0.01 }, prekey: { burst: 100, perSecond: 1 } },
-      sweepIntervalMs: 0
+      sweepIntervalMs: 0,
+      // The relay's clock, moved forward by tests instead of sleeping through a TTL.
+      now: () => Date.now() + clockSkewMs
     });
     [alice, carol, gina, hank, ivy, dave, erin, mallory] = await Promise.all(Array.from({ length: 8 }, async () => startNode()))
     for (const owner of [alice, carol, gina, hank, ivy]) await relay.services.mailbox.trust.add(owner.peerId)
     await Promise.all([alice, carol, gina, hank, ivy, dave, erin, mallory].map(async (n) => n.dial(relay.getMultiaddrs())))
   })
+
+  afterEach(() => { clockSkewMs = 0 })
 
   afterAll(async () => {
     await Promise.all([relay, alice, carol, gina, hank, ivy, dave, erin, mallory].map(async (n) => n?.stop()))
@@ -195,15 +201,15 @@ describe('mailbox protocol', () => {
 
   it('sweeps expired envelopes and counts them; clamps TTLs to the maximum', async () => {
     const before = relay.services.mailbox.stats().expired
-    // Long enough to be stored on a loaded machine (a deposit already past its TTL is refused).
-    const short = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 2_000 })
+    const short = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 60_000 })
     const far = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 365 * 24 * 3600_000 })
     await dave.services.mailbox.deposit(relay.peerId, short.bytes, { capability })
     await dave.services.mailbox.deposit(relay.peerId, far.bytes, { capability })
     const records = await createRelaySublevels(store.level).relayEnvelopes.range({})
     const farRecord = records.map(([, r]) => r).find((r) => r.id === hex(far.id))
     expect(farRecord?.expiresAt).toBeLessThanOrEqual(Date.now() + 30 * 24 * 3600_000)
-    await new Promise((resolve) => setTimeout(resolve, 2_100))
+    expect(await relay.services.mailbox.sweep()).toBe(0)
+    clockSkewMs = 61_000
     expect(await relay.services.mailbox.sweep()).toBe(1)
     expect(relay.services.mailbox.stats().expired).toBe(before + 1)
     const ids = (await alice.services.mailbox.fetch(relay.peerId, { limit: 1000 })).envelopes.map((e) => hex(e.id))
