@@ -6,7 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { MailboxNotFoundError } from '../../src/relay/index.js'
-import { hex, makeEnvelope, startNode, waitFor, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 describe('forwarding', () => {
   let store: Store
@@ -54,9 +54,9 @@ describe('forwarding', () => {
       received.push(...list.map(hex))
     })
     await recipient.dial(relay.getMultiaddrs())
-    await waitFor('forwarded delivery', () => received.length === 2)
+    await expect.poll(() => received.length === 2, { timeout: 10_000, interval: 20, message: 'forwarded delivery' }).toBe(true)
     expect(received).toEqual(envelopes.map((e) => hex(e.bytes)))
-    await waitFor('forward queue emptied', () => relay.services.mailbox.stats().forwardQueued === 0)
+    await expect.poll(() => relay.services.mailbox.stats().forwardQueued === 0, { timeout: 10_000, interval: 20, message: 'forward queue emptied' }).toBe(true)
     expect(relay.services.mailbox.stats().forwarded).toBe(2)
   })
 
@@ -70,10 +70,10 @@ describe('forwarding', () => {
     })
     const before = relay.services.mailbox.stats().forwarded
     await trusted.services.mailbox.deposit(relay.peerId, makeEnvelope(offline).bytes)
-    await waitFor('first callback', () => calls.length >= 1)
+    await expect.poll(() => calls.length >= 1, { timeout: 10_000, interval: 20, message: 'first callback' }).toBe(true)
     expect(relay.services.mailbox.stats().forwardQueued).toBe(1)
     answer = 'delivered'
-    await waitFor('delivered by callback', () => relay.services.mailbox.stats().forwardQueued === 0)
+    await expect.poll(() => relay.services.mailbox.stats().forwardQueued === 0, { timeout: 10_000, interval: 20, message: 'delivered by callback' }).toBe(true)
     expect(calls.every((c) => c.recipient === offline.toString() && c.count === 1)).toBe(true)
     expect(calls.length).toBeGreaterThanOrEqual(2)
     expect(relay.services.mailbox.stats().forwarded).toBe(before + 1)

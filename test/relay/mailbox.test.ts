@@ -10,7 +10,7 @@ import {
   type FetchedEnvelope
 } from '../../src/relay/index.js'
 import { Envelope } from '../../src/wire/envelope.js'
-import { hex, makeEnvelope, startNode, waitFor, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 const QUOTA = 30
 const FIRST_CONTACT_QUOTA = 3
@@ -185,15 +185,15 @@ describe('mailbox protocol', () => {
     const got: string[] = []
     const controller = new AbortController()
     const done = ivy.services.mailbox.subscribe(relay.peerId, async (envelopes) => { got.push(...envelopes.map((e) => hex(e.id))) }, { signal: controller.signal })
-    await waitFor('stored envelopes pushed', () => got.length === expected.length)
+    await expect.poll(() => got.length === expected.length, { timeout: 10_000, interval: 20, message: 'stored envelopes pushed' }).toBe(true)
     for (let i = 0; i < 2; i++) {
       const env = makeEnvelope(ivy.peerId)
       expected.push(hex(env.id))
       await dave.services.mailbox.deposit(relay.peerId, env.bytes, { capability })
     }
-    await waitFor('new deposits pushed', () => got.length === expected.length)
+    await expect.poll(() => got.length === expected.length, { timeout: 10_000, interval: 20, message: 'new deposits pushed' }).toBe(true)
     expect(got).toEqual(expected)
-    await waitFor('acks applied', async () => (await ivy.services.mailbox.status(relay.peerId)).count === 0)
+    await expect.poll(async () => (await ivy.services.mailbox.status(relay.peerId)).count === 0, { timeout: 10_000, interval: 20, message: 'acks applied' }).toBe(true)
     controller.abort()
     await done
     await expect(mallory.services.mailbox.subscribe(relay.peerId, async () => {})).rejects.toBeInstanceOf(MailboxNotFoundError)
