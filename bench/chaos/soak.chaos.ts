@@ -27,6 +27,8 @@ const BURST = 10
 const BURST_EVERY_MS = 20_000
 /** Longer than a direct delivery attempt (DIRECT_SEND_TIMEOUT_MS, 10 s). */
 const STOP_MS = [11_000, 14_000]
+/** How long a node may take to start and serve its API. */
+const START_MS = 60_000
 /** After the soak: how long the nodes get to deliver everything. */
 const DRAIN_MS = 5 * 60_000
 /** A call to a node's API; a stopped node does not answer. */
@@ -107,7 +109,8 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     let ending = false
     const start = async (p: Party): Promise<void> => {
       p.status = 'starting'
-      const node = await startNode(p.home, ['--listen', `/ip4/127.0.0.1/tcp/${p.port}`, ...(p === carol ? [] : ['--bootstrap', carolAddr])])
+      // A restart on a loaded machine (load 20+ on 2 cores) took more than startNode's default 15 s.
+      const node = await startNode(p.home, ['--listen', `/ip4/127.0.0.1/tcp/${p.port}`, ...(p === carol ? [] : ['--bootstrap', carolAddr])], { timeoutMs: START_MS })
       p.node = node
       p.status = 'up'
       node.process.once('exit', (code, signal) => {

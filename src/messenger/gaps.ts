@@ -75,9 +75,10 @@ export class GapTracker {
    */
   lateSeq (state: GapState, n: number): number | undefined {
     const range = state.missing.find(r => n >= r.from && n <= r.to)
-    if (range?.after === undefined || range.before === undefined) return undefined
-    const { after, before } = range
-    if (before - after < 2) return undefined
+    if (range === undefined || !Number.isSafeInteger(range.after) || !Number.isSafeInteger(range.before)) return undefined
+    const after = range.after as number
+    const before = range.before as number
+    if (before - after < 2 || after < 0) return undefined
     const at = after + Math.floor((before - after) * (n - range.from + 1) / (range.to - range.from + 2))
     return Math.min(before - 1, Math.max(after + 1, at))
   }
