@@ -268,6 +268,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     let lost = 0
     let stateMismatch = 0
     let resets = 0
+    let gapLines = 0
     for (const [from, to] of [[alice, bob], [bob, alice]]) {
       const inbox = (await fullHistory(to, from.peerId)).filter(m => m.direction === 'in' && m.text.startsWith(`${from.name}->`))
       const counted = new Map<string, number>()
@@ -295,6 +296,8 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       for (const e of (await fullHistory(from, to.peerId)).filter(m => m.direction === 'event')) process.stdout.write(`event at ${from.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
       stateMismatch += mine.filter(([text]) => counted.has(text) && !['delivered', 'read'].includes(outgoing.get(text) ?? '')).length
       resets += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /session/i.test(m.text)).length
+      // Holes the receiver saw (each a gap line): how often a message came late and was placed.
+      gapLines += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /earlier message/.test(m.text)).length
     }
     const latencies = [...sent.values()].filter(s => s.id !== undefined && deliveredAt.has(s.id)).map(s => (deliveredAt.get(s.id as string) as number) - s.at).filter(ms => ms >= 0)
 
@@ -313,6 +316,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       sender_state_mismatch: stateMismatch,
       relay_held_at_end: relayHeld,
       resets,
+      gap_lines: gapLines,
       crashes: crashes.length,
       send_calls_failed: counts.send_errors,
       drain_seconds: Number(((Date.now() - drainStarted) / 1000).toFixed(1)),
