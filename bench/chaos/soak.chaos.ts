@@ -297,7 +297,7 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
       stateMismatch += mine.filter(([text]) => counted.has(text) && !['delivered', 'read'].includes(outgoing.get(text) ?? '')).length
       resets += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /session/i.test(m.text)).length
       // Holes the receiver saw (each a gap line): how often a message came late and was placed.
-      gapLines += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /earlier message/.test(m.text)).length
+      gapLines += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /earlier message|missing messages/.test(m.text)).length
     }
     const latencies = [...sent.values()].filter(s => s.id !== undefined && deliveredAt.has(s.id)).map(s => (deliveredAt.get(s.id as string) as number) - s.at).filter(ms => ms >= 0)
 
