@@ -1,8 +1,10 @@
 // Builds the web app (web/src) into dist/web: one ES module bundle with lazily loaded chunks
-// (the QR reader), one stylesheet, content-hashed names under assets/ (served as immutable),
-// index.html naming them, and a gzip twin of every text file (docs/web.md "Serving").
+// (the QR reader), a small boot script inlined into index.html, one stylesheet, content-hashed
+// names under assets/ (served as immutable), index.html naming them, and a gzip twin of every
+// text file (docs/web.md "Serving").
 // Run by `npm run build` (and so by `npm ci` through prepare).
 import { build } from 'esbuild'
+import { createHash } from 'node:crypto'
 import { gzipSync, constants } from 'node:zlib'
 import { mkdir, readFile, readdir, rm, writeFile, copyFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
@@ -40,8 +42,28 @@ if (entry === undefined) throw new Error('the web build made no entry bundle')
 const script = '/' + relative(out, resolve(entry[0]))
 const style = entry[1].cssBundle !== undefined ? '/' + relative(out, resolve(entry[1].cssBundle)) : undefined
 
+// The boot script (web/src/boot.ts) is inlined, so that sign-in, the event stream and the
+// first read start while the module is still on its way. It is allowed by its SHA-256 in the
+// Content-Security-Policy (src/api/web/headers.ts), not by 'unsafe-inline'. It comes before
+// the stylesheet: a classic script after a pending stylesheet would wait for it.
+const inline = await build({
+  entryPoints: [join(here, 'src/boot-inline.ts')],
+  bundle: true,
+  format: 'iife',
+  target: ['chrome120', 'firefox121', 'safari17'],
+  minify: true,
+  keepNames: true,
+  write: false,
+  legalComments: 'none',
+  logLevel: 'warning'
+})
+const bootScript = inline.outputFiles[0].text.trim()
+if (/<\/script|<!--/i.test(bootScript)) throw new Error('the boot script cannot be inlined as it is')
+const scriptHashes = [`sha256-${createHash('sha256').update(bootScript).digest('base64')}`]
+
 const template = await readFile(join(here, 'index.html'), 'utf8')
 const html = template
+  .replace('<!-- BOOT -->', `<script>${bootScript}</script>`)
   .replace('<!-- STYLE -->', style !== undefined ? `<link rel="stylesheet" href="${style}">` : '')
   .replace('<!-- SCRIPT -->', [
     `<script type="module" src="${script}"></script>`,
@@ -59,7 +81,8 @@ async function * walk (dir) {
     else yield path
   }
 }
-const sizes = { js: 0, css: 0, jsInitial: 0 }
+// jsInline: the boot script inlined into index.html, gzipped on its own (it is JS the page loads too).
+const sizes = { js: 0, css: 0, jsInitial: 0, jsInline: gzipSync(bootScript, { level: constants.Z_BEST_COMPRESSION }).length }
 const initial = new Set([resolve(entry[0]), ...entry[1].imports.filter(i => i.kind === 'import-statement').map(i => resolve(i.path))])
 for await (const path of walk(out)) {
   if (!/\.(html|js|css|svg|json|webmanifest|txt)$/.test(path)) continue
@@ -69,5 +92,5 @@ for await (const path of walk(out)) {
   if (path.endsWith('.css')) sizes.css += gz.length
 }
 await mkdir(dirname(join(out, 'build.json')), { recursive: true })
-await writeFile(join(out, 'build.json'), JSON.stringify({ script, style, gzipBytes: sizes }, null, 2) + '\n')
-if (process.env.CI === undefined) console.log(`web app: ${basename(script)}, gzipped: initial JS ${sizes.jsInitial} B, all JS ${sizes.js} B, CSS ${sizes.css} B`)
+await writeFile(join(out, 'build.json'), JSON.stringify({ script, style, scriptHashes, gzipBytes: sizes }, null, 2) + '\n')
+if (process.env.CI === undefined) console.log(`web app: ${basename(script)}, gzipped: initial JS ${sizes.jsInitial} B + inline ${sizes.jsInline} B, all JS ${sizes.js} B, CSS ${sizes.css} B`)

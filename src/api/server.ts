@@ -164,7 +164,7 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
       refuse(res, 400, 'send {"code": "<the one-time code>"} as JSON')
       return
     }
-    const session = typeof code === 'string' ? await webSessions.redeem(code) : undefined
+    const session = typeof code === 'string' ? webSessions.redeem(code) : undefined
     if (session === undefined) {
       refuse(res, 401, 'this sign-in code is unknown, used or expired: run `murmur open` for a new one')
       return
@@ -253,6 +253,8 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
         server.close(() => { resolve() })
         server.closeAllConnections()
       })
+      // A sign-in answered just before is on disk before the node goes.
+      await webSessions.flush()
     }
   }
 }

@@ -3,6 +3,7 @@
  * caching, the one-time code -> session cookie exchange, Host and Origin checks, and the
  * Content-Security-Policy. Raw HTTP (node:http), so that Host and Origin can be set freely.
  */
+import { createHash } from 'node:crypto'
 import { request } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -94,8 +95,14 @@ describe('the web app on the local API server', () => {
     expect(csp).toContain("frame-ancestors 'none'")
     expect(page.headers['x-content-type-options']).toBe('nosniff')
     expect(page.headers['referrer-policy']).toBe('no-referrer')
-    // The API's answers carry them too.
-    expect((await raw(node, '/rpc', { method: 'POST', body: rpcBody('id') })).headers['content-security-policy']).toBe(csp)
+    // The one inline script (the boot script) is allowed by its own hash, and no other.
+    const inline = [...page.body.toString('utf8').matchAll(/<script>([^<]*)<\/script>/g)].map(m => m[1])
+    expect(inline).toHaveLength(1)
+    const hash = createHash('sha256').update(inline[0]).digest('base64')
+    expect(csp).toContain(`script-src 'self' 'sha256-${hash}';`)
+    expect(csp.match(/'sha256-/g)).toHaveLength(1)
+    // The API's answers carry the same policy, without the page's script.
+    expect((await raw(node, '/rpc', { method: 'POST', body: rpcBody('id') })).headers['content-security-policy']).toBe(csp.replace(` 'sha256-${hash}'`, ''))
   })
 
   it('trades a one-time code for an HttpOnly SameSite=Strict cookie, once', async () => {
@@ -175,18 +182,19 @@ describe('web sessions', () => {
     const sessions = new WebSessions()
     const now = Date.now()
     const late = sessions.issueCode(now)
-    expect(await sessions.redeem(late.code, now + CODE_TTL_MS + 1)).toBeUndefined()
-    expect(await sessions.redeem('not-a-code', now)).toBeUndefined()
+    expect(sessions.redeem(late.code, now + CODE_TTL_MS + 1)).toBeUndefined()
+    expect(sessions.redeem('not-a-code', now)).toBeUndefined()
 
     const node = await startTestNode()
     try {
       const cookie = await signIn(node)
+      // Restart on the same home and port: the page's cookie still works. (The sign-in is
+      // answered before the file is written; stopping the node waits for the write.)
+      const { port } = node.daemon.api
+      await node.daemon.stop()
       const file = homePath(node.home, 'webSessions')
       expect((await stat(file)).mode & 0o777).toBe(0o600)
       expect(await readFile(file, 'utf8')).not.toContain(cookie.split('=')[1])
-      // Restart on the same home and port: the page's cookie still works.
-      const { port } = node.daemon.api
-      await node.daemon.stop()
       const daemon = await startDaemon({ home: node.home, api: `127.0.0.1:${port}`, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }, createMurmur)
       try {
         const again = { ...node, daemon }

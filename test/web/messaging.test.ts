@@ -9,7 +9,7 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli, freePort, runCli, tempHome } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
@@ -176,6 +176,93 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     // The markup message is the barrier: it arrived, and nothing before it but the earlier texts.
     const history = await cli<Message[]>(bob.home, ['history', 'alice'])
     expect(history.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello bob', markup])
+  })
+
+  it('a message that comes while a new page reads the state is shown once and counted once, whether the read has it or not', async () => {
+    const origin = alice.webSignIn.split('/#')[0]
+    // alice's first page looks at the list, so that nothing marks bob's messages read meanwhile.
+    await alicePage.goto(`${origin}/#/`)
+    const errors: string[] = []
+    /** A new page of alice's (signed in) whose first `inbox` read goes through `hold`. */
+    const openHeld = async (hold: (route: Route) => Promise<void>): Promise<Page> => {
+      const page = await alicePage.context().newPage()
+      page.on('pageerror', (err) => { errors.push(err.message) })
+      // Counts the `message` events the page's stream delivers (listening first, beside the app).
+      await page.addInitScript(() => {
+        const w = window as unknown as { messageEvents: number }
+        w.messageEvents = 0
+        const Original = window.EventSource
+        window.EventSource = class extends Original {
+          constructor (url: string | URL, init?: EventSourceInit) {
+            super(url, init)
+            this.addEventListener('message', () => { w.messageEvents++ })
+          }
+        }
+      })
+      let held = false
+      await page.route('**/rpc', async (route) => {
+        if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
+        held = true
+        await hold(route)
+      })
+      await page.goto(`${origin}/#/`)
+      return page
+    }
+    const barrier = (): { wait: Promise<void>, open: () => void } => {
+      let open = (): void => {}
+      const wait = new Promise<void>((resolve) => { open = resolve })
+      return { wait, open }
+    }
+    const eventSeen = async (page: Page): Promise<void> => {
+      await page.waitForFunction(() => (window as unknown as { messageEvents: number }).messageEvents >= 1, undefined, { timeout: UI_TIMEOUT_MS })
+    }
+    const entry = (page: Page) => page.locator(`nav a[data-peer="${bob.peerId}"]`)
+
+    // 1. The node answers the read before the message comes; the page gets the answer after
+    //    the event. The event must not vanish under the older read.
+    const read = barrier()
+    const answer = barrier()
+    const first = await openHeld(async (route) => {
+      const response = await route.fetch()
+      read.open()
+      await answer.wait
+      await route.fulfill({ response })
+    })
+    await read.wait
+    await cli(bob.home, ['send', 'alice', 'while the page reads'])
+    await eventSeen(first)
+    answer.open()
+    await entry(first).filter({ hasText: 'while the page reads' }).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+
+    // 2. The message comes before the node reads; the read has it. It must not count twice.
+    const asked = barrier()
+    const forward = barrier()
+    const second = await openHeld(async (route) => {
+      asked.open()
+      await forward.wait
+      await route.continue()
+    })
+    await asked.wait
+    await cli(bob.home, ['send', 'alice', 'before the page reads'])
+    await eventSeen(second)
+    forward.open()
+    await entry(second).filter({ hasText: 'before the page reads' }).locator('.badge').waitFor({ timeout: UI_TIMEOUT_MS })
+    // A barrier: one more message, live. Both pages count it once, on top of the right count.
+    await cli(bob.home, ['send', 'alice', 'after the read'])
+    for (const page of [first, second]) {
+      await entry(page).filter({ hasText: 'after the read' }).locator('.badge[aria-label="3 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+      expect(await page.title()).toBe('(3) murmur')
+    }
+    // And the conversation shows each once.
+    await second.goto(`${origin}/#/c/${bob.peerId}`)
+    for (const text of ['while the page reads', 'before the page reads', 'after the read']) {
+      await messageItems(second, text).waitFor({ timeout: UI_TIMEOUT_MS })
+      expect(await messageItems(second, text).count(), text).toBe(1)
+    }
+    expect(errors).toEqual([])
+    await Promise.all([first.close(), second.close()])
+    await alicePage.goto(`${origin}/#/c/${bob.peerId}`)
+    await alicePage.locator('#compose-text').waitFor({ timeout: UI_TIMEOUT_MS })
   })
 
   it('refuses a page without the cookie, and a page of another program on this machine even with the cookie; nothing changes', async () => {

@@ -251,7 +251,9 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     expect(await background(phone)).toBe('rgb(17, 20, 24)')
     expect(await seriousViolations(phone)).toEqual([])
     await phone.getByRole('link', { name: 'Back to conversations' }).click()
-    expect(await phone.locator('nav.sidebar').isVisible()).toBe(true)
+    // The route changes on hashchange, a task after the click: wait for the list to show.
+    await phone.locator('nav.sidebar').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS })
+    expect(await phone.locator('main').isVisible()).toBe(false)
     await phone.context().close()
 
     // Alt+ArrowDown from the list opens the first conversation (keyboard use).

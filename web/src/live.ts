@@ -1,61 +1,53 @@
 /**
- * The live link to the node: the event stream (GET /events, docs/api.md "Events") and what
- * happens when it breaks. A broken stream is followed by a new attempt: a node that does not
- * answer shows the "stopped" page and is asked again with backoff until it is back; a node
- * that answers 401 shows the sign-in page. On every (re)connection the state is read again
- * once the stream is open, so nothing that happened in between is missed, and merging by id
- * shows nothing twice.
+ * The live link to the node (link.ts) and what happens when it breaks. A broken link is
+ * followed by a new one: a node that does not answer shows the "stopped" page and is asked
+ * again with backoff until it is back; a node that answers 401 shows the sign-in page.
+ *
+ * Each link reads the state once, after its event stream is open (link.ts says why nothing
+ * falls in between). The events held during the read are applied after it, as new ones are;
+ * merging by id shows nothing twice, and an incoming message the read already counted as
+ * unread is not counted again.
  */
-import type { MessageView } from '../../src/messenger/types.js'
+import type { ConversationView, MessageView } from '../../src/messenger/types.js'
 import { NotSignedInError } from './api.js'
+import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
 import { notifyIncoming } from './notify.js'
-import { connection, onConversationEvent, onIncoming, onStateChange, refreshContacts, refreshInbox, refreshMe, reloadConversation, reportProblem } from './state.js'
+import { applyRead, connection, onConversationEvent, onIncoming, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
 
 const PROBE_MIN_MS = 500
 const PROBE_MAX_MS = 5_000
 
-let source: EventSource | undefined
+let link: Link | undefined
 let probeTimer: ReturnType<typeof setTimeout> | undefined
 let probeDelay = PROBE_MIN_MS
 
-function parse<T> (event: Event): T {
-  return JSON.parse((event as MessageEvent<string>).data) as T
+/**
+ * Whether the read already holds this message: its conversation's last message in the read is
+ * this one or a later one (positions only grow as messages are stored).
+ */
+function inRead (read: ConversationView[], message: MessageView): boolean {
+  const last = read.find(c => c.peerId === message.peerId)?.lastMessage
+  return last !== undefined && last.seq >= message.seq
 }
 
-/** What the list and the open conversation need (id, slower, follows on its own). */
-async function load (): Promise<void> {
-  await Promise.all([refreshContacts(), refreshInbox(), reloadConversation()])
-  refreshMe().catch(() => {})
-}
-
-function openStream (): void {
-  source?.close()
-  const es = new EventSource('/events')
-  source = es
-  // Once subscribed, read again: whatever happened between the first read and the
-  // subscription is in this read; merging by id shows nothing twice.
-  es.addEventListener('open', () => {
-    probeDelay = PROBE_MIN_MS
-    load().catch(() => {})
-  })
-  es.addEventListener('message', (event) => {
-    const message = parse<MessageView>(event)
-    onIncoming(message)
-    notifyIncoming(message)
-  })
-  es.addEventListener('message:state', (event) => { onStateChange(parse(event)) })
-  es.addEventListener('session:reset', (event) => { onConversationEvent(parse<{ peerId: string }>(event).peerId) })
-  es.addEventListener('decrypt:failed', (event) => {
-    const failure = parse<{ peerId: string, reason: string }>(event)
-    reportProblem(`a message from ${failure.peerId} could not be decrypted: ${failure.reason}`)
-    onConversationEvent(failure.peerId)
-  })
-  es.addEventListener('error', () => {
-    if (source !== es) return
-    es.close()
-    source = undefined
-    retryLater()
-  })
+function dispatch (read: StateRead, event: LinkEvent, held: boolean): void {
+  const data: unknown = JSON.parse(event.data)
+  switch (event.name) {
+    case 'message': {
+      const message = data as MessageView
+      const counted = held && inRead(read.inbox, message)
+      onIncoming(message, !counted)
+      if (!counted) notifyIncoming(message)
+      return
+    }
+    case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return
+    case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return
+    case 'decrypt:failed': {
+      const failure = data as { peerId: string, reason: string }
+      reportProblem(`a message from ${failure.peerId} could not be decrypted: ${failure.reason}`)
+      onConversationEvent(failure.peerId)
+    }
+  }
 }
 
 function retryLater (): void {
@@ -64,20 +56,32 @@ function retryLater (): void {
   probeDelay = Math.min(PROBE_MAX_MS, probeDelay * 2)
 }
 
-/**
- * Subscribes and reads the state at once (in parallel: the list shows after one round of
- * calls). A node that does not answer shows the stopped page and is asked again with backoff;
- * a 401 shows the sign-in page.
- */
-async function start (): Promise<void> {
+/** Opens a link (or takes the boot script's), applies its read, then its events. */
+async function start (opened?: Link): Promise<void> {
   clearTimeout(probeTimer)
-  openStream()
+  link?.close()
+  const current = opened ?? openLink()
+  link = current
+  current.onBroken(() => {
+    if (link !== current) return
+    current.close()
+    link = undefined
+    retryLater()
+  })
   try {
-    await load()
+    const read = await current.read
+    if (link !== current) return
+    // Synchronously from here: no event can come between the read and the held events.
+    applyRead(read)
+    current.deliver((event, held) => { dispatch(read, event, held) })
+    probeDelay = PROBE_MIN_MS
     connection.set('live')
+    void reloadConversation()
+    refreshMe().catch(() => {})
   } catch (err) {
-    source?.close()
-    source = undefined
+    if (link !== current) return
+    current.close()
+    link = undefined
     if (err instanceof NotSignedInError) {
       connection.set('signed-out')
       return
@@ -87,14 +91,14 @@ async function start (): Promise<void> {
   }
 }
 
-/** Starts (or restarts now) the live link. */
-export function connect (): void {
+/** Starts (or restarts now) the live link; `opened`: one the boot script opened. */
+export function connect (opened?: Link): void {
   probeDelay = PROBE_MIN_MS
-  void start()
+  void start(opened)
 }
 
 export function disconnect (): void {
   clearTimeout(probeTimer)
-  source?.close()
-  source = undefined
+  link?.close()
+  link = undefined
 }

@@ -1,28 +1,24 @@
 /**
- * The web app's entry (docs/web.md). A URL with `#code=...` (from `murmur start` or
- * `murmur open`) is signed in first: the code is traded for the session cookie and the
- * fragment is replaced in history at once, so the code stays nowhere.
+ * The web app's entry (docs/web.md). The inlined boot script (boot.ts) has already traded a
+ * `#code=...` for the session cookie and opened the link to the node; the app takes both over,
+ * renders, and shows the conversation list as soon as the link's first read is in.
  */
 import { render } from 'preact'
-import { signIn } from './api.js'
+import { takeBoot } from './boot.js'
 import { connect } from './live.js'
 import { signInFailed } from './state.js'
 import { App } from './views/App.js'
-import { codeFrom } from './views/SignIn.js'
 import './styles.css'
 
 async function start (): Promise<void> {
   const root = document.getElementById('app')
   if (root === null) return
-  const hash = location.hash
-  if (hash.startsWith('#code=')) {
-    history.replaceState(null, '', `${location.pathname}#/`)
-    // A used or expired code is no harm when this browser is signed in already; the sign-in
-    // page says what happened only when it is not.
-    if (!await signIn(codeFrom(hash)).catch(() => false)) signInFailed.set(true)
-  }
+  performance.mark('murmur:app')
+  const booting = takeBoot()
   render(<App />, root)
-  connect()
+  const { signInRefused, link } = await booting
+  if (signInRefused) signInFailed.set(true)
+  connect(link)
 }
 
 void start()

@@ -6,6 +6,7 @@
 import type { IdView } from '../../src/messenger/api-types.js'
 import type { ContactView, ConversationView, MessageView, RelayDelivery } from '../../src/messenger/types.js'
 import { call, errorText } from './api.js'
+import type { StateRead } from './link.js'
 import { Observable } from './store.js'
 
 /** History is read in pages of this many messages (the API allows up to 1,000). */
@@ -75,6 +76,12 @@ export async function refreshContacts (): Promise<void> {
 
 export async function refreshInbox (): Promise<void> {
   inbox.set(await call('inbox', {}))
+}
+
+/** The state a link read once its event stream was open (link.ts). */
+export function applyRead (read: StateRead): void {
+  contacts.set(read.contacts)
+  inbox.set(read.inbox)
 }
 
 export async function refreshMe (): Promise<void> {
@@ -179,15 +186,17 @@ export function markReadSoon (): void {
  * written beside messages without an event of their own (docs/messaging.md "Gaps"), and a gap
  * notice is rewritten in place when the hole fills: when a message does not directly follow
  * what is shown, or the conversation shows such notices, the newest page is read again.
+ * `countUnread` is false for a message the list's unread count already includes (an event
+ * held while the state was read, and found in that read: live.ts).
  */
-export function onIncoming (message: MessageView): void {
+export function onIncoming (message: MessageView, countUnread = true): void {
   const open = conversation.value
   const here = open?.peerId === message.peerId
   if (here && open.messages.some(m => m.id === message.id)) return
   const last = here ? open.messages[open.messages.length - 1] : undefined
   const reread = here && ((last !== undefined && message.seq !== last.seq + 1) || open.messages.some(m => m.direction === 'event'))
   putInConversation([message])
-  putInInbox(message, message.direction === 'in' ? 1 : 0)
+  putInInbox(message, message.direction === 'in' && countUnread ? 1 : 0)
   if (reread) void reloadConversation()
   if (here) markReadSoon()
 }

@@ -75,8 +75,12 @@ export class WebSessions {
     return { code, expiresAt }
   }
 
-  /** Trades a valid code (once) for a new session secret; undefined for anything else. */
-  async redeem (code: string, now = Date.now()): Promise<{ secret: string, maxAgeSeconds: number } | undefined> {
+  /**
+   * Trades a valid code (once) for a new session secret; undefined for anything else. The
+   * session is valid at once; the file is written after (flush() waits for it): a sign-in does
+   * not wait for the disk, and a session lost to a crash only means signing in again.
+   */
+  redeem (code: string, now = Date.now()): { secret: string, maxAgeSeconds: number } | undefined {
     const expiresAt = this.codes.get(code)
     if (expiresAt === undefined) return undefined
     this.codes.delete(code)
@@ -85,7 +89,7 @@ export class WebSessions {
     this.sessions = this.sessions.filter(s => s.expiresAt > now)
     this.sessions.push({ hash: sha256(secret), expiresAt: now + SESSION_TTL_MS })
     if (this.sessions.length > MAX_SESSIONS) this.sessions = this.sessions.slice(-MAX_SESSIONS)
-    await this.save()
+    this.save().catch((err: unknown) => { log.error('web sessions file not written: %s', (err as Error).name) })
     return { secret, maxAgeSeconds: SESSION_TTL_MS / 1000 }
   }
 
@@ -105,6 +109,11 @@ export class WebSessions {
     if (this.sessions.length !== before) await this.save()
   }
 
+  /** Waits until every change so far is in the file (or failed to be written). */
+  async flush (): Promise<void> {
+    await this.writing.catch(() => {})
+  }
+
   private async save (): Promise<void> {
     const file = this.file
     if (file === undefined) return
@@ -112,8 +121,8 @@ export class WebSessions {
     // Writes are chained so that two sign-ins at once cannot interleave their files.
     this.writing = this.writing.catch(() => {}).then(async () => {
       const tmp = `${file}.tmp`
-      // No fsync: a session lost to a crash only means signing in again, and a sign-in
-      // should not wait for the disk. The rename keeps the file whole.
+      // No fsync: a session lost to a crash only means signing in again. The rename keeps
+      // the file whole.
       const handle = await open(tmp, 'w', 0o600)
       try {
         await handle.writeFile(contents)

@@ -12,6 +12,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { existsSync } from 'node:fs'
 import { extname, join, relative, resolve, sep } from 'node:path'
+import { contentSecurityPolicy } from './headers.js'
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,6 +31,8 @@ const REVALIDATE = 'no-cache'
 
 interface StaticFile {
   body: Buffer
+  /** HTML only: the policy allowing its inline boot script (web/build.mjs). */
+  csp?: string
   gzip?: Buffer
   type: string
   etag: string
@@ -57,11 +60,23 @@ async function listFiles (dir: string): Promise<string[]> {
   return entries.filter(e => e.isFile()).map(e => join(e.parentPath, e.name))
 }
 
+/** The hashes of index.html's inline scripts, as the build wrote them into build.json. */
+async function readScriptHashes (root: string): Promise<string[]> {
+  try {
+    const build = JSON.parse(await readFile(join(root, 'build.json'), 'utf8')) as { scriptHashes?: unknown }
+    return Array.isArray(build.scriptHashes) ? build.scriptHashes.filter((h): h is string => typeof h === 'string' && /^sha256-[A-Za-z0-9+/]+=*$/.test(h)) : []
+  } catch {
+    // No build.json: no inline script is allowed, and a page that has one does not start.
+    return []
+  }
+}
+
 /** Reads every file under `root` (none when it does not exist: the app is not built). */
 export async function loadStaticFiles (root: string): Promise<StaticFiles> {
   const files = new Map<string, StaticFile>()
   if (existsSync(root)) {
     const paths = await listFiles(root)
+    const scriptHashes = await readScriptHashes(root)
     for (const path of paths) {
       const ext = extname(path)
       if (ext === '.gz' || ext === '.map') continue
@@ -75,6 +90,7 @@ export async function loadStaticFiles (root: string): Promise<StaticFiles> {
         body,
         ...(gzip !== undefined ? { gzip } : {}),
         type,
+        ...(ext === '.html' ? { csp: contentSecurityPolicy(scriptHashes) } : {}),
         etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
         cacheControl: urlPath.startsWith('/assets/') ? IMMUTABLE : REVALIDATE
       })
@@ -85,7 +101,7 @@ export async function loadStaticFiles (root: string): Promise<StaticFiles> {
     serve: (req, res, pathname, headers) => {
       const file = files.get(pathname === '/' ? '/index.html' : pathname)
       if (file === undefined) return false
-      const common = { ...headers, 'Content-Type': file.type, 'Cache-Control': file.cacheControl, ETag: file.etag, Vary: 'Accept-Encoding' }
+      const common = { ...headers, ...(file.csp !== undefined ? { 'Content-Security-Policy': file.csp } : {}), 'Content-Type': file.type, 'Cache-Control': file.cacheControl, ETag: file.etag, Vary: 'Accept-Encoding' }
       if (req.headers['if-none-match'] === file.etag) {
         res.writeHead(304, common).end()
         return true

@@ -6,11 +6,7 @@ import { useState } from 'preact/hooks'
 import { errorText, signIn } from '../api.js'
 import { connect } from '../live.js'
 import { signInFailed } from '../state.js'
-
-export function codeFrom (text: string): string {
-  const match = /(?:#|^)code=([A-Za-z0-9_-]+)/.exec(text.trim())
-  return match !== null ? match[1] : text.trim()
-}
+import { codeFrom } from '../boot.js'
 
 export function SignIn ({ failed = false }: { failed?: boolean }) {
   const [value, setValue] = useState('')
