@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BenchmarkCheckError, median, positiveInteger, repoRoot, writeResult } from './harness.js'
 
@@ -64,6 +64,8 @@ export async function run (args: string[]): Promise<void> {
     if (cli(['send', 'bob', 'warm-up', '--wait', '--home', alice]).code !== 0) throw new BenchmarkCheckError('the warm-up message was not delivered')
 
     const samples = { node: [] as number[], status: [] as number[], send: [] as number[] }
+    // The ratios move with how busy the machine is: the 1-minute load average goes with them.
+    const loadBefore = loadavg()[0]
     for (let i = 0; i < rounds; i++) {
       samples.node.push(bare())
       const status = cli(['status', '--home', alice])
@@ -82,9 +84,11 @@ export async function run (args: string[]): Promise<void> {
       status_ratio: Number((median(samples.status) / median(samples.node)).toFixed(2)),
       send_ratio: Number((median(samples.send) / median(samples.node)).toFixed(2)),
       target_ratio: 2,
+      load_average: [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))],
+      cpus: availableParallelism(),
       date: new Date().toISOString()
     }
-    process.stdout.write(`node -e 0 ${result.node_e0_p50_ms} ms; murmur status ${result.status_p50_ms} ms (${result.status_ratio}x); murmur send ${result.send_p50_ms} ms (${result.send_ratio}x)\n`)
+    process.stdout.write(`node -e 0 ${result.node_e0_p50_ms} ms; murmur status ${result.status_p50_ms} ms (${result.status_ratio}x); murmur send ${result.send_p50_ms} ms (${result.send_ratio}x); load average ${result.load_average.join(' -> ')} on ${result.cpus} cores\n`)
     process.stdout.write(`wrote ${writeResult('cli', result)}\n`)
   } finally {
     for (const child of nodes) child.kill('SIGTERM')

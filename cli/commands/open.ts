@@ -3,7 +3,6 @@
  * new one-time code (docs/web.md "Signing in"). Where no browser can be started (a server, an
  * SSH session), or with --print, it prints the URL instead.
  */
-import { spawn } from 'node:child_process'
 import type { Command } from 'commander'
 import { print } from '../output.js'
 import { commonOptions, connect, run, type CommonOptions } from '../common.js'
@@ -27,6 +26,8 @@ function browserCommand (url: string): { command: string, args: string[] } {
 /** Starts the browser; resolves false when the launcher is missing or fails at once. */
 async function launchBrowser (url: string): Promise<boolean> {
   const { command, args } = browserCommand(url)
+  // Loaded here, not with the CLI: every other command would pay for node:child_process.
+  const { spawn } = await import('node:child_process')
   return await new Promise((resolve) => {
     let settled = false
     const settle = (ok: boolean): void => { if (!settled) { settled = true; clearTimeout(timer); resolve(ok) } }

@@ -68,7 +68,11 @@ function parties (): { bob: PreKeyOwner, bobRecord: SessionRecord, prekeyMessage
   return { bob, bobRecord: bobRecord as SessionRecord, prekeyMessages, ratchetMessages }
 }
 
-function sessionTarget (name: string, kind: 'prekey' | 'ratchet'): FuzzTarget<Uint8Array> {
+/**
+ * A session target. `afterDecrypt` runs after each decrypt with bob's record and prekeys (a
+ * test passes one that changes them, to prove that the check below catches it).
+ */
+export function makeSessionTarget (name: string, kind: 'prekey' | 'ratchet', afterDecrypt?: (record: SessionRecord, bob: PreKeyOwner) => void): FuzzTarget<Uint8Array> {
   return {
     name,
     description: `${kind === 'prekey' ? 'PreKey' : 'ratchet'} messages through sessionDecrypt against a real session (src/crypto/session/decrypt.ts)`,
@@ -86,7 +90,11 @@ function sessionTarget (name: string, kind: 'prekey' | 'ratchet'): FuzzTarget<Ui
         typedErrors: CRYPTO_ERRORS,
         run: (bytes) => {
           withRecord = kind === 'ratchet' || !withRecord
-          sessionDecrypt(provider, withRecord ? bobRecord : undefined, { kind, bytes }, bob.context, { now: NOW })
+          try {
+            sessionDecrypt(provider, withRecord ? bobRecord : undefined, { kind, bytes }, bob.context, { now: NOW })
+          } finally {
+            afterDecrypt?.(bobRecord, bob)
+          }
         },
         changed: () => {
           // sessionDecrypt works on a copy: the record and the prekeys must never move.
@@ -99,8 +107,8 @@ function sessionTarget (name: string, kind: 'prekey' | 'ratchet'): FuzzTarget<Ui
   }
 }
 
-export const prekeyMessageTarget = sessionTarget('prekey-message', 'prekey')
-export const ratchetMessageTarget = sessionTarget('ratchet-message', 'ratchet')
+export const prekeyMessageTarget = makeSessionTarget('prekey-message', 'prekey')
+export const ratchetMessageTarget = makeSessionTarget('ratchet-message', 'ratchet')
 
 export const bundleTarget: FuzzTarget<Uint8Array> = {
   name: 'bundle',

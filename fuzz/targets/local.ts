@@ -181,50 +181,78 @@ function jsonInputs (seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
 
 interface StoredInput { sublevel: 'history' | 'contacts' | 'conversations' | 'sessions', bytes: Uint8Array }
 
-export const storedRecordTarget: FuzzTarget<StoredInput> = {
-  name: 'stored-record',
-  description: 'records read back from a store written by an older or damaged version: history, contacts, conversations (JSON codecs), sessions (deserializeSessionRecord), through the store\'s typed sublevels',
-  async: true,
-  setup: async () => {
-    const store: Store = await openStore({ memory: true })
-    const provider = defaultProvider()
-    const bob = makeOwner(provider, seed(12))
-    const alice = makeOwner(provider, seed(11))
-    const session = serializeSessionRecord(initiateSession(provider, undefined, alice.identity, bob.bundle(), { now: NOW }))
-    const peerId = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
-    const seeds: Record<StoredInput['sublevel'], Uint8Array[]> = {
-      history: [
-        { peerId, seq: 1, id: 'ab'.repeat(16), direction: 'out', text: 'hello', sentAt: NOW, state: 'stored', relays: [{ relay: peerId, status: 'stored' }], outNumber: 1 },
-        { peerId, seq: 2, id: 'cd'.repeat(16), direction: 'in', text: 'hi', sentAt: NOW, receivedAt: NOW, state: 'received' }
-      ].map(r => utf8.encode(JSON.stringify(r))),
-      contacts: [utf8.encode(JSON.stringify({ peerId, name: 'bob', verified: false, addedAt: NOW }))],
-      conversations: [utf8.encode(JSON.stringify({ peerId, lastSeq: 2, readSeq: 1, unread: 1, lastMessageAt: NOW }))],
-      sessions: [session]
-    }
-    const sublevels = Object.keys(seeds) as Array<StoredInput['sublevel']>
-    return {
-      inputs: fc.constantFrom(...sublevels).chain(sublevel => (sublevel === 'sessions' ? bytesInputs(seeds.sessions) : jsonInputs(seeds[sublevel])).map(bytes => ({ sublevel, bytes }))),
-      typedErrors: new Set(['CorruptRecordError', 'InvalidStateError', 'InvalidKeyError', 'LegacySessionRecordError']),
-      run: async ({ sublevel, bytes }) => {
-        const s = store.sublevels
+/**
+ * The stored-record target. `afterRead` runs after each read (a test passes one that writes,
+ * to prove that the check below catches a decoder that writes).
+ */
+export function makeStoredRecordTarget (afterRead?: (store: Store) => Promise<void>): FuzzTarget<StoredInput> {
+  return {
+    name: 'stored-record',
+    description: 'records read back from a store written by an older or damaged version: history, contacts, conversations (JSON codecs), sessions (deserializeSessionRecord), through the store\'s typed sublevels',
+    async: true,
+    setup: async () => {
+      const store: Store = await openStore({ memory: true })
+      const provider = defaultProvider()
+      const bob = makeOwner(provider, seed(12))
+      const alice = makeOwner(provider, seed(11))
+      const session = serializeSessionRecord(initiateSession(provider, undefined, alice.identity, bob.bundle(), { now: NOW }))
+      const peerId = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
+      const seeds: Record<StoredInput['sublevel'], Uint8Array[]> = {
+        history: [
+          { peerId, seq: 1, id: 'ab'.repeat(16), direction: 'out', text: 'hello', sentAt: NOW, state: 'stored', relays: [{ relay: peerId, status: 'stored' }], outNumber: 1 },
+          { peerId, seq: 2, id: 'cd'.repeat(16), direction: 'in', text: 'hi', sentAt: NOW, receivedAt: NOW, state: 'received' }
+        ].map(r => utf8.encode(JSON.stringify(r))),
+        contacts: [utf8.encode(JSON.stringify({ peerId, name: 'bob', verified: false, addedAt: NOW }))],
+        conversations: [utf8.encode(JSON.stringify({ peerId, lastSeq: 2, readSeq: 1, unread: 1, lastMessageAt: NOW }))],
+        sessions: [session]
+      }
+      const sublevels = Object.keys(seeds) as Array<StoredInput['sublevel']>
+      // Reading a record must write nothing. Every put, del and batch of the store, through a
+      // sublevel or not, reaches its root database, which emits 'write' for it (abstract-level):
+      // counting them proves a read left the store unchanged, at no cost per input (a snapshot
+      // of the store per input would cost more than the read).
+      let writes = 0
+      let writesByRead = 0
+      store.level.on('write', (ops: unknown[]) => { writes += ops.length })
+      const s = store.sublevels
+      /** Writes the input where an older version would have, then reads it back. */
+      const plantAndRead = async ({ sublevel, bytes }: StoredInput): Promise<void> => {
         if (sublevel === 'history') {
-          const key = s.history.keyCodec.encode({ peerId, seq: 1 })
-          await s.history.raw.put(key, bytes)
+          await s.history.raw.put(s.history.keyCodec.encode({ peerId, seq: 1 }), bytes)
+          writes = 0
           const record = await store.getHistory(peerId, 1)
           if (record !== undefined) messageView(record)
         } else if (sublevel === 'contacts') {
           await s.contacts.raw.put(s.contacts.keyCodec.encode(peerId), bytes)
+          writes = 0
           await s.contacts.get(peerId)
         } else if (sublevel === 'conversations') {
           await s.conversations.raw.put(s.conversations.keyCodec.encode(peerId), bytes)
+          writes = 0
           await s.conversations.get(peerId)
         } else {
           await s.sessions.raw.put(s.sessions.keyCodec.encode(peerId), bytes)
+          writes = 0
           const stored = await s.sessions.get(peerId)
           if (stored !== undefined) deserializeSessionRecord(stored)
         }
-      },
-      teardown: async () => { await store.close() }
+      }
+      return {
+        inputs: fc.constantFrom(...sublevels).chain(sublevel => (sublevel === 'sessions' ? bytesInputs(seeds.sessions) : jsonInputs(seeds[sublevel])).map(bytes => ({ sublevel, bytes }))),
+        typedErrors: new Set(['CorruptRecordError', 'InvalidStateError', 'InvalidKeyError', 'LegacySessionRecordError']),
+        run: async (input) => {
+          try {
+            await plantAndRead(input)
+          } finally {
+            await afterRead?.(store)
+            writesByRead = writes
+          }
+        },
+        changed: () => writesByRead > 0 ? `reading the record wrote ${writesByRead} record(s) to the store` : undefined,
+        teardown: async () => { await store.close() }
+      }
     }
   }
 }
+
+export const storedRecordTarget = makeStoredRecordTarget()

@@ -11,7 +11,7 @@ import type { MurmurEventName, MurmurEvents } from '../messenger/events.js'
 import { ApiProtocolError, ApiRemoteError, ApiTimeoutError, ApiUnauthorizedError, NodeNotRunningError } from './errors.js'
 import type { MethodName, MethodParams, MethodResult } from './methods.js'
 import { parseEventStream } from './sse-parse.js'
-import { readApiFiles, type ApiFiles } from './token.js'
+import { readApiFiles, type ApiFiles } from './api-files.js'
 
 /** Default time allowed for one call (a `send` with wait adds its own timeout to this). */
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000

@@ -9,7 +9,8 @@ import { hasIdentityFile, IdentityNotFoundError } from '../messenger/identity-fi
 import { homePath } from '../messenger/home.js'
 import { checkApiAddress, DEFAULT_API_HOST, parseApiAddress } from './address.js'
 import { startApiServer, type ApiServer, type ApiServerOptions } from './server.js'
-import { generateApiToken, readApiFiles, removeApiFiles, writeApiFiles } from './token.js'
+import { readApiFiles, removeApiFiles, writeApiFiles } from './api-files.js'
+import { generateApiToken } from './token.js'
 import { WebSessions } from './web/sessions.js'
 
 const log = logger('murmur:api:daemon')

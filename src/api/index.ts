@@ -8,5 +8,6 @@ export { METHODS, FINAL_SEND_STATES, DEFAULT_SEND_WAIT_SECONDS, MAX_SEND_WAIT_SE
 export { ERROR_CODES, RpcErrorCode, rpcCodeFor } from '../errors/index.js'
 export { EVENT_NAMES } from './sse.js'
 export { parseApiAddress, checkApiAddress, isLoopbackHost, formatApiAddress, DEFAULT_API_HOST } from './address.js'
-export { generateApiToken, tokenMatches, readApiFiles, writeApiFiles, removeApiFiles } from './token.js'
+export { generateApiToken, tokenMatches } from './token.js'
+export { readApiFiles, writeApiFiles, removeApiFiles } from './api-files.js'
 export * from './errors.js'

@@ -153,7 +153,7 @@ export const METHODS = {
       : await murmur.relays.firstContact()
   }),
   send: defineMethod({
-    description: 'encrypt and send a text message; with wait: true, wait until delivered (or failed, expired, or the timeout)',
+    description: 'encrypt and send a text message: answers as soon as it is durable in the outbox (state queued), delivery started; with wait: true, waits until delivered (or failed, expired, or the timeout)',
     params: params({
       to: shortString('name or peer ID of the recipient'),
       // Its length (UTF-8 bytes) is checked by the library first, with its own error
@@ -163,7 +163,7 @@ export const METHODS = {
       timeout: z.number().min(0).max(MAX_SEND_WAIT_SECONDS).describe(`seconds to wait with wait: true (default ${DEFAULT_SEND_WAIT_SECONDS})`).optional()
     }),
     handler: async (murmur, p, { signal }) => {
-      const message = await murmur.send(p.to, p.text, { signal })
+      const message = await murmur.send(p.to, p.text, { signal, returnWhen: p.wait === true ? 'attempted' : 'queued' })
       if (p.wait !== true || FINAL_SEND_STATES.includes(message.state)) return message
       const timeoutMs = (p.timeout ?? DEFAULT_SEND_WAIT_SECONDS) * 1000
       return await murmur.waitForState(p.to, message.id, FINAL_SEND_STATES, { timeoutMs, signal })

@@ -167,6 +167,13 @@ export interface LookupOptions {
 
 export interface SendOptions {
   signal?: AbortSignal
+  /**
+   * When send() answers: 'attempted' (the default) once the message is durable and its first
+   * delivery attempt finished (at most 3 s), or 'queued' as soon as it is durable in the
+   * outbox, with delivery started and not waited for (the local API's `send` without `wait`:
+   * a command answers at once, the state follows in events and history).
+   */
+  returnWhen?: 'attempted' | 'queued'
 }
 
 export interface WaitOptions {
@@ -231,7 +238,7 @@ export interface Murmur {
   status (): Promise<StatusView>
   /** The peer's contact record from the DHTs (read-only: no dial); ContactRecordNotFoundError when there is none. */
   lookup (peer: string, options?: LookupOptions): Promise<LookupView>
-  /** Encrypts, persists and transmits; resolves once the message is durable (state queued or sent). */
+  /** Encrypts, persists and transmits; resolves once the message is durable (see SendOptions.returnWhen). */
   send (to: string, text: string, options?: SendOptions): Promise<MessageView>
   /** Resends a failed or expired message under the current session (new encryption, same message id). */
   resend (to: string, messageId: string): Promise<MessageView>

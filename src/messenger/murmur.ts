@@ -432,12 +432,18 @@ class MurmurNodeImpl implements Murmur {
     return (await this.book.byPeerId(peerId))?.name
   }
 
-  async send (to: string, text: string, _options: SendOptions = {}): Promise<MessageView> {
+  async send (to: string, text: string, options: SendOptions = {}): Promise<MessageView> {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
     // There is no session with ourselves and no peer to deliver to: it would wait forever.
     if (peerId === this.peerId) throw new SelfMessageError()
     const entry = await this.outgoing.sendText(peerId, text)
+    if (options.returnWhen === 'queued') {
+      // Durable in the outbox: delivery starts now and is not waited for (kick() never
+      // rejects; the outbox keeps trying). The state follows in events and history.
+      void this.delivery.kick(peerId)
+      return messageView(entry, contact?.name)
+    }
     // Try at once; return when its first attempt finished or SEND_RETURN_MS passed (the
     // message is durable either way, and the outbox keeps trying).
     await this.firstAttempt(peerId, entry.seq)

@@ -173,7 +173,7 @@ describe('local API server (real murmur nodes on 127.0.0.1)', () => {
   })
 
   it('the client reports a refused token as ApiUnauthorizedError', async () => {
-    const { writeApiFiles } = await import('../../src/api/token.js')
+    const { writeApiFiles } = await import('../../src/api/api-files.js')
     const { dir, cleanup } = await (await import('./helpers.js')).tempDir()
     try {
       await writeApiFiles(dir, alice.daemon.api.address, 'not-the-token')

@@ -4,7 +4,7 @@
 // measures the time itself against a bare `node -e 0`.
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI, tempHome } from './cli-helpers.js'
 
@@ -33,6 +33,15 @@ describe('what a command loads', () => {
       const loaded = await loadedBy([...args, '--home', dir.home], join(dir.home, '..', `imports-${args[0]}.log`))
       expect(loaded.some(url => url.includes('/cli/murmur.js'))).toBe(true)
       expect(loaded.filter(url => HEAVY.some(h => url.includes(h)))).toEqual([])
+      // The command is one bundle (cli/build.mjs): besides it, only Node's own modules load.
+      expect(loaded.filter(url => !url.startsWith('node:') && !url.endsWith('/dist/cli/murmur.js'))).toEqual([])
     })
   }
+
+  it('the bundle holds the CLI, the API client and commander, and none of the node stack', async () => {
+    const inputs: string[] = JSON.parse(await readFile(join(dirname(CLI), 'murmur.inputs.json'), 'utf8'))
+    expect(inputs).toContain('cli/commands/send.ts')
+    expect(inputs.some(i => i.includes('node_modules/commander/'))).toBe(true)
+    expect(inputs.filter(i => HEAVY.some(h => `/${i}`.includes(h)))).toEqual([])
+  })
 })

@@ -43,7 +43,8 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     const message = JSON.parse(sent.stdout)
     expect(message).toMatchObject({ text: 'hello bob', direction: 'out', peerId: bob.peerId })
     expect(message.id).toMatch(/^[0-9a-f]{32}$/)
-    expect(['queued', 'sent', 'stored', 'delivered']).toContain(message.state)
+    // send answers as soon as the message is durable in the outbox; delivery goes on after.
+    expect(message.state).toBe('queued')
 
     let history: Array<{ id: string, text: string, direction: string }> = []
     for (let i = 0; i < 40 && !history.some(m => m.id === message.id); i++) {

@@ -1,0 +1,56 @@
+// Bundles the murmur command (cli/murmur.ts and what it imports statically: its commands,
+// the API client, commander) into one ES module, dist/cli/murmur.js, in place of the file tsc
+// wrote there. Run by `npm run build`, after tsc.
+//
+// Why: a command that talks to the node (`murmur status`, `murmur send`) is mostly Node
+// starting and its ES module loader resolving and reading modules: as some 40 files it cost
+// about twice the CPU time of a bare `node -e 0`, as one file a third more (issue 11: command
+// latency within 2x `node -e 0`; docs/benchmarks.md "Command latency").
+//
+// What a command loads when it runs (`start`'s node stack, `init`'s key generation, a backup)
+// stays outside: every dynamic import() of the CLI's sources is rewritten to the module tsc
+// compiled under dist/src, and every package but commander and eventsource-parser (small, and
+// loaded by every command) is imported from node_modules as before. Errors cross that line
+// by `name` (cli/errors.ts), not by class identity, so two copies of a class do no harm;
+// keepNames keeps every class's name as written.
+import { build } from 'esbuild'
+import { writeFile } from 'node:fs/promises'
+import { dirname, relative, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const out = resolve(root, 'dist/cli/murmur.js')
+const BUNDLED_PACKAGES = new Set(['commander', 'eventsource-parser'])
+
+const result = await build({
+  entryPoints: [resolve(root, 'cli/murmur.ts')],
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  keepNames: true,
+  sourcemap: true,
+  // commander is CommonJS and requires node builtins: an ES module has no require of its own.
+  banner: { js: "import { createRequire as murmurCreateRequire } from 'node:module'; const require = murmurCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [{
+    name: 'murmur-cli-externals',
+    setup (b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined
+        const relativePath = args.path.startsWith('.')
+        if (!relativePath) return BUNDLED_PACKAGES.has(args.path) ? undefined : { path: args.path, external: true }
+        if (args.kind !== 'dynamic-import') return undefined
+        // ../../src/x.js from cli/commands/ -> the compiled dist/src/x.js, from dist/cli/.
+        const compiled = resolve(root, 'dist', relative(root, resolve(args.resolveDir, args.path)))
+        let path = relative(dirname(out), compiled)
+        if (!path.startsWith('.')) path = `./${path}`
+        return { path, external: true }
+      })
+    }
+  }]
+})
+
+// What went into the bundle, for test/e2e/latency.test.ts (no node stack in a command's start).
+await writeFile(resolve(root, 'dist/cli/murmur.inputs.json'), JSON.stringify(Object.keys(result.metafile.inputs), null, 1) + '\n')
