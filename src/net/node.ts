@@ -184,7 +184,12 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       warnAfterMs: r.bootstrapWarnAfterMs,
       dialTimeoutMs: limits.connections.dialTimeoutMs
     }),
-    ...(options.upnp === true ? { upnp: uPnPNAT() } : {}),
+    // The gateway's own answer confirms the mapped address: upnp-nat maps only when the
+    // gateway's external address is public (a private one is a double NAT, refused), and
+    // AutoNAT v2 checks an address only on a new connection, so a mapping made after the
+    // first connections (always: the gateway search takes seconds) went unconfirmed, and
+    // unannounced, until a new peer happened to connect (docs/network.md "UPnP").
+    ...(options.upnp === true ? { upnp: uPnPNAT({ autoConfirmAddress: true }) } : {}),
     ...options.services
   } as unknown as ServiceFactoryMap<MurmurBaseServices & S>
 
