@@ -55,6 +55,15 @@ export interface DhtLimits {
   getTimeoutMs: number
   /** findPeer: the whole DHT peer lookup, in ms. */
   findPeerTimeoutMs: number
+  /** Table filler (src/net/table-fill): random-key lookups while a routing table holds fewer peers than this (0: never). */
+  fillTargetPeers: number
+  /** Table filler: one lookup, in ms. */
+  fillQueryTimeoutMs: number
+  /** Table filler: wait between lookups while they add peers, doubled after one that adds none, in ms. */
+  fillInitialBackoffMs: number
+  fillMaxBackoffMs: number
+  /** Table filler: how often a full enough table is looked at again, in ms. */
+  fillCheckIntervalMs: number
 }
 
 /** Connection monitor (libp2p ConnectionMonitorInit). */
@@ -176,7 +185,14 @@ export const DEFAULT_DHT_LIMITS: Readonly<DhtLimits> = Object.freeze({
   querySelfIntervalMs: 5 * 60_000,
   putTimeoutMs: 30_000,
   getTimeoutMs: 30_000,
-  findPeerTimeoutMs: 15_000
+  findPeerTimeoutMs: 15_000,
+  // kad-dht's k: a table of k peers spans the buckets a lookup needs. Beyond that, kad-dht's own
+  // refresh (every 5 minutes) keeps it; the filler's longest wait matches it.
+  fillTargetPeers: 20,
+  fillQueryTimeoutMs: 10_000,
+  fillInitialBackoffMs: 1_000,
+  fillMaxBackoffMs: 5 * 60_000,
+  fillCheckIntervalMs: 30_000
 })
 
 export const DEFAULT_MONITOR_LIMITS: Readonly<MonitorLimits> = Object.freeze({

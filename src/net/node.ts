@@ -7,7 +7,7 @@
  * DHT that keeps public addresses and answers once AutoNAT has confirmed one; AutoNAT; a circuit
  * relay server gated by relay-policy.ts; relay reservations when unreachable (reachability/);
  * hole punching (holepunch/); UPnP port mapping; mDNS; a bootstrap list redialled while the node
- * has too few peers (bootstrap/). Every limit is set explicitly from src/net/limits.ts.
+ * has too few peers (bootstrap/); random-key lookups while a routing table is small (table-fill/). Every limit is set explicitly from src/net/limits.ts.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -34,6 +34,7 @@ import { holePunch, type HolePunchService } from './holepunch/index.js'
 import { resolveLimits, type PartialNetworkLimits } from './limits.js'
 import { reachability, type PreferredRelay, type Reachability } from './reachability/index.js'
 import { relayGater } from './relay-policy.js'
+import { tableFill, type TableFill } from './table-fill/index.js'
 
 const log = logger('murmur:net:node')
 
@@ -63,6 +64,7 @@ export interface MurmurBaseServices extends ServiceMap {
   reachability: Reachability
   holePunch: HolePunchService
   bootstrap: Bootstrapper
+  tableFill: TableFill
 }
 
 export type MurmurNode<S extends ServiceMap = ServiceMap> = Libp2p<MurmurBaseServices & S>
@@ -183,6 +185,16 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       maxBackoffMs: r.bootstrapMaxBackoffMs,
       warnAfterMs: r.bootstrapWarnAfterMs,
       dialTimeoutMs: limits.connections.dialTimeoutMs
+    }),
+    // After both DHTs: it reads them from the components libp2p has built by then.
+    // After both DHTs: libp2p builds services in this order, and the filler reads them by name.
+    tableFill: tableFill({
+      dhts: ['lanDht', 'dht'],
+      targetPeers: limits.dht.fillTargetPeers,
+      queryTimeoutMs: limits.dht.fillQueryTimeoutMs,
+      initialBackoffMs: limits.dht.fillInitialBackoffMs,
+      maxBackoffMs: limits.dht.fillMaxBackoffMs,
+      checkIntervalMs: limits.dht.fillCheckIntervalMs
     }),
     ...(options.upnp === true ? { upnp: uPnPNAT() } : {}),
     ...options.services
