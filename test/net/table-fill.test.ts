@@ -7,7 +7,7 @@ import { createNode, type MurmurNode } from '../../src/net/node.js'
 import type { PartialNetworkLimits } from '../../src/net/limits.js'
 
 const running: MurmurNode[] = []
-const TEST_TIMEOUT_MS = 30_000
+const TEST_TIMEOUT_MS = 45_000
 
 function limits (fillTargetPeers: number): PartialNetworkLimits {
   return {
