@@ -66,7 +66,7 @@ export interface DhtLimits {
   fillCheckIntervalMs: number
 }
 
-/** Connection monitor (libp2p ConnectionMonitorInit). */
+/** Connection liveness (src/net/liveness, in place of libp2p's connection monitor). */
 export interface MonitorLimits {
   /** How often every connection is pinged, in ms. */
   pingIntervalMs: number
@@ -74,6 +74,8 @@ export interface MonitorLimits {
   pingMinTimeoutMs: number
   /** The adaptive ping timeout never goes above this, in ms. */
   pingMaxTimeoutMs: number
+  /** A connection is aborted after this many pings in a row failed (src/net/liveness). */
+  maxPingFailures: number
   /**
    * Concurrent ping streams per connection, each way. The connection monitor and both DHTs'
    * routing tables (a new contact, an old one before eviction) ping the same peer; a ping over
@@ -199,6 +201,9 @@ export const DEFAULT_MONITOR_LIMITS: Readonly<MonitorLimits> = Object.freeze({
   pingIntervalMs: 10_000,
   pingMinTimeoutMs: 10_000,
   pingMaxTimeoutMs: 60_000,
+  // One failed ping aborted healthy connections of busy nodes (libp2p's monitor): about 30 per
+  // node per minute in the reach benchmark, each one redialled.
+  maxPingFailures: 3,
   // libp2p's default of 1 outbound and 2 inbound made the monitor abort most connections of a
   // 100-node network (docs/benchmarks.md "The reach benchmark").
   pingMaxStreams: 8
