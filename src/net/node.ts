@@ -196,9 +196,12 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       maxTimeoutMs: limits.monitor.pingMaxTimeoutMs,
       maxFailures: limits.monitor.maxPingFailures
     }),
-    // After both DHTs: libp2p builds services in this order, and the filler reads them by name.
+    // After the DHTs: libp2p builds services in this order, and the filler reads them by name.
+    // The LAN DHT only: on the WAN DHT, peers behind NATs are reached through relays, whose
+    // limited connections a query every few seconds would spend (kad-dht's own 5-minute
+    // refresh keeps that table).
     tableFill: tableFill({
-      dhts: ['lanDht', 'dht'],
+      dhts: ['lanDht'],
       targetPeers: limits.dht.fillTargetPeers,
       queryTimeoutMs: limits.dht.fillQueryTimeoutMs,
       initialBackoffMs: limits.dht.fillInitialBackoffMs,

@@ -1,5 +1,5 @@
 /**
- * The routing-table filler (docs/network.md "Discovery"; DESIGN.md "Network and scale").
+ * The routing-table filler (docs/network.md section 8; DESIGN.md "Network and scale").
  *
  * kad-dht fills its routing table from three things: the peers that connect to us, the peers
  * named in the answers to our own queries, and two periodic tasks, the self-query (every 5
