@@ -105,6 +105,21 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
     return this.cache?.fill(token, encoded, record, bytes.byteLength) ?? record
   }
 
+  /**
+   * Like get(), synchronously: classic-level's and memory-level's getSync (for callers that must
+   * not yield between reading and deciding, the relay's ack under its mailbox lock).
+   */
+  getSync (key: K): V | undefined {
+    const encoded = this.keyCodec.encode(key)
+    const cached = this.cache?.get(encoded)
+    if (cached !== undefined) return cached
+    const token = this.cache?.readToken() ?? 0
+    const bytes = this.raw.getSync(encoded)
+    if (bytes === undefined) return undefined
+    const record = this.decodeValue(encoded, bytes)
+    return this.cache?.fill(token, encoded, record, bytes.byteLength) ?? record
+  }
+
   /** A stored value (as read under `encodedKey`) as a record: authenticated, decrypted, decoded. */
   decodeValue (encodedKey: string, bytes: Uint8Array): V {
     return this.valueCodec.decode(this.cipher.openValue(this.name, encodedKey, bytes), this.name)
@@ -145,8 +160,12 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   /** Entries within encoded-key bounds, decoded values, encoded keys. */
   async range (range: KeyRange): Promise<Array<[string, V]>> {
     const options = { ...range, limit: range.limit ?? -1 }
+    const cache = this.cache
+    const token = cache?.stableToken()
     const entries = await this.raw.iterator(options).all()
-    return entries.map(([key, bytes]) => [key, this.decodeValue(key, bytes)])
+    // The outbox is read whole on every delivery round: records still cached need no AEAD open.
+    const cached = cache !== undefined && cache.stillStable(token)
+    return entries.map(([key, bytes]) => [key, (cached ? cache.get(key) : undefined) ?? this.decodeValue(key, bytes)])
   }
 
   /** Encoded keys within bounds. */
@@ -186,6 +205,13 @@ export function levelOps (ops: readonly RawOp[]): LevelOp[] {
       : { type: 'del', sublevel: op.sublevel, key: op.key })
   })
   return out
+}
+
+/** The read caches whose sublevels `ops` change, told that a group write begins; call before writing. */
+export function beginCacheWrites (ops: readonly RawOp[]): Array<RecordCache<unknown>> {
+  const caches = [...new Set(ops.flatMap((op) => op.cache !== undefined ? [op.cache] : []))]
+  for (const cache of caches) cache.writeBegins()
+  return caches
 }
 
 /** After `ops` were written: updates the read caches of their sublevels, in order. */
