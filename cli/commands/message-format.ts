@@ -26,6 +26,12 @@ export function shortId (id: string): string {
 }
 
 /**
+ * After a message that a stream (`--follow`, `chat`) shows late: lines already printed cannot
+ * move, so say where it belongs; `history` shows it there (docs/messaging.md "Order").
+ */
+export const LATE_NOTE = '  (arrived late: its place is above, before later messages; `history` shows it there)'
+
+/**
  * One message: `[time #seq id] who: text` plus the delivery state of outgoing messages. The
  * seq is what `history --before` pages by; the short id is what `resend` and `cancel` take.
  * Lines after the first of a multi-line text are indented under its first line.
@@ -37,7 +43,7 @@ export function formatMessage (m: MessageView, contactName?: string, state: stri
   const who = m.direction === 'out' ? 'you' : (m.contact ?? contactName ?? shortPeerId(m.peerId))
   const shownState = m.direction === 'out' ? `  (${describeState(m, state, names)}${describeReason(m, names)})` : ''
   const head = `[${time} #${m.seq} ${shortId(m.id)}] ${who}: `
-  return `${head}${indentLines(m.text, head.length)}${shownState}`
+  return `${head}${indentLines(m.text, head.length)}${shownState}${m.late === true ? LATE_NOTE : ''}`
 }
 
 /**

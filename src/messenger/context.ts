@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js'
 import type { EnvelopeBytes } from '../wire/strict/envelope.js'
 import type { ContactBook } from './contacts.js'
 import type { MurmurEventEmitter } from './events.js'
-import type { PeerLocks } from './peer-lock.js'
+import type { KeyedLocks } from '../runtime/keyed-locks.js'
 import type { PrekeyManager } from './prekeys.js'
 import type { SessionCache } from './sessions.js'
 import type { RelayDelivery } from './types.js'
@@ -32,7 +32,7 @@ export interface MessengerContext {
   identity: Identity
   peerId: string
   sessions: SessionCache
-  locks: PeerLocks
+  locks: KeyedLocks
   prekeys: PrekeyManager
   contacts: ContactBook
   events: MurmurEventEmitter

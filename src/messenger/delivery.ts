@@ -37,8 +37,8 @@ type StateEvent = MurmurEvents['message:state']
 const OUTBOX_BACKOFF: BackoffPolicy = { initialMs: OUTBOX_INITIAL_BACKOFF_MS, maxMs: OUTBOX_MAX_BACKOFF_MS }
 
 function refusedCode (err: unknown): string | undefined {
-  const e = err as { name?: string, code?: string }
-  return e?.name === 'DmRefusedError' ? e.code : undefined
+  const e = err as { name?: string, refusal?: string }
+  return e?.name === 'DmRefusedError' ? e.refusal : undefined
 }
 
 export class Delivery {

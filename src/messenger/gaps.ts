@@ -6,8 +6,14 @@
  * when it is older than the messages' time to live. Counting starts with the first text of a
  * peer we knew nothing about (a first contact, or after our store was lost), so a hole before
  * that first text is not reported.
+ *
+ * Order (docs/messaging.md "Order"): the text that opens a hole of k numbers takes its history
+ * seq with k numbers left unused below it (Store.allocateSeq `room`), and the hole remembers
+ * that open interval of seqs. A missing text that arrives later takes a seq inside it, by its
+ * number, so it lands before the first stored text with a higher number: the conversation
+ * reads in the sender's order once the hole fills (as Signal orders by the sender's position).
  */
-import type { HistoryRecord, Store, StoreBatch } from '../store/index.js'
+import { MAX_ROOM, type HistoryRecord, type Store, type StoreBatch } from '../store/index.js'
 
 export interface MissingRange {
   from: number
@@ -15,6 +21,20 @@ export interface MissingRange {
   since: number
   /** The history seq of the event entry that shows this hole. */
   eventSeq: number
+  /**
+   * The history seqs free for this range's texts: every seq strictly between `after` and
+   * `before` (the seq of the stored text numbered `to + 1`). Absent in holes recorded by an
+   * earlier version: their late texts are appended.
+   */
+  after?: number
+  before?: number
+}
+
+/** Where the history entry of text number `n` went: its seq, and the room left below it. */
+export interface Placement {
+  seq: number
+  /** Set when `seq` was allocated with room: the last seq before that room. */
+  after?: number
 }
 
 export interface GapState {
@@ -48,22 +68,49 @@ export class GapTracker {
   }
 
   /**
-   * Records text number `n` from `peerId`: opens a hole when numbers were skipped, fills one
-   * when a missing number arrives, and closes holes older than the time to live. History
-   * changes go into `batch`; `allocateSeq` gives sequence numbers for new event entries.
+   * The seq a late text numbered `n` takes: inside the room of the hole it fills, as far into
+   * it as its number is into the hole, so that texts of one hole keep their order whatever
+   * order they arrive in. Undefined when `n` fills no hole, or its hole has no room left
+   * (then the text is appended).
    */
-  async observe (batch: StoreBatch, peerId: string, state: GapState, n: number, now: number): Promise<GapState> {
+  lateSeq (state: GapState, n: number): number | undefined {
+    const range = state.missing.find(r => n >= r.from && n <= r.to)
+    if (range === undefined || !Number.isSafeInteger(range.after) || !Number.isSafeInteger(range.before)) return undefined
+    const after = range.after as number
+    const before = range.before as number
+    if (before - after < 2 || after < 0) return undefined
+    const at = after + Math.floor((before - after) * (n - range.from + 1) / (range.to - range.from + 2))
+    return Math.min(before - 1, Math.max(after + 1, at))
+  }
+
+  /** How many seqs to leave below text number `n`: the hole it opens (capped), else none. */
+  roomBefore (state: GapState, n: number): number {
+    return n > state.highest + 1 ? Math.min(n - state.highest - 1, MAX_ROOM) : 0
+  }
+
+  /**
+   * Records text number `n` from `peerId`, whose history entry is at `placed`: opens a hole
+   * when numbers were skipped, fills one when a missing number arrives, and closes holes
+   * older than the time to live. History changes go into `batch`; `allocateSeq` gives
+   * sequence numbers for new event entries.
+   */
+  async observe (batch: StoreBatch, peerId: string, state: GapState, n: number, now: number, placed: Placement): Promise<GapState> {
     let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })) }
     if (n > next.highest + 1) {
       const seq = await this.store.allocateSeq(peerId)
       const count = n - next.highest - 1
       batch.appendHistory(event(peerId, seq, `${describe(count)} from this contact ${count === 1 ? 'has' : 'have'} not arrived yet; ${count === 1 ? 'it' : 'they'} may still come through a relay.`, now), { unread: false })
-      next.missing.push({ from: next.highest + 1, to: n - 1, since: now, eventSeq: seq })
+      const room = placed.after !== undefined ? { after: placed.after, before: placed.seq } : {}
+      next.missing.push({ from: next.highest + 1, to: n - 1, since: now, eventSeq: seq, ...room })
     } else if (n <= next.highest) {
       const i = next.missing.findIndex(r => n >= r.from && n <= r.to)
       if (i >= 0) {
         const range = next.missing[i]
-        const pieces = [{ ...range, to: n - 1 }, { ...range, from: n + 1 }].filter(r => r.from <= r.to)
+        // Placed inside the room: the numbers below n now go before it, those above after it.
+        const inside = range.after !== undefined && range.before !== undefined && placed.seq > range.after && placed.seq < range.before
+        const lower = inside ? { ...range, to: n - 1, before: placed.seq } : { ...range, to: n - 1 }
+        const upper = inside ? { ...range, from: n + 1, after: placed.seq } : { ...range, from: n + 1 }
+        const pieces = [lower, upper].filter(r => r.from <= r.to)
         next.missing.splice(i, 1, ...pieces)
         if (!next.missing.some(r => r.eventSeq === range.eventSeq)) await this.rewrite(batch, peerId, range.eventSeq, 'The missing messages from this contact arrived.', now)
       }

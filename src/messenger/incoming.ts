@@ -18,7 +18,7 @@ import type { ParsedEnvelope } from '../wire/strict/envelope.js'
 import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
-import { GapTracker, type GapState } from './gaps.js'
+import { GapTracker, type GapState, type Placement } from './gaps.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
@@ -220,11 +220,13 @@ export class Incoming {
       // a first send is new by construction, so it costs no lookup.
       const existing = content.resend ? await store.findMessage(peerId, id) : undefined
       if (existing == null) {
-        const seq = await store.allocateSeq(peerId)
-        const entry: HistoryRecord = { peerId, seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
-        batch.appendHistory(entry)
-        state.events.push({ type: 'message', detail: messageView(entry) })
-        if (content.seq > 0) await this.countSeq(state, content.seq)
+        const placed = content.seq > 0 ? await this.place(state, content.seq) : { seq: await store.allocateSeq(peerId) }
+        const late = placed.late === true
+        const entry: HistoryRecord = { peerId, seq: placed.seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
+        if (late) batch.insertHistory(entry)
+        else batch.appendHistory(entry)
+        state.events.push({ type: 'message', detail: late ? { ...messageView(entry), late: true } : messageView(entry) })
+        if (content.seq > 0) await this.countSeq(state, content.seq, placed)
       }
       state.delivered.push(content.messageId)
     } else if (content.type === 'receipt') {
@@ -235,15 +237,35 @@ export class Incoming {
     return { status: 'ok' }
   }
 
-  /** The sender's message number `seq` against the holes seen so far (gaps.ts). */
-  private async countSeq (state: ReceiveState, seq: number): Promise<void> {
+  /**
+   * Where text number `n` goes in the history (docs/messaging.md "Order"): a late text into
+   * the room of the hole it fills; a text that opens a hole at the end, with room below it
+   * for the missing ones; any other at the end.
+   */
+  private async place (state: ReceiveState, n: number): Promise<Placement & { late?: boolean }> {
+    const gaps = await this.loadGaps(state, n)
+    const late = this.gaps.lateSeq(gaps, n)
+    if (late !== undefined) return { seq: late, late: true }
+    const room = this.gaps.roomBefore(gaps, n)
+    const seq = await this.ctx.store.allocateSeq(state.peerId, { room })
+    return room > 0 ? { seq, after: seq - room - 1 } : { seq }
+  }
+
+  /** The gap state as text number `n` finds it: loaded once per batch, restarted where counting restarts. */
+  private async loadGaps (state: ReceiveState, n: number): Promise<GapState> {
     state.gaps ??= await this.gaps.load(state.peerId)
     // A sender that lost its store numbers from 1 again: old holes will not fill.
-    if (seq === 1 && state.gaps.highest > 0) state.gaps = { highest: 0, missing: [] }
+    if (n === 1 && state.gaps.highest > 0) state.gaps = { highest: 0, missing: [] }
     // Nothing known of this peer before this batch (a first contact, or our own
     // store was lost): start counting here rather than report a hole we cannot know.
-    if (state.gaps.highest === 0 && state.original == null) state.gaps = { highest: seq - 1, missing: [] }
-    state.gaps = await this.gaps.observe(state.batch, state.peerId, state.gaps, seq, state.now)
+    if (state.gaps.highest === 0 && state.original == null) state.gaps = { highest: n - 1, missing: [] }
+    return state.gaps
+  }
+
+  /** The sender's message number `n`, placed at `placed`, against the holes seen so far (gaps.ts). */
+  private async countSeq (state: ReceiveState, n: number, placed: Placement): Promise<void> {
+    const gaps = await this.loadGaps(state, n)
+    state.gaps = await this.gaps.observe(state.batch, state.peerId, gaps, n, state.now, placed)
   }
 
   /** An envelope that did not decrypt: a duplicate, or UNDECRYPTABLE (and maybe a lost session). */

@@ -39,7 +39,7 @@ import { homePath } from './home.js'
 import { Incoming } from './incoming.js'
 import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
-import { PeerLocks } from './peer-lock.js'
+import { KeyedLocks } from '../runtime/keyed-locks.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
 import { PeerReacher } from './reach.js'
@@ -119,7 +119,7 @@ class MurmurNodeImpl implements Murmur {
       identity,
       peerId: this.peerId,
       sessions: new SessionCache(store),
-      locks: new PeerLocks(),
+      locks: new KeyedLocks(),
       prekeys: this.prekeys,
       contacts: this.book,
       events: this.events,

@@ -29,8 +29,8 @@ const BY_NAME: Record<string, string> = {
 
 /** A relay's refusal or failure as a few words. */
 export function relayFailureReason (err: unknown): string {
-  const e = err as { name?: unknown, code?: unknown } | undefined
-  if (typeof e?.code === 'string' && Object.hasOwn(BY_CODE, e.code)) return BY_CODE[e.code as RelayRefusalCode]
+  const e = err as { name?: unknown, refusal?: unknown } | undefined
+  if (typeof e?.refusal === 'string' && Object.hasOwn(BY_CODE, e.refusal)) return BY_CODE[e.refusal as RelayRefusalCode]
   const name = typeof e?.name === 'string' ? e.name : ''
   return BY_NAME[name] ?? 'unreachable'
 }

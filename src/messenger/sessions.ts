@@ -3,7 +3,7 @@
  * cache only ever holds what is durable: callers put the new record into their batch and call
  * `remember` after the batch is written. So it is bounded (least recently used first): a
  * record it forgets is read back from the store on the next use, the same bytes it held.
- * Callers hold the peer's lock (peer-lock.ts), so no write can fall between a miss and its
+ * Callers hold the peer's lock (src/runtime/keyed-locks.ts), so no write can fall between a miss and its
  * read.
  */
 import { logger } from '@libp2p/logger'

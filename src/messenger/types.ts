@@ -24,6 +24,12 @@ export interface MessageView {
   seq: number
   /** Outgoing, when direct delivery failed: one line per relay that took (or refused) it. */
   relays?: RelayDelivery[]
+  /**
+   * In the `message` event only: the message arrived after later ones from the same sender and
+   * was placed at its sender's position, above the newest entry (its `seq` is below theirs).
+   * A client puts it in place by `seq` (docs/messaging.md "Order").
+   */
+  late?: true
 }
 
 export interface RelayDelivery {

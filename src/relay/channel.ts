@@ -5,6 +5,7 @@
  * belongs to the n-th request written. Opening a stream costs a multistream-select round trip
  * and peer-store work on both sides; a channel pays it once per peer instead of once per call.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { lpStream } from '@libp2p/utils'
 import { MAX_RESPONSE_BYTES } from './constants.js'
 import { RelayProtocolError } from './errors.js'
@@ -16,11 +17,9 @@ import type { Logger, Stream } from '@libp2p/interface'
  * The channel's stream ended, was reset or failed before this request's response arrived.
  * Retryable on a new stream when the request is idempotent (docs/relay.md, "Request streams").
  */
-export class RelayChannelClosedError extends Error {
-  static override name = 'RelayChannelClosedError'
+export class RelayChannelClosedError extends MurmurError {
   constructor (message = 'The stream ended before the response', options?: ErrorOptions) {
     super(message, options)
-    this.name = 'RelayChannelClosedError'
   }
 }
 

@@ -3,6 +3,7 @@
  * docs/relay.md "Frames"). protons checks neither field lengths nor that exactly one request
  * is present: both are checked here, and every failure becomes a typed error.
  */
+import { MurmurError } from '../errors/murmur-error.js'
 import { identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
 import { truncateUtf8 } from '../net/text.js'
 import { Envelope } from '../wire/envelope.js'
@@ -30,11 +31,9 @@ export type DecodedRequest =
   | { type: 'deliver', envelopes: Uint8Array[] }
 
 /** A request that decodes but breaks a field limit, or does not decode: answered MALFORMED. */
-export class MalformedRequestError extends Error {
-  static override name = 'MalformedRequestError'
+export class MalformedRequestError extends MurmurError {
   constructor (message: string) {
     super(message)
-    this.name = 'MalformedRequestError'
   }
 }
 

@@ -16,7 +16,7 @@ import type { RawOp, TypedSublevel } from './sublevel.js'
  * against the current record, so that concurrent transitions never lose an update.
  */
 export type ConversationDelta =
-  | { kind: 'append', peerId: string, seq: number, at: number, unread: boolean }
+  | { kind: 'append', peerId: string, seq: number, at: number, unread: boolean, inserted?: boolean }
   | { kind: 'read', peerId: string, upToSeq: number | undefined }
 
 export class StoreBatch {
@@ -68,6 +68,21 @@ export class StoreBatch {
         at: entry.receivedAt ?? entry.sentAt,
         unread: options.unread ?? entry.direction === 'in'
       })
+      return ops
+    })
+  }
+
+  /**
+   * Adds an incoming entry at a seq below the conversation's newest one, in room left by
+   * Store.allocateSeq: a late message placed at its sender's position (docs/messaging.md,
+   * "Order"). As appendHistory, except that an entry at or below the read mark moves the mark
+   * below it: it is unread and gets its read receipt.
+   */
+  insertHistory (entry: HistoryRecord): this {
+    return this.add(() => {
+      if (entry.direction !== 'in') throw new InvalidRecordError('only incoming entries are inserted')
+      const ops = this.historyOps(entry)
+      this.deltas.push({ kind: 'append', peerId: entry.peerId, seq: entry.seq, at: entry.receivedAt ?? entry.sentAt, unread: true, inserted: true })
       return ops
     })
   }

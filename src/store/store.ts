@@ -70,6 +70,8 @@ interface CommitItem {
 }
 
 const MAX_PAGE = 1000
+/** The most numbers one allocation may leave unused: a mailbox's count quota (docs/store.md). */
+export const MAX_ROOM = 10_000
 
 export class Store {
   readonly identity: TypedSublevel<string, IdentityProfile>
@@ -174,10 +176,16 @@ export class Store {
    * The next sequence number of a conversation. Allocation is in memory and safe under
    * concurrent calls in this process; the number becomes durable with the history entry
    * written in a batch. A number allocated and never written leaves a gap, which is harmless.
+   *
+   * `room` leaves that many numbers unused below the one returned (`seq - room` to `seq - 1`):
+   * places for late entries written there later (StoreBatch.insertHistory; docs/store.md,
+   * "Sequence numbers").
    */
-  async allocateSeq (peerId: string): Promise<number> {
+  async allocateSeq (peerId: string, options: { room?: number } = {}): Promise<number> {
     this.assertOpen()
     this.names.encode(peerId)
+    const room = options.room ?? 0
+    if (!Number.isSafeInteger(room) || room < 0 || room > MAX_ROOM) throw new InvalidRecordError(`room must be an integer from 0 to ${MAX_ROOM}`)
     let state = this.seqs.get(peerId)
     if (state === undefined) {
       state = this.loadLastSeq(peerId).then((last) => ({ last }))
@@ -185,7 +193,7 @@ export class Store {
       state.catch(() => this.seqs.delete(peerId))
     }
     const s = await state
-    s.last += 1
+    s.last += 1 + room
     return s.last
   }
 
@@ -331,6 +339,9 @@ export class Store {
         if (delta.kind === 'append') {
           record.lastSeq = Math.max(record.lastSeq, delta.seq)
           record.lastMessageAt = Math.max(record.lastMessageAt, delta.at)
+          // A late entry inserted at or below the read mark moves the mark below it, so that it
+          // is unread and its read receipt goes out (docs/store.md, "Sequence numbers").
+          if (delta.unread && delta.inserted && delta.seq <= record.readSeq) record.readSeq = delta.seq - 1
           if (delta.unread && delta.seq > record.readSeq) {
             record.unread += 1
             const list = pendingUnread.get(delta.peerId) ?? []

@@ -7,6 +7,7 @@ import { createServer } from 'node:net'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { vi } from 'vitest'
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli/murmur.js')
 
@@ -62,13 +63,11 @@ export async function cliJson<T> (home: string, args: string[], options: { env?:
   return JSON.parse(result.stdout) as T
 }
 
-/** Runs `murmur <args> --json` until `done` holds, at most `timeoutMs` (a condition, not a fixed sleep). */
+/** Runs `murmur <args> --json` until `done` holds (vitest's vi.waitFor), at most `timeoutMs`: a condition, not a fixed sleep. */
 export async function untilCli<T> (home: string, args: string[], done: (value: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
+  return await vi.waitFor(async () => {
     const value = await cliJson<T>(home, args)
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
-    await new Promise(resolve => setTimeout(resolve, 300))
-  }
+    if (!done(value)) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
+    return value
+  }, { timeout: timeoutMs, interval: 300 })
 }

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { join } from 'node:path'
+import { vi } from 'vitest'
 import { CLI, runCli, tempHome } from './cli-helpers.js'
 
 export interface RunningNode {
@@ -28,13 +29,6 @@ export function killAll (): void {
   live.clear()
 }
 
-export async function waitFor (predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
 
 export function spawnCli (args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcessWithoutNullStreams, stdout: () => string, stderr: () => string, exited: Promise<number | null> } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
@@ -67,7 +61,10 @@ export async function startNode (home: string, extraArgs: string[] = [], options
     '--no-mdns', ...extraArgs], options.env !== undefined ? { env: options.env } : {})
   let code: number | null | undefined
   void exited.then(c => { code = c })
-  await waitFor(() => stdout().includes('"event":"started"') || code !== undefined, `murmur start in ${home}`, options.timeoutMs)
+  // vi.waitFor, not expect.poll: this runs in beforeAll hooks too.
+  await vi.waitFor(() => {
+    if (!stdout().includes('"event":"started"') && code === undefined) throw new Error(`timed out waiting for murmur start in ${home}`)
+  }, { timeout: options.timeoutMs ?? 15_000, interval: 25 })
   if (code !== undefined) throw new Error(`murmur start exited ${code}: ${stderr()}`)
   const started = JSON.parse(stdout().split('\n')[0])
   return {

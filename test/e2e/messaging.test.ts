@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI, runCli } from './cli-helpers.js'
-import { initNode, killAll, spawnCli, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
+import { initNode, killAll, spawnCli, startNode, type RunningNode } from './daemon-helpers.js'
 
 /** Quotes one argument for `sh -c` (the command line `script -c` runs). */
 function shellQuote (arg: string): string {
@@ -78,14 +78,14 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
         sseText += decoder.decode(value, { stream: true })
       }
     })()
-    await waitFor(() => follow.stderr().includes('following new messages'), 'history --follow to subscribe')
-    await waitFor(() => sseText.includes(': ready'), 'the SSE stream to be ready')
+    await expect.poll(() => follow.stderr().includes('following new messages'), { timeout: 15_000, interval: 25, message: 'history --follow to subscribe' }).toBe(true)
+    await expect.poll(() => sseText.includes(': ready'), { timeout: 15_000, interval: 25, message: 'the SSE stream to be ready' }).toBe(true)
 
     const sent = await runCli(['send', 'bob', 'follow me', '--home', alice.home, '--json'])
     expect(sent.code).toBe(0)
     const id = JSON.parse(sent.stdout).id as string
 
-    await waitFor(() => follow.stdout().includes('alice: follow me'), 'history --follow to print the message', 20_000)
+    await expect.poll(() => follow.stdout().includes('alice: follow me'), { timeout: 20_000, interval: 25, message: 'history --follow to print the message' }).toBe(true)
     await pump
     await reader.cancel()
     const block = sseText.split('\n\n').find(b => b.includes('follow me'))!
@@ -103,16 +103,16 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     chat.stdout.on('data', (d: Buffer) => { screen += d.toString() })
     const exited = new Promise<number | null>(resolve => chat.on('exit', resolve))
     try {
-      await waitFor(() => screen.includes('you → alice: '), 'the chat prompt')
+      await expect.poll(() => screen.includes('you → alice: '), { timeout: 15_000, interval: 25, message: 'the chat prompt' }).toBe(true)
       expect(screen).toContain('chat with alice')
       expect(screen).toContain('hello bob') // recent history above the prompt
 
       const incoming = await runCli(['send', 'bob', 'ping from alice', '--home', alice.home])
       expect(incoming.code).toBe(0)
-      await waitFor(() => screen.includes('alice: ping from alice'), 'the incoming message in the chat', 20_000)
+      await expect.poll(() => screen.includes('alice: ping from alice'), { timeout: 20_000, interval: 25, message: 'the incoming message in the chat' }).toBe(true)
 
       chat.stdin.write('pong from chat\r')
-      await waitFor(() => /you: pong from chat/.test(screen), 'the sent message in the chat', 20_000)
+      await expect.poll(() => /you: pong from chat/.test(screen), { timeout: 20_000, interval: 25, message: 'the sent message in the chat' }).toBe(true)
       let seen = false
       for (let i = 0; i < 40 && !seen; i++) {
         const h = await runCli(['history', 'bob', '--home', alice.home, '--json'])

@@ -8,7 +8,7 @@ import { ClassicLevel } from 'classic-level'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMurmur } from '../../src/messenger/index.js'
 import { addV1History, extractV1Homes, filesContaining, V1 } from '../store/v1-fixture.js'
-import { killAll, spawnCli, startNode, waitFor } from './daemon-helpers.js'
+import { killAll, spawnCli, startNode } from './daemon-helpers.js'
 
 const PASSPHRASE = 'sigkill migration passphrase'
 const BULK = 10_000
@@ -44,7 +44,7 @@ describe('migration killed with SIGKILL (real CLI processes)', () => {
     const env = { MURMUR_PASSPHRASE: PASSPHRASE, DEBUG: 'murmur:store:migrate' }
     const first = spawnCli(['start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { env })
     // The copy logs each batch: kill it once some, not all, of the history is copied.
-    await waitFor(() => /copied \d+ records of history/.test(first.stderr()), 'the migration to copy history', 60_000)
+    await expect.poll(() => /copied \d+ records of history/.test(first.stderr()), { timeout: 60_000, interval: 25, message: 'the migration to copy history' }).toBe(true)
     first.child.kill('SIGKILL')
     await first.exited
     expect(first.stderr()).not.toMatch(/copied \d+ records in all/)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKUP_NOTICE } from '../../cli/commands/identity.js'
 import { CLI, runCli, tempHome } from './cli-helpers.js'
-import { initNode, killAll, spawnCli, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
+import { initNode, killAll, spawnCli, startNode, type RunningNode } from './daemon-helpers.js'
 
 /** The CLI as an unprivileged user (the suite runs as root, whom no permission stops). */
 function runAsNobody (args: string[]): { code: number | null, stderr: string } {
@@ -85,7 +85,7 @@ describe('start --init', () => {
     const { home, cleanup } = await tempHome('murmur-newcomer-init-')
     try {
       const start = spawnCli(['start', '--init', '--no-passphrase', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])
-      await waitFor(() => start.stdout().includes('murmur node running'), 'the node to start', 30_000)
+      await expect.poll(() => start.stdout().includes('murmur node running'), { timeout: 30_000, interval: 25, message: 'the node to start' }).toBe(true)
       expect(start.stdout()).toContain(`Created a new identity in ${home}\n${BACKUP_NOTICE}`)
       const init = await runCli(['init', '--home', join(home, '..', 'other'), '--no-passphrase'])
       expect(init.stdout).toContain(BACKUP_NOTICE)
@@ -197,12 +197,12 @@ describe('with a running node', () => {
   it('chat reconnects after its node restarts and keeps showing incoming messages', async () => {
     expect((await cli(bob, ['contacts', 'add', 'alice', alice.peerId])).code).toBe(0)
     const chat = spawnCli(['chat', 'zoë', '--home', alice.home])
-    await waitFor(() => chat.stdout().includes('chat with zoë') || chat.stdout().includes('chat with Zoë'), 'the chat to open', 20_000)
+    await expect.poll(() => chat.stdout().includes('chat with zoë') || chat.stdout().includes('chat with Zoë'), { timeout: 20_000, interval: 25, message: 'the chat to open' }).toBe(true)
     await alice.stop()
     alice = await startNode(alice.home)
-    await waitFor(() => chat.stdout().includes('! reconnected'), 'the chat to reconnect', 30_000)
+    await expect.poll(() => chat.stdout().includes('! reconnected'), { timeout: 30_000, interval: 25, message: 'the chat to reconnect' }).toBe(true)
     expect((await cli(bob, ['send', 'alice', 'after the restart', '--wait', '--timeout', '60'])).code).toBe(0)
-    await waitFor(() => chat.stdout().includes('after the restart'), 'the message in the chat', 30_000)
+    await expect.poll(() => chat.stdout().includes('after the restart'), { timeout: 30_000, interval: 25, message: 'the message in the chat' }).toBe(true)
     expect(chat.stdout()).not.toContain('no murmur node is running')
     chat.child.stdin.end()
     expect(await chat.exited).toBe(0)

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli-helpers.js'
-import { initNode, killAll, startNode, waitFor, type RunningNode } from './daemon-helpers.js'
+import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 
 /**
  * `murmur lookup` until it finds the record (exit 0), at most `timeoutMs`: a node's record
@@ -121,7 +121,7 @@ describe('start-up mistakes are one clear line', () => {
     const node = await initNode()
     cleanups.push(node.cleanup)
     const running = await startNode(node.home, ['--bootstrap', '/ip4/127.0.0.1/tcp/9'])
-    await waitFor(() => running.stdout().includes('"event":"warning"'), 'the warning')
+    await expect.poll(() => running.stdout().includes('"event":"warning"'), { timeout: 15_000, interval: 25, message: 'the warning' }).toBe(true)
     const warning = running.stdout().split('\n').filter(l => l.includes('"event":"warning"')).map(l => JSON.parse(l))[0]
     expect(warning.message).toMatch(/bootstrap address \/ip4\/127\.0\.0\.1\/tcp\/9 has no \/p2p\/<peer id>/)
     const status = JSON.parse((await runCli(['status', '--home', node.home, '--json'])).stdout)

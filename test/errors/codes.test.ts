@@ -2,10 +2,12 @@
 // row, in both directions; the shared base names each error after its class and carries
 // its JSON-RPC code.
 import { describe, expect, it } from 'vitest'
-import { readFile } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { ERROR_CODES, ExitCode, MurmurError, RpcErrorCode, exitCodeOf, rpcCodeOf } from '../../src/errors/index.js'
 import { ContactNotFoundError } from '../../src/messenger/errors.js'
+import { MailboxQuotaError } from '../../src/relay/errors.js'
+import { DmRefusedError } from '../../src/net/dm/errors.js'
 import { toRpcError } from '../../src/api/rpc.js'
 import { toCliError } from '../../cli/errors.js'
 
@@ -69,5 +71,29 @@ describe('MurmurError', () => {
     expect(other.name).toBe('SomethingBrokeError')
     expect(other.code).toBe(RpcErrorCode.INTERNAL_ERROR)
     expect(other.cause).toBe(err)
+  })
+
+  it('is the base of every error class in src/ and cli/ (one place names them and gives their codes)', async () => {
+    const root = resolve(import.meta.dirname, '../..')
+    const offenders: string[] = []
+    for (const dir of ['src', 'cli']) {
+      for (const file of await readdir(resolve(root, dir), { recursive: true })) {
+        if (!file.endsWith('.ts') || file === 'errors/murmur-error.ts') continue
+        const text = await readFile(resolve(root, dir, file), 'utf8')
+        for (const m of text.matchAll(/class (\w+) extends (?:Error|TypeError|RangeError)\b/g)) offenders.push(`${dir}/${file}: ${m[1]}`)
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
+  it('keeps a protocol refusal apart from the JSON-RPC code', () => {
+    const quota = new MailboxQuotaError()
+    expect(quota).toBeInstanceOf(MurmurError)
+    expect(quota.refusal).toBe('QUOTA')
+    expect(quota.code).toBe(rpcCodeOf('MailboxQuotaError'))
+    expect(toCliError(quota).exitCode).toBe(ExitCode.REFUSED)
+    const refused = new DmRefusedError('UNDECRYPTABLE', 'no session')
+    expect(refused.refusal).toBe('UNDECRYPTABLE')
+    expect(refused.code).toBe(RpcErrorCode.INTERNAL_ERROR)
   })
 })

@@ -79,7 +79,7 @@ describe('bad input reaching a running node (real libp2p over loopback)', () => 
     for (const kind of [Envelope.Kind.RATCHET, Envelope.Kind.PREKEY]) {
       const err = await mallory.services.dm.send(bobPeer, envelope(from, to, kind, randomBytes(200))).catch(e => e)
       expect(err).toBeInstanceOf(DmRefusedError)
-      expect((err as DmRefusedError).code).toBe('UNDECRYPTABLE')
+      expect((err as DmRefusedError).refusal).toBe('UNDECRYPTABLE')
     }
 
     // A genuine PQXDH first message made by someone else (eve), sent by mallory as his own.
@@ -88,7 +88,7 @@ describe('bad input reaching a running node (real libp2p over loopback)', () => 
     const initiated = pqxdhInitiate(defaultProvider(), eve, bobBundle)
     const stolen = encodePreKeyMessage({ ...initiated.header, message: randomBytes(120) })
     const err = await mallory.services.dm.send(bobPeer, envelope(from, to, Envelope.Kind.PREKEY, stolen)).catch(e => e)
-    expect((err as DmRefusedError).code).toBe('UNDECRYPTABLE')
+    expect((err as DmRefusedError).refusal).toBe('UNDECRYPTABLE')
 
     // None of it reached the store: no conversation, no session, nothing shown.
     expect(await bob.murmur.inbox()).toEqual([])

@@ -37,7 +37,54 @@ describe('gaps in a contact\'s numbering', () => {
     expect(await events()).toHaveLength(1)
     await bob.incoming.receive(alice.ctx.peerId, [m2])
     expect(await events()).toEqual(['The missing messages from this contact arrived.'])
-    expect(await received(bob, alice)).toEqual(['one', 'three', 'four', 'two'])
+    // The late one is placed at its sender's position, before the first later text (docs/messaging.md "Order").
+    expect(await received(bob, alice)).toEqual(['one', 'two', 'three', 'four'])
+  })
+
+  it('places late texts of one hole in their sender\'s order whatever order they arrive in, around our own', async () => {
+    const [m1, m2, m3, m4, m5, m6] = await write(['one', 'two', 'three', 'four', 'five', 'six'])
+    await bob.incoming.receive(alice.ctx.peerId, [m1])
+    await bob.outgoing.sendText(alice.ctx.peerId, 'reply')
+    await bob.incoming.receive(alice.ctx.peerId, [m6])
+    const late: Array<{ text: string, late?: true }> = []
+    const off = bob.ctx.events.on('message', (m) => { late.push({ text: m.text, ...(m.late === true ? { late: m.late } : {}) }) })
+    await bob.incoming.receive(alice.ctx.peerId, [m4])
+    await bob.incoming.receive(alice.ctx.peerId, [m2, m5])
+    await bob.incoming.receive(alice.ctx.peerId, [m3])
+    off()
+    const all = await bob.store.history(alice.ctx.peerId, { limit: 100, order: 'oldest' })
+    expect(all.map(e => e.direction === 'event' ? 'event' : e.text)).toEqual(['one', 'reply', 'two', 'three', 'four', 'five', 'six', 'event'])
+    expect(new Set(all.map(e => e.seq)).size).toBe(all.length)
+    expect(late).toEqual(['four', 'two', 'five', 'three'].map(text => ({ text, late: true })))
+    expect(await events()).toEqual(['The missing messages from this contact arrived.'])
+    // Paging back from the newest text finds the late ones in place.
+    const six = all.find(e => e.text === 'six')
+    expect((await bob.store.history(alice.ctx.peerId, { limit: 2, before: six?.seq })).map(e => e.text)).toEqual(['five', 'four'])
+  })
+
+  it('a late text below the read mark counts as unread and is read again by markRead', async () => {
+    const [m1, m2, m3] = await write(['one', 'two', 'three'])
+    await bob.incoming.receive(alice.ctx.peerId, [m1, m3])
+    await bob.store.commit((b) => b.markRead(alice.ctx.peerId))
+    expect(await bob.store.unreadCount(alice.ctx.peerId)).toBe(0)
+    await bob.incoming.receive(alice.ctx.peerId, [m2])
+    expect(await bob.store.unreadCount(alice.ctx.peerId)).toBe(1)
+    const conversation = await bob.store.sublevels.conversations.get(alice.ctx.peerId)
+    const unreadTexts = (await bob.store.history(alice.ctx.peerId, { after: conversation?.readSeq, limit: 10, order: 'oldest' })).filter(e => e.direction === 'in').map(e => e.text)
+    expect(unreadTexts[0]).toBe('two')
+    await bob.store.commit((b) => b.markRead(alice.ctx.peerId))
+    expect(await bob.store.unreadCount(alice.ctx.peerId)).toBe(0)
+  })
+
+  it('a hole recorded without room (an earlier version) still fills: its late text is appended', async () => {
+    const [m1, m2, m3] = await write(['one', 'two', 'three'])
+    await bob.incoming.receive(alice.ctx.peerId, [m1, m3])
+    const key = `gaps:${alice.ctx.peerId}`
+    const stored = await bob.store.sublevels.settings.get(key) as { highest: number, missing: Array<Record<string, number>> }
+    await bob.store.commit((b) => b.put(bob.store.sublevels.settings, key, { ...stored, missing: stored.missing.map(({ after: _a, before: _b, ...r }) => r) }))
+    await bob.incoming.receive(alice.ctx.peerId, [m2])
+    expect(await received(bob, alice)).toEqual(['one', 'three', 'two'])
+    expect(await events()).toEqual(['The missing messages from this contact arrived.'])
   })
 
   it('a hole that never fills is marked expired after the time to live', async () => {

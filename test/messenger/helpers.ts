@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMurmur, type Murmur, type MurmurOptions } from '../../src/messenger/index.js'
+import { vi } from 'vitest'
 
 export interface TestNode {
   murmur: Murmur
@@ -38,18 +39,11 @@ export async function removeDir (dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
-/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
+/** Polls `check` (vitest's vi.waitFor) until it returns a value, or fails after `timeoutMs`. */
 export async function eventually<T> (check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      last = err
-    }
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out waiting for ${what}${last != null ? `: ${(last as Error).message}` : ''}`)
+  return await vi.waitFor(async () => {
+    const value = await check()
+    if (value === undefined || value === false) throw new Error(`timed out waiting for ${what}`)
+    return value
+  }, { timeout: timeoutMs, interval: 100 })
 }

@@ -8,7 +8,7 @@ import type { MessengerContext } from '../../src/messenger/context.js'
 import { MurmurEventEmitter } from '../../src/messenger/events.js'
 import { Incoming } from '../../src/messenger/incoming.js'
 import { Outgoing } from '../../src/messenger/outgoing.js'
-import { PeerLocks } from '../../src/messenger/peer-lock.js'
+import { KeyedLocks } from '../../src/runtime/keyed-locks.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { SessionCache } from '../../src/messenger/sessions.js'
 import { openStore, type Store } from '../../src/store/index.js'
@@ -34,7 +34,7 @@ export async function party (options: PartyOptions = {}): Promise<Party> {
     store, provider, identity,
     peerId: peerIdFromIdentityKey(identity.publicKey),
     sessions: new SessionCache(store, { maxEntries: options.sessionCacheSize }),
-    locks: new PeerLocks(),
+    locks: new KeyedLocks(),
     prekeys,
     contacts: new ContactBook(store),
     events: new MurmurEventEmitter(),

@@ -82,21 +82,21 @@ describe('bundle service', () => {
       await alice.dial(lonely.getMultiaddrs())
       const none = await alice.services.bundle.fetchBundle(lonely.peerId).catch((e: unknown) => e)
       expect(none).toBeInstanceOf(BundleRefusedError)
-      expect((none as BundleRefusedError).code).toBe('UNAVAILABLE')
+      expect((none as BundleRefusedError).refusal).toBe('UNAVAILABLE')
 
       lonely.services.bundle.setProvider({ async getBundle () { throw new BundleUnavailableError() } })
       const empty = await alice.services.bundle.fetchBundle(lonely.peerId).catch((e: unknown) => e)
-      expect((empty as BundleRefusedError).code).toBe('UNAVAILABLE')
+      expect((empty as BundleRefusedError).refusal).toBe('UNAVAILABLE')
 
       lonely.services.bundle.setProvider({ async getBundle () { throw new Error('store closed') } })
       const failed = await alice.services.bundle.fetchBundle(lonely.peerId).catch((e: unknown) => e)
-      expect((failed as BundleRefusedError).code).toBe('INTERNAL')
+      expect((failed as BundleRefusedError).refusal).toBe('INTERNAL')
       expect((failed as Error).message).not.toContain('store closed')
 
       // A server never sends a bundle above its limit.
       lonely.services.bundle.setProvider({ async getBundle () { return new Uint8Array(MAX_BUNDLE_BYTES + 1) } })
       const big = await alice.services.bundle.fetchBundle(lonely.peerId).catch((e: unknown) => e)
-      expect((big as BundleRefusedError).code).toBe('INTERNAL')
+      expect((big as BundleRefusedError).refusal).toBe('INTERNAL')
       lonely.services.bundle.setProvider({ async getBundle () { return new Uint8Array(MAX_BUNDLE_BYTES).fill(1) } })
       expect((await alice.services.bundle.fetchBundle(lonely.peerId)).byteLength).toBe(MAX_BUNDLE_BYTES)
     } finally {

@@ -1,6 +1,6 @@
 // Contact records and peer lookup through a real DHT: a bootstrap node and four others on
 // 127.0.0.1 (TCP), plus a late joiner that knows only the bootstrap node.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { kadDHT, passthroughMapper, type SingleKadDHT } from '@libp2p/kad-dht'
@@ -29,13 +29,6 @@ async function inRoutingTable (node: MurmurNode, peer: PeerId): Promise<boolean>
   return (await dht.routingTable.find(peer)) != null
 }
 
-async function waitFor (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
 
 function tcpPort (ma: Multiaddr): string | undefined {
   return ma.getComponents().find(c => c.name === 'tcp')?.value
@@ -60,7 +53,9 @@ describe('contact records and peer lookup in the DHT', () => {
       nodes.push(await startNode(key, bootstrapList))
     }
     for (const node of nodes) {
-      await waitFor('routing tables', () => (node.services.lanDht as SingleKadDHT).routingTable.size > 0)
+      await vi.waitFor(() => { // in a hook: expect.poll runs only inside a test
+        if ((node.services.lanDht as SingleKadDHT).routingTable.size === 0) throw new Error('timed out waiting for the routing tables')
+      }, { timeout: 10_000, interval: 20 })
     }
   })
 
@@ -71,7 +66,7 @@ describe('contact records and peer lookup in the DHT', () => {
   it('a late joiner finds every node by peer ID alone, through the DHT', async () => {
     const late = await startNode(await generateKeyPair('Ed25519'), bootstrapNode.getMultiaddrs().map(ma => ma.toString()))
     nodes.push(late)
-    await waitFor('the bootstrap connection', () => late.getConnections().length > 0)
+    await expect.poll(() => late.getConnections().length > 0, { timeout: 10_000, interval: 20, message: 'the bootstrap connection' }).toBe(true)
     for (const target of nodes.slice(1, 5)) {
       const started = Date.now()
       const info = await findPeer(late, target.peerId, { timeoutMs: 10_000 })
@@ -173,7 +168,7 @@ describe('contact records and peer lookup in the DHT', () => {
     })
     republisher.start()
     try {
-      await waitFor('three publications', () => published.length >= 3, 15_000)
+      await expect.poll(() => published.length >= 3, { timeout: 15_000, interval: 20, message: 'three publications' }).toBe(true)
     } finally {
       await republisher.stop()
     }
@@ -204,8 +199,8 @@ describe('contact records and peer lookup in the DHT', () => {
     })
     nodes.push(legacy)
     const publisher = nodes[1]
-    await waitFor('the legacy node in the routing table', async () =>
-      await inRoutingTable(publisher, legacy.peerId))
+    await expect.poll(async () =>
+      await inRoutingTable(publisher, legacy.peerId), { timeout: 10_000, interval: 20, message: 'the legacy node in the routing table' }).toBe(true)
     const result = await publishContactRecord(publisher, signContactRecord(unsigned(50n), keys[0], provider), { provider })
     expect(result.rejected).toBeGreaterThanOrEqual(1)
     expect(result.accepted).toBeGreaterThanOrEqual(3)

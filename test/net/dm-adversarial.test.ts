@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
@@ -20,7 +21,7 @@ import type { PeerId, Stream } from '@libp2p/interface'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { Libp2p } from 'libp2p'
 
-type DmNode = Libp2p<{ dm: DmService }>
+type DmNode = Libp2p<{ dm: DmService, ping: Ping }>
 
 async function makeNode (): Promise<DmNode> {
   return createLibp2p({
@@ -29,7 +30,7 @@ async function makeNode (): Promise<DmNode> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionMonitor: { enabled: false },
-    services: { identify: identify(), dm: dm() }
+    services: { identify: identify(), ping: ping(), dm: dm() }
   })
 }
 
@@ -164,7 +165,9 @@ describe('dm service against a misbehaving peer', () => {
     const frames = Array.from({ length: total }, () => envelopeFrame(envelopeBytes(mallory.peerId, bob.peerId)))
     const writing = lp.writeV(frames)
     await expect.poll(() => handed, { timeout: 5_000 }).toBeGreaterThan(0)
-    await new Promise(resolve => setTimeout(resolve, 300))
+    // Barrier: a ping round trip on the same connection, written after every frame, so bob
+    // has received what the window let through before he answers it.
+    await mallory.services.ping.ping(bob.peerId, { signal: AbortSignal.timeout(5_000) })
     expect(handed).toBeLessThanOrEqual(MAX_UNACKED_PER_STREAM)
     release()
     await writing

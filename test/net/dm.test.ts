@@ -5,6 +5,7 @@ import { getEventListeners } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -15,7 +16,7 @@ import type { DmHandler, DmReceiveResult, DmService } from '../../src/net/dm/ind
 import type { PeerId } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
 
-type DmNode = Libp2p<{ dm: DmService }>
+type DmNode = Libp2p<{ dm: DmService, ping: Ping }>
 
 async function makeNode (): Promise<DmNode> {
   return createLibp2p({
@@ -24,7 +25,7 @@ async function makeNode (): Promise<DmNode> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionMonitor: { enabled: false },
-    services: { identify: identify(), dm: dm({ sendTimeout: 5_000 }) }
+    services: { identify: identify(), ping: ping(), dm: dm({ sendTimeout: 5_000 }) }
   })
 }
 
@@ -169,7 +170,9 @@ describe('dm service', () => {
     let settled = false
     const sending = alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).finally(() => { settled = true })
     await expect.poll(() => called, { timeout: 2_000 }).toBe(true)
-    await new Promise(resolve => setTimeout(resolve, 200))
+    // Barrier: a ping round trip on the same connection; anything bob wrote before its answer
+    // (an early ack) has reached alice by then.
+    await alice.services.ping.ping(bob.peerId, { signal: AbortSignal.timeout(5_000) })
     expect(settled).toBe(false)
     release()
     expect(await sending).toEqual({ status: 'ok' })
@@ -183,19 +186,19 @@ describe('dm service', () => {
     })
     const refused = await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).catch((err: unknown) => err)
     expect(refused).toBeInstanceOf(DmRefusedError)
-    expect((refused as DmRefusedError).code).toBe('UNDECRYPTABLE')
+    expect((refused as DmRefusedError).refusal).toBe('UNDECRYPTABLE')
     expect((refused as DmRefusedError).message).toContain('no session')
 
     bob.services.dm.setHandler({ async receive () { throw new Error('disk full') } })
     const internal = await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).catch((err: unknown) => err)
     expect(internal).toBeInstanceOf(DmRefusedError)
-    expect((internal as DmRefusedError).code).toBe('INTERNAL')
+    expect((internal as DmRefusedError).refusal).toBe('INTERNAL')
     expect((internal as DmRefusedError).message).not.toContain('disk full')
 
     // No handler set at all: INTERNAL, so the sender retries later.
     bob.services.dm.setHandler(undefined)
     const none = await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId)).catch((err: unknown) => err)
-    expect((none as DmRefusedError).code).toBe('INTERNAL')
+    expect((none as DmRefusedError).refusal).toBe('INTERNAL')
   })
 
   it('times out with DmTimeoutError when the handler does not resolve, and the stream recovers', async () => {

@@ -36,13 +36,6 @@ async function inRoutingTable (node: MurmurNode, peer: PeerId): Promise<boolean>
   return (await dht.routingTable.find(peer)) != null
 }
 
-async function waitFor (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map(async node => { await node.stop() }))
@@ -79,7 +72,7 @@ describe('createNode', () => {
     expect(await dialer.services.ping.ping(tcpOnly.peerId, { signal: AbortSignal.timeout(5_000) })).toBeGreaterThanOrEqual(0)
 
     // identify ran: the peer store knows the remote speaks the murmur DHT protocol.
-    await waitFor('identify', async () => (await dialer.peerStore.get(wsOnly.peerId)).protocols.includes(MURMUR_LAN_DHT_PROTOCOL))
+    await expect.poll(async () => (await dialer.peerStore.get(wsOnly.peerId)).protocols.includes(MURMUR_LAN_DHT_PROTOCOL), { timeout: 10_000, interval: 20, message: 'identify' }).toBe(true)
   })
 
   it('restarts with the same key and datastore: same peer ID, peer store and DHT records survive', async () => {
@@ -96,13 +89,13 @@ describe('createNode', () => {
     const holder = await start(key, { datastore })
     const owner = await start(ownerKey)
     await owner.dial(holder.getMultiaddrs()[0], { signal: AbortSignal.timeout(5_000) })
-    await waitFor('routing tables', async () =>
-      await inRoutingTable(owner, holder.peerId))
+    await expect.poll(async () =>
+      await inRoutingTable(owner, holder.peerId), { timeout: 10_000, interval: 20, message: 'routing tables' }).toBe(true)
     const published = await publishContactRecord(owner, signContactRecord({
       sequence: 77n, addresses: owner.getMultiaddrs().map(ma => ma.bytes), bundle: Uint8Array.of(1, 2, 3), mailboxes: [], createdAt: 1n
     }, ownerKey, provider), { provider })
     expect(published.accepted).toBe(1)
-    await waitFor('the peer store entry', async () => (await holder.peerStore.has(owner.peerId)))
+    await expect.poll(async () => (await holder.peerStore.has(owner.peerId)), { timeout: 10_000, interval: 20, message: 'the peer store entry' }).toBe(true)
 
     // Stop everything; only the holder's folder remains.
     await holder.stop()
@@ -126,8 +119,8 @@ describe('createNode', () => {
     // The DHT record survived: a newcomer that knows only the restarted node resolves it.
     const newcomer = await start(await generateKeyPair('Ed25519'))
     await newcomer.dial(restarted.getMultiaddrs()[0], { signal: AbortSignal.timeout(5_000) })
-    await waitFor('routing tables', async () =>
-      await inRoutingTable(newcomer, restarted.peerId))
+    await expect.poll(async () =>
+      await inRoutingTable(newcomer, restarted.peerId), { timeout: 10_000, interval: 20, message: 'routing tables' }).toBe(true)
     const resolved = await resolveContactRecord(newcomer, owner.peerId, { provider, timeoutMs: 5_000 })
     expect(resolved.record.sequence).toBe(77n)
     expect([...resolved.record.bundle]).toEqual([1, 2, 3])

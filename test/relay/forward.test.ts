@@ -6,7 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { MailboxNotFoundError } from '../../src/relay/index.js'
-import { hex, makeEnvelope, startNode, waitFor, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 describe('forwarding', () => {
   let store: Store
@@ -39,7 +39,12 @@ describe('forwarding', () => {
     // An untrusted depositor cannot use the relay as a forwarder.
     await expect(stranger.services.mailbox.deposit(relay.peerId, makeEnvelope(recipientId).bytes)).rejects.toBeInstanceOf(MailboxNotFoundError)
     expect(relay.services.mailbox.stats().forwardQueued).toBe(2)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Two attempts fail while the recipient is offline (the fallback sees them); the queue
+    // keeps both envelopes through them.
+    let failedAttempts = 0
+    relay.services.mailbox.setForwarder(async () => { failedAttempts++; return 'unreachable' })
+    await expect.poll(() => failedAttempts, { timeout: 10_000, message: 'two failed forward attempts' }).toBeGreaterThanOrEqual(2)
+    relay.services.mailbox.setForwarder(undefined)
     expect(relay.services.mailbox.stats().forwardQueued).toBe(2)
 
     const received: string[] = []
@@ -49,9 +54,9 @@ describe('forwarding', () => {
       received.push(...list.map(hex))
     })
     await recipient.dial(relay.getMultiaddrs())
-    await waitFor('forwarded delivery', () => received.length === 2)
+    await expect.poll(() => received.length === 2, { timeout: 10_000, interval: 20, message: 'forwarded delivery' }).toBe(true)
     expect(received).toEqual(envelopes.map((e) => hex(e.bytes)))
-    await waitFor('forward queue emptied', () => relay.services.mailbox.stats().forwardQueued === 0)
+    await expect.poll(() => relay.services.mailbox.stats().forwardQueued === 0, { timeout: 10_000, interval: 20, message: 'forward queue emptied' }).toBe(true)
     expect(relay.services.mailbox.stats().forwarded).toBe(2)
   })
 
@@ -65,10 +70,10 @@ describe('forwarding', () => {
     })
     const before = relay.services.mailbox.stats().forwarded
     await trusted.services.mailbox.deposit(relay.peerId, makeEnvelope(offline).bytes)
-    await waitFor('first callback', () => calls.length >= 1)
+    await expect.poll(() => calls.length >= 1, { timeout: 10_000, interval: 20, message: 'first callback' }).toBe(true)
     expect(relay.services.mailbox.stats().forwardQueued).toBe(1)
     answer = 'delivered'
-    await waitFor('delivered by callback', () => relay.services.mailbox.stats().forwardQueued === 0)
+    await expect.poll(() => relay.services.mailbox.stats().forwardQueued === 0, { timeout: 10_000, interval: 20, message: 'delivered by callback' }).toBe(true)
     expect(calls.every((c) => c.recipient === offline.toString() && c.count === 1)).toBe(true)
     expect(calls.length).toBeGreaterThanOrEqual(2)
     expect(relay.services.mailbox.stats().forwarded).toBe(before + 1)

@@ -10,7 +10,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { capabilityHash } from '../../src/relay/index.js'
-import { hex, makeEnvelope, startNode, waitFor, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 describe('relay restart', () => {
   let folder: string
@@ -81,16 +81,16 @@ describe('relay restart', () => {
       pushed.push(...envelopes.map((e) => hex(e.id)))
       await never
     }, { signal: controller.signal }).catch(() => {})
-    await waitFor('push', () => pushed.length === 1)
+    await expect.poll(() => pushed.length === 1, { timeout: 10_000, interval: 20, message: 'push' }).toBe(true)
     controller.abort()
     await sub
     await restartRelay()
     const again: string[] = []
     const controller2 = new AbortController()
     const sub2 = owner.services.mailbox.subscribe(relay.peerId, async (envelopes) => { again.push(...envelopes.map((e) => hex(e.id))) }, { signal: controller2.signal })
-    await waitFor('redelivery', () => again.length === 1)
+    await expect.poll(() => again.length === 1, { timeout: 10_000, interval: 20, message: 'redelivery' }).toBe(true)
     expect(again).toEqual([hex(env.id)])
-    await waitFor('ack', async () => (await owner.services.mailbox.status(relay.peerId)).count === 0)
+    await expect.poll(async () => (await owner.services.mailbox.status(relay.peerId)).count === 0, { timeout: 10_000, interval: 20, message: 'ack' }).toBe(true)
     controller2.abort()
     await sub2
     await restartRelay()

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { capabilityHash, MAILBOX_PROTOCOL, MailboxNotFoundError, type FetchedEnvelope } from '../../src/relay/index.js'
 import { MailboxRequest, MailboxResponse } from '../../src/wire/mailbox.js'
-import { hex, makeEnvelope, startNode, waitFor, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 function mailboxStreams (node: RelayNode, peer: RelayNode): number {
   return node.getConnections(peer.peerId).flatMap((c) => c.streams).filter((s) => s.protocol === MAILBOX_PROTOCOL).length
@@ -99,12 +99,12 @@ describe('request streams', () => {
     const [served] = relay.getConnections(sender.peerId).flatMap((c) => c.streams).filter((s) => s.protocol === MAILBOX_PROTOCOL)
     expect(served).toBeDefined()
     served.abort(new Error('test: relay resets the request stream'))
-    await waitFor('the client to see the reset', () => mailboxStreams(sender, relay) === 0, 5_000)
+    await expect.poll(() => mailboxStreams(sender, relay) === 0, { timeout: 5_000, interval: 20, message: 'the client to see the reset' }).toBe(true)
     expect(await sender.services.mailbox.deposit(relay.peerId, makeEnvelope(owner.peerId).bytes, { capability })).toEqual({ status: 'stored', duplicate: false })
     expect(mailboxStreams(sender, relay)).toBe(1)
 
     await relay.hangUp(sender.peerId)
-    await waitFor('the sender to see the connection close', () => sender.getConnections(relay.peerId).length === 0, 5_000)
+    await expect.poll(() => sender.getConnections(relay.peerId).length === 0, { timeout: 5_000, interval: 20, message: 'the sender to see the connection close' }).toBe(true)
     expect(await sender.services.mailbox.deposit(relay.peerId, makeEnvelope(owner.peerId).bytes, { capability })).toEqual({ status: 'stored', duplicate: false })
     expect(mailboxStreams(sender, relay)).toBe(1)
     expect(await drain()).toHaveLength(3)
@@ -126,7 +126,7 @@ describe('request streams', () => {
   it('closes an idle request stream and opens a new one for the next call', async () => {
     await expect(idler.services.mailbox.status(relay.peerId)).rejects.toBeInstanceOf(MailboxNotFoundError)
     expect(mailboxStreams(idler, relay)).toBe(1)
-    await waitFor('the idle stream to close', () => mailboxStreams(idler, relay) === 0 && mailboxStreams(relay, idler) === 0, 5_000)
+    await expect.poll(() => mailboxStreams(idler, relay) === 0 && mailboxStreams(relay, idler) === 0, { timeout: 5_000, interval: 20, message: 'the idle stream to close' }).toBe(true)
     await expect(idler.services.mailbox.status(relay.peerId)).rejects.toBeInstanceOf(MailboxNotFoundError)
     expect(mailboxStreams(idler, relay)).toBe(1)
   })
@@ -141,8 +141,8 @@ describe('request streams', () => {
       await owner.services.mailbox.ack(relay.peerId, page.slice(0, 2).map((e) => e.id))
       pushed += page.length
     }, { signal: controller.signal })
-    await waitFor('the push', () => pushed === 4, 5_000)
-    await waitFor('the mailbox to empty', async () => (await owner.services.mailbox.status(relay.peerId)).count === 0, 5_000)
+    await expect.poll(() => pushed === 4, { timeout: 5_000, interval: 20, message: 'the push' }).toBe(true)
+    await expect.poll(async () => (await owner.services.mailbox.status(relay.peerId)).count === 0, { timeout: 5_000, interval: 20, message: 'the mailbox to empty' }).toBe(true)
     controller.abort()
     await subscription
     const status = await owner.services.mailbox.status(relay.peerId)

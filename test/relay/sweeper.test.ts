@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { capabilityHash } from '../../src/relay/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
-import { hex, makeEnvelope, startNode, waitFor, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 describe('relay sweeper', () => {
   let store: Store
@@ -38,7 +38,7 @@ describe('relay sweeper', () => {
     const before = relay.services.mailbox.stats().expired
     // Nobody calls sweep(): the task notices once the relay's clock is past the short TTL.
     offsetMs = 120_000
-    await waitFor('the sweeper to delete the expired envelope', () => relay.services.mailbox.stats().expired === before + 1)
+    await expect.poll(() => relay.services.mailbox.stats().expired === before + 1, { timeout: 10_000, interval: 20, message: 'the sweeper to delete the expired envelope' }).toBe(true)
     const ids = (await owner.services.mailbox.fetch(relay.peerId, { limit: 10 })).envelopes.map((e) => hex(e.id))
     expect(ids).toEqual([hex(long.id)])
     expect(relay.services.mailbox.stats().expired).toBe(before + 1)

@@ -250,6 +250,30 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       await expect(store.history(BOB, { limit: 0 })).rejects.toThrow(InvalidRecordError)
     })
 
+    it('leaves room below a seq, and an entry inserted there reads in place, unread, across a reopen', async () => {
+      const first = await store.allocateSeq(BOB)
+      const opener = await store.allocateSeq(BOB, { room: 3 })
+      expect(opener).toBe(first + 4)
+      expect(await store.allocateSeq(BOB)).toBe(opener + 1)
+      await expect(store.allocateSeq(BOB, { room: 10_001 })).rejects.toThrow(InvalidRecordError)
+      await expect(store.allocateSeq(BOB, { room: -1 })).rejects.toThrow(InvalidRecordError)
+      await store.commit((b) => b.appendHistory(historyEntry(BOB, first)).appendHistory(historyEntry(BOB, opener)))
+      await store.commit((b) => b.markRead(BOB))
+      expect(await store.unreadCount(BOB)).toBe(0)
+
+      const late = { ...historyEntry(BOB, first + 2), id: 'late' }
+      expect(() => store.batch().insertHistory({ ...late, direction: 'out' })).toThrow(InvalidRecordError)
+      await store.commit((b) => b.insertHistory(late))
+      await reopen()
+      expect((await store.history(BOB, { limit: 10, order: 'oldest' })).map((e) => e.seq)).toEqual([first, first + 2, opener])
+      expect((await store.history(BOB, { limit: 10, before: opener })).map((e) => e.id)).toEqual(['late', historyEntry(BOB, first).id])
+      expect((await store.findMessage(BOB, 'late'))?.seq).toBe(first + 2)
+      // Unread although the conversation was read past its place; read marks it again.
+      expect(await store.conversations.get(BOB)).toMatchObject({ lastSeq: opener, unread: 1, readSeq: first + 1 })
+      await store.commit((b) => b.markRead(BOB))
+      expect(await store.unreadCount(BOB)).toBe(0)
+    })
+
     it('counts unread entries through concurrent appends and partial reads', async () => {
       const seqs = await Promise.all(Array.from({ length: 50 }, async () => store.allocateSeq(ALICE)))
       // 50 concurrent transitions, each one incoming entry: no increment may be lost.

@@ -15,7 +15,7 @@ import {
   DEFAULT_TTL_MS, FIRST_CONTACT_MAX_BYTES, FIRST_CONTACT_MAX_COUNT, FORWARD_MAX_BYTES, FORWARD_MAX_COUNT,
   MAILBOX_MAX_BYTES, MAILBOX_MAX_COUNT, MAX_CAPABILITIES, MAX_PREKEYS_HELD, MAX_TTL_MS
 } from '../constants.js'
-import type { KeyedMutex } from './keyed-mutex.js'
+import type { KeyedLocks } from '../../runtime/keyed-locks.js'
 
 /** Quotas and TTLs of the relay; every field defaults to the constant of the same meaning. */
 export interface RelayLimits {
@@ -50,7 +50,7 @@ export interface RelayStoreContext {
   limits: Readonly<RelayLimits>
   now: () => number
   /** Keys: mailboxLock(owner) (mailbox, its capabilities and prekeys), forwardLock(recipient). */
-  mutex: KeyedMutex
+  mutex: KeyedLocks
 }
 
 export const mailboxLock = (owner: string): string => `m:${owner}`

@@ -13,7 +13,7 @@ import { DEFAULT_RELAY_LIMITS, type RelayLimits, type RelayStoreContext } from '
 import { RelayCounters, type RelayStats } from './counters.js'
 import type { DepositInput, DepositOutcome, DepositRoute } from './deposit.js'
 import { ForwardQueue } from './forward-queue.js'
-import { KeyedMutex } from './keyed-mutex.js'
+import { KeyedLocks } from '../../runtime/keyed-locks.js'
 import { Mailboxes } from './mailboxes.js'
 import { MailboxPrekeys } from './prekeys.js'
 import { sweepExpired } from './sweeper.js'
@@ -51,7 +51,7 @@ export class RelayStore {
 
   private constructor (store: Store, limits: Partial<RelayLimits>, now: () => number) {
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...limits }
-    this.ctx = { store, s: store.relaySublevels, limits: this.limits, now, mutex: new KeyedMutex() }
+    this.ctx = { store, s: store.relaySublevels, limits: this.limits, now, mutex: new KeyedLocks() }
     this.counters = new RelayCounters(this.ctx)
     this.trust = new RelayTrust(this.ctx)
     this.mailboxes = new Mailboxes(this.ctx, this.counters)

@@ -5,7 +5,7 @@
  * by the lock one read at a time, and their batches reached the group committer one by one
  * (the relay benchmark: groups of 1-2 writes, 9 ms per deposit of which 1.5 ms writing).
  */
-import type { KeyedMutex } from './keyed-mutex.js'
+import type { KeyedLocks } from '../../runtime/keyed-locks.js'
 
 interface Group<T, R> {
   items: T[]
@@ -13,12 +13,12 @@ interface Group<T, R> {
 }
 
 export class LockGroups<T, R> {
-  private readonly mutex: KeyedMutex
+  private readonly mutex: KeyedLocks
   private readonly run: (lock: string, items: T[]) => Promise<R[]>
   private readonly waiting = new Map<string, Group<T, R>>()
 
   /** `run` handles a group inside its lock and returns one result per item, in order. */
-  constructor (mutex: KeyedMutex, run: (lock: string, items: T[]) => Promise<R[]>) {
+  constructor (mutex: KeyedLocks, run: (lock: string, items: T[]) => Promise<R[]>) {
     this.mutex = mutex
     this.run = run
   }

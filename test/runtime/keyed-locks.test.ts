@@ -1,7 +1,7 @@
 // Per-peer locks: one operation at a time per peer, in arrival order, whatever the previous
 // one did; other peers never wait; nothing is left behind; no cap on waiters.
 import { describe, expect, it } from 'vitest'
-import { PeerLocks } from '../../src/messenger/peer-lock.js'
+import { KeyedLocks } from '../../src/runtime/keyed-locks.js'
 
 function gate (): { promise: Promise<void>, open: () => void, fail: (err: Error) => void } {
   let open!: () => void
@@ -10,9 +10,9 @@ function gate (): { promise: Promise<void>, open: () => void, fail: (err: Error)
   return { promise, open, fail }
 }
 
-describe('PeerLocks', () => {
+describe('KeyedLocks', () => {
   it('runs one operation per peer at a time, in order, after a failure too; other peers do not wait', async () => {
-    const locks = new PeerLocks()
+    const locks = new KeyedLocks()
     const log: string[] = []
     const first = gate()
     const firstStarted = gate()
@@ -35,7 +35,7 @@ describe('PeerLocks', () => {
   })
 
   it('queues any number of operations on one peer', async () => {
-    const locks = new PeerLocks()
+    const locks = new KeyedLocks()
     const order: number[] = []
     const runs = Array.from({ length: 2_000 }, async (_, i) => await locks.run('alice', async () => { order.push(i) }))
     await Promise.all(runs)

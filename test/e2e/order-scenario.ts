@@ -1,0 +1,110 @@
+/**
+ * A late message, made with real processes (docs/messaging.md "Order"): bob keeps mailboxes at
+ * two relays, carol and dave. While bob is away, carol alone takes alice's first message (dave
+ * is frozen with SIGSTOP) and dave alone her second (carol is frozen); alice then stops, so
+ * that her own retries cannot order them. bob comes back with carol still frozen: the second
+ * message arrives first and opens a hole. `thawCarol` lets the first one come. Used by the CLI
+ * test (test/e2e/order.test.ts) and the browser one (test/web/order.test.ts).
+ */
+import { cliJson, untilCli } from './cli-helpers.js'
+import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
+
+export interface Message { id: string, seq: number, text: string, direction: string, state: string, relays?: Array<{ relay: string, status: string }> }
+
+export const STEP_MS = 60_000
+export const GAP_OPEN = '1 earlier message from this contact has not arrived yet; it may still come through a relay.'
+export const GAP_FILLED = 'The missing messages from this contact arrived.'
+export const FIRST = 'held at carol'
+export const SECOND = 'held at dave'
+
+export class OrderScenario {
+  carol!: RunningNode
+  dave!: RunningNode
+  alice!: RunningNode
+  bob!: RunningNode
+  held!: Message
+  later!: Message
+  private readonly nodes: RunningNode[] = []
+  private readonly cleanups: Array<() => Promise<void>> = []
+  private readonly homes = { alice: '', bob: '' }
+  private bootstrap: string[] = []
+
+  /** Four nodes; carol and dave relay for alice and bob; bob has a mailbox at each; one exchange. */
+  async setup (): Promise<void> {
+    const [c, d, a, b] = await Promise.all([initNode('carol'), initNode('dave'), initNode('alice'), initNode('bob')])
+    this.cleanups.push(c.cleanup, d.cleanup, a.cleanup, b.cleanup)
+    this.homes.alice = a.home
+    this.homes.bob = b.home
+    this.carol = await this.start(c.home)
+    this.dave = await this.start(d.home)
+    this.bootstrap = [this.carol.addresses[0], this.dave.addresses[0]]
+    this.alice = await this.start(a.home)
+    this.bob = await this.start(b.home)
+    for (const relay of [this.carol, this.dave]) {
+      await cliJson(relay.home, ['trust', 'add', this.alice.peerId])
+      await cliJson(relay.home, ['trust', 'add', this.bob.peerId])
+      const added = await cliJson<{ registered: boolean }>(this.bob.home, ['relays', 'add', relay.peerId, '--addr', relay.addresses[0]])
+      if (!added.registered) throw new Error(`bob's mailbox at ${relay.home} was not registered`)
+    }
+    await cliJson(this.alice.home, ['contacts', 'add', 'bob', this.bob.peerId])
+    await cliJson(this.bob.home, ['contacts', 'add', 'alice', this.alice.peerId])
+    for (const [from, to] of [[this.alice, 'bob'], [this.bob, 'alice']] as const) {
+      const sent = await cliJson<Message>(from.home, ['send', to, from === this.alice ? 'hello' : 'hi', '--wait', '--timeout', '30'])
+      if (sent.state !== 'delivered') throw new Error(`the first exchange was not delivered: ${sent.state}`)
+    }
+    // alice deposits at the mailboxes bob's contact record lists: both, before bob leaves.
+    await untilCli<{ mailboxes: unknown[] }>(this.alice.home, ['lookup', 'bob'], l => l.mailboxes.length === 2, 'bob\'s record listing both mailboxes', STEP_MS)
+  }
+
+  /** bob away; FIRST stored at carol only, SECOND at dave only; alice stopped; carol left frozen. */
+  async holdApart (): Promise<void> {
+    if (await this.bob.stop() !== 0) throw new Error('bob did not stop cleanly')
+    this.dave.process.kill('SIGSTOP')
+    this.held = await cliJson<Message>(this.alice.home, ['send', 'bob', FIRST])
+    await this.untilStored(this.held, this.carol)
+    this.dave.process.kill('SIGCONT')
+    this.carol.process.kill('SIGSTOP')
+    this.later = await cliJson<Message>(this.alice.home, ['send', 'bob', SECOND])
+    await this.untilStored(this.later, this.dave)
+    if (await this.alice.stop() !== 0) throw new Error('alice did not stop cleanly')
+  }
+
+  /** bob starts again (`args`: e.g. a fixed API address) and receives SECOND from dave. */
+  async bobBack (args: string[] = []): Promise<Message[]> {
+    this.bob = await this.start(this.homes.bob, args)
+    return await untilCli<Message[]>(this.bob.home, ['history', 'alice'], h => h.some(m => m.text === SECOND), 'the second message at bob', STEP_MS)
+  }
+
+  /** carol thaws and pushes FIRST to bob; resolves with bob's history once it holds it. */
+  async thawCarol (): Promise<Message[]> {
+    this.carol.process.kill('SIGCONT')
+    return await untilCli<Message[]>(this.bob.home, ['history', 'alice'], h => h.some(m => m.text === FIRST), 'the first message at bob', STEP_MS)
+  }
+
+  /** alice comes back and learns from bob's receipts that both were delivered. */
+  async aliceBack (): Promise<void> {
+    this.alice = await this.start(this.homes.alice)
+    const ids = [this.held.id, this.later.id]
+    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'delivered')), 'both delivered', STEP_MS)
+  }
+
+  async teardown (): Promise<void> {
+    for (const n of this.nodes) if (n.process.exitCode === null) n.process.kill('SIGCONT')
+    await Promise.all(this.nodes.filter(n => n.process.exitCode === null).map(async n => await n.stop()))
+    killAll()
+    await Promise.all(this.cleanups.map(async c => { await c() }))
+  }
+
+  private async start (home: string, args: string[] = []): Promise<RunningNode> {
+    const node = await startNode(home, [...args, ...this.bootstrap.flatMap(a => ['--bootstrap', a])], { timeoutMs: 30_000 })
+    this.nodes.push(node)
+    return node
+  }
+
+  private async untilStored (message: Message, relay: RunningNode): Promise<void> {
+    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => {
+      const m = h.find(x => x.id === message.id)
+      return m?.state === 'stored' && (m.relays ?? []).some(r => r.relay === relay.peerId && r.status === 'stored')
+    }, `${message.text} stored at ${relay.home}`, STEP_MS)
+  }
+}
