@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson, runCli } from './cli-helpers.js'
-import { spawnCli, waitFor } from './daemon-helpers.js'
+import { spawnCli } from './daemon-helpers.js'
 import { FIRST, GAP_FILLED, GAP_OPEN, OrderScenario, SECOND, type Message } from './order-scenario.js'
 
 describe('order: a message a relay held lands before a later one that came first (real processes)', () => {
@@ -23,7 +23,7 @@ describe('order: a message a relay held lands before a later one that came first
 
     // Follow the conversation while carol thaws: a stream cannot move printed lines, so it says.
     const follow = spawnCli(['history', 'alice', '--follow', '--home', s.bob.home])
-    await waitFor(() => follow.stderr().includes('following new messages'), 'history --follow to start', 30_000)
+    await expect.poll(() => follow.stderr().includes('following new messages'), { timeout: 30_000, interval: 25, message: 'history --follow to start' }).toBe(true)
     const after = await s.thawCarol()
     expect(after.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello', FIRST, SECOND])
     const late = after.find(m => m.text === FIRST) as Message
@@ -36,7 +36,7 @@ describe('order: a message a relay held lands before a later one that came first
     expect(text.indexOf(`: ${FIRST}`)).toBeGreaterThan(0)
     expect(text.indexOf(`: ${FIRST}`)).toBeLessThan(text.indexOf(`: ${SECOND}`))
 
-    await waitFor(() => follow.stdout().includes(FIRST), '--follow to print the late message', 30_000)
+    await expect.poll(() => follow.stdout().includes(FIRST), { timeout: 30_000, interval: 25, message: '--follow to print the late message' }).toBe(true)
     follow.child.kill('SIGINT')
     await follow.exited
     const followed = follow.stdout().split('\n').find(l => l.includes(FIRST)) ?? ''
