@@ -1,2 +1,0 @@
-export { liveness, PING_PROTOCOL } from './service.js'
-export type { Liveness, LivenessInit, LivenessStats } from './service.js'

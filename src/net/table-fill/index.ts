@@ -1,2 +1,0 @@
-export { tableFill } from './service.js'
-export type { TableFill, TableFillInit, TableFillStatus } from './service.js'
