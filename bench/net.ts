@@ -22,8 +22,7 @@
  * round (2000), --raw-flood N raw frames per round (20000), --window N sends in flight (256),
  * --history N (100000), --history-base N (1000), --history-flood N per round (1000),
  * --sessions N (20), --only rtt|throughput|history|memory (repeatable; writes no result file),
- * --quick (small counts, 3 rounds: a smoke run), --profile DIR (workers write .cpuprofile files;
- * the encrypted and the unencrypted pair each, so that what encryption costs shows in a diff).
+ * --quick (small counts, 3 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -312,7 +311,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
     const figures: MainFigures = {}
     if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
     if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [] }
-    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob, plain.alice, plain.bob], async () => {
+    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob], async () => {
     for (let round = 0; round < o.rounds; round++) {
       const plainFirst = round % 2 === 1
       if (figures.rtt !== undefined) {

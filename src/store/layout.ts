@@ -176,11 +176,6 @@ const lastResortBaseKey: KeyCodec<LastResortBaseKeyId> = {
 /** Bounds of the read caches (stored bytes): some thousands of recent history entries. */
 const HISTORY_CACHE_BYTES = 1024 * 1024
 const MESSAGES_CACHE_BYTES = 256 * 1024
-/** The outbox is read whole by every delivery round (an envelope is some hundreds of bytes). */
-const OUTBOX_CACHE_BYTES = 1024 * 1024
-/** Envelopes just deposited and their id index entries, read back when pushed and acked. */
-const RELAY_ENVELOPES_CACHE_BYTES = 2 * 1024 * 1024
-const RELAY_IDS_CACHE_BYTES = 1024 * 1024
 
 export interface Sublevels {
   identity: TypedSublevel<string, IdentityProfile>
@@ -217,11 +212,11 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     sessions: new TypedSublevel(root, 'sessions', peer, bytesCodec, plain),
     contacts: new TypedSublevel(root, 'contacts', peer, contactCodec, plain),
     settings: new TypedSublevel(root, 'settings', settingsKey(cipher), jsonCodec, plain),
-    // Read back right after they are written (state changes, receipts, delivery rounds): cached (record-cache.ts).
+    // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
     history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES }),
     messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, { ...managed, cacheBytes: MESSAGES_CACHE_BYTES }),
     conversations: new TypedSublevel(root, 'conversations', peer, conversationCodec, managed),
-    outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, { ...managed, cacheBytes: OUTBOX_CACHE_BYTES }),
+    outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, managed),
     outboxDue: new TypedSublevel(root, 'outboxDue', keys.outboxDue, emptyCodec, managed),
     seen: new TypedSublevel(root, 'seen', seenKey, seenCodec, managed),
     seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed)
@@ -316,9 +311,8 @@ export function createRelaySublevels (root: Level, cipher: StoreCipher = plainCi
   return {
     trust: new TypedSublevel(root, 'trust', peer, addedCodec, o),
     relayMailboxes: new TypedSublevel(root, 'relayMailboxes', peer, relayMailboxCodec, o),
-    // An owner online is pushed what was just deposited, and acks it: both read back (record-cache.ts).
-    relayEnvelopes: new TypedSublevel(root, 'relayEnvelopes', keys.peerSeq, relayEnvelopeCodec, { ...o, cacheBytes: RELAY_ENVELOPES_CACHE_BYTES }),
-    relayEnvelopeIds: new TypedSublevel(root, 'relayEnvelopeIds', keys.peerIdHex, relayIdCodec, { ...o, cacheBytes: RELAY_IDS_CACHE_BYTES }),
+    relayEnvelopes: new TypedSublevel(root, 'relayEnvelopes', keys.peerSeq, relayEnvelopeCodec, o),
+    relayEnvelopeIds: new TypedSublevel(root, 'relayEnvelopeIds', keys.peerIdHex, relayIdCodec, o),
     relayCapabilities: new TypedSublevel(root, 'relayCapabilities', keys.peerIdHex, addedCodec, o),
     relayPrekeys: new TypedSublevel(root, 'relayPrekeys', keys.peerSeq, bytesCodec, o),
     relayForward: new TypedSublevel(root, 'relayForward', keys.peerSeq, relayForwardCodec, o),

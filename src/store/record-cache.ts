@@ -7,15 +7,9 @@
  * Coherence: the store is the only writer. Records enter the cache when their group write
  * has succeeded (never before, so a failed write leaves nothing behind) and when a read
  * finds them, but only if no group write completed while that read was in flight (it might
- * have changed or deleted the record). A range read (an iterator over a snapshot) takes a
- * record from the cache only when no group write touching this sublevel was in flight at any
- * time during the read: then the cache and the snapshot agree on every key the cache holds.
- * Records are frozen (shallowly): a caller that wants to
+ * have changed or deleted the record). Records are frozen (shallowly): a caller that wants to
  * change one copies it, as every caller does.
  */
-
-/** Bytes an entry costs besides its value and key (an estimate: map entry, record object). */
-const ENTRY_OVERHEAD = 64
 
 export class RecordCache<V> {
   private readonly entries = new Map<string, { record: V, size: number }>()
@@ -23,8 +17,6 @@ export class RecordCache<V> {
   private bytes = 0
   /** Group writes completed so far; a read may fill the cache only if it did not change meanwhile. */
   private writes = 0
-  /** Group writes begun so far (written() or writeFailed() ends each). */
-  private begun = 0
 
   constructor (maxBytes: number) {
     this.maxBytes = maxBytes
@@ -44,26 +36,6 @@ export class RecordCache<V> {
     return this.writes
   }
 
-  /** A token for a range read about to start, or undefined when a group write is in flight. */
-  stableToken (): number | undefined {
-    return this.begun === this.writes ? this.writes : undefined
-  }
-
-  /** Whether a range read that took `token` from stableToken() saw no group write at all. */
-  stillStable (token: number | undefined): boolean {
-    return token !== undefined && this.begun === token && this.writes === token
-  }
-
-  /** Before a group write that changes records of this sublevel. */
-  writeBegins (): void {
-    this.begun++
-  }
-
-  /** After a group write that failed: nothing changed (a LevelDB batch is atomic). */
-  writeFailed (): void {
-    this.begun--
-  }
-
   fill (token: number, key: string, record: V, size: number): V {
     if (token !== this.writes || this.entries.has(key)) return record
     return this.set(key, record, size)
@@ -76,10 +48,8 @@ export class RecordCache<V> {
     for (const { key, record, size } of puts) this.set(key, { ...record }, size)
   }
 
-  private set (key: string, record: V, valueSize: number): V {
+  private set (key: string, record: V, size: number): V {
     this.remove(key)
-    // What an entry holds besides its value: its key and the map's and record's own overhead.
-    const size = valueSize + key.length + ENTRY_OVERHEAD
     if (size > this.maxBytes / 8) return record
     const frozen = Object.freeze(record)
     this.entries.set(key, { record: frozen, size })

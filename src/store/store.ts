@@ -28,7 +28,7 @@ import type {
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord,
   OutboxRecord, SignedPrekeyRecord
 } from './records.js'
-import { beginCacheWrites, levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
+import { levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
 
 const log = logger('murmur:store')
 
@@ -363,13 +363,7 @@ export class Store {
       }
     }
     for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
-    const caches = beginCacheWrites(ops)
-    try {
-      await this.level.batch(levelOps(ops), syncOption(sync))
-    } catch (err) {
-      for (const cache of caches) cache.writeFailed()
-      throw err
-    }
+    await this.level.batch(levelOps(ops), syncOption(sync))
     updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
   }

@@ -16,21 +16,13 @@ export type Level = AbstractLevel<string | Uint8Array | Buffer, string, Uint8Arr
 export type RawSublevel = AbstractSublevel<Level, string | Uint8Array | Buffer, string, Uint8Array>
 
 /**
- * One encoded operation, ready for the root database's batch() once levelOps() has sealed it.
- * A put holds its value encoded but not yet encrypted: sealing waits until the group write
- * (levelOps), where a value that a later operation of the same group replaces is never
- * sealed at all (docs/store.md, "Cost"). `cache` (and, for a put, the record) goes to the
- * sublevel's read cache once the write has succeeded; levelOps strips both before LevelDB sees
- * the operation.
+ * One encoded operation, ready for the root database's batch(). `cache` (and, for a put, the
+ * record) goes to the sublevel's read cache once the write has succeeded; Store strips both
+ * before LevelDB sees the operation.
  */
 export type RawOp =
-  | { type: 'put', sublevel: RawSublevel, name: string, key: string, plaintext: Uint8Array, cipher: StoreCipher, cache?: RecordCache<unknown>, record?: unknown }
-  | { type: 'del', sublevel: RawSublevel, name: string, key: string, cache?: RecordCache<unknown> }
-
-/** An operation as LevelDB takes it: the value sealed. */
-export type LevelOp =
-  | { type: 'put', sublevel: RawSublevel, key: string, value: Uint8Array }
-  | { type: 'del', sublevel: RawSublevel, key: string }
+  | { type: 'put', sublevel: RawSublevel, key: string, value: Uint8Array, cache?: RecordCache<unknown>, record?: unknown }
+  | { type: 'del', sublevel: RawSublevel, key: string, cache?: RecordCache<unknown> }
 
 export interface KeyCodec<K> {
   encode: (key: K) => string
@@ -105,21 +97,6 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
     return this.cache?.fill(token, encoded, record, bytes.byteLength) ?? record
   }
 
-  /**
-   * Like get(), synchronously: classic-level's and memory-level's getSync (for callers that must
-   * not yield between reading and deciding, the relay's ack under its mailbox lock).
-   */
-  getSync (key: K): V | undefined {
-    const encoded = this.keyCodec.encode(key)
-    const cached = this.cache?.get(encoded)
-    if (cached !== undefined) return cached
-    const token = this.cache?.readToken() ?? 0
-    const bytes = this.raw.getSync(encoded)
-    if (bytes === undefined) return undefined
-    const record = this.decodeValue(encoded, bytes)
-    return this.cache?.fill(token, encoded, record, bytes.byteLength) ?? record
-  }
-
   /** A stored value (as read under `encodedKey`) as a record: authenticated, decrypted, decoded. */
   decodeValue (encodedKey: string, bytes: Uint8Array): V {
     return this.valueCodec.decode(this.cipher.openValue(this.name, encodedKey, bytes), this.name)
@@ -160,12 +137,8 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   /** Entries within encoded-key bounds, decoded values, encoded keys. */
   async range (range: KeyRange): Promise<Array<[string, V]>> {
     const options = { ...range, limit: range.limit ?? -1 }
-    const cache = this.cache
-    const token = cache?.stableToken()
     const entries = await this.raw.iterator(options).all()
-    // The outbox is read whole on every delivery round: records still cached need no AEAD open.
-    const cached = cache !== undefined && cache.stillStable(token)
-    return entries.map(([key, bytes]) => [key, (cached ? cache.get(key) : undefined) ?? this.decodeValue(key, bytes)])
+    return entries.map(([key, bytes]) => [key, this.decodeValue(key, bytes)])
   }
 
   /** Encoded keys within bounds. */
@@ -175,43 +148,23 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
 
   encodePut (key: K, value: V): RawOp {
     const encoded = this.keyCodec.encode(key)
-    const op: RawOp = { type: 'put', sublevel: this.raw, name: this.name, key: encoded, plaintext: this.valueCodec.encode(value), cipher: this.cipher }
+    const op: RawOp = { type: 'put', sublevel: this.raw, key: encoded, value: this.cipher.sealValue(this.name, encoded, this.valueCodec.encode(value)) }
     if (this.cache !== undefined) Object.assign(op, { cache: this.cache, record: value })
     return op
   }
 
   encodeDel (key: K): RawOp {
-    const op: RawOp = { type: 'del', sublevel: this.raw, name: this.name, key: this.keyCodec.encode(key) }
+    const op: RawOp = { type: 'del', sublevel: this.raw, key: this.keyCodec.encode(key) }
     if (this.cache !== undefined) op.cache = this.cache as RecordCache<unknown>
     return op
   }
 }
 
-/**
- * The operations as LevelDB takes them, each put's value sealed, without the read-cache fields.
- * An operation that a later one of the same list overwrites (same sublevel and key) is left
- * out: LevelDB applies a batch in order and atomically, so only the last operation on a key
- * can be seen, and the others would cost a seal each for nothing (a group of sends to one
- * peer writes its session record once per send).
- */
-export function levelOps (ops: readonly RawOp[]): LevelOp[] {
-  const last = new Map<string, number>()
-  ops.forEach((op, i) => last.set(`${op.name}\u0000${op.key}`, i))
-  const out: LevelOp[] = []
-  ops.forEach((op, i) => {
-    if (last.get(`${op.name}\u0000${op.key}`) !== i) return
-    out.push(op.type === 'put'
-      ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.cipher.sealValue(op.name, op.key, op.plaintext) }
-      : { type: 'del', sublevel: op.sublevel, key: op.key })
-  })
-  return out
-}
-
-/** The read caches whose sublevels `ops` change, told that a group write begins; call before writing. */
-export function beginCacheWrites (ops: readonly RawOp[]): Array<RecordCache<unknown>> {
-  const caches = [...new Set(ops.flatMap((op) => op.cache !== undefined ? [op.cache] : []))]
-  for (const cache of caches) cache.writeBegins()
-  return caches
+/** The operations as LevelDB takes them: without the read-cache fields. */
+export function levelOps (ops: readonly RawOp[]): RawOp[] {
+  return ops.map((op) => op.type === 'put'
+    ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.value }
+    : { type: 'del', sublevel: op.sublevel, key: op.key })
 }
 
 /** After `ops` were written: updates the read caches of their sublevels, in order. */
@@ -227,7 +180,7 @@ export function updateCaches (ops: readonly RawOp[]): void {
     if (op.type === 'put') {
       // A later delete of the same key in the group wins, and a later put replaces an earlier one.
       entry.dels = entry.dels.filter((k) => k !== op.key)
-      entry.puts.push({ key: op.key, record: op.record, size: op.plaintext.byteLength })
+      entry.puts.push({ key: op.key, record: op.record, size: op.value.byteLength })
     } else {
       entry.puts = entry.puts.filter((p) => p.key !== op.key)
       entry.dels.push(op.key)

@@ -99,51 +99,6 @@ describe('an encrypted store', () => {
     await expect(openStore({ level: plainLevel }, { cipher: cipherOf(1) })).rejects.toThrow(/not encrypted and was opened with a key/)
   })
 
-  it('seals a value when its group is written, and only the last one written to each key in the group', async () => {
-    const sealedKeys: string[] = []
-    const real = cipherOf(1)
-    const counting = { ...real, sealValue: (sublevel: string, key: string, plaintext: Uint8Array) => { sealedKeys.push(`${sublevel}/${key}`); return real.sealValue(sublevel, key, plaintext) } }
-    const level = memory()
-    let store = await openStore({ level }, { cipher: counting })
-    sealedKeys.length = 0
-    const batch = store.batch()
-      .put(store.sessions, BOB, new Uint8Array([1]))
-      .put(store.settings, 'gone', 1)
-      .put(store.sessions, BOB, new Uint8Array([2]))
-      .del(store.settings, 'gone')
-      .del(store.settings, 'back')
-      .put(store.settings, 'back', 'yes')
-    expect(sealedKeys).toEqual([])
-    // Three commits in one tick form one group: BOB's session is written five times in it.
-    await Promise.all([
-      store.write(batch),
-      store.commit(b => b.put(store.sessions, BOB, new Uint8Array([3]))),
-      store.commit(b => b.put(store.sessions, BOB, new Uint8Array([4])).put(store.sessions, CAROL, new Uint8Array([5])))
-    ])
-    const bobKey = store.sessions.keyCodec.encode(BOB)
-    expect(sealedKeys.filter(k => k === `sessions/${bobKey}`)).toHaveLength(1)
-    expect(sealedKeys.filter(k => k.startsWith('settings/'))).toEqual(['settings/back'])
-    await store.close()
-    store = await openStore({ level }, { cipher: cipherOf(1) })
-    expect(await store.sessions.get(BOB)).toEqual(new Uint8Array([4]))
-    expect(await store.sessions.get(CAROL)).toEqual(new Uint8Array([5]))
-    expect(await store.settings.get('gone')).toBeUndefined()
-    expect(await store.settings.get('back')).toBe('yes')
-    await store.close()
-  })
-
-  it('never gives two values the same nonce, across refills of its nonce pool', async () => {
-    const cipher = cipherOf(1)
-    const nonces = new Set<string>()
-    const count = 1000 // the pool holds 256
-    for (let i = 0; i < count; i++) {
-      const sealed = cipher.sealValue('settings', `k${i}`, new Uint8Array([i & 0xff]))
-      nonces.add(Buffer.from(sealed.subarray(1, 13)).toString('hex'))
-      expect(cipher.openValue('settings', `k${i}`, sealed)).toEqual(new Uint8Array([i & 0xff]))
-    }
-    expect(nonces.size).toBe(count)
-  })
-
   it('the relay store reads its peer-keyed state back through sealed keys', async () => {
     const level = memory()
     let store = await openStore({ level }, { cipher: cipherOf(1) })

@@ -67,7 +67,10 @@ export type PendingWrites = Map<string, Promise<void>>
  * memory; an older one may cost a disk read on the event loop, which is the trade.
  */
 export function readIndexSync<K, V> (index: TypedSublevel<K, V>, keys: K[]): Array<V | undefined> {
-  // Authenticated and decrypted like every stored value, unless still in the read cache
-  // (docs/store.md, "Encryption at rest" and "Read cache").
-  return keys.map((key) => index.getSync(key))
+  return keys.map((key) => {
+    const encoded = index.keyCodec.encode(key)
+    const bytes = index.raw.getSync(encoded)
+    // Authenticated and decrypted like every stored value (docs/store.md, "Encryption at rest").
+    return bytes === undefined ? undefined : index.decodeValue(encoded, bytes)
+  })
 }

@@ -11,9 +11,7 @@
  *   keys back (trust lists, expiry index) sees real peer IDs.
  *
  * A random 96-bit nonce per value is safe for 2^32 writes under one data key (NIST SP 800-38D's
- * bound for random nonces), some hundreds of millions of messages. Nonces are cut from a pool
- * of random bytes filled NONCE_POOL_SIZE nonces at a time, each 12 bytes used once: one call
- * into the random source per value cost as much as a third of the seal (docs/store.md, "Cost").
+ * bound for random nonces), some hundreds of millions of messages.
  */
 import { gcmsiv } from '@noble/ciphers/aes.js'
 import type { CryptoProvider } from '../../crypto/provider.js'
@@ -54,8 +52,6 @@ const AD_PREFIX = 'murmur/store/v2\u0000'
 /** AES-GCM-SIV with one fixed nonce is a deterministic AEAD; the label is its associated data. */
 const NAME_NONCE = new Uint8Array(12)
 const NAME_AD = new TextEncoder().encode('murmur/store/name/v1')
-/** Nonces drawn from the random source at once. */
-const NONCE_POOL_SIZE = 256
 /** Sealed names are cached both ways (peer IDs recur on every message); bounded. */
 const NAME_CACHE_SIZE = 10_000
 
@@ -75,17 +71,6 @@ export function sealedCipher (provider: CryptoProvider, keys: HomeKeys): StoreCi
     sealedNames.set(name, stored)
     openedNames.set(stored, name)
   }
-  let noncePool: Uint8Array = new Uint8Array(0)
-  let nonceOffset = 0
-  const nextNonce = (): Uint8Array => {
-    if (nonceOffset + NONCE_LENGTH > noncePool.length) {
-      noncePool = provider.randomBytes(NONCE_LENGTH * NONCE_POOL_SIZE)
-      nonceOffset = 0
-    }
-    const nonce = noncePool.subarray(nonceOffset, nonceOffset + NONCE_LENGTH)
-    nonceOffset += NONCE_LENGTH
-    return nonce
-  }
   // The associated data is built in one reusable buffer (it is used synchronously by each call).
   const scratch = new Uint8Array(4096)
   const ad = (sublevel: string, key: string): Uint8Array => {
@@ -98,7 +83,7 @@ export function sealedCipher (provider: CryptoProvider, keys: HomeKeys): StoreCi
     encrypted: true,
     keyCheck: Buffer.from(keys.check).toString('hex'),
     sealValue (sublevel, key, plaintext) {
-      const nonce = nextNonce()
+      const nonce = provider.randomBytes(NONCE_LENGTH)
       const sealed = provider.chacha20poly1305Seal(valueKey, nonce, plaintext, ad(sublevel, key))
       const out = new Uint8Array(1 + NONCE_LENGTH + sealed.length)
       out[0] = VALUE_FORMAT
