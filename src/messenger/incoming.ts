@@ -220,13 +220,16 @@ export class Incoming {
       // a first send is new by construction, so it costs no lookup.
       const existing = content.resend ? await store.findMessage(peerId, id) : undefined
       if (existing == null) {
-        const placed = content.seq > 0 ? await this.place(state, content.seq) : { seq: await store.allocateSeq(peerId) }
+        // The gap state is read once for this text: it decides the place and then records the number.
+        const gaps = content.seq > 0 ? await this.loadGaps(state, content.seq) : undefined
+        const placed = gaps !== undefined ? await this.place(state, gaps, content.seq) : { seq: await store.allocateSeq(peerId) }
         const late = placed.late === true
         const entry: HistoryRecord = { peerId, seq: placed.seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
         if (late) batch.insertHistory(entry)
         else batch.appendHistory(entry)
         state.events.push({ type: 'message', detail: late ? { ...messageView(entry), late: true } : messageView(entry) })
-        if (content.seq > 0) await this.countSeq(state, content.seq, placed)
+        // The sender's number against the holes seen so far (gaps.ts).
+        if (gaps !== undefined) state.gaps = await this.gaps.observe(batch, peerId, gaps, content.seq, now, placed)
       }
       state.delivered.push(content.messageId)
     } else if (content.type === 'receipt') {
@@ -242,8 +245,7 @@ export class Incoming {
    * the room of the hole it fills; a text that opens a hole at the end, with room below it
    * for the missing ones; any other at the end.
    */
-  private async place (state: ReceiveState, n: number): Promise<Placement & { late?: boolean }> {
-    const gaps = await this.loadGaps(state, n)
+  private async place (state: ReceiveState, gaps: GapState, n: number): Promise<Placement & { late?: boolean }> {
     const late = this.gaps.lateSeq(gaps, n)
     if (late !== undefined) return { seq: late, late: true }
     const room = this.gaps.roomBefore(gaps, n)
@@ -262,11 +264,6 @@ export class Incoming {
     return state.gaps
   }
 
-  /** The sender's message number `n`, placed at `placed`, against the holes seen so far (gaps.ts). */
-  private async countSeq (state: ReceiveState, n: number, placed: Placement): Promise<void> {
-    const gaps = await this.loadGaps(state, n)
-    state.gaps = await this.gaps.observe(state.batch, state.peerId, gaps, n, state.now, placed)
-  }
 
   /** An envelope that did not decrypt: a duplicate, or UNDECRYPTABLE (and maybe a lost session). */
   private async failed (state: ReceiveState, idHex: string, err: unknown): Promise<ReceiveResult> {
