@@ -270,13 +270,16 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
     let resets = 0
     let gapLines = 0
     for (const [from, to] of [[alice, bob], [bob, alice]]) {
-      const inbox = (await fullHistory(to, from.peerId)).filter(m => m.direction === 'in' && m.text.startsWith(`${from.name}->`))
+      // Each side's history of the conversation, read once and used for every check below.
+      const received = await fullHistory(to, from.peerId)
+      const sentHistory = await fullHistory(from, to.peerId)
+      const inbox = received.filter(m => m.direction === 'in' && m.text.startsWith(`${from.name}->`))
       const counted = new Map<string, number>()
       for (const m of inbox) counted.set(m.text, (counted.get(m.text) ?? 0) + 1)
       duplicated += [...counted.values()].filter(c => c > 1).length
       // The sender's order is its own history's (the order its node numbered the texts in; a
       // burst's concurrent send calls may be numbered in another order than their #n).
-      const senderHistory = (await fullHistory(from, to.peerId)).filter(m => m.direction === 'out')
+      const senderHistory = sentHistory.filter(m => m.direction === 'out')
       const position = new Map(senderHistory.map((m, i) => [m.text, i]))
       const positions = inbox.map(m => position.get(m.text) ?? -1)
       for (let i = 1; i < positions.length; i++) {
@@ -292,12 +295,12 @@ describe(`chaos soak, ${MINUTES} minutes`, () => {
         const view = outgoingViews.get(text)
         process.stdout.write(`lost: "${text}" sent at ${new Date(s.at).toISOString()}, sender state ${view?.state ?? 'not in the sender\'s history'}${view?.reason !== undefined ? ` (${view.reason})` : ''}\n`)
       }
-      for (const e of (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event')) process.stdout.write(`event at ${to.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
-      for (const e of (await fullHistory(from, to.peerId)).filter(m => m.direction === 'event')) process.stdout.write(`event at ${from.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
+      for (const e of received.filter(m => m.direction === 'event')) process.stdout.write(`event at ${to.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
+      for (const e of sentHistory.filter(m => m.direction === 'event')) process.stdout.write(`event at ${from.name}: ${new Date(e.sentAt).toISOString()} ${e.text}\n`)
       stateMismatch += mine.filter(([text]) => counted.has(text) && !['delivered', 'read'].includes(outgoing.get(text) ?? '')).length
-      resets += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /session/i.test(m.text)).length
+      resets += received.filter(m => m.direction === 'event' && /session/i.test(m.text)).length
       // Holes the receiver saw (each a gap line): how often a message came late and was placed.
-      gapLines += (await fullHistory(to, from.peerId)).filter(m => m.direction === 'event' && /earlier message|missing messages/.test(m.text)).length
+      gapLines += received.filter(m => m.direction === 'event' && /earlier message|missing messages/.test(m.text)).length
     }
     const latencies = [...sent.values()].filter(s => s.id !== undefined && deliveredAt.has(s.id)).map(s => (deliveredAt.get(s.id as string) as number) - s.at).filter(ms => ms >= 0)
 
