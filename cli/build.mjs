@@ -14,7 +14,7 @@
 // by `name` (cli/errors.ts), not by class identity, so two copies of a class do no harm;
 // keepNames keeps every class's name as written.
 import { build } from 'esbuild'
-import { writeFile } from 'node:fs/promises'
+import { chmod, writeFile } from 'node:fs/promises'
 import { dirname, relative, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
@@ -51,6 +51,11 @@ const result = await build({
     }
   }]
 })
+
+// The bundle is the package's bin: esbuild writes a new file (mode 0644), which would leave
+// `npx murmur` answering "Permission denied" after any rebuild (`npm test` builds) wherever
+// npm had linked the bin before and made the old file executable.
+await chmod(out, 0o755)
 
 // What went into the bundle, for test/e2e/latency.test.ts (no node stack in a command's start).
 await writeFile(resolve(root, 'dist/cli/murmur.inputs.json'), JSON.stringify(Object.keys(result.metafile.inputs), null, 1) + '\n')
