@@ -1,7 +1,8 @@
 // Connection liveness (src/net/liveness): a connection is pinged, kept while pings are answered,
-// kept after one or two failed pings, and aborted after maxPingFailures in a row. Real libp2p
-// nodes on 127.0.0.1; the silent peer really stops answering its ping streams.
-import { describe, it, expect, afterEach } from 'vitest'
+// kept after one or two failed pings, and aborted after maxPingFailures in a row; a connection
+// whose muxer has closed under it is aborted at its first ping. Real libp2p nodes on 127.0.0.1;
+// the silent peer really stops answering its ping streams.
+import { describe, it, expect, afterEach, vi } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
 import { PING_PROTOCOL } from '../../src/net/liveness/index.js'
@@ -23,11 +24,7 @@ async function start (pingTimeoutMs: number): Promise<MurmurNode> {
 }
 
 async function waitFor (what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
+  await vi.waitFor(() => { if (!check()) throw new Error(`timed out waiting for ${what}`) }, { timeout: timeoutMs, interval: 10 })
 }
 
 afterEach(async () => {
@@ -57,5 +54,24 @@ describe('connection liveness', () => {
     const stats = a.services.liveness.stats()
     expect(stats.aborted).toBe(1)
     expect(stats.failures).toBeGreaterThanOrEqual(3)
+  })
+
+  it('aborts at its first ping a connection that says "open" while its muxer is closed', async () => {
+    // The state a node was left in after an AutoNAT v2 dial-back over WebSockets (NAT testbed,
+    // test/nat/upnp.test.ts): the connection listed as open, every new stream refused with
+    // ConnectionClosedError, and every dial to the peer answered with that connection.
+    const [a, b] = await Promise.all([start(5_000), start(5_000)])
+    const connection = await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    const closed = new Promise<void>(resolve => { connection.addEventListener('close', () => { resolve() }) })
+    ;(connection as unknown as { muxer: { status: string } }).muxer.status = 'closed'
+    expect(connection.status).toBe('open')
+    await closed
+    const stats = a.services.liveness.stats()
+    expect(stats.aborted).toBe(1)
+    expect(stats.failures).toBe(1)
+    // The next dial makes a new connection instead of handing back the dead one.
+    const again = await a.dial(b.peerId, { signal: AbortSignal.timeout(10_000) })
+    expect(again).not.toBe(connection)
+    expect(again.status).toBe('open')
   })
 })

@@ -22,6 +22,9 @@ import type { ComponentLogger, Connection, Logger, Startable } from '@libp2p/int
 export const PING_PROTOCOL = '/ipfs/ping/1.0.0'
 const PING_BYTES = 32
 
+/** Errors that mean the connection itself can carry no stream any more, whatever it reports. */
+const CLOSED_ERRORS = new Set(['ConnectionClosedError', 'MuxerClosedError'])
+
 export interface LivenessComponents {
   connectionManager: { getConnections(): Connection[] }
   logger: ComponentLogger
@@ -100,6 +103,16 @@ class DefaultLiveness implements Liveness, Startable {
     } catch (err) {
       if (this.controller.signal.aborted || connection.status !== 'open') return
       this.counts.failures++
+      if (CLOSED_ERRORS.has((err as Error).name)) {
+        // The connection says "open" but its muxer has closed (seen after an AutoNAT dial-back
+        // over WebSockets): no stream can ever open on it, and while it stays listed every dial
+        // to that peer is answered with it. Waiting for more failures would leave the peer
+        // unreachable for maxFailures intervals; libp2p's monitor aborted it at once too.
+        this.counts.aborted++
+        this.log('aborting the connection to %p: its muxer is closed - %e', connection.remotePeer, err)
+        connection.abort(err as Error)
+        return
+      }
       const failures = (this.failures.get(connection) ?? 0) + 1
       this.failures.set(connection, failures)
       this.log('ping %d of %d to %p failed - %e', failures, this.init.maxFailures, connection.remotePeer, err)
