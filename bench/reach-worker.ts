@@ -108,7 +108,7 @@ function watchCloses (murmur: Murmur): void {
     }
     connection.addEventListener('close', (e) => {
       const { error, local } = e as unknown as { error?: Error, local?: boolean }
-      const key = error != null ? `${local === true ? 'local' : 'remote'} ${error.name}: ${error.message.slice(0, 80)}` : 'clean'
+      const key = error != null ? `${local === true ? 'local' : 'remote'} ${error.name}: ${String(error.message ?? '').slice(0, 80)}` : 'clean'
       closeReasons.set(key, (closeReasons.get(key) ?? 0) + 1)
     })
   })
