@@ -250,6 +250,13 @@ export const DEFAULT_REPUBLISH_INTERVAL_MS = 60 * 60_000
 /** A contact-record lookup waits this long for a newer record once it has a valid one, in ms. */
 export const CONTACT_RECORD_SETTLE_MS = 300
 
+/**
+ * ...unless this many other peers have answered with a valid record by then (the highest
+ * sequence among them wins): a publish reaches the k closest peers, so a few answers from them
+ * hold the newest record unless all of them missed the last publish together.
+ */
+export const CONTACT_RECORD_QUORUM = 3
+
 /** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
 export const REPUBLISH_RETRY_MIN_MS = 2_000
 
