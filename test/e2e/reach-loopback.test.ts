@@ -12,11 +12,21 @@ import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers
  * reaches the DHT only once its first DHT peer has identified (it publishes again then), and
  * status's record.peers counts only the last publish, so the lookup itself is the barrier.
  */
-async function lookupUntilFound (args: string[], timeoutMs = 30_000): Promise<Awaited<ReturnType<typeof runCli>>> {
+async function lookupUntilFound (args: string[], nodes: RunningNode[], timeoutMs = 30_000): Promise<Awaited<ReturnType<typeof runCli>>> {
   const deadline = Date.now() + timeoutMs
+  let tries = 0
   for (;;) {
     const result = await runCli(['lookup', ...args])
-    if (result.code !== 3 || Date.now() > deadline) return result
+    tries++
+    if (result.code !== 3) return result
+    if (Date.now() > deadline) {
+      // What each node's DHTs looked like when the lookup gave up: the failure says where to look.
+      const views = await Promise.all(nodes.map(async n => {
+        const status = JSON.parse((await runCli(['status', '--home', n.home, '--json'])).stdout)
+        return `${n.peerId.slice(-6)}: dht ${JSON.stringify(status.dht)} record ${JSON.stringify(status.record)} connections ${JSON.stringify(status.connectionList.map((c: { peerId: string, kind: string }) => `${c.peerId.slice(-6)}/${c.kind}`))}`
+      }))
+      return { ...result, stderr: `${result.stderr}after ${tries} lookups:\n${views.join('\n')}\n` }
+    }
   }
 }
 
@@ -66,7 +76,7 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
   it('murmur lookup says where a peer can be reached, from its contact record; a peer with none is exit 3 in one line', async () => {
     // By contact name, as JSON (the test adds its own contact: it runs alone with -t too).
     expect((await runCli(['contacts', 'add', 'bob', bob.peerId, '--home', carol.home])).code).toBe(0)
-    const found = await lookupUntilFound(['bob', '--home', carol.home, '--json'])
+    const found = await lookupUntilFound(['bob', '--home', carol.home, '--json'], [alice, bob, carol])
     expect(found.stderr).toBe('')
     const view = JSON.parse(found.stdout)
     expect(view).toMatchObject({ peerId: bob.peerId, contact: 'bob', mailboxes: [] })
@@ -74,7 +84,7 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
     expect(BigInt(view.sequence)).toBeGreaterThan(0n)
     expect(view.ms).toBeGreaterThan(0)
     // By peer ID, as text: alice is no contact of bob's (the reply of the test above aside, this runs alone too).
-    const text = await lookupUntilFound([alice.peerId, '--home', bob.home])
+    const text = await lookupUntilFound([alice.peerId, '--home', bob.home], [alice, bob, carol])
     expect(text.stderr).toBe('')
     expect(text.code).toBe(0)
     expect(text.stdout).toContain(`peer ID    ${alice.peerId}`)
