@@ -10,6 +10,16 @@
  *   process. The global here is a subclass that always keeps one listener, so such a late
  *   error is dropped; listeners that libp2p adds still see every error.
  *
+ * - `AbortSignal.timeout(ms)` given to `AbortSignal.any([...])` never fires on Node 20 if a
+ *   garbage collection runs before the timeout: the composite holds its sources only weakly,
+ *   and a timeout signal with no listener of its own is not kept alive, so it is collected and
+ *   the composite never aborts (test/runtime/abort-timeout.test.ts reproduces it; later Node
+ *   versions keep the sources). Every bounded wait in murmur composes its deadline this way,
+ *   and under load a publish, a send or a dial then waited forever: a message stayed `queued`
+ *   and never attempted, a contact record was never published. The shim gives every timeout
+ *   signal a listener, which makes Node hold it until it fires; it costs a signal and a timer
+ *   kept until the deadline, as Node keeps anyway for a timeout signal that is listened to.
+ *
  * Import this module first, before anything that imports libp2p: `murmur start` loads it before
  * the node (cli/commands/start.ts), vitest before every test file (test/setup.ts), and the
  * benchmark workers as their first import. It lives outside src/net because it is process
@@ -43,6 +53,16 @@ class QuietWebSocket extends WsWebSocket {
 }
 
 function ignoreLateError (): void {}
+
+const timeout = AbortSignal.timeout.bind(AbortSignal)
+
+function keepUntilFired (): void {}
+
+AbortSignal.timeout = function heldTimeout (ms: number): AbortSignal {
+  const signal = timeout(ms)
+  signal.addEventListener('abort', keepUntilFired, { once: true })
+  return signal
+}
 
 const g = globalThis as unknown as { WebSocket?: unknown }
 if (typeof g.WebSocket === 'undefined') {
