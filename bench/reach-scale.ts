@@ -19,7 +19,7 @@
  *    then a second message on the new session, the baseline.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BenchmarkCheckError } from './harness.js'
@@ -43,6 +43,8 @@ export interface ScaleOptions {
   /** Bound on one message reaching 'delivered', ms. */
   messageTimeoutMs: number
   seed: number
+  /** The idle window (CPU and connection closes per node) after the wait for tables, ms. */
+  idleMs: number
   profile?: string
 }
 
@@ -55,6 +57,12 @@ export interface ScaleFigures {
   ready: boolean
   tables: NodeTables[]
   republishAccepted: number[]
+  /** CPU time of all workers over an idle window once the tables were waited for, ms per node per second. */
+  idleCpuMsPerNodeS: number
+  /** Connections that closed in that window, per node per minute (churn). */
+  idleClosesPerNodeMin: number
+  /** Load average of the machine (1 minute) at start, after the wait for tables, and at the end. */
+  loadAverage: number[]
   lookups: Array<LookupSample & { from: number, to: number, findPeerMs: number, findPeerFound: boolean }>
   messages: Array<FirstMessageSample & { from: number, to: number }>
   memory: MemoryFigures[]
@@ -88,6 +96,16 @@ function shuffle<T> (items: T[], rand: () => number): T[] {
   return items
 }
 
+/** Every worker's CPU time (user + system) and connection closes so far, summed. */
+async function idleCounters (workers: Worker[]): Promise<{ cpuUs: number, closes: number }> {
+  const each = await Promise.all(workers.map(async w => {
+    const cpu = await w.call<{ userUs: number, systemUs: number }>('cpu')
+    const closes = Object.values(await w.call<Record<string, number>>('closes')).reduce((a, b) => a + b, 0)
+    return { cpuUs: cpu.userUs + cpu.systemUs, closes }
+  }))
+  return { cpuUs: each.reduce((a, e) => a + e.cpuUs, 0), closes: each.reduce((a, e) => a + e.closes, 0) }
+}
+
 interface Placed extends StartedNode {
   worker: number
 }
@@ -97,6 +115,7 @@ export async function runScale (o: ScaleOptions): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'murmur-bench-reach-'))
   const workers: Worker[] = []
   const rand = random(o.seed)
+  const loadAverage = [loadavg()[0]]
   try {
     for (let w = 0; w < o.workers; w++) {
       const execArgv = ['--expose-gc']
@@ -138,8 +157,17 @@ export async function runScale (o: ScaleOptions): Promise<ScaleFigures> {
       await new Promise(resolve => setTimeout(resolve, 5_000))
     }
     const readyMs = performance.now() - readyAt
-    for (const w of workers) log(`reach: ${w.label} connection closes ${JSON.stringify(await w.call('closes'), null, 1)}`)
+    for (const w of workers) log(`reach: ${w.label} connection closes ${JSON.stringify(await w.call('closes'), null, 1)}\naborted from ${JSON.stringify(await w.call('aborts'), null, 1)}`)
     if (!ready) log(`reach: tables not all filled after ${o.readyTimeoutMs} ms; measuring anyway (see the result's tables)`)
+    loadAverage.push(loadavg()[0])
+
+    // What the nodes cost while nobody asks them anything: CPU and connection closes over a window.
+    const idleStart = await idleCounters(workers)
+    await new Promise(resolve => setTimeout(resolve, o.idleMs))
+    const idleEnd = await idleCounters(workers)
+    const idleCpuMsPerNodeS = (idleEnd.cpuUs - idleStart.cpuUs) / 1000 / placed.length / (o.idleMs / 1000)
+    const idleClosesPerNodeMin = (idleEnd.closes - idleStart.closes) / placed.length / (o.idleMs / 60_000)
+    log(`reach: idle ${o.idleMs / 1000} s: ${idleCpuMsPerNodeS.toFixed(1)} ms CPU per node per second, ${idleClosesPerNodeMin.toFixed(1)} connection closes per node per minute (load average ${loadavg()[0].toFixed(1)})`)
 
     // 2. Republish every record into the whole network.
     log('reach: republishing every contact record')
@@ -200,6 +228,7 @@ export async function runScale (o: ScaleOptions): Promise<ScaleFigures> {
       if ((i + 1) % 10 === 0) log(`reach: ${i + 1}/${o.messages} first messages`)
     }
 
+    loadAverage.push(loadavg()[0])
     const memory = await Promise.all(workers.map(async w => await w.call<MemoryFigures>('memory', {}, 60_000)))
     const cpu = await Promise.all(workers.map(async w => await w.call<{ userUs: number, systemUs: number }>('cpu')))
     return {
@@ -211,6 +240,9 @@ export async function runScale (o: ScaleOptions): Promise<ScaleFigures> {
       ready,
       tables,
       republishAccepted: accepted,
+      idleCpuMsPerNodeS,
+      idleClosesPerNodeMin,
+      loadAverage,
       lookups,
       messages,
       memory,

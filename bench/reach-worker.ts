@@ -93,11 +93,22 @@ async function start (params: { dir: string, count: number, batch: number, boots
 /** Why connections closed, across this worker's nodes (diagnostics for the report). */
 const closeReasons = new Map<string, number>()
 
+/** Where connections were aborted from: the calling frames of Connection.abort (diagnostics). */
+const abortSites = new Map<string, number>()
+
 function watchCloses (murmur: Murmur): void {
   internals(murmur).node.addEventListener('connection:open', (event) => {
-    event.detail.addEventListener('close', (e) => {
+    const connection = event.detail
+    const abort = connection.abort.bind(connection)
+    connection.abort = (err: Error) => {
+      const frames = (new Error().stack ?? '').split('\n').slice(2, 6).map(f => f.trim().replace(/^at /, '').replace(/\(?file:\/\/.*node_modules\//, '(').replace(/:\d+\)?$/, ')')).join(' < ')
+      const key = `${err?.name ?? 'none'}: ${frames}`
+      abortSites.set(key, (abortSites.get(key) ?? 0) + 1)
+      abort(err)
+    }
+    connection.addEventListener('close', (e) => {
       const { error, local } = e as unknown as { error?: Error, local?: boolean }
-      const key = error != null ? `${local === true ? 'local' : 'remote'} ${error.name}: ${error.message.slice(0, 80)}` : 'clean'
+      const key = error != null ? `${local === true ? 'local' : 'remote'} ${error.name}: ${String(error.message ?? '').slice(0, 80)}` : 'clean'
       closeReasons.set(key, (closeReasons.get(key) ?? 0) + 1)
     })
   })
@@ -300,7 +311,8 @@ const handlers: Record<string, Handler> = {
   cpu: () => { const c = process.cpuUsage(); return { userUs: c.user, systemUs: c.system } },
   stopAll,
   loop,
-  closes: () => Object.fromEntries([...closeReasons].sort((a, b) => b[1] - a[1]))
+  closes: () => Object.fromEntries([...closeReasons].sort((a, b) => b[1] - a[1])),
+  aborts: () => Object.fromEntries([...abortSites].sort((a, b) => b[1] - a[1]).slice(0, 12))
 }
 
 serve(handlers, stopAll)

@@ -13,7 +13,8 @@
  *
  * Options: --only scale|nat, --nodes N (100), --workers N (4), --seeds N (4), --batch N (5),
  * --lookups N (200), --messages N (100), --min-table N (20), --reps N (NAT repetitions, 5),
- * --rtts N (round trips per path per repetition, 10), --seed N (pairs), --profile DIR (CPU
+ * --rtts N (round trips per path per repetition, 10), --seed N (pairs), --idle S (the idle window
+ * after the wait for tables: CPU and connection closes per node, 30), --profile DIR (CPU
  * profiles of the scale workers), --quick (12 nodes, 2 workers, 20 lookups, 10 messages, 1 NAT
  * repetition: a smoke run that writes no result file). With --only, the part run replaces its
  * own figures in bench/results/reach.json and the other part's stay as they were (each part's
@@ -49,6 +50,7 @@ function parseArgs (args: string[]): Options {
     lookupTimeoutMs: 10_000,
     messageTimeoutMs: 30_000,
     seed: 8,
+    idleMs: 30_000,
     only: new Set(),
     reps: 5,
     rtts: 10,
@@ -56,13 +58,14 @@ function parseArgs (args: string[]): Options {
   }
   const numeric: Record<string, keyof Options> = {
     '--ready-timeout': 'readyTimeoutMs',
+    '--idle': 'idleMs',
     '--nodes': 'nodes', '--workers': 'workers', '--seeds': 'seeds', '--batch': 'batch', '--lookups': 'lookups', '--messages': 'messages', '--min-table': 'minTable', '--reps': 'reps', '--rtts': 'rtts', '--seed': 'seed'
   }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     const key = numeric[arg]
     if (key !== undefined) {
-      (o as unknown as Record<string, number>)[key] = positiveInteger(arg, args[++i] ?? '') * (key === 'readyTimeoutMs' ? 1000 : 1)
+      (o as unknown as Record<string, number>)[key] = positiveInteger(arg, args[++i] ?? '') * (key === 'readyTimeoutMs' || key === 'idleMs' ? 1000 : 1)
     } else if (arg === '--only') {
       const part = args[++i] as Part
       if (!PARTS.includes(part)) throw new BenchmarkOptionError(`--only takes ${PARTS.join('|')}`)
@@ -72,7 +75,7 @@ function parseArgs (args: string[]): Options {
       if (dir === undefined) throw new BenchmarkOptionError('--profile needs a folder')
       o.profile = resolve(dir)
     } else if (arg === '--quick') {
-      Object.assign(o, { nodes: 12, workers: 2, seeds: 2, lookups: 20, messages: 10, minTable: 5, reps: 1, rtts: 3, quick: true })
+      Object.assign(o, { nodes: 12, workers: 2, seeds: 2, lookups: 20, messages: 10, minTable: 5, idleMs: 5_000, reps: 1, rtts: 3, quick: true })
     } else {
       throw new BenchmarkOptionError(`unknown option ${arg}`)
     }
@@ -128,6 +131,8 @@ function scaleResults (f: ScaleFigures, o: Options, rows: string[][]): Record<st
   rows.push(['  first message, already connected / not (p50 ms)', `${formatNumber(split(m => m.connected))} / ${formatNumber(split(m => !m.connected))}`, '', '', ''])
   rows.push([`lookups not found / first messages not delivered in ${o.messageTimeoutMs / 1000} s`, `${lookupFailures.length} / ${f.messages.length - delivered.length}`, '', '', ''])
   rows.push(['LAN routing table min / median / max', `${Math.min(...lan)} / ${median(lan)} / ${Math.max(...lan)}`, '', '', ''])
+  rows.push(['idle: CPU ms per node per s / connection closes per node per min', `${formatNumber(round2(f.idleCpuMsPerNodeS))} / ${formatNumber(round2(f.idleClosesPerNodeMin))}`, '', '', ''])
+  rows.push(['load average (1 min) at start / ready / end', f.loadAverage.map(l => formatNumber(round1(l))).join(' / '), '', '', ''])
 
   return {
     nodes: f.nodes,
@@ -164,7 +169,10 @@ function scaleResults (f: ScaleFigures, o: Options, rows: string[][]): Record<st
       record_republish_failed: f.republishAccepted.filter(a => a < 0).length,
       worker_rss_mb: rssMb.map(round1),
       rss_per_node_mb: round1(rssMb.reduce((a, b) => a + b, 0) / f.nodes),
-      worker_cpu_s: f.cpuSeconds.map(round1)
+      worker_cpu_s: f.cpuSeconds.map(round1),
+      idle_cpu_ms_per_node_s: round2(f.idleCpuMsPerNodeS),
+      idle_connection_closes_per_node_min: round2(f.idleClosesPerNodeMin),
+      load_average_start_ready_end: f.loadAverage.map(round1)
     }
   }
 }

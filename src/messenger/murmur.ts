@@ -16,6 +16,7 @@ import type { CryptoProvider } from '../crypto/provider.js'
 import { bundle, type BundleService } from '../net/bundle/index.js'
 import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
 import { openDatastore } from '../net/datastore.js'
+import { PeerCacheDatastore } from '../net/peer-cache-datastore.js'
 import { dm, type DmService } from '../net/dm/index.js'
 import { createNodeWithWarnings, MURMUR_DHT_PROTOCOL, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../net/node.js'
 import type { ReachabilityView } from '../net/reachability/index.js'
@@ -172,7 +173,8 @@ class MurmurNodeImpl implements Murmur {
     await this.prekeys.maintain()
     const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
     // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
-    this.datastore = this.store.encrypted ? new SealedDatastore(datastore, this.datastoreCipher) : datastore
+    // The peer store's entries are read far more often than written: kept in memory in front.
+    this.datastore = new PeerCacheDatastore(this.store.encrypted ? new SealedDatastore(datastore, this.datastoreCipher) : datastore)
     const listen = this.options.listen ?? config.listen ?? DEFAULT_LISTEN
     checkListenAddresses(listen)
     const bootstrap = [...new Set([...(config.bootstrap ?? []), ...(this.options.bootstrap ?? [])])]

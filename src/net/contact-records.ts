@@ -16,7 +16,7 @@ import {
 import { ContactRecordNotFoundError } from './errors.js'
 import { untilAborted } from './until-aborted.js'
 import {
-  CONTACT_RECORD_LIMITS, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
+  CONTACT_RECORD_LIMITS, CONTACT_RECORD_QUORUM, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
   REPUBLISH_RETRY_MIN_MS
 } from './limits.js'
 
@@ -42,6 +42,8 @@ export interface ContactRecordCallOptions {
   signal?: AbortSignal
   /** resolve: how long to wait for a newer record once a valid one arrived, in ms. */
   settleMs?: number
+  /** resolve: end the wait once this many other peers answered with a valid record. */
+  quorum?: number
   /** Bound on the DHT call, in ms; defaults from limits.ts. */
   timeoutMs?: number
   /** Crypto used to verify; default defaultProvider() (node:crypto). */
@@ -141,12 +143,17 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
   // Once a valid record is in, the query ends after a short settling time: kad-dht would
   // otherwise walk on to every closer peer it heard of, some of them unreachable (a peer behind
   // a NAT, its private addresses black-holed), and hold the answer until each dial timed out.
-  // Peers closest to the key answer first, and they hold the newest record.
+  // Peers closest to the key answer first, and they hold the newest record. The wait ends at
+  // once when the record's owner answers (it holds its newest record) or when
+  // CONTACT_RECORD_QUORUM other peers have: in a network of some size the settling time was
+  // most of a lookup (docs/benchmarks.md "The reach benchmark").
   const settled = new AbortController()
   let settleTimer: ReturnType<typeof setTimeout> | undefined
   const signal = AbortSignal.any([boundedSignal(options.timeoutMs ?? DEFAULT_DHT_LIMITS.getTimeoutMs, options.signal), settled.signal])
   let best: ResolvedContactRecord | undefined
-  const consider = (bytes: Uint8Array): void => {
+  /** Remote peers that answered with a valid record (this node's own copy does not count). */
+  const answered = new Set<string>()
+  const consider = (bytes: Uint8Array, from: PeerId): void => {
     if (bytes.length > CONTACT_RECORD_LIMITS.maxRecordBytes) return
     let record: ContactRecord
     try {
@@ -156,6 +163,11 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
       return
     }
     if (best == null || record.sequence > best.record.sequence) best = { record, bytes: Uint8Array.from(bytes) }
+    if (!from.equals(node.peerId)) answered.add(from.toString())
+    if (from.equals(peerId) || answered.size >= (options.quorum ?? CONTACT_RECORD_QUORUM)) {
+      settled.abort()
+      return
+    }
     settleTimer ??= setTimeout(() => { settled.abort() }, options.settleMs ?? CONTACT_RECORD_SETTLE_MS)
   }
   await Promise.all(dhtsOf(node).map(async (dht) => {
@@ -165,8 +177,8 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
         // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it
         // picks at the very end, after sending corrections, which can throw: collect as they
         // arrive.
-        if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value)
-        else if (event.name === 'VALUE') consider(event.value)
+        if (event.name === 'PEER_RESPONSE' && event.record != null) consider(event.record.value, event.from)
+        else if (event.name === 'VALUE') consider(event.value, event.from)
       }
     } catch (err) {
       options.signal?.throwIfAborted()

@@ -55,9 +55,18 @@ export interface DhtLimits {
   getTimeoutMs: number
   /** findPeer: the whole DHT peer lookup, in ms. */
   findPeerTimeoutMs: number
+  /** Table filler (src/net/table-fill): random-key lookups while a routing table holds fewer peers than this (0: never). */
+  fillTargetPeers: number
+  /** Table filler: one lookup, in ms. */
+  fillQueryTimeoutMs: number
+  /** Table filler: wait between lookups while they add peers, doubled after one that adds none, in ms. */
+  fillInitialBackoffMs: number
+  fillMaxBackoffMs: number
+  /** Table filler: how often a full enough table is looked at again, in ms. */
+  fillCheckIntervalMs: number
 }
 
-/** Connection monitor (libp2p ConnectionMonitorInit). */
+/** Connection liveness (src/net/liveness, in place of libp2p's connection monitor). */
 export interface MonitorLimits {
   /** How often every connection is pinged, in ms. */
   pingIntervalMs: number
@@ -65,6 +74,8 @@ export interface MonitorLimits {
   pingMinTimeoutMs: number
   /** The adaptive ping timeout never goes above this, in ms. */
   pingMaxTimeoutMs: number
+  /** A connection is aborted after this many pings in a row failed (src/net/liveness). */
+  maxPingFailures: number
   /**
    * Concurrent ping streams per connection, each way. The connection monitor and both DHTs'
    * routing tables (a new contact, an old one before eviction) ping the same peer; a ping over
@@ -176,13 +187,23 @@ export const DEFAULT_DHT_LIMITS: Readonly<DhtLimits> = Object.freeze({
   querySelfIntervalMs: 5 * 60_000,
   putTimeoutMs: 30_000,
   getTimeoutMs: 30_000,
-  findPeerTimeoutMs: 15_000
+  findPeerTimeoutMs: 15_000,
+  // kad-dht's k: a table of k peers spans the buckets a lookup needs. Beyond that, kad-dht's own
+  // refresh (every 5 minutes) keeps it; the filler's longest wait matches it.
+  fillTargetPeers: 20,
+  fillQueryTimeoutMs: 10_000,
+  fillInitialBackoffMs: 1_000,
+  fillMaxBackoffMs: 5 * 60_000,
+  fillCheckIntervalMs: 30_000
 })
 
 export const DEFAULT_MONITOR_LIMITS: Readonly<MonitorLimits> = Object.freeze({
   pingIntervalMs: 10_000,
   pingMinTimeoutMs: 10_000,
   pingMaxTimeoutMs: 60_000,
+  // One failed ping aborted healthy connections of busy nodes (libp2p's monitor): about 30 per
+  // node per minute in the reach benchmark, each one redialled.
+  maxPingFailures: 3,
   // libp2p's default of 1 outbound and 2 inbound made the monitor abort most connections of a
   // 100-node network (docs/benchmarks.md "The reach benchmark").
   pingMaxStreams: 8
@@ -228,6 +249,13 @@ export const DEFAULT_REPUBLISH_INTERVAL_MS = 60 * 60_000
 
 /** A contact-record lookup waits this long for a newer record once it has a valid one, in ms. */
 export const CONTACT_RECORD_SETTLE_MS = 300
+
+/**
+ * ...unless this many other peers have answered with a valid record by then (the highest
+ * sequence among them wins): a publish reaches the k closest peers, so a few answers from them
+ * hold the newest record unless all of them missed the last publish together.
+ */
+export const CONTACT_RECORD_QUORUM = 3
 
 /** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
 export const REPUBLISH_RETRY_MIN_MS = 2_000

@@ -7,7 +7,8 @@
  * DHT that keeps public addresses and answers once AutoNAT has confirmed one; AutoNAT; a circuit
  * relay server gated by relay-policy.ts; relay reservations when unreachable (reachability/);
  * hole punching (holepunch/); UPnP port mapping; mDNS; a bootstrap list redialled while the node
- * has too few peers (bootstrap/). Every limit is set explicitly from src/net/limits.ts.
+ * has too few peers (bootstrap/); random-key lookups while a routing table is small (table-fill/); pings that abort a
+ * connection only after several fail in a row (liveness/). Every limit is set explicitly from src/net/limits.ts.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -34,6 +35,8 @@ import { holePunch, type HolePunchService } from './holepunch/index.js'
 import { resolveLimits, type PartialNetworkLimits } from './limits.js'
 import { reachability, type PreferredRelay, type Reachability } from './reachability/index.js'
 import { relayGater } from './relay-policy.js'
+import { tableFill, type TableFill } from './table-fill/index.js'
+import { liveness, type Liveness } from './liveness/index.js'
 
 const log = logger('murmur:net:node')
 
@@ -63,6 +66,8 @@ export interface MurmurBaseServices extends ServiceMap {
   reachability: Reachability
   holePunch: HolePunchService
   bootstrap: Bootstrapper
+  tableFill: TableFill
+  liveness: Liveness
 }
 
 export type MurmurNode<S extends ServiceMap = ServiceMap> = Libp2p<MurmurBaseServices & S>
@@ -184,6 +189,25 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       warnAfterMs: r.bootstrapWarnAfterMs,
       dialTimeoutMs: limits.connections.dialTimeoutMs
     }),
+    // After both DHTs: it reads them from the components libp2p has built by then.
+    liveness: liveness({
+      intervalMs: limits.monitor.pingIntervalMs,
+      minTimeoutMs: limits.monitor.pingMinTimeoutMs,
+      maxTimeoutMs: limits.monitor.pingMaxTimeoutMs,
+      maxFailures: limits.monitor.maxPingFailures
+    }),
+    // After the DHTs: libp2p builds services in this order, and the filler reads them by name.
+    // The LAN DHT only: on the WAN DHT, peers behind NATs are reached through relays, whose
+    // limited connections a query every few seconds would spend (kad-dht's own 5-minute
+    // refresh keeps that table).
+    tableFill: tableFill({
+      dhts: ['lanDht'],
+      targetPeers: limits.dht.fillTargetPeers,
+      queryTimeoutMs: limits.dht.fillQueryTimeoutMs,
+      initialBackoffMs: limits.dht.fillInitialBackoffMs,
+      maxBackoffMs: limits.dht.fillMaxBackoffMs,
+      checkIntervalMs: limits.dht.fillCheckIntervalMs
+    }),
     // The gateway's own answer confirms the mapped address: upnp-nat maps only when the
     // gateway's external address is public (a private one is a double NAT, refused), and
     // AutoNAT v2 checks an address only on a new connection, so a mapping made after the
@@ -230,10 +254,8 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       // Nodes on this machine (tests, the demo, several users of one host) are not rate-limited.
       allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
     },
-    connectionMonitor: {
-      pingInterval: limits.monitor.pingIntervalMs,
-      pingTimeout: { minTimeout: limits.monitor.pingMinTimeoutMs, maxTimeout: limits.monitor.pingMaxTimeoutMs }
-    },
+    // src/net/liveness replaces it: libp2p's monitor aborts a connection at its first failed ping.
+    connectionMonitor: { enabled: false },
     services,
     start: options.start ?? true
   }

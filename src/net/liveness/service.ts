@@ -1,0 +1,149 @@
+/**
+ * Connection liveness (docs/network.md "Connection monitor"; docs/benchmarks.md "The reach
+ * benchmark"): pings every open connection on `/ipfs/ping/1.0.0` and aborts one only after
+ * `maxFailures` pings in a row have failed.
+ *
+ * It replaces libp2p's connection monitor, which aborts a connection at its first failed ping
+ * and starts a new ping every interval whether or not the last one has ended. On a busy node
+ * the pings piled up past the remote's limit on ping streams (which then reset them), one slow
+ * or reset ping killed a healthy connection, and every peer had to be dialled again (a Noise
+ * handshake each): in the reach benchmark every connection abort came from that monitor, about
+ * 30 per node per minute, and the redials were a good part of what kept the nodes busy. Here a
+ * connection has at most one ping in flight, and a dead one is still closed within
+ * `maxFailures` intervals (plus the ping timeout).
+ */
+import { randomBytes } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
+import { serviceCapabilities } from '@libp2p/interface'
+import { AdaptiveTimeout, byteStream } from '@libp2p/utils'
+import type { ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface'
+
+/** The ping protocol: every libp2p node answers it (@libp2p/ping). */
+export const PING_PROTOCOL = '/ipfs/ping/1.0.0'
+const PING_BYTES = 32
+
+/** Errors that mean the connection itself can carry no stream any more, whatever it reports. */
+const CLOSED_ERRORS = new Set(['ConnectionClosedError', 'MuxerClosedError'])
+
+export interface LivenessComponents {
+  connectionManager: { getConnections(): Connection[] }
+  logger: ComponentLogger
+}
+
+export interface LivenessInit {
+  intervalMs: number
+  /** Bounds of the adaptive ping timeout (libp2p's AdaptiveTimeout), in ms. */
+  minTimeoutMs: number
+  maxTimeoutMs: number
+  /** Consecutive failed pings after which a connection is aborted. */
+  maxFailures: number
+}
+
+export interface LivenessStats {
+  pings: number
+  failures: number
+  /** Connections aborted as dead. */
+  aborted: number
+}
+
+export interface Liveness {
+  stats(): LivenessStats
+}
+
+class DefaultLiveness implements Liveness, Startable {
+  readonly [Symbol.toStringTag] = '@murmur/liveness'
+  readonly [serviceCapabilities]: string[] = ['@murmur/liveness']
+  private readonly components: LivenessComponents
+  private readonly init: LivenessInit
+  private readonly log: Logger
+  private readonly timeout: AdaptiveTimeout
+  /** Consecutive failures per connection; a connection is in `inFlight` while its ping runs. */
+  private readonly failures = new WeakMap<Connection, number>()
+  private readonly inFlight = new WeakSet<Connection>()
+  private readonly counts: LivenessStats = { pings: 0, failures: 0, aborted: 0 }
+  private timer: ReturnType<typeof setInterval> | undefined
+  private controller = new AbortController()
+
+  constructor (components: LivenessComponents, init: LivenessInit) {
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('murmur:net:liveness')
+    this.timeout = new AdaptiveTimeout({ minTimeout: init.minTimeoutMs, maxTimeout: init.maxTimeoutMs })
+  }
+
+  start (): void {
+    this.controller = new AbortController()
+    setMaxListeners(Infinity, this.controller.signal)
+    this.timer = setInterval(() => { this.round() }, this.init.intervalMs)
+    this.timer.unref?.()
+  }
+
+  stop (): void {
+    this.controller.abort()
+    clearInterval(this.timer)
+  }
+
+  stats (): LivenessStats {
+    return { ...this.counts }
+  }
+
+  private round (): void {
+    for (const connection of this.components.connectionManager.getConnections()) {
+      if (connection.status !== 'open' || this.inFlight.has(connection)) continue
+      this.inFlight.add(connection)
+      void this.check(connection).finally(() => { this.inFlight.delete(connection) })
+    }
+  }
+
+  private async check (connection: Connection): Promise<void> {
+    this.counts.pings++
+    try {
+      await this.ping(connection)
+      this.failures.delete(connection)
+    } catch (err) {
+      if (this.controller.signal.aborted || connection.status !== 'open') return
+      this.counts.failures++
+      if (CLOSED_ERRORS.has((err as Error).name)) {
+        // The connection says "open" but its muxer has closed (seen after an AutoNAT dial-back
+        // over WebSockets): no stream can ever open on it, and while it stays listed every dial
+        // to that peer is answered with it. Waiting for more failures would leave the peer
+        // unreachable for maxFailures intervals; libp2p's monitor aborted it at once too.
+        this.counts.aborted++
+        this.log('aborting the connection to %p: its muxer is closed - %e', connection.remotePeer, err)
+        connection.abort(err as Error)
+        return
+      }
+      const failures = (this.failures.get(connection) ?? 0) + 1
+      this.failures.set(connection, failures)
+      this.log('ping %d of %d to %p failed - %e', failures, this.init.maxFailures, connection.remotePeer, err)
+      if (failures >= this.init.maxFailures) {
+        this.counts.aborted++
+        this.log('aborting the connection to %p: %d pings in a row failed', connection.remotePeer, failures)
+        connection.abort(err as Error)
+      }
+    }
+  }
+
+  private async ping (connection: Connection): Promise<void> {
+    const signal = this.timeout.getTimeoutSignal({ signal: this.controller.signal })
+    let stream
+    try {
+      stream = await connection.newStream(PING_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const bytes = byteStream(stream)
+      const sent = randomBytes(PING_BYTES)
+      const [, echoed] = await Promise.all([bytes.write(sent, { signal }), bytes.read({ bytes: PING_BYTES, signal })])
+      if (!Buffer.from(echoed.subarray()).equals(sent)) throw new Error('ping answered with other bytes')
+      await stream.close({ signal })
+    } catch (err) {
+      stream?.abort(err as Error)
+      // A peer without the ping protocol still answered multistream-select: it is alive.
+      if ((err as Error).name !== 'UnsupportedProtocolError') throw err
+    } finally {
+      this.timeout.cleanUp(signal)
+    }
+  }
+}
+
+export function liveness (init: LivenessInit): (components: LivenessComponents) => Liveness {
+  return (components) => new DefaultLiveness(components, init)
+}

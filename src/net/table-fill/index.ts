@@ -1,0 +1,2 @@
+export { tableFill } from './service.js'
+export type { TableFill, TableFillInit, TableFillStatus } from './service.js'

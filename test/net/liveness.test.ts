@@ -1,0 +1,77 @@
+// Connection liveness (src/net/liveness): a connection is pinged, kept while pings are answered,
+// kept after one or two failed pings, and aborted after maxPingFailures in a row; a connection
+// whose muxer has closed under it is aborted at its first ping. Real libp2p nodes on 127.0.0.1;
+// the silent peer really stops answering its ping streams.
+import { describe, it, expect, afterEach, vi } from 'vitest'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { createNode, type MurmurNode } from '../../src/net/node.js'
+import { PING_PROTOCOL } from '../../src/net/liveness/index.js'
+
+const running: MurmurNode[] = []
+
+/** `pingTimeoutMs`: generous where pings must succeed on a loaded machine, short where they must fail. */
+async function start (pingTimeoutMs: number): Promise<MurmurNode> {
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    limits: {
+      connections: { inboundConnectionThreshold: 1000 },
+      monitor: { pingIntervalMs: 100, pingMinTimeoutMs: pingTimeoutMs, pingMaxTimeoutMs: pingTimeoutMs, maxPingFailures: 3 }
+    }
+  })
+  running.push(node)
+  return node
+}
+
+async function waitFor (what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  await vi.waitFor(() => { if (!check()) throw new Error(`timed out waiting for ${what}`) }, { timeout: timeoutMs, interval: 10 })
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map(async node => { await node.stop() }))
+})
+
+describe('connection liveness', () => {
+  it('keeps a connection whose pings are answered', async () => {
+    const [a, b] = await Promise.all([start(5_000), start(5_000)])
+    const connection = await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    await waitFor('five answered pings', () => a.services.liveness.stats().pings >= 5 && a.services.liveness.stats().failures === 0)
+    expect(connection.status).toBe('open')
+    expect(a.services.liveness.stats().aborted).toBe(0)
+  })
+
+  it('aborts a connection only after three pings in a row went unanswered', async () => {
+    const [a, b] = await Promise.all([start(300), start(300)])
+    // b stops answering pings: it takes the streams and never echoes.
+    await b.unhandle(PING_PROTOCOL)
+    await b.handle(PING_PROTOCOL, () => {}, { runOnLimitedConnection: true, maxInboundStreams: 64 })
+    const connection = await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    const closed = new Promise<void>(resolve => { connection.addEventListener('close', () => { resolve() }) })
+
+    await waitFor('a first failed ping', () => a.services.liveness.stats().failures >= 1)
+    expect(connection.status).toBe('open')
+    await closed
+    const stats = a.services.liveness.stats()
+    expect(stats.aborted).toBe(1)
+    expect(stats.failures).toBeGreaterThanOrEqual(3)
+  })
+
+  it('aborts at its first ping a connection that says "open" while its muxer is closed', async () => {
+    // The state a node was left in after an AutoNAT v2 dial-back over WebSockets (NAT testbed,
+    // test/nat/upnp.test.ts): the connection listed as open, every new stream refused with
+    // ConnectionClosedError, and every dial to the peer answered with that connection.
+    const [a, b] = await Promise.all([start(5_000), start(5_000)])
+    const connection = await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    const closed = new Promise<void>(resolve => { connection.addEventListener('close', () => { resolve() }) })
+    ;(connection as unknown as { muxer: { status: string } }).muxer.status = 'closed'
+    expect(connection.status).toBe('open')
+    await closed
+    const stats = a.services.liveness.stats()
+    expect(stats.aborted).toBe(1)
+    expect(stats.failures).toBe(1)
+    // The next dial makes a new connection instead of handing back the dead one.
+    const again = await a.dial(b.peerId, { signal: AbortSignal.timeout(10_000) })
+    expect(again).not.toBe(connection)
+    expect(again.status).toBe('open')
+  })
+})
