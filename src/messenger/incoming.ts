@@ -264,7 +264,6 @@ export class Incoming {
     return state.gaps
   }
 
-
   /** An envelope that did not decrypt: a duplicate, or UNDECRYPTABLE (and maybe a lost session). */
   private async failed (state: ReceiveState, idHex: string, err: unknown): Promise<ReceiveResult> {
     const { peerId, now } = state

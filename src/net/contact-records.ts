@@ -42,8 +42,6 @@ export interface ContactRecordCallOptions {
   signal?: AbortSignal
   /** resolve: how long to wait for a newer record once a valid one arrived, in ms. */
   settleMs?: number
-  /** resolve: end the wait once this many other peers answered with a valid record. */
-  quorum?: number
   /** Bound on the DHT call, in ms; defaults from limits.ts. */
   timeoutMs?: number
   /** Crypto used to verify; default defaultProvider() (node:crypto). */
@@ -164,7 +162,7 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
     }
     if (best == null || record.sequence > best.record.sequence) best = { record, bytes: Uint8Array.from(bytes) }
     if (!from.equals(node.peerId)) answered.add(from.toString())
-    if (from.equals(peerId) || answered.size >= (options.quorum ?? CONTACT_RECORD_QUORUM)) {
+    if (from.equals(peerId) || answered.size >= CONTACT_RECORD_QUORUM) {
       settled.abort()
       return
     }

@@ -15,8 +15,8 @@
  *   and a timeout signal with no listener of its own is not kept alive, so it is collected and
  *   the composite never aborts (test/runtime/abort-timeout.test.ts reproduces it; later Node
  *   versions keep the sources). Every bounded wait in murmur composes its deadline this way,
- *   and under load a publish, a send or a dial then waited forever: a message stayed `queued`
- *   and never attempted, a contact record was never published. The shim gives every timeout
+ *   so under load a publish, a send or a dial could wait forever (a message left `queued`,
+ *   a contact record never published). The shim gives every timeout
  *   signal a listener, which makes Node hold it until it fires; it costs a signal and a timer
  *   kept until the deadline, as Node keeps anyway for a timeout signal that is listened to.
  *
