@@ -13,8 +13,9 @@
  * This service runs, for each DHT, a lookup of a random key while the table holds fewer than
  * `targetPeers` (kad-dht's k): each such query asks peers all over the key space and every
  * peer named in their answers is offered to the table (kad-dht pings it before adding it).
- * While the queries still add peers the next one follows after `initialBackoffMs`; a query that
- * adds nobody doubles the wait up to `maxBackoffMs`, so on a network smaller than the target
+ * While the queries still add peers (those pinged in after a query ended are counted for it at
+ * the next look) the next one follows after `initialBackoffMs`; a query that adds nobody
+ * doubles the wait up to `maxBackoffMs`, so on a network smaller than the target
  * (5 nodes on a LAN) the filler soon goes quiet. A DHT with an empty table is left to the
  * bootstrapper and to incoming connections: there is no one to ask.
  */
@@ -69,6 +70,8 @@ interface Filler {
   backoffMs: number
   queries: number
   added: number
+  /** The table's size when the last filling query ended; unset while no query's answers are pending. */
+  sizeAfterQuery?: number
   timer?: ReturnType<typeof setTimeout>
 }
 
@@ -117,6 +120,11 @@ class DefaultTableFill implements TableFill, Startable {
 
   private async tick (filler: Filler): Promise<void> {
     const before = tableSize(filler.dht)
+    // kad-dht pings the peers named in a query's answers before adding them, so some arrive
+    // after the query ended: growth since then is the last query's too.
+    const late = filler.sizeAfterQuery === undefined ? 0 : Math.max(0, before - filler.sizeAfterQuery)
+    filler.added += late
+    filler.sizeAfterQuery = undefined
     if (before >= this.init.targetPeers) {
       filler.backoffMs = this.init.initialBackoffMs
       this.schedule(filler, this.init.checkIntervalMs)
@@ -124,12 +132,13 @@ class DefaultTableFill implements TableFill, Startable {
     }
     if (before > 0) await this.query(filler)
     if (this.controller.signal.aborted) return
-    // Peers named in the answers are pinged before they are added, so some arrive just after
-    // the query ends: the next tick, soon while the table grows, counts them.
-    const gained = tableSize(filler.dht) - before
-    if (gained > 0) filler.added += gained
-    filler.backoffMs = gained > 0 ? this.init.initialBackoffMs : Math.min(this.init.maxBackoffMs, filler.backoffMs * 2)
-    this.log.trace('%s routing table %d -> %d peers, next look in %d ms', filler.name, before, before + gained, filler.backoffMs)
+    const after = tableSize(filler.dht)
+    const gained = Math.max(0, after - before)
+    filler.added += gained
+    if (before > 0) filler.sizeAfterQuery = after
+    const productive = gained + late > 0
+    filler.backoffMs = productive ? this.init.initialBackoffMs : Math.min(this.init.maxBackoffMs, filler.backoffMs * 2)
+    this.log.trace('%s routing table %d -> %d peers (%d late from the last query), next look in %d ms', filler.name, before, after, late, filler.backoffMs)
     this.schedule(filler, filler.backoffMs)
   }
 
