@@ -146,6 +146,11 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await alicePage.getByText('Closed: only your contacts can reach your mailboxes.').waitFor({ timeout: UI_TIMEOUT_MS })
     await alicePage.getByRole('checkbox', { name: /Strangers may leave a first message/ }).check()
     await alicePage.getByText(/^Open: a stranger/).waitFor({ timeout: UI_TIMEOUT_MS })
+    // The switch shows the choice at once; once the node has applied it, a new page reads it back.
+    await alicePage.waitForFunction(() => !(document.querySelector('.switch input') as HTMLInputElement).disabled, undefined, { timeout: UI_TIMEOUT_MS })
+    await alicePage.reload()
+    await alicePage.getByText(/^Open: a stranger/).waitFor({ timeout: UI_TIMEOUT_MS })
+    await alicePage.waitForFunction(() => (document.querySelector('.switch input') as HTMLInputElement).checked, undefined, { timeout: UI_TIMEOUT_MS })
 
     await bobPage.goto(bobPage.url().split('#')[0] + '#/relays')
     await bobPage.locator('section[aria-labelledby="trust-title"] li', { hasText: 'alice' }).waitFor({ timeout: UI_TIMEOUT_MS })

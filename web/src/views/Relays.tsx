@@ -69,6 +69,7 @@ function AddRelay ({ onAdded }: { onAdded: () => void }) {
 function FirstContactDoor () {
   const [open, setOpen] = useState<boolean | undefined>(undefined)
   const [error, setError] = useState<string | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
   useEffect(() => {
     call('relays.firstContact', {}).then(r => { setOpen(r.open) }, (err: unknown) => { setError(errorText(err)) })
   }, [])
@@ -76,9 +77,18 @@ function FirstContactDoor () {
     <section class="card" aria-labelledby="door-title">
       <h2 id="door-title">First contact</h2>
       <label class="switch">
-        <input type="checkbox" checked={open === true} disabled={open === undefined} onChange={(e) => {
+        <input type="checkbox" checked={open === true} disabled={open === undefined || busy} onChange={(e) => {
+          // The switch shows the choice at once (a controlled box would spring back until the
+          // node answers), stays disabled while the node applies it, and goes back if it fails.
+          const previous = open
           const next = e.currentTarget.checked
-          call('relays.firstContact', { open: next }).then(r => { setOpen(r.open) }, (err: unknown) => { setError(errorText(err)) })
+          setOpen(next)
+          setBusy(true)
+          setError(undefined)
+          call('relays.firstContact', { open: next }).then(r => { setOpen(r.open) }, (err: unknown) => {
+            setOpen(previous)
+            setError(errorText(err))
+          }).finally(() => { setBusy(false) })
         }} />
         Strangers may leave a first message at your relays while you are offline
       </label>
