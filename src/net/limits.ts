@@ -77,9 +77,9 @@ export interface MonitorLimits {
   /** A connection is aborted after this many pings in a row failed (src/net/liveness). */
   maxPingFailures: number
   /**
-   * Concurrent ping streams per connection, each way. The connection monitor and both DHTs'
-   * routing tables (a new contact, an old one before eviction) ping the same peer; a ping over
-   * the limit fails, and the monitor then aborts the whole connection.
+   * Concurrent `/ipfs/ping` streams per connection, each way: both DHTs' routing tables (a new
+   * contact, an old one before eviction) ping the same peer, and a ping over the limit fails.
+   * Liveness pings with yamux frames, not streams (src/net/liveness).
    */
   pingMaxStreams: number
 }

@@ -1,2 +1,2 @@
-export { liveness, PING_PROTOCOL } from './service.js'
+export { liveness } from './service.js'
 export type { Liveness, LivenessInit, LivenessStats } from './service.js'

@@ -1,7 +1,7 @@
 /**
- * Connection liveness (docs/network.md "Connection monitor"; docs/benchmarks.md "The reach
- * benchmark"): pings every open connection on `/ipfs/ping/1.0.0` and aborts one only after
- * `maxFailures` pings in a row have failed.
+ * Connection liveness (docs/network.md "Connection liveness"; docs/benchmarks.md "The reach
+ * benchmark"): pings every open connection with its muxer's own ping (a yamux ping frame) and
+ * aborts one only after `maxFailures` pings in a row have failed.
  *
  * It replaces libp2p's connection monitor, which aborts a connection at its first failed ping
  * and starts a new ping every interval whether or not the last one has ended. On a busy node
@@ -11,16 +11,30 @@
  * 30 per node per minute, and the redials were a good part of what kept the nodes busy. Here a
  * connection has at most one ping in flight, and a dead one is still closed within
  * `maxFailures` intervals (plus the ping timeout).
+ *
+ * A yamux ping is one 12-byte frame each way (yamux spec, "Ping" type), answered by the remote's
+ * muxer: no stream to open, no protocol to negotiate, no handler to run, where a `/ipfs/ping`
+ * ping costs a stream, a multistream-select round and 32 random bytes on both ends. It proves
+ * what liveness needs, that the remote reads and answers on this connection.
  */
-import { randomBytes } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
-import { serviceCapabilities } from '@libp2p/interface'
-import { AdaptiveTimeout, byteStream } from '@libp2p/utils'
-import type { ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface'
+import { ConnectionClosedError, serviceCapabilities } from '@libp2p/interface'
+import { AdaptiveTimeout } from '@libp2p/utils'
+import type { AbortOptions, ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface'
 
-/** The ping protocol: every libp2p node answers it (@libp2p/ping). */
-export const PING_PROTOCOL = '/ipfs/ping/1.0.0'
-const PING_BYTES = 32
+/**
+ * The part of a connection's muxer liveness uses. libp2p's connection holds its muxer but its
+ * public type does not show it; yamux (@chainsafe/libp2p-yamux, the only muxer murmur runs)
+ * has `ping`.
+ */
+interface PingingMuxer {
+  status: string
+  ping?: (options?: AbortOptions) => Promise<number>
+}
+
+function muxerOf (connection: Connection): PingingMuxer | undefined {
+  return (connection as unknown as { muxer?: PingingMuxer }).muxer
+}
 
 /** Errors that mean the connection itself can carry no stream any more, whatever it reports. */
 const CLOSED_ERRORS = new Set(['ConnectionClosedError', 'MuxerClosedError'])
@@ -90,6 +104,9 @@ class DefaultLiveness implements Liveness, Startable {
   private round (): void {
     for (const connection of this.components.connectionManager.getConnections()) {
       if (connection.status !== 'open' || this.inFlight.has(connection)) continue
+      // A muxer without pings (none murmur runs today) leaves the connection unjudged, not dead.
+      const muxer = muxerOf(connection)
+      if (muxer !== undefined && typeof muxer.ping !== 'function') continue
       this.inFlight.add(connection)
       void this.check(connection).finally(() => { this.inFlight.delete(connection) })
     }
@@ -125,19 +142,12 @@ class DefaultLiveness implements Liveness, Startable {
   }
 
   private async ping (connection: Connection): Promise<void> {
+    const muxer = muxerOf(connection)
+    // A connection can say "open" while its muxer has closed under it: nothing will answer.
+    if (muxer?.ping === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
     const signal = this.timeout.getTimeoutSignal({ signal: this.controller.signal })
-    let stream
     try {
-      stream = await connection.newStream(PING_PROTOCOL, { signal, runOnLimitedConnection: true })
-      const bytes = byteStream(stream)
-      const sent = randomBytes(PING_BYTES)
-      const [, echoed] = await Promise.all([bytes.write(sent, { signal }), bytes.read({ bytes: PING_BYTES, signal })])
-      if (!Buffer.from(echoed.subarray()).equals(sent)) throw new Error('ping answered with other bytes')
-      await stream.close({ signal })
-    } catch (err) {
-      stream?.abort(err as Error)
-      // A peer without the ping protocol still answered multistream-select: it is alive.
-      if ((err as Error).name !== 'UnsupportedProtocolError') throw err
+      await muxer.ping({ signal })
     } finally {
       this.timeout.cleanUp(signal)
     }
