@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BenchmarkCheckError } from './harness.js'
-import { Worker, type MemoryFigures } from './net-ipc.js'
+import { profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
 import type { FirstMessageSample, LookupSample, NodeTables, StartedNode } from './reach-worker.js'
 
 export interface ScaleOptions {
@@ -118,9 +118,7 @@ export async function runScale (o: ScaleOptions): Promise<ScaleFigures> {
   const loadAverage = [loadavg()[0]]
   try {
     for (let w = 0; w < o.workers; w++) {
-      const execArgv = ['--expose-gc']
-      if (o.profile !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${o.profile}`, `--cpu-prof-name=reach-worker-${w}.cpuprofile`)
-      workers.push(new Worker(`reach-worker-${w}`, join(here, 'reach-worker.js'), execArgv))
+      workers.push(new Worker(`reach-worker-${w}`, join(here, 'reach-worker.js'), ['--expose-gc']))
     }
     const placed: Placed[] = []
     const startOn = async (w: number, count: number, bootstrap: string[]): Promise<Placed[]> => {
@@ -162,9 +160,12 @@ export async function runScale (o: ScaleOptions): Promise<ScaleFigures> {
     loadAverage.push(loadavg()[0])
 
     // What the nodes cost while nobody asks them anything: CPU and connection closes over a window.
-    const idleStart = await idleCounters(workers)
-    await new Promise(resolve => setTimeout(resolve, o.idleMs))
-    const idleEnd = await idleCounters(workers)
+    // With --profile DIR, the workers' CPU profiles of this window: what idle nodes spend it on.
+    const { value: [idleStart, idleEnd] } = await profileWorkers(o.profile, 'reach-idle', workers, async () => {
+      const first = await idleCounters(workers)
+      await new Promise(resolve => setTimeout(resolve, o.idleMs))
+      return [first, await idleCounters(workers)]
+    })
     const idleCpuMsPerNodeS = (idleEnd.cpuUs - idleStart.cpuUs) / 1000 / placed.length / (o.idleMs / 1000)
     const idleClosesPerNodeMin = (idleEnd.closes - idleStart.closes) / placed.length / (o.idleMs / 60_000)
     log(`reach: idle ${o.idleMs / 1000} s: ${idleCpuMsPerNodeS.toFixed(1)} ms CPU per node per second, ${idleClosesPerNodeMin.toFixed(1)} connection closes per node per minute (load average ${loadavg()[0].toFixed(1)})`)

@@ -14,8 +14,8 @@
  * Options: --only scale|nat, --nodes N (100), --workers N (4), --seeds N (4), --batch N (5),
  * --lookups N (200), --messages N (100), --min-table N (20), --reps N (NAT repetitions, 5),
  * --rtts N (round trips per path per repetition, 10), --seed N (pairs), --idle S (the idle window
- * after the wait for tables: CPU and connection closes per node, 30), --profile DIR (CPU
- * profiles of the scale workers), --quick (12 nodes, 2 workers, 20 lookups, 10 messages, 1 NAT
+ * after the wait for tables: CPU and connection closes per node, 30), --profile DIR (the scale
+ * workers' CPU profiles of the idle window), --quick (12 nodes, 2 workers, 20 lookups, 10 messages, 1 NAT
  * repetition: a smoke run that writes no result file). With --only, the part run replaces its
  * own figures in bench/results/reach.json and the other part's stay as they were (each part's
  * meta says when it ran).
