@@ -235,7 +235,9 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
     },
     transports: [tcp(), webSockets(), circuitRelayTransport({ reservationCompletionTimeout: r.reservationTimeoutMs })],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // yamux's own keep-alive (a ping every 30 s that never judges the answer) is off: liveness
+    // pings every connection through the same muxer every 10 s and acts on silence.
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     peerDiscovery,
     connectionGater: gater,
     connectionManager: {
