@@ -92,7 +92,7 @@ function FirstContactDoor () {
         }} />
         Strangers may leave a first message at your relays while you are offline
       </label>
-      <p class="hint">{open === false ? 'Closed: only your contacts can reach your mailboxes.' : 'Open: a stranger who has your peer ID can leave one first message (within small limits).'}</p>
+      <p class="hint">{open === undefined ? 'Reading the setting from your node…' : open ? 'Open: a stranger who has your peer ID can leave one first message (within small limits).' : 'Closed: only your contacts can reach your mailboxes.'}</p>
       {error !== undefined && <p class="error" role="alert">{error}</p>}
     </section>
   )
