@@ -21,9 +21,11 @@ export interface Transport {
   fetchBundle (peerId: string, options: { signal: AbortSignal }): Promise<Uint8Array>
   /**
    * When direct delivery failed: deposits the envelope at every mailbox in the recipient's
-   * contact record, else hands it to our trusted forwarders. One line per relay tried.
+   * contact record, else hands it to our trusted forwarders. One line per relay tried, each
+   * also given to `onLine` as soon as that relay answered (a slow relay must not hold back
+   * what a fast one already took).
    */
-  depositViaRelays?: (peerId: string, envelope: Uint8Array, options: { signal: AbortSignal }) => Promise<RelayDelivery[]>
+  depositViaRelays?: (peerId: string, envelope: Uint8Array, options: { signal: AbortSignal, onLine?: (line: RelayDelivery) => void }) => Promise<RelayDelivery[]>
 }
 
 export interface MessengerContext {

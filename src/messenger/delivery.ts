@@ -291,34 +291,50 @@ export class Delivery {
   }
 
   /**
-   * Starts a relay deposit for each entry (never rejects: failures are lines). Deposits started
-   * beside a direct attempt (`record`) write their outcome as soon as it is known, so the
-   * message shows "stored at <relay>" then, not when the direct attempt gives up.
+   * Starts a relay deposit for each entry (never rejects: failures are lines). The first relay
+   * that takes an entry is written at once, so the message shows "stored at <relay>" then, not
+   * when the slowest relay (a dead one takes its whole call timeout) or the direct attempt
+   * gives up. Deposits started beside a direct attempt (`record`) also write every relay's
+   * answer once all have answered; otherwise the caller does (viaRelays).
    */
   private depositAll (peerId: string, entries: OutboxRecord[], record: boolean): Map<number, Promise<RelayDelivery[]>> {
     const deposit = this.ctx.transport.depositViaRelays
     const started = new Map<number, Promise<RelayDelivery[]>>()
     if (deposit == null) return started
-    // One after another, in order: a mailbox hands envelopes out in the order they arrived.
+    // In order: an entry's deposits start once a relay holds the one before (or every relay
+    // answered it), so a mailbox receives them in the order they were sent, and a dead relay
+    // holds back no other. A relay slower than another may still see two of them the other
+    // way round; the recipient puts them back in order by its sender's numbers.
     let previous: Promise<unknown> = Promise.resolve()
     for (const entry of entries) {
-      const after = previous
-      const deposited = after.then(async () => await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]) }))
-      previous = deposited.catch(() => {})
+      let markHeld = (): void => {}
+      const held = new Promise<void>(resolve => { markHeld = resolve })
+      let firstRecorded: Promise<void> | undefined
+      const onLine = (line: RelayDelivery): void => {
+        if (line.status !== 'stored' || firstRecorded !== undefined) return
+        markHeld()
+        firstRecorded = this.recordLocked(peerId, new Map([[entry.seq, [line]]]))
+      }
+      const deposited = previous.then(async () => await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]), onLine }))
+      previous = Promise.race([held, deposited.catch(() => {})])
       started.set(entry.seq, deposited
         .catch((err: Error) => {
           log('relay deposit for %s failed: %s', peerId, err.name)
           return []
         })
         .then(async (lines) => {
-          if (record && lines.some(l => l.status === 'stored')) {
-            await this.ctx.locks.run(peerId, async () => { await this.recordDeposits(peerId, new Map([[entry.seq, lines]])) })
-              .catch((err: Error) => { log.error('recording a deposit for %s failed - %e', peerId, err) })
-          }
+          await firstRecorded
+          if (record && lines.some(l => l.status === 'stored')) await this.recordLocked(peerId, new Map([[entry.seq, lines]]))
           return lines
         }))
     }
     return started
+  }
+
+  /** recordDeposits under the peer's lock; a failure is logged (the entry is tried again later). */
+  private async recordLocked (peerId: string, outcomes: Map<number, RelayDelivery[]>): Promise<void> {
+    await this.ctx.locks.run(peerId, async () => { await this.recordDeposits(peerId, outcomes) })
+      .catch((err: Error) => { log.error('recording a deposit for %s failed - %e', peerId, err) })
   }
 
   /**
@@ -341,6 +357,11 @@ export class Delivery {
       const entry = fresh.get(seq)
       if (entry == null) continue
       const stored = lines.some(l => l.status === 'stored')
+      if (entry.storedAt !== undefined && lines.length > 0) {
+        // Stored when its first relay answered, in this round: the other relays' answers join it.
+        await this.addRelayLines(batch, entry, lines, now, events)
+        continue
+      }
       if (entry.storedAt !== undefined) {
         // Already held by relays: tried directly again only rarely; its TTL still applies.
         batch.replaceOutbox(entry, { ...entry, attempts: entry.attempts + 1, nextAttemptAt: Math.min(now + STORED_RETRY_MS, entry.expiresAt) })
@@ -370,6 +391,22 @@ export class Delivery {
     return { waiting, ...(relayReason !== undefined ? { relayReason } : {}) }
   }
 
+  /** Adds relays' answers to a stored message's lines (a relay's newer answer replaces its older one). */
+  private async addRelayLines (batch: StoreBatch, entry: OutboxRecord, lines: RelayDelivery[], now: number, events: StateEvent[]): Promise<void> {
+    if (isReceiptEntry(entry)) return
+    const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
+    if (history?.state !== 'stored') return
+    const merged = new Map((history.relays ?? []).map(l => [l.relay, l]))
+    for (const line of lines) if (merged.get(line.relay)?.status !== 'stored') merged.set(line.relay, line)
+    const relays = [...merged.values()]
+    if (JSON.stringify(relays) === JSON.stringify(history.relays ?? [])) return
+    batch.updateHistory({ ...history, relays, updatedAt: now })
+    // An event when one more relay holds it; a refusal beside a relay that took it is kept in
+    // the history (status, history --json) without a second "stored" line in the stream.
+    const holding = (list: RelayDelivery[]): number => list.filter(l => l.status === 'stored').length
+    if (holding(relays) > holding(history.relays ?? [])) events.push({ id: history.id, peerId: history.peerId, state: 'stored', relays })
+  }
+
   private async setState (batch: StoreBatch, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {
     if (isReceiptEntry(entry)) return
     const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
@@ -391,12 +428,10 @@ export class Delivery {
   private async viaRelays (peerId: string, entries: OutboxRecord[], early?: Map<number, Promise<RelayDelivery[]>>): Promise<{ waiting: OutboxRecord[], relayReason?: string }> {
     if (this.ctx.transport.depositViaRelays == null) return { waiting: entries }
     const outcomes = new Map<number, RelayDelivery[]>()
+    const toDeposit = entries.filter(e => e.storedAt === undefined && early?.get(e.seq) === undefined)
+    const started = this.depositAll(peerId, toDeposit, false)
     for (const entry of entries) {
-      if (entry.storedAt !== undefined) {
-        outcomes.set(entry.seq, [])
-        continue
-      }
-      const pending = early?.get(entry.seq) ?? this.depositAll(peerId, [entry], false).get(entry.seq)
+      const pending = entry.storedAt !== undefined ? undefined : early?.get(entry.seq) ?? started.get(entry.seq)
       outcomes.set(entry.seq, pending != null ? await pending : [])
     }
     return await this.ctx.locks.run(peerId, async () => await this.recordDeposits(peerId, outcomes))

@@ -112,7 +112,7 @@ class MurmurNodeImpl implements Murmur {
         return result.status
       },
       fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal),
-      depositViaRelays: async (peerId, envelope, { signal }) => await this.deposits.deposit(peerId, envelope, signal)
+      depositViaRelays: async (peerId, envelope, { signal, onLine }) => await this.deposits.deposit(peerId, envelope, signal, onLine)
     }
     this.ctx = {
       store,

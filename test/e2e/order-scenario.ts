@@ -56,17 +56,26 @@ export class OrderScenario {
     await untilCli<{ mailboxes: unknown[] }>(this.alice.home, ['lookup', 'bob'], l => l.mailboxes.length === 2, 'bob\'s record listing both mailboxes', STEP_MS)
   }
 
-  /** bob away; FIRST stored at carol only, SECOND at dave only; alice stopped; carol left frozen. */
-  async holdApart (): Promise<void> {
+  /**
+   * bob away; FIRST stored at carol only, SECOND at dave only; alice stopped; carol left frozen.
+   * Resolves with FIRST as alice's history first showed it stored (at carol, while her deposit
+   * at frozen dave was still waiting).
+   */
+  async holdApart (): Promise<Message> {
     if (await this.bob.stop() !== 0) throw new Error('bob did not stop cleanly')
     this.dave.process.kill('SIGSTOP')
     this.held = await cliJson<Message>(this.alice.home, ['send', 'bob', FIRST])
-    await this.untilStored(this.held, this.carol)
+    const firstStored = await this.untilStored(this.held, this.carol)
+    // dave thaws only once alice's deposit there has given up: woken earlier, he would still
+    // take it from his socket, and FIRST would not be held at carol alone.
+    await this.untilRelayAnswered(this.held, this.dave)
     this.dave.process.kill('SIGCONT')
     this.carol.process.kill('SIGSTOP')
     this.later = await cliJson<Message>(this.alice.home, ['send', 'bob', SECOND])
     await this.untilStored(this.later, this.dave)
+    await this.untilRelayAnswered(this.later, this.carol)
     if (await this.alice.stop() !== 0) throw new Error('alice did not stop cleanly')
+    return firstStored
   }
 
   /** bob starts again (`args`: e.g. a fixed API address) and receives SECOND from dave. */
@@ -101,10 +110,19 @@ export class OrderScenario {
     return node
   }
 
-  private async untilStored (message: Message, relay: RunningNode): Promise<void> {
-    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => {
+  private async untilStored (message: Message, relay: RunningNode): Promise<Message> {
+    const history = await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => {
       const m = h.find(x => x.id === message.id)
       return m?.state === 'stored' && (m.relays ?? []).some(r => r.relay === relay.peerId && r.status === 'stored')
     }, `${message.text} stored at ${relay.home}`, STEP_MS)
+    return history.find(x => x.id === message.id) as Message
+  }
+
+  /** Until alice's history has `relay`'s answer about `message` (a frozen relay's: refused, at the call timeout). */
+  private async untilRelayAnswered (message: Message, relay: RunningNode): Promise<void> {
+    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => {
+      const m = h.find(x => x.id === message.id)
+      return (m?.relays ?? []).some(r => r.relay === relay.peerId)
+    }, `${relay.home}'s answer about ${message.text}`, STEP_MS)
   }
 }

@@ -62,8 +62,11 @@ export class RelayDeposits {
     return mailboxes
   }
 
-  /** Deposits at every mailbox of the recipient (fan-out), else at our forwarders. */
-  async deposit (peerId: string, envelope: Uint8Array, signal: AbortSignal): Promise<RelayDelivery[]> {
+  /**
+   * Deposits at every mailbox of the recipient (fan-out), else at our forwarders. Each relay's
+   * answer goes to `onLine` as it comes; the promise resolves once every relay answered.
+   */
+  async deposit (peerId: string, envelope: Uint8Array, signal: AbortSignal, onLine?: (line: RelayDelivery) => void): Promise<RelayDelivery[]> {
     const node = this.node()
     const mailboxes = await this.recipientMailboxes(peerId, signal)
     const capability = await this.ctx.store.sublevels.settings.get(peerCapabilityKey(peerId))
@@ -71,19 +74,26 @@ export class RelayDeposits {
       ? mailboxes
       : (await this.ours.list()).filter(r => r.registeredAt !== undefined).map(r => ({ relay: r.peerId, addresses: r.addresses }))
     return await Promise.all(targets.filter(t => t.relay !== this.ctx.peerId).map(async (target): Promise<RelayDelivery> => {
-      try {
-        const peer = peerIdFromString(target.relay)
-        await learnAddresses(node, peer, target.addresses)
-        await node.services.mailbox.deposit(peer, envelope, {
-          signal,
-          timeout: CALL_TIMEOUT_MS,
-          ...(typeof capability === 'string' && mailboxes.length > 0 ? { capability: fromHexId(capability) } : {})
-        })
-        return { relay: target.relay, status: 'stored' }
-      } catch (err) {
-        return { relay: target.relay, status: 'refused', reason: relayFailureReason(err) }
-      }
+      const line = await this.depositAt(node, target, envelope, signal, mailboxes.length > 0 ? capability : undefined)
+      onLine?.(line)
+      return line
     }))
+  }
+
+  /** One relay's deposit, as its line (never rejects). `capability`: for a mailbox's contacts door. */
+  private async depositAt (node: ReturnType<RelayNode>, target: RemoteMailbox, envelope: Uint8Array, signal: AbortSignal, capability: unknown): Promise<RelayDelivery> {
+    try {
+      const peer = peerIdFromString(target.relay)
+      await learnAddresses(node, peer, target.addresses)
+      await node.services.mailbox.deposit(peer, envelope, {
+        signal,
+        timeout: CALL_TIMEOUT_MS,
+        ...(typeof capability === 'string' ? { capability: fromHexId(capability) } : {})
+      })
+      return { relay: target.relay, status: 'stored' }
+    } catch (err) {
+      return { relay: target.relay, status: 'refused', reason: relayFailureReason(err) }
+    }
   }
 
   /** A one-time prekey bundle of an offline recipient, from one of its mailboxes. */
