@@ -9,8 +9,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Most of the suite's time is waiting (real processes, sockets, namespaces), not computing:
-    // on this 2-core machine 1 worker took 649 s, 2 took 329 s, 4 took 239 s (each test 44%
-    // slower under the contention). 3 keeps the tests' own deadlines far from the load.
-    maxWorkers: 3
+    // on this 2-core machine 1 worker took 649 s, 2 took 329 s, 3 took 267-281 s, 4 took 239 s.
+    // Each test's own time grows with the contention (584 s in all with 1 or 2 workers, 700 s
+    // with 3, 841 s with 4), and with 3 the NAT test's "both ways within 15 s" took 14.9 and
+    // 15.4 s in two full runs (2-7 s alone): 2 keeps the tests' own deadlines away from the load.
+    maxWorkers: 2
   }
 })
