@@ -397,14 +397,21 @@ export class Delivery {
     const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
     if (history?.state !== 'stored') return
     const merged = new Map((history.relays ?? []).map(l => [l.relay, l]))
-    for (const line of lines) if (merged.get(line.relay)?.status !== 'stored') merged.set(line.relay, line)
+    let changed = false
+    let newlyHolding = false
+    for (const line of lines) {
+      const known = merged.get(line.relay)
+      if (known?.status === 'stored' || (known?.status === line.status && known.reason === line.reason)) continue
+      merged.set(line.relay, line)
+      changed = true
+      newlyHolding ||= line.status === 'stored'
+    }
+    if (!changed) return
     const relays = [...merged.values()]
-    if (JSON.stringify(relays) === JSON.stringify(history.relays ?? [])) return
     batch.updateHistory({ ...history, relays, updatedAt: now })
     // An event when one more relay holds it; a refusal beside a relay that took it is kept in
     // the history (status, history --json) without a second "stored" line in the stream.
-    const holding = (list: RelayDelivery[]): number => list.filter(l => l.status === 'stored').length
-    if (holding(relays) > holding(history.relays ?? [])) events.push({ id: history.id, peerId: history.peerId, state: 'stored', relays })
+    if (newlyHolding) events.push({ id: history.id, peerId: history.peerId, state: 'stored', relays })
   }
 
   private async setState (batch: StoreBatch, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {

@@ -73,22 +73,24 @@ export class RelayDeposits {
     const targets = mailboxes.length > 0
       ? mailboxes
       : (await this.ours.list()).filter(r => r.registeredAt !== undefined).map(r => ({ relay: r.peerId, addresses: r.addresses }))
+    // The capability opens the contacts door of the recipient's own mailboxes, not our forwarders.
+    const door = typeof capability === 'string' && mailboxes.length > 0 ? fromHexId(capability) : undefined
     return await Promise.all(targets.filter(t => t.relay !== this.ctx.peerId).map(async (target): Promise<RelayDelivery> => {
-      const line = await this.depositAt(node, target, envelope, signal, mailboxes.length > 0 ? capability : undefined)
+      const line = await this.depositAt(node, target, envelope, signal, door)
       onLine?.(line)
       return line
     }))
   }
 
-  /** One relay's deposit, as its line (never rejects). `capability`: for a mailbox's contacts door. */
-  private async depositAt (node: ReturnType<RelayNode>, target: RemoteMailbox, envelope: Uint8Array, signal: AbortSignal, capability: unknown): Promise<RelayDelivery> {
+  /** One relay's deposit, as its line (never rejects). */
+  private async depositAt (node: ReturnType<RelayNode>, target: RemoteMailbox, envelope: Uint8Array, signal: AbortSignal, capability: Uint8Array | undefined): Promise<RelayDelivery> {
     try {
       const peer = peerIdFromString(target.relay)
       await learnAddresses(node, peer, target.addresses)
       await node.services.mailbox.deposit(peer, envelope, {
         signal,
         timeout: CALL_TIMEOUT_MS,
-        ...(typeof capability === 'string' ? { capability: fromHexId(capability) } : {})
+        ...(capability !== undefined ? { capability } : {})
       })
       return { relay: target.relay, status: 'stored' }
     } catch (err) {

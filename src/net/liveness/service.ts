@@ -29,7 +29,7 @@ import type { AbortOptions, ComponentLogger, Connection, Logger, Startable } fro
  */
 interface PingingMuxer {
   status: string
-  ping?: (options?: AbortOptions) => Promise<number>
+  ping: (options?: AbortOptions) => Promise<number>
 }
 
 function muxerOf (connection: Connection): PingingMuxer | undefined {
@@ -104,9 +104,6 @@ class DefaultLiveness implements Liveness, Startable {
   private round (): void {
     for (const connection of this.components.connectionManager.getConnections()) {
       if (connection.status !== 'open' || this.inFlight.has(connection)) continue
-      // A muxer without pings (none murmur runs today) leaves the connection unjudged, not dead.
-      const muxer = muxerOf(connection)
-      if (muxer !== undefined && typeof muxer.ping !== 'function') continue
       this.inFlight.add(connection)
       void this.check(connection).finally(() => { this.inFlight.delete(connection) })
     }
@@ -144,7 +141,7 @@ class DefaultLiveness implements Liveness, Startable {
   private async ping (connection: Connection): Promise<void> {
     const muxer = muxerOf(connection)
     // A connection can say "open" while its muxer has closed under it: nothing will answer.
-    if (muxer?.ping === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
+    if (muxer === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
     const signal = this.timeout.getTimeoutSignal({ signal: this.controller.signal })
     try {
       await muxer.ping({ signal })
