@@ -14,9 +14,10 @@ import {
   type ContactRecord, type UnsignedContactRecord
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
+import { runLookupPasses } from './lookup-passes.js'
 import { untilAborted } from './until-aborted.js'
 import {
-  CONTACT_RECORD_LIMITS, CONTACT_RECORD_QUORUM, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
+  CONTACT_RECORD_LIMITS, CONTACT_RECORD_PASSES, CONTACT_RECORD_QUORUM, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
   REPUBLISH_RETRY_MIN_MS
 } from './limits.js'
 
@@ -33,7 +34,7 @@ export type DhtNode = Libp2p<{ dht: KadDHT, lanDht?: KadDHT }>
  * LAN, or the LAN DHT of a public server, has none). With none at all, the WAN DHT is asked.
  */
 function dhtsOf (node: DhtNode): KadDHT[] {
-  const all = node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
+  const all = allDhtsOf(node)
   const populated = all.filter(dht => ((dht as unknown as { routingTable?: { size: number } }).routingTable?.size ?? 1) > 0)
   return populated.length > 0 ? populated : [node.services.dht]
 }
@@ -62,6 +63,11 @@ export interface ResolvedContactRecord {
   record: ContactRecord
   /** The canonical encoding, as stored in the DHT. */
   bytes: Uint8Array
+}
+
+/** Every DHT of the node, the LAN DHT first: a look-up asks each, once it has peers. */
+function allDhtsOf (node: DhtNode): KadDHT[] {
+  return node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
 }
 
 /** Well above kad-dht's k = 20 requests in flight per query, low enough to still catch a leak. */
@@ -168,9 +174,10 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
     }
     settleTimer ??= setTimeout(() => { settled.abort() }, options.settleMs ?? CONTACT_RECORD_SETTLE_MS)
   }
-  await Promise.all(dhtsOf(node).map(async (dht) => {
+  // Both DHTs, each asked again when that can still find the record (src/net/lookup-passes.ts).
+  await runLookupPasses(allDhtsOf(node), signal, async (dht, passSignal) => {
     try {
-      const own = dhtQuerySignal(signal)
+      const own = dhtQuerySignal(passSignal)
       for await (const event of untilAborted(dht.get(key, { signal: own }), own)) {
         // Remote records come in PEER_RESPONSE events; kad-dht only yields the one VALUE it
         // picks at the very end, after sending corrections, which can throw: collect as they
@@ -179,11 +186,11 @@ export async function resolveContactRecord (node: DhtNode, peerId: PeerId, optio
         else if (event.name === 'VALUE') consider(event.value, event.from)
       }
     } catch (err) {
-      options.signal?.throwIfAborted()
-      if (!settled.signal.aborted) log('get of contact record ended early - %e', err)
+      if (!passSignal.aborted) log('get of contact record ended early - %e', err)
     }
-  }))
+  }, CONTACT_RECORD_PASSES)
   clearTimeout(settleTimer)
+  options.signal?.throwIfAborted()
   if (best == null) throw new ContactRecordNotFoundError(`No valid contact record for ${peerId.toString()}`)
   return best
 }

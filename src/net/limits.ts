@@ -257,6 +257,21 @@ export const CONTACT_RECORD_SETTLE_MS = 300
  */
 export const CONTACT_RECORD_QUORUM = 3
 
+/**
+ * A contact-record look-up asks each DHT at most `maxPasses` times: again when its routing table
+ * gained a peer since it was last asked, or every `repassMs` while the other DHT's query still
+ * runs (src/net/lookup-passes.ts; docs/network.md "Contact-record look-ups").
+ */
+export const CONTACT_RECORD_PASSES = Object.freeze({ maxPasses: 4, repassMs: 1_000 })
+
+/**
+ * Contact-record look-ups shared by callers (src/net/contact-record-lookups.ts): a record found
+ * is reused for `foundMs` (one send's look-up budget, RESOLVE_TIMEOUT_MS: its paths come one
+ * after another within it), a miss remembered for `missedMs` only (the record may appear any
+ * moment), for at most `maxEntries` peers.
+ */
+export const CONTACT_RECORD_REUSE = Object.freeze({ foundMs: 10_000, missedMs: 1_000, maxEntries: 256 })
+
 /** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
 export const REPUBLISH_RETRY_MIN_MS = 2_000
 

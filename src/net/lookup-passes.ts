@@ -1,0 +1,117 @@
+/**
+ * The passes of one DHT look-up over several DHTs (docs/network.md "Contact-record look-ups").
+ *
+ * One kad-dht query asks the peers its routing table knows at that moment, and the answer
+ * "not found" only means that those peers, then, did not hold the value. Right after a node
+ * starts that is often wrong (measured behind real NATs: test/nat/reach.test.ts):
+ * - a DHT whose routing table is still empty when the look-up starts would never be asked (the
+ *   WAN DHT gets its first server only when the public node's AutoNAT confirms it, ~1.5 s in),
+ *   while the other DHT's query waits 5 s on a peer whose private address the internet drops;
+ * - the owner may publish its record while the query runs, after the peers were asked.
+ * So a DHT joins a running look-up as soon as its table gets a first peer, and a DHT whose
+ * query ended without the value is asked again, within the same budget, when its table gained
+ * a peer since, or at most every `repassMs` while another DHT's query still holds the look-up
+ * open (its wait costs nothing then). A look-up whose DHTs are all done with nothing due ends
+ * at once: a miss is not held to the whole budget.
+ */
+import type { KadDHT } from '@libp2p/kad-dht'
+
+export interface LookupPassLimits {
+  /** At most this many queries in one DHT per look-up. */
+  maxPasses: number
+  /** A DHT whose query ended is asked again at most this often while another still runs, in ms. */
+  repassMs: number
+}
+
+/** kad-dht's routing table: its size and its 'peer:add' event (not in KadDHT's public type). */
+interface RoutingTableView extends EventTarget { size: number }
+
+function routingTableOf (dht: KadDHT): RoutingTableView | undefined {
+  return (dht as unknown as { routingTable?: RoutingTableView }).routingTable
+}
+
+interface DhtState {
+  dht: KadDHT
+  table: RoutingTableView | undefined
+  running: boolean
+  passes: number
+  /** The table gained a peer since this DHT's last query started. */
+  grew: boolean
+  endedAt: number
+}
+
+/**
+ * Runs `query` in each DHT, again as described above, until `signal` aborts (the caller's
+ * budget, or the value found) or no query runs and none is due. Resolves with the number of
+ * queries run; never rejects (a query's own failure ends that pass only).
+ */
+export async function runLookupPasses (dhts: KadDHT[], signal: AbortSignal, query: (dht: KadDHT, signal: AbortSignal) => Promise<void>, limits: LookupPassLimits): Promise<number> {
+  const states: DhtState[] = dhts.map(dht => ({ dht, table: routingTableOf(dht), running: false, passes: 0, grew: false, endedAt: 0 }))
+  let total = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const listeners: Array<() => void> = []
+
+  return await new Promise<number>((resolve) => {
+    let finished = false
+    const finish = (): void => {
+      if (finished) return
+      finished = true
+      clearTimeout(timer)
+      for (const remove of listeners) remove()
+      resolve(total)
+    }
+    const size = (s: DhtState): number => s.table?.size ?? 1
+    const start = (s: DhtState): void => {
+      s.running = true
+      s.grew = false
+      s.passes++
+      total++
+      void query(s.dht, signal).catch(() => {}).finally(() => {
+        s.running = false
+        s.endedAt = Date.now()
+        evaluate()
+      })
+    }
+    const evaluate = (): void => {
+      if (finished) return
+      clearTimeout(timer)
+      timer = undefined
+      if (signal.aborted) {
+        if (!states.some(s => s.running)) finish()
+        return
+      }
+      const now = Date.now()
+      let nextDue = Infinity
+      for (const s of states) {
+        if (s.running || s.passes >= limits.maxPasses || size(s) === 0) continue
+        const othersRunning = states.some(o => o !== s && o.running)
+        if (s.passes === 0 || s.grew) {
+          start(s)
+        } else if (othersRunning) {
+          const due = s.endedAt + limits.repassMs
+          if (due <= now) start(s)
+          else nextDue = Math.min(nextDue, due)
+        }
+      }
+      if (states.some(s => s.running)) {
+        if (nextDue < Infinity) timer = setTimeout(evaluate, nextDue - now)
+        return
+      }
+      // Nothing runs: done, unless no DHT had a peer to ask yet (then the first one to get a
+      // peer starts the look-up; the caller's budget bounds the wait).
+      if (total > 0) finish()
+    }
+    for (const s of states) {
+      if (s.table == null) continue
+      const onPeer = (): void => {
+        s.grew = true
+        evaluate()
+      }
+      s.table.addEventListener('peer:add', onPeer)
+      listeners.push(() => { s.table?.removeEventListener('peer:add', onPeer) })
+    }
+    signal.addEventListener('abort', evaluate, { once: true })
+    listeners.push(() => { signal.removeEventListener('abort', evaluate) })
+    evaluate()
+  })
+}
