@@ -120,7 +120,8 @@ export interface StatusView {
   connectionList: ConnectionView[]
   /** Peers in the DHT routing tables (LAN and WAN together). */
   dhtRoutingTableSize: number
-  dht: { lan: number, wan: number, wanMode: 'server' | 'client' }
+  /** recordLookups: contact-record look-ups this node ran in the DHTs since start (callers share one per peer). */
+  dht: { lan: number, wan: number, wanMode: 'server' | 'client', recordLookups: number }
   /** Our contact record in the DHTs: the last publish, and how many DHT peers took it. */
   record?: { sequence: string, publishedAt: number, peers: number }
   /** The bootstrap peers and whether they answer. */

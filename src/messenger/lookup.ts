@@ -7,8 +7,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { identityKeyFromPeerIdBytes, peerIdFromIdentityKey } from '../crypto/identity.js'
-import type { CryptoProvider } from '../crypto/provider.js'
-import { resolveContactRecord, type DhtNode } from '../net/contact-records.js'
+import type { ContactRecordLookups } from '../net/contact-record-lookups.js'
 import { ContactRecordNotFoundError } from '../net/errors.js'
 import type { LookupView } from './api-types.js'
 
@@ -16,12 +15,13 @@ import type { LookupView } from './api-types.js'
  * Resolves `peerId`'s contact record (both DHTs and this node's own copy; the highest valid
  * sequence wins) within `timeoutMs`. ContactRecordNotFoundError when none turns up.
  */
-export async function lookupContactRecord (node: DhtNode, peerId: string, provider: CryptoProvider, options: { signal?: AbortSignal, timeoutMs: number }): Promise<Omit<LookupView, 'contact'>> {
+export async function lookupContactRecord (lookups: ContactRecordLookups, peerId: string, options: { signal?: AbortSignal, timeoutMs: number }): Promise<Omit<LookupView, 'contact'>> {
   const started = performance.now()
-  const { record } = await resolveContactRecord(node, peerIdFromString(peerId), {
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  // Fresh: it asks the DHTs now, not for a record found a moment ago (it joins a look-up in flight).
+  const { record } = await lookups.resolve(peerIdFromString(peerId), {
+    signal: options.signal ?? AbortSignal.timeout(options.timeoutMs),
     timeoutMs: options.timeoutMs,
-    provider
+    fresh: true
   }).catch((err: Error) => {
     if (err.name !== 'ContactRecordNotFoundError') throw err
     throw new ContactRecordNotFoundError(`no contact record of ${peerId} in the DHTs within ${Math.round(options.timeoutMs / 1000)} s: it has not published one yet, or no node that holds it answered`)

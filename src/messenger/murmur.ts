@@ -14,7 +14,8 @@ import { encodeBundle } from '../crypto/pqxdh/index.js'
 import { createProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { bundle, type BundleService } from '../net/bundle/index.js'
-import { resolveContactRecord, ContactRecordRepublisher } from '../net/contact-records.js'
+import { ContactRecordLookups } from '../net/contact-record-lookups.js'
+import { ContactRecordRepublisher } from '../net/contact-records.js'
 import { openDatastore } from '../net/datastore.js'
 import { PeerCacheDatastore } from '../net/peer-cache-datastore.js'
 import { dm, type DmService } from '../net/dm/index.js'
@@ -91,6 +92,8 @@ class MurmurNodeImpl implements Murmur {
   private readonly datastoreCipher: StoreCipher
   private republisher: ContactRecordRepublisher | undefined
   private readonly reacher: PeerReacher
+  /** Contact-record look-ups, one per peer at a time, shared by the paths of a send. */
+  private readonly recordLookups: ContactRecordLookups
   private readonly warnings: string[] = []
   private ownFingerprint: string | undefined
   private running = false
@@ -104,7 +107,8 @@ class MurmurNodeImpl implements Murmur {
     this.peerId = peerIdFromIdentityKey(identity.publicKey)
     this.book = new ContactBook(store)
     this.prekeys = new PrekeyManager(store, identity, provider)
-    this.reacher = new PeerReacher(() => this.requireNode(), provider, RESOLVE_TIMEOUT_MS)
+    this.recordLookups = new ContactRecordLookups(() => this.requireNode(), provider)
+    this.reacher = new PeerReacher(() => this.requireNode(), this.recordLookups, RESOLVE_TIMEOUT_MS)
     const transport: Transport = {
       send: async (peerId, envelope, { signal }) => {
         const peer = await this.reach(peerId, signal)
@@ -134,7 +138,7 @@ class MurmurNodeImpl implements Murmur {
     this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
-    this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes)
+    this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes, this.recordLookups)
     this.serving = new RelayServing(() => this.requireNode(), this.deposits)
     this.trust = {
       add: async (peerId) => await this.serving.trustAdd(peerId),
@@ -312,7 +316,7 @@ class MurmurNodeImpl implements Murmur {
       run: async (s) => {
         const fromRelay = await this.deposits.takePrekey(peerId, s)
         if (fromRelay != null) return fromRelay
-        const resolved = await resolveContactRecord(node, peer, { signal: s, timeoutMs: RESOLVE_TIMEOUT_MS, provider: this.provider })
+        const resolved = await this.recordLookups.resolve(peer, { signal: s, timeoutMs: RESOLVE_TIMEOUT_MS })
         return resolved.record.bundle
       }
     }, DIRECT_HEAD_START_MS, signal)
@@ -383,7 +387,7 @@ class MurmurNodeImpl implements Murmur {
       peers: [...new Set(connectionList.map(c => c.peerId))],
       connectionList,
       dhtRoutingTableSize: lan + wan,
-      dht: { lan, wan, wanMode: node.services.dht.getMode() },
+      dht: { lan, wan, wanMode: node.services.dht.getMode(), recordLookups: this.recordLookups.lookups },
       ...(published != null ? { record: { sequence: published.sequence.toString(), publishedAt: published.at, peers: published.accepted } } : {}),
       bootstrap: node.services.bootstrap.status(),
       warnings: [...this.warnings],
@@ -398,9 +402,8 @@ class MurmurNodeImpl implements Murmur {
   }
 
   async lookup (peer: string, options: LookupOptions = {}): Promise<LookupView> {
-    const node = this.requireNode()
     const { peerId, contact } = await this.book.resolve(peer)
-    const found = await lookupContactRecord(node, peerId, this.provider, {
+    const found = await lookupContactRecord(this.recordLookups, peerId, {
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       timeoutMs: options.timeoutMs ?? RESOLVE_TIMEOUT_MS
     })

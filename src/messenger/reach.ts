@@ -16,8 +16,7 @@ import { Circuit } from '@multiformats/multiaddr-matcher'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
-import type { CryptoProvider } from '../crypto/provider.js'
-import { resolveContactRecord } from '../net/contact-records.js'
+import type { ContactRecordLookups } from '../net/contact-record-lookups.js'
 import { PeerNotFoundError } from '../net/errors.js'
 import type { MurmurNode } from '../net/node.js'
 import { PeerUnreachableError } from './errors.js'
@@ -29,14 +28,14 @@ const MAX_PARSED_PEERS = 1024
 
 export class PeerReacher {
   private readonly node: () => MurmurNode
-  private readonly provider: CryptoProvider
+  private readonly lookups: ContactRecordLookups
   private readonly lookupTimeoutMs: number
   private readonly attempts = new Map<string, Promise<PeerId>>()
   private readonly parsed = new LRUCache<string, PeerId>({ max: MAX_PARSED_PEERS })
 
-  constructor (node: () => MurmurNode, provider: CryptoProvider, lookupTimeoutMs: number) {
+  constructor (node: () => MurmurNode, lookups: ContactRecordLookups, lookupTimeoutMs: number) {
     this.node = node
-    this.provider = provider
+    this.lookups = lookups
     this.lookupTimeoutMs = lookupTimeoutMs
   }
 
@@ -128,7 +127,7 @@ export class PeerReacher {
     const done = new AbortController()
     const both = AbortSignal.any([bounded, done.signal])
     const fromRecord = (async () => {
-      const { record } = await resolveContactRecord(node, peer, { signal: both, provider: this.provider })
+      const { record } = await this.lookups.resolve(peer, { signal: both, timeoutMs: this.lookupTimeoutMs })
       return record.addresses.map(a => multiaddr(a))
     })()
     const fromDht = (async () => {

@@ -40,9 +40,14 @@ describe('relay paths (real nodes over loopback)', () => {
   it('first contact with an offline stranger goes through the first-contact door', async () => {
     const { alice, dave } = nodes
     await dave.murmur.stop()
+    const lookupsBefore = (await alice.murmur.status()).dht.recordLookups
     const first = await alice.murmur.send(dave.murmur.peerId, 'hello stranger')
     const stored = await alice.murmur.waitForState(dave.murmur.peerId, first.id, ['stored'], { timeoutMs: 40_000 })
     expect(stored.relays).toEqual([{ relay: nodes.carol.murmur.peerId, status: 'stored' }])
+    // dave's addresses, his mailboxes, the bundle for the first message: one look-up of his
+    // contact record served the direct path, the prekey from his mailbox and the deposit (it
+    // was three DHT look-ups, each up to the whole budget when the record was not found).
+    expect((await alice.murmur.status()).dht.recordLookups - lookupsBefore).toBe(1)
     await start('dave')
     expect((await alice.murmur.waitForState(dave.murmur.peerId, first.id, ['delivered'], { timeoutMs: 40_000 })).state).toBe('delivered')
     const atDave = await nodes.dave.murmur.history(alice.murmur.peerId)

@@ -11,7 +11,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { identityKeyFromPeerId } from '../../crypto/identity.js'
 import { decodeBundle, verifyBundle } from '../../crypto/pqxdh/index.js'
-import { resolveContactRecord } from '../../net/contact-records.js'
+import type { ContactRecordLookups } from '../../net/contact-record-lookups.js'
 import type { MessengerContext } from '../context.js'
 import { fromHexId } from '../envelopes.js'
 import { peerCapabilityKey } from '../outgoing.js'
@@ -33,12 +33,14 @@ export class RelayDeposits {
   private readonly ctx: MessengerContext
   private readonly node: RelayNode
   private readonly ours: OurMailboxes
+  private readonly lookups: ContactRecordLookups
   private readonly records = new Map<string, { at: number, mailboxes: RemoteMailbox[] }>()
 
-  constructor (ctx: MessengerContext, node: RelayNode, ours: OurMailboxes) {
+  constructor (ctx: MessengerContext, node: RelayNode, ours: OurMailboxes, lookups: ContactRecordLookups) {
     this.ctx = ctx
     this.node = node
     this.ours = ours
+    this.lookups = lookups
   }
 
   /** The mailboxes in `peerId`'s contact record, cached. */
@@ -50,7 +52,7 @@ export class RelayDeposits {
     if (cached != null && Date.now() - cached.at < ttl) return cached.mailboxes
     let mailboxes: RemoteMailbox[] = []
     try {
-      const { record } = await resolveContactRecord(this.node(), peerIdFromString(peerId), { signal, timeoutMs: CALL_TIMEOUT_MS, provider: this.ctx.provider })
+      const { record } = await this.lookups.resolve(peerIdFromString(peerId), { signal, timeoutMs: CALL_TIMEOUT_MS })
       mailboxes = record.mailboxes.map(m => ({
         relay: peerIdString(m.relayPeerId),
         addresses: m.addresses.map(a => multiaddr(a).toString())
