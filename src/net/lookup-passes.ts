@@ -6,7 +6,7 @@
  * starts that is often wrong (measured behind real NATs: test/nat/reach.test.ts):
  * - a DHT whose routing table is still empty when the look-up starts would never be asked (the
  *   WAN DHT gets its first server only when the public node's AutoNAT confirms it, ~1.5 s in),
- *   while the other DHT's query waits 5 s on a peer whose private address the internet drops;
+ *   while the other DHT's query waits on a dial to a NATed peer that the network drops;
  * - the owner may publish its record while the query runs, after the peers were asked.
  * So a DHT joins a running look-up as soon as its table gets a first peer, and a DHT whose
  * query ended without the value is asked again, within the same budget, when its table gained

@@ -22,10 +22,13 @@ async function history (of: MurmurHost, with_: MurmurHost): Promise<Array<{ text
   return (await of.cli(['history', with_.peerId, '--limit', '200'])).json
 }
 
-/** With NAT_DEBUG set, each node's log is written to /tmp/nat-<name>.log when the file ends. */
+/**
+ * With NAT_DEBUG set, each node instance's log is written to /tmp/nat-<name>-<pid>.log: one file
+ * per process, so a restarted node (or a second run) does not overwrite the first one's log.
+ */
 function keepLogs (nodes: Array<MurmurHost | undefined>): void {
   if (process.env.NAT_DEBUG == null) return
-  for (const n of nodes) if (n != null) writeFileSync(`/tmp/nat-${n.name}.log`, n.stderr())
+  for (const n of nodes) if (n != null) writeFileSync(`/tmp/nat-${n.name}-${n.process.pid ?? 'unknown'}.log`, n.stderr())
 }
 
 function debugEnv (): NodeJS.ProcessEnv {
@@ -113,6 +116,7 @@ describe('two homes behind NATs, a public node that relays (carol) and a public 
 
     const bobHome = { home: bob.home, peerId: bob.peerId, cleanup: bob.cleanup }
     expect(await bob.stop()).toBe(0)
+    keepLogs([bob])
     for (const text of ['while you were away 1', 'while you were away 2', 'while you were away 3']) {
       expect((await alice.cli(['send', 'bob', text])).exitCode).toBe(0)
     }
