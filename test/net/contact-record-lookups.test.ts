@@ -4,12 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { createLibp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createProvider } from '../../src/crypto/providers/index.js'
 import { signContactRecord } from '../../src/net/contact-record.js'
@@ -18,6 +12,7 @@ import { publishContactRecord, resolveContactRecord } from '../../src/net/contac
 import { ContactRecordNotFoundError } from '../../src/net/errors.js'
 import { DEFAULT_DHT_LIMITS } from '../../src/net/limits.js'
 import { createNode, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../../src/net/node.js'
+import { startSilentPeer } from './silent-peer.js'
 
 const provider = createProvider('node')
 const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
@@ -135,29 +130,20 @@ describe('look-ups among settled routing tables', () => {
     // A kad-dht put sends PUT_VALUE only once its walk to the closest peers has ended, and the
     // walk waits for every peer it asked: one that takes the stream and never answers (as a
     // dial the network drops) held a node's first record back 5 s behind real NATs.
-    const silent = await createLibp2p({
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: { identify: identify(), ping: ping() }
-    })
-    const held: Array<{ abort: (err: Error) => void }> = []
+    const silent = await startSilentPeer(MURMUR_LAN_DHT_PROTOCOL)
     try {
-      await silent.handle(MURMUR_LAN_DHT_PROTOCOL, (stream) => { held.push(stream) })
-      await owner.dial(silent.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+      await owner.dial(silent.node.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
       const table = (owner.services.lanDht as unknown as { routingTable: { find: (p: PeerId) => Promise<PeerId | undefined> } }).routingTable
-      await expect.poll(async () => (await table.find(silent.peerId)) != null, { timeout: 10_000, interval: 20 }).toBe(true)
-      const asked = held.length
+      await expect.poll(async () => (await table.find(silent.node.peerId)) != null, { timeout: 10_000, interval: 20 }).toBe(true)
+      const asked = silent.held.length
       const started = performance.now()
       await publish(owner, ownerKey, 11n)
       const elapsed = performance.now() - started
-      expect(held.length).toBeGreaterThan(asked)
+      expect(silent.held.length).toBeGreaterThan(asked)
       expect(elapsed).toBeGreaterThanOrEqual(DEFAULT_DHT_LIMITS.requestMinTimeoutMs * 0.9)
       expect(elapsed).toBeLessThan(5_000)
       expect((await resolveContactRecord(resolver, owner.peerId, { provider, timeoutMs: 20_000 })).record.sequence).toBe(11n)
     } finally {
-      for (const stream of held) stream.abort(new Error('test over'))
       await silent.stop()
     }
   })
