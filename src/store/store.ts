@@ -6,7 +6,6 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { logger } from '@libp2p/logger'
-import type { AbstractBatchOptions } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { MemoryLevel } from 'memory-level'
 import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
@@ -28,7 +27,7 @@ import type {
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord,
   OutboxRecord, SignedPrekeyRecord
 } from './records.js'
-import { levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
+import { batchOptions, levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
 
 const log = logger('murmur:store')
 
@@ -363,23 +362,10 @@ export class Store {
       }
     }
     for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
-    await this.level.batch(levelOps(ops), syncOption(sync))
+    await this.level.batch(levelOps(ops), batchOptions(sync))
     updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
   }
-}
-
-/**
- * classic-level takes `sync` on batch(); abstract-level's types do not list it, memory-level
- * ignores it. Two frozen objects, not a new one per write: abstract-level spreads the options
- * into every operation, and with a fresh options object per call V8 kept that spread on a slow
- * path, some 5 µs per operation (about 60 µs of CPU per message sent; docs/store.md, "Cost").
- */
-const SYNCED: AbstractBatchOptions<string, Uint8Array> = Object.freeze({ sync: true }) as AbstractBatchOptions<string, Uint8Array>
-const UNSYNCED: AbstractBatchOptions<string, Uint8Array> = Object.freeze({ sync: false }) as AbstractBatchOptions<string, Uint8Array>
-
-function syncOption (sync: boolean): AbstractBatchOptions<string, Uint8Array> {
-  return sync ? SYNCED : UNSYNCED
 }
 
 /**
