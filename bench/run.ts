@@ -5,6 +5,8 @@
  *
  * Benchmarks never run inside the test suite (DESIGN.md "Tests and benchmarks").
  */
+import { providersReady } from '../src/crypto/providers/index.js'
+
 type BenchmarkModule = { run: (args: string[]) => Promise<void> }
 
 const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
@@ -33,6 +35,8 @@ async function main (argv: string[]): Promise<number> {
     return 2
   }
   const benchmark = await load()
+  // Every figure with the provider's engines loaded (src/crypto/providers/chacha-sodium.ts).
+  await providersReady
   await benchmark.run(rest)
   return 0
 }

@@ -11,7 +11,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { fingerprintHalf, formatSafetyNumber, safetyNumber } from '../crypto/fingerprint.js'
 import { identityKeyFromPeerId, peerIdFromIdentityKey, toLibp2pPrivateKey, type Identity } from '../crypto/identity.js'
 import { encodeBundle } from '../crypto/pqxdh/index.js'
-import { createProvider } from '../crypto/providers/index.js'
+import { createProvider, providersReady } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { bundle, type BundleService } from '../net/bundle/index.js'
 import { ContactRecordLookups } from '../net/contact-record-lookups.js'
@@ -173,6 +173,7 @@ class MurmurNodeImpl implements Murmur {
 
   async start (): Promise<void> {
     if (this.running) return
+    await providersReady
     const config = await readConfig(this.options.home)
     await this.prekeys.maintain()
     const datastore = await openDatastore(homePath(this.options.home, 'datastore'))

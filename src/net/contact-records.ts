@@ -227,6 +227,12 @@ export interface ContactRecordRepublisherInit {
  * Publishes the node's contact record at start and every `intervalMs`. The sequence is the
  * clock in ms, raised above the last one published or found in the DHT, so a restart needs no
  * saved state: the first publish after start looks the previous record up first.
+ *
+ * Its own timer, not @libp2p/utils' repeatingTask (which the relay's sweeper uses): the next
+ * delay is only known when a publish ends (backing off while no DHT peer takes the record), and
+ * repeatingTask (7.4) leaves a second timer running, past stop(), when its interval is changed
+ * from inside a run; it also drops a run() asked for while one is in flight, where a change to
+ * the record must still be published after it.
  */
 export class ContactRecordRepublisher {
   private readonly node: DhtNode

@@ -6,7 +6,6 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { logger } from '@libp2p/logger'
-import type { AbstractBatchOptions } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { MemoryLevel } from 'memory-level'
 import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
@@ -28,7 +27,7 @@ import type {
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord,
   OutboxRecord, SignedPrekeyRecord
 } from './records.js'
-import { levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
+import { batchOptions, levelOps, updateCaches, type Level, type RawOp, type ReadonlySublevel, type TypedSublevel } from './sublevel.js'
 
 const log = logger('murmur:store')
 
@@ -363,15 +362,10 @@ export class Store {
       }
     }
     for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
-    await this.level.batch(levelOps(ops), syncOption(sync))
+    await this.level.batch(levelOps(ops), batchOptions(sync))
     updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
   }
-}
-
-/** classic-level takes `sync` on batch(); abstract-level's types do not list it, memory-level ignores it. */
-function syncOption (sync: boolean): AbstractBatchOptions<string, Uint8Array> {
-  return { sync } as AbstractBatchOptions<string, Uint8Array>
 }
 
 /**

@@ -5,7 +5,7 @@
  * and raw byte values only; every encoding decision lives here, in codec.ts and in
  * record-codecs.ts, so classic-level and memory-level behave identically.
  */
-import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
+import type { AbstractBatchOptions, AbstractLevel, AbstractSublevel } from 'abstract-level'
 import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import { decodeFixed, emptyCodec, encodeU32, type ValueCodec } from './codec.js'
 import { InvalidRecordError } from './errors.js'
@@ -16,13 +16,20 @@ export type Level = AbstractLevel<string | Uint8Array | Buffer, string, Uint8Arr
 export type RawSublevel = AbstractSublevel<Level, string | Uint8Array | Buffer, string, Uint8Array>
 
 /**
- * One encoded operation, ready for the root database's batch(). `cache` (and, for a put, the
- * record) goes to the sublevel's read cache once the write has succeeded; Store strips both
- * before LevelDB sees the operation.
+ * One encoded operation, ready for the root database's batch() once levelOps() has sealed it.
+ * A put holds its value encoded but not yet encrypted: sealing waits until the group write,
+ * where a value that a later operation of the same group replaces is never sealed at all
+ * (docs/store.md, "Cost"). `cache` (and, for a put, the record) goes to the sublevel's read
+ * cache once the write has succeeded; levelOps() leaves both out of what LevelDB sees.
  */
 export type RawOp =
-  | { type: 'put', sublevel: RawSublevel, key: string, value: Uint8Array, cache?: RecordCache<unknown>, record?: unknown }
-  | { type: 'del', sublevel: RawSublevel, key: string, cache?: RecordCache<unknown> }
+  | { type: 'put', sublevel: RawSublevel, name: string, key: string, plaintext: Uint8Array, cipher: StoreCipher, cache?: RecordCache<unknown>, record?: unknown }
+  | { type: 'del', sublevel: RawSublevel, name: string, key: string, cache?: RecordCache<unknown> }
+
+/** An operation as LevelDB takes it: the value sealed. */
+export type LevelOp =
+  | { type: 'put', sublevel: RawSublevel, key: string, value: Uint8Array }
+  | { type: 'del', sublevel: RawSublevel, key: string }
 
 export interface KeyCodec<K> {
   encode: (key: K) => string
@@ -148,24 +155,51 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
 
   encodePut (key: K, value: V): RawOp {
     const encoded = this.keyCodec.encode(key)
-    const op: RawOp = { type: 'put', sublevel: this.raw, key: encoded, value: this.cipher.sealValue(this.name, encoded, this.valueCodec.encode(value)) }
+    const op: RawOp = { type: 'put', sublevel: this.raw, name: this.name, key: encoded, plaintext: this.valueCodec.encode(value), cipher: this.cipher }
     if (this.cache !== undefined) Object.assign(op, { cache: this.cache, record: value })
     return op
   }
 
   encodeDel (key: K): RawOp {
-    const op: RawOp = { type: 'del', sublevel: this.raw, key: this.keyCodec.encode(key) }
+    const op: RawOp = { type: 'del', sublevel: this.raw, name: this.name, key: this.keyCodec.encode(key) }
     if (this.cache !== undefined) op.cache = this.cache as RecordCache<unknown>
     return op
   }
 }
 
-/** The operations as LevelDB takes them: without the read-cache fields. */
-export function levelOps (ops: readonly RawOp[]): RawOp[] {
-  return ops.map((op) => op.type === 'put'
-    ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.value }
-    : { type: 'del', sublevel: op.sublevel, key: op.key })
+/**
+ * The operations as LevelDB takes them: each put's value sealed, the read-cache fields left
+ * out, and an operation that a later one of the same list overwrites (same sublevel and key)
+ * dropped. LevelDB applies a batch atomically and in order, so only the last operation on a key
+ * can ever be read; the others would cost a seal and a write each for nothing (a group of sends
+ * to one peer writes its session record once per send).
+ */
+export function levelOps (ops: readonly RawOp[]): LevelOp[] {
+  const last = new Map<string, number>()
+  for (let i = 0; i < ops.length; i++) last.set(`${ops[i].name}\u0000${ops[i].key}`, i)
+  const out: LevelOp[] = []
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]
+    if (last.get(`${op.name}\u0000${op.key}`) !== i) continue
+    out.push(op.type === 'put'
+      ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.cipher.sealValue(op.name, op.key, op.plaintext) }
+      : { type: 'del', sublevel: op.sublevel, key: op.key })
+  }
+  return out
 }
+
+/**
+ * The options of a batch() of levelOps(): `sync` (classic-level takes it on batch();
+ * abstract-level's types do not list it, memory-level ignores it). Two frozen objects, not a
+ * new one per write: abstract-level spreads the options into every operation, and with a fresh
+ * options object per call V8 kept that spread on a slow path, some 5 µs per operation (about
+ * 60 µs of CPU per message sent; docs/store.md, "Cost").
+ */
+export function batchOptions (sync: boolean): AbstractBatchOptions<string, Uint8Array> {
+  return sync ? SYNCED : UNSYNCED
+}
+const SYNCED = Object.freeze({ sync: true }) as AbstractBatchOptions<string, Uint8Array>
+const UNSYNCED = Object.freeze({ sync: false }) as AbstractBatchOptions<string, Uint8Array>
 
 /** After `ops` were written: updates the read caches of their sublevels, in order. */
 export function updateCaches (ops: readonly RawOp[]): void {
@@ -180,7 +214,7 @@ export function updateCaches (ops: readonly RawOp[]): void {
     if (op.type === 'put') {
       // A later delete of the same key in the group wins, and a later put replaces an earlier one.
       entry.dels = entry.dels.filter((k) => k !== op.key)
-      entry.puts.push({ key: op.key, record: op.record, size: op.value.byteLength })
+      entry.puts.push({ key: op.key, record: op.record, size: op.plaintext.byteLength })
     } else {
       entry.puts = entry.puts.filter((p) => p.key !== op.key)
       entry.dels.push(op.key)

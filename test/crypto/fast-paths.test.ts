@@ -1,9 +1,9 @@
 // The speed-ups of the crypto core (non-throwing XChaCha open, pooled random bytes, prepared
 // ML-KEM keys, memoized signature checks, cached identity conversions) must not change a byte
 // or a verdict.
-import { describe, it, expect } from 'vitest'
+import { beforeAll, describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { DecryptionError, InvalidKeyError } from '../../src/crypto/errors.js'
@@ -14,6 +14,8 @@ import { mlkem768, MLKEM_PREPARED_CACHE_SIZE } from '../../src/crypto/providers/
 import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
 import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from '../../src/crypto/providers/xchacha-native.js'
+import { chachaSealOpenSsl, chachaTryOpenOpenSsl } from '../../src/crypto/providers/chacha-native.js'
+import { chachaSealSodium, chachaTryOpenSodium, SODIUM_MAX_INPUT, sodiumFor, sodiumReady, xchachaSealSodium, xchachaTryOpenSodium } from '../../src/crypto/providers/chacha-sodium.js'
 
 const RUNS = { numRuns: 60 }
 const bytes = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: length, maxLength: length })
@@ -73,6 +75,71 @@ describe('xchachaTryOpen', () => {
       expect(provider.xchacha20poly1305TryOpen?.(key, nonce, sealed, Uint8Array.of(9))).toEqual(Uint8Array.of(1, 2, 3))
       expect(provider.xchacha20poly1305TryOpen?.(key, nonce, sealed, Uint8Array.of(8))).toBeNull()
     }
+  })
+})
+
+describe('two AEAD engines in the node provider (libsodium for short inputs, OpenSSL for long ones)', () => {
+  beforeAll(async () => { await sodiumReady })
+
+  // Lengths on both sides of the switch, and the switch itself.
+  const LENGTHS = [0, 1, 40, 150, SODIUM_MAX_INPUT - 1, SODIUM_MAX_INPUT, SODIUM_MAX_INPUT + 1, 3 * SODIUM_MAX_INPUT]
+
+  it('libsodium is loaded and chosen only up to the switch', () => {
+    expect(sodiumFor(SODIUM_MAX_INPUT)).toBeDefined()
+    expect(sodiumFor(SODIUM_MAX_INPUT + 1)).toBeUndefined()
+  })
+
+  it('each engine, and the provider that chooses between them, gives noble\'s bytes and verdicts at every length', () => {
+    const sodium = sodiumFor(0)
+    if (sodium === undefined) throw new Error('libsodium did not load')
+    const provider = nodeProvider()
+    for (const length of LENGTHS) {
+      const key = provider.randomBytes(32)
+      const nonce12 = provider.randomBytes(12)
+      const nonce24 = provider.randomBytes(24)
+      const plaintext = provider.randomBytes(length)
+      const ad = provider.randomBytes(length % 70)
+      const expected = chacha20poly1305(key, nonce12, ad).encrypt(plaintext)
+      const expectedX = xchacha20poly1305(key, nonce24, ad).encrypt(plaintext)
+      expect(chachaSealSodium(sodium, key, nonce12, plaintext, ad)).toEqual(expected)
+      expect(chachaSealOpenSsl(key, nonce12, plaintext, ad)).toEqual(expected)
+      expect(provider.chacha20poly1305Seal(key, nonce12, plaintext, ad)).toEqual(expected)
+      expect(xchachaSealSodium(sodium, key, nonce24, plaintext, ad)).toEqual(expectedX)
+      expect(provider.xchacha20poly1305Seal(key, nonce24, plaintext, ad)).toEqual(expectedX)
+      expect(chachaTryOpenSodium(sodium, key, nonce12, expected, ad)).toEqual(plaintext)
+      expect(chachaTryOpenOpenSsl(key, nonce12, expected, ad)).toEqual(plaintext)
+      expect(provider.chacha20poly1305Open(key, nonce12, expected, ad)).toEqual(plaintext)
+      expect(xchachaTryOpenSodium(sodium, key, nonce24, expectedX, ad)).toEqual(plaintext)
+      expect(provider.xchacha20poly1305Open(key, nonce24, expectedX, ad)).toEqual(plaintext)
+      // A changed byte anywhere (body, tag, associated data) is refused by both engines.
+      for (const at of [0, Math.floor(expected.length / 2), expected.length - 1]) {
+        const tampered = expected.slice()
+        tampered[at] ^= 0x20
+        expect(chachaTryOpenSodium(sodium, key, nonce12, tampered, ad)).toBeNull()
+        expect(chachaTryOpenOpenSsl(key, nonce12, tampered, ad)).toBeNull()
+        expect(() => provider.chacha20poly1305Open(key, nonce12, tampered, ad)).toThrow(DecryptionError)
+        const tamperedX = expectedX.slice()
+        tamperedX[at] ^= 0x20
+        expect(xchachaTryOpenSodium(sodium, key, nonce24, tamperedX, ad)).toBeNull()
+        expect(provider.xchacha20poly1305TryOpen?.(key, nonce24, tamperedX, ad)).toBeNull()
+      }
+      const otherAd = Uint8Array.of(...ad, 1)
+      expect(chachaTryOpenSodium(sodium, key, nonce12, expected, otherAd)).toBeNull()
+      expect(xchachaTryOpenSodium(sodium, key, nonce24, expectedX, otherAd)).toBeNull()
+    }
+  })
+
+  it('returns fresh arrays: a later call does not change an earlier result', () => {
+    const sodium = sodiumFor(0)
+    if (sodium === undefined) throw new Error('libsodium did not load')
+    const key = new Uint8Array(32).fill(1)
+    const nonce = new Uint8Array(12)
+    const first = chachaSealSodium(sodium, key, nonce, new Uint8Array(64).fill(2), new Uint8Array(0))
+    const copy = first.slice()
+    chachaSealSodium(sodium, key, nonce, new Uint8Array(64).fill(3), new Uint8Array(0))
+    chachaTryOpenSodium(sodium, key, nonce, first, new Uint8Array(0))
+    expect(first).toEqual(copy)
+    expect(first.buffer.byteLength).toBe(first.byteLength)
   })
 })
 

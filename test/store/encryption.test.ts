@@ -1,5 +1,8 @@
 // Encryption at rest in the store itself: what reaches LevelDB, what a changed byte or a moved
 // value does, which key opens what, and the sealed libp2p datastore.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { MemoryLevel } from 'memory-level'
 import { Key } from 'interface-datastore'
 import { MemoryDatastore } from 'datastore-core'
@@ -97,6 +100,43 @@ describe('an encrypted store', () => {
     const plainLevel = memory()
     await (await openStore({ level: plainLevel })).close()
     await expect(openStore({ level: plainLevel }, { cipher: cipherOf(1) })).rejects.toThrow(/not encrypted and was opened with a key/)
+  })
+
+  it('seals a value when its group is written, and only the last one written to each key in the group (a real LevelDB store)', async () => {
+    const sealedKeys: string[] = []
+    const real = cipherOf(1)
+    const counting = { ...real, sealValue: (sublevel: string, key: string, plaintext: Uint8Array) => { sealedKeys.push(`${sublevel}/${key}`); return real.sealValue(sublevel, key, plaintext) } }
+    const dir = await mkdtemp(join(tmpdir(), 'murmur-seal-group-'))
+    try {
+      let store = await openStore({ path: join(dir, 'store') }, { cipher: counting })
+      sealedKeys.length = 0
+      const batch = store.batch()
+        .put(store.sessions, BOB, new Uint8Array([1]))
+        .put(store.settings, 'gone', 1)
+        .put(store.sessions, BOB, new Uint8Array([2]))
+        .del(store.settings, 'gone')
+        .del(store.settings, 'back')
+        .put(store.settings, 'back', 'yes')
+      expect(sealedKeys).toEqual([])
+      // Three commits in one tick form one group: BOB's session is written four times in it.
+      await Promise.all([
+        store.write(batch),
+        store.commit(b => b.put(store.sessions, BOB, new Uint8Array([3]))),
+        store.commit(b => b.put(store.sessions, BOB, new Uint8Array([4])).put(store.sessions, CAROL, new Uint8Array([5])))
+      ])
+      const bobKey = store.sessions.keyCodec.encode(BOB)
+      expect(sealedKeys.filter(k => k === `sessions/${bobKey}`)).toHaveLength(1)
+      expect(sealedKeys.filter(k => k.startsWith('settings/'))).toEqual(['settings/back'])
+      await store.close()
+      store = await openStore({ path: join(dir, 'store') }, { cipher: cipherOf(1) })
+      expect(await store.sessions.get(BOB)).toEqual(new Uint8Array([4]))
+      expect(await store.sessions.get(CAROL)).toEqual(new Uint8Array([5]))
+      expect(await store.settings.get('gone')).toBeUndefined()
+      expect(await store.settings.get('back')).toBe('yes')
+      await store.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('the relay store reads its peer-keyed state back through sealed keys', async () => {

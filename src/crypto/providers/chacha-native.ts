@@ -1,13 +1,21 @@
 /**
  * ChaCha20-Poly1305 (RFC 8439) on OpenSSL, shared by the node provider's ChaCha20-Poly1305
- * and its XChaCha20-Poly1305 (which runs it under an HChaCha20 subkey). Callers check key
- * and nonce lengths.
+ * and its XChaCha20-Poly1305 (which runs it under an HChaCha20 subkey); short inputs go to
+ * libsodium instead (chacha-sodium.ts says why). Callers check key and nonce lengths.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { AEAD_TAG_LENGTH } from '../provider.js'
+import { chachaSealSodium, chachaTryOpenSodium, sodiumFor } from './chacha-sodium.js'
 
 /** ciphertext || tag. */
 export function chachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
+  const sodium = sodiumFor(plaintext.length)
+  if (sodium !== undefined) return chachaSealSodium(sodium, key, nonce, plaintext, ad)
+  return chachaSealOpenSsl(key, nonce, plaintext, ad)
+}
+
+/** The OpenSSL engine alone (for longer inputs, and before libsodium has loaded). */
+export function chachaSealOpenSsl (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
   const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
   cipher.setAAD(ad, { plaintextLength: plaintext.length })
   const body = cipher.update(plaintext)
@@ -21,6 +29,14 @@ export function chachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext:
 
 /** The plaintext, or null when the input is shorter than a tag or the tag does not verify. */
 export function chachaTryOpenNative (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+  if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) return null
+  const sodium = sodiumFor(ciphertext.length - AEAD_TAG_LENGTH)
+  if (sodium !== undefined) return chachaTryOpenSodium(sodium, key, nonce, ciphertext, ad)
+  return chachaTryOpenOpenSsl(key, nonce, ciphertext, ad)
+}
+
+/** The OpenSSL engine alone. */
+export function chachaTryOpenOpenSsl (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
   if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) return null
   const bodyLength = ciphertext.length - AEAD_TAG_LENGTH
   const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_LENGTH })

@@ -8,6 +8,12 @@ import { nobleProvider } from './noble.js'
 import { nodeProvider } from './node.js'
 import type { CryptoProvider, ProviderName, RandomSource } from '../provider.js'
 
+/**
+ * Resolves once the node provider's faster engine for short AEAD inputs has loaded
+ * (chacha-sodium.ts). Before that the provider is as correct, only slower: a node waits for it
+ * on start, and a benchmark before it measures.
+ */
+export { sodiumReady as providersReady } from './chacha-sodium.js'
 export { nobleProvider } from './noble.js'
 export { nodeProvider } from './node.js'
 export type { NobleProviderOptions } from './noble.js'

@@ -10,7 +10,6 @@
  * Every record travels in the store's own protobuf encoding (record-codecs.ts), so decoding a
  * payload checks each record as strictly as reading the store does.
  */
-import type { AbstractBatchOptions } from 'abstract-level'
 import { contactCodec, conversationCodec, historyCodec, lastResortBaseKeyCodec, prekeyCodec, addedCodec } from '../record-codecs.js'
 import { BackupCorruptError } from '../errors.js'
 import { BackupPayload } from '../proto/records.js'
@@ -20,7 +19,7 @@ import type {
   OneTimeKemPrekeyRecord, OneTimePrekeyRecord, OutboxRecord, SignedPrekeyRecord
 } from '../records.js'
 import type { Store } from '../store.js'
-import { levelOps, type RawOp } from '../sublevel.js'
+import { batchOptions, levelOps, type RawOp } from '../sublevel.js'
 
 /** Settings that describe sessions, which a backup does not carry: "our capability reached this peer". */
 const SESSION_SETTINGS = ['capabilitySent:']
@@ -152,6 +151,6 @@ export async function writeBackupContents (store: Store, c: BackupContents, extr
   }
   for (let i = 0; i < ops.length; i += RESTORE_BATCH) {
     const last = i + RESTORE_BATCH >= ops.length
-    await store.level.batch(levelOps(ops.slice(i, i + RESTORE_BATCH)), { sync: last } as AbstractBatchOptions<string, Uint8Array>)
+    await store.level.batch(levelOps(ops.slice(i, i + RESTORE_BATCH)), batchOptions(last))
   }
 }

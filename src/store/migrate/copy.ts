@@ -7,13 +7,12 @@
  * not in use until the caller commits the migration.
  */
 import { logger } from '@libp2p/logger'
-import type { AbstractBatchOptions } from 'abstract-level'
 import { plainCipher } from '../at-rest/cipher.js'
 import { CorruptRecordError } from '../errors.js'
 import { createRelaySublevels, createSublevels, SCHEMA_VERSION, SUBLEVEL_NAMES, V1_SCHEMA_VERSION_KEY } from '../layout.js'
 import { writeStoreFormat } from '../meta.js'
 import type { Store } from '../store.js'
-import { levelOps, type Level, type RawOp, type TypedSublevel } from '../sublevel.js'
+import { batchOptions, levelOps, type Level, type RawOp, type TypedSublevel } from '../sublevel.js'
 import { V1_VALUE_CODECS } from './v1.js'
 
 const log = logger('murmur:store:migrate')
@@ -56,7 +55,7 @@ export async function copyV1Store (source: Level, target: Store): Promise<CopyRe
           }
           ops.push(writer.encodePut(typedKey, record))
         }
-        await target.level.batch(levelOps(ops), { sync: false } as AbstractBatchOptions<string, Uint8Array>)
+        await target.level.batch(levelOps(ops), batchOptions(false))
         copied += ops.length
         log('copied %d records of %s', copied, name)
       }
