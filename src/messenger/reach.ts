@@ -23,6 +23,14 @@ import { PeerUnreachableError } from './errors.js'
 
 const log = logger('murmur:messenger:reach')
 
+/**
+ * A contact record found this recently (by the same send's other path) serves a dial; an older
+ * one is looked up again. Behind real NATs a record found right after its owner started lacked
+ * the relay address published a second later; reused for the retries (2 s, 4 s... later), it
+ * held a first message back ~20 s.
+ */
+const RECORD_REUSE_FOR_DIAL_MS = 2_000
+
 /** Parsed peer IDs kept (a string parse costs ~16 us, and every envelope sent needs one). */
 const MAX_PARSED_PEERS = 1024
 
@@ -77,7 +85,7 @@ export class PeerReacher {
       if (await this.dial(peer, known, tried, signal)) return peer
     }
     signal.throwIfAborted()
-    const found = await this.lookup(peer, signal).catch((err: Error) => {
+    const { addresses: found, reusedRecord } = await this.lookup(peer, signal).catch((err: Error) => {
       // The attempt's own time ran out while looking: say so as "not found".
       if (signal.aborted) throw new PeerNotFoundError(`${short(peerId)} was not found in time`)
       throw err
@@ -85,6 +93,9 @@ export class PeerReacher {
     if (this.connected(peer)) return peer
     const fresh = found.filter(a => !tried.has(a.toString()))
     if (fresh.length > 0 && await this.dial(peer, fresh, tried, signal)) return peer
+    // The addresses of a record found earlier (by this send's other path) did not answer: the
+    // next caller asks the DHTs (its owner may have published new ones, a relay address).
+    if (reusedRecord) this.lookups.forget(peer)
     signal.throwIfAborted()
     if (node.getConnections(peer).length > 0) return peer
     throw new PeerUnreachableError(`no address of ${short(peerId)} answered (${describe([...tried])})`)
@@ -121,25 +132,27 @@ export class PeerReacher {
    * The peer's addresses from its contact record or a DHT peer lookup, whichever has some
    * first. Throws PeerNotFoundError when neither does within the lookup timeout.
    */
-  async lookup (peer: PeerId, signal: AbortSignal): Promise<Multiaddr[]> {
+  async lookup (peer: PeerId, signal: AbortSignal): Promise<{ addresses: Multiaddr[], reusedRecord: boolean }> {
     const node = this.node()
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.lookupTimeoutMs)])
     const done = new AbortController()
     const both = AbortSignal.any([bounded, done.signal])
     const fromRecord = (async () => {
-      const { record } = await this.lookups.resolve(peer, { signal: both, timeoutMs: this.lookupTimeoutMs })
-      return record.addresses.map(a => multiaddr(a))
+      // Addresses age faster than a bundle or a mailbox list: a record is reused for dialling
+      // only within one send's steps (RECORD_REUSE_FOR_DIAL_MS); a retry asks the DHTs.
+      const { resolved, reused } = await this.lookups.lookup(peer, { signal: both, timeoutMs: this.lookupTimeoutMs, maxAgeMs: RECORD_REUSE_FOR_DIAL_MS })
+      return { addresses: resolved.record.addresses.map(a => multiaddr(a)), reusedRecord: reused }
     })()
     const fromDht = (async () => {
       // raceSignal: kad-dht's query can outlive its signal on a loaded network (src/net/until-aborted.ts).
       const info = await raceSignal(node.peerRouting.findPeer(peer, { signal: both }), both)
-      return info.multiaddrs
+      return { addresses: info.multiaddrs, reusedRecord: false }
     })()
     try {
       return await Promise.any([fromRecord, fromDht].map(async p => {
-        const addresses = await p
-        if (addresses.length === 0) throw new PeerNotFoundError()
-        return addresses
+        const found = await p
+        if (found.addresses.length === 0) throw new PeerNotFoundError()
+        return found
       }))
     } catch {
       signal.throwIfAborted()

@@ -45,13 +45,6 @@ export interface DhtLimits {
   incomingMessageTimeoutMs: number
   /** Routing-table update when a DHT peer connects, in ms. */
   onPeerConnectTimeoutMs: number
-  /**
-   * One outbound DHT request (dial, send, answer) waits at least this long, in ms: kad-dht's
-   * adaptive timeout, 1.2x the moving average of recent requests, bounded by this and
-   * `requestMaxTimeoutMs`.
-   */
-  requestMinTimeoutMs: number
-  requestMaxTimeoutMs: number
   /** Self-query interval right after start, in ms (fills the routing table quickly). */
   initialQuerySelfIntervalMs: number
   /** Self-query interval once running, in ms. */
@@ -190,14 +183,6 @@ export const DEFAULT_DHT_LIMITS: Readonly<DhtLimits> = Object.freeze({
   maxOutboundStreams: 64,
   incomingMessageTimeoutMs: 10_000,
   onPeerConnectTimeoutMs: 10_000,
-  // kad-dht's floor is 5 s. A peer whose addresses the network drops (a NATed peer's observed
-  // or private address) holds a query that long, and a put sends nothing until its walk to the
-  // closest peers has ended: behind real NATs a node's first record reached the DHT 5 s after
-  // start and a first look-up waited 5 s (docs/network.md "Contact-record look-ups"). Live
-  // peers answer in tens of ms here (a dial included); the adaptive timeout rises above the
-  // floor when they are slower.
-  requestMinTimeoutMs: 2_000,
-  requestMaxTimeoutMs: 10_000,
   initialQuerySelfIntervalMs: 1_000,
   querySelfIntervalMs: 5 * 60_000,
   putTimeoutMs: 30_000,
@@ -282,10 +267,9 @@ export const CONTACT_RECORD_PASSES = Object.freeze({ maxPasses: 4, repassMs: 1_0
 /**
  * Contact-record look-ups shared by callers (src/net/contact-record-lookups.ts): a record found
  * is reused for `foundMs` (one send's look-up budget, RESOLVE_TIMEOUT_MS: its paths come one
- * after another within it), a miss remembered for `missedMs` only (the record may appear any
- * moment), for at most `maxEntries` peers.
+ * after another within it), for at most `maxEntries` peers. A miss is not remembered.
  */
-export const CONTACT_RECORD_REUSE = Object.freeze({ foundMs: 10_000, missedMs: 1_000, maxEntries: 256 })
+export const CONTACT_RECORD_REUSE = Object.freeze({ foundMs: 10_000, maxEntries: 256 })
 
 /** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
 export const REPUBLISH_RETRY_MIN_MS = 2_000

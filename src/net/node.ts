@@ -131,10 +131,6 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
     maxOutboundStreams: limits.dht.maxOutboundStreams,
     incomingMessageTimeout: limits.dht.incomingMessageTimeoutMs,
     onPeerConnectTimeout: limits.dht.onPeerConnectTimeoutMs,
-    // A request that timed out (an address the network drops) counts as its own duration, not
-    // twice that: it says nothing about how slow live peers are (kad-dht's default doubles it,
-    // raising every later request's timeout).
-    networkDialTimeout: { minTimeout: limits.dht.requestMinTimeoutMs, maxTimeout: limits.dht.requestMaxTimeoutMs, failureMultiplier: 1 },
     initialQuerySelfInterval: limits.dht.initialQuerySelfIntervalMs,
     querySelfInterval: limits.dht.querySelfIntervalMs
   }

@@ -13,7 +13,6 @@ import {
   ContactRecordRepublisher, publishContactRecord, resolveContactRecord, type PublishResult
 } from '../../src/net/contact-records.js'
 import { ContactRecordNotFoundError, PeerNotFoundError } from '../../src/net/errors.js'
-import { DEFAULT_DHT_LIMITS } from '../../src/net/limits.js'
 import { startSilentPeer } from './silent-peer.js'
 
 const provider = createProvider('node')
@@ -228,9 +227,8 @@ describe('contact records and peer lookup in the DHT', () => {
         const resolved = await resolveContactRecord(resolver, publisher.peerId, { provider, timeoutMs: 30_000, settleMs: 60_000 })
         expect(resolved.record.sequence).toBe(60n)
         expect(held.length).toBeGreaterThan(asked)
-        // Here: tens of ms; without the early end, until kad-dht gives the silent peer up (its
-        // request timeout, at least requestMinTimeoutMs).
-        expect(performance.now() - started).toBeLessThan(DEFAULT_DHT_LIMITS.requestMinTimeoutMs)
+        // Here: tens of ms; without the early end, 8-12 s (until kad-dht gives the silent peer up).
+        expect(performance.now() - started).toBeLessThan(5_000)
       }
     } finally {
       await silent.stop()
