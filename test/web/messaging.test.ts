@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli, freePort, runCli, tempHome } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { messageItems, openApp, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { barrier, messageEventsSeen, messageItems, openApp, openHeld, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -182,47 +182,15 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     const origin = alice.webSignIn.split('/#')[0]
     // alice's first page looks at the list, so that nothing marks bob's messages read meanwhile.
     await alicePage.goto(`${origin}/#/`)
-    const errors: string[] = []
     /** A new page of alice's (signed in) whose first `inbox` read goes through `hold`. */
-    const openHeld = async (hold: (route: Route) => Promise<void>): Promise<Page> => {
-      const page = await alicePage.context().newPage()
-      page.on('pageerror', (err) => { errors.push(err.message) })
-      // Counts the `message` events the page's stream delivers (listening first, beside the app).
-      await page.addInitScript(() => {
-        const w = window as unknown as { messageEvents: number }
-        w.messageEvents = 0
-        const Original = window.EventSource
-        window.EventSource = class extends Original {
-          constructor (url: string | URL, init?: EventSourceInit) {
-            super(url, init)
-            this.addEventListener('message', () => { w.messageEvents++ })
-          }
-        }
-      })
-      let held = false
-      await page.route('**/rpc', async (route) => {
-        if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
-        held = true
-        await hold(route)
-      })
-      await page.goto(`${origin}/#/`)
-      return page
-    }
-    const barrier = (): { wait: Promise<void>, open: () => void } => {
-      let open = (): void => {}
-      const wait = new Promise<void>((resolve) => { open = resolve })
-      return { wait, open }
-    }
-    const eventSeen = async (page: Page): Promise<void> => {
-      await page.waitForFunction(() => (window as unknown as { messageEvents: number }).messageEvents >= 1, undefined, { timeout: UI_TIMEOUT_MS })
-    }
+    const openHeldPage = async (hold: (route: Route) => Promise<void>): Promise<Page> => await openHeld(alicePage.context(), `${origin}/#/`, hold)
     const entry = (page: Page) => page.locator(`nav a[data-peer="${bob.peerId}"]`)
 
     // 1. The node answers the read before the message comes; the page gets the answer after
     //    the event. The event must not vanish under the older read.
     const read = barrier()
     const answer = barrier()
-    const first = await openHeld(async (route) => {
+    const first = await openHeldPage(async (route) => {
       const response = await route.fetch()
       read.open()
       await answer.wait
@@ -230,21 +198,21 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     })
     await read.wait
     await cli(bob.home, ['send', 'alice', 'while the page reads'])
-    await eventSeen(first)
+    await messageEventsSeen(first)
     answer.open()
     await entry(first).filter({ hasText: 'while the page reads' }).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
 
     // 2. The message comes before the node reads; the read has it. It must not count twice.
     const asked = barrier()
     const forward = barrier()
-    const second = await openHeld(async (route) => {
+    const second = await openHeldPage(async (route) => {
       asked.open()
       await forward.wait
       await route.continue()
     })
     await asked.wait
     await cli(bob.home, ['send', 'alice', 'before the page reads'])
-    await eventSeen(second)
+    await messageEventsSeen(second)
     forward.open()
     await entry(second).filter({ hasText: 'before the page reads' }).locator('.badge').waitFor({ timeout: UI_TIMEOUT_MS })
     // A barrier: one more message, live. Both pages count it once, on top of the right count.
@@ -259,7 +227,8 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
       await messageItems(second, text).waitFor({ timeout: UI_TIMEOUT_MS })
       expect(await messageItems(second, text).count(), text).toBe(1)
     }
-    expect(errors).toEqual([])
+    expect(pageProblems(first)).toEqual([])
+    expect(pageProblems(second)).toEqual([])
     await Promise.all([first.close(), second.close()])
     await alicePage.goto(`${origin}/#/c/${bob.peerId}`)
     await alicePage.locator('#compose-text').waitFor({ timeout: UI_TIMEOUT_MS })

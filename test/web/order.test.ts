@@ -1,15 +1,19 @@
 /// <reference lib="dom" />
 /**
- * The conversation view keeps the sender's order (docs/messaging.md "Order", docs/web.md): with
- * real nodes and a real Chromium, a message a relay held arrives after a later one
- * (test/e2e/order-scenario.ts). bob's page shows the gap line, then, live and without a
- * reload, the late message at its place before the later one, and the gap line marked filled.
+ * The web app and a late message (docs/messaging.md "Order", docs/web.md): with real nodes and
+ * a real Chromium, a message a relay held arrives after a later one
+ * (test/e2e/order-scenario.ts). bob's open conversation shows the gap line, then, live and
+ * without a reload, the late message at its place before the later one, and the gap line
+ * marked filled. Pages of bob's loading as the late message comes (its event arriving while
+ * their state read is in flight, the read with or without it) count it once, show it once, and
+ * notify only when their read lacked it.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliJson } from '../e2e/cli-helpers.js'
 import { FIRST, GAP_FILLED, GAP_OPEN, OrderScenario, SECOND } from '../e2e/order-scenario.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { messageItems, openApp, pageProblems, UI_TIMEOUT_MS } from './page-helpers.js'
+import { barrier, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, openHeld, pageProblems, setHidden, UI_TIMEOUT_MS } from './page-helpers.js'
 
 /** The conversation as the page lists it: message texts, and `* text` for event lines. */
 async function shown (page: Page): Promise<string[]> {
@@ -17,9 +21,13 @@ async function shown (page: Page): Promise<string[]> {
     li.classList.contains('event') ? `* ${li.textContent ?? ''}` : li.querySelector('p.text')?.textContent ?? ''))
 }
 
-describe('the web app shows a late message at its place (real nodes, real Chromium)', () => {
+describe('the web app and a late message (real nodes, real Chromium)', () => {
   const s = new OrderScenario()
   let browser: TestBrowser
+  /** bob's page with the conversation open. */
+  let open: Page
+  const origin = (): string => s.bob.webSignIn.split('/#')[0]
+  const entry = (page: Page) => page.locator(`nav a[data-peer="${s.alice.peerId}"]`)
 
   beforeAll(async () => {
     await s.setup()
@@ -30,20 +38,77 @@ describe('the web app shows a late message at its place (real nodes, real Chromi
     await s.teardown()
   })
 
-  it('the gap line shows in the page, then the held message is inserted before the later one, once', async () => {
+  it('the gap line shows in the open conversation', async () => {
     await s.holdApart()
     await s.bobBack()
-    const page = await openApp(browser, s.bob)
-    await page.locator(`nav a[data-peer="${s.alice.peerId}"]`).click()
-    await page.locator('li.event').filter({ hasText: GAP_OPEN }).waitFor({ timeout: UI_TIMEOUT_MS })
-    expect(await shown(page)).toEqual(['hello', 'hi', SECOND, `* ${GAP_OPEN}`])
-    await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
-
-    await s.thawCarol()
-    await messageItems(page, FIRST).waitFor({ timeout: UI_TIMEOUT_MS })
-    await page.locator('li.event').filter({ hasText: GAP_FILLED }).waitFor({ timeout: UI_TIMEOUT_MS })
-    expect(await shown(page)).toEqual(['hello', 'hi', FIRST, SECOND, `* ${GAP_FILLED}`])
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
-    expect(pageProblems(page)).toEqual([])
+    open = await openApp(browser, s.bob, { permissions: ['notifications'] }, notificationSpy)
+    await entry(open).click()
+    await open.locator('li.event').filter({ hasText: GAP_OPEN }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await shown(open)).toEqual(['hello', 'hi', SECOND, `* ${GAP_OPEN}`])
+    // Opening it marked it read (the badge goes once the node took the mark). From here the tab
+    // is hidden, so that it does not mark the late message read while another page counts it.
+    await entry(open).locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+    await setHidden(open, true)
+    await open.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
   }, 300_000)
+
+  it('pages loading as the late message comes count it once, show it once, and notify only when their read lacked it', async () => {
+    // Two new pages of bob's, tabs hidden; the late message's event comes while each one's
+    // `inbox` read is in flight. Its position (below the newest entry) cannot tell a page
+    // whether its read has it (web/src/live.ts).
+    // `missed`: the node answers the read before the message comes; the page gets the answer
+    // only after the message's event. The read lacks it: counted once, notified once.
+    const answered = barrier()
+    const answer = barrier()
+    const missed = await openHeld(open.context(), `${origin()}/#/`, async (route) => {
+      const response = await route.fetch()
+      answered.open()
+      await answer.wait
+      await route.fulfill({ response })
+    }, notificationSpy)
+    // `hasIt`: the read goes to the node only after the message's event. The read has it:
+    // counted once, not notified (a message the read had is not new to the page).
+    const asked = barrier()
+    const forward = barrier()
+    const hasIt = await openHeld(open.context(), `${origin()}/#/`, async (route) => {
+      asked.open()
+      await forward.wait
+      await route.continue()
+    }, notificationSpy)
+    for (const page of [missed, hasIt]) await setHidden(page, true)
+    await Promise.all([answered.wait, asked.wait])
+    await s.thawCarol()
+    for (const page of [missed, hasIt]) await messageEventsSeen(page)
+    answer.open()
+    forward.open()
+
+    // The node's count: the late message, the only one not marked read.
+    const inbox = await cliJson<Array<{ peerId: string, unread: number }>>(s.bob.home, ['inbox'])
+    expect(inbox.find(c => c.peerId === s.alice.peerId)?.unread).toBe(1)
+    for (const page of [missed, hasIt]) {
+      await entry(page).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+      expect(await page.title()).toBe('(1) murmur')
+    }
+    // A page decides on the notification as it applies the held event, before its badge settles.
+    await notificationsSeen(missed, 1)
+
+    // Shown once, at its place (the tabs stay hidden: opening the conversation marks nothing read).
+    for (const page of [missed, hasIt]) {
+      await page.goto(`${origin()}/#/c/${s.alice.peerId}`)
+      await page.locator('li.event').filter({ hasText: GAP_FILLED }).waitFor({ timeout: UI_TIMEOUT_MS })
+      expect(await shown(page)).toEqual(['hello', 'hi', FIRST, SECOND, `* ${GAP_FILLED}`])
+      expect(await entry(page).locator('.badge').getAttribute('aria-label')).toBe('1 unread')
+      expect(pageProblems(page)).toEqual([])
+    }
+    expect(await notificationsShown(missed)).toEqual([{ title: 'alice', body: FIRST }])
+    expect(await notificationsShown(hasIt)).toEqual([])
+  }, 120_000)
+
+  it('the open conversation inserted the late message before the later one, live and once', async () => {
+    await messageItems(open, FIRST).waitFor({ timeout: UI_TIMEOUT_MS })
+    await open.locator('li.event').filter({ hasText: GAP_FILLED }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await shown(open)).toEqual(['hello', 'hi', FIRST, SECOND, `* ${GAP_FILLED}`])
+    expect(await open.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    expect(pageProblems(open)).toEqual([])
+  }, 60_000)
 })

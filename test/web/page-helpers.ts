@@ -5,7 +5,7 @@
  * the keyboard only, find messages and their states, and run axe-core.
  */
 import axe from 'axe-core'
-import type { BrowserContextOptions, Page } from 'playwright-core'
+import type { BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core'
 import type { RunningNode } from '../e2e/daemon-helpers.js'
 import type { TestBrowser } from './browser.js'
 
@@ -22,10 +22,8 @@ export function pageProblems (page: Page): string[] {
   return problems.get(page) ?? []
 }
 
-/** Opens the node's printed sign-in URL in a new context and waits for the conversation list. */
-export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'webSignIn'>, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
-  const { page } = await browser.page(undefined, options)
-  if (initScript !== undefined) await page.addInitScript(initScript)
+/** Starts collecting what pageProblems returns. */
+function watchProblems (page: Page): void {
   const list: string[] = []
   problems.set(page, list)
   page.on('pageerror', (err) => { list.push(`uncaught: ${err.message}`) })
@@ -35,6 +33,13 @@ export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'we
     if (/^Failed to load resource|net::ERR_/.test(text)) return
     list.push(text)
   })
+}
+
+/** Opens the node's printed sign-in URL in a new context and waits for the conversation list. */
+export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'webSignIn'>, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
+  const { page } = await browser.page(undefined, options)
+  if (initScript !== undefined) await page.addInitScript(initScript)
+  watchProblems(page)
   await page.goto(node.webSignIn)
   await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
   return page
@@ -97,4 +102,82 @@ export async function seriousViolations (page: Page): Promise<string[]> {
   return result.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join('; ')})`)
+}
+
+/** A gate a test opens once: `wait` resolves when `open` is called. */
+export function barrier (): { wait: Promise<void>, open: () => void } {
+  let open = (): void => {}
+  const wait = new Promise<void>((resolve) => { open = resolve })
+  return { wait, open }
+}
+
+/**
+ * A new page in a signed-in `context`, opened at `url`, whose first `inbox` call goes through
+ * `hold` (a Playwright route: answer it, forward it, or fetch the answer and keep it back), so a
+ * test can make an event come while the page reads the state (docs/web.md "Opening it"). The
+ * page counts the `message` events its event streams deliver (messageEventsSeen), listening
+ * beside the app. `initScript` runs before the app, as openApp's does.
+ */
+export async function openHeld (context: BrowserContext, url: string, hold: (route: Route) => Promise<void>, initScript?: () => void): Promise<Page> {
+  const page = await context.newPage()
+  watchProblems(page)
+  if (initScript !== undefined) await page.addInitScript(initScript)
+  await page.addInitScript(() => {
+    const w = window as unknown as { messageEvents: number }
+    w.messageEvents = 0
+    const Original = window.EventSource
+    window.EventSource = class extends Original {
+      constructor (url: string | URL, init?: EventSourceInit) {
+        super(url, init)
+        this.addEventListener('message', () => { w.messageEvents++ })
+      }
+    }
+  })
+  let held = false
+  await page.route('**/rpc', async (route) => {
+    if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
+    held = true
+    await hold(route)
+  })
+  await page.goto(url)
+  return page
+}
+
+/** Waits until the page's event streams delivered `count` `message` events (a page from openHeld). */
+export async function messageEventsSeen (page: Page, count = 1): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { messageEvents: number }).messageEvents >= n, count, { timeout: UI_TIMEOUT_MS })
+}
+
+/**
+ * An init script (openApp, openHeld): records each desktop notification the page shows in
+ * `window.__notes` (the real Notification still shows), and lets the test hide the tab:
+ * `document.visibilityState` is 'hidden' while `window.__hidden` is true.
+ */
+export function notificationSpy (): void {
+  const w = window as unknown as { __notes: Array<{ title: string, body?: string }>, __hidden: boolean }
+  w.__notes = []
+  w.__hidden = false
+  const Real = window.Notification
+  window.Notification = class extends Real {
+    constructor (title: string, options?: NotificationOptions) {
+      super(title, options)
+      w.__notes.push({ title, body: options?.body })
+    }
+  } as typeof Notification
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => w.__hidden ? 'hidden' : 'visible' })
+}
+
+/** Hides or shows the tab of a page with notificationSpy. */
+export async function setHidden (page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => { (window as unknown as { __hidden: boolean }).__hidden = h }, hidden)
+}
+
+/** Waits until a page with notificationSpy has shown `count` notifications. */
+export async function notificationsSeen (page: Page, count: number): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { __notes: unknown[] }).__notes.length >= n, count, { timeout: UI_TIMEOUT_MS })
+}
+
+/** The notifications a page with notificationSpy showed. */
+export async function notificationsShown (page: Page): Promise<Array<{ title: string, body?: string }>> {
+  return await page.evaluate(() => (window as unknown as { __notes: Array<{ title: string, body?: string }> }).__notes)
 }

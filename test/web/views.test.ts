@@ -15,7 +15,7 @@ import { cliJson as cli } from '../e2e/cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
-import { messageItems, openApp, pageProblems, seriousViolations, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -214,31 +214,19 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
   })
 
   it('a desktop notification for a new message while the tab is hidden (permission granted), none while it is seen', async () => {
-    const page = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['notifications'] }, () => {
-      // Spy on the real Notification (it still shows) and let the test hide the tab.
-      const w = window as unknown as { __notes: Array<{ title: string, body?: string }>, __hidden: boolean }
-      w.__notes = []
-      w.__hidden = false
-      const Real = window.Notification
-      window.Notification = class extends Real {
-        constructor (title: string, options?: NotificationOptions) {
-          super(title, options)
-          w.__notes.push({ title, body: options?.body })
-        }
-      } as typeof Notification
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => w.__hidden ? 'hidden' : 'visible' })
-    })
+    // Spy on the real Notification (it still shows) and let the test hide the tab.
+    const page = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['notifications'] }, notificationSpy)
     await page.goto(page.url().split('#')[0] + '#/node')
     await page.getByText('Desktop notifications are on while this tab is hidden.').waitFor({ timeout: UI_TIMEOUT_MS })
-    await page.evaluate(() => { (window as unknown as { __hidden: boolean }).__hidden = true })
+    await setHidden(page, true)
     await cli(bob.home, ['send', 'alice', 'are you there?'])
-    await page.waitForFunction(() => (window as unknown as { __notes: unknown[] }).__notes.length === 1, undefined, { timeout: UI_TIMEOUT_MS })
-    expect(await page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes)).toEqual([{ title: 'bob', body: 'are you there?' }])
+    await notificationsSeen(page, 1)
+    expect(await notificationsShown(page)).toEqual([{ title: 'bob', body: 'are you there?' }])
 
-    await page.evaluate(() => { (window as unknown as { __hidden: boolean }).__hidden = false })
+    await setHidden(page, false)
     await cli(bob.home, ['send', 'alice', 'never mind'])
     await page.locator(`nav a[data-peer="${bob.peerId}"]`, { hasText: 'never mind' }).waitFor({ timeout: UI_TIMEOUT_MS })
-    expect(await page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes.length)).toBe(1)
+    expect(await notificationsShown(page)).toHaveLength(1)
     await page.context().close()
   })
 

@@ -1,6 +1,7 @@
 /**
- * One link to the node: the event stream (GET /events, docs/api.md "Events") and the one read
- * of the state made once it is open (docs/web.md "Opening it").
+ * One link to the node: the event stream (GET /events, docs/api.md "Events") and the read of
+ * the state made once it is open (docs/web.md "Opening it"), made again with the same holding
+ * when the page asks (`readAgain`: a late message, live.ts).
  *
  * Why this order: the server subscribes a stream before it answers (`: ready`, so `open` fires
  * after the subscription is live), and the read is asked for only then. So every change is in
@@ -42,6 +43,12 @@ export interface Link {
    * the order they came, then each new one as it comes. Call it once the read is applied.
    */
   deliver: (handler: (event: LinkEvent, held: boolean) => void) => void
+  /**
+   * Reads the state again, holding the events that come meanwhile as during the first read,
+   * until the next `deliver`. For what the first read cannot be checked against: a late
+   * message (live.ts). Rejects as `read` does.
+   */
+  readAgain: () => Promise<StateRead>
   /** Called once when an open stream breaks (at once if it already has). */
   onBroken: (handler: () => void) => void
   close: () => void
@@ -55,6 +62,11 @@ async function whyRefused (): Promise<Error> {
   } catch (err) {
     return err as Error
   }
+}
+
+async function readState (): Promise<StateRead> {
+  const [contacts, inbox] = await Promise.all([call('contacts.list', {}), call('inbox', {})])
+  return { contacts, inbox }
 }
 
 export function openLink (): Link {
@@ -82,10 +94,10 @@ export function openLink (): Link {
     if (opened) return
     opened = true
     performance.mark('murmur:stream-open')
-    Promise.all([call('contacts.list', {}), call('inbox', {})]).then(
-      ([contacts, inbox]) => {
+    readState().then(
+      (state) => {
         performance.mark('murmur:read')
-        settle?.resolve({ contacts, inbox })
+        settle?.resolve(state)
       },
       (err: Error) => { settle?.reject(err) })
   })
@@ -109,6 +121,10 @@ export function openLink (): Link {
       const waiting = held ?? []
       held = undefined
       for (const event of waiting) next(event, true)
+    },
+    readAgain: async () => {
+      held ??= []
+      return await readState()
     },
     onBroken: (next) => {
       brokenHandler = next

@@ -6,7 +6,8 @@
  * Each link reads the state once, after its event stream is open (link.ts says why nothing
  * falls in between). The events held during the read are applied after it, as new ones are;
  * merging by id shows nothing twice, and an incoming message the read already counted as
- * unread is not counted again.
+ * unread is not counted again. A held late message is the one case the read cannot be checked
+ * against, so the link reads the state again (docs/web.md "Opening it").
  */
 import type { ConversationView, MessageView } from '../../src/messenger/types.js'
 import { NotSignedInError } from './api.js'
@@ -23,31 +24,81 @@ let probeDelay = PROBE_MIN_MS
 
 /**
  * Whether the read already holds this message: its conversation's last message in the read is
- * this one or a later one (positions only grow as messages are stored).
+ * this one or a later one (positions only grow as messages are stored). Not for a late message:
+ * it is placed below the newest entry (docs/messaging.md "Order").
  */
 function inRead (read: ConversationView[], message: MessageView): boolean {
   const last = read.find(c => c.peerId === message.peerId)?.lastMessage
   return last !== undefined && last.seq >= message.seq
 }
 
-function dispatch (read: StateRead, event: LinkEvent, held: boolean): void {
+/**
+ * Whether the read surely lacks this message: its conversation's last activity there (the
+ * latest arrival the node had stored, `lastMessageAt`) is older than the message's arrival.
+ */
+function surelyNotInRead (read: ConversationView[], message: MessageView): boolean {
+  const conversation = read.find(c => c.peerId === message.peerId)
+  return conversation === undefined || (message.receivedAt !== undefined && conversation.lastMessageAt < message.receivedAt)
+}
+
+/** Applies one event; true for a held late message, which needs the state read again. */
+function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
   const data: unknown = JSON.parse(event.data)
   switch (event.name) {
     case 'message': {
       const message = data as MessageView
+      if (held && message.late === true) {
+        // Its seq is below its conversation's newest, so positions cannot say whether the read
+        // counted it. It is shown now and counted by the next read, asked after its event came
+        // (so it surely has it). Notified only when this read surely lacked it: a message the
+        // read had is not new to this page, and is never notified.
+        onIncoming(message, false)
+        if (surelyNotInRead(read.inbox, message)) notifyIncoming(message)
+        return true
+      }
       const counted = held && inRead(read.inbox, message)
       onIncoming(message, !counted)
       if (!counted) notifyIncoming(message)
-      return
+      return false
     }
-    case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return
-    case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return
+    case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return false
+    case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
     case 'decrypt:failed': {
       const failure = data as { peerId: string, reason: string }
       reportProblem(`a message from ${failure.peerId} could not be decrypted: ${failure.reason}`)
       onConversationEvent(failure.peerId)
+      return false
     }
   }
+}
+
+/**
+ * Hands the link's events to the app, the held ones checked against `read`. After a held late
+ * message the state is read again, with the events that come meanwhile held and then checked
+ * against that read; it ends when a read's held events hold no late message.
+ */
+function deliverAgainst (current: Link, read: StateRead): void {
+  let readAgain = false
+  current.deliver((event, held) => { if (dispatch(read, event, held)) readAgain = true })
+  if (!readAgain) return
+  current.readAgain().then((again) => {
+    if (link !== current) return
+    applyRead(again)
+    deliverAgainst(current, again)
+  }, (err: unknown) => { readFailed(current, err) })
+}
+
+/** A link whose state cannot be read is dropped; a new one is tried, unless the node wants a sign-in. */
+function readFailed (current: Link, err: unknown): void {
+  if (link !== current) return
+  current.close()
+  link = undefined
+  if (err instanceof NotSignedInError) {
+    connection.set('signed-out')
+    return
+  }
+  connection.set('stopped')
+  retryLater()
 }
 
 function retryLater (): void {
@@ -73,21 +124,13 @@ async function start (opened?: Link): Promise<void> {
     if (link !== current) return
     // Synchronously from here: no event can come between the read and the held events.
     applyRead(read)
-    current.deliver((event, held) => { dispatch(read, event, held) })
+    deliverAgainst(current, read)
     probeDelay = PROBE_MIN_MS
     connection.set('live')
     void reloadConversation()
     refreshMe().catch(() => {})
   } catch (err) {
-    if (link !== current) return
-    current.close()
-    link = undefined
-    if (err instanceof NotSignedInError) {
-      connection.set('signed-out')
-      return
-    }
-    connection.set('stopped')
-    retryLater()
+    readFailed(current, err)
   }
 }
 
