@@ -70,16 +70,21 @@ export function registerChatCommand (program: Command): void {
       let leaving = false
       const events = (async () => {
         while (!leaving) {
-          for await (const event of subscription) {
-            if (!('peerId' in event.data) || event.data.peerId !== peer.peerId) continue
-            if (event.event === 'message') {
-              show(event.data)
-              if (event.data.direction === 'in') markRead()
-            } else if (event.event === 'message:state') {
-              stateById.set(event.data.id, event.data.state)
-              // Changes of a message not shown yet are folded into its line when send answers.
-              if (shown.has(event.data.id)) printAbove(formatStateChange(event.data, names, texts.get(event.data.id)))
+          try {
+            for await (const event of subscription) {
+              if (!('peerId' in event.data) || event.data.peerId !== peer.peerId) continue
+              if (event.event === 'message') {
+                show(event.data)
+                if (event.data.direction === 'in') markRead()
+              } else if (event.event === 'message:state') {
+                stateById.set(event.data.id, event.data.state)
+                // Changes of a message not shown yet are folded into its line when send answers.
+                if (shown.has(event.data.id)) printAbove(formatStateChange(event.data, names, texts.get(event.data.id)))
+              }
             }
+          } catch {
+            // A stream cut (the node's sockets closed as it stopped, a reset) ends like a closed
+            // one: without this, such an error ended the loop and the chat never reconnected.
           }
           if (leaving) return
           printAbove('! the node stopped; waiting for it to start again (Ctrl-D to leave)')
