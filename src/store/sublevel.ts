@@ -175,17 +175,19 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
  * to one peer writes its session record once per send).
  */
 export function levelOps (ops: readonly RawOp[]): LevelOp[] {
-  const last = new Map<string, number>()
-  for (let i = 0; i < ops.length; i++) last.set(`${ops[i].name}\u0000${ops[i].key}`, i)
+  // From the last operation back: the first one met on a key is the one that counts.
+  const seen = new Set<string>()
   const out: LevelOp[] = []
-  for (let i = 0; i < ops.length; i++) {
+  for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]
-    if (last.get(`${op.name}\u0000${op.key}`) !== i) continue
+    const id = `${op.name}\u0000${op.key}`
+    if (seen.has(id)) continue
+    seen.add(id)
     out.push(op.type === 'put'
       ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.cipher.sealValue(op.name, op.key, op.plaintext) }
       : { type: 'del', sublevel: op.sublevel, key: op.key })
   }
-  return out
+  return out.reverse()
 }
 
 /**

@@ -43,13 +43,9 @@ export function chachaSealSodium (s: typeof sodium, key: Uint8Array, nonce: Uint
   return s.crypto_aead_chacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key)
 }
 
-/** The plaintext, or null when the tag does not verify. */
+/** The plaintext, or null when the tag does not verify (libsodium throws then). */
 export function chachaTryOpenSodium (s: typeof sodium, key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
-  try {
-    return s.crypto_aead_chacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key)
-  } catch {
-    return null
-  }
+  return orNull(() => s.crypto_aead_chacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key))
 }
 
 export function xchachaSealSodium (s: typeof sodium, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
@@ -57,8 +53,12 @@ export function xchachaSealSodium (s: typeof sodium, key: Uint8Array, nonce: Uin
 }
 
 export function xchachaTryOpenSodium (s: typeof sodium, key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+  return orNull(() => s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key))
+}
+
+function orNull (open: () => Uint8Array): Uint8Array | null {
   try {
-    return s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key)
+    return open()
   } catch {
     return null
   }
