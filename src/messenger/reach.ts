@@ -18,18 +18,11 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { ContactRecordLookups } from '../net/contact-record-lookups.js'
 import { PeerNotFoundError } from '../net/errors.js'
+import { CONTACT_RECORD_REUSE } from '../net/limits.js'
 import type { MurmurNode } from '../net/node.js'
 import { PeerUnreachableError } from './errors.js'
 
 const log = logger('murmur:messenger:reach')
-
-/**
- * A contact record found this recently (by the same send's other path) serves a dial; an older
- * one is looked up again. Behind real NATs a record found right after its owner started lacked
- * the relay address published a second later; reused for the retries (2 s, 4 s... later), it
- * held a first message back ~20 s.
- */
-const RECORD_REUSE_FOR_DIAL_MS = 2_000
 
 /** Parsed peer IDs kept (a string parse costs ~16 us, and every envelope sent needs one). */
 const MAX_PARSED_PEERS = 1024
@@ -139,8 +132,8 @@ export class PeerReacher {
     const both = AbortSignal.any([bounded, done.signal])
     const fromRecord = (async () => {
       // Addresses age faster than a bundle or a mailbox list: a record is reused for dialling
-      // only within one send's steps (RECORD_REUSE_FOR_DIAL_MS); a retry asks the DHTs.
-      const { resolved, reused } = await this.lookups.lookup(peer, { signal: both, timeoutMs: this.lookupTimeoutMs, maxAgeMs: RECORD_REUSE_FOR_DIAL_MS })
+      // only within one send's steps (CONTACT_RECORD_REUSE.dialMs); a retry asks the DHTs.
+      const { resolved, reused } = await this.lookups.lookup(peer, { signal: both, timeoutMs: this.lookupTimeoutMs, maxAgeMs: CONTACT_RECORD_REUSE.dialMs })
       return { addresses: resolved.record.addresses.map(a => multiaddr(a)), reusedRecord: reused }
     })()
     const fromDht = (async () => {

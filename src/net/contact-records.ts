@@ -14,7 +14,7 @@ import {
   type ContactRecord, type UnsignedContactRecord
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
-import { runLookupPasses } from './lookup-passes.js'
+import { routingTableOf, runLookupPasses } from './lookup-passes.js'
 import { untilAborted } from './until-aborted.js'
 import {
   CONTACT_RECORD_LIMITS, CONTACT_RECORD_PASSES, CONTACT_RECORD_QUORUM, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
@@ -35,7 +35,7 @@ export type DhtNode = Libp2p<{ dht: KadDHT, lanDht?: KadDHT }>
  */
 function dhtsOf (node: DhtNode): KadDHT[] {
   const all = allDhtsOf(node)
-  const populated = all.filter(dht => ((dht as unknown as { routingTable?: { size: number } }).routingTable?.size ?? 1) > 0)
+  const populated = all.filter(dht => (routingTableOf(dht)?.size ?? 1) > 0)
   return populated.length > 0 ? populated : [node.services.dht]
 }
 

@@ -267,9 +267,13 @@ export const CONTACT_RECORD_PASSES = Object.freeze({ maxPasses: 4, repassMs: 1_0
 /**
  * Contact-record look-ups shared by callers (src/net/contact-record-lookups.ts): a record found
  * is reused for `foundMs` (one send's look-up budget, RESOLVE_TIMEOUT_MS: its paths come one
- * after another within it), for at most `maxEntries` peers. A miss is not remembered.
+ * after another within it), for at most `maxEntries` peers. A miss is not remembered. For a
+ * dial only within `dialMs` (src/messenger/reach.ts): addresses age faster than a bundle or a
+ * mailbox list. Behind real NATs a record found right after its owner started lacked the relay
+ * address published a second later; reused for the retries (2 s, 4 s... later), it held a first
+ * message back ~20 s.
  */
-export const CONTACT_RECORD_REUSE = Object.freeze({ foundMs: 10_000, maxEntries: 256 })
+export const CONTACT_RECORD_REUSE = Object.freeze({ foundMs: 10_000, maxEntries: 256, dialMs: 2_000 })
 
 /** After a publish no DHT peer took, the next is tried after this, doubling up to the interval. */
 export const REPUBLISH_RETRY_MIN_MS = 2_000

@@ -24,9 +24,9 @@ export interface LookupPassLimits {
 }
 
 /** kad-dht's routing table: its size and its 'peer:add' event (not in KadDHT's public type). */
-interface RoutingTableView extends EventTarget { size: number }
+export interface RoutingTableView extends EventTarget { size: number }
 
-function routingTableOf (dht: KadDHT): RoutingTableView | undefined {
+export function routingTableOf (dht: KadDHT): RoutingTableView | undefined {
   return (dht as unknown as { routingTable?: RoutingTableView }).routingTable
 }
 
