@@ -8,13 +8,11 @@
 import '../src/runtime/node20-shims.js'
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { defaultProvider } from '../src/crypto/providers/index.js'
 import { createMurmur, type Murmur, type MessageView } from '../src/messenger/index.js'
 import { openHome } from '../src/messenger/unlock.js'
 import type { HistoryRecord } from '../src/store/index.js'
-import { burst } from './crypto/workloads.js'
 import { BenchmarkCheckError } from './harness.js'
 import { nowMs, serve, settledMemory, text100, type Handler } from './net-ipc.js'
 
@@ -305,47 +303,6 @@ async function bootstrapRetries (params: { node: number }): Promise<number> {
   return (await node(params.node).status()).bootstrap.reduce((sum, b) => sum + Math.max(0, b.attempts - 1), 0)
 }
 
-/**
- * The durable-write floor on this disk, measured beside the messages: `count` synced LevelDB
- * batches of one 200-byte put each, one after another, in a store of their own in the home's
- * folder (the same file system as the node's store). Milliseconds per write.
- */
-async function fsyncFloor (params: { home: string, count: number }): Promise<number[]> {
-  const db = new ClassicLevel<string, Uint8Array>(join(params.home, `fsync-floor-${process.pid}`), { keyEncoding: 'utf8', valueEncoding: 'view' })
-  await db.open()
-  const value = new Uint8Array(randomBytes(200))
-  const ms: number[] = []
-  try {
-    for (let i = 0; i < params.count; i++) {
-      const t0 = performance.now()
-      await db.batch([{ type: 'put', key: `k${i}`, value }], { sync: true } as never)
-      ms.push(performance.now() - t0)
-    }
-  } finally {
-    await db.close()
-  }
-  return ms
-}
-
-/**
- * The ratchet's own rate, measured beside the messages: one message = sessionEncrypt + sessionDecrypt
- * of a 100-byte plaintext, always the same direction (the crypto benchmark's burst workload, node
- * provider), for about `ms` milliseconds. Messages per second.
- */
-function ratchetFloor (params: { ms: number }): number {
-  const run = burst(defaultProvider()) as (n: number) => () => void
-  run(50)() // warm-up: JIT and the first chain keys
-  let n = 0
-  let batch = 50
-  const t0 = performance.now()
-  while (performance.now() - t0 < params.ms) {
-    run(batch)()
-    n += batch
-    batch = Math.min(batch * 2, 2000)
-  }
-  return n / ((performance.now() - t0) / 1000)
-}
-
 async function stopAll (): Promise<void> {
   await Promise.allSettled(nodes.splice(0).map(async n => { await n.stop() }))
 }
@@ -361,8 +318,6 @@ const handlers: Record<string, Handler> = {
   establish,
   connected,
   bootstrapRetries,
-  fsyncFloor,
-  ratchetFloor,
   memory: settledMemory,
   counters: () => ({ ...counters }),
   stopAll,

@@ -16,6 +16,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Stream } from '@libp2p/interface'
 import { createNode, type MurmurNode } from '../src/net/node.js'
 import { BenchmarkCheckError } from './harness.js'
+import { fsyncFloor, ratchetFloor } from './net-floors.js'
 import { nowMs, serve, settledMemory, type Handler } from './net-ipc.js'
 
 export const ECHO_PROTOCOL = '/murmur-bench/echo/1.0.0'
@@ -115,6 +116,7 @@ async function stop (): Promise<void> {
   node = undefined
 }
 
-const handlers: Record<string, Handler> = { start, rtt, flood, memory: settledMemory }
+// The floors run here, beside the baseline, not in a murmur worker (net-floors.ts says why).
+const handlers: Record<string, Handler> = { start, rtt, flood, memory: settledMemory, fsyncFloor, ratchetFloor }
 
 serve(handlers, stop)
