@@ -8,6 +8,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Files share their worker's module cache instead of each importing libp2p, the crypto
+    // stack and the store afresh: that import was ~55 s of a 412 s suite (isolated, the files
+    // of test/crypto, wire, runtime, errors and net took 80 s; sharing, 46-54 s). Every file
+    // still builds its own nodes, stores and homes and stops them in its own hooks; the one
+    // file that mocks a module (test/crypto/hkdf-wipe) resets the module cache first.
+    isolate: false,
     // Most of the suite's time is waiting (real processes, sockets, namespaces), not computing:
     // on this 2-core machine 1 worker took 649 s, 2 took 329 s, 3 took 267-281 s, 4 took 239 s.
     // Each test's own time grows with the contention (584 s in all with 1 or 2 workers, 700 s

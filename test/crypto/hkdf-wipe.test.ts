@@ -1,7 +1,7 @@
 // The node provider's HKDF-SHA256 zeroes its PRK and every T block (RFC 5869 §2.2-2.3), as
 // noble's hkdf does. node:crypto is wrapped (its ESM namespace cannot be spied on) so that
 // every HMAC digest the provider computes is recorded; all must be zero after the call.
-import { describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from 'node:crypto'
@@ -24,7 +24,16 @@ vi.mock('node:crypto', async (importOriginal) => {
 })
 
 describe('node provider HKDF', () => {
+  // ...and leaves no module loaded with the mock behind for the files that run after it.
+  afterAll(() => {
+    vi.doUnmock('node:crypto')
+    vi.resetModules()
+  })
+
   it('zeroes its PRK and every T block, and still gives noble\'s bytes', async () => {
+    // The suite runs files in shared workers (vitest.config.ts, isolate: false): another file may
+    // have loaded the provider with the real node:crypto already. Load it afresh, with the mock.
+    vi.resetModules()
     const { nodeProvider } = await import('../../src/crypto/providers/node.js')
     const provider = nodeProvider()
     const ikm = randomBytes(32)

@@ -36,10 +36,20 @@ describe('connection liveness', () => {
   it('keeps a connection whose pings are answered', async () => {
     const [a, b] = await Promise.all([start(5_000), start(5_000)])
     const connection = await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    // Every stream a opens on this connection, by protocol (a closed stream leaves
+    // connection.streams, so the list of open ones would miss a ping stream that has ended).
+    const opened: string[] = []
+    const newStream = connection.newStream.bind(connection)
+    connection.newStream = async (protocols, options) => {
+      opened.push(...(Array.isArray(protocols) ? protocols : [protocols]))
+      return await newStream(protocols, options)
+    }
     await waitFor('five answered pings', () => a.services.liveness.stats().pings >= 5 && a.services.liveness.stats().failures === 0)
     expect(connection.status).toBe('open')
-    // Frame pings, not ping streams: no stream was opened for them on this connection.
-    expect(connection.streams.filter(s => s.protocol === '/ipfs/ping/1.0.0')).toEqual([])
+    // Frame pings, not ping streams. The only /ipfs/ping streams are the two DHTs' (WAN and
+    // LAN): kad-dht's routing table pings a new contact once, with a stream, when its timing
+    // lets it; five liveness pings as streams would be five more.
+    expect(opened.filter(p => p === '/ipfs/ping/1.0.0').length).toBeLessThanOrEqual(2)
     expect(a.services.liveness.stats().aborted).toBe(0)
   })
 
