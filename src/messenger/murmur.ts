@@ -284,6 +284,7 @@ class MurmurNodeImpl implements Murmur {
     this.serving.stop()
     this.running = false
     await this.republisher?.stop()
+    this.reacher.stop()
     await this.delivery.stop()
     this.node?.services.dm.setHandler(undefined)
     await this.node?.stop()

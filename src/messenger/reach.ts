@@ -33,6 +33,8 @@ export class PeerReacher {
   private readonly lookupTimeoutMs: number
   private readonly attempts = new Map<string, Promise<PeerId>>()
   private readonly parsed = new LRUCache<string, PeerId>({ max: MAX_PARSED_PEERS })
+  /** Aborted by stop(): an attempt in progress ends then, not at its own timeout. */
+  private readonly stopping = new AbortController()
 
   constructor (node: () => MurmurNode, lookups: ContactRecordLookups, lookupTimeoutMs: number) {
     this.node = node
@@ -52,12 +54,21 @@ export class PeerReacher {
     signal.throwIfAborted()
     let attempt = this.attempts.get(peerId)
     if (attempt === undefined) {
-      attempt = this.attempt(peerId, peer, AbortSignal.timeout(this.lookupTimeoutMs)).finally(() => { this.attempts.delete(peerId) })
+      attempt = this.attempt(peerId, peer, AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.lookupTimeoutMs)])).finally(() => { this.attempts.delete(peerId) })
       this.attempts.set(peerId, attempt)
     }
     const reached = await attempt
     signal.throwIfAborted()
     return reached
+  }
+
+  /**
+   * Ends the attempts in progress. The node's stop waits for its delivery rounds, and a round
+   * waits for its attempt: without this, a stop during a look-up of a peer that is nowhere to be
+   * found took that look-up's whole timeout (10 s) longer.
+   */
+  stop (): void {
+    this.stopping.abort()
   }
 
   /** The PeerId of a peer ID string, parsed once (InvalidParametersError if it is not one). */
