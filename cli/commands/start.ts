@@ -20,11 +20,24 @@ interface StartOptions extends CommonOptions, PassphraseOptions {
   mdns: boolean
   upnp: boolean
   relayService: boolean
+  relayTimeout?: string
   init?: boolean
 }
 
 /** After a clean stop, exit even if a library timer lingers. */
 const EXIT_GRACE_MS = 3_000
+/** --relay-timeout's bounds, in seconds (the default, 10 s, is the node's own). */
+const MIN_RELAY_TIMEOUT_SECONDS = 0.5
+const MAX_RELAY_TIMEOUT_SECONDS = 120
+
+/** --relay-timeout in ms; a usage error (exit 2) outside its bounds. */
+function parseRelayTimeout (value: string): number {
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds < MIN_RELAY_TIMEOUT_SECONDS || seconds > MAX_RELAY_TIMEOUT_SECONDS) {
+    throw new CliError(`--relay-timeout must be a number of seconds from ${MIN_RELAY_TIMEOUT_SECONDS} to ${MAX_RELAY_TIMEOUT_SECONDS}, got "${value}"`, ExitCode.USAGE)
+  }
+  return Math.round(seconds * 1000)
+}
 
 export function registerStartCommand (program: Command): void {
   passphraseOptions(commonOptions(program.command('start')), { allowNone: true })
@@ -36,9 +49,11 @@ export function registerStartCommand (program: Command): void {
     .option('--no-mdns', 'do not discover peers on the local network')
     .option('--no-upnp', 'do not ask the router for a port mapping (UPnP)')
     .option('--no-relay-service', 'relay for nobody (by default a publicly reachable node relays connections for anyone, within limits)')
+    .option('--relay-timeout <seconds>', 'give up on a relay that has not answered a deposit within this (default 10)')
     .option('--init', 'create an identity first when the home has none (as `murmur init` does)')
     .action(run(async (options: StartOptions) => {
       const home = resolveHome(options.home)
+      const relayCallTimeoutMs = options.relayTimeout !== undefined ? parseRelayTimeout(options.relayTimeout) : undefined
       // Checked before anything starts: a listen address must be a multiaddr.
       const { multiaddr } = await import('@multiformats/multiaddr')
       for (const value of options.listen ?? []) {
@@ -65,6 +80,7 @@ export function registerStartCommand (program: Command): void {
         mdns: options.mdns,
         upnp: options.upnp,
         relayService: options.relayService,
+        ...(relayCallTimeoutMs !== undefined ? { relayCallTimeoutMs } : {}),
         createIdentity: options.init === true,
         // Asked for only when needed: an encrypted home, or one being created or migrated.
         passphrase: async (purpose) => await homePassphrase(options, home, purpose),

@@ -26,6 +26,12 @@ export interface MurmurOptions {
   relayService?: boolean
   /** How long an unsent message is retried before it expires (default 30 days). */
   messageTtlMs?: number
+  /**
+   * How long one call to a relay (a deposit or a prekey, dial included) may take before that
+   * relay counts as not answering, in ms (default 10 s, `murmur start --relay-timeout`). A relay
+   * that hangs gets its own "refused" line; it never holds back the other relays' "stored" ones.
+   */
+  relayCallTimeoutMs?: number
   /** Create an identity when the home has none (default false: `murmur init` first). */
   createIdentity?: boolean
   /**

@@ -138,7 +138,7 @@ class MurmurNodeImpl implements Murmur {
     this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
-    this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes, this.recordLookups)
+    this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes, this.recordLookups, options.relayCallTimeoutMs)
     this.serving = new RelayServing(() => this.requireNode(), this.deposits)
     this.trust = {
       add: async (peerId) => await this.serving.trustAdd(peerId),

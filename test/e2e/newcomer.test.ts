@@ -62,6 +62,14 @@ describe('the command line', () => {
     expect(r.stderr.trim()).toBe('murmur: --listen "127.0.0.1:4792" is not a multiaddr; write it as /ip4/127.0.0.1/tcp/4792')
   })
 
+  it('--relay-timeout outside 0.5 to 120 seconds: exit 2 naming the bounds, before the node starts', async () => {
+    for (const value of ['0.1', '121', 'soon']) {
+      const r = await runCli(['start', '--home', node.home, '--relay-timeout', value, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])
+      expect(r.code, value).toBe(2)
+      expect(r.stderr.trim(), value).toBe(`murmur: --relay-timeout must be a number of seconds from 0.5 to 120, got "${value}"`)
+    }
+  })
+
   it('more than 64 KiB piped into `send -` is "too long" (exit 2), before any node is needed', async () => {
     const r = await runCli(['send', 'bob', '-', '--home', node.home], { input: 'x'.repeat(1024 * 1024 + 1) })
     expect(r.code).toBe(2)

@@ -12,6 +12,12 @@ import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers
 export interface Message { id: string, seq: number, text: string, direction: string, state: string, relays?: Array<{ relay: string, status: string }> }
 
 export const STEP_MS = 60_000
+/**
+ * alice's bound on one relay's answer (`murmur start --relay-timeout`, default 10 s): the
+ * scenario waits out her deposit at a frozen relay twice. 3 s stays far above a deposit at a
+ * relay that answers (milliseconds on loopback, even on a loaded machine).
+ */
+const ALICE_ARGS = ['--relay-timeout', '3']
 export const GAP_OPEN = '1 earlier message from this contact has not arrived yet; it may still come through a relay.'
 export const GAP_FILLED = 'The missing messages from this contact arrived.'
 export const FIRST = 'held at carol'
@@ -38,7 +44,7 @@ export class OrderScenario {
     this.carol = await this.start(c.home)
     this.dave = await this.start(d.home)
     this.bootstrap = [this.carol.addresses[0], this.dave.addresses[0]]
-    this.alice = await this.start(a.home)
+    this.alice = await this.start(a.home, ALICE_ARGS)
     this.bob = await this.start(b.home)
     for (const relay of [this.carol, this.dave]) {
       await cliJson(relay.home, ['trust', 'add', this.alice.peerId])
@@ -92,7 +98,7 @@ export class OrderScenario {
 
   /** alice comes back and learns from bob's receipts that both were delivered. */
   async aliceBack (): Promise<void> {
-    this.alice = await this.start(this.homes.alice)
+    this.alice = await this.start(this.homes.alice, ALICE_ARGS)
     const ids = [this.held.id, this.later.id]
     await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'delivered')), 'both delivered', STEP_MS)
   }

@@ -35,12 +35,15 @@ export class RelayDeposits {
   private readonly ours: OurMailboxes
   private readonly lookups: ContactRecordLookups
   private readonly records = new Map<string, { at: number, mailboxes: RemoteMailbox[] }>()
+  /** One call to a relay (a deposit, a prekey), dial included, in ms (MurmurOptions.relayCallTimeoutMs). */
+  private readonly callTimeoutMs: number
 
-  constructor (ctx: MessengerContext, node: RelayNode, ours: OurMailboxes, lookups: ContactRecordLookups) {
+  constructor (ctx: MessengerContext, node: RelayNode, ours: OurMailboxes, lookups: ContactRecordLookups, callTimeoutMs = CALL_TIMEOUT_MS) {
     this.ctx = ctx
     this.node = node
     this.ours = ours
     this.lookups = lookups
+    this.callTimeoutMs = callTimeoutMs
   }
 
   /** The mailboxes in `peerId`'s contact record, cached. */
@@ -91,7 +94,7 @@ export class RelayDeposits {
       await learnAddresses(node, peer, target.addresses)
       await node.services.mailbox.deposit(peer, envelope, {
         signal,
-        timeout: CALL_TIMEOUT_MS,
+        timeout: this.callTimeoutMs,
         ...(capability !== undefined ? { capability } : {})
       })
       return { relay: target.relay, status: 'stored' }
@@ -107,7 +110,7 @@ export class RelayDeposits {
       try {
         const peer = peerIdFromString(m.relay)
         await learnAddresses(node, peer, m.addresses)
-        const bytes = await node.services.mailbox.takePrekey(peer, peerIdFromString(peerId), { signal, timeout: CALL_TIMEOUT_MS })
+        const bytes = await node.services.mailbox.takePrekey(peer, peerIdFromString(peerId), { signal, timeout: this.callTimeoutMs })
         verifyBundle(this.ctx.provider, decodeBundle(bytes), identityKeyFromPeerId(peerId))
         return bytes
       } catch (err) {
@@ -130,7 +133,7 @@ export class RelayDeposits {
       const results = await Promise.allSettled(mailboxes.map(async m => {
         const peer = peerIdFromString(m.relay)
         await learnAddresses(node, peer, m.addresses)
-        await node.services.mailbox.deposit(peer, envelope, { signal, timeout: CALL_TIMEOUT_MS })
+        await node.services.mailbox.deposit(peer, envelope, { signal, timeout: this.callTimeoutMs })
       }))
       if (!results.some(r => r.status === 'fulfilled')) return 'unreachable'
     }
