@@ -15,7 +15,7 @@ import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
 import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from '../../src/crypto/providers/xchacha-native.js'
 import { chachaSealOpenSsl, chachaTryOpenOpenSsl } from '../../src/crypto/providers/chacha-native.js'
-import { chachaSealSodium, chachaTryOpenSodium, SODIUM_MAX_INPUT, sodiumFor, sodiumReady, xchachaSealSodium, xchachaTryOpenSodium } from '../../src/crypto/providers/chacha-sodium.js'
+import { chachaSealSodium, chachaTryOpenSodium, SODIUM_MAX_AD, SODIUM_MAX_INPUT, sodiumFor, sodiumReady, xchachaSealSodium, xchachaTryOpenSodium } from '../../src/crypto/providers/chacha-sodium.js'
 
 const RUNS = { numRuns: 60 }
 const bytes = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: length, maxLength: length })
@@ -127,6 +127,40 @@ describe('two AEAD engines in the node provider (libsodium for short inputs, Ope
       expect(chachaTryOpenSodium(sodium, key, nonce12, expected, otherAd)).toBeNull()
       expect(xchachaTryOpenSodium(sodium, key, nonce24, expectedX, otherAd)).toBeNull()
     }
+  })
+
+  it('sends associated data longer than its arena holds to OpenSSL, with the same bytes', () => {
+    expect(sodiumFor(10, SODIUM_MAX_AD)).toBeDefined()
+    expect(sodiumFor(10, SODIUM_MAX_AD + 1)).toBeUndefined()
+    const provider = nodeProvider()
+    const key = provider.randomBytes(32)
+    const nonce12 = provider.randomBytes(12)
+    const nonce24 = provider.randomBytes(24)
+    const plaintext = provider.randomBytes(150)
+    const ad = provider.randomBytes(SODIUM_MAX_AD + 1)
+    const expected = chacha20poly1305(key, nonce12, ad).encrypt(plaintext)
+    const expectedX = xchacha20poly1305(key, nonce24, ad).encrypt(plaintext)
+    expect(provider.chacha20poly1305Seal(key, nonce12, plaintext, ad)).toEqual(expected)
+    expect(provider.chacha20poly1305Open(key, nonce12, expected, ad)).toEqual(plaintext)
+    expect(provider.xchacha20poly1305Seal(key, nonce24, plaintext, ad)).toEqual(expectedX)
+    expect(provider.xchacha20poly1305Open(key, nonce24, expectedX, ad)).toEqual(plaintext)
+  })
+
+  it('leaves no key, plaintext or ciphertext in libsodium\'s memory after a call', () => {
+    const sodium = sodiumFor(0)
+    if (sodium === undefined) throw new Error('libsodium did not load')
+    const key = new Uint8Array(32).fill(0xa5)
+    const nonce = new Uint8Array(12).fill(7)
+    const plaintext = new Uint8Array(300).fill(0x5a)
+    const arena = (): Uint8Array => sodium.module.HEAPU8.slice(sodium.key, sodium.output + SODIUM_MAX_INPUT + 16)
+    const keyAndData = (bytes: Uint8Array): Uint8Array => Uint8Array.of(...bytes.subarray(0, 32), ...bytes.subarray(sodium.input - sodium.key))
+    const sealed = chachaSealSodium(sodium, key, nonce, plaintext, new Uint8Array(0))
+    expect(keyAndData(arena()).every(b => b === 0)).toBe(true)
+    expect(chachaTryOpenSodium(sodium, key, nonce, sealed, new Uint8Array(0))).toEqual(plaintext)
+    expect(keyAndData(arena()).every(b => b === 0)).toBe(true)
+    sealed[0] ^= 1
+    expect(chachaTryOpenSodium(sodium, key, nonce, sealed, new Uint8Array(0))).toBeNull()
+    expect(keyAndData(arena()).every(b => b === 0)).toBe(true)
   })
 
   it('returns fresh arrays: a later call does not change an earlier result', () => {
