@@ -19,15 +19,10 @@
  * associated data, input, output) and copies each input in and the result out once. After every call the arena's key, input and output are zeroed: no key or plaintext stays in
  * the module's memory longer than the call.
  *
- * The module loads asynchronously (some 30 ms, once per process); until it has, every input goes
- * to OpenSSL. Which engine ran is never visible: both give the same bytes and the same verdicts.
- * libsodium checks the tag before it decrypts and writes no plaintext for a forgery.
+ * Until the module has loaded (sodium-module.ts), every input goes to OpenSSL. libsodium checks
+ * the tag before it decrypts and writes no plaintext for a forgery.
  */
-import { randomFillSync } from 'node:crypto'
-import loadLibsodium from 'libsodium'
-import { logger } from '@libp2p/logger'
-
-const log = logger('murmur:crypto:sodium')
+import { whenSodiumLoads, type AeadDecrypt, type AeadEncrypt, type LibsodiumModule } from './sodium-module.js'
 
 /** Inputs up to this many bytes go to libsodium (measured above). */
 export const SODIUM_MAX_INPUT = 4096
@@ -37,26 +32,6 @@ export const SODIUM_MAX_AD = 1024
 const TAG = 16
 const KEY = 32
 const NONCE = 24
-
-/**
- * The functions of libsodium's Emscripten module this file calls. 64-bit lengths are passed as
- * two 32-bit halves (Emscripten's legalised i64), the high half always 0 here.
- */
-interface LibsodiumModule {
-  HEAPU8: Uint8Array
-  _malloc: (size: number) => number
-  _free: (pointer: number) => void
-  _sodium_init: () => number
-  _crypto_aead_chacha20poly1305_ietf_encrypt: AeadEncrypt
-  _crypto_aead_chacha20poly1305_ietf_decrypt: AeadDecrypt
-  _crypto_aead_xchacha20poly1305_ietf_encrypt: AeadEncrypt
-  _crypto_aead_xchacha20poly1305_ietf_decrypt: AeadDecrypt
-}
-
-/** (c, clen_p, m, mlen, mlen_high, ad, adlen, adlen_high, nsec, npub, k) -> 0 */
-type AeadEncrypt = (c: number, clenP: number, m: number, mlen: number, mlenHigh: number, ad: number, adlen: number, adlenHigh: number, nsec: number, npub: number, k: number) => number
-/** (m, mlen_p, nsec, c, clen, clen_high, ad, adlen, adlen_high, npub, k) -> 0, or -1 on a bad tag */
-type AeadDecrypt = (m: number, mlenP: number, nsec: number, c: number, clen: number, clenHigh: number, ad: number, adlen: number, adlenHigh: number, npub: number, k: number) => number
 
 /** Where each argument of a call is copied to in the module's memory (offsets). */
 interface Arena {
@@ -86,22 +61,9 @@ function arenaSize (adLength: number, length: number): number {
   return KEY + NONCE + adLength + 2 * (length + TAG)
 }
 
-async function load (): Promise<SodiumEngine> {
-  // Its start-up seeds libsodium's own generator (sodium_init), which these functions never
-  // draw from; the source is given, not detected: detection fails under some module loaders.
-  const getRandomValue = (): number => randomFillSync(new Uint32Array(1))[0]
-  const module = await loadLibsodium({ getRandomValue }) as LibsodiumModule
-  if (module._sodium_init() < 0) throw new Error('sodium_init failed')
+whenSodiumLoads((module) => {
   const base = module._malloc(arenaSize(SODIUM_MAX_AD, SODIUM_MAX_INPUT))
-  if (base === 0) throw new Error('no memory for the arena')
-  return { module, ...arenaAt(base, SODIUM_MAX_AD, SODIUM_MAX_INPUT) }
-}
-
-/** Resolves once libsodium serves short inputs (or has failed to load: OpenSSL then serves all). */
-export const sodiumReady: Promise<void> = load().then((loaded) => {
-  engine = loaded
-}, (err: unknown) => {
-  log.error('libsodium did not load; every AEAD call runs on OpenSSL: %s', (err as Error).message)
+  if (base !== 0) engine = { module, ...arenaAt(base, SODIUM_MAX_AD, SODIUM_MAX_INPUT) }
 })
 
 /**

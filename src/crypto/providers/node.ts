@@ -24,7 +24,7 @@ import { isAllZero, isLowOrderX25519 } from '../low-order.js'
 import { checkEd25519Strict } from './ed25519-strict.js'
 import { boundedCache, publicBytesKey } from './caches.js'
 import { SecretKeyedCache } from './secret-keyed-cache.js'
-import { mlkem768 } from './mlkem.js'
+import { mlkem768Native } from './mlkem-native.js'
 import { pooledOsRandom } from './random-pool.js'
 import { assertHkdfLength } from './noble.js'
 import { chachaSealNative, chachaTryOpenNative } from './chacha-native.js'
@@ -261,9 +261,9 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpenNative(key, nonce, ciphertext, ad),
     xchacha20poly1305TryOpen: (key, nonce, ciphertext, ad) => xchachaTryOpenNative(key, nonce, ciphertext, ad),
 
-    mlkem768GenerateKeyPair: () => mlkem768.generateKeyPair(randomBytes(64)),
-    mlkem768Encapsulate: (publicKey) => mlkem768.encapsulate(publicKey, randomBytes(32)),
-    mlkem768Decapsulate: (ciphertext, secretKey) => mlkem768.decapsulate(ciphertext, secretKey)
+    mlkem768GenerateKeyPair: () => mlkem768Native.generateKeyPair(randomBytes(64)),
+    mlkem768Encapsulate: (publicKey) => mlkem768Native.encapsulate(publicKey, randomBytes(32)),
+    mlkem768Decapsulate: (ciphertext, secretKey) => mlkem768Native.decapsulate(ciphertext, secretKey)
   }
   return provider
 }
