@@ -22,7 +22,7 @@
  * Until the module has loaded (sodium-module.ts), every input goes to OpenSSL. libsodium checks
  * the tag before it decrypts and writes no plaintext for a forgery.
  */
-import { whenSodiumLoads, type AeadDecrypt, type AeadEncrypt, type LibsodiumModule } from './sodium-module.js'
+import { allocateArena, whenSodiumLoads, type AeadDecrypt, type AeadEncrypt, type LibsodiumModule } from './sodium-module.js'
 
 /** Inputs up to this many bytes go to libsodium (measured above). */
 export const SODIUM_MAX_INPUT = 4096
@@ -62,7 +62,7 @@ function arenaSize (adLength: number, length: number): number {
 }
 
 whenSodiumLoads((module) => {
-  const base = module._malloc(arenaSize(SODIUM_MAX_AD, SODIUM_MAX_INPUT))
+  const base = allocateArena(module, arenaSize(SODIUM_MAX_AD, SODIUM_MAX_INPUT))
   if (base !== 0) engine = { module, ...arenaAt(base, SODIUM_MAX_AD, SODIUM_MAX_INPUT) }
 })
 

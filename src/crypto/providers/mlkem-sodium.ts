@@ -14,7 +14,7 @@
  * decapsulation key's hash check (libsodium does not make it).
  */
 import { MLKEM768_CIPHERTEXT_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH, MLKEM768_SHARED_SECRET_LENGTH } from '../provider.js'
-import { whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { allocateArena, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
 
 const SEED = 64
 const MESSAGE = 32
@@ -33,7 +33,7 @@ interface MlkemEngine {
 let engine: MlkemEngine | undefined
 
 whenSodiumLoads((module) => {
-  const base = module._malloc(MLKEM768_PUBLIC_KEY_LENGTH + MLKEM768_SECRET_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MLKEM768_SHARED_SECRET_LENGTH + SEED)
+  const base = allocateArena(module, MLKEM768_PUBLIC_KEY_LENGTH + MLKEM768_SECRET_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MLKEM768_SHARED_SECRET_LENGTH + SEED)
   if (base === 0) return
   const secretKey = base + MLKEM768_PUBLIC_KEY_LENGTH
   const ciphertext = secretKey + MLKEM768_SECRET_KEY_LENGTH

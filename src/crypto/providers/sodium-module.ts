@@ -1,7 +1,8 @@
 /**
  * libsodium compiled to WebAssembly (the `libsodium` package: its raw Emscripten module, no
  * wrappers), loaded once per process for the node provider's faster engines: ChaCha20-Poly1305
- * and XChaCha20-Poly1305 on short inputs (chacha-sodium.ts) and ML-KEM-768 (mlkem-sodium.ts).
+ * and XChaCha20-Poly1305 on short inputs (chacha-sodium.ts), ML-KEM-768 (mlkem-sodium.ts), and
+ * HMAC-SHA256 and HKDF-SHA256 (hmac-sodium.ts).
  *
  * The module loads asynchronously (some 30 ms, 12 MB of memory); until it has, the node provider
  * runs OpenSSL and noble instead. Which engine ran is never visible: the same bytes and the same
@@ -36,6 +37,10 @@ export interface LibsodiumModule {
   _crypto_kem_mlkem768_enc_deterministic: (ct: number, ss: number, pk: number, m: number) => number
   /** (ss, ct, sk) -> 0 (implicit rejection: a bad ciphertext gives a pseudorandom secret). */
   _crypto_kem_mlkem768_dec: (ss: number, ct: number, sk: number) => number
+  /** (prk, salt, salt_len, ikm, ikm_len) -> 0: HKDF-Extract, that is HMAC-SHA256(salt, ikm). */
+  _crypto_kdf_hkdf_sha256_extract: (prk: number, salt: number, saltLength: number, ikm: number, ikmLength: number) => number
+  /** (out, out_len, info, info_len, prk) -> 0, or -1 beyond 255 * 32 bytes: HKDF-Expand. */
+  _crypto_kdf_hkdf_sha256_expand: (out: number, outLength: number, info: number, infoLength: number, prk: number) => number
 }
 
 /** (c, clen_p, m, mlen, mlen_high, ad, adlen, adlen_high, nsec, npub, k) -> 0 */
@@ -67,4 +72,14 @@ export const sodiumReady: Promise<void> = load().then((module) => {
 export function whenSodiumLoads (f: (module: LibsodiumModule) => void): void {
   if (loaded !== undefined) f(loaded)
   else onLoad.push(f)
+}
+
+/**
+ * `size` bytes of the module's memory for an engine's arena, zeroed (malloc leaves what was
+ * there before, and the engines' wipes keep the arena zeroed from then on); 0 when there is none.
+ */
+export function allocateArena (module: LibsodiumModule, size: number): number {
+  const base = module._malloc(size)
+  if (base !== 0) module.HEAPU8.fill(0, base, base + size)
+  return base
 }
