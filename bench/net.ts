@@ -178,6 +178,8 @@ const CONNECT_CAP_MS = 5 * 60_000
 const FSYNC_SAMPLES = 100
 /** Length of one ratchet-floor measurement (ms). */
 const RATCHET_FLOOR_MS = 500
+/** Unmeasured round trips of each pair before a round's measured ones (inBothOrders). */
+const RTT_WARM_UP = 20
 
 interface FloodFigures {
   perSec: number
@@ -229,6 +231,58 @@ function splitRoundTrips (trace: RttTrace[], durableAt: Record<string, number>):
   }
   if (toDurable.length === 0) throw new BenchmarkOptionError('no round trip could be traced at the receiver')
   return { toDurable: median(toDurable), durableToSent: median(durableToSent) }
+}
+
+interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string, number> }
+
+/**
+ * The encrypted and unencrypted runs of a round, each in two halves, in the order A B B A
+ * (`plainFirst` swaps A and B; rounds alternate it), after `warmUp` unmeasured runs of each.
+ * Whichever pair runs first right after the round's other phases may run slower (the last
+ * flood's LevelDB compactions and collections may still be going on): with one run each in
+ * alternating order, the encrypted round trip was 1.12-1.18 of the unencrypted one in the three
+ * rounds of five where it ran first, 0.99-1.0 in the two where it ran second. A B B A cancels
+ * an effect of the order, and any drift in time. Returns each pair's halves, encrypted first.
+ */
+async function inBothOrders<T> (encrypted: Pair, plain: Pair, plainFirst: boolean, count: number, run: (pair: Pair, count: number) => Promise<T>, warmUp = 0): Promise<[T[], T[]]> {
+  const [first, second] = plainFirst ? [plain, encrypted] : [encrypted, plain]
+  const half = Math.max(1, Math.round(count / 2))
+  if (warmUp > 0) {
+    await run(second, warmUp)
+    await run(first, warmUp)
+  }
+  const a1 = await run(first, half)
+  const b1 = await run(second, half)
+  const b2 = await run(second, half)
+  const a2 = await run(first, half)
+  return plainFirst ? [[b1, b2], [a1, a2]] : [[a1, a2], [b1, b2]]
+}
+
+function joinRoundTrips (halves: RoundTrips[]): { ms: number[], split: ReturnType<typeof splitRoundTrips> } {
+  return {
+    ms: halves.flatMap(h => h.ms),
+    split: splitRoundTrips(halves.flatMap(h => h.trace), Object.assign({}, ...halves.map(h => h.durableAt)))
+  }
+}
+
+/** Two halves of a flood as one: messages over summed time, CPU and store calls per message averaged. */
+function joinFloods (halves: FloodFigures[]): FloodFigures {
+  const n = halves.length
+  const mean = (f: (h: FloodFigures) => number): number => halves.reduce((sum, h) => sum + f(h), 0) / n
+  const counters = (f: (h: FloodFigures) => StoreCounters): StoreCounters => {
+    const out = { ...f(halves[0]) }
+    for (const k of Object.keys(out) as Array<keyof StoreCounters>) out[k] = Math.round(mean(h => f(h)[k]) * 100) / 100
+    return out
+  }
+  const wallMsPerMsg = mean(h => h.wallMsPerMsg)
+  return {
+    perSec: 1000 / wallMsPerMsg,
+    wallMsPerMsg,
+    receiverCpuUsPerMsg: mean(h => h.receiverCpuUsPerMsg),
+    senderCpuUsPerMsg: mean(h => h.senderCpuUsPerMsg),
+    senderStore: counters(h => h.senderStore),
+    receiverStore: counters(h => h.receiverStore)
+  }
 }
 
 interface MainFigures {
@@ -300,13 +354,13 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
     await rawClient.call('rtt', { address: rawAddress, count: 100 })
     if (phases.has('throughput')) await rawFlood(rawClient, rawAddress, Math.min(5000, o.rawFlood))
 
-    const roundTrips = async ({ alice, bob, a, b }: Pair): Promise<{ ms: number[], split: ReturnType<typeof splitRoundTrips> }> => {
+    const roundTrips = async ({ alice, bob, a, b }: Pair, count: number): Promise<RoundTrips> => {
       await bob.call('traceStart', { node: b.index })
-      const { ms, trace } = await alice.call<{ ms: number[], trace: RttTrace[] }>('rtt', { node: a.index, to: b.peerId, count: o.rtt }, 300_000)
+      const { ms, trace } = await alice.call<{ ms: number[], trace: RttTrace[] }>('rtt', { node: a.index, to: b.peerId, count }, 300_000)
       const durableAt = await bob.call<Record<string, number>>('traceTake', { node: b.index })
-      return { ms, split: splitRoundTrips(trace, durableAt) }
+      return { ms, trace, durableAt }
     }
-    const flood = async ({ alice, bob, a, b }: Pair): Promise<FloodFigures> => await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, o.flood, o.window)
+    const flood = async ({ alice, bob, a, b }: Pair, count: number): Promise<FloodFigures> => await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, count, o.window)
 
     const figures: MainFigures = {}
     if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
@@ -315,9 +369,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
     for (let round = 0; round < o.rounds; round++) {
       const plainFirst = round % 2 === 1
       if (figures.rtt !== undefined) {
-        const p = plainFirst ? await roundTrips(plain) : undefined
-        const m = await roundTrips(encrypted)
-        const q = p ?? await roundTrips(plain)
+        const [m, q] = (await inBothOrders(encrypted, plain, plainFirst, o.rtt, roundTrips, RTT_WARM_UP)).map(joinRoundTrips)
         figures.rtt.toDurable.push(m.split.toDurable)
         figures.rtt.durableToSent.push(m.split.durableToSent)
         const r = await rawClient.call<number[]>('rtt', { address: rawAddress, count: o.rtt }, 300_000)
@@ -333,9 +385,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
         log(`net: round ${round + 1} rtt p50 ${percentile(m.ms, 50).toFixed(2)} ms (unencrypted ${percentile(q.ms, 50).toFixed(2)} ms), raw ${percentile(r, 50).toFixed(3)} ms, fsync ${percentile(fsync, 50).toFixed(2)} ms`)
       }
       if (figures.throughput !== undefined) {
-        const p = plainFirst ? await flood(plain) : undefined
-        const m = await flood(encrypted)
-        const q = p ?? await flood(plain)
+        const [m, q] = (await inBothOrders(encrypted, plain, plainFirst, o.flood, flood)).map(joinFloods)
         const r = await rawFlood(rawClient, rawAddress, o.rawFlood)
         figures.throughput.murmur.push(m.perSec)
         figures.throughput.plain.push(q.perSec)

@@ -4,7 +4,8 @@
  * process on a classic-level store, one encrypted at rest (as every home with a passphrase is)
  * and one not; 20 senders; 10 mailbox owners. All on 127.0.0.1 over TCP, noise + yamux.
  *
- * Each round (--rounds, 5), steps 1 and 2 at both relays, in alternating order:
+ * Each round (--rounds, 5), steps 1 and 2 at both relays, each relay twice with half the
+ * envelopes, in the order A B B A (rounds alternate which relay is A):
  * 1. Deposit: the 20 senders deposit `--drain` envelopes (100-byte payloads) into owner 0's
  *    mailbox, all at once, each sender one deposit at a time (awaiting each answer). Msg/s, and
  *    the relay process's CPU per deposit. Target: >= 5,000 msg/s.
@@ -95,6 +96,21 @@ interface Round {
   floorPerSec: number
 }
 
+/** Deposits then the drain of `count` envelopes at one relay. */
+interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, drainCpuUs: number }
+
+/** Two runs at one relay as one: envelopes over summed times, CPU per envelope. */
+function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
+  const sum = (f: (r: RelayRun) => number): number => runs.reduce((total, r) => total + f(r), 0)
+  const count = sum(r => r.count)
+  return {
+    depositPerSec: count / (sum(r => r.depositMs) / 1000),
+    relayCpuUsPerDeposit: sum(r => r.depositCpuUs) / count,
+    drainPerSec: count / (sum(r => r.drainMs) / 1000),
+    relayCpuUsPerDrained: sum(r => r.drainCpuUs) / count
+  }
+}
+
 /** One round's deposits and drain at the unencrypted relay. */
 interface PlainRound {
   depositPerSec: number
@@ -136,39 +152,40 @@ export async function run (args: string[]): Promise<void> {
       for (const file of files) log(`relay: wrote ${file}`)
       return value
     }
-    /** Deposits then the drain at the unencrypted relay, and its CPU per envelope (both steps). */
-    const plainRound = async (): Promise<PlainRound> => {
-      const c0 = await plainW.call<number>('cpu')
-      const d = await sendersW.call<{ ms: number }>('deposit', { relay: plain.peerId, recipients: [owners[0].peerId], count: o.drain, capability }, 600_000)
-      const heldNow = await ownersW.call<number>('held', { relay: plain.peerId, index: 0 })
-      if (heldNow !== o.drain) throw new BenchmarkCheckError(`the unencrypted relay holds ${heldNow}, expected ${o.drain}`)
-      const r = await ownersW.call<{ ms: number }>('drain', { relay: plain.peerId, expected: o.drain, folder: drained }, 600_000)
-      const c1 = await plainW.call<number>('cpu')
-      return { depositPerSec: o.drain / (d.ms / 1000), drainPerSec: o.drain / (r.ms / 1000), relayCpuUsPerEnvelope: (c1 - c0) / o.drain }
+    /**
+     * `count` deposits then the drain at one relay: times, and the relay's CPU for each step. The
+     * encrypted relay's steps are profiled with --profile.
+     */
+    const runAt = async (w: Worker, r: PeerInfo, count: number, profile: boolean): Promise<RelayRun> => {
+      const step = async <T>(phase: string, body: () => Promise<T>): Promise<T> => profile ? await profiled(phase, body) : await body()
+      const c0 = await w.call<number>('cpu')
+      const d = await step('deposit', async () => await sendersW.call<{ ms: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
+      const c1 = await w.call<number>('cpu')
+      const heldNow = await ownersW.call<number>('held', { relay: r.peerId, index: 0 })
+      if (heldNow !== count) throw new BenchmarkCheckError(`relay ${r.peerId} holds ${heldNow}, expected ${count}`)
+      const dr = await step('drain', async () => await ownersW.call<{ ms: number }>('drain', { relay: r.peerId, expected: count, folder: drained }, 600_000))
+      const c2 = await w.call<number>('cpu')
+      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, drainCpuUs: c2 - c1 }
     }
     const plainRounds: PlainRound[] = []
     for (let round = 0; round < o.rounds; round++) {
-      // Alternating order: each round's two runs sit next to each other in time.
+      // Each round runs both relays in two halves, in the order A B B A (rounds alternate which
+      // is A): the first run after the round's other steps may be the slower one, and with one
+      // run each in alternating order an odd number of rounds let one relay run first more often.
       const plainFirst = round % 2 === 1
-      if (plainFirst) plainRounds.push(await plainRound())
-      const c0 = await relayW.call<number>('cpu')
-      const d = await profiled('deposit', async () => await sendersW.call<{ ms: number }>('deposit', { relay: relay.peerId, recipients: [owners[0].peerId], count: o.drain, capability }, 600_000))
-      const c1 = await relayW.call<number>('cpu')
-      const heldNow = await ownersW.call<number>('held', { relay: relay.peerId, index: 0 })
-      if (heldNow !== o.drain) throw new BenchmarkCheckError(`relay holds ${heldNow}, expected ${o.drain}`)
-      const r = await profiled('drain', async () => await ownersW.call<{ ms: number }>('drain', { relay: relay.peerId, expected: o.drain, folder: drained }, 600_000))
-      const c2 = await relayW.call<number>('cpu')
+      const half = Math.max(1, Math.round(o.drain / 2))
+      const encrypted = async (): Promise<RelayRun> => await runAt(relayW, relay, half, true)
+      const unencrypted = async (): Promise<RelayRun> => await runAt(plainW, plain, half, false)
+      const [a, b] = plainFirst ? [unencrypted, encrypted] : [encrypted, unencrypted]
+      const a1 = await a()
+      const b1 = await b()
+      const b2 = await b()
+      const a2 = await a()
+      const [e, p] = plainFirst ? [joinRuns(b1, b2), joinRuns(a1, a2)] : [joinRuns(a1, a2), joinRuns(b1, b2)]
       const floor = await ownersW.call<number>('levelFloor', { folder: drained, n: o.drain, batchSize: o.pushLimit }, 600_000)
-      const figures: Round = {
-        depositPerSec: o.drain / (d.ms / 1000),
-        relayCpuUsPerDeposit: (c1 - c0) / o.drain,
-        drainPerSec: o.drain / (r.ms / 1000),
-        relayCpuUsPerDrained: (c2 - c1) / o.drain,
-        floorPerSec: floor
-      }
+      const figures: Round = { ...e, floorPerSec: floor }
       rounds.push(figures)
-      if (!plainFirst) plainRounds.push(await plainRound())
-      const p = plainRounds[round]
+      plainRounds.push({ depositPerSec: p.depositPerSec, drainPerSec: p.drainPerSec, relayCpuUsPerEnvelope: p.relayCpuUsPerDeposit + p.relayCpuUsPerDrained })
       log(`relay: round ${round + 1}: unencrypted relay: deposits ${Math.round(p.depositPerSec)} msg/s, drain ${Math.round(p.drainPerSec)} msg/s`)
       log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each), drain ${Math.round(figures.drainPerSec)} msg/s, floor ${Math.round(floor)} puts/s`)
     }

@@ -15,7 +15,10 @@ import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
 import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from '../../src/crypto/providers/xchacha-native.js'
 import { chachaSealOpenSsl, chachaTryOpenOpenSsl } from '../../src/crypto/providers/chacha-native.js'
-import { chachaSealSodium, chachaTryOpenSodium, SODIUM_MAX_INPUT, sodiumFor, sodiumReady, xchachaSealSodium, xchachaTryOpenSodium } from '../../src/crypto/providers/chacha-sodium.js'
+import { chachaSealSodium, chachaTryOpenSodium, SODIUM_MAX_AD, SODIUM_MAX_INPUT, sodiumFor, xchachaSealSodium, xchachaTryOpenSodium } from '../../src/crypto/providers/chacha-sodium.js'
+import { sodiumReady } from '../../src/crypto/providers/sodium-module.js'
+import { mlkem768Native } from '../../src/crypto/providers/mlkem-native.js'
+import { mlkemDecapsulateSodium, mlkemEncapsulateSodium, mlkemKeyPairSodium, mlkemSodium } from '../../src/crypto/providers/mlkem-sodium.js'
 
 const RUNS = { numRuns: 60 }
 const bytes = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: length, maxLength: length })
@@ -129,6 +132,40 @@ describe('two AEAD engines in the node provider (libsodium for short inputs, Ope
     }
   })
 
+  it('sends associated data longer than its arena holds to OpenSSL, with the same bytes', () => {
+    expect(sodiumFor(10, SODIUM_MAX_AD)).toBeDefined()
+    expect(sodiumFor(10, SODIUM_MAX_AD + 1)).toBeUndefined()
+    const provider = nodeProvider()
+    const key = provider.randomBytes(32)
+    const nonce12 = provider.randomBytes(12)
+    const nonce24 = provider.randomBytes(24)
+    const plaintext = provider.randomBytes(150)
+    const ad = provider.randomBytes(SODIUM_MAX_AD + 1)
+    const expected = chacha20poly1305(key, nonce12, ad).encrypt(plaintext)
+    const expectedX = xchacha20poly1305(key, nonce24, ad).encrypt(plaintext)
+    expect(provider.chacha20poly1305Seal(key, nonce12, plaintext, ad)).toEqual(expected)
+    expect(provider.chacha20poly1305Open(key, nonce12, expected, ad)).toEqual(plaintext)
+    expect(provider.xchacha20poly1305Seal(key, nonce24, plaintext, ad)).toEqual(expectedX)
+    expect(provider.xchacha20poly1305Open(key, nonce24, expectedX, ad)).toEqual(plaintext)
+  })
+
+  it('leaves no key, plaintext or ciphertext in libsodium\'s memory after a call', () => {
+    const sodium = sodiumFor(0)
+    if (sodium === undefined) throw new Error('libsodium did not load')
+    const key = new Uint8Array(32).fill(0xa5)
+    const nonce = new Uint8Array(12).fill(7)
+    const plaintext = new Uint8Array(300).fill(0x5a)
+    const arena = (): Uint8Array => sodium.module.HEAPU8.slice(sodium.key, sodium.output + SODIUM_MAX_INPUT + 16)
+    const keyAndData = (bytes: Uint8Array): Uint8Array => Uint8Array.of(...bytes.subarray(0, 32), ...bytes.subarray(sodium.input - sodium.key))
+    const sealed = chachaSealSodium(sodium, key, nonce, plaintext, new Uint8Array(0))
+    expect(keyAndData(arena()).every(b => b === 0)).toBe(true)
+    expect(chachaTryOpenSodium(sodium, key, nonce, sealed, new Uint8Array(0))).toEqual(plaintext)
+    expect(keyAndData(arena()).every(b => b === 0)).toBe(true)
+    sealed[0] ^= 1
+    expect(chachaTryOpenSodium(sodium, key, nonce, sealed, new Uint8Array(0))).toBeNull()
+    expect(keyAndData(arena()).every(b => b === 0)).toBe(true)
+  })
+
   it('returns fresh arrays: a later call does not change an earlier result', () => {
     const sodium = sodiumFor(0)
     if (sodium === undefined) throw new Error('libsodium did not load')
@@ -140,6 +177,68 @@ describe('two AEAD engines in the node provider (libsodium for short inputs, Ope
     chachaTryOpenSodium(sodium, key, nonce, first, new Uint8Array(0))
     expect(first).toEqual(copy)
     expect(first.buffer.byteLength).toBe(first.byteLength)
+  })
+})
+
+describe('two ML-KEM-768 engines in the node provider (libsodium once loaded, noble before and in the noble provider)', () => {
+  beforeAll(async () => { await sodiumReady })
+
+  const engine = (): NonNullable<ReturnType<typeof mlkemSodium>> => {
+    const e = mlkemSodium()
+    if (e === undefined) throw new Error('libsodium did not load')
+    return e
+  }
+
+  it('gives noble\'s keys, ciphertexts and secrets from the same randomness, implicit rejection included', () => {
+    fc.assert(fc.property(bytes(64), bytes(32), fc.nat(1087), (seed, message, flip) => {
+      const noble = ml_kem768.keygen(seed)
+      const ours = mlkemKeyPairSodium(engine(), seed)
+      expect(ours.publicKey).toEqual(noble.publicKey)
+      expect(ours.secretKey).toEqual(noble.secretKey)
+      const expected = ml_kem768.encapsulate(noble.publicKey, message)
+      const encapsulated = mlkemEncapsulateSodium(engine(), noble.publicKey, message)
+      expect(encapsulated?.ciphertext).toEqual(expected.cipherText)
+      expect(encapsulated?.sharedSecret).toEqual(expected.sharedSecret)
+      expect(mlkemDecapsulateSodium(engine(), expected.cipherText, noble.secretKey)).toEqual(expected.sharedSecret)
+      // A changed ciphertext decapsulates to the same pseudorandom secret in both (FIPS 203 §6.3).
+      const tampered = expected.cipherText.slice()
+      tampered[flip] ^= 1
+      const rejected = ml_kem768.decapsulate(tampered, noble.secretKey)
+      expect(rejected).not.toEqual(expected.sharedSecret)
+      expect(mlkem768Native.decapsulate(tampered, noble.secretKey)).toEqual(rejected)
+    }), { numRuns: 20 })
+  })
+
+  it('refuses the same bad keys as noble, with the same typed errors', () => {
+    const { publicKey, secretKey } = ml_kem768.keygen(new Uint8Array(64).fill(5))
+    // A coefficient of 4095 (>= q) fails the encapsulation key's modulus check (FIPS 203 §7.2).
+    const badPublic = publicKey.slice()
+    badPublic[0] = 0xff
+    badPublic[1] |= 0x0f
+    // A changed H(ek) fails the decapsulation key's hash check (§7.3).
+    const badSecret = secretKey.slice()
+    badSecret[384 * 3 + 1184 + 3] ^= 1
+    const { cipherText } = ml_kem768.encapsulate(publicKey, new Uint8Array(32))
+    for (const kem of [mlkem768Native, mlkem768]) {
+      expect(() => kem.encapsulate(badPublic, new Uint8Array(32))).toThrow(InvalidKeyError)
+      expect(() => kem.encapsulate(publicKey.subarray(1), new Uint8Array(32))).toThrow(InvalidKeyError)
+      expect(() => kem.decapsulate(cipherText, badSecret)).toThrow(InvalidKeyError)
+      expect(kem.decapsulate(cipherText, secretKey)).toEqual(ml_kem768.decapsulate(cipherText, secretKey))
+    }
+    expect(mlkemEncapsulateSodium(engine(), badPublic, new Uint8Array(32))).toBeUndefined()
+  })
+
+  it('leaves no secret key, seed or shared secret in libsodium\'s memory after a call', () => {
+    const e = engine()
+    const secretsZero = (): boolean => e.module.HEAPU8.subarray(e.secretKey, e.secretKey + 2400).every(b => b === 0) &&
+      e.module.HEAPU8.subarray(e.sharedSecret, e.seed + 64).every(b => b === 0)
+    const { publicKey, secretKey } = mlkemKeyPairSodium(e, new Uint8Array(64).fill(9))
+    expect(secretsZero()).toBe(true)
+    const encapsulated = mlkemEncapsulateSodium(e, publicKey, new Uint8Array(32).fill(3))
+    expect(secretsZero()).toBe(true)
+    if (encapsulated === undefined) throw new Error('encapsulation refused a valid key')
+    expect(mlkemDecapsulateSodium(e, encapsulated.ciphertext, secretKey)).toEqual(encapsulated.sharedSecret)
+    expect(secretsZero()).toBe(true)
   })
 })
 

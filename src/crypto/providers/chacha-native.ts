@@ -9,7 +9,7 @@ import { chachaSealSodium, chachaTryOpenSodium, sodiumFor } from './chacha-sodiu
 
 /** ciphertext || tag. */
 export function chachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
-  const sodium = sodiumFor(plaintext.length)
+  const sodium = sodiumFor(plaintext.length, ad.length)
   if (sodium !== undefined) return chachaSealSodium(sodium, key, nonce, plaintext, ad)
   return chachaSealOpenSsl(key, nonce, plaintext, ad)
 }
@@ -30,7 +30,7 @@ export function chachaSealOpenSsl (key: Uint8Array, nonce: Uint8Array, plaintext
 /** The plaintext, or null when the input is shorter than a tag or the tag does not verify. */
 export function chachaTryOpenNative (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
   if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) return null
-  const sodium = sodiumFor(ciphertext.length - AEAD_TAG_LENGTH)
+  const sodium = sodiumFor(ciphertext.length - AEAD_TAG_LENGTH, ad.length)
   if (sodium !== undefined) return chachaTryOpenSodium(sodium, key, nonce, ciphertext, ad)
   return chachaTryOpenOpenSsl(key, nonce, ciphertext, ad)
 }

@@ -9,11 +9,11 @@ import { nodeProvider } from './node.js'
 import type { CryptoProvider, ProviderName, RandomSource } from '../provider.js'
 
 /**
- * Resolves once the node provider's faster engine for short AEAD inputs has loaded
- * (chacha-sodium.ts). Before that the provider is as correct, only slower: a node waits for it
- * on start, and a benchmark before it measures.
+ * Resolves once the node provider's faster engines (libsodium: short AEAD inputs, ML-KEM-768)
+ * have loaded (sodium-module.ts). Before that the provider is as correct, only slower: a node
+ * waits for it on start, and a benchmark before it measures.
  */
-export { sodiumReady as providersReady } from './chacha-sodium.js'
+export { sodiumReady as providersReady } from './sodium-module.js'
 export { nobleProvider } from './noble.js'
 export { nodeProvider } from './node.js'
 export type { NobleProviderOptions } from './noble.js'

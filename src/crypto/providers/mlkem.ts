@@ -1,6 +1,7 @@
 /**
- * ML-KEM-768 (FIPS 203) from @noble/post-quantum, shared by both providers: Node 20 has no
- * ML-KEM. Randomness is passed in so that known-answer vectors are reproducible.
+ * ML-KEM-768 (FIPS 203) from @noble/post-quantum: the noble provider's, and the node
+ * provider's until libsodium's has loaded (mlkem-native.ts). Node 20 has no ML-KEM. Randomness
+ * is passed in so that known-answer vectors are reproducible.
  *
  * Speed: most of an encapsulation, and of the re-encryption inside a decapsulation, is
  * expanding the matrix Â from the encapsulation key (FIPS 203 §5.2, SampleNTT). noble's
@@ -27,7 +28,7 @@ interface Prepared {
 /** Prepared keys kept (each ~10 KiB of public data). */
 export const MLKEM_PREPARED_CACHE_SIZE = 16
 /** FIPS 203 §7.1: dk = dk_PKE (384k bytes) || ek || H(ek) || z, with k = 3. */
-const EK_OFFSET_IN_DK = 384 * 3
+export const EK_OFFSET_IN_DK = 384 * 3
 
 const prepared = boundedCache<Prepared>(MLKEM_PREPARED_CACHE_SIZE)
 
@@ -66,14 +67,18 @@ export const mlkem768 = {
     // Decapsulation never fails on a bad ciphertext (implicit rejection): it returns a
     // pseudorandom secret, and the AEAD of the first message then fails to open.
     const ek = secretKey.subarray(EK_OFFSET_IN_DK, EK_OFFSET_IN_DK + MLKEM768_PUBLIC_KEY_LENGTH)
-    let entry: Prepared
+    let entry: Prepared | undefined
     try {
       entry = preparedKey(ek)
     } catch {
-      // An ek that fails the modulus check: the one-shot call reports it as before.
-      return ml_kem768.decapsulate(ciphertext, secretKey.slice())
+      // An ek that fails the modulus check: the one-shot call decapsulates without it.
     }
-    // noble checks H(ek) and the embedded ek against the prepared key (FIPS 203 §7.3).
-    return entry.decapsulate(ciphertext, secretKey.slice())
+    try {
+      // noble checks H(ek) (FIPS 203 §7.3), and the embedded ek against the prepared key.
+      return entry !== undefined ? entry.decapsulate(ciphertext, secretKey.slice()) : ml_kem768.decapsulate(ciphertext, secretKey.slice())
+    } catch {
+      // A bad ciphertext never throws (implicit rejection, and its length is checked above).
+      throw new InvalidKeyError('ML-KEM-768 secret key fails its hash check (FIPS 203 section 7.3)')
+    }
   }
 }

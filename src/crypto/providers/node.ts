@@ -24,7 +24,8 @@ import { isAllZero, isLowOrderX25519 } from '../low-order.js'
 import { checkEd25519Strict } from './ed25519-strict.js'
 import { boundedCache, publicBytesKey } from './caches.js'
 import { SecretKeyedCache } from './secret-keyed-cache.js'
-import { mlkem768 } from './mlkem.js'
+import { mlkem768Native } from './mlkem-native.js'
+import { hkdfSha256Sodium, hmacSha256Sodium } from './hmac-sodium.js'
 import { pooledOsRandom } from './random-pool.js'
 import { assertHkdfLength } from './noble.js'
 import { chachaSealNative, chachaTryOpenNative } from './chacha-native.js'
@@ -110,17 +111,20 @@ function rawPublicKey (privateKey: KeyObject): Uint8Array {
 }
 
 function hmacSha256 (key: Uint8Array, data: Uint8Array): Uint8Array {
-  return toUint8Array(createHmac('sha256', key).update(data).digest())
+  return hmacSha256Sodium(key, data) ?? toUint8Array(createHmac('sha256', key).update(data).digest())
 }
 
 /**
- * HKDF-SHA256 (RFC 5869 sections 2.2 and 2.3) from HMAC rather than `crypto.hkdfSync`: the
+ * HKDF-SHA256 (RFC 5869 sections 2.2 and 2.3): libsodium's when it has loaded and the inputs fit
+ * its arena (hmac-sodium.ts), else from node:crypto's HMAC rather than `crypto.hkdfSync`: the
  * latter refuses `info` longer than 1024 bytes, which noble accepts, and is slower for the
  * 32 to 96 bytes the ratchet asks for. An empty salt means HashLen zero bytes (section 2.2);
  * HMAC pads any key shorter than a block with zeros, so passing it empty is the same.
  */
 function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   assertHkdfLength(length)
+  const fast = hkdfSha256Sodium(ikm, salt, info, length)
+  if (fast !== undefined) return fast
   const prk = createHmac('sha256', salt).update(ikm).digest()
   const out = new Uint8Array(length)
   let previous: Buffer = Buffer.alloc(0)
@@ -261,9 +265,9 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpenNative(key, nonce, ciphertext, ad),
     xchacha20poly1305TryOpen: (key, nonce, ciphertext, ad) => xchachaTryOpenNative(key, nonce, ciphertext, ad),
 
-    mlkem768GenerateKeyPair: () => mlkem768.generateKeyPair(randomBytes(64)),
-    mlkem768Encapsulate: (publicKey) => mlkem768.encapsulate(publicKey, randomBytes(32)),
-    mlkem768Decapsulate: (ciphertext, secretKey) => mlkem768.decapsulate(ciphertext, secretKey)
+    mlkem768GenerateKeyPair: () => mlkem768Native.generateKeyPair(randomBytes(64)),
+    mlkem768Encapsulate: (publicKey) => mlkem768Native.encapsulate(publicKey, randomBytes(32)),
+    mlkem768Decapsulate: (ciphertext, secretKey) => mlkem768Native.decapsulate(ciphertext, secretKey)
   }
   return provider
 }

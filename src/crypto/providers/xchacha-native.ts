@@ -44,7 +44,7 @@ function derive (key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array, nonc
 
 export function xchachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
   check(key, nonce)
-  const sodium = sodiumFor(plaintext.length)
+  const sodium = sodiumFor(plaintext.length, ad.length)
   if (sodium !== undefined) return xchachaSealSodium(sodium, key, nonce, plaintext, ad)
   const { subkey, nonce12 } = derive(key, nonce)
   try {
@@ -58,7 +58,7 @@ export function xchachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext
 export function xchachaTryOpenNative (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
   check(key, nonce)
   if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) return null
-  const sodium = sodiumFor(ciphertext.length - AEAD_TAG_LENGTH)
+  const sodium = sodiumFor(ciphertext.length - AEAD_TAG_LENGTH, ad.length)
   if (sodium !== undefined) return xchachaTryOpenSodium(sodium, key, nonce, ciphertext, ad)
   const { subkey, nonce12 } = derive(key, nonce)
   try {

@@ -9,6 +9,7 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { LRUCache } from 'lru-cache'
 import { identityKeyFromPeerId } from '../../crypto/identity.js'
 import { decodeBundle, verifyBundle } from '../../crypto/pqxdh/index.js'
 import type { ContactRecordLookups } from '../../net/contact-record-lookups.js'
@@ -26,6 +27,8 @@ const log = logger('murmur:messenger:relays')
 const RECORD_CACHE_MS = 60_000
 /** ...and a record without mailboxes, or a failed lookup, at most this often. */
 const RECORD_MISS_CACHE_MS = 5_000
+/** Recipients whose mailbox lists are kept (the least recently used go first). */
+const RECORD_CACHE_ENTRIES = 1024
 
 interface RemoteMailbox { relay: string, addresses: string[] }
 
@@ -34,7 +37,7 @@ export class RelayDeposits {
   private readonly node: RelayNode
   private readonly ours: OurMailboxes
   private readonly lookups: ContactRecordLookups
-  private readonly records = new Map<string, { at: number, mailboxes: RemoteMailbox[] }>()
+  private readonly records = new LRUCache<string, { at: number, mailboxes: RemoteMailbox[] }>({ max: RECORD_CACHE_ENTRIES })
   /** One call to a relay (a deposit, a prekey), dial included, in ms (MurmurOptions.relayCallTimeoutMs). */
   private readonly callTimeoutMs: number
 

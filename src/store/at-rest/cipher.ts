@@ -4,7 +4,7 @@
  *
  * - `plainCipher`: values and key parts as they are (a home made with --no-passphrase);
  * - `sealedCipher`: every value under ChaCha20-Poly1305 (the provider's; on the node provider
- *   libsodium for values up to 2 KiB, OpenSSL above) with a random 96-bit nonce and the sublevel name and stored key as associated
+ *   libsodium for values up to 4 KiB, OpenSSL above) with a random 96-bit nonce and the sublevel name and stored key as associated
  *   data, so a value moved to another key no longer opens; key parts that name a peer under
  *   AES-GCM-SIV (RFC 8452) with a fixed nonce: deterministic, so equal peer IDs give equal
  *   stored keys and lookups and range scans still work, and decryptable, so the code that reads
