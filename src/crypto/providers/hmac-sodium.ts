@@ -12,7 +12,7 @@
  * Same bytes (test/crypto/fast-paths.test.ts). After every call the arena's key, data, PRK and
  * output are zeroed, as the node:crypto path zeroes its PRK and T blocks.
  */
-import { allocateArena, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { allocateRegions, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
 
 /** Keys (HMAC) and salts (HKDF) up to this many bytes fit the arena; murmur's are 32. */
 export const SODIUM_MAX_KEY = 128
@@ -36,12 +36,8 @@ interface HmacEngine {
 let engine: HmacEngine | undefined
 
 whenSodiumLoads((module) => {
-  const base = allocateArena(module, SODIUM_MAX_KEY + SODIUM_MAX_DATA + SODIUM_MAX_INFO + PRK + MAX_OUTPUT)
-  if (base === 0) return
-  const data = base + SODIUM_MAX_KEY
-  const info = data + SODIUM_MAX_DATA
-  const prk = info + SODIUM_MAX_INFO
-  engine = { module, key: base, data, info, prk, output: prk + PRK }
+  const regions = allocateRegions(module, { key: SODIUM_MAX_KEY, data: SODIUM_MAX_DATA, info: SODIUM_MAX_INFO, prk: PRK, output: MAX_OUTPUT })
+  if (regions !== undefined) engine = { module, ...regions }
 })
 
 /** libsodium's HMAC engine (its arena's offsets), once the module has loaded. */

@@ -14,7 +14,7 @@
  * decapsulation key's hash check (libsodium does not make it).
  */
 import { MLKEM768_CIPHERTEXT_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH, MLKEM768_SHARED_SECRET_LENGTH } from '../provider.js'
-import { allocateArena, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { allocateRegions, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
 
 const SEED = 64
 const MESSAGE = 32
@@ -33,12 +33,15 @@ interface MlkemEngine {
 let engine: MlkemEngine | undefined
 
 whenSodiumLoads((module) => {
-  const base = allocateArena(module, MLKEM768_PUBLIC_KEY_LENGTH + MLKEM768_SECRET_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MLKEM768_SHARED_SECRET_LENGTH + SEED)
-  if (base === 0) return
-  const secretKey = base + MLKEM768_PUBLIC_KEY_LENGTH
-  const ciphertext = secretKey + MLKEM768_SECRET_KEY_LENGTH
-  const sharedSecret = ciphertext + MLKEM768_CIPHERTEXT_LENGTH
-  engine = { module, publicKey: base, secretKey, ciphertext, sharedSecret, seed: sharedSecret + MLKEM768_SHARED_SECRET_LENGTH }
+  const regions = allocateRegions(module, {
+    publicKey: MLKEM768_PUBLIC_KEY_LENGTH,
+    secretKey: MLKEM768_SECRET_KEY_LENGTH,
+    ciphertext: MLKEM768_CIPHERTEXT_LENGTH,
+    // The shared secret and the seed are adjacent: wipe() zeroes both in one fill.
+    sharedSecret: MLKEM768_SHARED_SECRET_LENGTH,
+    seed: SEED
+  })
+  if (regions !== undefined) engine = { module, ...regions }
 })
 
 /** libsodium's ML-KEM, once its module has loaded. */

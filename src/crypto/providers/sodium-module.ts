@@ -83,3 +83,20 @@ export function allocateArena (module: LibsodiumModule, size: number): number {
   if (base !== 0) module.HEAPU8.fill(0, base, base + size)
   return base
 }
+
+/**
+ * One zeroed arena holding `regions` one after another, in the order given: each region's
+ * offset by name; undefined when the module has no memory for it.
+ */
+export function allocateRegions<K extends string> (module: LibsodiumModule, regions: Record<K, number>): Record<K, number> | undefined {
+  const sizes = Object.entries(regions) as Array<[K, number]>
+  const base = allocateArena(module, sizes.reduce((total, [, size]) => total + size, 0))
+  if (base === 0) return undefined
+  const offsets = {} as Record<K, number>
+  let at = base
+  for (const [name, size] of sizes) {
+    offsets[name] = at
+    at += size
+  }
+  return offsets
+}
