@@ -12,6 +12,7 @@
  * in and its result is copied out; it zeroes the arena's secrets after every call, so no key or
  * plaintext stays in the module's memory longer than the call.
  */
+import { CryptoEngineError } from '../errors.js'
 import { randomFillSync } from 'node:crypto'
 import loadLibsodium from 'libsodium'
 import { logger } from '@libp2p/logger'
@@ -56,7 +57,7 @@ async function load (): Promise<LibsodiumModule> {
   // the source is given, not detected: detection fails under some module loaders.
   const getRandomValue = (): number => randomFillSync(new Uint32Array(1))[0]
   const module = await loadLibsodium({ getRandomValue }) as LibsodiumModule
-  if (module._sodium_init() < 0) throw new Error('sodium_init failed')
+  if (module._sodium_init() < 0) throw new CryptoEngineError('sodium_init failed')
   return module
 }
 
