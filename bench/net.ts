@@ -18,11 +18,11 @@
  * Rounds alternate murmur and raw (and 1k and 100k) so that load from elsewhere on the 2
  * noisy cores hits both alike; each figure is the median over rounds.
  *
- * Options: --rounds N (5), --rtt N round trips per round (200), --flood N murmur messages per
+ * Options: --rounds N (6: even, so that each pair leads as often), --rtt N round trips per round (200), --flood N murmur messages per
  * round (2000), --raw-flood N raw frames per round (20000), --window N sends in flight (256),
  * --history N (100000), --history-base N (1000), --history-flood N per round (1000),
  * --sessions N (20), --only rtt|throughput|history|memory (repeatable; writes no result file),
- * --quick (small counts, 3 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
+ * --quick (small counts, 2 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -94,7 +94,7 @@ export interface NetResults {
 
 function parseArgs (args: string[]): Options {
   const o: Options = {
-    rounds: 5, rtt: 200, flood: 2000, rawFlood: 20_000, window: 256, history: 100_000, historyBase: 1000, historyFlood: 1000, sessions: 20, only: new Set()
+    rounds: 6, rtt: 200, flood: 2000, rawFlood: 20_000, window: 256, history: 100_000, historyBase: 1000, historyFlood: 1000, sessions: 20, only: new Set()
   }
   const numeric: Record<string, keyof Options> = {
     '--rounds': 'rounds', '--rtt': 'rtt', '--flood': 'flood', '--raw-flood': 'rawFlood', '--window': 'window', '--history': 'history', '--history-base': 'historyBase', '--history-flood': 'historyFlood', '--sessions': 'sessions'
@@ -113,7 +113,7 @@ function parseArgs (args: string[]): Options {
       if (dir === undefined) throw new BenchmarkOptionError('--profile needs a folder')
       o.profile = resolve(dir)
     } else if (arg === '--quick') {
-      Object.assign(o, { rounds: 3, rtt: 50, flood: 500, rawFlood: 5000, history: 20_000, historyFlood: 300, sessions: 5 })
+      Object.assign(o, { rounds: 2, rtt: 50, flood: 500, rawFlood: 5000, history: 20_000, historyFlood: 300, sessions: 5 })
     } else {
       throw new BenchmarkOptionError(`unknown option ${arg}`)
     }
@@ -178,8 +178,9 @@ const CONNECT_CAP_MS = 5 * 60_000
 const FSYNC_SAMPLES = 100
 /** Length of one ratchet-floor measurement (ms). */
 const RATCHET_FLOOR_MS = 500
-/** Unmeasured round trips of each pair before a round's measured ones (inBothOrders). */
+/** Unmeasured round trips, and messages of a flood, of each pair before a round's measured ones (inBothOrders). */
 const RTT_WARM_UP = 20
+const FLOOD_WARM_UP = 200
 
 interface FloodFigures {
   perSec: number
@@ -385,7 +386,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
         log(`net: round ${round + 1} rtt p50 ${percentile(m.ms, 50).toFixed(2)} ms (unencrypted ${percentile(q.ms, 50).toFixed(2)} ms), raw ${percentile(r, 50).toFixed(3)} ms, fsync ${percentile(fsync, 50).toFixed(2)} ms`)
       }
       if (figures.throughput !== undefined) {
-        const [m, q] = (await inBothOrders(encrypted, plain, plainFirst, o.flood, flood)).map(joinFloods)
+        const [m, q] = (await inBothOrders(encrypted, plain, plainFirst, o.flood, flood, FLOOD_WARM_UP)).map(joinFloods)
         const r = await rawFlood(rawClient, rawAddress, o.rawFlood)
         figures.throughput.murmur.push(m.perSec)
         figures.throughput.plain.push(q.perSec)

@@ -4,7 +4,7 @@
  * process on a classic-level store, one encrypted at rest (as every home with a passphrase is)
  * and one not; 20 senders; 10 mailbox owners. All on 127.0.0.1 over TCP, noise + yamux.
  *
- * Each round (--rounds, 5), steps 1 and 2 at both relays, each relay twice with half the
+ * Each round (--rounds, 6), steps 1 and 2 at both relays, each relay twice with half the
  * envelopes, in the order A B B A (rounds alternate which relay is A):
  * 1. Deposit: the 20 senders deposit `--drain` envelopes (100-byte payloads) into owner 0's
  *    mailbox, all at once, each sender one deposit at a time (awaiting each answer). Msg/s, and
@@ -24,7 +24,7 @@
  * other through the DHTs), so that handshakes do not land inside the figures. Dials that fail
  * on a loaded machine are retried, counted in `meta.retries`.
  *
- * Options: --rounds N (5), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
+ * Options: --rounds N (6: even, so that each relay leads as often), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
  * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile of the rounds).
  * Writes bench/results/relay.json.
  */
@@ -45,7 +45,7 @@ const OWNERS = 10
 const SETTLE_CAP_MS = 60_000
 
 function parseOptions (args: string[]): Options {
-  const options: Options = { rounds: 5, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2 }
+  const options: Options = { rounds: 6, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2 }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     const value = (): string => {

@@ -118,3 +118,13 @@ export class NoSessionError extends MurmurError {
     super(message)
   }
 }
+
+/**
+ * A crypto engine failed where it cannot with valid inputs (libsodium's module out of memory,
+ * or refusing a call the caller had checked): an internal failure, never a verdict on the data.
+ */
+export class CryptoEngineError extends MurmurError {
+  constructor (message = 'The crypto engine failed') {
+    super(message)
+  }
+}

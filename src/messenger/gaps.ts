@@ -13,6 +13,7 @@
  * number, so it lands before the first stored text with a higher number: the conversation
  * reads in the sender's order once the hole fills (as Signal orders by the sender's position).
  */
+import { LRUCache } from 'lru-cache'
 import { MAX_ROOM, type HistoryRecord, type Store, type StoreBatch } from '../store/index.js'
 
 export interface MissingRange {
@@ -44,6 +45,9 @@ export interface GapState {
 
 export const gapKey = (peerId: string): string => `gaps:${peerId}`
 
+/** Peers whose gap state is kept in memory (the least recently used go first). */
+const GAP_CACHE_ENTRIES = 1024
+
 function describe (count: number): string {
   return count === 1 ? '1 earlier message' : `${count} earlier messages`
 }
@@ -57,14 +61,31 @@ export class GapTracker {
     this.ttlMs = ttlMs
   }
 
+  /**
+   * Each peer's state as last read or durably written. The receiver is its only reader and
+   * writer, under the peer's lock, and never changes a state in place (observe returns a new
+   * one): so every received text after the first reads it from memory, not LevelDB (a get on
+   * the round trip's path, some 0.18 ms).
+   */
+  private readonly known = new LRUCache<string, GapState>({ max: GAP_CACHE_ENTRIES })
+
   async load (peerId: string): Promise<GapState> {
+    const cached = this.known.get(peerId)
+    if (cached !== undefined) return cached
     const value = await this.store.sublevels.settings.get(gapKey(peerId))
-    if (value != null && typeof value === 'object' && !Array.isArray(value)) return value as unknown as GapState
-    return { highest: 0, missing: [] }
+    const state = value != null && typeof value === 'object' && !Array.isArray(value) ? value as unknown as GapState : { highest: 0, missing: [] }
+    this.known.set(peerId, state)
+    return state
   }
 
+  /** Adds `state` to `batch`; call remember() once the batch is durable. */
   save (batch: StoreBatch, peerId: string, state: GapState): void {
     batch.put(this.store.sublevels.settings, gapKey(peerId), state as never)
+  }
+
+  /** `state` was written (its batch is durable): later loads return it. */
+  remember (peerId: string, state: GapState): void {
+    this.known.set(peerId, state)
   }
 
   /**

@@ -312,6 +312,7 @@ export class Incoming {
     if (batch.length > 0) {
       await store.write(batch, { sync: true })
       if (record !== original) sessions.remember(peerId, record)
+      if (state.gaps != null) this.gaps.remember(peerId, state.gaps)
     }
     const contact = events.some(e => e.type === 'message') ? (await this.ctx.contacts.byPeerId(peerId))?.name : undefined
     for (const event of events) {

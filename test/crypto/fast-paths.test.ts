@@ -223,6 +223,8 @@ describe('two ML-KEM-768 engines in the node provider (libsodium once loaded, no
       expect(() => kem.encapsulate(badPublic, new Uint8Array(32))).toThrow(InvalidKeyError)
       expect(() => kem.encapsulate(publicKey.subarray(1), new Uint8Array(32))).toThrow(InvalidKeyError)
       expect(() => kem.decapsulate(cipherText, badSecret)).toThrow(InvalidKeyError)
+      expect(() => kem.generateKeyPair(new Uint8Array(32))).toThrow(InvalidKeyError)
+      expect(() => kem.encapsulate(publicKey, new Uint8Array(16))).toThrow(InvalidKeyError)
       expect(kem.decapsulate(cipherText, secretKey)).toEqual(ml_kem768.decapsulate(cipherText, secretKey))
     }
     expect(mlkemEncapsulateSodium(engine(), badPublic, new Uint8Array(32))).toBeUndefined()

@@ -1,9 +1,10 @@
 // Gap detection on the receiving side: holes in the sender's numbering are shown, then
 // marked filled or expired. Real session crypto and real (memory-level) stores on both sides;
 // envelopes are handed over in a chosen order instead of over a network, to make the holes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
 import type { ParsedEnvelope } from '../../src/wire/strict/envelope.js'
+import { Incoming } from '../../src/messenger/incoming.js'
 import { party, received, write as writeFrom, type Party } from './parties.js'
 
 const TTL = 60_000
@@ -82,8 +83,25 @@ describe('gaps in a contact\'s numbering', () => {
     const key = `gaps:${alice.ctx.peerId}`
     const stored = await bob.store.sublevels.settings.get(key) as { highest: number, missing: Array<Record<string, number>> }
     await bob.store.commit((b) => b.put(bob.store.sublevels.settings, key, { ...stored, missing: stored.missing.map(({ after: _a, before: _b, ...r }) => r) }))
-    await bob.incoming.receive(alice.ctx.peerId, [m2])
+    // As a node started on that store would: its receiver reads the stored state afresh.
+    const restarted = new Incoming(bob.ctx, bob.outgoing, () => {})
+    await restarted.receive(alice.ctx.peerId, [m2])
     expect(await received(bob, alice)).toEqual(['one', 'three', 'two'])
+    expect(await events()).toEqual(['The missing messages from this contact arrived.'])
+  })
+
+  it('reads a contact\'s gap state from the store once, then from memory', async () => {
+    const [m1, m2, m3, m4] = await write(['one', 'two', 'three', 'four'])
+    const key = `gaps:${alice.ctx.peerId}`
+    const get = vi.spyOn(bob.store.sublevels.settings, 'get')
+    await bob.incoming.receive(alice.ctx.peerId, [m1])
+    await bob.incoming.receive(alice.ctx.peerId, [m3])
+    await bob.incoming.receive(alice.ctx.peerId, [m4])
+    await bob.incoming.receive(alice.ctx.peerId, [m2])
+    expect(get.mock.calls.filter(([k]) => k === key)).toHaveLength(1)
+    get.mockRestore()
+    // What memory answered is what the store holds.
+    expect(await bob.store.sublevels.settings.get(key)).toEqual({ highest: 4, missing: [] })
     expect(await events()).toEqual(['The missing messages from this contact arrived.'])
   })
 

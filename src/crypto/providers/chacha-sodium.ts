@@ -16,12 +16,14 @@
  * Why the raw module: its generic wrappers (libsodium-wrappers) allocate and free WebAssembly
  * memory for every argument and copy the result out through two more arrays (a 150-byte seal:
  * 1.7 µs against 1.2 µs here). This file keeps one arena in the module's memory (key, nonce,
- * associated data, input, output) and copies each input in and the result out once. After every call the arena's key, input and output are zeroed: no key or plaintext stays in
- * the module's memory longer than the call.
+ * associated data, input, output) and copies each input in and the result out once. After
+ * every call the arena's key, input and output are zeroed: no key or plaintext stays in the
+ * module's memory longer than the call.
  *
  * Until the module has loaded (sodium-module.ts), every input goes to OpenSSL. libsodium checks
  * the tag before it decrypts and writes no plaintext for a forgery.
  */
+import { CryptoEngineError } from '../errors.js'
 import { allocateArena, whenSodiumLoads, type AeadDecrypt, type AeadEncrypt, type LibsodiumModule } from './sodium-module.js'
 
 /** Inputs up to this many bytes go to libsodium (measured above). */
@@ -83,7 +85,7 @@ function inArena<T> (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, ad: Ui
   const { module } = e
   const fits = input.length <= SODIUM_MAX_INPUT && ad.length <= SODIUM_MAX_AD
   const base = fits ? 0 : module._malloc(arenaSize(ad.length, input.length))
-  if (!fits && base === 0) throw new Error('libsodium has no memory for this input')
+  if (!fits && base === 0) throw new CryptoEngineError('libsodium has no memory for this input')
   const a = fits ? e : arenaAt(base, ad.length, input.length)
   // Read after any allocation: growing the memory replaces the view.
   const heap = module.HEAPU8
@@ -104,7 +106,7 @@ function inArena<T> (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, ad: Ui
 function seal (e: SodiumEngine, encrypt: AeadEncrypt, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
   const n = plaintext.length
   return inArena(e, key, nonce, ad, plaintext, (heap, a) => {
-    if (encrypt(a.output, 0, a.input, n, 0, a.ad, ad.length, 0, 0, a.nonce, a.key) !== 0) throw new Error('libsodium refused to encrypt')
+    if (encrypt(a.output, 0, a.input, n, 0, a.ad, ad.length, 0, 0, a.nonce, a.key) !== 0) throw new CryptoEngineError('libsodium refused to encrypt')
     return heap.slice(a.output, a.output + n + TAG)
   })
 }

@@ -12,7 +12,8 @@
  * Same bytes (test/crypto/fast-paths.test.ts). After every call the arena's key, data, PRK and
  * output are zeroed, as the node:crypto path zeroes its PRK and T blocks.
  */
-import { allocateArena, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { CryptoEngineError } from '../errors.js'
+import { allocateRegions, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
 
 /** Keys (HMAC) and salts (HKDF) up to this many bytes fit the arena; murmur's are 32. */
 export const SODIUM_MAX_KEY = 128
@@ -36,12 +37,8 @@ interface HmacEngine {
 let engine: HmacEngine | undefined
 
 whenSodiumLoads((module) => {
-  const base = allocateArena(module, SODIUM_MAX_KEY + SODIUM_MAX_DATA + SODIUM_MAX_INFO + PRK + MAX_OUTPUT)
-  if (base === 0) return
-  const data = base + SODIUM_MAX_KEY
-  const info = data + SODIUM_MAX_DATA
-  const prk = info + SODIUM_MAX_INFO
-  engine = { module, key: base, data, info, prk, output: prk + PRK }
+  const regions = allocateRegions(module, { key: SODIUM_MAX_KEY, data: SODIUM_MAX_DATA, info: SODIUM_MAX_INFO, prk: PRK, output: MAX_OUTPUT })
+  if (regions !== undefined) engine = { module, ...regions }
 })
 
 /** libsodium's HMAC engine (its arena's offsets), once the module has loaded. */
@@ -69,7 +66,7 @@ export function hmacSha256Sodium (key: Uint8Array, data: Uint8Array): Uint8Array
   try {
     heap.set(key, e.key)
     heap.set(data, e.data)
-    if (e.module._crypto_kdf_hkdf_sha256_extract(e.prk, e.key, key.length, e.data, data.length) !== 0) throw new Error('libsodium refused HMAC-SHA256')
+    if (e.module._crypto_kdf_hkdf_sha256_extract(e.prk, e.key, key.length, e.data, data.length) !== 0) throw new CryptoEngineError('libsodium refused HMAC-SHA256')
     return heap.slice(e.prk, e.prk + PRK)
   } finally {
     wipe(heap, e, key.length, data.length, 0)
@@ -91,7 +88,7 @@ export function hkdfSha256Sodium (ikm: Uint8Array, salt: Uint8Array, info: Uint8
     // An empty salt is HashLen zero bytes (§2.2); HMAC pads a shorter key with zeros: the same.
     if (e.module._crypto_kdf_hkdf_sha256_extract(e.prk, e.key, salt.length, e.data, ikm.length) !== 0 ||
       e.module._crypto_kdf_hkdf_sha256_expand(e.output, length, e.info, info.length, e.prk) !== 0) {
-      throw new Error('libsodium refused HKDF-SHA256')
+      throw new CryptoEngineError('libsodium refused HKDF-SHA256')
     }
     return heap.slice(e.output, e.output + length)
   } finally {

@@ -21,6 +21,8 @@ export const mlkem768Native = {
   generateKeyPair (seed64: Uint8Array): KeyPair {
     const sodium = mlkemSodium()
     if (sodium === undefined) return mlkem768.generateKeyPair(seed64)
+    // noble refuses any other length; so does this path, rather than read a stale arena.
+    if (seed64.length !== 64) throw new InvalidKeyError('ML-KEM-768 key generation takes a 64-byte seed')
     const { publicKey, secretKey } = mlkemKeyPairSodium(sodium, seed64)
     return { publicKey, privateKey: secretKey }
   },
@@ -28,6 +30,7 @@ export const mlkem768Native = {
     const sodium = mlkemSodium()
     if (sodium === undefined) return mlkem768.encapsulate(publicKey, randomness32)
     if (publicKey.length !== MLKEM768_PUBLIC_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 public key must be 1184 bytes')
+    if (randomness32.length !== 32) throw new InvalidKeyError('ML-KEM-768 encapsulation takes 32 random bytes')
     const result = mlkemEncapsulateSodium(sodium, publicKey, randomness32)
     if (result === undefined) throw new InvalidKeyError('ML-KEM-768 public key is not a valid encapsulation key')
     return result

@@ -13,8 +13,9 @@
  * key's modulus check (libsodium's encapsulation refuses a key that fails it: -1) and the
  * decapsulation key's hash check (libsodium does not make it).
  */
+import { CryptoEngineError } from '../errors.js'
 import { MLKEM768_CIPHERTEXT_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH, MLKEM768_SHARED_SECRET_LENGTH } from '../provider.js'
-import { allocateArena, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { allocateRegions, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
 
 const SEED = 64
 const MESSAGE = 32
@@ -33,12 +34,15 @@ interface MlkemEngine {
 let engine: MlkemEngine | undefined
 
 whenSodiumLoads((module) => {
-  const base = allocateArena(module, MLKEM768_PUBLIC_KEY_LENGTH + MLKEM768_SECRET_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MLKEM768_SHARED_SECRET_LENGTH + SEED)
-  if (base === 0) return
-  const secretKey = base + MLKEM768_PUBLIC_KEY_LENGTH
-  const ciphertext = secretKey + MLKEM768_SECRET_KEY_LENGTH
-  const sharedSecret = ciphertext + MLKEM768_CIPHERTEXT_LENGTH
-  engine = { module, publicKey: base, secretKey, ciphertext, sharedSecret, seed: sharedSecret + MLKEM768_SHARED_SECRET_LENGTH }
+  const regions = allocateRegions(module, {
+    publicKey: MLKEM768_PUBLIC_KEY_LENGTH,
+    secretKey: MLKEM768_SECRET_KEY_LENGTH,
+    ciphertext: MLKEM768_CIPHERTEXT_LENGTH,
+    // The shared secret and the seed are adjacent: wipe() zeroes both in one fill.
+    sharedSecret: MLKEM768_SHARED_SECRET_LENGTH,
+    seed: SEED
+  })
+  if (regions !== undefined) engine = { module, ...regions }
 })
 
 /** libsodium's ML-KEM, once its module has loaded. */
@@ -57,7 +61,7 @@ export function mlkemKeyPairSodium (e: MlkemEngine, seed64: Uint8Array): { publi
   const heap = e.module.HEAPU8
   try {
     heap.set(seed64, e.seed)
-    if (e.module._crypto_kem_mlkem768_seed_keypair(e.publicKey, e.secretKey, e.seed) !== 0) throw new Error('libsodium refused to make an ML-KEM key pair')
+    if (e.module._crypto_kem_mlkem768_seed_keypair(e.publicKey, e.secretKey, e.seed) !== 0) throw new CryptoEngineError('libsodium refused to make an ML-KEM key pair')
     return {
       publicKey: heap.slice(e.publicKey, e.publicKey + MLKEM768_PUBLIC_KEY_LENGTH),
       secretKey: heap.slice(e.secretKey, e.secretKey + MLKEM768_SECRET_KEY_LENGTH)
@@ -92,7 +96,7 @@ export function mlkemDecapsulateSodium (e: MlkemEngine, ciphertext: Uint8Array, 
   try {
     heap.set(ciphertext, e.ciphertext)
     heap.set(secretKey, e.secretKey)
-    if (e.module._crypto_kem_mlkem768_dec(e.sharedSecret, e.ciphertext, e.secretKey) !== 0) throw new Error('libsodium refused to decapsulate')
+    if (e.module._crypto_kem_mlkem768_dec(e.sharedSecret, e.ciphertext, e.secretKey) !== 0) throw new CryptoEngineError('libsodium refused to decapsulate')
     return heap.slice(e.sharedSecret, e.sharedSecret + MLKEM768_SHARED_SECRET_LENGTH)
   } finally {
     wipe(heap, e)

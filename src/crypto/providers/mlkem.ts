@@ -46,11 +46,13 @@ function preparedKey (ek: Uint8Array): Prepared {
 
 export const mlkem768 = {
   generateKeyPair (seed64: Uint8Array): KeyPair {
+    if (seed64.length !== 64) throw new InvalidKeyError('ML-KEM-768 key generation takes a 64-byte seed')
     const { publicKey, secretKey } = ml_kem768.keygen(seed64)
     return { publicKey, privateKey: secretKey }
   },
   encapsulate (publicKey: Uint8Array, randomness32: Uint8Array): KemEncapsulation {
     if (publicKey.length !== MLKEM768_PUBLIC_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 public key must be 1184 bytes')
+    if (randomness32.length !== 32) throw new InvalidKeyError('ML-KEM-768 encapsulation takes 32 random bytes')
     let result
     try {
       // FIPS 203 section 7.2 input check: the key must re-encode to itself (noble validates in

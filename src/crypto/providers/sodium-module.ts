@@ -12,6 +12,7 @@
  * in and its result is copied out; it zeroes the arena's secrets after every call, so no key or
  * plaintext stays in the module's memory longer than the call.
  */
+import { CryptoEngineError } from '../errors.js'
 import { randomFillSync } from 'node:crypto'
 import loadLibsodium from 'libsodium'
 import { logger } from '@libp2p/logger'
@@ -56,7 +57,7 @@ async function load (): Promise<LibsodiumModule> {
   // the source is given, not detected: detection fails under some module loaders.
   const getRandomValue = (): number => randomFillSync(new Uint32Array(1))[0]
   const module = await loadLibsodium({ getRandomValue }) as LibsodiumModule
-  if (module._sodium_init() < 0) throw new Error('sodium_init failed')
+  if (module._sodium_init() < 0) throw new CryptoEngineError('sodium_init failed')
   return module
 }
 
@@ -82,4 +83,21 @@ export function allocateArena (module: LibsodiumModule, size: number): number {
   const base = module._malloc(size)
   if (base !== 0) module.HEAPU8.fill(0, base, base + size)
   return base
+}
+
+/**
+ * One zeroed arena holding `regions` one after another, in the order given: each region's
+ * offset by name; undefined when the module has no memory for it.
+ */
+export function allocateRegions<K extends string> (module: LibsodiumModule, regions: Record<K, number>): Record<K, number> | undefined {
+  const sizes = Object.entries(regions) as Array<[K, number]>
+  const base = allocateArena(module, sizes.reduce((total, [, size]) => total + size, 0))
+  if (base === 0) return undefined
+  const offsets = {} as Record<K, number>
+  let at = base
+  for (const [name, size] of sizes) {
+    offsets[name] = at
+    at += size
+  }
+  return offsets
 }
