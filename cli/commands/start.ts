@@ -24,8 +24,22 @@ interface StartOptions extends CommonOptions, PassphraseOptions {
   init?: boolean
 }
 
-/** After a clean stop, exit even if a library timer lingers. */
+/** After a clean stop, exit even if writing out the last lines never finishes. */
 const EXIT_GRACE_MS = 3_000
+
+/**
+ * Exits once what was written to stdout and stderr has gone out. After a clean stop the node's
+ * work is done (store and sockets closed), but libp2p leaves debounced timers behind (identify
+ * push, the address manager's peer-store update: 1 s each, one setting the next) that held the
+ * process ~2.2 s after "stopped" and then failed against the closed peer store.
+ */
+function exitOnceWritten (code: number): void {
+  let pending = 2
+  const written = (): void => { if (--pending === 0) process.exit(code) }
+  process.stdout.write('', written)
+  process.stderr.write('', written)
+  setTimeout(() => { process.exit(code) }, EXIT_GRACE_MS).unref()
+}
 /** --relay-timeout's bounds, in seconds (the default, 10 s, is the node's own). */
 const MIN_RELAY_TIMEOUT_SECONDS = 0.5
 const MAX_RELAY_TIMEOUT_SECONDS = 120
@@ -119,7 +133,7 @@ export function registerStartCommand (program: Command): void {
             print(options, { event: 'stopped', peerId: id.peerId }, () => 'murmur node stopped')
             process.removeListener('SIGINT', onSignal)
             process.removeListener('SIGTERM', onSignal)
-            setTimeout(() => { process.exit(process.exitCode ?? 0) }, EXIT_GRACE_MS).unref()
+            exitOnceWritten(Number(process.exitCode ?? 0))
             resolve()
           }, (err: unknown) => {
             process.stderr.write(`murmur: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`)
