@@ -24,7 +24,7 @@
  * the tag before it decrypts and writes no plaintext for a forgery.
  */
 import { CryptoEngineError } from '../errors.js'
-import { allocateArena, whenSodiumLoads, type AeadDecrypt, type AeadEncrypt, type LibsodiumModule } from './sodium-module.js'
+import { layRegions, regionsSize, sodiumArena, type AeadDecrypt, type AeadEncrypt, type Regions } from './sodium-module.js'
 
 /** Inputs up to this many bytes go to libsodium (measured above). */
 export const SODIUM_MAX_INPUT = 4096
@@ -35,45 +35,24 @@ const TAG = 16
 const KEY = 32
 const NONCE = 24
 
-/** Where each argument of a call is copied to in the module's memory (offsets). */
-interface Arena {
-  readonly key: number
-  readonly nonce: number
-  readonly ad: number
-  readonly input: number
-  readonly output: number
+/** The regions of an arena for `adLength` bytes of associated data and `length` bytes of input. */
+function regionsFor (adLength: number, length: number): Record<'key' | 'nonce' | 'ad' | 'input' | 'output', number> {
+  return { key: KEY, nonce: NONCE, ad: adLength, input: length + TAG, output: length + TAG }
 }
 
-/** libsodium with its arena for short inputs. */
-export interface SodiumEngine extends Arena {
-  readonly module: LibsodiumModule
-}
+type Arena = Regions<'key' | 'nonce' | 'ad' | 'input' | 'output'>
 
-let engine: SodiumEngine | undefined
+/** libsodium with its arena for short inputs, once the module has loaded. */
+const engine = sodiumArena(regionsFor(SODIUM_MAX_AD, SODIUM_MAX_INPUT))
 
-/** Lays out an arena for `adLength` bytes of associated data and `length` bytes of input at `base`. */
-function arenaAt (base: number, adLength: number, length: number): Arena {
-  const nonce = base + KEY
-  const ad = nonce + NONCE
-  const input = ad + adLength
-  return { key: base, nonce, ad, input, output: input + length + TAG }
-}
-
-function arenaSize (adLength: number, length: number): number {
-  return KEY + NONCE + adLength + 2 * (length + TAG)
-}
-
-whenSodiumLoads((module) => {
-  const base = allocateArena(module, arenaSize(SODIUM_MAX_AD, SODIUM_MAX_INPUT))
-  if (base !== 0) engine = { module, ...arenaAt(base, SODIUM_MAX_AD, SODIUM_MAX_INPUT) }
-})
+export type SodiumEngine = NonNullable<ReturnType<typeof engine>>
 
 /**
  * libsodium, when it is loaded and a `length`-byte input (plaintext, or ciphertext without its
  * tag) with `adLength` bytes of associated data is short enough for it to be the faster engine.
  */
 export function sodiumFor (length: number, adLength = 0): SodiumEngine | undefined {
-  return length <= SODIUM_MAX_INPUT && adLength <= SODIUM_MAX_AD ? engine : undefined
+  return length <= SODIUM_MAX_INPUT && adLength <= SODIUM_MAX_AD ? engine() : undefined
 }
 
 /**
@@ -84,9 +63,14 @@ export function sodiumFor (length: number, adLength = 0): SodiumEngine | undefin
 function inArena<T> (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, input: Uint8Array, call: (heap: Uint8Array, a: Arena) => T): T {
   const { module } = e
   const fits = input.length <= SODIUM_MAX_INPUT && ad.length <= SODIUM_MAX_AD
-  const base = fits ? 0 : module._malloc(arenaSize(ad.length, input.length))
-  if (!fits && base === 0) throw new CryptoEngineError('libsodium has no memory for this input')
-  const a = fits ? e : arenaAt(base, ad.length, input.length)
+  let a: Arena = e
+  let base = 0
+  if (!fits) {
+    const regions = regionsFor(ad.length, input.length)
+    base = module._malloc(regionsSize(regions))
+    if (base === 0) throw new CryptoEngineError('libsodium has no memory for this input')
+    a = layRegions(base, regions)
+  }
   // Read after any allocation: growing the memory replaces the view.
   const heap = module.HEAPU8
   try {

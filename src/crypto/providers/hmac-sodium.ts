@@ -13,7 +13,7 @@
  * output are zeroed, as the node:crypto path zeroes its PRK and T blocks.
  */
 import { CryptoEngineError } from '../errors.js'
-import { allocateRegions, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { sodiumArena } from './sodium-module.js'
 
 /** Keys (HMAC) and salts (HKDF) up to this many bytes fit the arena; murmur's are 32. */
 export const SODIUM_MAX_KEY = 128
@@ -25,30 +25,14 @@ export const SODIUM_MAX_INFO = 1024
 const MAX_OUTPUT = 255 * 32
 const PRK = 32
 
-interface HmacEngine {
-  readonly module: LibsodiumModule
-  readonly key: number
-  readonly data: number
-  readonly info: number
-  readonly prk: number
-  readonly output: number
-}
-
-let engine: HmacEngine | undefined
-
-whenSodiumLoads((module) => {
-  const regions = allocateRegions(module, { key: SODIUM_MAX_KEY, data: SODIUM_MAX_DATA, info: SODIUM_MAX_INFO, prk: PRK, output: MAX_OUTPUT })
-  if (regions !== undefined) engine = { module, ...regions }
-})
-
 /** libsodium's HMAC engine (its arena's offsets), once the module has loaded. */
-export function hmacSodium (): HmacEngine | undefined {
-  return engine
-}
+export const hmacSodium = sodiumArena({ key: SODIUM_MAX_KEY, data: SODIUM_MAX_DATA, info: SODIUM_MAX_INFO, prk: PRK, output: MAX_OUTPUT })
+
+type HmacEngine = NonNullable<ReturnType<typeof hmacSodium>>
 
 /** libsodium, when it has loaded and the key and data fit its arena. */
 function fitting (keyLength: number, dataLength: number, infoLength = 0): HmacEngine | undefined {
-  return keyLength <= SODIUM_MAX_KEY && dataLength <= SODIUM_MAX_DATA && infoLength <= SODIUM_MAX_INFO ? engine : undefined
+  return keyLength <= SODIUM_MAX_KEY && dataLength <= SODIUM_MAX_DATA && infoLength <= SODIUM_MAX_INFO ? hmacSodium() : undefined
 }
 
 /** Zeroes what held secrets: the key, the data, the PRK and `outputLength` bytes of output. */

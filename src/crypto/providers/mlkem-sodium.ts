@@ -15,40 +15,23 @@
  */
 import { CryptoEngineError } from '../errors.js'
 import { MLKEM768_CIPHERTEXT_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH, MLKEM768_SHARED_SECRET_LENGTH } from '../provider.js'
-import { allocateRegions, whenSodiumLoads, type LibsodiumModule } from './sodium-module.js'
+import { sodiumArena } from './sodium-module.js'
 
 const SEED = 64
 const MESSAGE = 32
 
-/** libsodium with its arena: offsets of each argument in the module's memory. */
-interface MlkemEngine {
-  readonly module: LibsodiumModule
-  readonly publicKey: number
-  readonly secretKey: number
-  readonly ciphertext: number
-  readonly sharedSecret: number
-  /** The keygen seed, or the encapsulation message. */
-  readonly seed: number
-}
-
-let engine: MlkemEngine | undefined
-
-whenSodiumLoads((module) => {
-  const regions = allocateRegions(module, {
-    publicKey: MLKEM768_PUBLIC_KEY_LENGTH,
-    secretKey: MLKEM768_SECRET_KEY_LENGTH,
-    ciphertext: MLKEM768_CIPHERTEXT_LENGTH,
-    // The shared secret and the seed are adjacent: wipe() zeroes both in one fill.
-    sharedSecret: MLKEM768_SHARED_SECRET_LENGTH,
-    seed: SEED
-  })
-  if (regions !== undefined) engine = { module, ...regions }
+/** libsodium's ML-KEM (its arena's offsets), once its module has loaded. */
+export const mlkemSodium = sodiumArena({
+  publicKey: MLKEM768_PUBLIC_KEY_LENGTH,
+  secretKey: MLKEM768_SECRET_KEY_LENGTH,
+  ciphertext: MLKEM768_CIPHERTEXT_LENGTH,
+  // The shared secret and then the seed (the keygen seed, or the encapsulation message):
+  // adjacent, so wipe() zeroes both in one fill.
+  sharedSecret: MLKEM768_SHARED_SECRET_LENGTH,
+  seed: SEED
 })
 
-/** libsodium's ML-KEM, once its module has loaded. */
-export function mlkemSodium (): MlkemEngine | undefined {
-  return engine
-}
+type MlkemEngine = NonNullable<ReturnType<typeof mlkemSodium>>
 
 /** Zeroes the arena's secrets: the secret key, the shared secret, the seed or message. */
 function wipe (heap: Uint8Array, e: MlkemEngine): void {

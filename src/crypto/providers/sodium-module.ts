@@ -75,29 +75,41 @@ export function whenSodiumLoads (f: (module: LibsodiumModule) => void): void {
   else onLoad.push(f)
 }
 
-/**
- * `size` bytes of the module's memory for an engine's arena, zeroed (malloc leaves what was
- * there before, and the engines' wipes keep the arena zeroed from then on); 0 when there is none.
- */
-export function allocateArena (module: LibsodiumModule, size: number): number {
-  const base = module._malloc(size)
-  if (base !== 0) module.HEAPU8.fill(0, base, base + size)
-  return base
+/** Where each region of an arena starts in the module's memory, by name. */
+export type Regions<K extends string> = { readonly [R in K]: number }
+
+/** An engine's arena: the module, and where each of its regions starts. */
+export type SodiumArena<K extends string> = { readonly module: LibsodiumModule } & Regions<K>
+
+/** The bytes `regions` (sizes by name) take together. */
+export function regionsSize<K extends string> (regions: Record<K, number>): number {
+  return (Object.values(regions) as number[]).reduce((total, size) => total + size, 0)
 }
 
-/**
- * One zeroed arena holding `regions` one after another, in the order given: each region's
- * offset by name; undefined when the module has no memory for it.
- */
-export function allocateRegions<K extends string> (module: LibsodiumModule, regions: Record<K, number>): Record<K, number> | undefined {
-  const sizes = Object.entries(regions) as Array<[K, number]>
-  const base = allocateArena(module, sizes.reduce((total, [, size]) => total + size, 0))
-  if (base === 0) return undefined
+/** Lays `regions` (sizes by name) out one after another from `base`, in the order given. */
+export function layRegions<K extends string> (base: number, regions: Record<K, number>): Regions<K> {
   const offsets = {} as Record<K, number>
   let at = base
-  for (const [name, size] of sizes) {
+  for (const [name, size] of Object.entries(regions) as Array<[K, number]>) {
     offsets[name] = at
     at += size
   }
   return offsets
+}
+
+/**
+ * An engine's arena of `regions`, allocated and zeroed once the module has loaded (malloc leaves
+ * what was there before; the engines' wipes keep it zeroed from then on). The function returned
+ * gives it, or undefined before the load (or when the module had no memory for it).
+ */
+export function sodiumArena<K extends string> (regions: Record<K, number>): () => SodiumArena<K> | undefined {
+  let arena: SodiumArena<K> | undefined
+  whenSodiumLoads((module) => {
+    const size = regionsSize(regions)
+    const base = module._malloc(size)
+    if (base === 0) return
+    module.HEAPU8.fill(0, base, base + size)
+    arena = { module, ...layRegions(base, regions) }
+  })
+  return () => arena
 }
