@@ -154,6 +154,24 @@ export async function measure (prepare: Prepare, options: MeasureOptions = {}): 
 }
 
 /**
+ * The two sides of a comparison (murmur's encrypted and unencrypted homes or relays), each run
+ * twice, in the order A B B A; `plainFirst` makes the unencrypted side A (rounds alternate it).
+ * Whichever side runs first right after a round's other phases may run slower (a flood's LevelDB
+ * compactions and collections may still be going on): with one run each in alternating order,
+ * the encrypted round trip was 1.12-1.18 of the unencrypted one in the three rounds of five where
+ * it ran first, 0.99-1.0 in the two where it ran second. A B B A cancels an effect of the order,
+ * and any drift in time. Returns each side's two runs, encrypted first.
+ */
+export async function inABBAOrder<T> (encrypted: () => Promise<T>, plain: () => Promise<T>, plainFirst: boolean): Promise<[T[], T[]]> {
+  const [a, b] = plainFirst ? [plain, encrypted] : [encrypted, plain]
+  const a1 = await a()
+  const b1 = await b()
+  const b2 = await b()
+  const a2 = await a()
+  return plainFirst ? [[b1, b2], [a1, a2]] : [[a1, a2], [b1, b2]]
+}
+
+/**
  * The ratio a / b of two workloads measured together by measureInterleaved: the median of the
  * per-round ratios over every timed round. Each round's two runs sat next to each other in
  * time, so this cancels most of the machine's drift, which a ratio of two medians does not;

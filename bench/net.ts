@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  BenchmarkOptionError, formatNumber, formatTable, median, positiveInteger, relativeSpread, resultMeta, writeResult,
+  BenchmarkOptionError, formatNumber, formatTable, inABBAOrder, median, positiveInteger, relativeSpread, resultMeta, writeResult,
   type ResultMeta
 } from './harness.js'
 import { percentile, profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
@@ -237,26 +237,15 @@ function splitRoundTrips (trace: RttTrace[], durableAt: Record<string, number>):
 interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string, number> }
 
 /**
- * The encrypted and unencrypted runs of a round, each in two halves, in the order A B B A
- * (`plainFirst` swaps A and B; rounds alternate it), after `warmUp` unmeasured runs of each.
- * Whichever pair runs first right after the round's other phases may run slower (the last
- * flood's LevelDB compactions and collections may still be going on): with one run each in
- * alternating order, the encrypted round trip was 1.12-1.18 of the unencrypted one in the three
- * rounds of five where it ran first, 0.99-1.0 in the two where it ran second. A B B A cancels
- * an effect of the order, and any drift in time. Returns each pair's halves, encrypted first.
+ * A round's encrypted and unencrypted runs, each pair twice with half of `count` (inABBAOrder),
+ * after `warmUp` unmeasured runs of each. Returns each pair's halves, encrypted first.
  */
 async function inBothOrders<T> (encrypted: Pair, plain: Pair, plainFirst: boolean, count: number, run: (pair: Pair, count: number) => Promise<T>, warmUp = 0): Promise<[T[], T[]]> {
-  const [first, second] = plainFirst ? [plain, encrypted] : [encrypted, plain]
   const half = Math.max(1, Math.round(count / 2))
   if (warmUp > 0) {
-    await run(second, warmUp)
-    await run(first, warmUp)
+    for (const pair of plainFirst ? [encrypted, plain] : [plain, encrypted]) await run(pair, warmUp)
   }
-  const a1 = await run(first, half)
-  const b1 = await run(second, half)
-  const b2 = await run(second, half)
-  const a2 = await run(first, half)
-  return plainFirst ? [[b1, b2], [a1, a2]] : [[a1, a2], [b1, b2]]
+  return await inABBAOrder(async () => await run(encrypted, half), async () => await run(plain, half), plainFirst)
 }
 
 function joinRoundTrips (halves: RoundTrips[]): { ms: number[], split: ReturnType<typeof splitRoundTrips> } {

@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_FETCH_LIMIT } from '../src/relay/index.js'
-import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, median, positiveInteger, relativeSpread, resultMeta, writeResult } from './harness.js'
+import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, inABBAOrder, median, positiveInteger, relativeSpread, resultMeta, writeResult } from './harness.js'
 import { profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
 import type { PeerInfo } from './relay-worker.js'
 
@@ -169,19 +169,11 @@ export async function run (args: string[]): Promise<void> {
     }
     const plainRounds: PlainRound[] = []
     for (let round = 0; round < o.rounds; round++) {
-      // Each round runs both relays in two halves, in the order A B B A (rounds alternate which
-      // is A): the first run after the round's other steps may be the slower one, and with one
-      // run each in alternating order an odd number of rounds let one relay run first more often.
-      const plainFirst = round % 2 === 1
+      // Each relay twice with half the envelopes, A B B A (inABBAOrder; rounds alternate A).
       const half = Math.max(1, Math.round(o.drain / 2))
-      const encrypted = async (): Promise<RelayRun> => await runAt(relayW, relay, half, true)
-      const unencrypted = async (): Promise<RelayRun> => await runAt(plainW, plain, half, false)
-      const [a, b] = plainFirst ? [unencrypted, encrypted] : [encrypted, unencrypted]
-      const a1 = await a()
-      const b1 = await b()
-      const b2 = await b()
-      const a2 = await a()
-      const [e, p] = plainFirst ? [joinRuns(b1, b2), joinRuns(a1, a2)] : [joinRuns(a1, a2), joinRuns(b1, b2)]
+      const [encryptedRuns, plainRuns] = await inABBAOrder(async () => await runAt(relayW, relay, half, true), async () => await runAt(plainW, plain, half, false), round % 2 === 1)
+      const e = joinRuns(...encryptedRuns)
+      const p = joinRuns(...plainRuns)
       const floor = await ownersW.call<number>('levelFloor', { folder: drained, n: o.drain, batchSize: o.pushLimit }, 600_000)
       const figures: Round = { ...e, floorPerSec: floor }
       rounds.push(figures)
