@@ -55,7 +55,8 @@ describe('node provider key caches', () => {
     // Spies pass every call through to lru-cache and record its arguments.
     const gets = vi.spyOn(LRUCache.prototype, 'get')
     const sets = vi.spyOn(LRUCache.prototype, 'set')
-    const provider = nodeProvider()
+    // OpenSSL's X25519 (where libsodium's addon does not load) is the path with key caches.
+    const provider = nodeProvider({ opensslX25519: true })
     const alice = provider.x25519GenerateKeyPair()
     const bob = provider.x25519GenerateKeyPair()
     const seed = randomBytes(32)

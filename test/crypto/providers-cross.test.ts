@@ -6,6 +6,7 @@ import { fromHex, toHex } from '../../src/crypto/bytes.js'
 import { deterministicRandom } from '../../src/crypto/deterministic-random.js'
 import { DecryptionError, InvalidKeyError, InvalidMessageError } from '../../src/crypto/errors.js'
 import { createProvider, nobleProvider, nodeProvider } from '../../src/crypto/providers/index.js'
+import { x25519SodiumNative } from '../../src/crypto/providers/x25519-sodium-native.js'
 
 const node = nodeProvider()
 const noble = nobleProvider()
@@ -28,7 +29,14 @@ describe('node and noble give identical bytes', () => {
     }), RUNS)
   })
 
-  it('x25519 public keys and agreement, also for top-bit-set and non-canonical (u + p) public keys', () => {
+  it('x25519 runs on libsodium\'s native addon on this platform (the path the node provider takes)', () => {
+    expect(x25519SodiumNative).toBeDefined()
+  })
+
+  it.each([
+    ['libsodium\'s addon', node],
+    ['OpenSSL', nodeProvider({ opensslX25519: true })]
+  ])('x25519 public keys and agreement on %s, also for top-bit-set and non-canonical (u + p) public keys', (_engine, node) => {
     fc.assert(fc.property(bytes(32), bytes(32), (a, b) => {
       const publicB = noble.x25519PublicKey(b)
       expect(node.x25519PublicKey(b)).toEqual(publicB)

@@ -5,7 +5,7 @@ import { sha512 } from '@noble/hashes/sha2.js'
 import { concat, fromHex, toHex } from '../../src/crypto/bytes.js'
 import { DecryptionError, InvalidKeyError, LowOrderPointError } from '../../src/crypto/errors.js'
 import { isLowOrderX25519 } from '../../src/crypto/low-order.js'
-import { createProvider, PROVIDER_NAMES } from '../../src/crypto/providers/index.js'
+import { createProvider, nodeProvider, PROVIDER_NAMES } from '../../src/crypto/providers/index.js'
 import type { CryptoProvider } from '../../src/crypto/provider.js'
 
 const P = (1n << 255n) - 19n
@@ -77,8 +77,14 @@ describe('test setup', () => {
   })
 })
 
-describe.each(PROVIDER_NAMES)('%s provider: strictness', (name) => {
-  const provider: CryptoProvider = createProvider(name)
+/** Each provider, and the node provider's OpenSSL X25519 (platforms without libsodium's addon). */
+const STRICT_PROVIDERS: Array<[string, () => CryptoProvider]> = [
+  ...PROVIDER_NAMES.map((name): [string, () => CryptoProvider] => [name, () => createProvider(name)]),
+  ['node (OpenSSL X25519)', () => nodeProvider({ opensslX25519: true })]
+]
+
+describe.each(STRICT_PROVIDERS)('%s provider: strictness', (_label, makeProvider) => {
+  const provider: CryptoProvider = makeProvider()
   const seed = fromHex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60')
   const publicKey = provider.ed25519PublicKey(seed)
   const message = new TextEncoder().encode('strict')

@@ -1,18 +1,22 @@
 /**
- * The `node` provider: node:crypto (OpenSSL) for X25519, Ed25519, SHA-2, HMAC, HKDF and
- * ChaCha20-Poly1305; XChaCha20-Poly1305 as noble's HChaCha20 + OpenSSL's ChaCha20-Poly1305
- * (xchacha-native.ts); ML-KEM-768 from noble, as in the noble provider (Node 20 has none).
- * It gives the same bytes as `nobleProvider` for every input, and the same typed errors,
- * because the same pre-checks (lengths, low-order points, strict Ed25519 encodings) run
- * before OpenSSL sees anything.
+ * The `node` provider: native code where Node can reach it, the same bytes and typed errors as
+ * `nobleProvider` for every input, because the same pre-checks (lengths, low-order points,
+ * strict Ed25519 encodings) run before any engine sees the input.
+ * - X25519: libsodium's native addon where its prebuilt binary loads (x25519-sodium-native.ts),
+ *   OpenSSL elsewhere; Ed25519, SHA-2: OpenSSL.
+ * - HMAC, HKDF, ChaCha20-Poly1305, XChaCha20-Poly1305 and ML-KEM-768: libsodium in WebAssembly
+ *   once it has loaded and the inputs fit its arenas (hmac-sodium.ts, chacha-sodium.ts,
+ *   mlkem-native.ts); OpenSSL (with noble's HChaCha20 for XChaCha) and noble's ML-KEM before
+ *   that and for longer inputs.
  *
- * Speed: OpenSSL needs keys as KeyObjects. Importing raw keys through PKCS#8/SPKI DER goes
- * through OpenSSL 3's decoder framework (~3,000 private imports/s here); JWK import builds the
- * key straight from its raw bytes (~34,000/s). So keys are imported as JWK (DER remains the
- * fallback) and kept in small per-provider LRU caches keyed by the key's content: ratchet state
- * is copied on every step, so the same key arrives in new arrays, and a cache keyed by content
- * (rather than by array identity) is also immune to callers that reuse or wipe a buffer.
- * Private keys are looked up by a keyed hash of their bytes, never by the bytes (caches.ts).
+ * Speed of the OpenSSL paths: OpenSSL needs keys as KeyObjects. Importing raw keys through
+ * PKCS#8/SPKI DER goes through OpenSSL 3's decoder framework (~3,000 private imports/s here);
+ * JWK import builds the key straight from its raw bytes (~34,000/s). So keys are imported as
+ * JWK (DER remains the fallback) and kept in small per-provider LRU caches keyed by the key's
+ * content: ratchet state is copied on every step, so the same key arrives in new arrays, and a
+ * cache keyed by content (rather than by array identity) is also immune to callers that reuse
+ * or wipe a buffer. Private keys are looked up by a keyed hash of their bytes, never by the
+ * bytes (caches.ts).
  */
 import {
   createHash, createHmac, createPrivateKey, createPublicKey,
@@ -27,6 +31,7 @@ import { SecretKeyedCache } from './secret-keyed-cache.js'
 import { mlkem768Native } from './mlkem-native.js'
 import { hkdfSha256Sodium, hmacSha256Sodium } from './hmac-sodium.js'
 import { pooledOsRandom } from './random-pool.js'
+import { x25519SodiumNative } from './x25519-sodium-native.js'
 import { assertHkdfLength } from './noble.js'
 import { chachaSealNative, chachaTryOpenNative } from './chacha-native.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from './xchacha-native.js'
@@ -40,6 +45,11 @@ export interface NodeProviderOptions {
   randomBytes?: RandomSource
   /** Entries per key cache (four caches: X25519 and Ed25519, private and public). Default 256. */
   keyCacheSize?: number
+  /**
+   * X25519 through OpenSSL even where libsodium's native addon loads (x25519-sodium-native.ts):
+   * the path of platforms without it, which tests check against the default one. Default false.
+   */
+  opensslX25519?: boolean
 }
 
 type OkpCurve = 'X25519' | 'Ed25519'
@@ -148,6 +158,7 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
   // is called as given.
   const randomBytes: RandomSource = options.randomBytes ?? pooledOsRandom()
   const cacheSize = options.keyCacheSize ?? 256
+  const x25519Sodium = options.opensslX25519 === true ? undefined : x25519SodiumNative
 
   const caches: Record<OkpCurve, { priv: SecretKeyedCache<KeyObject>, pub: LRUCache<string, KeyObject> }> = {
     X25519: { priv: new SecretKeyedCache(cacheSize), pub: boundedCache(cacheSize) },
@@ -181,6 +192,11 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
     return keyObject
   }
 
+  /** X25519(privateKey, 9): libsodium's from raw bytes where its addon loads, else OpenSSL's. */
+  function x25519PublicKeyOf (privateKey: Uint8Array): Uint8Array {
+    return x25519Sodium?.publicKey(privateKey) ?? rawPublicKey(privateKeyObject('X25519', privateKey))
+  }
+
   const provider: CryptoProvider = {
     name: 'node',
     randomBytes,
@@ -194,24 +210,29 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
       // The private key comes from `randomBytes`, not from OpenSSL's keygen: a deterministic
       // source must reproduce vectors, and on this Node (v20.20) `generateKeyPairSync('x25519')`
       // followed by an export of the key deadlocked (a futex wait, never returning) within a
-      // few thousand calls in a loop. OpenSSL clamps the key as RFC 7748 section 5 says; the
-      // imported KeyObject stays in the cache for the agreements that follow at once (the
-      // ratchet uses each new key immediately, Double Ratchet spec §3.5 DHRatchet).
+      // few thousand calls in a loop. Both engines clamp the key as RFC 7748 section 5 says. On
+      // the OpenSSL path the imported KeyObject stays in the cache for the agreements that
+      // follow at once (the ratchet uses each new key immediately, Double Ratchet spec §3.5).
       const privateKey = randomBytes(X25519_KEY_LENGTH)
       assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
-      return { privateKey, publicKey: rawPublicKey(privateKeyObject('X25519', privateKey)) }
+      return { privateKey, publicKey: x25519PublicKeyOf(privateKey) }
     },
     x25519PublicKey (privateKey) {
       assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
-      return rawPublicKey(privateKeyObject('X25519', privateKey))
+      return x25519PublicKeyOf(privateKey)
     },
     x25519 (privateKey, publicKey) {
       assertLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
       assertLength(publicKey, X25519_KEY_LENGTH, 'X25519 public key')
-      // RFC 7748 section 6.1: refuse small-order points before OpenSSL sees them, exactly as
-      // the noble provider does, so both fail with the same error.
+      // RFC 7748 section 6.1: refuse small-order points before an engine sees them, exactly as
+      // the noble provider does, so all fail with the same error.
       if (isLowOrderX25519(publicKey)) throw new LowOrderPointError()
-      let shared: Uint8Array
+      let shared: Uint8Array | undefined
+      if (x25519Sodium !== undefined) {
+        shared = x25519Sodium.agree(privateKey, publicKey)
+        if (shared === undefined || isAllZero(shared)) throw new LowOrderPointError('X25519 agreement gave an all-zero result')
+        return shared
+      }
       try {
         shared = toUint8Array(diffieHellman({
           privateKey: privateKeyObject('X25519', privateKey),
