@@ -65,7 +65,14 @@ export function registerChatCommand (program: Command): void {
         for (const m of await client.call('history', { to: peer.peerId, limit: CHAT_HISTORY_LIMIT })) show(m)
         markRead()
       }
-      await catchUp()
+      try {
+        await catchUp()
+      } catch (err) {
+        // The node stopped while the chat was opening (its history call was cut): the event
+        // loop below sees the stream end, waits for the node, reconnects and catches up then.
+        // Before, this ended the chat with "no murmur node is running".
+        if (!(err instanceof Error) || err.name !== 'NodeNotRunningError') throw err
+      }
 
       let leaving = false
       const events = (async () => {

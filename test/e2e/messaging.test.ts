@@ -131,4 +131,36 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
       chat.kill('SIGKILL')
     }
   })
+  it('chat stays open when its node goes away while the chat opens, and reconnects when it is back', async () => {
+    // bob's node is frozen the moment the chat prints its first line, so the chat's first
+    // history call is (nearly always) in flight and unanswered; then the node is killed, which
+    // cuts that call. The chat used to end there with "no murmur node is running".
+    const earlier = await runCli(['send', 'bob', 'before the chat opened', '--wait', '--home', alice.home])
+    expect(earlier.code).toBe(0)
+    const chat = spawnCli(['chat', 'alice', '--home', bob.home])
+    let frozen = false
+    const nodeFrozen = new Promise<void>((resolve) => {
+      chat.child.stdout.on('data', () => {
+        if (frozen || !chat.stdout().includes('chat with alice')) return
+        frozen = true
+        bob.process.kill('SIGSTOP')
+        resolve()
+      })
+    })
+    try {
+      await nodeFrozen
+      bob.process.kill('SIGKILL')
+      await new Promise<void>(resolve => { bob.process.once('exit', () => { resolve() }); if (bob.process.exitCode !== null || bob.process.signalCode !== null) resolve() })
+      await expect.poll(() => chat.stdout().includes('! the node stopped'), { timeout: 15_000, interval: 25, message: 'the chat to see the node gone' }).toBe(true)
+      bob = await startNode(bob.home, ['--bootstrap', alice.addresses[0]])
+      await expect.poll(() => chat.stdout().includes('! reconnected'), { timeout: 20_000, interval: 25, message: 'the chat to reconnect' }).toBe(true)
+      // Caught up once connected: the conversation's history is shown (the first catch-up was cut).
+      await expect.poll(() => chat.stdout().includes('alice: before the chat opened'), { timeout: 10_000, interval: 25, message: 'the history after reconnecting' }).toBe(true)
+      expect(chat.stderr()).not.toContain('no murmur node is running')
+      chat.child.stdin.end()
+      expect(await chat.exited).toBe(0)
+    } finally {
+      chat.child.kill('SIGKILL')
+    }
+  })
 })
