@@ -5,7 +5,7 @@ import { chmod, chown, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKUP_NOTICE } from '../../cli/commands/identity.js'
-import { CLI, runCli, tempHome } from './cli-helpers.js'
+import { CLI, runCli, tempHome, untilCli } from './cli-helpers.js'
 import { initNode, killAll, spawnCli, startNode, type RunningNode } from './daemon-helpers.js'
 
 /** The CLI as an unprivileged user (the suite runs as root, whom no permission stops). */
@@ -192,13 +192,8 @@ describe('with a running node', () => {
     // (the failed ones while bob was away included) has run.
     bob = await startNode(bob.home, ['--bootstrap', alice.addresses[0]])
     const ids = sends.map(r => JSON.parse(r.stdout).id as string)
-    const deadline = Date.now() + 120_000
-    for (;;) {
-      const history = JSON.parse((await cli(alice, ['history', 'zoë', '--limit', '100', '--json'])).stdout) as Array<{ id: string, state: string }>
-      if (ids.every(id => history.some(m => m.id === id && (m.state === 'delivered' || m.state === 'read')))) break
-      if (Date.now() > deadline) throw new Error('the queued messages were not delivered in 120 s')
-      await new Promise(resolve => setTimeout(resolve, 500))
-    }
+    await untilCli<Array<{ id: string, state: string }>>(alice.home, ['history', 'zoë', '--limit', '100'], history =>
+      ids.every(id => history.some(m => m.id === id && (m.state === 'delivered' || m.state === 'read'))), 'the queued messages to be delivered', 120_000)
     expect(alice.stderr()).not.toContain('MaxListenersExceededWarning')
   }, 180_000)
 
