@@ -46,7 +46,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     // send answers as soon as the message is durable in the outbox; delivery goes on after.
     expect(message.state).toBe('queued')
 
-    const history = await untilCli<Array<{ id: string, text: string, direction: string }>>(bob.home, ['history', 'alice'], h => h.some(m => m.id === message.id), 'the message at bob', 10_000)
+    const history = await untilCli<Array<{ id: string, text: string, direction: string }>>(bob.home, ['history', 'alice'], h => h.some(m => m.id === message.id), 'the message at bob', 30_000)
     expect(history.find(m => m.id === message.id)).toMatchObject({ text: 'hello bob', direction: 'in' })
 
     const waited = await runCli(['send', 'alice', 'hello alice', '--wait', '--timeout', '20', '--home', bob.home])
@@ -108,7 +108,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
 
       chat.stdin.write('pong from chat\r')
       await expect.poll(() => /you: pong from chat/.test(screen), { timeout: 20_000, interval: 25, message: 'the sent message in the chat' }).toBe(true)
-      await untilCli<Array<{ text: string, direction: string }>>(alice.home, ['history', 'bob'], h => h.some(m => m.text === 'pong from chat' && m.direction === 'in'), 'the chat\'s message at alice', 10_000)
+      await untilCli<Array<{ text: string, direction: string }>>(alice.home, ['history', 'bob'], h => h.some(m => m.text === 'pong from chat' && m.direction === 'in'), 'the chat\'s message at alice', 30_000)
 
       chat.stdin.write('\x04') // Ctrl-D leaves
       expect(await exited).toBe(0)
