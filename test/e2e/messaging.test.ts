@@ -16,8 +16,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
   const cleanups: Array<() => Promise<void>> = []
 
   beforeAll(async () => {
-    const a = await initNode('alice')
-    const b = await initNode('bob')
+    const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
     cleanups.push(a.cleanup, b.cleanup)
     alice = await startNode(a.home)
     bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])

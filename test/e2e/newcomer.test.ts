@@ -114,8 +114,7 @@ describe('with a running node', () => {
     await runCli([...args, '--home', node.home], input !== undefined ? { input } : {})
 
   beforeAll(async () => {
-    const a = await initNode('alice')
-    const b = await initNode('bob')
+    const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
     homes.push(a, b)
     alice = await startNode(a.home)
     bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])

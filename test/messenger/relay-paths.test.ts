@@ -27,11 +27,9 @@ describe('relay paths (real nodes over loopback)', () => {
 
   beforeAll(async () => {
     const carol = await start('carol', { clock })
-    const frank = await start('frank', { clock })
-    for (const name of ['alice', 'dave', 'bob']) {
-      await start(name)
-      await carol.murmur.trust.add(nodes[name].murmur.peerId)
-    }
+    // The others only need carol: they start together.
+    const [frank] = await Promise.all([start('frank', { clock }), start('alice'), start('dave'), start('bob')])
+    for (const name of ['alice', 'dave', 'bob']) await carol.murmur.trust.add(nodes[name].murmur.peerId)
     await frank.murmur.trust.add(nodes.bob.murmur.peerId)
     await nodes.dave.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
     await nodes.bob.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
