@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli, untilCli } from '../e2e/cli-helpers.js'
-import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
+import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
 import { messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
@@ -178,17 +178,7 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
   })
 
   it('history is paged: a long conversation opens with its newest 50 messages; scrolling back reads 50 more', async () => {
-    const token = (await import('node:fs/promises')).readFile(join(bob.home, 'api.token'), 'utf8')
-    const auth = `Bearer ${(await token).trim()}`
-    const send = async (i: number): Promise<void> => {
-      const res = await fetch(`http://${bob.api}/rpc`, {
-        method: 'POST',
-        headers: { Authorization: auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'send', params: { to: 'alice', text: `numbered ${i}` } }),
-        signal: AbortSignal.timeout(20_000)
-      })
-      expect(res.status).toBe(200)
-    }
+    const send = async (i: number): Promise<void> => { await callApi(bob, 'send', { to: 'alice', text: `numbered ${i}` }) }
     for (let i = 0; i < LONG_CONVERSATION; i += 20) await Promise.all(Array.from({ length: 20 }, async (_, j) => { await send(i + j + 1) }))
     const held = (await untilCli<Message[]>(alice.home, ['history', 'bob', '--limit', '1000'], h => h.length >= LONG_CONVERSATION, 'the long conversation at alice', 60_000)).length
 
