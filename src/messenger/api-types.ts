@@ -3,6 +3,7 @@
  * offline commands) and the local control API (src/api) use only this.
  */
 import type { ProviderName } from '../crypto/provider.js'
+import type { Clock } from '../runtime/clock.js'
 import type { BackupSummary } from './backup.js'
 import type { MigrationStep } from './home-migration.js'
 import type { PassphraseSource } from './unlock.js'
@@ -26,6 +27,11 @@ export interface MurmurOptions {
   relayService?: boolean
   /** How long an unsent message is retried before it expires (default 30 days). */
   messageTtlMs?: number
+  /**
+   * The clock of times to live, expiry and retry backoff, here and in the relay this node runs
+   * (runtime/clock.ts); default the system's. Tests move theirs forward instead of sleeping.
+   */
+  clock?: Clock
   /**
    * How long one call to a relay (a deposit or a prekey, dial included) may take before that
    * relay counts as not answering, in ms (default 10 s, `murmur start --relay-timeout`). A relay

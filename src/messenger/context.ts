@@ -9,6 +9,7 @@ import type { EnvelopeBytes } from '../wire/strict/envelope.js'
 import type { ContactBook } from './contacts.js'
 import type { MurmurEventEmitter } from './events.js'
 import type { KeyedLocks } from '../runtime/keyed-locks.js'
+import type { Clock } from '../runtime/clock.js'
 import type { PrekeyManager } from './prekeys.js'
 import type { SessionCache } from './sessions.js'
 import type { RelayDelivery } from './types.js'
@@ -40,6 +41,8 @@ export interface MessengerContext {
   events: MurmurEventEmitter
   transport: Transport
   messageTtlMs: number
+  /** The clock of times to live, expiry and backoff (runtime/clock.ts). */
+  clock: Clock
   /** A new deposit capability for `peerId` was stored: register its hash at our relays. */
   onCapability?: (peerId: string, secret: Uint8Array) => void
 }

@@ -9,6 +9,7 @@
  */
 import { logger } from '@libp2p/logger'
 import { backoffDelay, type BackoffPolicy } from '../runtime/backoff.js'
+import type { ClockTimer } from '../runtime/clock.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
 import { storedEnvelope } from '../wire/strict/envelope.js'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -49,7 +50,7 @@ export class Delivery {
   /** Callers waiting for the first attempt of an entry: peer -> seq -> resolvers. */
   private readonly waiting = new Map<string, Map<number, Array<() => void>>>()
   private controller = new AbortController()
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private timer: ClockTimer | undefined
   private polling: Promise<void> | undefined
 
   constructor (ctx: MessengerContext, outgoing: Outgoing) {
@@ -64,15 +65,17 @@ export class Delivery {
 
   async stop (): Promise<void> {
     this.controller.abort()
-    clearTimeout(this.timer)
+    this.ctx.clock.clearTimeout(this.timer)
     await this.polling
     await Promise.allSettled([...this.active.values()])
   }
 
   private schedulePoll (delay: number): void {
     if (this.controller.signal.aborted) return
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
+    this.ctx.clock.clearTimeout(this.timer)
+    // The outbox's schedule is on the messenger's clock: a test that moves it past a time to
+    // live or a backoff makes the next poll come at once.
+    this.timer = this.ctx.clock.setTimeout(() => {
       this.polling = this.poll().finally(() => { this.schedulePoll(OUTBOX_POLL_MS) })
     }, delay)
     this.timer.unref?.()
@@ -80,7 +83,7 @@ export class Delivery {
 
   private async poll (): Promise<void> {
     try {
-      const due = await this.ctx.store.dueOutbox(Date.now(), { limit: 1000 })
+      const due = await this.ctx.store.dueOutbox(this.ctx.clock.now(), { limit: 1000 })
       const peers = [...new Set(due.map(e => e.peerId))]
       for (const peerId of peers.slice(0, PARALLEL_PEERS * 4)) this.kick(peerId, false)
     } catch (err) {
@@ -168,7 +171,7 @@ export class Delivery {
   private async deliverRound (peerId: string, force: boolean, round: OutboxRecord[]): Promise<void> {
     const { store } = this.ctx
     const signal = this.controller.signal
-    const now = Date.now()
+    const now = this.ctx.clock.now()
     let entries = round
     if (entries.length === 0) return
     if (!force && entries[0].nextAttemptAt > now) return
@@ -345,7 +348,7 @@ export class Delivery {
    */
   private async recordDeposits (peerId: string, outcomes: Map<number, RelayDelivery[]>): Promise<{ waiting: OutboxRecord[], relayReason?: string }> {
     const { store } = this.ctx
-    const now = Date.now()
+    const now = this.ctx.clock.now()
     const batch = store.batch()
     const events: StateEvent[] = []
     const waiting: OutboxRecord[] = []
@@ -450,7 +453,7 @@ export class Delivery {
    */
   private async backoff (entries: OutboxRecord[], reason: string): Promise<void> {
     if (entries.length === 0) return
-    const now = Date.now()
+    const now = this.ctx.clock.now()
     const batch = this.ctx.store.batch()
     const events: StateEvent[] = []
     // One jitter draw for the whole call: the entries of a round stay due together, in order.

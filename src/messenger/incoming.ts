@@ -100,7 +100,7 @@ export class Incoming {
   }
 
   /** Handles envelopes that arrived together from `peerId`, each decoded once at the edge (already checked: sender is the peer, recipient is us). */
-  async receive (peerId: string, envelopes: ParsedEnvelope[], now = Date.now()): Promise<ReceiveResult[]> {
+  async receive (peerId: string, envelopes: ParsedEnvelope[], now = this.ctx.clock.now()): Promise<ReceiveResult[]> {
     return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
   }
 

@@ -42,6 +42,7 @@ import { Incoming } from './incoming.js'
 import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
 import { KeyedLocks } from '../runtime/keyed-locks.js'
+import { systemClock } from '../runtime/clock.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
 import { PeerReacher } from './reach.js'
@@ -130,6 +131,7 @@ class MurmurNodeImpl implements Murmur {
       events: this.events,
       transport,
       messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS,
+      clock: options.clock ?? systemClock,
       onCapability: (peerId, secret) => { this.ourMailboxes.capabilityCreated(peerId, secret) }
     }
     this.outgoing = new Outgoing(this.ctx)
@@ -194,7 +196,7 @@ class MurmurNodeImpl implements Murmur {
       cryptoProvider: this.provider,
       isTrusted: (peerId) => this.node?.services.mailbox.trust.has(peerId) ?? false,
       preferredRelays: async () => (await this.ourMailboxes.list()).map(r => ({ peerId: r.peerId, addresses: r.addresses })),
-      services: { dm: dm(), bundle: bundle(), mailbox: mailbox({ store: this.store }) }
+      services: { dm: dm(), bundle: bundle(), mailbox: mailbox({ store: this.store, clock: this.ctx.clock }) }
     }).catch(async (err: Error) => {
       await this.datastore?.close().catch(() => {})
       this.datastore = undefined
@@ -541,7 +543,7 @@ class MurmurNodeImpl implements Murmur {
 
   async markRead (to: string): Promise<{ peerId: string, marked: number }> {
     const { peerId } = await this.book.resolve(to)
-    const now = Date.now()
+    const now = this.ctx.clock.now()
     const marked = await this.ctx.locks.run(peerId, async () => {
       const conversation = await this.store.sublevels.conversations.get(peerId)
       if (conversation == null || conversation.unread === 0) return 0

@@ -88,7 +88,7 @@ export class Outgoing {
    * outbox is read from the store), so no envelope leaves ahead of its state. Should a write
    * fail, the session stays advanced in memory: that message key is skipped, never reused.
    */
-  async sendText (peerId: string, text: string, now = Date.now()): Promise<HistoryRecord> {
+  async sendText (peerId: string, text: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
     validateText(text)
     const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
     const { entry, durable, created } = await this.ctx.locks.run(peerId, async () => {
@@ -124,7 +124,7 @@ export class Outgoing {
    * Gives an outbox entry stored without a session its envelope: establishes a session from
    * the peer's bundle (when still none) and encrypts the message. Returns the updated entry.
    */
-  async prepare (entry: OutboxRecord, signal: AbortSignal, now = Date.now()): Promise<OutboxRecord> {
+  async prepare (entry: OutboxRecord, signal: AbortSignal, now = this.ctx.clock.now()): Promise<OutboxRecord> {
     const { store, sessions, provider, identity, transport } = this.ctx
     const peerId = entry.peerId
     let fetched: Uint8Array | undefined
@@ -278,7 +278,7 @@ export class Outgoing {
   }
 
   /** Queues a failed or expired message again, to be encrypted anew under the current session. */
-  async resend (peerId: string, messageId: string, now = Date.now()): Promise<HistoryRecord> {
+  async resend (peerId: string, messageId: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
     return await this.ctx.locks.run(peerId, async () => {
       const { store } = this.ctx
       const history = await store.findMessage(peerId, messageId)
@@ -301,7 +301,7 @@ export class Outgoing {
    * failed ("cancelled"), so `resend` can send it later. A message a relay or the recipient
    * already holds cannot be called back.
    */
-  async cancel (peerId: string, messageId: string, now = Date.now()): Promise<HistoryRecord> {
+  async cancel (peerId: string, messageId: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
     return await this.ctx.locks.run(peerId, async () => {
       const { store } = this.ctx
       const history = await store.findMessage(peerId, messageId)

@@ -7,6 +7,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { backoffDelay } from '../runtime/backoff.js'
+import type { Clock, ClockTimer } from '../runtime/clock.js'
 import { MAX_DELIVER_ENVELOPES, MAX_PAGE_BYTES } from './constants.js'
 import type { RelayStore } from './store/index.js'
 import type { Logger, PeerId } from '@libp2p/interface'
@@ -24,6 +25,8 @@ export interface ForwarderInit {
   backoffMaxMs: number
   attemptTimeoutMs: number
   concurrency: number
+  /** The clock of the backoff schedule. */
+  clock: Clock
 }
 
 interface Backoff {
@@ -35,7 +38,7 @@ export class Forwarder {
   private readonly init: ForwarderInit
   private readonly backoff = new Map<string, Backoff>()
   private readonly running = new Set<string>()
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private timer: ClockTimer | undefined
   private stopped = true
   private readonly controller = new AbortController()
   private unsubscribe: (() => void) | undefined
@@ -53,7 +56,7 @@ export class Forwarder {
   stop (): void {
     this.stopped = true
     this.unsubscribe?.()
-    clearTimeout(this.timer)
+    this.init.clock.clearTimeout(this.timer)
     this.controller.abort(new Error('forwarder stopped'))
   }
 
@@ -67,14 +70,14 @@ export class Forwarder {
 
   private schedule (delayMs: number): void {
     if (this.stopped) return
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => { this.tick() }, Math.max(0, delayMs))
+    this.init.clock.clearTimeout(this.timer)
+    this.timer = this.init.clock.setTimeout(() => { this.tick() }, Math.max(0, delayMs))
     this.timer.unref?.()
   }
 
   private tick (): void {
     if (this.stopped) return
-    const now = Date.now()
+    const now = this.init.clock.now()
     let earliest = Infinity
     const recipients = this.init.relay.forward.recipients()
     // Backoff state of recipients whose queue emptied (delivered or expired) is forgotten.
@@ -123,7 +126,7 @@ export class Forwarder {
       const b = this.backoff.get(recipient) ?? { failures: 0, nextAttemptAt: 0 }
       b.failures++
       const delay = backoffDelay(b.failures, { initialMs: this.init.backoffMinMs, maxMs: this.init.backoffMaxMs })
-      b.nextAttemptAt = Date.now() + delay
+      b.nextAttemptAt = this.init.clock.now() + delay
       this.backoff.set(recipient, b)
       log('forwarding to %s deferred %d ms - %e', recipient, delay, err)
     }

@@ -16,6 +16,7 @@ import {
 import { InvalidRelayRequestError } from './errors.js'
 import { MailboxClient, type DepositOptions, type FetchResult, type MailboxStatus, type PushHandler, type RelayCallOptions } from './client.js'
 import { Forwarder, type ForwardCallback } from './forwarder.js'
+import { systemClock, type Clock } from '../runtime/clock.js'
 import { RelayStore, type RelayLimits, type RelayStats } from './store/index.js'
 import { DEFAULT_SERVER_TIMEOUTS, MailboxServer, type DeliveryHandler } from './server.js'
 import { budgetOf, PeerRateLimit } from '../net/rate-limit.js'
@@ -65,8 +66,8 @@ export interface MailboxInit {
    * mailbox may be behind a NAT. A relayed connection's caps end the stream; the client reopens.
    */
   runOnLimitedConnection?: boolean
-  /** Clock, for tests of TTLs. */
-  now?: () => number
+  /** The clock of TTLs, expiry and the forwarder's backoff (runtime/clock.ts); default the system's. */
+  clock?: Clock
 }
 
 export interface TrustList {
@@ -173,7 +174,8 @@ class DefaultMailboxService implements MailboxService, Startable {
 
   async start (): Promise<void> {
     if (this.init.store !== undefined) {
-      this.relay = await RelayStore.open(this.init.store, { limits: this.init.limits, now: this.init.now })
+      const clock = this.init.clock ?? systemClock
+      this.relay = await RelayStore.open(this.init.store, { limits: this.init.limits, now: clock.now })
       const f = this.init.forward ?? {}
       this.forwarder = new Forwarder({
         relay: this.relay,
@@ -183,7 +185,8 @@ class DefaultMailboxService implements MailboxService, Startable {
         backoffMinMs: f.backoffMinMs ?? FORWARD_BACKOFF_MIN_MS,
         backoffMaxMs: f.backoffMaxMs ?? FORWARD_BACKOFF_MAX_MS,
         attemptTimeoutMs: f.attemptTimeoutMs ?? FORWARD_ATTEMPT_TIMEOUT_MS,
-        concurrency: f.concurrency ?? FORWARD_CONCURRENCY
+        concurrency: f.concurrency ?? FORWARD_CONCURRENCY,
+        clock
       })
     }
     await this.components.registrar.handle(this.protocol, async (stream, connection) => { await this.server.handleStream(stream, connection) }, {

@@ -42,11 +42,13 @@ describe('encryption at rest (real CLI processes)', () => {
     cleanups.push(files.cleanup)
     alicePassFile = join(files.home + '-alice.pass')
     await writeFile(alicePassFile, ALICE_PASSPHRASE + '\n', { mode: 0o600 })
-    const a = await initNode('alice', { passphraseFile: alicePassFile })
     const b = await tempHome()
-    const bInit = await runCli(['init', '--home', b.home, '--name', 'bob', '--json'], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } })
+    const [a, bInit, c] = await Promise.all([
+      initNode('alice', { passphraseFile: alicePassFile }),
+      runCli(['init', '--home', b.home, '--name', 'bob', '--json'], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } }),
+      initNode('carol')
+    ])
     expect(bInit.code, bInit.stderr).toBe(0)
-    const c = await initNode('carol')
     cleanups.push(a.cleanup, b.cleanup, c.cleanup)
     homes = { alice: a.home, bob: b.home, carol: c.home }
     peers = { alice: a.peerId, bob: JSON.parse(bInit.stdout).peerId, carol: c.peerId }
@@ -59,8 +61,10 @@ describe('encryption at rest (real CLI processes)', () => {
 
   it('no file under either home holds the text, a contact name, bob\'s peer ID or alice\'s private key', async () => {
     const alice = await startNode(homes.alice, ['--passphrase-file', alicePassFile])
-    const bob = await startNode(homes.bob, ['--bootstrap', alice.addresses[0]], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } })
-    const carol = await startNode(homes.carol, ['--bootstrap', alice.addresses[0]])
+    const [bob, carol] = await Promise.all([
+      startNode(homes.bob, ['--bootstrap', alice.addresses[0]], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } }),
+      startNode(homes.carol, ['--bootstrap', alice.addresses[0]])
+    ])
     try {
       for (const [node, name, peer] of [[alice, NAMES.aliceCallsBob, bob.peerId], [bob, NAMES.bobCallsAlice, alice.peerId], [carol, NAMES.carolCallsBob, bob.peerId]] as const) {
         const added = await runCli(['contacts', 'add', name, peer, '--home', node.home])

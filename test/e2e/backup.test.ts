@@ -42,17 +42,15 @@ describe('backup and restore (real processes)', () => {
   const aliceEnv = { MURMUR_PASSPHRASE: HOME_PASSPHRASE }
 
   beforeAll(async () => {
-    const [c, b] = await Promise.all([initNode('carol'), initNode('bob')])
     const a = await tempHome()
+    const [c, b, init] = await Promise.all([initNode('carol'), initNode('bob'), runCli(['init', '--home', a.home, '--name', 'alice', '--json'], { env: aliceEnv })])
     cleanups.push(c.cleanup, b.cleanup, a.cleanup)
-    const init = await runCli(['init', '--home', a.home, '--name', 'alice', '--json'], { env: aliceEnv })
     expect(init.code, init.stderr).toBe(0)
     const port = await freePort()
     carol = await startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${port}`])
     nodes.push(carol)
     carolAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${carol.peerId}`
-    alice = await startNode(a.home, ['--bootstrap', carolAddr], { env: aliceEnv })
-    bob = await startNode(b.home, ['--bootstrap', carolAddr])
+    ;[alice, bob] = await Promise.all([startNode(a.home, ['--bootstrap', carolAddr], { env: aliceEnv }), startNode(b.home, ['--bootstrap', carolAddr])])
     nodes.push(alice, bob)
     alicePeerId = alice.peerId
     const dir = await tempHome('murmur-backup-file-')

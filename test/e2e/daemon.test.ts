@@ -70,8 +70,7 @@ describe('API and CLI refusals against one running node', () => {
   const cleanups: Array<() => Promise<void>> = []
 
   beforeAll(async () => {
-    const me = await initNode('solo')
-    const other = await initNode('friend')
+    const [me, other] = await Promise.all([initNode('solo'), initNode('friend')])
     cleanups.push(me.cleanup, other.cleanup)
     friend = other.peerId
     node = await startNode(me.home)

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLI, runCli } from './cli-helpers.js'
+import { CLI, runCli, untilCli } from './cli-helpers.js'
 import { initNode, killAll, spawnCli, startNode, type RunningNode } from './daemon-helpers.js'
 
 /** Quotes one argument for `sh -c` (the command line `script -c` runs). */
@@ -16,8 +16,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
   const cleanups: Array<() => Promise<void>> = []
 
   beforeAll(async () => {
-    const a = await initNode('alice')
-    const b = await initNode('bob')
+    const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
     cleanups.push(a.cleanup, b.cleanup)
     alice = await startNode(a.home)
     bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
@@ -46,13 +45,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     // send answers as soon as the message is durable in the outbox; delivery goes on after.
     expect(message.state).toBe('queued')
 
-    let history: Array<{ id: string, text: string, direction: string }> = []
-    for (let i = 0; i < 40 && !history.some(m => m.id === message.id); i++) {
-      const h = await runCli(['history', 'alice', '--home', bob.home, '--json'])
-      expect(h.code).toBe(0)
-      history = JSON.parse(h.stdout)
-      if (!history.some(m => m.id === message.id)) await new Promise(resolve => setTimeout(resolve, 250))
-    }
+    const history = await untilCli<Array<{ id: string, text: string, direction: string }>>(bob.home, ['history', 'alice'], h => h.some(m => m.id === message.id), 'the message at bob', 30_000)
     expect(history.find(m => m.id === message.id)).toMatchObject({ text: 'hello bob', direction: 'in' })
 
     const waited = await runCli(['send', 'alice', 'hello alice', '--wait', '--timeout', '20', '--home', bob.home])
@@ -114,13 +107,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
 
       chat.stdin.write('pong from chat\r')
       await expect.poll(() => /you: pong from chat/.test(screen), { timeout: 20_000, interval: 25, message: 'the sent message in the chat' }).toBe(true)
-      let seen = false
-      for (let i = 0; i < 40 && !seen; i++) {
-        const h = await runCli(['history', 'bob', '--home', alice.home, '--json'])
-        seen = (JSON.parse(h.stdout) as Array<{ text: string, direction: string }>).some(m => m.text === 'pong from chat' && m.direction === 'in')
-        if (!seen) await new Promise(resolve => setTimeout(resolve, 250))
-      }
-      expect(seen).toBe(true)
+      await untilCli<Array<{ text: string, direction: string }>>(alice.home, ['history', 'bob'], h => h.some(m => m.text === 'pong from chat' && m.direction === 'in'), 'the chat\'s message at alice', 30_000)
 
       chat.stdin.write('\x04') // Ctrl-D leaves
       expect(await exited).toBe(0)

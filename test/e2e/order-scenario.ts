@@ -41,11 +41,10 @@ export class OrderScenario {
     this.cleanups.push(c.cleanup, d.cleanup, a.cleanup, b.cleanup)
     this.homes.alice = a.home
     this.homes.bob = b.home
-    this.carol = await this.start(c.home)
-    this.dave = await this.start(d.home)
+    // The relays need nobody, the people need only the relays: each pair starts together.
+    ;[this.carol, this.dave] = await Promise.all([this.start(c.home), this.start(d.home)])
     this.bootstrap = [this.carol.addresses[0], this.dave.addresses[0]]
-    this.alice = await this.start(a.home, ALICE_ARGS)
-    this.bob = await this.start(b.home)
+    ;[this.alice, this.bob] = await Promise.all([this.start(a.home, ALICE_ARGS), this.start(b.home)])
     for (const relay of [this.carol, this.dave]) {
       await cliJson(relay.home, ['trust', 'add', this.alice.peerId])
       await cliJson(relay.home, ['trust', 'add', this.bob.peerId])

@@ -113,8 +113,7 @@ describe('start-up mistakes are one clear line', () => {
   })
 
   it('a port already in use: "port N is in use", exit 7, no stack trace; nothing left behind', async () => {
-    const first = await initNode()
-    const second = await initNode()
+    const [first, second] = await Promise.all([initNode(), initNode()])
     cleanups.push(first.cleanup, second.cleanup)
     const running = await startNode(first.home)
     const port = /\/tcp\/(\d+)/.exec(running.addresses[0])?.[1]

@@ -11,8 +11,7 @@ describe('two nodes message each other by peer ID through a bootstrap node (real
     const h = await Promise.all([makeHome(), makeHome(), makeHome()])
     dirs.push(...h.map(x => x.dir))
     boot = await startNode(h[0].home)
-    alice = await startNode(h[1].home, { bootstrap: boot.addresses })
-    bob = await startNode(h[2].home, { bootstrap: boot.addresses })
+    ;[alice, bob] = await Promise.all([startNode(h[1].home, { bootstrap: boot.addresses }), startNode(h[2].home, { bootstrap: boot.addresses })])
   })
 
   afterAll(async () => {

@@ -12,7 +12,8 @@ describe('five nodes, every pair messaging at once (real libp2p over loopback)',
     const homes = await Promise.all(Array.from({ length: NODES }, async () => await makeHome()))
     dirs.push(...homes.map(h => h.dir))
     nodes.push(await startNode(homes[0].home))
-    for (const h of homes.slice(1)) nodes.push(await startNode(h.home, { bootstrap: nodes[0].addresses }))
+    // The others only need the first one: they start together.
+    nodes.push(...await Promise.all(homes.slice(1).map(async h => await startNode(h.home, { bootstrap: nodes[0].addresses }))))
   })
 
   afterAll(async () => {

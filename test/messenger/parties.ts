@@ -9,6 +9,7 @@ import { MurmurEventEmitter } from '../../src/messenger/events.js'
 import { Incoming } from '../../src/messenger/incoming.js'
 import { Outgoing } from '../../src/messenger/outgoing.js'
 import { KeyedLocks } from '../../src/runtime/keyed-locks.js'
+import { systemClock } from '../../src/runtime/clock.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { SessionCache } from '../../src/messenger/sessions.js'
 import { openStore, type Store } from '../../src/store/index.js'
@@ -38,6 +39,7 @@ export async function party (options: PartyOptions = {}): Promise<Party> {
     prekeys,
     contacts: new ContactBook(store),
     events: new MurmurEventEmitter(),
+    clock: systemClock,
     transport: { send: async () => 'ok', fetchBundle: async (peerId) => await bundleOf(peerId) },
     messageTtlMs: options.messageTtlMs ?? 60_000
   }

@@ -5,6 +5,7 @@
  * its local API (on 127.0.0.1 of its namespace) run inside the host's namespace.
  */
 import type { ChildProcess } from 'node:child_process'
+import { resolve } from 'node:path'
 import { CLI } from '../e2e/cli-helpers.js'
 import { initNode } from '../e2e/daemon-helpers.js'
 import type { HostName, Testbed } from './testbed.js'
@@ -20,6 +21,13 @@ export interface MurmurHost {
   process: ChildProcess
   /** Runs `murmur <args> --home <home> --json` in the host's namespace; parsed stdout. */
   cli: (args: string[], options?: { timeoutMs?: number }) => Promise<{ exitCode: number, json: any, stderr: string }> // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed CLI JSON, checked by each test
+  /**
+   * Sends `texts` to `to` one after the other, each once the node has answered the one before
+   * (as `murmur send` does), through the node's local API from one process in the host's
+   * namespace: a `murmur send` process per text costs a process start-up each. Resolves with
+   * the messages as the node returned them.
+   */
+  sendAll: (to: string, texts: string[], options?: { timeoutMs?: number }) => Promise<Array<{ id: string, state: string }>>
   /** Resolves with the first event the predicate accepts (or fails after timeoutMs). */
   waitForEvent: (what: string, predicate: (e: Record<string, unknown>) => boolean, timeoutMs?: number) => Promise<Record<string, unknown>>
   stop: () => Promise<number | null>
@@ -41,6 +49,21 @@ export interface StartOptions {
 export function tcpAddress (address: string, m: MurmurHost): string {
   return `/ip4/${address}/tcp/4455/p2p/${m.peerId}`
 }
+
+/** The built API client the CLI uses (`npm test` builds first). */
+const API_CLIENT = resolve(import.meta.dirname, '../../dist/src/api/client.js')
+
+/** sendAll's script: argv = client module, home, recipient; stdin = the texts as JSON. */
+const SEND_ALL = `
+const [clientModule, home, to] = process.argv.slice(1)
+const { ApiClient } = await import(clientModule)
+let input = ''
+for await (const chunk of process.stdin) input += chunk
+const client = await ApiClient.connect(home)
+const sent = []
+for (const text of JSON.parse(input)) sent.push(await client.call('send', { to, text }))
+process.stdout.write(JSON.stringify(sent))
+`
 
 export async function startMurmur (tb: Testbed, host: HostName, options: StartOptions): Promise<MurmurHost> {
   const made = options.home ?? await initNode(options.name)
@@ -98,6 +121,12 @@ export async function startMurmur (tb: Testbed, host: HostName, options: StartOp
       let json: unknown
       try { json = JSON.parse(result.stdout) } catch { json = undefined }
       return { exitCode: result.exitCode ?? -1, json, stderr: result.stderr }
+    },
+    sendAll: async (to, texts, sendOptions = {}) => {
+      const result = await tb.exec(host, process.execPath, ['--input-type=module', '-e', SEND_ALL, API_CLIENT, made.home, to], {
+        input: JSON.stringify(texts), timeoutMs: sendOptions.timeoutMs ?? 120_000, env: process.env
+      })
+      return JSON.parse(result.stdout)
     },
     waitForEvent,
     stop: async () => {

@@ -2,7 +2,7 @@
 // kept after one or two failed pings, and aborted after maxPingFailures in a row; a connection
 // whose muxer has closed under it is aborted at its first ping. Real libp2p nodes on 127.0.0.1;
 // the silent peer's muxer really stops answering pings (its yamux drops its ping answers).
-import { describe, it, expect, afterEach, vi } from 'vitest'
+import { describe, it, expect, afterEach } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
 
@@ -24,8 +24,9 @@ async function start (pingTimeoutMs: number): Promise<MurmurNode> {
   return node
 }
 
+/** Waits (vitest's expect.poll) until `check` holds, at most `timeoutMs`. */
 async function waitFor (what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  await vi.waitFor(() => { if (!check()) throw new Error(`timed out waiting for ${what}`) }, { timeout: timeoutMs, interval: 10 })
+  await expect.poll(check, { timeout: timeoutMs, interval: 10, message: what }).toBe(true)
 }
 
 afterEach(async () => {

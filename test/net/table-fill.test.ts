@@ -42,12 +42,9 @@ function tableSize (node: MurmurNode): number {
   return (node.services.lanDht as unknown as { routingTable: { size: number } }).routingTable.size
 }
 
+/** Waits (vitest's expect.poll) until `check` holds, at most `timeoutMs`. */
 async function waitFor (what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
+  await expect.poll(check, { timeout: timeoutMs, interval: 20, message: what }).toBe(true)
 }
 
 afterEach(async () => {

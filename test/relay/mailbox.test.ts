@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
+import { systemClock } from '../../src/runtime/clock.js'
 import { createRelaySublevels } from '../../src/store/layout.js'
 import {
   capabilityHash, EnvelopeTooLargeError, MailboxNotFoundError, MailboxQuotaError, MAX_ENVELOPE_BYTES, RelayRefusedError,
@@ -42,7 +43,7 @@ describe('mailbox protocol', () => {
       rates: { deposit: { burst: 1000, perSecond: 1 }, firstContact: { burst: 10, perSecond: 0.01 }, prekey: { burst: 100, perSecond: 1 } },
       sweepIntervalMs: 0,
       // The relay's clock, moved forward by tests instead of sleeping through a TTL.
-      now: () => Date.now() + clockSkewMs
+      clock: { ...systemClock, now: () => Date.now() + clockSkewMs }
     });
     [alice, carol, gina, hank, ivy, dave, erin, mallory] = await Promise.all(Array.from({ length: 8 }, async () => startNode()))
     for (const owner of [alice, carol, gina, hank, ivy]) await relay.services.mailbox.trust.add(owner.peerId)

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { capabilityHash } from '../../src/relay/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { SteppedClock } from '../clock.js'
 import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 
 describe('relay sweeper', () => {
@@ -12,12 +13,12 @@ describe('relay sweeper', () => {
   let owner: RelayNode
   let depositor: RelayNode
   /** The relay's clock: moved forward by the test instead of waiting for TTLs to pass. */
-  let offsetMs = 0
+  const clock = new SteppedClock()
   const capability = new Uint8Array(randomBytes(32))
 
   beforeAll(async () => {
     store = await openStore({ memory: true })
-    relay = await startNode({ store, sweepIntervalMs: 50, now: () => Date.now() + offsetMs });
+    relay = await startNode({ store, sweepIntervalMs: 50, clock });
     [owner, depositor] = await Promise.all([startNode(), startNode()])
     await relay.services.mailbox.trust.add(owner.peerId)
     await Promise.all([owner, depositor].map(async (n) => n.dial(relay.getMultiaddrs())))
@@ -37,7 +38,7 @@ describe('relay sweeper', () => {
     expect((await owner.services.mailbox.status(relay.peerId)).count).toBe(2)
     const before = relay.services.mailbox.stats().expired
     // Nobody calls sweep(): the task notices once the relay's clock is past the short TTL.
-    offsetMs = 120_000
+    clock.advance(120_000)
     await expect.poll(() => relay.services.mailbox.stats().expired === before + 1, { timeout: 10_000, interval: 20, message: 'the sweeper to delete the expired envelope' }).toBe(true)
     const ids = (await owner.services.mailbox.fetch(relay.peerId, { limit: 10 })).envelopes.map((e) => hex(e.id))
     expect(ids).toEqual([hex(long.id)])

@@ -47,17 +47,22 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     Object.assign(homes, { carol: c.home, alice: a.home, bob: b.home })
     const carolPort = await freePort()
     bobApi = `127.0.0.1:${await freePort()}`
-    carol = await startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${carolPort}`])
-    nodes.push(carol)
-    carolAddr = `/ip4/127.0.0.1/tcp/${carolPort}/p2p/${carol.peerId}`
-    ;[alice, bob] = await Promise.all([startNode(a.home, ['--bootstrap', carolAddr]), startBob()])
-    nodes.push(alice)
-    await cli(carol.home, ['trust', 'add', alice.peerId])
-    await cli(carol.home, ['trust', 'add', bob.peerId])
-    for (const user of [alice, bob]) await cli(user.home, ['relays', 'add', carol.peerId, '--addr', carolAddr])
-    await cli(alice.home, ['contacts', 'add', 'carol', carol.peerId])
-    await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
-    browser = await launchBrowser()
+    // Chromium starts while the nodes do; it is closed in afterAll whatever the set-up did.
+    const launching = launchBrowser()
+    try {
+      carol = await startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${carolPort}`])
+      nodes.push(carol)
+      carolAddr = `/ip4/127.0.0.1/tcp/${carolPort}/p2p/${carol.peerId}`
+      ;[alice, bob] = await Promise.all([startNode(a.home, ['--bootstrap', carolAddr]), startBob()])
+      nodes.push(alice)
+      await cli(carol.home, ['trust', 'add', alice.peerId])
+      await cli(carol.home, ['trust', 'add', bob.peerId])
+      for (const user of [alice, bob]) await cli(user.home, ['relays', 'add', carol.peerId, '--addr', carolAddr])
+      await cli(alice.home, ['contacts', 'add', 'carol', carol.peerId])
+      await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
+    } finally {
+      browser = await launching
+    }
     ;[alicePage, bobPage] = await Promise.all([openApp(browser, alice), openApp(browser, bob)])
     for (const page of [alicePage, bobPage]) page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() })
   })

@@ -30,8 +30,13 @@ describe('the web app and a late message (real nodes, real Chromium)', () => {
   const entry = (page: Page) => page.locator(`nav a[data-peer="${s.alice.peerId}"]`)
 
   beforeAll(async () => {
-    await s.setup()
-    browser = await launchBrowser()
+    // Chromium starts while the nodes do; it is closed in afterAll whatever the set-up did.
+    const launching = launchBrowser()
+    try {
+      await s.setup()
+    } finally {
+      browser = await launching
+    }
   }, 180_000)
   afterAll(async () => {
     await browser?.close()

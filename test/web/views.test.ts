@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliJson as cli } from '../e2e/cli-helpers.js'
-import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
+import { cliJson as cli, untilCli } from '../e2e/cli-helpers.js'
+import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
 import { messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
@@ -42,19 +42,24 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
   beforeAll(async () => {
     const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
     cleanups.push(a.cleanup, b.cleanup)
-    alice = await startNode(a.home)
-    nodes.push(alice)
-    bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
-    nodes.push(bob)
-    // bob relays for alice: her relays view has a mailbox to show, his trust list an entry.
-    await cli(bob.home, ['trust', 'add', alice.peerId])
-    await cli(alice.home, ['relays', 'add', bob.peerId, '--addr', bob.addresses[0]])
-    await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
     scratch = await mkdtemp(join(tmpdir(), 'murmur-web-'))
     // The fake camera films bob's peer ID as a QR code (the camera test).
     const video = join(scratch, 'camera.y4m')
-    await writeQrVideo(video, bob.peerId)
-    browser = await launchBrowser(['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    await writeQrVideo(video, b.peerId)
+    // Chromium starts while the nodes do; it is closed in afterAll whatever the set-up did.
+    const launching = launchBrowser(['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    try {
+      alice = await startNode(a.home)
+      nodes.push(alice)
+      bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
+      nodes.push(bob)
+      // bob relays for alice: her relays view has a mailbox to show, his trust list an entry.
+      await cli(bob.home, ['trust', 'add', alice.peerId])
+      await cli(alice.home, ['relays', 'add', bob.peerId, '--addr', bob.addresses[0]])
+      await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
+    } finally {
+      browser = await launching
+    }
     ;[alicePage, bobPage] = await Promise.all([
       openApp(browser, alice, { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }),
       openApp(browser, bob, { viewport: { width: 1280, height: 800 } })
@@ -173,25 +178,9 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
   })
 
   it('history is paged: a long conversation opens with its newest 50 messages; scrolling back reads 50 more', async () => {
-    const token = (await import('node:fs/promises')).readFile(join(bob.home, 'api.token'), 'utf8')
-    const auth = `Bearer ${(await token).trim()}`
-    const send = async (i: number): Promise<void> => {
-      const res = await fetch(`http://${bob.api}/rpc`, {
-        method: 'POST',
-        headers: { Authorization: auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'send', params: { to: 'alice', text: `numbered ${i}` } }),
-        signal: AbortSignal.timeout(20_000)
-      })
-      expect(res.status).toBe(200)
-    }
+    const send = async (i: number): Promise<void> => { await callApi(bob, 'send', { to: 'alice', text: `numbered ${i}` }) }
     for (let i = 0; i < LONG_CONVERSATION; i += 20) await Promise.all(Array.from({ length: 20 }, async (_, j) => { await send(i + j + 1) }))
-    const deadline = Date.now() + 60_000
-    const total = async (): Promise<number> => (await cli<Message[]>(alice.home, ['history', 'bob', '--limit', '1000'])).length
-    while (await total() < LONG_CONVERSATION) {
-      if (Date.now() > deadline) throw new Error('the long conversation did not arrive')
-      await new Promise(resolve => setTimeout(resolve, 200))
-    }
-    const held = await total()
+    const held = (await untilCli<Message[]>(alice.home, ['history', 'bob', '--limit', '1000'], h => h.length >= LONG_CONVERSATION, 'the long conversation at alice', 60_000)).length
 
     const limits: number[] = []
     const { page } = await browser.page(undefined, { viewport: { width: 1280, height: 800 } })

@@ -55,7 +55,7 @@ export class RelayDeposits {
     // A record without mailboxes (or none found) is looked up again soon: the contact may have
     // just added its first relay, and its new record may not have spread yet.
     const ttl = cached != null && cached.mailboxes.length > 0 ? RECORD_CACHE_MS : RECORD_MISS_CACHE_MS
-    if (cached != null && Date.now() - cached.at < ttl) return cached.mailboxes
+    if (cached != null && this.ctx.clock.now() - cached.at < ttl) return cached.mailboxes
     let mailboxes: RemoteMailbox[] = []
     try {
       const { record } = await this.lookups.resolve(peerIdFromString(peerId), { signal, timeoutMs: CALL_TIMEOUT_MS })
@@ -66,7 +66,7 @@ export class RelayDeposits {
     } catch (err) {
       log('no contact record for %s: %s', peerId, (err as Error).name)
     }
-    this.records.set(peerId, { at: Date.now(), mailboxes })
+    this.records.set(peerId, { at: this.ctx.clock.now(), mailboxes })
     return mailboxes
   }
 

@@ -23,7 +23,6 @@ import type { Incoming } from '../incoming.js'
 import { capabilityKey } from '../outgoing.js'
 import type { PrekeyManager } from '../prekeys.js'
 import { backoffDelay, type BackoffPolicy } from '../../runtime/backoff.js'
-import { sleep } from '../sleep.js'
 import { CALL_TIMEOUT_MS, learnAddresses, peerIdString, type RelayNode } from './shared.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -116,7 +115,7 @@ export class OurMailboxes {
       throw new PeerUnreachableError(`cannot reach the relay ${peerId}: ${(err as Error).message}`)
     }
     const relays = (await this.list()).filter(r => r.peerId !== peerId)
-    const record: RelayRecord = { peerId, addresses, addedAt: Date.now(), registeredAt: Date.now() }
+    const record: RelayRecord = { peerId, addresses, addedAt: this.ctx.clock.now(), registeredAt: this.ctx.clock.now() }
     await this.save([...relays, record])
     this.watch(record)
     this.onChange()
@@ -219,17 +218,17 @@ export class OurMailboxes {
       await learnAddresses(this.node(), peer, record.addresses).catch(() => {})
       while (!signal.aborted) {
         try {
-          if (Date.now() - lastMaintained > MAINTAIN_MS) {
+          if (this.ctx.clock.now() - lastMaintained > MAINTAIN_MS) {
             await this.register(peer)
-            lastMaintained = Date.now()
-            await this.update(record.peerId, { registeredAt: Date.now(), error: undefined })
+            lastMaintained = this.ctx.clock.now()
+            await this.update(record.peerId, { registeredAt: this.ctx.clock.now(), error: undefined })
           }
-          const subscribedAt = Date.now()
+          const subscribedAt = this.ctx.clock.now()
           await this.node().services.mailbox.subscribe(peer, async (envelopes) => { await this.receive(envelopes) }, { signal })
           // The relay ended the subscription (it stopped, or the connection closed): resubscribe,
           // but not in a tight loop when it keeps ending at once.
-          if (Date.now() - subscribedAt < SUBSCRIBE_RETRY_MIN_MS) {
-            await sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
+          if (this.ctx.clock.now() - subscribedAt < SUBSCRIBE_RETRY_MIN_MS) {
+            await this.ctx.clock.sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
           } else {
             failures = 0
           }
@@ -238,7 +237,7 @@ export class OurMailboxes {
           log('relay %s: %s', record.peerId, (err as Error).message)
           await this.update(record.peerId, { error: (err as Error).message }).catch(() => {})
           lastMaintained = 0
-          await sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
+          await this.ctx.clock.sleep(backoffDelay(++failures, SUBSCRIBE_BACKOFF), signal)
         }
       }
     })()
