@@ -74,3 +74,13 @@ export function readIndexSync<K, V> (index: TypedSublevel<K, V>, keys: K[]): Arr
     return bytes === undefined ? undefined : index.decodeValue(encoded, bytes)
   })
 }
+
+/**
+ * Whether each of `keys` is stored in `sublevel`, read like readIndexSync but without opening
+ * the values: for a check where the key alone answers (ackHeld: an envelope's seq is never
+ * reused within a mailbox, so its record still stored means it was not deleted). Nothing read
+ * here is used, so there is nothing to authenticate (docs/store.md, "Cost").
+ */
+export function storedSync<K, V> (sublevel: TypedSublevel<K, V>, keys: K[]): boolean[] {
+  return keys.map((key) => sublevel.raw.getSync(sublevel.keyCodec.encode(key)) !== undefined)
+}
