@@ -355,7 +355,7 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
     const figures: MainFigures = {}
     if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
     if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [] }
-    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob], async () => {
+    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob, plain.alice, plain.bob], async () => {
     for (let round = 0; round < o.rounds; round++) {
       const plainFirst = round % 2 === 1
       if (figures.rtt !== undefined) {

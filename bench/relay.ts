@@ -146,18 +146,17 @@ export async function run (args: string[]): Promise<void> {
     const rounds: Round[] = []
     const drained = join(folder, 'owner')
     await mkdir(drained, { recursive: true })
-    /** With --profile, the CPU profile of each worker during `phase` of every round (one file per worker and phase). */
-    const profiled = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
-      const { value, files } = await profileWorkers(o.profile, `relay-${phase}`, workers, body)
-      for (const file of files) log(`relay: wrote ${file}`)
-      return value
-    }
     /**
-     * `count` deposits then the drain at one relay: times, and the relay's CPU for each step. The
-     * encrypted relay's steps are profiled with --profile.
+     * `count` deposits then the drain at one relay: times, and the relay's CPU for each step.
+     * With --profile, each step is profiled in `profiling` (one file per worker and phase, the
+     * last round's).
      */
-    const runAt = async (w: Worker, r: PeerInfo, count: number, profile: boolean): Promise<RelayRun> => {
-      const step = async <T>(phase: string, body: () => Promise<T>): Promise<T> => profile ? await profiled(phase, body) : await body()
+    const runAt = async (w: Worker, r: PeerInfo, count: number, profiling: Worker[]): Promise<RelayRun> => {
+      const step = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
+        const { value, files } = await profileWorkers(o.profile, `relay-${phase}`, profiling, body)
+        for (const file of files) log(`relay: wrote ${file}`)
+        return value
+      }
       const c0 = await w.call<number>('cpu')
       const d = await step('deposit', async () => await sendersW.call<{ ms: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
       const c1 = await w.call<number>('cpu')
@@ -171,7 +170,12 @@ export async function run (args: string[]): Promise<void> {
     for (let round = 0; round < o.rounds; round++) {
       // Each relay twice with half the envelopes, A B B A (inABBAOrder; rounds alternate A).
       const half = Math.max(1, Math.round(o.drain / 2))
-      const [encryptedRuns, plainRuns] = await inABBAOrder(async () => await runAt(relayW, relay, half, true), async () => await runAt(plainW, plain, half, false), round % 2 === 1)
+      const [encryptedRuns, plainRuns] = await inABBAOrder(
+        // Profiled: every worker but the idle unencrypted relay during the encrypted relay's
+        // steps, and the unencrypted relay during its own, so that the two relays' profiles compare.
+        async () => await runAt(relayW, relay, half, workers.filter((w) => w !== plainW)),
+        async () => await runAt(plainW, plain, half, [plainW]),
+        round % 2 === 1)
       const e = joinRuns(...encryptedRuns)
       const p = joinRuns(...plainRuns)
       const floor = await ownersW.call<number>('levelFloor', { folder: drained, n: o.drain, batchSize: o.pushLimit }, 600_000)
