@@ -7,7 +7,7 @@
  */
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayDoor, RelayEnvelopeRecord, RelayMailboxRecord } from '../../store/records.js'
-import { mailboxLock, readIndexSync, storedSync, type PendingWrites, type RelayStoreContext } from './context.js'
+import { mailboxLock, storedSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
 import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
 import { LockGroups } from './lock-groups.js'
@@ -130,7 +130,7 @@ export class Mailboxes {
   private async reserve (group: Array<QueuedDeposit<RelayDoor>>): Promise<DepositStep[]> {
     const { s, limits: l } = this.ctx
     const owner = group[0].input.recipient
-    const stored = readIndexSync(s.relayEnvelopeIds, group.map(({ input }) => ({ peerId: owner, hex: input.id })))
+    const stored = storedSync(s.relayEnvelopeIds, group.map(({ input }) => ({ peerId: owner, hex: input.id })))
     const mailbox = this.records.get(owner)
     /** One step per deposit; undefined until the batch that stores it is issued. */
     const steps: Array<DepositStep | undefined> = []
@@ -142,7 +142,7 @@ export class Mailboxes {
     group.forEach(({ input, door, now, expiresAt }, i) => {
       const inFlight = this.pending.get(`${owner}!${input.id}`)
       if (inFlight !== undefined) return steps.push({ duplicateOf: inFlight })
-      if (stored[i] !== undefined) return steps.push({ duplicate: true })
+      if (stored[i]) return steps.push({ duplicate: true })
       if (inGroup.has(input.id)) {
         repeats.push(i)
         return steps.push({ duplicate: true })
