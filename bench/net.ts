@@ -22,7 +22,7 @@
  * round (2000), --raw-flood N raw frames per round (20000), --window N sends in flight (256),
  * --history N (100000), --history-base N (1000), --history-flood N per round (1000),
  * --sessions N (20), --only rtt|throughput|history|memory (repeatable; writes no result file),
- * --quick (small counts, 2 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
+ * --quick (small counts, 2 rounds: a smoke run), --profile DIR (the murmur workers of both pairs write .cpuprofile files).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
