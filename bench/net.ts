@@ -22,7 +22,7 @@
  * round (2000), --raw-flood N raw frames per round (20000), --window N sends in flight (256),
  * --history N (100000), --history-base N (1000), --history-flood N per round (1000),
  * --sessions N (20), --only rtt|throughput|history|memory (repeatable; writes no result file),
- * --quick (small counts, 2 rounds: a smoke run), --profile DIR (workers write .cpuprofile files).
+ * --quick (small counts, 2 rounds: a smoke run), --profile DIR (the murmur workers of both pairs write .cpuprofile files).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -302,6 +302,9 @@ interface MainFigures {
     /** The same flood between unencrypted homes. */
     plain: number[]
     plainCpuUsPerMsg: number[]
+    /** Store calls per message of the unencrypted floods, beside senderStore and receiverStore. */
+    plainSenderStore: StoreCounters[]
+    plainReceiverStore: StoreCounters[]
   }
 }
 
@@ -354,8 +357,8 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
 
     const figures: MainFigures = {}
     if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
-    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [] }
-    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob], async () => {
+    if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [], plainSenderStore: [], plainReceiverStore: [] }
+    await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob, plain.alice, plain.bob], async () => {
     for (let round = 0; round < o.rounds; round++) {
       const plainFirst = round % 2 === 1
       if (figures.rtt !== undefined) {
@@ -387,6 +390,8 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
         figures.throughput.senderCpuUsPerMsg.push(m.senderCpuUsPerMsg)
         figures.throughput.senderStore.push(m.senderStore)
         figures.throughput.receiverStore.push(m.receiverStore)
+        figures.throughput.plainSenderStore.push(q.senderStore)
+        figures.throughput.plainReceiverStore.push(q.receiverStore)
         log(`net: round ${round + 1} throughput ${Math.round(m.perSec)} msg/s (unencrypted ${Math.round(q.perSec)}), raw ${Math.round(r)} frames/s, ratchet ${Math.round(ratchet)} msg/s`)
       }
     }
@@ -548,8 +553,8 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['  CPU per message, both sides, encrypted vs not (us)', formatNumber(median(cpu)), formatNumber(median(main.throughput.plainCpuUsPerMsg)), formatNumber(results.encryption_cpu_ratio), '', ''])
       const last = (list: StoreCounters[]): StoreCounters | undefined => list[list.length - 1]
       const describe = (c: StoreCounters | undefined): string => c === undefined ? '-' : `${c.syncedBatches} fsync'd of ${c.batches} batches, ${formatNumber(c.gets + c.getManys)} gets, ${c.iterators} iterators`
-      storeNotes.push(`store calls per message in a flood, sender: ${describe(last(main.throughput.senderStore))}`)
-      storeNotes.push(`store calls per message in a flood, receiver: ${describe(last(main.throughput.receiverStore))}`)
+      storeNotes.push(`store calls per message in a flood, sender: ${describe(last(main.throughput.senderStore))} (unencrypted: ${describe(last(main.throughput.plainSenderStore))})`)
+      storeNotes.push(`store calls per message in a flood, receiver: ${describe(last(main.throughput.receiverStore))} (unencrypted: ${describe(last(main.throughput.plainReceiverStore))})`)
     }
   }
   if (phases.has('history')) {

@@ -25,7 +25,7 @@
  * on a loaded machine are retried, counted in `meta.retries`.
  *
  * Options: --rounds N (6: even, so that each relay leads as often), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
- * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile of the rounds).
+ * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile per phase; both relays, each during its own steps).
  * Writes bench/results/relay.json.
  */
 import { randomBytes } from 'node:crypto'
@@ -116,6 +116,8 @@ interface PlainRound {
   depositPerSec: number
   drainPerSec: number
   relayCpuUsPerEnvelope: number
+  /** The relay's CPU per envelope drained, beside the encrypted relay's relayCpuUsPerDrained. */
+  relayCpuUsPerDrained: number
 }
 
 export async function run (args: string[]): Promise<void> {
@@ -146,18 +148,17 @@ export async function run (args: string[]): Promise<void> {
     const rounds: Round[] = []
     const drained = join(folder, 'owner')
     await mkdir(drained, { recursive: true })
-    /** With --profile, the CPU profile of each worker during `phase` of every round (one file per worker and phase). */
-    const profiled = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
-      const { value, files } = await profileWorkers(o.profile, `relay-${phase}`, workers, body)
-      for (const file of files) log(`relay: wrote ${file}`)
-      return value
-    }
     /**
-     * `count` deposits then the drain at one relay: times, and the relay's CPU for each step. The
-     * encrypted relay's steps are profiled with --profile.
+     * `count` deposits then the drain at one relay: times, and the relay's CPU for each step.
+     * With --profile, each step is profiled in `profiling` (one file per worker and phase, the
+     * last round's).
      */
-    const runAt = async (w: Worker, r: PeerInfo, count: number, profile: boolean): Promise<RelayRun> => {
-      const step = async <T>(phase: string, body: () => Promise<T>): Promise<T> => profile ? await profiled(phase, body) : await body()
+    const runAt = async (w: Worker, r: PeerInfo, count: number, profiling: Worker[]): Promise<RelayRun> => {
+      const step = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
+        const { value, files } = await profileWorkers(o.profile, `relay-${phase}`, profiling, body)
+        for (const file of files) log(`relay: wrote ${file}`)
+        return value
+      }
       const c0 = await w.call<number>('cpu')
       const d = await step('deposit', async () => await sendersW.call<{ ms: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
       const c1 = await w.call<number>('cpu')
@@ -171,15 +172,20 @@ export async function run (args: string[]): Promise<void> {
     for (let round = 0; round < o.rounds; round++) {
       // Each relay twice with half the envelopes, A B B A (inABBAOrder; rounds alternate A).
       const half = Math.max(1, Math.round(o.drain / 2))
-      const [encryptedRuns, plainRuns] = await inABBAOrder(async () => await runAt(relayW, relay, half, true), async () => await runAt(plainW, plain, half, false), round % 2 === 1)
+      const [encryptedRuns, plainRuns] = await inABBAOrder(
+        // Profiled: every worker but the idle unencrypted relay during the encrypted relay's
+        // steps, and the unencrypted relay during its own, so that the two relays' profiles compare.
+        async () => await runAt(relayW, relay, half, workers.filter((w) => w !== plainW)),
+        async () => await runAt(plainW, plain, half, [plainW]),
+        round % 2 === 1)
       const e = joinRuns(...encryptedRuns)
       const p = joinRuns(...plainRuns)
       const floor = await ownersW.call<number>('levelFloor', { folder: drained, n: o.drain, batchSize: o.pushLimit }, 600_000)
       const figures: Round = { ...e, floorPerSec: floor }
       rounds.push(figures)
-      plainRounds.push({ depositPerSec: p.depositPerSec, drainPerSec: p.drainPerSec, relayCpuUsPerEnvelope: p.relayCpuUsPerDeposit + p.relayCpuUsPerDrained })
-      log(`relay: round ${round + 1}: unencrypted relay: deposits ${Math.round(p.depositPerSec)} msg/s, drain ${Math.round(p.drainPerSec)} msg/s`)
-      log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each), drain ${Math.round(figures.drainPerSec)} msg/s, floor ${Math.round(floor)} puts/s`)
+      plainRounds.push({ depositPerSec: p.depositPerSec, drainPerSec: p.drainPerSec, relayCpuUsPerEnvelope: p.relayCpuUsPerDeposit + p.relayCpuUsPerDrained, relayCpuUsPerDrained: p.relayCpuUsPerDrained })
+      log(`relay: round ${round + 1}: unencrypted relay: deposits ${Math.round(p.depositPerSec)} msg/s, drain ${Math.round(p.drainPerSec)} msg/s (relay CPU ${Math.round(p.relayCpuUsPerDrained)} us each)`)
+      log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each), drain ${Math.round(figures.drainPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDrained)} us each), floor ${Math.round(floor)} puts/s`)
     }
 
     let memory: MemoryFigures | undefined
@@ -214,6 +220,7 @@ export async function run (args: string[]): Promise<void> {
       drain_vs_floor: Math.round(drainVsFloor * 1000) / 1000,
       relay_cpu_us_per_deposit: Math.round(median(pick(r => r.relayCpuUsPerDeposit))),
       relay_cpu_us_per_drained: Math.round(median(pick(r => r.relayCpuUsPerDrained))),
+      relay_cpu_us_per_drained_plain: Math.round(median(plainRounds.map(p => p.relayCpuUsPerDrained))),
       rss_mb_100k: rssMb,
       heap_mb_100k: heapMb,
       rss_mb_before_hold: idle === undefined ? null : Math.round(idle.rss / 2 ** 20),
@@ -249,7 +256,7 @@ export async function run (args: string[]): Promise<void> {
       [`deposit, ${o.senders} senders (msg/s)`, formatNumber(result.deposit_msgs_per_s), `${Math.round(relativeSpread(pick(r => r.depositPerSec)) * 100)}%`],
       ['  relay CPU per deposit (us)', formatNumber(result.relay_cpu_us_per_deposit), ''],
       ['drain (msg/s)', formatNumber(result.drain_msgs_per_s), `${Math.round(relativeSpread(pick(r => r.drainPerSec)) * 100)}%`],
-      ['  relay CPU per envelope drained (us)', formatNumber(result.relay_cpu_us_per_drained), ''],
+      ['  relay CPU per envelope drained (us)', `${formatNumber(result.relay_cpu_us_per_drained)} (unencrypted ${formatNumber(result.relay_cpu_us_per_drained_plain)})`, ''],
       ['level floor, synced batches (puts/s)', formatNumber(result.level_floor_per_s), `${Math.round(relativeSpread(pick(r => r.floorPerSec)) * 100)}%`],
       ['drain / floor (median of rounds)', result.drain_vs_floor.toFixed(2), ''],
       ['unencrypted relay: deposit / drain (msg/s)', `${formatNumber(result.deposit_msgs_per_s_plain)} / ${formatNumber(result.drain_msgs_per_s_plain)}`, ''],

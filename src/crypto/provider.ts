@@ -61,6 +61,13 @@ export interface CryptoProvider {
 
   /** ChaCha20-Poly1305 (RFC 8439), 32-byte key, 12-byte nonce; returns ciphertext || tag. */
   chacha20poly1305Seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array
+  /**
+   * Like chacha20poly1305Seal, but writes ciphertext || tag into `output` (exactly
+   * plaintext.length + 16 bytes; a RangeError otherwise) instead of a new array: the store seals
+   * every value into the buffer it writes, behind its format byte and nonce, in one allocation.
+   * Optional so that wrapping providers need not implement it; callers fall back to the seal.
+   */
+  chacha20poly1305SealInto?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, output: Uint8Array): void
   /** Throws DecryptionError when the tag does not verify. */
   chacha20poly1305Open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array
   /** XChaCha20-Poly1305, 32-byte key, 24-byte nonce; returns ciphertext || tag. */

@@ -175,14 +175,20 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
  * to one peer writes its session record once per send).
  */
 export function levelOps (ops: readonly RawOp[]): LevelOp[] {
-  // From the last operation back: the first one met on a key is the one that counts.
-  const seen = new Set<string>()
+  // From the last operation back: the first one met on a key is the one that counts. The keys
+  // seen are kept per sublevel, not as one joined string: a drain's batch deletes hundreds of
+  // keys, and joining then hashing each (longer when peer names are sealed) cost more than the
+  // rest of this function (docs/store.md, "Cost").
+  const seen = new Map<string, Set<string>>()
   const out: LevelOp[] = []
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]
-    const id = `${op.name}\u0000${op.key}`
-    if (seen.has(id)) continue
-    seen.add(id)
+    let keys = seen.get(op.name)
+    if (keys === undefined) {
+      keys = new Set()
+      seen.set(op.name, keys)
+    } else if (keys.has(op.key)) continue
+    keys.add(op.key)
     out.push(op.type === 'put'
       ? { type: 'put', sublevel: op.sublevel, key: op.key, value: op.cipher.sealValue(op.name, op.key, op.plaintext) }
       : { type: 'del', sublevel: op.sublevel, key: op.key })

@@ -132,6 +132,26 @@ describe('two AEAD engines in the node provider (libsodium for short inputs, Ope
     }
   })
 
+  it('seals into a given output (chacha20poly1305SealInto) the same bytes as a seal, in both providers, at every length', () => {
+    for (const provider of [nodeProvider(), nobleProvider()]) {
+      for (const length of LENGTHS) {
+        const key = provider.randomBytes(32)
+        const nonce = provider.randomBytes(12)
+        const plaintext = provider.randomBytes(length)
+        const ad = provider.randomBytes(length % 70)
+        // The output as the store passes it: a view behind other bytes, which stay as they were.
+        const stored = new Uint8Array(13 + length + 16).fill(0xee)
+        provider.chacha20poly1305SealInto?.(key, nonce, plaintext, ad, stored.subarray(13))
+        expect(stored.subarray(13)).toEqual(chacha20poly1305(key, nonce, ad).encrypt(plaintext))
+        expect(stored.subarray(0, 13).every(b => b === 0xee)).toBe(true)
+        // A wrong output length is a RangeError, and nothing is written.
+        const short = new Uint8Array(length + 15)
+        expect(() => provider.chacha20poly1305SealInto?.(key, nonce, plaintext, ad, short)).toThrow(RangeError)
+        expect(short.every(b => b === 0)).toBe(true)
+      }
+    }
+  })
+
   it('sends associated data longer than its arena holds to OpenSSL, with the same bytes', () => {
     expect(sodiumFor(10, SODIUM_MAX_AD)).toBeDefined()
     expect(sodiumFor(10, SODIUM_MAX_AD + 1)).toBeUndefined()

@@ -1,12 +1,16 @@
 // The relay's durable state (src/relay/store/) on a real store, without the network: deposits
 // into one mailbox that arrive together are decided together (in call order, one batch per
-// group), repeats of an id are duplicates, and a write that fails takes back what it reserved.
+// group), repeats of an id are duplicates, a write that fails takes back what it reserved, and
+// a held push acknowledged late deletes only what is still stored (plain and encrypted stores).
 import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { defaultProvider } from '../../src/crypto/providers/index.js'
 import { RelayStore } from '../../src/relay/index.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import type { HeldEnvelope } from '../../src/relay/store/index.js'
+import { deriveHomeKeys, generateDataKey } from '../../src/store/at-rest/keys.js'
+import { openStore, plainCipher, sealedCipher, type Store, type StoreCipher } from '../../src/store/index.js'
 
 const hexId = (): string => randomBytes(16).toString('hex')
 
@@ -53,5 +57,63 @@ describe('RelayStore', () => {
     const failed = await Promise.allSettled([deposit(hexId()), deposit(hexId())])
     expect(failed.map(f => f.status)).toEqual(['rejected', 'rejected'])
     expect(relay.status(owner)).toMatchObject({ count: 1 })
+  })
+})
+
+/** A cipher under a fresh data key, as in a home with a passphrase. */
+function encryptedCipher (): StoreCipher {
+  const provider = defaultProvider()
+  return sealedCipher(provider, deriveHomeKeys(provider, generateDataKey(provider)))
+}
+
+describe.each([
+  ['unencrypted', (): StoreCipher => plainCipher],
+  ['encrypted', encryptedCipher]
+] as const)('RelayStore.mailboxes.ackHeld on an %s store', (_, cipher) => {
+  let store: Store
+  let relay: RelayStore
+  let owner: string
+
+  beforeEach(async () => {
+    store = await openStore({ memory: true }, { cipher: cipher() })
+    relay = await RelayStore.open(store)
+    owner = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+    await relay.trust.add(owner)
+    expect(await relay.register(owner)).toBe(true)
+  })
+
+  afterEach(async () => {
+    await store.close().catch(() => {})
+  })
+
+  async function deposit (id: string): Promise<void> {
+    const outcome = await relay.deposit({ depositor: owner, recipient: owner, id, envelope: new Uint8Array(randomBytes(120)), expiresAt: 0 }, 'trusted')
+    expect(outcome).toMatchObject({ stored: true, duplicate: false })
+  }
+
+  async function held (): Promise<HeldEnvelope[]> {
+    const page = await relay.mailboxes.fetch(owner, 0, 100, 1 << 20)
+    return (page?.envelopes ?? []).map(e => ({ id: e.id, seq: e.seq, door: e.door, expiresAt: e.expiresAt, size: e.envelope.byteLength }))
+  }
+
+  it('deletes what a push held, and nothing that an earlier ack deleted or a re-deposit of the same id stored at a new seq', async () => {
+    const ids = [hexId(), hexId(), hexId()]
+    for (const id of ids) await deposit(id)
+    const push = await held()
+    expect(push.map(e => e.seq)).toEqual([1, 2, 3])
+    // Envelope 0 acked by id first, then deposited again: same id, seq 4.
+    expect(await relay.mailboxes.ack(owner, [ids[0]])).toBe(1)
+    await deposit(ids[0])
+    expect(await relay.mailboxes.ackHeld(owner, push)).toBe(2)
+    const left = await held()
+    expect(left.map(e => [e.id, e.seq])).toEqual([[ids[0], 4]])
+    expect(relay.status(owner)).toMatchObject({ count: 1, bytes: 120 })
+    // The same push acknowledged again deletes nothing more.
+    expect(await relay.mailboxes.ackHeld(owner, push)).toBe(0)
+    expect(await relay.mailboxes.ackHeld(owner, left)).toBe(1)
+    expect(relay.status(owner)).toMatchObject({ count: 0, bytes: 0 })
+    expect(await held()).toEqual([])
+    // The id index was emptied with the records: the id can be deposited again.
+    await deposit(ids[1])
   })
 })

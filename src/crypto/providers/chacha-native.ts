@@ -7,11 +7,14 @@ import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { AEAD_TAG_LENGTH } from '../provider.js'
 import { chachaSealSodium, chachaTryOpenSodium, sodiumFor } from './chacha-sodium.js'
 
-/** ciphertext || tag. */
-export function chachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
+/** ciphertext || tag, in `output` (plaintext.length + 16 bytes, checked by the caller) when given. */
+export function chachaSealNative (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, output?: Uint8Array): Uint8Array {
   const sodium = sodiumFor(plaintext.length, ad.length)
-  if (sodium !== undefined) return chachaSealSodium(sodium, key, nonce, plaintext, ad)
-  return chachaSealOpenSsl(key, nonce, plaintext, ad)
+  if (sodium !== undefined) return chachaSealSodium(sodium, key, nonce, plaintext, ad, output)
+  const sealed = chachaSealOpenSsl(key, nonce, plaintext, ad)
+  if (output === undefined) return sealed
+  output.set(sealed)
+  return output
 }
 
 /** The OpenSSL engine alone (for longer inputs, and before libsodium has loaded). */

@@ -87,11 +87,14 @@ function inArena<T> (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, ad: Ui
   }
 }
 
-function seal (e: SodiumEngine, encrypt: AeadEncrypt, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
+/** ciphertext || tag, in `output` when given (the caller checked its length), else in a new array. */
+function seal (e: SodiumEngine, encrypt: AeadEncrypt, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, output?: Uint8Array): Uint8Array {
   const n = plaintext.length
   return inArena(e, key, nonce, ad, plaintext, (heap, a) => {
     if (encrypt(a.output, 0, a.input, n, 0, a.ad, ad.length, 0, 0, a.nonce, a.key) !== 0) throw new CryptoEngineError('libsodium refused to encrypt')
-    return heap.slice(a.output, a.output + n + TAG)
+    if (output === undefined) return heap.slice(a.output, a.output + n + TAG)
+    output.set(heap.subarray(a.output, a.output + n + TAG))
+    return output
   })
 }
 
@@ -104,9 +107,9 @@ function tryOpen (e: SodiumEngine, decrypt: AeadDecrypt, key: Uint8Array, nonce:
   })
 }
 
-/** ciphertext || tag. */
-export function chachaSealSodium (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
-  return seal(e, e.module._crypto_aead_chacha20poly1305_ietf_encrypt, key, nonce, plaintext, ad)
+/** ciphertext || tag, in `output` (plaintext.length + 16 bytes) when given. */
+export function chachaSealSodium (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, output?: Uint8Array): Uint8Array {
+  return seal(e, e.module._crypto_aead_chacha20poly1305_ietf_encrypt, key, nonce, plaintext, ad, output)
 }
 
 /** The plaintext, or null when the tag does not verify (or the input is shorter than a tag). */

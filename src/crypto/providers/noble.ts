@@ -15,7 +15,7 @@ import { checkEd25519Strict, verifyEd25519Cofactorless } from './ed25519-strict.
 import { mlkem768 } from './mlkem.js'
 import { xchachaOpen, xchachaSeal, xchachaTryOpen } from './xchacha.js'
 import {
-  CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, X25519_KEY_LENGTH,
+  AEAD_TAG_LENGTH, CHACHA_KEY_LENGTH, CHACHA_NONCE_LENGTH, X25519_KEY_LENGTH,
   type CryptoProvider, type KeyPair, type RandomSource
 } from '../provider.js'
 
@@ -34,6 +34,13 @@ function assertLength (bytes: Uint8Array, length: number, what: string): void {
 export function assertHkdfLength (length: number): void {
   if (!Number.isInteger(length) || length < 0 || length > 255 * 32) {
     throw new RangeError('HKDF-SHA256 length must be an integer from 0 to 8160')
+  }
+}
+
+/** chacha20poly1305SealInto's output holds exactly ciphertext || tag. Both providers throw the same RangeError. */
+export function assertSealOutput (plaintext: Uint8Array, output: Uint8Array): void {
+  if (!(plaintext instanceof Uint8Array) || !(output instanceof Uint8Array) || output.length !== plaintext.length + AEAD_TAG_LENGTH) {
+    throw new RangeError('the output of a seal must be the plaintext\'s length plus 16 bytes')
   }
 }
 
@@ -94,6 +101,12 @@ export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvid
       assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
       assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
       return chacha20poly1305(key, nonce, ad).encrypt(plaintext)
+    },
+    chacha20poly1305SealInto (key, nonce, plaintext, ad, output) {
+      assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
+      assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
+      assertSealOutput(plaintext, output)
+      chacha20poly1305(key, nonce, ad).encrypt(plaintext, output)
     },
     chacha20poly1305Open (key, nonce, ciphertext, ad) {
       assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')

@@ -32,7 +32,7 @@ import { mlkem768Native } from './mlkem-native.js'
 import { hkdfSha256Sodium, hmacSha256Sodium } from './hmac-sodium.js'
 import { pooledOsRandom } from './random-pool.js'
 import { x25519SodiumNative } from './x25519-sodium-native.js'
-import { assertHkdfLength } from './noble.js'
+import { assertHkdfLength, assertSealOutput } from './noble.js'
 import { chachaSealNative, chachaTryOpenNative } from './chacha-native.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from './xchacha-native.js'
 import {
@@ -274,6 +274,12 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
       assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
       assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
       return chachaSealNative(key, nonce, plaintext, ad)
+    },
+    chacha20poly1305SealInto (key, nonce, plaintext, ad, output) {
+      assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
+      assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
+      assertSealOutput(plaintext, output)
+      chachaSealNative(key, nonce, plaintext, ad, output)
     },
     chacha20poly1305Open (key, nonce, ciphertext, ad) {
       assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')

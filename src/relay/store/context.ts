@@ -60,17 +60,17 @@ export const forwardLock = (recipient: string): string => `f:${recipient}`
 export type PendingWrites = Map<string, Promise<void>>
 
 /**
- * Values of `keys` in a small index sublevel (the envelope id indexes), read synchronously
- * with LevelDB's getSync: ~2 us per key from its memtable and cache, where an asynchronous read
- * is a thread-pool round trip of 0.1-1.5 ms on a loaded machine, taken under the queue's lock
- * on every deposit (the relay benchmark). The index's entries are small and recent ones are in
- * memory; an older one may cost a disk read on the event loop, which is the trade.
+ * Whether each of `keys` is stored in `sublevel` (an envelope id index, or the envelope records),
+ * read synchronously with LevelDB's getSync: ~2 us per key from its memtable and cache, where an
+ * asynchronous read is a thread-pool round trip of 0.1-1.5 ms on a loaded machine, taken under
+ * the queue's lock on every deposit (the relay benchmark). Recent entries are in memory; an
+ * older one may cost a disk read on the event loop, which is the trade.
+ *
+ * The key alone answers every caller (a deposit's id already stored is a duplicate; a held
+ * envelope's record still stored was not deleted), so the values are not opened: nothing read
+ * here is used, so there is nothing to authenticate, and an encrypted store pays no AEAD open
+ * per key (docs/store.md, "Cost").
  */
-export function readIndexSync<K, V> (index: TypedSublevel<K, V>, keys: K[]): Array<V | undefined> {
-  return keys.map((key) => {
-    const encoded = index.keyCodec.encode(key)
-    const bytes = index.raw.getSync(encoded)
-    // Authenticated and decrypted like every stored value (docs/store.md, "Encryption at rest").
-    return bytes === undefined ? undefined : index.decodeValue(encoded, bytes)
-  })
+export function storedSync<K, V> (sublevel: TypedSublevel<K, V>, keys: K[]): boolean[] {
+  return keys.map((key) => sublevel.raw.getSync(sublevel.keyCodec.encode(key)) !== undefined)
 }

@@ -7,7 +7,7 @@
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayForwardRecord } from '../../store/records.js'
 import type { StoreBatch } from '../../store/index.js'
-import { forwardLock, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
+import { forwardLock, storedSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
 import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
 import { LockGroups } from './lock-groups.js'
@@ -83,7 +83,7 @@ export class ForwardQueue {
   private async reserve (group: Array<QueuedDeposit<'forward'>>): Promise<DepositStep[]> {
     const { s, limits } = this.ctx
     const recipient = group[0].input.recipient
-    const stored = readIndexSync(s.relayForwardIds, group.map(({ input }) => ({ peerId: recipient, hex: input.id })))
+    const stored = storedSync(s.relayForwardIds, group.map(({ input }) => ({ peerId: recipient, hex: input.id })))
     const steps: Array<DepositStep | undefined> = []
     const reserved: Array<{ index: number, rollback: () => void }> = []
     const inGroup = new Set<string>()
@@ -92,7 +92,7 @@ export class ForwardQueue {
     group.forEach(({ input, now, expiresAt }, i) => {
       const inFlight = this.pending.get(`f:${recipient}!${input.id}`)
       if (inFlight !== undefined) return steps.push({ duplicateOf: inFlight })
-      if (stored[i] !== undefined) return steps.push({ duplicate: true })
+      if (stored[i]) return steps.push({ duplicate: true })
       if (inGroup.has(input.id)) {
         repeats.push(i)
         return steps.push({ duplicate: true })

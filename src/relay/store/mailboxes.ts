@@ -7,7 +7,7 @@
  */
 import type { RelayExpiryKey } from '../../store/layout.js'
 import type { RelayDoor, RelayEnvelopeRecord, RelayMailboxRecord } from '../../store/records.js'
-import { mailboxLock, readIndexSync, type PendingWrites, type RelayStoreContext } from './context.js'
+import { mailboxLock, storedSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
 import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
 import { LockGroups } from './lock-groups.js'
@@ -130,7 +130,7 @@ export class Mailboxes {
   private async reserve (group: Array<QueuedDeposit<RelayDoor>>): Promise<DepositStep[]> {
     const { s, limits: l } = this.ctx
     const owner = group[0].input.recipient
-    const stored = readIndexSync(s.relayEnvelopeIds, group.map(({ input }) => ({ peerId: owner, hex: input.id })))
+    const stored = storedSync(s.relayEnvelopeIds, group.map(({ input }) => ({ peerId: owner, hex: input.id })))
     const mailbox = this.records.get(owner)
     /** One step per deposit; undefined until the batch that stores it is issued. */
     const steps: Array<DepositStep | undefined> = []
@@ -142,7 +142,7 @@ export class Mailboxes {
     group.forEach(({ input, door, now, expiresAt }, i) => {
       const inFlight = this.pending.get(`${owner}!${input.id}`)
       if (inFlight !== undefined) return steps.push({ duplicateOf: inFlight })
-      if (stored[i] !== undefined) return steps.push({ duplicate: true })
+      if (stored[i]) return steps.push({ duplicate: true })
       if (inGroup.has(input.id)) {
         repeats.push(i)
         return steps.push({ duplicate: true })
@@ -253,9 +253,13 @@ export class Mailboxes {
     return this.ctx.mutex.run(mailboxLock(owner), async () => {
       const mailbox = this.records.get(owner)
       if (mailbox === undefined) return 0
-      // Another ack, the sweeper or a re-deposit (same id, new seq) may have come first.
-      const index = readIndexSync(this.ctx.s.relayEnvelopeIds, envelopes.map((e) => ({ peerId: owner, hex: e.id })))
-      const present = envelopes.filter((e, i) => index[i]?.seq === e.seq)
+      // Another ack or the sweeper may have come first. A mailbox's seqs are never reused
+      // (nextSeq is in its record, written in the same batch as each deposit, and mailboxes are
+      // never removed), so the record at (owner, seq) still stored is this very envelope, and
+      // its id index entry still names that seq (a deposit of a stored id is a duplicate): the
+      // keys answer without opening a value.
+      const stored = storedSync(this.ctx.s.relayEnvelopes, envelopes.map((e) => ({ peerId: owner, seq: e.seq })))
+      const present = envelopes.filter((_, i) => stored[i])
       if (present.length === 0) return 0
       return this.delete(mailbox, present, 'ack')
     })

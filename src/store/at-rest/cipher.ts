@@ -71,24 +71,44 @@ export function sealedCipher (provider: CryptoProvider, keys: HomeKeys): StoreCi
     sealedNames.set(name, stored)
     openedNames.set(stored, name)
   }
-  // The associated data is built in one reusable buffer (it is used synchronously by each call).
+  // The associated data is built in one reusable buffer (it is used synchronously by each call):
+  // the prefix and sublevel name as bytes made once per sublevel, then the key encoded after them.
   const scratch = new Uint8Array(4096)
+  const adHeads = new Map<string, Uint8Array>()
   const ad = (sublevel: string, key: string): Uint8Array => {
-    const text = `${AD_PREFIX}${sublevel}\u0000${key}`
-    const { read, written } = encoder.encodeInto(text, scratch)
-    return read === text.length ? scratch.subarray(0, written) : encoder.encode(text)
+    let head = adHeads.get(sublevel)
+    if (head === undefined) {
+      head = encoder.encode(`${AD_PREFIX}${sublevel}\u0000`)
+      adHeads.set(sublevel, head)
+    }
+    scratch.set(head)
+    const { read, written } = encoder.encodeInto(key, scratch.subarray(head.length))
+    if (read === key.length) return scratch.subarray(0, head.length + written)
+    // A key longer than the buffer (none of the store's keys are): its own array.
+    const tail = encoder.encode(key)
+    const whole = new Uint8Array(head.length + tail.length)
+    whole.set(head)
+    whole.set(tail, head.length)
+    return whole
   }
 
   return {
     encrypted: true,
     keyCheck: Buffer.from(keys.check).toString('hex'),
     sealValue (sublevel, key, plaintext) {
-      const nonce = provider.randomBytes(NONCE_LENGTH)
-      const sealed = provider.chacha20poly1305Seal(valueKey, nonce, plaintext, ad(sublevel, key))
-      const out = new Uint8Array(1 + NONCE_LENGTH + sealed.length)
+      // One allocation: the stored value, sealed in place behind its format byte and nonce. From
+      // Node's buffer pool (Buffer.allocUnsafe: no zero-fill, and most values share a pooled
+      // ArrayBuffer instead of each having their own for the collector to sweep; docs/store.md,
+      // "Cost"); every byte is written below. A plain Uint8Array view, as the store's values are.
+      const size = 1 + NONCE_LENGTH + plaintext.length + TAG_LENGTH
+      const pooled = Buffer.allocUnsafe(size)
+      const out = new Uint8Array(pooled.buffer, pooled.byteOffset, size)
       out[0] = VALUE_FORMAT
+      const nonce = provider.randomBytes(NONCE_LENGTH)
       out.set(nonce, 1)
-      out.set(sealed, 1 + NONCE_LENGTH)
+      const body = out.subarray(1 + NONCE_LENGTH)
+      if (provider.chacha20poly1305SealInto !== undefined) provider.chacha20poly1305SealInto(valueKey, nonce, plaintext, ad(sublevel, key), body)
+      else body.set(provider.chacha20poly1305Seal(valueKey, nonce, plaintext, ad(sublevel, key)))
       return out
     },
     openValue (sublevel, key, stored) {
