@@ -65,6 +65,37 @@ export function registerChatCommand (program: Command): void {
         for (const m of await client.call('history', { to: peer.peerId, limit: CHAT_HISTORY_LIMIT })) show(m)
         markRead()
       }
+
+      // Lines are taken from the moment the interface exists, before the first await: piped
+      // input (`printf 'hi\n' | murmur chat bob`) is read at once, and lines and the input's end
+      // emitted while the chat caught up used to be lost, and the chat never ended. Sends go
+      // one at a time, in the order typed, once the history is shown.
+      let caughtUp!: () => void
+      let sending = new Promise<void>((resolve) => { caughtUp = resolve })
+      const send = (text: string): void => {
+        sending = sending.then(async () => {
+          try {
+            show(await client.call('send', { to: peer.peerId, text }))
+          } catch (err) {
+            printAbove(`! not sent: ${toCliError(err).message}`)
+          }
+        })
+      }
+      const inputClosed = new Promise<void>((resolve) => {
+        rl.on('line', (line) => {
+          const text = line.trim()
+          // The terminal echoed the typed line; the message is shown once, as sent, instead.
+          if (rl.terminal) {
+            moveCursor(output, 0, -1)
+            clearLine(output, 0)
+          }
+          if (text !== '') send(text)
+          if (rl.terminal) rl.prompt()
+        })
+        rl.on('SIGINT', () => { rl.close() })
+        rl.on('close', () => { resolve() })
+      })
+
       try {
         await catchUp()
       } catch (err) {
@@ -111,33 +142,9 @@ export function registerChatCommand (program: Command): void {
         }
       })().catch(() => {})
 
-      // Sends go one at a time, in the order typed.
-      let sending: Promise<void> = Promise.resolve()
-      const send = (text: string): void => {
-        sending = sending.then(async () => {
-          try {
-            show(await client.call('send', { to: peer.peerId, text }))
-          } catch (err) {
-            printAbove(`! not sent: ${toCliError(err).message}`)
-          }
-        })
-      }
-
-      await new Promise<void>((resolve) => {
-        rl.on('line', (line) => {
-          const text = line.trim()
-          // The terminal echoed the typed line; the message is shown once, as sent, instead.
-          if (rl.terminal) {
-            moveCursor(output, 0, -1)
-            clearLine(output, 0)
-          }
-          if (text !== '') send(text)
-          if (rl.terminal) rl.prompt()
-        })
-        rl.on('SIGINT', () => { rl.close() })
-        rl.on('close', () => { resolve() })
-        rl.prompt()
-      })
+      caughtUp()
+      rl.prompt()
+      await inputClosed
       await sending
       leaving = true
       subscription.close()

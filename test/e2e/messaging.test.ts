@@ -118,6 +118,20 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
       chat.kill('SIGKILL')
     }
   })
+  it('chat with piped input sends every line, in order, and ends with the input', async () => {
+    // The lines and the input's end are there before the chat has shown its history: they
+    // used to be dropped, and the chat waited forever.
+    const lines = ['piped one', 'piped two', 'piped three']
+    const chat = spawnCli(['chat', 'alice', '--home', bob.home])
+    chat.child.stdin.end(lines.join('\n') + '\n')
+    expect(await chat.exited).toBe(0)
+    for (const line of lines) expect(chat.stdout()).toContain(`you: ${line}`)
+    await expect.poll(async () => {
+      const history = JSON.parse((await runCli(['history', 'bob', '--home', alice.home, '--json'])).stdout) as Array<{ text: string, direction: string }>
+      return history.filter(m => m.direction === 'in' && m.text.startsWith('piped ')).map(m => m.text)
+    }, { timeout: 30_000, interval: 250, message: 'the piped lines at alice' }).toEqual(lines)
+  })
+
   it('chat stays open when its node goes away while the chat opens, and reconnects when it is back', async () => {
     // bob's node is frozen the moment the chat prints its first line, so the chat's first
     // history call is (nearly always) in flight and unanswered; then the node is killed, which
