@@ -23,7 +23,7 @@ export async function tempDir (): Promise<{ dir: string, cleanup: () => Promise<
   return { dir, cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
 
-export async function startTestNode (options: { bootstrap?: string[] } = {}): Promise<TestNode> {
+export async function startTestNode (options: { bootstrap?: string[], api?: string } = {}): Promise<TestNode> {
   const { dir, cleanup } = await tempDir()
   const home = join(dir, 'home')
   await initHome(home, { noPassphrase: true })
@@ -31,7 +31,8 @@ export async function startTestNode (options: { bootstrap?: string[] } = {}): Pr
     home,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
-    ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {})
+    ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
+    ...(options.api !== undefined ? { api: options.api } : {})
   }, createMurmur)
   const token = (await readFile(homePath(home, 'apiToken'), 'utf8')).trim()
   return {

@@ -47,13 +47,24 @@ export async function tempHome (prefix = 'murmur-e2e-'): Promise<{ home: string,
   return { home: join(dir, 'home'), cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
 
-/** A TCP port free on 127.0.0.1 right now (for a node that must come back on the same one). */
+/**
+ * A TCP port free on 127.0.0.1 right now, for a node that must come back on the same one. It
+ * is below Linux's ephemeral range (32768 and up) and away from DEFAULT_API_PORT: a port the OS
+ * picked, or the default one, may be taken by another test file's socket or node while this
+ * node restarts (every daemon tries DEFAULT_API_PORT first); no socket gets a port from this
+ * range unless it asks for it.
+ */
 export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => { resolve() }))
-  return port
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => { resolve(false) })
+      server.listen(port, '127.0.0.1', () => { server.close(() => { resolve(true) }) })
+    })
+    if (free) return port
+  }
+  throw new Error('no free port found between 20000 and 32000')
 }
 
 /** `murmur <args> --home <home> --json`, parsed; throws (failing the test) on a non-zero exit. */
