@@ -3,9 +3,10 @@
  * need. Every process started here is tracked so that afterAll can kill what is left.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { vi } from 'vitest'
+import { ApiClient } from '../../src/api/client.js'
+import type { MethodName, MethodParams, MethodResult } from '../../src/api/methods.js'
 import { CLI, runCli, tempHome } from './cli-helpers.js'
 
 export interface RunningNode {
@@ -92,19 +93,11 @@ export function apiTokenPath (home: string): string {
 }
 
 /**
- * One call to a running node's local JSON-RPC API (docs/api.md) with the token of its home:
- * what a client such as the web app sends, without starting a CLI process per call. Resolves
- * with the result; throws with the error the node answered.
+ * One call to a running node's local JSON-RPC API (docs/api.md), through the API client the CLI
+ * uses, with the token of its home: what `murmur send` does, without starting a CLI process per
+ * call. Resolves with the result; throws the error the node answered.
  */
-export async function callApi<T> (node: Pick<RunningNode, 'api' | 'home'>, method: string, params: unknown, timeoutMs = 20_000): Promise<T> {
-  const token = (await readFile(apiTokenPath(node.home), 'utf8')).trim()
-  const res = await fetch(`http://${node.api}/rpc`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    signal: AbortSignal.timeout(timeoutMs)
-  })
-  const answer = await res.json() as { result?: T, error?: { message: string } }
-  if (res.status !== 200 || answer.error !== undefined) throw new Error(`${method} answered ${res.status}: ${answer.error?.message ?? ''}`)
-  return answer.result as T
+export async function callApi<M extends MethodName> (node: Pick<RunningNode, 'home'>, method: M, params: MethodParams<M>, timeoutMs = 20_000): Promise<MethodResult<M>> {
+  const client = await ApiClient.connect(node.home)
+  return await client.call(method, params, { timeoutMs })
 }

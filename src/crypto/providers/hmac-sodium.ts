@@ -12,6 +12,7 @@
  * Same bytes (test/crypto/fast-paths.test.ts). After every call the arena's key, data, PRK and
  * output are zeroed, as the node:crypto path zeroes its PRK and T blocks.
  */
+import { createHmac } from 'node:crypto'
 import { CryptoEngineError } from '../errors.js'
 import { sodiumArena } from './sodium-module.js'
 
@@ -55,6 +56,11 @@ export function hmacSha256Sodium (key: Uint8Array, data: Uint8Array): Uint8Array
   } finally {
     wipe(heap, e, key.length, data.length, 0)
   }
+}
+
+/** HMAC-SHA256(key, data): libsodium's when it has loaded and the inputs fit, else node:crypto's. */
+export function hmacSha256Native (key: Uint8Array, data: Uint8Array): Uint8Array {
+  return hmacSha256Sodium(key, data) ?? new Uint8Array(createHmac('sha256', key).update(data).digest())
 }
 
 /**

@@ -44,15 +44,29 @@ function preparedKey (ek: Uint8Array): Prepared {
   return entry
 }
 
+/** The input lengths of FIPS 203 §7, checked alike before either engine runs (mlkem-native.ts). */
+export function checkKeyGenSeed (seed64: Uint8Array): void {
+  if (seed64.length !== 64) throw new InvalidKeyError('ML-KEM-768 key generation takes a 64-byte seed')
+}
+
+export function checkEncapsulateInputs (publicKey: Uint8Array, randomness32: Uint8Array): void {
+  if (publicKey.length !== MLKEM768_PUBLIC_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 public key must be 1184 bytes')
+  if (randomness32.length !== 32) throw new InvalidKeyError('ML-KEM-768 encapsulation takes 32 random bytes')
+}
+
+export function checkDecapsulateInputs (ciphertext: Uint8Array, secretKey: Uint8Array): void {
+  if (ciphertext.length !== MLKEM768_CIPHERTEXT_LENGTH) throw new InvalidMessageError('ML-KEM-768 ciphertext must be 1088 bytes')
+  if (secretKey.length !== MLKEM768_SECRET_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 secret key must be 2400 bytes')
+}
+
 export const mlkem768 = {
   generateKeyPair (seed64: Uint8Array): KeyPair {
-    if (seed64.length !== 64) throw new InvalidKeyError('ML-KEM-768 key generation takes a 64-byte seed')
+    checkKeyGenSeed(seed64)
     const { publicKey, secretKey } = ml_kem768.keygen(seed64)
     return { publicKey, privateKey: secretKey }
   },
   encapsulate (publicKey: Uint8Array, randomness32: Uint8Array): KemEncapsulation {
-    if (publicKey.length !== MLKEM768_PUBLIC_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 public key must be 1184 bytes')
-    if (randomness32.length !== 32) throw new InvalidKeyError('ML-KEM-768 encapsulation takes 32 random bytes')
+    checkEncapsulateInputs(publicKey, randomness32)
     let result
     try {
       // FIPS 203 section 7.2 input check: the key must re-encode to itself (noble validates in
@@ -64,8 +78,7 @@ export const mlkem768 = {
     return { ciphertext: result.cipherText, sharedSecret: result.sharedSecret.slice() }
   },
   decapsulate (ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
-    if (ciphertext.length !== MLKEM768_CIPHERTEXT_LENGTH) throw new InvalidMessageError('ML-KEM-768 ciphertext must be 1088 bytes')
-    if (secretKey.length !== MLKEM768_SECRET_KEY_LENGTH) throw new InvalidKeyError('ML-KEM-768 secret key must be 2400 bytes')
+    checkDecapsulateInputs(ciphertext, secretKey)
     // Decapsulation never fails on a bad ciphertext (implicit rejection): it returns a
     // pseudorandom secret, and the AEAD of the first message then fails to open.
     const ek = secretKey.subarray(EK_OFFSET_IN_DK, EK_OFFSET_IN_DK + MLKEM768_PUBLIC_KEY_LENGTH)

@@ -29,7 +29,7 @@ import { checkEd25519Strict } from './ed25519-strict.js'
 import { boundedCache, publicBytesKey } from './caches.js'
 import { SecretKeyedCache } from './secret-keyed-cache.js'
 import { mlkem768Native } from './mlkem-native.js'
-import { hkdfSha256Sodium, hmacSha256Sodium } from './hmac-sodium.js'
+import { hkdfSha256Sodium, hmacSha256Native } from './hmac-sodium.js'
 import { pooledOsRandom } from './random-pool.js'
 import { x25519SodiumNative } from './x25519-sodium-native.js'
 import { assertHkdfLength, assertSealOutput } from './noble.js'
@@ -120,10 +120,6 @@ function rawPublicKey (privateKey: KeyObject): Uint8Array {
   return toUint8Array(Buffer.from(jwk.x, 'base64url'))
 }
 
-function hmacSha256 (key: Uint8Array, data: Uint8Array): Uint8Array {
-  return hmacSha256Sodium(key, data) ?? toUint8Array(createHmac('sha256', key).update(data).digest())
-}
-
 /**
  * HKDF-SHA256 (RFC 5869 sections 2.2 and 2.3): libsodium's when it has loaded and the inputs fit
  * its arena (hmac-sodium.ts), else from node:crypto's HMAC rather than `crypto.hkdfSync`: the
@@ -203,7 +199,7 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
 
     sha256: (data) => toUint8Array(createHash('sha256').update(data).digest()),
     sha512: (data) => toUint8Array(createHash('sha512').update(data).digest()),
-    hmacSha256,
+    hmacSha256: hmacSha256Native,
     hkdfSha256,
 
     x25519GenerateKeyPair (): KeyPair {
@@ -227,12 +223,13 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
       // RFC 7748 section 6.1: refuse small-order points before an engine sees them, exactly as
       // the noble provider does, so all fail with the same error.
       if (isLowOrderX25519(publicKey)) throw new LowOrderPointError()
-      let shared: Uint8Array | undefined
       if (x25519Sodium !== undefined) {
-        shared = x25519Sodium.agree(privateKey, publicKey)
-        if (shared === undefined || isAllZero(shared)) throw new LowOrderPointError('X25519 agreement gave an all-zero result')
+        // libsodium refuses an all-zero result itself (agree gives undefined).
+        const shared = x25519Sodium.agree(privateKey, publicKey)
+        if (shared === undefined) throw new LowOrderPointError('X25519 agreement gave an all-zero result')
         return shared
       }
+      let shared: Uint8Array
       try {
         shared = toUint8Array(diffieHellman({
           privateKey: privateKeyObject('X25519', privateKey),

@@ -8,10 +8,10 @@
  * never from a provider's injected random source, whose stream must stay that of the
  * known-answer vectors.
  */
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { LRUCache } from 'lru-cache'
 import { boundedCache } from './caches.js'
-import { hmacSha256Sodium } from './hmac-sodium.js'
+import { hmacSha256Native } from './hmac-sodium.js'
 
 /** Values by secret, looked up by a keyed hash of the secret. */
 export class SecretKeyedCache<V extends NonNullable<unknown>> {
@@ -27,8 +27,8 @@ export class SecretKeyedCache<V extends NonNullable<unknown>> {
    * libsodium once it has loaded (hmac-sodium.ts: same bytes, half the cost of node:crypto's).
    */
   lookupKey (secret: Uint8Array): string {
-    const mac = hmacSha256Sodium(this.hmacKey, secret)
-    return mac !== undefined ? Buffer.from(mac.buffer, mac.byteOffset, mac.byteLength).toString('base64') : createHmac('sha256', this.hmacKey).update(secret).digest('base64')
+    const mac = hmacSha256Native(this.hmacKey, secret)
+    return Buffer.from(mac.buffer, mac.byteOffset, mac.byteLength).toString('base64')
   }
 
   get (secret: Uint8Array): V | undefined {

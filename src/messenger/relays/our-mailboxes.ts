@@ -115,7 +115,8 @@ export class OurMailboxes {
       throw new PeerUnreachableError(`cannot reach the relay ${peerId}: ${(err as Error).message}`)
     }
     const relays = (await this.list()).filter(r => r.peerId !== peerId)
-    const record: RelayRecord = { peerId, addresses, addedAt: this.ctx.clock.now(), registeredAt: this.ctx.clock.now() }
+    const now = this.ctx.clock.now()
+    const record: RelayRecord = { peerId, addresses, addedAt: now, registeredAt: now }
     await this.save([...relays, record])
     this.watch(record)
     this.onChange()
@@ -221,7 +222,7 @@ export class OurMailboxes {
           if (this.ctx.clock.now() - lastMaintained > MAINTAIN_MS) {
             await this.register(peer)
             lastMaintained = this.ctx.clock.now()
-            await this.update(record.peerId, { registeredAt: this.ctx.clock.now(), error: undefined })
+            await this.update(record.peerId, { registeredAt: lastMaintained, error: undefined })
           }
           const subscribedAt = this.ctx.clock.now()
           await this.node().services.mailbox.subscribe(peer, async (envelopes) => { await this.receive(envelopes) }, { signal })
