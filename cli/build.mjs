@@ -36,18 +36,24 @@ const STACK_EXTERNAL = ['sodium-native', 'classic-level', 'libsodium', '@achingb
 /** The compiled modules (dist/src/...) the CLI imports dynamically: the stack bundle's entries. */
 const stackEntries = new Set()
 
-const result = await build({
-  entryPoints: [resolve(root, 'cli/murmur.ts')],
-  outfile: out,
+/** What both bundles are: ES modules for Node 20, class names kept, with source maps. */
+const NODE_BUNDLE = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   keepNames: true,
   sourcemap: true,
-  // commander is CommonJS and requires node builtins: an ES module has no require of its own.
+  // commander and some of the stack's packages are CommonJS and require node builtins: an ES
+  // module has no require of its own.
   banner: { js: "import { createRequire as murmurCreateRequire } from 'node:module'; const require = murmurCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
+  logLevel: 'warning'
+}
+
+const result = await build({
+  ...NODE_BUNDLE,
+  entryPoints: [resolve(root, 'cli/murmur.ts')],
+  outfile: out,
   metafile: true,
   plugins: [{
     name: 'murmur-cli-externals',
@@ -76,20 +82,12 @@ await chmod(out, 0o755)
 
 await rm(stack, { recursive: true, force: true })
 await build({
+  ...NODE_BUNDLE,
   entryPoints: [...stackEntries],
   outbase: resolve(root, 'dist/src'),
   outdir: stack,
-  bundle: true,
   splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  keepNames: true,
-  sourcemap: true,
-  // Some bundled packages are CommonJS and require node builtins.
-  banner: { js: "import { createRequire as murmurCreateRequire } from 'node:module'; const require = murmurCreateRequire(import.meta.url);" },
-  external: STACK_EXTERNAL,
-  logLevel: 'warning'
+  external: STACK_EXTERNAL
 })
 
 // What went into the bundle, for test/e2e/latency.test.ts (no node stack in a command's start).
