@@ -42,6 +42,7 @@ import { Incoming } from './incoming.js'
 import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
 import { KeyedLocks } from '../runtime/keyed-locks.js'
+import { OutboxViews } from './outbox-views.js'
 import { systemClock } from '../runtime/clock.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
@@ -134,8 +135,9 @@ class MurmurNodeImpl implements Murmur {
       clock: options.clock ?? systemClock,
       onCapability: (peerId, secret) => { this.ourMailboxes.capabilityCreated(peerId, secret) }
     }
-    this.outgoing = new Outgoing(this.ctx)
-    this.delivery = new Delivery(this.ctx, this.outgoing)
+    const outboxViews = new OutboxViews(store)
+    this.outgoing = new Outgoing(this.ctx, (entry, generation) => { outboxViews.added(entry, generation) })
+    this.delivery = new Delivery(this.ctx, this.outgoing, outboxViews)
     this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability)
     this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
