@@ -19,6 +19,7 @@ import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
 import { GapTracker, type GapState, type Placement } from './gaps.js'
+import type { DeliveredReceipts } from './delivered-receipts.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
@@ -88,16 +89,19 @@ export class Incoming {
 
   private readonly onCapability: (peerId: string, secret: Uint8Array) => void
   private readonly gaps: GapTracker
+  /** Where delivered receipts are owed and sent later, coalesced; without it, each batch encrypts its own. */
+  private readonly receipts: DeliveredReceipts | undefined
 
   /**
    * `onDurable(peer)`: something for `peer` is in the outbox (a receipt); `onCapability`:
    * a new capability for `peer` was created (its hash goes to our relays).
    */
-  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void, onCapability: (peerId: string, secret: Uint8Array) => void = () => {}) {
+  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void, onCapability: (peerId: string, secret: Uint8Array) => void = () => {}, receipts?: DeliveredReceipts) {
     this.ctx = ctx
     this.outgoing = outgoing
     this.onDurable = onDurable
     this.onCapability = onCapability
+    this.receipts = receipts
     this.gaps = new GapTracker(ctx.store, ctx.messageTtlMs)
   }
 
@@ -321,8 +325,12 @@ export class Incoming {
     const { peerId, batch, now, original, events, delivered } = state
     let record = state.record
     for (const receipt of state.receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
+    // Our delivered receipt: owed in this batch and sent later for the whole stream
+    // (delivered-receipts.ts), or encrypted into this batch when there is no one to send it later.
+    let owed: string[] | undefined
     if (record != null && delivered.length > 0) {
-      record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
+      if (this.receipts !== undefined) owed = await this.receipts.owe(batch, peerId, delivered)
+      else record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
     }
     let createdCapability: Uint8Array | undefined
     if (record != null && record !== original) {
@@ -347,6 +355,7 @@ export class Incoming {
       await store.write(batch, { sync: true })
       if (record !== original) sessions.remember(peerId, record)
       if (state.gaps != null) this.gaps.remember(peerId, state.gaps)
+      if (owed !== undefined) this.receipts?.committed(peerId, owed)
     }
     const contact = await contactName
     for (const event of events) {
@@ -354,7 +363,7 @@ export class Incoming {
       this.ctx.events.emit(event.type, event.detail as never)
     }
     if (createdCapability != null) this.onCapability(peerId, createdCapability)
-    if (delivered.length > 0 || createdCapability != null || openerQueued || state.requeued) this.onDurable(peerId)
+    if ((delivered.length > 0 && owed === undefined) || createdCapability != null || openerQueued || state.requeued) this.onDurable(peerId)
   }
 
   /**

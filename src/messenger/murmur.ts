@@ -43,6 +43,7 @@ import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
 import { KeyedLocks } from '../runtime/keyed-locks.js'
 import { OutboxViews } from './outbox-views.js'
+import { DeliveredReceipts } from './delivered-receipts.js'
 import { systemClock } from '../runtime/clock.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
@@ -83,6 +84,7 @@ class MurmurNodeImpl implements Murmur {
   private readonly outgoing: Outgoing
   private readonly incoming: Incoming
   private readonly delivery: Delivery
+  private readonly receipts: DeliveredReceipts
   /** Relays: the ones we serve as, our mailboxes, and deposits through them. */
   private readonly serving: RelayServing
   private readonly ourMailboxes: OurMailboxes
@@ -138,7 +140,8 @@ class MurmurNodeImpl implements Murmur {
     const outboxViews = new OutboxViews(store)
     this.outgoing = new Outgoing(this.ctx, (entry, generation) => { outboxViews.added(entry, generation) })
     this.delivery = new Delivery(this.ctx, this.outgoing, outboxViews)
-    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability)
+    this.receipts = new DeliveredReceipts(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
+    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability, this.receipts)
     this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
@@ -253,6 +256,7 @@ class MurmurNodeImpl implements Murmur {
     await this.ourMailboxes.start()
     this.serving.start()
     this.delivery.start()
+    await this.receipts.start()
     void this.reconnect()
     log('started %s', this.peerId)
   }
@@ -289,6 +293,7 @@ class MurmurNodeImpl implements Murmur {
     this.running = false
     await this.republisher?.stop()
     this.reacher.stop()
+    await this.receipts.stop()
     await this.delivery.stop()
     this.node?.services.dm.setHandler(undefined)
     await this.node?.stop()
