@@ -3,11 +3,10 @@
  * encrypted receipt arrives; docs/messaging.md "Receipts"). The receiving batch records the
  * message ids it owes a receipt for (settings `receiptsOwed:<peer>`, in the same atomic batch
  * as the messages themselves, so a crash loses none), and ONE receipt for all of them is
- * encrypted and queued afterwards, in a batch of its own:
- * - at once when the message came alone (no receipt went to that peer in the last
- *   STREAM_GAP_MS);
- * - while messages stream in closer together than that, once they pause for STREAM_GAP_MS,
- *   and at the latest RECEIPT_MAX_DELAY_MS after the first id owed.
+ * encrypted and queued afterwards, in a batch of its own, once messages pause for
+ * STREAM_GAP_MS, and at the latest RECEIPT_MAX_DELAY_MS after the first id owed. That is while
+ * messages stream in closer together than STREAM_GAP_MS; a message that comes alone gets its
+ * receipt in its own receiving batch and at once, as before (Incoming asks `waits`).
  *
  * Why (issue 9): with a receipt encrypted into every receiving batch and sent at once, the
  * sender of a conversation that streams took each receipt (a decryption and a synced write,
@@ -27,8 +26,12 @@ const log = logger('murmur:messenger:receipts')
 export const receiptsOwedKey = (peerId: string): string => `receiptsOwed:${peerId}`
 const OWED_PREFIX = 'receiptsOwed:'
 
-/** Messages closer together than this are a stream, whose receipts wait for a pause (ms). */
-export const STREAM_GAP_MS = 10
+/**
+ * Messages closer together than this are a stream, whose receipts wait for a pause (ms). Wide
+ * enough for a loaded machine's round trips (10-15 ms here under load), short beside a human's
+ * pace: what a person sends by hand is still answered at once.
+ */
+export const STREAM_GAP_MS = 20
 /** The longest a receipt waits while messages keep streaming in (ms). */
 export const RECEIPT_MAX_DELAY_MS = 250
 /** Message ids one receipt carries at most (decodeContent refuses more). */
@@ -80,6 +83,23 @@ export class DeliveredReceipts {
   }
 
   /**
+   * Whether the receipt for a batch from `peerId` waits (the peer streams: a receipt went to it
+   * within the stream gap, or one is waiting). If not, the caller encrypts it into the
+   * receiving batch as before and calls `sentNow`; if so, it calls `owe`. The caller holds the
+   * peer lock.
+   */
+  waits (peerId: string): boolean {
+    const state = this.peers.get(peerId)
+    if (!this.running || state === undefined) return false
+    return state.timer !== undefined || (state.owed?.length ?? 0) > 0 || performance.now() - state.lastSentAt <= this.streamGapMs
+  }
+
+  /** A receipt to `peerId` was encrypted into a receiving batch, now durable: a stream starts here. */
+  sentNow (peerId: string): void {
+    this.state(peerId).lastSentAt = performance.now()
+  }
+
+  /**
    * Adds `messageIds` to what we owe `peerId`, in `batch` (the receiving batch; the caller holds
    * the peer lock). Returns the list to pass to `committed` once the batch is durable.
    */
@@ -95,10 +115,6 @@ export class DeliveredReceipts {
     state.owed = owed
     if (!this.running) return
     const now = performance.now()
-    if (state.timer === undefined && now - state.lastSentAt > this.streamGapMs) {
-      this.flushSoon(peerId)
-      return
-    }
     state.waitingSince ??= now
     clearTimeout(state.timer)
     const left = this.maxDelayMs - (now - state.waitingSince)

@@ -325,11 +325,11 @@ export class Incoming {
     const { peerId, batch, now, original, events, delivered } = state
     let record = state.record
     for (const receipt of state.receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
-    // Our delivered receipt: owed in this batch and sent later for the whole stream
-    // (delivered-receipts.ts), or encrypted into this batch when there is no one to send it later.
+    // Our delivered receipt: encrypted into this batch, or - while the peer's messages stream
+    // in - owed in it and sent later, one for the stream (delivered-receipts.ts).
     let owed: string[] | undefined
     if (record != null && delivered.length > 0) {
-      if (this.receipts !== undefined) owed = await this.receipts.owe(batch, peerId, delivered)
+      if (this.receipts?.waits(peerId) === true) owed = await this.receipts.owe(batch, peerId, delivered)
       else record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
     }
     let createdCapability: Uint8Array | undefined
@@ -356,6 +356,7 @@ export class Incoming {
       if (record !== original) sessions.remember(peerId, record)
       if (state.gaps != null) this.gaps.remember(peerId, state.gaps)
       if (owed !== undefined) this.receipts?.committed(peerId, owed)
+      else if (delivered.length > 0 && record != null) this.receipts?.sentNow(peerId)
     }
     const contact = await contactName
     for (const event of events) {
