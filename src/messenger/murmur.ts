@@ -141,7 +141,9 @@ class MurmurNodeImpl implements Murmur {
     this.outgoing = new Outgoing(this.ctx, (entry, generation) => { outboxViews.added(entry, generation) })
     this.delivery = new Delivery(this.ctx, this.outgoing, outboxViews)
     this.receipts = new DeliveredReceipts(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
-    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability, this.receipts)
+    // A receipt queued by a receiving batch goes out after that batch's acks: the delivery's
+    // first steps are synchronous, and the transport writes the acks only once receive() returns.
+    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { process.nextTick(() => { void this.delivery.kick(peerId) }) }, this.ctx.onCapability, this.receipts)
     this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
