@@ -1,7 +1,7 @@
 /**
  * Delivered receipts (DESIGN.md "Delivery": a message is `delivered` when the recipient's
  * encrypted receipt arrives; docs/messaging.md "Receipts"). The receiving batch records the
- * message ids it owes a receipt for (settings `receiptsOwed:<peer>`, in the same atomic batch
+ * message ids it owes a receipt for (a settings key `receiptOwed:<peer>:<id>` each, in the same atomic batch
  * as the messages themselves, so a crash loses none), and ONE receipt for all of them is
  * encrypted and queued afterwards, in a batch of its own, once messages pause for
  * STREAM_GAP_MS, and at the latest RECEIPT_MAX_DELAY_MS after the first id owed. That is while
@@ -22,9 +22,13 @@ import type { StoreBatch } from '../store/index.js'
 
 const log = logger('murmur:messenger:receipts')
 
-/** Settings key: the message ids (hex) we owe `peerId` a delivered receipt for, oldest first. */
-export const receiptsOwedKey = (peerId: string): string => `receiptsOwed:${peerId}`
-const OWED_PREFIX = 'receiptsOwed:'
+/**
+ * Settings key: we owe `peerId` a delivered receipt for message `id` (hex). One key per message,
+ * not one list per peer: a list rewritten by every receiving batch of a flood grew to a
+ * thousand ids, each write larger than the last.
+ */
+export const receiptOwedKey = (peerId: string, id: string): string => `${OWED_PREFIX}${peerId}:${id}`
+const OWED_PREFIX = 'receiptOwed:'
 
 /**
  * Messages closer together than this are a stream, whose receipts wait for a pause (ms). Wide
@@ -38,8 +42,8 @@ export const RECEIPT_MAX_DELAY_MS = 250
 export const MAX_RECEIPT_IDS = 1024
 
 interface PeerReceipts {
-  /** The ids owed, as committed; undefined until read from the store. */
-  owed: string[] | undefined
+  /** The ids owed (hex), as committed, oldest first: the stored keys' mirror, complete once started. */
+  owed: string[]
   timer: ReturnType<typeof setTimeout> | undefined
   /** When the first id of the current wait was owed (performance.now()). */
   waitingSince: number | undefined
@@ -68,10 +72,15 @@ export class DeliveredReceipts {
 
   /** Sends what a previous run still owed (a stop or a crash before its receipt went out). */
   async start (): Promise<void> {
-    this.running = true
     const { settings } = this.ctx.store.sublevels
     const keys = await settings.rangeKeys({ gte: OWED_PREFIX, lt: OWED_PREFIX.slice(0, -1) + ';' })
-    for (const key of keys) this.flushSoon(settings.keyCodec.decode(key, 'settings').slice(OWED_PREFIX.length))
+    for (const key of keys) {
+      const rest = settings.keyCodec.decode(key, 'settings').slice(OWED_PREFIX.length)
+      const colon = rest.lastIndexOf(':')
+      this.state(rest.slice(0, colon)).owed.push(rest.slice(colon + 1))
+    }
+    this.running = true
+    for (const [peerId, state] of this.peers) if (state.owed.length > 0) this.flushSoon(peerId)
   }
 
   /** Stops the timers and waits for receipts being written. What is still owed stays stored. */
@@ -91,7 +100,7 @@ export class DeliveredReceipts {
   waits (peerId: string): boolean {
     const state = this.peers.get(peerId)
     if (!this.running || state === undefined) return false
-    return state.timer !== undefined || (state.owed?.length ?? 0) > 0 || performance.now() - state.lastSentAt <= this.streamGapMs
+    return state.timer !== undefined || state.owed.length > 0 || performance.now() - state.lastSentAt <= this.streamGapMs
   }
 
   /** A receipt to `peerId` was encrypted into a receiving batch, now durable: a stream starts here. */
@@ -103,10 +112,10 @@ export class DeliveredReceipts {
    * Adds `messageIds` to what we owe `peerId`, in `batch` (the receiving batch; the caller holds
    * the peer lock). Returns the list to pass to `committed` once the batch is durable.
    */
-  async owe (batch: StoreBatch, peerId: string, messageIds: Uint8Array[]): Promise<string[]> {
-    const owed = [...await this.owedTo(peerId), ...messageIds.map(hex)]
-    batch.put(this.ctx.store.sublevels.settings, receiptsOwedKey(peerId), owed)
-    return owed
+  owe (batch: StoreBatch, peerId: string, messageIds: Uint8Array[]): string[] {
+    const added = messageIds.map(hex)
+    for (const id of added) batch.put(this.ctx.store.sublevels.settings, receiptOwedKey(peerId, id), true)
+    return [...this.state(peerId).owed, ...added]
   }
 
   /** The batch that added to the owed ids is durable: the receipt goes now or after the stream's pause. */
@@ -129,18 +138,10 @@ export class DeliveredReceipts {
   private state (peerId: string): PeerReceipts {
     let state = this.peers.get(peerId)
     if (state === undefined) {
-      state = { owed: undefined, timer: undefined, waitingSince: undefined, lastSentAt: -Infinity }
+      state = { owed: [], timer: undefined, waitingSince: undefined, lastSentAt: -Infinity }
       this.peers.set(peerId, state)
     }
     return state
-  }
-
-  private async owedTo (peerId: string): Promise<string[]> {
-    const state = this.state(peerId)
-    if (state.owed !== undefined) return state.owed
-    const stored = await this.ctx.store.sublevels.settings.get(receiptsOwedKey(peerId))
-    state.owed = Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : []
-    return state.owed
   }
 
   private flushSoon (peerId: string): void {
@@ -160,7 +161,7 @@ export class DeliveredReceipts {
   private async flush (peerId: string): Promise<void> {
     const queued = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
-      const owed = await this.owedTo(peerId)
+      const owed = this.state(peerId).owed
       if (owed.length === 0) return false
       const ids = owed.slice(0, MAX_RECEIPT_IDS)
       const rest = owed.slice(MAX_RECEIPT_IDS)
@@ -172,15 +173,13 @@ export class DeliveredReceipts {
         next = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', ids.map(fromHexId), this.ctx.clock.now())
         sessions.put(batch, peerId, next)
       }
-      if (rest.length > 0) batch.put(store.sublevels.settings, receiptsOwedKey(peerId), rest)
-      else batch.del(store.sublevels.settings, receiptsOwedKey(peerId))
+      for (const id of ids) batch.del(store.sublevels.settings, receiptOwedKey(peerId, id))
       await store.write(batch, { sync: true })
       if (next !== record) sessions.remember(peerId, next)
       this.state(peerId).owed = rest
       return record != null
     })
     if (queued) this.onQueued(peerId)
-    const state = this.peers.get(peerId)
-    if (state?.owed !== undefined && state.owed.length > 0) this.flushSoon(peerId)
+    if ((this.peers.get(peerId)?.owed.length ?? 0) > 0) this.flushSoon(peerId)
   }
 }

@@ -329,7 +329,7 @@ export class Incoming {
     // in - owed in it and sent later, one for the stream (delivered-receipts.ts).
     let owed: string[] | undefined
     if (record != null && delivered.length > 0) {
-      if (this.receipts?.waits(peerId) === true) owed = await this.receipts.owe(batch, peerId, delivered)
+      if (this.receipts?.waits(peerId) === true) owed = this.receipts.owe(batch, peerId, delivered)
       else record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
     }
     let createdCapability: Uint8Array | undefined
