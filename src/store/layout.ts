@@ -12,7 +12,7 @@ import {
   bytesCodec, decodeFixed, emptyCodec, encodeMessageId, encodePeerId, encodeU32, encodeU53,
   fromHex, joinKey, jsonCodec, prefixRange, splitKey, toHex
 } from './codec.js'
-import { InvalidRecordError } from './errors.js'
+import { CorruptRecordError, InvalidRecordError } from './errors.js'
 import {
   addedCodec, contactCodec, conversationCodec, historyCodec, lastResortBaseKeyCodec, messageLocationCodec,
   outboxCodec, prekeyCodec, profileCodec, relayEnvelopeCodec, relayForwardCodec, relayIdCodec, relayMailboxCodec, seenCodec
@@ -236,47 +236,98 @@ export interface PeerIdHexKey {
   hex: string
 }
 
-/** Which relay queue an expiry index entry points into: a mailbox or the forward queue. */
-export type RelayQueue = 'm' | 'f'
-
-export interface RelayExpiryKey {
-  expiresAt: number
-  queue: RelayQueue
-  peerId: string
+/**
+ * An envelope held in a mailbox, by the mailbox's number (RelayMailboxRecord.number) rather than
+ * its owner: the keys written for every held envelope stay short and name no peer.
+ */
+export interface MailboxSeqKey {
+  mailbox: number
   seq: number
 }
+
+export interface MailboxIdHexKey {
+  mailbox: number
+  /** Lowercase hex: an envelope id. */
+  hex: string
+}
+
+/**
+ * Which relay queue an expiry index entry points into: a numbered mailbox (`n`), the forward
+ * queue (`f`), or a mailbox in the layout before numbers (`m`, keyed by owner; only until the
+ * relay store's open has moved it, mailboxes.ts).
+ */
+export type RelayExpiryKey =
+  | { expiresAt: number, queue: 'n', mailbox: number, seq: number }
+  | { expiresAt: number, queue: 'm' | 'f', peerId: string, seq: number }
+
+export type RelayQueue = RelayExpiryKey['queue']
 
 export interface RelayKeyCodecs {
   /** `<peer>!<seq:16>` */
   peerSeq: KeyCodec<PeerSeqKey>
   /** `<peer>!<hex>` */
   peerIdHex: KeyCodec<PeerIdHexKey>
-  /** `<expiresAt:16>!<m|f>!<peer>!<seq:16>` */
+  /** `<mailbox:10>!<seq:16>` */
+  mailboxSeq: KeyCodec<MailboxSeqKey>
+  /** `<mailbox:10>!<hex>` */
+  mailboxIdHex: KeyCodec<MailboxIdHexKey>
+  /** `<expiresAt:16>!n!<mailbox:10>!<seq:16>`, or `<expiresAt:16>!<m|f>!<peer>!<seq:16>` */
   relayExpiry: KeyCodec<RelayExpiryKey>
+}
+
+/** Lowercase hex of 1 to 64 bytes, as the id parts of relay keys are. */
+function idHex (hex: string): string {
+  if (typeof hex !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(hex)) throw new InvalidRecordError('expected 1 to 64 bytes of lowercase hex')
+  return hex
+}
+
+/** Range bounds selecting every `<mailbox>!...` key of one mailbox in relayHeld and relayHeldIds. */
+export function mailboxRange (mailbox: number): { gte: string, lt: string } {
+  return prefixRange(mailboxNumber(mailbox))
+}
+
+/** A mailbox number: 1 to 2^32 - 1 (0 is a record from before numbers). */
+function mailboxNumber (n: number): string {
+  if (n === 0) throw new InvalidRecordError('mailbox number 0 is not a stored mailbox')
+  return encodeU32(n)
 }
 
 export function relayKeyCodecs (names: PeerNames): RelayKeyCodecs {
   return {
     peerSeq: peerSeqCodec(names),
     peerIdHex: {
-      encode: (k) => {
-        if (typeof k.hex !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(k.hex)) throw new InvalidRecordError('expected 1 to 64 bytes of lowercase hex')
-        return joinKey(names.encode(k.peerId), k.hex)
-      },
+      encode: (k) => joinKey(names.encode(k.peerId), idHex(k.hex)),
       decode: (key, sublevel) => {
         const [peer, hex] = splitKey(key, 2, sublevel)
         return { peerId: names.decode(peer, sublevel), hex }
       }
     },
+    mailboxSeq: {
+      encode: (k) => joinKey(mailboxNumber(k.mailbox), encodeU53(k.seq)),
+      decode: (key, sublevel) => {
+        const [mailbox, seq] = splitKey(key, 2, sublevel)
+        return { mailbox: decodeFixed(mailbox, sublevel), seq: decodeFixed(seq, sublevel) }
+      }
+    },
+    mailboxIdHex: {
+      encode: (k) => joinKey(mailboxNumber(k.mailbox), idHex(k.hex)),
+      decode: (key, sublevel) => {
+        const [mailbox, hex] = splitKey(key, 2, sublevel)
+        return { mailbox: decodeFixed(mailbox, sublevel), hex }
+      }
+    },
     relayExpiry: {
       encode: (k) => {
-        if (k.queue !== 'm' && k.queue !== 'f') throw new InvalidRecordError('queue must be m or f')
+        if (k.queue === 'n') return joinKey(encodeU53(k.expiresAt), k.queue, mailboxNumber(k.mailbox), encodeU53(k.seq))
+        if (k.queue !== 'm' && k.queue !== 'f') throw new InvalidRecordError('queue must be n, m or f')
         return joinKey(encodeU53(k.expiresAt), k.queue, names.encode(k.peerId), encodeU53(k.seq))
       },
       decode: (key, sublevel) => {
-        const [at, queue, peer, seq] = splitKey(key, 4, sublevel)
-        if (queue !== 'm' && queue !== 'f') throw new InvalidRecordError('queue must be m or f')
-        return { expiresAt: decodeFixed(at, sublevel), queue, peerId: names.decode(peer, sublevel), seq: decodeFixed(seq, sublevel) }
+        const [at, queue, part, seq] = splitKey(key, 4, sublevel)
+        const expiresAt = decodeFixed(at, sublevel)
+        if (queue === 'n') return { expiresAt, queue, mailbox: decodeFixed(part, sublevel), seq: decodeFixed(seq, sublevel) }
+        if (queue !== 'm' && queue !== 'f') throw new CorruptRecordError(sublevel, 'queue must be n, m or f')
+        return { expiresAt, queue, peerId: names.decode(part, sublevel), seq: decodeFixed(seq, sublevel) }
       }
     }
   }
@@ -287,10 +338,16 @@ const plainRelayKeys = relayKeyCodecs(peerNames(plainCipher))
 export const peerSeqKey = plainRelayKeys.peerSeq
 export const peerIdHexKey = plainRelayKeys.peerIdHex
 export const relayExpiryKey = plainRelayKeys.relayExpiry
+export const mailboxSeqKey = plainRelayKeys.mailboxSeq
+export const mailboxIdHexKey = plainRelayKeys.mailboxIdHex
 
 export interface RelaySublevels {
   trust: TypedSublevel<string, TrustRecord>
   relayMailboxes: TypedSublevel<string, RelayMailboxRecord>
+  /** Envelopes held in mailboxes, by mailbox number (docs/relay.md, "Storage"). */
+  relayHeld: TypedSublevel<MailboxSeqKey, RelayEnvelopeRecord>
+  relayHeldIds: TypedSublevel<MailboxIdHexKey, RelayIdRecord>
+  /** The layout before mailbox numbers, by owner: read only to move it (mailboxes.ts). */
   relayEnvelopes: TypedSublevel<PeerSeqKey, RelayEnvelopeRecord>
   relayEnvelopeIds: TypedSublevel<PeerIdHexKey, RelayIdRecord>
   relayCapabilities: TypedSublevel<PeerIdHexKey, { addedAt: number }>
@@ -311,6 +368,8 @@ export function createRelaySublevels (root: Level, cipher: StoreCipher = plainCi
   return {
     trust: new TypedSublevel(root, 'trust', peer, addedCodec, o),
     relayMailboxes: new TypedSublevel(root, 'relayMailboxes', peer, relayMailboxCodec, o),
+    relayHeld: new TypedSublevel(root, 'relayHeld', keys.mailboxSeq, relayEnvelopeCodec, o),
+    relayHeldIds: new TypedSublevel(root, 'relayHeldIds', keys.mailboxIdHex, relayIdCodec, o),
     relayEnvelopes: new TypedSublevel(root, 'relayEnvelopes', keys.peerSeq, relayEnvelopeCodec, o),
     relayEnvelopeIds: new TypedSublevel(root, 'relayEnvelopeIds', keys.peerIdHex, relayIdCodec, o),
     relayCapabilities: new TypedSublevel(root, 'relayCapabilities', keys.peerIdHex, addedCodec, o),
@@ -323,7 +382,11 @@ export function createRelaySublevels (root: Level, cipher: StoreCipher = plainCi
   }
 }
 
-/** Every sublevel name of schema version 2, messenger and relay: what a migration copies. */
+/**
+ * Every sublevel a schema version 1 store may hold, messenger and relay: what its migration
+ * copies. (Later sublevels, relayHeld and relayHeldIds, start empty in the copy; the relay store's
+ * open moves the copied mailboxes into them, mailboxes.ts.)
+ */
 export const SUBLEVEL_NAMES = [
   'identity', 'signedPrekeys', 'lastResortKemPrekeys', 'oneTimePrekeys', 'oneTimeKemPrekeys', 'lastResortBaseKeys',
   'sessions', 'contacts', 'settings', 'history', 'messages', 'conversations', 'outbox', 'outboxDue', 'seen', 'seenAt',

@@ -180,7 +180,7 @@ export const outboxCodec = protoCodec<OutboxRecord, Outbox>('outbox', {
 }, Outbox, (r) => r as Partial<Outbox>, (m) => defined({ ...m, envelope: view(m.envelope) }))
 
 export const relayMailboxCodec = protoCodec<RelayMailboxRecord, RelayMailbox>('relay mailbox', {
-  owner: 'string', createdAt: 'u53', firstContactOpen: 'bool', nextSeq: 'u53', count: 'u53', bytes: 'u53', firstContactCount: 'u53', firstContactBytes: 'u53'
+  owner: 'string', createdAt: 'u53', firstContactOpen: 'bool', nextSeq: 'u53', count: 'u53', bytes: 'u53', firstContactCount: 'u53', firstContactBytes: 'u53', number: 'u32'
 }, RelayMailbox, (r) => r, (m) => ({ ...m }))
 
 const DOORS = ['contact', 'first', 'trusted'] as const

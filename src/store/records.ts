@@ -148,10 +148,15 @@ export interface TrustRecord {
 
 /**
  * A mailbox held for `owner` (sublevel `relayMailboxes`). The counters cover the envelopes in
- * `relayEnvelopes` under this owner and are rewritten in the same batch as every change there.
+ * `relayHeld` under this mailbox and are rewritten in the same batch as every change there.
  */
 export interface RelayMailboxRecord {
   owner: string
+  /**
+   * Keys this mailbox's envelopes in `relayHeld` and `relayHeldIds`: given at registration, never
+   * reused. 0 only in a record from before numbers, until the relay store's open moves it.
+   */
+  number: number
   createdAt: number
   /** The first-contact door: deposits without a capability, PREKEY envelopes only. */
   firstContactOpen: boolean
@@ -167,7 +172,7 @@ export interface RelayMailboxRecord {
 /** How an envelope got into a mailbox. */
 export type RelayDoor = 'contact' | 'first' | 'trusted'
 
-/** One envelope held in a mailbox (`relayEnvelopes`, key `<owner>!<seq:16>`). */
+/** One envelope held in a mailbox (`relayHeld`, key `<mailbox number:10>!<seq:16>`). */
 export interface RelayEnvelopeRecord {
   /** Envelope id, lowercase hex. */
   id: string
@@ -192,7 +197,7 @@ export interface RelayForwardRecord {
   expiresAt: number
 }
 
-/** Index from envelope id to its seq within one queue (`relayEnvelopeIds`, `relayForwardIds`). */
+/** Index from envelope id to its seq within one queue (`relayHeldIds`, `relayForwardIds`). */
 export interface RelayIdRecord {
   seq: number
 }

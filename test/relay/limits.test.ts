@@ -52,7 +52,7 @@ describe('mailbox rate limits', () => {
     expect(await polite.services.mailbox.deposit(relay.peerId, makeEnvelope(other.peerId).bytes, { capability })).toMatchObject({ duplicate: false })
     expect((await owner.services.mailbox.status(relay.peerId)).count).toBe(BURST + 1)
     expect((await other.services.mailbox.status(relay.peerId)).count).toBe(1)
-    expect(await createRelaySublevels(store.level).relayEnvelopes.rangeKeys({})).toHaveLength(BURST + 2)
+    expect(await createRelaySublevels(store.level).relayHeld.rangeKeys({})).toHaveLength(BURST + 2)
   })
 
   it('prekeys: NONE_LEFT when used up, RATE_LIMITED per requester', async () => {

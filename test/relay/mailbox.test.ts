@@ -32,7 +32,7 @@ describe('mailbox protocol', () => {
   let clockSkewMs = 0
 
   async function storedKeys (): Promise<string[]> {
-    return createRelaySublevels(store.level).relayEnvelopes.rangeKeys({})
+    return createRelaySublevels(store.level).relayHeld.rangeKeys({})
   }
 
   beforeAll(async () => {
@@ -206,7 +206,7 @@ describe('mailbox protocol', () => {
     const far = makeEnvelope(alice.peerId, { expiresAt: Date.now() + 365 * 24 * 3600_000 })
     await dave.services.mailbox.deposit(relay.peerId, short.bytes, { capability })
     await dave.services.mailbox.deposit(relay.peerId, far.bytes, { capability })
-    const records = await createRelaySublevels(store.level).relayEnvelopes.range({})
+    const records = await createRelaySublevels(store.level).relayHeld.range({})
     const farRecord = records.map(([, r]) => r).find((r) => r.id === hex(far.id))
     expect(farRecord?.expiresAt).toBeLessThanOrEqual(Date.now() + 30 * 24 * 3600_000)
     expect(await relay.services.mailbox.sweep()).toBe(0)

@@ -1,16 +1,24 @@
 /**
  * Mailboxes and the envelopes they hold (docs/relay.md, "Storage": sublevels `relayMailboxes`,
- * `relayEnvelopes`, `relayEnvelopeIds`, and the mailbox entries of `relayExpiry`). A mailbox
- * record carries its counters; it is kept in memory, authoritative, and rewritten into every
- * batch that changes them, under the mailbox's lock. Envelope bytes stay on disk: a deposit
- * writes the envelope, its id index, its expiry index and the mailbox record in one batch.
+ * `relayHeld`, `relayHeldIds`, and the mailbox entries of `relayExpiry`). A mailbox record
+ * carries its counters; it is kept in memory, authoritative, and rewritten into every batch that
+ * changes them, under the mailbox's lock. Envelope bytes stay on disk: a deposit writes the
+ * envelope, its id index, its expiry index and the mailbox record in one batch.
+ *
+ * Held envelopes are keyed by the mailbox's number, not its owner: three keys are written and
+ * deleted per envelope, and a number is 10 characters where an owner is a 52-character peer ID,
+ * 91 once sealed in an encrypted store. That length was most of what encryption added to a
+ * relay's drain (docs/store.md, "Cost"), and a number names nobody.
  */
-import type { RelayExpiryKey } from '../../store/layout.js'
+import { logger } from '@libp2p/logger'
+import { mailboxRange, type RelayExpiryKey } from '../../store/layout.js'
 import type { RelayDoor, RelayEnvelopeRecord, RelayMailboxRecord } from '../../store/records.js'
 import { mailboxLock, storedSync, type PendingWrites, type RelayStoreContext } from './context.js'
 import type { RelayCounters } from './counters.js'
 import { settleDeposit, type DepositInput, type DepositOutcome, type DepositStep, type QueuedDeposit } from './deposit.js'
 import { LockGroups } from './lock-groups.js'
+
+const log = logger('murmur:relay:store')
 
 export interface StoredEnvelope {
   /** Envelope id, lowercase hex. */
@@ -52,6 +60,10 @@ export class Mailboxes {
   private readonly ctx: RelayStoreContext
   private readonly counters: RelayCounters
   private readonly records = new Map<string, RelayMailboxRecord>()
+  /** The same records by number. */
+  private readonly numbered = new Map<number, RelayMailboxRecord>()
+  /** The number the next registered mailbox gets: above every number ever given. */
+  private nextNumber = 1
   /** Deposits whose batch is queued but not yet durable: `<owner>!<id>` -> its write. */
   private readonly pending: PendingWrites = new Map()
   private readonly listeners = new Map<string, Set<() => void>>()
@@ -64,7 +76,49 @@ export class Mailboxes {
   }
 
   async load (): Promise<void> {
-    for (const { key, value } of await this.ctx.s.relayMailboxes.list()) this.records.set(key, value)
+    const unnumbered: RelayMailboxRecord[] = []
+    for (const { key, value } of await this.ctx.s.relayMailboxes.list()) {
+      this.records.set(key, value)
+      if (value.number === 0) unnumbered.push(value)
+      else {
+        this.numbered.set(value.number, value)
+        this.nextNumber = Math.max(this.nextNumber, value.number + 1)
+      }
+    }
+    for (const record of unnumbered) await this.number(record)
+  }
+
+  /**
+   * Moves a mailbox from the layout before numbers (its envelopes keyed by owner in
+   * `relayEnvelopes` and `relayEnvelopeIds`, expiry entries `m`) to its own number, in ONE synced
+   * batch with the record that gives it the number: a crash leaves the mailbox wholly in one
+   * layout or the other, and the next open moves what is left. Runs before the relay serves.
+   */
+  private async number (record: RelayMailboxRecord): Promise<void> {
+    const s = this.ctx.s
+    const owner = record.owner
+    const number = this.nextNumber
+    const range = s.peerRange(owner)
+    const envelopes = await s.relayEnvelopes.range(range)
+    const idKeys = await s.relayEnvelopeIds.rangeKeys(range)
+    const batch = this.ctx.store.batch()
+    for (const [, envelope] of envelopes) {
+      const { seq, expiresAt } = envelope
+      batch
+        .del(s.relayEnvelopes, { peerId: owner, seq })
+        .del(s.relayExpiry, { expiresAt, queue: 'm', peerId: owner, seq })
+        .put(s.relayHeld, { mailbox: number, seq }, envelope)
+        .put(s.relayHeldIds, { mailbox: number, hex: envelope.id }, { seq })
+        .put(s.relayExpiry, { expiresAt, queue: 'n', mailbox: number, seq }, null)
+    }
+    for (const key of idKeys) batch.del(s.relayEnvelopeIds, s.relayEnvelopeIds.keyCodec.decode(key, s.relayEnvelopeIds.name))
+    const numbered = { ...record, number }
+    batch.put(s.relayMailboxes, owner, numbered)
+    await this.ctx.store.write(batch)
+    this.nextNumber = number + 1
+    this.records.set(owner, numbered)
+    this.numbered.set(number, numbered)
+    log('numbered a mailbox: moved %d envelopes', envelopes.length)
   }
 
   has (owner: string): boolean {
@@ -84,11 +138,14 @@ export class Mailboxes {
   async register (owner: string): Promise<void> {
     await this.ctx.mutex.run(mailboxLock(owner), async () => {
       if (this.records.has(owner)) return
+      // Taken before the write: a number is never given twice, even when a write fails.
+      const number = this.nextNumber++
       const record: RelayMailboxRecord = {
-        owner, createdAt: this.ctx.now(), firstContactOpen: true, nextSeq: 1, count: 0, bytes: 0, firstContactCount: 0, firstContactBytes: 0
+        owner, number, createdAt: this.ctx.now(), firstContactOpen: true, nextSeq: 1, count: 0, bytes: 0, firstContactCount: 0, firstContactBytes: 0
       }
       await this.ctx.store.commit((b) => b.put(this.ctx.s.relayMailboxes, owner, record))
       this.records.set(owner, record)
+      this.numbered.set(number, record)
     })
   }
 
@@ -130,8 +187,8 @@ export class Mailboxes {
   private async reserve (group: Array<QueuedDeposit<RelayDoor>>): Promise<DepositStep[]> {
     const { s, limits: l } = this.ctx
     const owner = group[0].input.recipient
-    const stored = storedSync(s.relayEnvelopeIds, group.map(({ input }) => ({ peerId: owner, hex: input.id })))
     const mailbox = this.records.get(owner)
+    const stored = mailbox === undefined ? [] : storedSync(s.relayHeldIds, group.map(({ input }) => ({ mailbox: mailbox.number, hex: input.id })))
     /** One step per deposit; undefined until the batch that stores it is issued. */
     const steps: Array<DepositStep | undefined> = []
     /** Items this group stores (by index), with their rollbacks; ids reserved in this group. */
@@ -163,9 +220,9 @@ export class Mailboxes {
       }
       const record: RelayEnvelopeRecord = { id: input.id, seq, envelope: input.envelope, door, storedAt: now, expiresAt }
       batch
-        .put(s.relayEnvelopes, { peerId: owner, seq }, record)
-        .put(s.relayEnvelopeIds, { peerId: owner, hex: input.id }, { seq })
-        .put(s.relayExpiry, { expiresAt, queue: 'm' as const, peerId: owner, seq }, null)
+        .put(s.relayHeld, { mailbox: mailbox.number, seq }, record)
+        .put(s.relayHeldIds, { mailbox: mailbox.number, hex: input.id }, { seq })
+        .put(s.relayExpiry, { expiresAt, queue: 'n', mailbox: mailbox.number, seq }, null)
       inGroup.add(input.id)
       reserved.push({
         index: i,
@@ -194,11 +251,12 @@ export class Mailboxes {
 
   /** Envelopes of `owner`'s mailbox after `cursor`, in deposit order, within `limit` and `maxBytes`. */
   async fetch (owner: string, cursor: number, limit: number, maxBytes: number): Promise<FetchPage | undefined> {
-    if (!this.records.has(owner)) return undefined
-    const s = this.ctx.s
-    const entries = await s.relayEnvelopes.range({
-      gt: s.relayEnvelopes.keyCodec.encode({ peerId: owner, seq: cursor }),
-      lt: this.ctx.s.peerRange(owner).lt,
+    const mailbox = this.records.get(owner)
+    if (mailbox === undefined) return undefined
+    const held = this.ctx.s.relayHeld
+    const entries = await held.range({
+      gt: held.keyCodec.encode({ mailbox: mailbox.number, seq: cursor }),
+      lt: mailboxRange(mailbox.number).lt,
       limit: limit + 1
     })
     const envelopes: StoredEnvelope[] = []
@@ -234,10 +292,10 @@ export class Mailboxes {
     return this.ctx.mutex.run(mailboxLock(owner), async () => {
       const mailbox = this.records.get(owner)
       if (mailbox === undefined) return 0
-      const index = await s.relayEnvelopeIds.getMany(unique.map((hex) => ({ peerId: owner, hex })))
+      const index = await s.relayHeldIds.getMany(unique.map((hex) => ({ mailbox: mailbox.number, hex })))
       const seqs = index.filter((r) => r !== undefined).map((r) => r.seq)
       if (seqs.length === 0) return 0
-      const records = await s.relayEnvelopes.getMany(seqs.map((seq) => ({ peerId: owner, seq })))
+      const records = await s.relayHeld.getMany(seqs.map((seq) => ({ mailbox: mailbox.number, seq })))
       return this.delete(mailbox, records.filter((r) => r !== undefined).map(held), 'ack')
     })
   }
@@ -258,25 +316,30 @@ export class Mailboxes {
       // never removed), so the record at (owner, seq) still stored is this very envelope, and
       // its id index entry still names that seq (a deposit of a stored id is a duplicate): the
       // keys answer without opening a value.
-      const stored = storedSync(this.ctx.s.relayEnvelopes, envelopes.map((e) => ({ peerId: owner, seq: e.seq })))
+      const stored = storedSync(this.ctx.s.relayHeld, envelopes.map((e) => ({ mailbox: mailbox.number, seq: e.seq })))
       const present = envelopes.filter((_, i) => stored[i])
       if (present.length === 0) return 0
       return this.delete(mailbox, present, 'ack')
     })
   }
 
-  /** The sweeper's part: deletes `owner`'s envelopes named by expiry index `keys` that have expired by `now`. */
-  async deleteExpired (owner: string, keys: RelayExpiryKey[], now: number): Promise<number> {
+  /**
+   * The sweeper's part: deletes the envelopes of mailbox `number` named by expiry index `keys`
+   * that have expired by `now`.
+   */
+  async deleteExpired (number: number, keys: RelayExpiryKey[], now: number): Promise<number> {
     const s = this.ctx.s
+    const owner = this.numbered.get(number)?.owner
+    if (owner === undefined) {
+      // Orphaned index entries (cannot normally happen): drop them.
+      await this.ctx.store.commit((b) => { for (const k of keys) b.del(s.relayExpiry, k) })
+      return 0
+    }
     return this.ctx.mutex.run(mailboxLock(owner), async () => {
-      const records = await s.relayEnvelopes.getMany(keys.map((k) => ({ peerId: owner, seq: k.seq })))
-      const expired = records.filter((r): r is RelayEnvelopeRecord => r !== undefined && r.expiresAt <= now)
       const mailbox = this.records.get(owner)
-      if (mailbox === undefined) {
-        // Orphaned index entries (cannot normally happen): drop them.
-        await this.ctx.store.commit((b) => { for (const k of keys) b.del(s.relayExpiry, k) })
-        return 0
-      }
+      if (mailbox === undefined) return 0
+      const records = await s.relayHeld.getMany(keys.map((k) => ({ mailbox: number, seq: k.seq })))
+      const expired = records.filter((r): r is RelayEnvelopeRecord => r !== undefined && r.expiresAt <= now)
       return this.delete(mailbox, expired.map(held), 'expired', keys)
     })
   }
@@ -284,13 +347,13 @@ export class Mailboxes {
   /** Caller holds the mailbox's lock. Deletes records and their indexes, rewrites counters. */
   private async delete (mailbox: RelayMailboxRecord, records: HeldEnvelope[], why: 'ack' | 'expired', extra: RelayExpiryKey[] = []): Promise<number> {
     const s = this.ctx.s
-    const owner = mailbox.owner
+    const { owner, number } = mailbox
     const before = { ...mailbox }
     const batch = this.ctx.store.batch()
     for (const record of records) {
-      batch.del(s.relayEnvelopes, { peerId: owner, seq: record.seq })
-      batch.del(s.relayEnvelopeIds, { peerId: owner, hex: record.id })
-      batch.del(s.relayExpiry, { expiresAt: record.expiresAt, queue: 'm' as const, peerId: owner, seq: record.seq })
+      batch.del(s.relayHeld, { mailbox: number, seq: record.seq })
+      batch.del(s.relayHeldIds, { mailbox: number, hex: record.id })
+      batch.del(s.relayExpiry, { expiresAt: record.expiresAt, queue: 'n', mailbox: number, seq: record.seq })
       mailbox.count--
       mailbox.bytes -= record.size
       if (record.door === 'first') {

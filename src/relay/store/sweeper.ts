@@ -1,5 +1,6 @@
 /**
- * Expiry (docs/relay.md, "Storage": sublevel `relayExpiry`, keyed `<expiresAt>!<m|f>!<peer>!<seq>`):
+ * Expiry (docs/relay.md, "Storage": sublevel `relayExpiry`, keyed `<expiresAt>!n!<mailbox>!<seq>` and
+ * `<expiresAt>!f!<peer>!<seq>`):
  * finds the envelopes whose time to live has passed, in mailboxes and in the forward queue, and
  * has each queue delete its own under its own lock.
  */
@@ -23,15 +24,21 @@ export async function sweepExpired (ctx: RelayStoreContext, mailboxes: Mailboxes
   const groups = new Map<string, RelayExpiryKey[]>()
   for (const key of keys) {
     const k = index.keyCodec.decode(key, 'relayExpiry')
-    const group = `${k.queue}:${k.peerId}`
+    const group = k.queue === 'n' ? `n:${k.mailbox}` : `${k.queue}:${k.peerId}`
     const list = groups.get(group) ?? []
     list.push(k)
     groups.set(group, list)
   }
   let deleted = 0
   for (const list of groups.values()) {
-    const { queue, peerId } = list[0]
-    deleted += queue === 'm' ? await mailboxes.deleteExpired(peerId, list, now) : await forward.deleteExpired(peerId, list, now)
+    const k = list[0]
+    if (k.queue === 'n') deleted += await mailboxes.deleteExpired(k.mailbox, list, now)
+    else if (k.queue === 'f') deleted += await forward.deleteExpired(k.peerId, list, now)
+    else {
+      // `m`: the layout before mailbox numbers, which the store's open moves entirely (the
+      // entries move with their envelopes): one left behind points at nothing.
+      await ctx.store.commit((b) => { for (const orphan of list) b.del(index, orphan) })
+    }
   }
   if (deleted > 0) log('swept %d expired envelopes', deleted)
   return deleted

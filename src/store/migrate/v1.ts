@@ -46,6 +46,15 @@ function v1RecordCodec (bytesFields: readonly string[]): ValueCodec<Record<strin
 const keyPair = ['publicKey', 'privateKey', 'signature']
 const record = v1RecordCodec([])
 
+/**
+ * Version 1 mailbox records had no number: they read as number 0, a mailbox in the layout
+ * before numbers, which the relay store's open moves (src/relay/store/mailboxes.ts).
+ */
+const mailboxRecord: ValueCodec<Record<string, unknown>> = {
+  encode: (value) => record.encode(value),
+  decode: (bytes, sublevel) => ({ ...record.decode(bytes, sublevel), number: 0 })
+}
+
 /** The value codec of every sublevel of schema version 1. */
 export const V1_VALUE_CODECS: Record<typeof SUBLEVEL_NAMES[number], ValueCodec<unknown>> = {
   identity: record,
@@ -65,7 +74,7 @@ export const V1_VALUE_CODECS: Record<typeof SUBLEVEL_NAMES[number], ValueCodec<u
   seen: record,
   seenAt: emptyCodec,
   trust: record,
-  relayMailboxes: record,
+  relayMailboxes: mailboxRecord,
   relayEnvelopes: v1RecordCodec(['envelope']),
   relayEnvelopeIds: record,
   relayCapabilities: record,

@@ -1974,6 +1974,7 @@ export interface RelayMailbox {
   bytes: number
   firstContactCount: number
   firstContactBytes: number
+  number: number
 }
 
 export namespace RelayMailbox {
@@ -2026,6 +2027,11 @@ export namespace RelayMailbox {
           w.uint64Number(obj.firstContactBytes)
         }
 
+        if ((obj.number != null && obj.number !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.number)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2038,7 +2044,8 @@ export namespace RelayMailbox {
           count: 0,
           bytes: 0,
           firstContactCount: 0,
-          firstContactBytes: 0
+          firstContactBytes: 0,
+          number: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2077,6 +2084,10 @@ export namespace RelayMailbox {
             }
             case 8: {
               obj.firstContactBytes = reader.uint64Number()
+              break
+            }
+            case 9: {
+              obj.number = reader.uint32()
               break
             }
             default: {
@@ -2150,6 +2161,13 @@ export namespace RelayMailbox {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.number`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2202,6 +2220,11 @@ export namespace RelayMailbox {
     value: number
   }
 
+  export interface RelayMailboxNumberFieldEvent {
+    field: '$.number'
+    value: number
+  }
+
   export function encode (obj: Partial<RelayMailbox>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RelayMailbox.codec())
   }
@@ -2210,7 +2233,7 @@ export namespace RelayMailbox {
     return decodeMessage(buf, RelayMailbox.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayMailbox>): Generator<RelayMailboxOwnerFieldEvent | RelayMailboxCreatedAtFieldEvent | RelayMailboxFirstContactOpenFieldEvent | RelayMailboxNextSeqFieldEvent | RelayMailboxCountFieldEvent | RelayMailboxBytesFieldEvent | RelayMailboxFirstContactCountFieldEvent | RelayMailboxFirstContactBytesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayMailbox>): Generator<RelayMailboxOwnerFieldEvent | RelayMailboxCreatedAtFieldEvent | RelayMailboxFirstContactOpenFieldEvent | RelayMailboxNextSeqFieldEvent | RelayMailboxCountFieldEvent | RelayMailboxBytesFieldEvent | RelayMailboxFirstContactCountFieldEvent | RelayMailboxFirstContactBytesFieldEvent | RelayMailboxNumberFieldEvent> {
     return streamMessage(buf, RelayMailbox.codec(), opts)
   }
 }
