@@ -343,7 +343,9 @@ export class Store {
     // Seqs of unread appends in this group, not yet in the database, per conversation.
     const pendingUnread = new Map<string, number[]>()
     for (const { item } of group) {
-      ops.push(...item.ops)
+      // One by one, not push(...item.ops): spread arguments live on the stack, and a batch of
+      // some 100,000 operations (a relay mailbox moved to its number) overflowed it.
+      for (const op of item.ops) ops.push(op)
       for (const delta of item.deltas) {
         const record = touched.get(delta.peerId) ?? await this.loadConversation(delta.peerId)
         touched.set(delta.peerId, record)
