@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The node shims (Promise.withResolvers, global WebSocket) must load before libp2p.
-    setupFiles: ['./test/setup.ts'],
+    // test/cpu-log.ts: each file's CPU time, with MURMUR_TEST_CPU_LOG set (else nothing).
+    setupFiles: ['./test/setup.ts', './test/cpu-log.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -20,6 +21,11 @@ export default defineConfig({
     // Each test's own time grows with the contention (584 s in all with 1 or 2 workers, 700 s
     // with 3, 841 s with 4), and with 3 the NAT test's "both ways within 15 s" took 14.9 and
     // 15.4 s in two full runs (2-7 s alone): 2 keeps the tests' own deadlines away from the load.
+    // Later (30 November 2026, test/cpu-log.ts) the suite proved bound by CPU: 290-370
+    // CPU-seconds per run on 2 cores, four fifths of it in the processes the tests start
+    // (`murmur` nodes and commands, Chromium, the NAT testbed). 3 workers beside 2 in back-to-back
+    // runs on the shared machine: 396 s wall and 369 CPU-s against 376 s and 292 CPU-s, and two
+    // tests failed on the load (load average 11): more workers only add contention.
     maxWorkers: 2,
     // The files that wait longest first (test/sequencer.ts): no worker idles beside a late one.
     sequence: { sequencer: WaitingFirstSequencer }

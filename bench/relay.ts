@@ -30,7 +30,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_FETCH_LIMIT } from '../src/relay/index.js'
@@ -91,13 +91,15 @@ async function settle (workers: Worker[]): Promise<boolean> {
 interface Round {
   depositPerSec: number
   relayCpuUsPerDeposit: number
+  /** The 20 senders' CPU per deposit (their one process): with the relay's, what a deposit costs the machine. */
+  sendersCpuUsPerDeposit: number
   drainPerSec: number
   relayCpuUsPerDrained: number
   floorPerSec: number
 }
 
 /** Deposits then the drain of `count` envelopes at one relay. */
-interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, drainCpuUs: number }
+interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, sendersCpuUs: number, drainCpuUs: number }
 
 /** Two runs at one relay as one: envelopes over summed times, CPU per envelope. */
 function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
@@ -106,6 +108,7 @@ function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
   return {
     depositPerSec: count / (sum(r => r.depositMs) / 1000),
     relayCpuUsPerDeposit: sum(r => r.depositCpuUs) / count,
+    sendersCpuUsPerDeposit: sum(r => r.sendersCpuUs) / count,
     drainPerSec: count / (sum(r => r.drainMs) / 1000),
     relayCpuUsPerDrained: sum(r => r.drainCpuUs) / count
   }
@@ -160,13 +163,13 @@ export async function run (args: string[]): Promise<void> {
         return value
       }
       const c0 = await w.call<number>('cpu')
-      const d = await step('deposit', async () => await sendersW.call<{ ms: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
+      const d = await step('deposit', async () => await sendersW.call<{ ms: number, cpuUs: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
       const c1 = await w.call<number>('cpu')
       const heldNow = await ownersW.call<number>('held', { relay: r.peerId, index: 0 })
       if (heldNow !== count) throw new BenchmarkCheckError(`relay ${r.peerId} holds ${heldNow}, expected ${count}`)
       const dr = await step('drain', async () => await ownersW.call<{ ms: number }>('drain', { relay: r.peerId, expected: count, folder: drained }, 600_000))
       const c2 = await w.call<number>('cpu')
-      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, drainCpuUs: c2 - c1 }
+      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, sendersCpuUs: d.cpuUs, drainCpuUs: c2 - c1 }
     }
     const plainRounds: PlainRound[] = []
     for (let round = 0; round < o.rounds; round++) {
@@ -185,7 +188,7 @@ export async function run (args: string[]): Promise<void> {
       rounds.push(figures)
       plainRounds.push({ depositPerSec: p.depositPerSec, drainPerSec: p.drainPerSec, relayCpuUsPerEnvelope: p.relayCpuUsPerDeposit + p.relayCpuUsPerDrained, relayCpuUsPerDrained: p.relayCpuUsPerDrained })
       log(`relay: round ${round + 1}: unencrypted relay: deposits ${Math.round(p.depositPerSec)} msg/s, drain ${Math.round(p.drainPerSec)} msg/s (relay CPU ${Math.round(p.relayCpuUsPerDrained)} us each)`)
-      log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each), drain ${Math.round(figures.drainPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDrained)} us each), floor ${Math.round(floor)} puts/s`)
+      log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each, senders ${Math.round(figures.sendersCpuUsPerDeposit)}), drain ${Math.round(figures.drainPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDrained)} us each), floor ${Math.round(floor)} puts/s`)
     }
 
     let memory: MemoryFigures | undefined
@@ -207,6 +210,10 @@ export async function run (args: string[]): Promise<void> {
     const floor = median(pick(r => r.floorPerSec))
     const drainVsFloor = median(pick(r => r.drainPerSec / r.floorPerSec))
     const relayCpu = pick(r => r.relayCpuUsPerDeposit + r.relayCpuUsPerDrained)
+    // The senders and the relay share this machine's cores: at their CPU per deposit, the most
+    // deposits per second the cores could carry with nothing waiting (a ceiling, not a floor).
+    const depositCpuUs = median(pick(r => r.relayCpuUsPerDeposit + r.sendersCpuUsPerDeposit))
+    const depositCeiling = availableParallelism() * 1e6 / depositCpuUs
     // Medians of the per-round ratios: each round's two runs sat next to each other in time.
     const depositRatio = median(rounds.map((r, i) => r.depositPerSec / plainRounds[i].depositPerSec))
     const drainRatio = median(rounds.map((r, i) => r.drainPerSec / plainRounds[i].drainPerSec))
@@ -219,6 +226,8 @@ export async function run (args: string[]): Promise<void> {
       level_floor_per_s: Math.round(floor),
       drain_vs_floor: Math.round(drainVsFloor * 1000) / 1000,
       relay_cpu_us_per_deposit: Math.round(median(pick(r => r.relayCpuUsPerDeposit))),
+      senders_cpu_us_per_deposit: Math.round(median(pick(r => r.sendersCpuUsPerDeposit))),
+      deposit_cpu_ceiling_msgs_per_s: Math.round(depositCeiling),
       relay_cpu_us_per_drained: Math.round(median(pick(r => r.relayCpuUsPerDrained))),
       relay_cpu_us_per_drained_plain: Math.round(median(plainRounds.map(p => p.relayCpuUsPerDrained))),
       rss_mb_100k: rssMb,
@@ -255,6 +264,8 @@ export async function run (args: string[]): Promise<void> {
     process.stdout.write(formatTable(['measure', 'value', 'spread'], [
       [`deposit, ${o.senders} senders (msg/s)`, formatNumber(result.deposit_msgs_per_s), `${Math.round(relativeSpread(pick(r => r.depositPerSec)) * 100)}%`],
       ['  relay CPU per deposit (us)', formatNumber(result.relay_cpu_us_per_deposit), ''],
+      ['  senders\' CPU per deposit (us)', formatNumber(result.senders_cpu_us_per_deposit), ''],
+      [`  ceiling: ${availableParallelism()} cores / (relay + senders CPU) (msg/s)`, formatNumber(result.deposit_cpu_ceiling_msgs_per_s), ''],
       ['drain (msg/s)', formatNumber(result.drain_msgs_per_s), `${Math.round(relativeSpread(pick(r => r.drainPerSec)) * 100)}%`],
       ['  relay CPU per envelope drained (us)', `${formatNumber(result.relay_cpu_us_per_drained)} (unencrypted ${formatNumber(result.relay_cpu_us_per_drained_plain)})`, ''],
       ['level floor, synced batches (puts/s)', formatNumber(result.level_floor_per_s), `${Math.round(relativeSpread(pick(r => r.floorPerSec)) * 100)}%`],

@@ -179,7 +179,10 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
   }
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    // A request target such as "//" is no URL path: `new URL` throws on it, and a throw here
+    // would be uncaught and end the node.
+    const url = URL.parse(req.url ?? '/', 'http://localhost')
+    if (url === null) { refuse(res, 400, 'bad request: the request target is not a path'); return }
     // Before anything else: DNS rebinding and other origins are refused outright.
     const badHost = hostProblem(req.headers.host, port)
     if (badHost !== undefined) { refuse(res, 421, `misdirected request: ${badHost}`); return }

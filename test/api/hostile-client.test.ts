@@ -3,6 +3,7 @@
  * out of range reached methods and came back as internal errors, and more than 10 event
  * streams made Node warn of a listener leak. Real node, real HTTP.
  */
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseEventStream } from '../../src/api/sse-parse.js'
 import { rpc, startTestNode, type TestNode } from './helpers.js'
@@ -30,6 +31,23 @@ describe('a hostile local API client', () => {
     // The largest safe integer is a valid position (nothing before it is missing).
     const ok = await rpc(node, 'history', { to: node.daemon.id.peerId, before: Number.MAX_SAFE_INTEGER })
     expect(ok.body.error).toBeUndefined()
+  })
+
+  it('a request target that is no path ("//"): 400, and the node goes on serving', async () => {
+    // fetch() normalises the path, so the request is written by hand.
+    const { host, port } = new URL(node.url)
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), host.replace(/:\d+$/, ''))
+      let text = ''
+      socket.setTimeout(10_000, () => { socket.destroy(new Error('no answer')) })
+      socket.on('data', (d: Buffer) => { text += d.toString() })
+      socket.on('end', () => { resolve(text) })
+      socket.on('error', reject)
+      socket.end(`GET // HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+    expect(answer).toContain('the request target is not a path')
+    expect((await rpc(node, 'inbox')).body.error).toBeUndefined()
   })
 
   it('resend with a 70,000-character message id: -32602, and nothing changes', async () => {

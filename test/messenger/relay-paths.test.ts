@@ -66,9 +66,10 @@ describe('relay paths (real nodes over loopback)', () => {
     await dave.murmur.stop()
     const refused = await erin.murmur.send(dave.murmur.peerId, 'let me in')
     const shown = await eventually(async () => {
+      // The relay's answer and the attempt's reason are recorded one after the other: wait for both.
       const [m] = (await erin.murmur.history(dave.murmur.peerId)).filter(x => x.id === refused.id)
-      return m?.relays != null ? m : undefined
-    }, 40_000, 'the refusal to show')
+      return m?.relays != null && m.reason != null ? m : undefined
+    }, 40_000, 'the refusal and its reason to show')
     expect(shown.state).toBe('queued')
     expect(shown.relays).toEqual([{ relay: carol.murmur.peerId, status: 'refused', reason: 'refused: no mailbox there is open to you' }])
     expect(shown.reason).toMatch(/no relay took it/)

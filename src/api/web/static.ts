@@ -46,13 +46,15 @@ export interface StaticFiles {
 }
 
 /**
- * Where the built web app is: dist/web beside dist/src when running built code, and the
- * same dist/web when tests run the TypeScript sources.
+ * Where the built web app is: dist/web, in the dist folder this module runs from (compiled as
+ * dist/src/api/web/static.js, or bundled into a chunk of dist/cli/stack by cli/build.mjs), and
+ * the same dist/web when tests run the TypeScript sources.
  */
 export function defaultWebRoot (): string {
   const here = import.meta.dirname
-  const inDist = here.split(sep).includes('dist')
-  return inDist ? resolve(here, '../../../web') : resolve(here, '../../../dist/web')
+  const parts = here.split(sep)
+  const dist = parts.lastIndexOf('dist')
+  return dist !== -1 ? join(parts.slice(0, dist + 1).join(sep) || sep, 'web') : resolve(here, '../../../dist/web')
 }
 
 async function listFiles (dir: string): Promise<string[]> {
