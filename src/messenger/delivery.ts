@@ -12,13 +12,14 @@ import { backoffDelay, type BackoffPolicy } from '../runtime/backoff.js'
 import type { ClockTimer } from '../runtime/clock.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
 import { storedEnvelope } from '../wire/strict/envelope.js'
-import { setTimeout as delay } from 'node:timers/promises'
+import { deadline, settlesWithin } from '../runtime/deadline.js'
 import {
   DIRECT_HEAD_START_MS, DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
 } from './constants.js'
 import type { MessengerContext } from './context.js'
 import type { MurmurEvents } from './events.js'
 import { isReceiptEntry, RESENT_IN_NEW_SESSION, type Outgoing } from './outgoing.js'
+import type { OutboxViews } from './outbox-views.js'
 import { directFailureReason, relayFailureReason } from './reasons.js'
 import { advances } from './views.js'
 import type { RelayDelivery } from './types.js'
@@ -45,6 +46,8 @@ function refusedCode (err: unknown): string | undefined {
 export class Delivery {
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
+  /** The outboxes as last read or written here, so that a round need not read them back. */
+  private readonly outboxes: OutboxViews
   private readonly active = new Map<string, Promise<void>>()
   private readonly again = new Map<string, boolean>()
   /** Callers waiting for the first attempt of an entry: peer -> seq -> resolvers. */
@@ -53,9 +56,10 @@ export class Delivery {
   private timer: ClockTimer | undefined
   private polling: Promise<void> | undefined
 
-  constructor (ctx: MessengerContext, outgoing: Outgoing) {
+  constructor (ctx: MessengerContext, outgoing: Outgoing, outboxes: OutboxViews) {
     this.ctx = ctx
     this.outgoing = outgoing
+    this.outboxes = outboxes
   }
 
   start (): void {
@@ -160,7 +164,7 @@ export class Delivery {
   }
 
   private async deliver (peerId: string, force: boolean): Promise<void> {
-    const entries = await this.ctx.store.outbox(peerId, { limit: ROUND_SIZE })
+    const entries = await this.outboxes.read(peerId, ROUND_SIZE)
     try {
       await this.deliverRound(peerId, force, entries)
     } finally {
@@ -208,25 +212,21 @@ export class Delivery {
     if (ready.length === 0) return
 
     // One pipelined round on the peer's long-lived stream; acks may come in any order.
-    const attempt = AbortSignal.any([signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)])
+    const attempt = deadline(signal, DIRECT_SEND_TIMEOUT_MS)
     // The envelope module's {id, bytes}: the id read from the stored bytes' head, nothing decoded.
-    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, storedEnvelope(e.envelope), { signal: attempt })))
+    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, storedEnvelope(e.envelope), { signal: attempt.signal })))
     // The relay path starts beside the direct one when the direct one has not finished within
     // its head start (a black-holed address, a slow relay circuit): DESIGN.md "Delivery".
     let early: Map<number, Promise<RelayDelivery[]>> | undefined
     const toHold = ready.filter(e => e.storedAt === undefined)
     if (this.ctx.transport.depositViaRelays != null && toHold.length > 0) {
-      const settled = new AbortController()
-      const first = await Promise.race([
-        direct.then(() => { settled.abort(); return 'done' as const }),
-        delay(DIRECT_HEAD_START_MS, 'slow' as const, { signal: AbortSignal.any([signal, settled.signal]) }).catch(() => 'done' as const)
-      ])
-      if (first === 'slow') {
+      if (await settlesWithin(direct, DIRECT_HEAD_START_MS, signal) === 'slow') {
         log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
         early = this.depositAll(peerId, toHold, true)
       }
     }
     const outcomes = await direct
+    attempt.clear()
     const failed: OutboxRecord[] = []
     let sessionLost = false
     const settle = async (): Promise<void> => {
@@ -271,6 +271,9 @@ export class Delivery {
       // sent again and the recipient acks it as a duplicate. Failures and resets are synced.
       const onlySent = outcomes.every(o => o.status === 'fulfilled')
       if (batch.length > 0) await store.write(batch, { sync: !onlySent })
+      // The round's own change to the outbox, when that is all it changed: its entries left.
+      if (onlySent && !sessionLost && early === undefined) this.outboxes.removed(peerId, handled, store.outboxGeneration(peerId))
+      else this.outboxes.forget(peerId)
       if (sessionLost) this.ctx.sessions.remember(peerId, undefined)
     }
     sessionLost = outcomes.some(o => o.status === 'rejected' && refusedCode(o.reason) === 'UNDECRYPTABLE')

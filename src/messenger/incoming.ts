@@ -19,6 +19,7 @@ import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
 import { GapTracker, type GapState, type Placement } from './gaps.js'
+import type { DeliveredReceipts } from './delivered-receipts.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
@@ -58,6 +59,8 @@ interface ReceiveState {
 }
 
 type Decrypted = SessionDecryptResult & { preKeyMessage: PreKeyMessage | undefined }
+/** The first envelope of a batch, decrypted while its seen id was being read. */
+type DecryptedAhead = { result: SessionDecryptResult } | { error: unknown }
 
 /** A context for ratchet messages: they never need prekeys. */
 function noPrekeys (ctx: MessengerContext): ResponderContext {
@@ -86,16 +89,19 @@ export class Incoming {
 
   private readonly onCapability: (peerId: string, secret: Uint8Array) => void
   private readonly gaps: GapTracker
+  /** Where delivered receipts are owed and sent later, coalesced; without it, each batch encrypts its own. */
+  private readonly receipts: DeliveredReceipts | undefined
 
   /**
    * `onDurable(peer)`: something for `peer` is in the outbox (a receipt); `onCapability`:
    * a new capability for `peer` was created (its hash goes to our relays).
    */
-  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void, onCapability: (peerId: string, secret: Uint8Array) => void = () => {}) {
+  constructor (ctx: MessengerContext, outgoing: Outgoing, onDurable: (peerId: string) => void, onCapability: (peerId: string, secret: Uint8Array) => void = () => {}, receipts?: DeliveredReceipts) {
     this.ctx = ctx
     this.outgoing = outgoing
     this.onDurable = onDurable
     this.onCapability = onCapability
+    this.receipts = receipts
     this.gaps = new GapTracker(ctx.store, ctx.messageTtlMs)
   }
 
@@ -112,8 +118,15 @@ export class Incoming {
    */
   private async receiveLocked (peerId: string, envelopes: ParsedEnvelope[], now: number): Promise<ReceiveResult[]> {
     const { store, sessions } = this.ctx
-    const seen = await store.hasSeen(envelopes.map(e => e.id))
+    const seenRead = store.hasSeen(envelopes.map(e => e.id))
+    // Handled below; a rejection must not go unhandled while the first envelope decrypts.
+    seenRead.catch(() => {})
     const original = await sessions.get(peerId)
+    // The first envelope is decrypted while LevelDB looks up the seen ids: the two used to run
+    // one after the other on every message. Decryption is pure (it returns a new record), so a
+    // result for an envelope that turns out to be a duplicate is simply dropped.
+    const ahead = envelopes.length > 0 ? this.decryptAhead(original, envelopes[0], now) : undefined
+    const seen = await seenRead
     const state: ReceiveState = {
       peerId,
       now,
@@ -136,16 +149,30 @@ export class Incoming {
         results.push({ status: 'duplicate' })
         continue
       }
-      results.push(await this.receiveOne(state, envelopes[i], idHex))
+      results.push(await this.receiveOne(state, envelopes[i], idHex, i === 0 ? ahead : undefined))
     }
     await this.commit(state)
     return results
   }
 
-  /** One envelope into the batch; any failure is this envelope's result, not the batch's. */
-  private async receiveOne (state: ReceiveState, envelope: Envelope, idHex: string): Promise<ReceiveResult> {
+  /**
+   * A ratchet envelope decrypted under `record` before anything is known of it (its seen id is
+   * being read): its result or its error, used only if the envelope is new and first in its
+   * batch. PreKey envelopes wait (their prekeys are read from the store).
+   */
+  private decryptAhead (record: SessionRecord | undefined, envelope: Envelope, now: number): DecryptedAhead | undefined {
+    if (envelope.kind !== Envelope.Kind.RATCHET) return undefined
     try {
-      const decrypted = await this.decrypt(state, envelope)
+      return { result: sessionDecrypt(this.ctx.provider, record, { kind: 'ratchet', bytes: envelope.payload }, noPrekeys(this.ctx), { now }) }
+    } catch (error) {
+      return { error }
+    }
+  }
+
+  /** One envelope into the batch; any failure is this envelope's result, not the batch's. */
+  private async receiveOne (state: ReceiveState, envelope: Envelope, idHex: string, ahead?: DecryptedAhead): Promise<ReceiveResult> {
+    try {
+      const decrypted = ahead === undefined ? await this.decrypt(state, envelope) : this.taken(state, ahead)
       await this.accept(state, envelope, idHex, decrypted)
       return await this.interpret(state, decrypted.plaintext)
     } catch (err) {
@@ -171,6 +198,13 @@ export class Incoming {
     const result = sessionDecrypt(this.ctx.provider, state.record, { kind: preKeyMessage != null ? 'prekey' : 'ratchet', bytes: envelope.payload }, context, { now: state.now })
     state.record = result.record
     return { ...result, preKeyMessage }
+  }
+
+  /** A result decrypted ahead (decryptAhead) taken as this envelope's: the record in `state` moves on, or its error is thrown. */
+  private taken (state: ReceiveState, ahead: DecryptedAhead): Decrypted {
+    if ('error' in ahead) throw ahead.error
+    state.record = ahead.result.record
+    return { ...ahead.result, preKeyMessage: undefined }
   }
 
   /**
@@ -291,8 +325,12 @@ export class Incoming {
     const { peerId, batch, now, original, events, delivered } = state
     let record = state.record
     for (const receipt of state.receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
+    // Our delivered receipt: encrypted into this batch, or - while the peer's messages stream
+    // in - owed in it and sent later, one for the stream (delivered-receipts.ts).
+    let owed: string[] | undefined
     if (record != null && delivered.length > 0) {
-      record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
+      if (this.receipts?.waits(peerId) === true) owed = this.receipts.owe(batch, peerId, delivered)
+      else record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
     }
     let createdCapability: Uint8Array | undefined
     if (record != null && record !== original) {
@@ -309,18 +347,24 @@ export class Incoming {
       openerQueued = true
     }
     if (record != null && record !== original) sessions.put(batch, peerId, record)
+    // The contact's name for the events is read while the batch is being synced, not after:
+    // the transport acknowledges only once this call returns.
+    const contactName = events.some(e => e.type === 'message') ? this.ctx.contacts.byPeerId(peerId).then(c => c?.name) : undefined
+    contactName?.catch(() => {})
     if (batch.length > 0) {
       await store.write(batch, { sync: true })
       if (record !== original) sessions.remember(peerId, record)
       if (state.gaps != null) this.gaps.remember(peerId, state.gaps)
+      if (owed !== undefined) this.receipts?.committed(peerId, owed)
+      else if (delivered.length > 0 && record != null) this.receipts?.sentNow(peerId)
     }
-    const contact = events.some(e => e.type === 'message') ? (await this.ctx.contacts.byPeerId(peerId))?.name : undefined
+    const contact = await contactName
     for (const event of events) {
       if (event.type === 'message' && contact !== undefined) event.detail = { ...event.detail, contact }
       this.ctx.events.emit(event.type, event.detail as never)
     }
     if (createdCapability != null) this.onCapability(peerId, createdCapability)
-    if (delivered.length > 0 || createdCapability != null || openerQueued || state.requeued) this.onDurable(peerId)
+    if ((delivered.length > 0 && owed === undefined) || createdCapability != null || openerQueued || state.requeued) this.onDurable(peerId)
   }
 
   /**

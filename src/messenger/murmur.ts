@@ -42,6 +42,8 @@ import { Incoming } from './incoming.js'
 import { lookupContactRecord } from './lookup.js'
 import { Outgoing } from './outgoing.js'
 import { KeyedLocks } from '../runtime/keyed-locks.js'
+import { OutboxViews } from './outbox-views.js'
+import { DeliveredReceipts } from './delivered-receipts.js'
 import { systemClock } from '../runtime/clock.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
@@ -82,6 +84,7 @@ class MurmurNodeImpl implements Murmur {
   private readonly outgoing: Outgoing
   private readonly incoming: Incoming
   private readonly delivery: Delivery
+  private readonly receipts: DeliveredReceipts
   /** Relays: the ones we serve as, our mailboxes, and deposits through them. */
   private readonly serving: RelayServing
   private readonly ourMailboxes: OurMailboxes
@@ -134,9 +137,13 @@ class MurmurNodeImpl implements Murmur {
       clock: options.clock ?? systemClock,
       onCapability: (peerId, secret) => { this.ourMailboxes.capabilityCreated(peerId, secret) }
     }
-    this.outgoing = new Outgoing(this.ctx)
-    this.delivery = new Delivery(this.ctx, this.outgoing)
-    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) }, this.ctx.onCapability)
+    const outboxViews = new OutboxViews(store)
+    this.outgoing = new Outgoing(this.ctx, (entry, generation) => { outboxViews.added(entry, generation) })
+    this.delivery = new Delivery(this.ctx, this.outgoing, outboxViews)
+    this.receipts = new DeliveredReceipts(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
+    // A receipt queued by a receiving batch goes out after that batch's acks: the delivery's
+    // first steps are synchronous, and the transport writes the acks only once receive() returns.
+    this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { process.nextTick(() => { void this.delivery.kick(peerId) }) }, this.ctx.onCapability, this.receipts)
     this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
       void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
     })
@@ -251,6 +258,7 @@ class MurmurNodeImpl implements Murmur {
     await this.ourMailboxes.start()
     this.serving.start()
     this.delivery.start()
+    await this.receipts.start()
     void this.reconnect()
     log('started %s', this.peerId)
   }
@@ -287,6 +295,7 @@ class MurmurNodeImpl implements Murmur {
     this.running = false
     await this.republisher?.stop()
     this.reacher.stop()
+    await this.receipts.stop()
     await this.delivery.stop()
     this.node?.services.dm.setHandler(undefined)
     await this.node?.stop()

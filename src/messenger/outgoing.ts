@@ -59,9 +59,12 @@ export class Outgoing {
    */
   private readonly outNumbers = new Map<string, number>()
   private readonly capabilitySent = new Set<string>()
+  /** Told of each text's outbox entry once it is durable, with the outbox generation its write made (OutboxViews.added). */
+  private readonly onQueued: (entry: OutboxRecord, generation: number) => void
 
-  constructor (ctx: MessengerContext) {
+  constructor (ctx: MessengerContext, onQueued: (entry: OutboxRecord, generation: number) => void = () => {}) {
     this.ctx = ctx
+    this.onQueued = onQueued
   }
 
   private async lastOutNumber (peerId: string): Promise<number> {
@@ -91,7 +94,7 @@ export class Outgoing {
   async sendText (peerId: string, text: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
     validateText(text)
     const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
-    const { entry, durable, created } = await this.ctx.locks.run(peerId, async () => {
+    const { entry, queued, durable, created } = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
       const seq = await store.allocateSeq(peerId)
       // Our texts to this peer are numbered from 1, so the receiver notices holes.
@@ -110,12 +113,15 @@ export class Outgoing {
         sessions.put(batch, peerId, next)
       }
       batch.appendHistory(entry, { unread: false })
-      batch.putOutbox({ messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs })
+      const queued: OutboxRecord = { messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs }
+      batch.putOutbox(queued)
       const durable = store.write(batch, { sync: true })
       if (next != null) sessions.remember(peerId, next)
-      return { entry, durable, created }
+      return { entry, queued, durable, created }
     })
     await durable
+    // Read at once, in the same turn as the write's completion: the count its write made.
+    this.onQueued(queued, this.ctx.store.outboxGeneration(peerId))
     if (created != null) this.ctx.onCapability?.(peerId, created)
     return entry
   }

@@ -22,6 +22,8 @@ export type ConversationDelta =
 export class StoreBatch {
   readonly ops: RawOp[] = []
   readonly deltas: ConversationDelta[] = []
+  /** The conversations whose outbox this batch changes (Store.outboxGeneration). */
+  readonly outboxPeers = new Set<string>()
   private readonly sublevels: Sublevels
   private failure: Error | undefined
 
@@ -158,6 +160,7 @@ export class StoreBatch {
 
   private outboxPutOps (entry: OutboxRecord): RawOp[] {
     const { outbox, outboxDue } = this.sublevels
+    this.outboxPeers.add(entry.peerId)
     return [
       outbox.encodePut({ peerId: entry.peerId, seq: entry.seq }, entry),
       outboxDue.encodePut({ nextAttemptAt: entry.nextAttemptAt, peerId: entry.peerId, seq: entry.seq }, null)
@@ -166,6 +169,7 @@ export class StoreBatch {
 
   private outboxDelOps (entry: Pick<OutboxRecord, 'peerId' | 'seq' | 'nextAttemptAt'>): RawOp[] {
     const { outbox, outboxDue } = this.sublevels
+    this.outboxPeers.add(entry.peerId)
     return [
       outbox.encodeDel({ peerId: entry.peerId, seq: entry.seq }),
       outboxDue.encodeDel({ nextAttemptAt: entry.nextAttemptAt, peerId: entry.peerId, seq: entry.seq })

@@ -66,6 +66,7 @@ export interface HistoryQuery {
 interface CommitItem {
   ops: RawOp[]
   deltas: ConversationDelta[]
+  outboxPeers: string[]
 }
 
 const MAX_PAGE = 1000
@@ -106,6 +107,8 @@ export class Store {
   private relay: RelaySublevels | undefined
   /** The writer's copy of conversation summaries it has read or written. */
   private readonly conversationCache = new Map<string, ConversationRecord>()
+  /** Committed writes that changed each conversation's outbox (outboxGeneration). */
+  private readonly outboxWrites = new Map<string, number>()
   /** Last allocated seq per conversation (docs/store.md, "Sequence numbers"). */
   private readonly seqs = new Map<string, Promise<{ last: number }>>()
   private closing: Promise<void> | undefined
@@ -155,7 +158,16 @@ export class Store {
     if (batch.error !== undefined) throw batch.error
     if (batch.length === 0) return
     // Copies: the caller may keep building on its batch object, which must not change this write.
-    await this.committer.commit({ ops: [...batch.ops], deltas: [...batch.deltas] }, options.sync ?? true)
+    await this.committer.commit({ ops: [...batch.ops], deltas: [...batch.deltas], outboxPeers: [...batch.outboxPeers] }, options.sync ?? true)
+  }
+
+  /**
+   * How many writes that changed `peerId`'s outbox have been committed by this process (each
+   * write() counts once). The delivery compares it with the count it last accounted for to
+   * know, without reading the outbox, that no one else changed it (docs/store.md, "Durability").
+   */
+  outboxGeneration (peerId: string): number {
+    return this.outboxWrites.get(peerId) ?? 0
   }
 
   /** Builds a batch with `build` and writes it: `store.commit((b) => b.put(...), { sync: true })`. */
@@ -367,6 +379,9 @@ export class Store {
     await this.level.batch(levelOps(ops), batchOptions(sync))
     updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
+    for (const { item } of group) {
+      for (const peerId of item.outboxPeers) this.outboxWrites.set(peerId, this.outboxGeneration(peerId) + 1)
+    }
   }
 }
 

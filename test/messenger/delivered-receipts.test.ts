@@ -1,0 +1,94 @@
+// Delivered receipts owed in the receiving batch and sent later, one for a stream
+// (src/messenger/delivered-receipts.ts). Real session crypto, real (memory-level) stores; the
+// receipts' envelopes are taken from the receiver's outbox and handed to the sender.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
+import { DeliveredReceipts } from '../../src/messenger/delivered-receipts.js'
+import { Incoming } from '../../src/messenger/incoming.js'
+import { isReceiptEntry } from '../../src/messenger/outgoing.js'
+import { parseEnvelope } from '../../src/wire/strict/envelope.js'
+import { party, write, type Party } from './parties.js'
+
+/** Wide enough that a loaded machine's receives still count as one stream (the defaults are 10 and 250 ms). */
+const TIMING = { streamGapMs: 400, maxDelayMs: 400 }
+
+describe('delivered receipts', () => {
+  let alice: Party
+  let bob: Party
+  let receipts: DeliveredReceipts
+  let incoming: Incoming
+  /** Resolvers of waiters for bob's next queued receipt. */
+  let waiters: Array<() => void>
+
+  function nextReceipt (): Promise<void> {
+    return new Promise(resolve => { waiters.push(resolve) })
+  }
+
+  /** Takes bob's queued receipts out of his outbox and gives them to alice; returns how many. */
+  async function handOver (): Promise<number> {
+    const entries = (await bob.store.outbox(alice.ctx.peerId)).filter(isReceiptEntry)
+    const batch = bob.store.batch()
+    for (const e of entries) batch.deleteOutbox(e)
+    await bob.store.write(batch)
+    if (entries.length > 0) await alice.incoming.receive(bob.ctx.peerId, entries.map(e => parseEnvelope(e.envelope)))
+    return entries.length
+  }
+
+  /** How many receipts bob owes, as stored. */
+  async function owed (): Promise<number> {
+    return (await bob.store.sublevels.settings.rangeKeys({ gte: 'receiptOwed:', lt: 'receiptOwed;' })).length
+  }
+
+  async function states (): Promise<string[]> {
+    return (await alice.store.history(bob.ctx.peerId, { limit: 100, order: 'oldest' })).filter(e => e.direction === 'out').map(e => e.state)
+  }
+
+  beforeEach(async () => {
+    bob = await party()
+    alice = await party({ bundleOf: async () => encodeBundle(await bob.prekeys.issueBundle()) })
+    waiters = []
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, () => { for (const w of waiters.splice(0)) w() }, TIMING)
+    await receipts.start()
+    incoming = new Incoming(bob.ctx, bob.outgoing, () => {}, () => {}, receipts)
+    // The session starts (and bob's capability and first receipt go) as before.
+    await bob.incoming.receive(alice.ctx.peerId, await write(alice, bob, ['hi']))
+    await handOver()
+  })
+  afterEach(async () => {
+    await receipts.stop()
+    await Promise.all([alice.store.close(), bob.store.close()])
+  })
+
+  it('answers a message that comes alone at once, and a stream with one receipt', async () => {
+    const [hello, ...stream] = await write(alice, bob, ['hello', 'one', 'two', 'three'])
+    // Alone: its receipt is in its own receiving batch, nothing owed.
+    expect(await incoming.receive(alice.ctx.peerId, [hello])).toEqual([{ status: 'ok' }])
+    expect(await owed()).toBe(0)
+    expect(await handOver()).toBe(1)
+    expect(await states()).toEqual(['delivered', 'delivered', 'queued', 'queued', 'queued'])
+    // Right after a receipt went: these are a stream, owed (durably, in their batches) until it pauses.
+    const second = nextReceipt()
+    for (const envelope of stream) expect(await incoming.receive(alice.ctx.peerId, [envelope])).toEqual([{ status: 'ok' }])
+    expect(await owed()).toBe(3)
+    await second
+    expect(await handOver()).toBe(1)
+    expect(await states()).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered'])
+    expect(await owed()).toBe(0)
+  })
+
+  it('keeps what it owes across a stop, and sends it at the next start', async () => {
+    const [hello, late] = await write(alice, bob, ['hello', 'late'])
+    await incoming.receive(alice.ctx.peerId, [hello])
+    await handOver()
+    await incoming.receive(alice.ctx.peerId, [late])
+    await receipts.stop()
+    expect(await handOver()).toBe(0)
+    expect(await owed()).toBe(1)
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, () => { for (const w of waiters.splice(0)) w() }, TIMING)
+    const again = nextReceipt()
+    await receipts.start()
+    await again
+    expect(await handOver()).toBe(1)
+    expect(await states()).toEqual(['delivered', 'delivered', 'delivered'])
+  })
+})
