@@ -70,6 +70,14 @@ export interface CryptoProvider {
   chacha20poly1305SealInto?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, output: Uint8Array): void
   /** Throws DecryptionError when the tag does not verify. */
   chacha20poly1305Open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array
+  /**
+   * Like chacha20poly1305Open, but writes the plaintext into `output` (exactly
+   * ciphertext.length - 16 bytes; a RangeError otherwise) and returns whether the tag verified;
+   * when it did not, nothing is written. The store opens every value it reads into a slice of
+   * Node's buffer pool this way, not into an array of its own per value, each of which the
+   * collector had to track and free (docs/store.md, "Cost"). Optional, as SealInto is.
+   */
+  chacha20poly1305OpenInto?(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array, output: Uint8Array): boolean
   /** XChaCha20-Poly1305, 32-byte key, 24-byte nonce; returns ciphertext || tag. */
   xchacha20poly1305Seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array
   /** Throws DecryptionError when the tag does not verify. */

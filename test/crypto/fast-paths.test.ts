@@ -152,6 +152,35 @@ describe('two AEAD engines in the node provider (libsodium for short inputs, Ope
     }
   })
 
+  it('opens into a given output (chacha20poly1305OpenInto) the same bytes as an open, in both providers, at every length; a forgery writes nothing', () => {
+    for (const provider of [nodeProvider(), nobleProvider()]) {
+      for (const length of LENGTHS) {
+        const key = provider.randomBytes(32)
+        const nonce = provider.randomBytes(12)
+        const plaintext = provider.randomBytes(length)
+        const ad = provider.randomBytes(length % 70)
+        const sealed = chacha20poly1305(key, nonce, ad).encrypt(plaintext)
+        // A view behind other bytes, as a slice of a pool is: those stay as they were.
+        const pool = new Uint8Array(7 + length).fill(0xee)
+        expect(provider.chacha20poly1305OpenInto?.(key, nonce, sealed, ad, pool.subarray(7))).toBe(true)
+        expect(pool.subarray(7)).toEqual(plaintext)
+        expect(pool.subarray(0, 7).every(b => b === 0xee)).toBe(true)
+        // A changed byte (of the ciphertext, or of the tag) opens nothing and writes nothing.
+        const forged = sealed.slice()
+        forged[(length * 7) % forged.length] ^= 0x01
+        const untouched = new Uint8Array(length).fill(0x5a)
+        expect(provider.chacha20poly1305OpenInto?.(key, nonce, forged, ad, untouched)).toBe(false)
+        expect(untouched.every(b => b === 0x5a)).toBe(true)
+        // A wrong output length is a RangeError, and nothing is written.
+        const long = new Uint8Array(length + 1)
+        expect(() => provider.chacha20poly1305OpenInto?.(key, nonce, sealed, ad, long)).toThrow(RangeError)
+        expect(long.every(b => b === 0)).toBe(true)
+      }
+      // Shorter than a tag: a RangeError too (there is no plaintext length to give).
+      expect(() => provider.chacha20poly1305OpenInto?.(provider.randomBytes(32), provider.randomBytes(12), new Uint8Array(15), new Uint8Array(0), new Uint8Array(0))).toThrow(RangeError)
+    }
+  })
+
   it('sends associated data longer than its arena holds to OpenSSL, with the same bytes', () => {
     expect(sodiumFor(10, SODIUM_MAX_AD)).toBeDefined()
     expect(sodiumFor(10, SODIUM_MAX_AD + 1)).toBeUndefined()

@@ -30,12 +30,19 @@ export function chachaSealOpenSsl (key: Uint8Array, nonce: Uint8Array, plaintext
   return out
 }
 
-/** The plaintext, or null when the input is shorter than a tag or the tag does not verify. */
-export function chachaTryOpenNative (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+/**
+ * The plaintext (in `output`, ciphertext.length - 16 bytes checked by the caller, when given),
+ * or null when the input is shorter than a tag or the tag does not verify; then nothing is
+ * written to `output`.
+ */
+export function chachaTryOpenNative (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array, output?: Uint8Array): Uint8Array | null {
   if (!(ciphertext instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH) return null
   const sodium = sodiumFor(ciphertext.length - AEAD_TAG_LENGTH, ad.length)
-  if (sodium !== undefined) return chachaTryOpenSodium(sodium, key, nonce, ciphertext, ad)
-  return chachaTryOpenOpenSsl(key, nonce, ciphertext, ad)
+  if (sodium !== undefined) return chachaTryOpenSodium(sodium, key, nonce, ciphertext, ad, output)
+  const opened = chachaTryOpenOpenSsl(key, nonce, ciphertext, ad)
+  if (opened === null || output === undefined) return opened
+  output.set(opened)
+  return output
 }
 
 /** The OpenSSL engine alone. */

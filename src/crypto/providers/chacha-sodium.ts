@@ -98,12 +98,15 @@ function seal (e: SodiumEngine, encrypt: AeadEncrypt, key: Uint8Array, nonce: Ui
   })
 }
 
-function tryOpen (e: SodiumEngine, decrypt: AeadDecrypt, key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+/** The plaintext, in `output` when given (the caller checked its length), else in a new array; null for a forgery. */
+function tryOpen (e: SodiumEngine, decrypt: AeadDecrypt, key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array, output?: Uint8Array): Uint8Array | null {
   const n = ciphertext.length
   if (n < TAG) return null
   return inArena(e, key, nonce, ad, ciphertext, (heap, a) => {
     if (decrypt(a.output, 0, 0, a.input, n, 0, a.ad, ad.length, 0, a.nonce, a.key) !== 0) return null
-    return heap.slice(a.output, a.output + n - TAG)
+    if (output === undefined) return heap.slice(a.output, a.output + n - TAG)
+    output.set(heap.subarray(a.output, a.output + n - TAG))
+    return output
   })
 }
 
@@ -112,9 +115,9 @@ export function chachaSealSodium (e: SodiumEngine, key: Uint8Array, nonce: Uint8
   return seal(e, e.module._crypto_aead_chacha20poly1305_ietf_encrypt, key, nonce, plaintext, ad, output)
 }
 
-/** The plaintext, or null when the tag does not verify (or the input is shorter than a tag). */
-export function chachaTryOpenSodium (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
-  return tryOpen(e, e.module._crypto_aead_chacha20poly1305_ietf_decrypt, key, nonce, ciphertext, ad)
+/** The plaintext (in `output` when given), or null when the tag does not verify (or the input is shorter than a tag). */
+export function chachaTryOpenSodium (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array, output?: Uint8Array): Uint8Array | null {
+  return tryOpen(e, e.module._crypto_aead_chacha20poly1305_ietf_decrypt, key, nonce, ciphertext, ad, output)
 }
 
 export function xchachaSealSodium (e: SodiumEngine, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {

@@ -44,6 +44,13 @@ export function assertSealOutput (plaintext: Uint8Array, output: Uint8Array): vo
   }
 }
 
+/** chacha20poly1305OpenInto's output holds exactly the plaintext. Both providers throw the same RangeError. */
+export function assertOpenOutput (ciphertext: Uint8Array, output: Uint8Array): void {
+  if (!(ciphertext instanceof Uint8Array) || !(output instanceof Uint8Array) || ciphertext.length < AEAD_TAG_LENGTH || output.length !== ciphertext.length - AEAD_TAG_LENGTH) {
+    throw new RangeError('the output of an open must be the ciphertext\'s length less 16 bytes')
+  }
+}
+
 export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvider {
   const randomBytes: RandomSource = options.randomBytes ?? ((n) => osRandomBytes(n))
 
@@ -115,6 +122,18 @@ export function nobleProvider (options: NobleProviderOptions = {}): CryptoProvid
         return chacha20poly1305(key, nonce, ad).decrypt(ciphertext)
       } catch {
         throw new DecryptionError()
+      }
+    },
+    chacha20poly1305OpenInto (key, nonce, ciphertext, ad, output) {
+      assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
+      assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
+      assertOpenOutput(ciphertext, output)
+      try {
+        // noble checks the tag before it writes a byte (RFC 8439 section 2.8).
+        chacha20poly1305(key, nonce, ad).decrypt(ciphertext, output)
+        return true
+      } catch {
+        return false
       }
     },
     xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSeal(key, nonce, plaintext, ad),

@@ -32,7 +32,7 @@ import { mlkem768Native } from './mlkem-native.js'
 import { hkdfSha256Sodium, hmacSha256Native } from './hmac-sodium.js'
 import { pooledOsRandom } from './random-pool.js'
 import { x25519SodiumNative } from './x25519-sodium-native.js'
-import { assertHkdfLength, assertSealOutput } from './noble.js'
+import { assertHkdfLength, assertOpenOutput, assertSealOutput } from './noble.js'
 import { chachaSealNative, chachaTryOpenNative } from './chacha-native.js'
 import { xchachaOpenNative, xchachaSealNative, xchachaTryOpenNative } from './xchacha-native.js'
 import {
@@ -284,6 +284,12 @@ export function nodeProvider (options: NodeProviderOptions = {}): CryptoProvider
       const plaintext = chachaTryOpenNative(key, nonce, ciphertext, ad)
       if (plaintext === null) throw new DecryptionError()
       return plaintext
+    },
+    chacha20poly1305OpenInto (key, nonce, ciphertext, ad, output) {
+      assertLength(key, CHACHA_KEY_LENGTH, 'ChaCha20-Poly1305 key')
+      assertLength(nonce, CHACHA_NONCE_LENGTH, 'ChaCha20-Poly1305 nonce')
+      assertOpenOutput(ciphertext, output)
+      return chachaTryOpenNative(key, nonce, ciphertext, ad, output) !== null
     },
     xchacha20poly1305Seal: (key, nonce, plaintext, ad) => xchachaSealNative(key, nonce, plaintext, ad),
     xchacha20poly1305Open: (key, nonce, ciphertext, ad) => xchachaOpenNative(key, nonce, ciphertext, ad),
