@@ -1,8 +1,8 @@
 /**
  * Delivered receipts (DESIGN.md "Delivery": a message is `delivered` when the recipient's
  * encrypted receipt arrives; docs/messaging.md "Receipts"). The receiving batch records the
- * message ids it owes a receipt for (a settings key `receiptOwed:<peer>:<id>` each, in the same atomic batch
- * as the messages themselves, so a crash loses none), and ONE receipt for all of them is
+ * message ids it owes a receipt for (an entry `<peer>!<id>` each in sublevel `receiptsOwed`, in the
+ * same atomic batch as the messages themselves, so a crash loses none), and ONE receipt for all of them is
  * encrypted and queued afterwards, in a batch of its own, once messages pause for
  * STREAM_GAP_MS, and at the latest RECEIPT_MAX_DELAY_MS after the first id owed. That is while
  * messages stream in closer together than STREAM_GAP_MS; a message that comes alone gets its
@@ -22,13 +22,6 @@ import type { StoreBatch } from '../store/index.js'
 
 const log = logger('murmur:messenger:receipts')
 
-/**
- * Settings key: we owe `peerId` a delivered receipt for message `id` (hex). One key per message,
- * not one list per peer: a list rewritten by every receiving batch of a flood grew to a
- * thousand ids, each write larger than the last.
- */
-export const receiptOwedKey = (peerId: string, id: string): string => `${OWED_PREFIX}${peerId}:${id}`
-const OWED_PREFIX = 'receiptOwed:'
 
 /**
  * Messages closer together than this are a stream, whose receipts wait for a pause (ms). Wide
@@ -72,13 +65,10 @@ export class DeliveredReceipts {
 
   /** Sends what a previous run still owed (a stop or a crash before its receipt went out). */
   async start (): Promise<void> {
-    const { settings } = this.ctx.store.sublevels
-    const keys = await settings.rangeKeys({ gte: OWED_PREFIX, lt: OWED_PREFIX.slice(0, -1) + ';' })
-    for (const key of keys) {
-      const rest = settings.keyCodec.decode(key, 'settings').slice(OWED_PREFIX.length)
-      const colon = rest.lastIndexOf(':')
-      this.state(rest.slice(0, colon)).owed.push(rest.slice(colon + 1))
-    }
+    // One entry per message owed, not one list per peer: a list rewritten by every receiving
+    // batch of a flood grew to a thousand ids, each write larger than the last. An entry is a
+    // key and an empty value, keyed as `messages` is.
+    for (const { key } of await this.ctx.store.sublevels.receiptsOwed.list()) this.state(key.peerId).owed.push(key.messageId)
     this.running = true
     for (const [peerId, state] of this.peers) if (state.owed.length > 0) this.flushSoon(peerId)
   }
@@ -114,7 +104,7 @@ export class DeliveredReceipts {
    */
   owe (batch: StoreBatch, peerId: string, messageIds: Uint8Array[]): string[] {
     const added = messageIds.map(hex)
-    for (const id of added) batch.put(this.ctx.store.sublevels.settings, receiptOwedKey(peerId, id), true)
+    for (const id of added) batch.put(this.ctx.store.sublevels.receiptsOwed, { peerId, messageId: id }, null)
     return [...this.state(peerId).owed, ...added]
   }
 
@@ -173,7 +163,7 @@ export class DeliveredReceipts {
         next = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', ids.map(fromHexId), this.ctx.clock.now())
         sessions.put(batch, peerId, next)
       }
-      for (const id of ids) batch.del(store.sublevels.settings, receiptOwedKey(peerId, id))
+      for (const id of ids) batch.del(store.sublevels.receiptsOwed, { peerId, messageId: id })
       await store.write(batch, { sync: true })
       if (next !== record) sessions.remember(peerId, next)
       this.state(peerId).owed = rest

@@ -194,6 +194,8 @@ export interface Sublevels {
   outboxDue: TypedSublevel<OutboxDueKey, null>
   seen: TypedSublevel<string, SeenRecord>
   seenAt: TypedSublevel<SeenAtKey, null>
+  /** Delivered receipts owed, `<peer>!<messageId>`, empty values (src/messenger/delivered-receipts.ts). */
+  receiptsOwed: TypedSublevel<MessageKey, null>
 }
 
 export function createSublevels (root: Level, cipher: StoreCipher = plainCipher): Sublevels {
@@ -219,7 +221,10 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, managed),
     outboxDue: new TypedSublevel(root, 'outboxDue', keys.outboxDue, emptyCodec, managed),
     seen: new TypedSublevel(root, 'seen', seenKey, seenCodec, managed),
-    seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed)
+    seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed),
+    // Keyed like `messages` (the message id in the clear, the peer sealed), not in settings,
+    // whose sealed part would be a new AES-GCM-SIV name per message id.
+    receiptsOwed: new TypedSublevel(root, 'receiptsOwed', keys.message, emptyCodec, plain)
   }
 }
 

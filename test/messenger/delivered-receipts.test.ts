@@ -36,7 +36,7 @@ describe('delivered receipts', () => {
 
   /** How many receipts bob owes, as stored. */
   async function owed (): Promise<number> {
-    return (await bob.store.sublevels.settings.rangeKeys({ gte: 'receiptOwed:', lt: 'receiptOwed;' })).length
+    return (await bob.store.sublevels.receiptsOwed.rangeKeys({})).length
   }
 
   async function states (): Promise<string[]> {
