@@ -313,7 +313,8 @@ export class Mailboxes {
       if (mailbox === undefined) return 0
       // Another ack or the sweeper may have come first. A mailbox's seqs are never reused
       // (nextSeq is in its record, written in the same batch as each deposit, and mailboxes are
-      // never removed), so the record at (owner, seq) still stored is this very envelope, and
+      // never removed, and numbers are never given twice), so the record at (number, seq) still
+      // stored is this very envelope, and
       // its id index entry still names that seq (a deposit of a stored id is a duplicate): the
       // keys answer without opening a value.
       const stored = storedSync(this.ctx.s.relayHeld, envelopes.map((e) => ({ mailbox: mailbox.number, seq: e.seq })))
