@@ -312,11 +312,10 @@ export class Mailboxes {
       const mailbox = this.records.get(owner)
       if (mailbox === undefined) return 0
       // Another ack or the sweeper may have come first. A mailbox's seqs are never reused
-      // (nextSeq is in its record, written in the same batch as each deposit, and mailboxes are
-      // never removed, and numbers are never given twice), so the record at (number, seq) still
-      // stored is this very envelope, and
-      // its id index entry still names that seq (a deposit of a stored id is a duplicate): the
-      // keys answer without opening a value.
+      // (nextSeq is in its record, written in the same batch as each deposit; mailboxes are
+      // never removed, and no number is given twice), so the record at (number, seq) still
+      // stored is this very envelope, and its id index entry still names that seq (a deposit
+      // of a stored id is a duplicate): the keys answer without opening a value.
       const stored = storedSync(this.ctx.s.relayHeld, envelopes.map((e) => ({ mailbox: mailbox.number, seq: e.seq })))
       const present = envelopes.filter((_, i) => stored[i])
       if (present.length === 0) return 0
