@@ -10,6 +10,7 @@ import { DecryptionError, InvalidKeyError } from '../../src/crypto/errors.js'
 import { identityDhPublicKey } from '../../src/crypto/identity.js'
 import { isLowOrderX25519, isLowOrderX25519Reference } from '../../src/crypto/low-order.js'
 import { nobleProvider, nodeProvider } from '../../src/crypto/providers/index.js'
+import type { CryptoProvider } from '../../src/crypto/provider.js'
 import { mlkem768, MLKEM_PREPARED_CACHE_SIZE } from '../../src/crypto/providers/mlkem.js'
 import { pooledOsRandom } from '../../src/crypto/providers/random-pool.js'
 import { xchachaOpen, xchachaTryOpen } from '../../src/crypto/providers/xchacha.js'
@@ -132,52 +133,49 @@ describe('two AEAD engines in the node provider (libsodium for short inputs, Ope
     }
   })
 
-  it('seals into a given output (chacha20poly1305SealInto) the same bytes as a seal, in both providers, at every length', () => {
+  /** Both providers, every length: a key, a nonce, a plaintext of that length, and some associated data. */
+  function * aeadCases (): Generator<{ provider: CryptoProvider, length: number, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array }> {
     for (const provider of [nodeProvider(), nobleProvider()]) {
       for (const length of LENGTHS) {
-        const key = provider.randomBytes(32)
-        const nonce = provider.randomBytes(12)
-        const plaintext = provider.randomBytes(length)
-        const ad = provider.randomBytes(length % 70)
-        // The output as the store passes it: a view behind other bytes, which stay as they were.
-        const stored = new Uint8Array(13 + length + 16).fill(0xee)
-        provider.chacha20poly1305SealInto?.(key, nonce, plaintext, ad, stored.subarray(13))
-        expect(stored.subarray(13)).toEqual(chacha20poly1305(key, nonce, ad).encrypt(plaintext))
-        expect(stored.subarray(0, 13).every(b => b === 0xee)).toBe(true)
-        // A wrong output length is a RangeError, and nothing is written.
-        const short = new Uint8Array(length + 15)
-        expect(() => provider.chacha20poly1305SealInto?.(key, nonce, plaintext, ad, short)).toThrow(RangeError)
-        expect(short.every(b => b === 0)).toBe(true)
+        yield { provider, length, key: provider.randomBytes(32), nonce: provider.randomBytes(12), plaintext: provider.randomBytes(length), ad: provider.randomBytes(length % 70) }
       }
+    }
+  }
+
+  it('seals into a given output (chacha20poly1305SealInto) the same bytes as a seal, in both providers, at every length', () => {
+    for (const { provider, length, key, nonce, plaintext, ad } of aeadCases()) {
+      // The output as the store passes it: a view behind other bytes, which stay as they were.
+      const stored = new Uint8Array(13 + length + 16).fill(0xee)
+      provider.chacha20poly1305SealInto?.(key, nonce, plaintext, ad, stored.subarray(13))
+      expect(stored.subarray(13)).toEqual(chacha20poly1305(key, nonce, ad).encrypt(plaintext))
+      expect(stored.subarray(0, 13).every(b => b === 0xee)).toBe(true)
+      // A wrong output length is a RangeError, and nothing is written.
+      const short = new Uint8Array(length + 15)
+      expect(() => provider.chacha20poly1305SealInto?.(key, nonce, plaintext, ad, short)).toThrow(RangeError)
+      expect(short.every(b => b === 0)).toBe(true)
     }
   })
 
   it('opens into a given output (chacha20poly1305OpenInto) the same bytes as an open, in both providers, at every length; a forgery writes nothing', () => {
-    for (const provider of [nodeProvider(), nobleProvider()]) {
-      for (const length of LENGTHS) {
-        const key = provider.randomBytes(32)
-        const nonce = provider.randomBytes(12)
-        const plaintext = provider.randomBytes(length)
-        const ad = provider.randomBytes(length % 70)
-        const sealed = chacha20poly1305(key, nonce, ad).encrypt(plaintext)
-        // A view behind other bytes, as a slice of a pool is: those stay as they were.
-        const pool = new Uint8Array(7 + length).fill(0xee)
-        expect(provider.chacha20poly1305OpenInto?.(key, nonce, sealed, ad, pool.subarray(7))).toBe(true)
-        expect(pool.subarray(7)).toEqual(plaintext)
-        expect(pool.subarray(0, 7).every(b => b === 0xee)).toBe(true)
-        // A changed byte (of the ciphertext, or of the tag) opens nothing and writes nothing.
-        const forged = sealed.slice()
-        forged[(length * 7) % forged.length] ^= 0x01
-        const untouched = new Uint8Array(length).fill(0x5a)
-        expect(provider.chacha20poly1305OpenInto?.(key, nonce, forged, ad, untouched)).toBe(false)
-        expect(untouched.every(b => b === 0x5a)).toBe(true)
-        // A wrong output length is a RangeError, and nothing is written.
-        const long = new Uint8Array(length + 1)
-        expect(() => provider.chacha20poly1305OpenInto?.(key, nonce, sealed, ad, long)).toThrow(RangeError)
-        expect(long.every(b => b === 0)).toBe(true)
-      }
+    for (const { provider, length, key, nonce, plaintext, ad } of aeadCases()) {
+      const sealed = chacha20poly1305(key, nonce, ad).encrypt(plaintext)
+      // A view behind other bytes, as a slice of a pool is: those stay as they were.
+      const pool = new Uint8Array(7 + length).fill(0xee)
+      expect(provider.chacha20poly1305OpenInto?.(key, nonce, sealed, ad, pool.subarray(7))).toBe(true)
+      expect(pool.subarray(7)).toEqual(plaintext)
+      expect(pool.subarray(0, 7).every(b => b === 0xee)).toBe(true)
+      // A changed byte (of the ciphertext, or of the tag) opens nothing and writes nothing.
+      const forged = sealed.slice()
+      forged[(length * 7) % forged.length] ^= 0x01
+      const untouched = new Uint8Array(length).fill(0x5a)
+      expect(provider.chacha20poly1305OpenInto?.(key, nonce, forged, ad, untouched)).toBe(false)
+      expect(untouched.every(b => b === 0x5a)).toBe(true)
+      // A wrong output length is a RangeError, and nothing is written.
+      const long = new Uint8Array(length + 1)
+      expect(() => provider.chacha20poly1305OpenInto?.(key, nonce, sealed, ad, long)).toThrow(RangeError)
+      expect(long.every(b => b === 0)).toBe(true)
       // Shorter than a tag: a RangeError too (there is no plaintext length to give).
-      expect(() => provider.chacha20poly1305OpenInto?.(provider.randomBytes(32), provider.randomBytes(12), new Uint8Array(15), new Uint8Array(0), new Uint8Array(0))).toThrow(RangeError)
+      expect(() => provider.chacha20poly1305OpenInto?.(key, nonce, new Uint8Array(15), ad, new Uint8Array(0))).toThrow(RangeError)
     }
   })
 
