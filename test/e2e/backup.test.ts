@@ -16,12 +16,17 @@ import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers
 
 interface Message { id: string, text: string, direction: string, state: string }
 
-const STEP_MS = 60_000
+/** A command's own budget (`send --wait --timeout 30` included). */
+const COMMAND_MS = 60_000
+/** A condition's budget: a step that never comes fails naming itself, well inside the test's own timeout. */
+const STEP_MS = 30_000
+/** The restore scenario: three conditions and two waited sends, each within its budget. */
+const RESTORE_TEST_MS = 180_000
 const HOME_PASSPHRASE = 'alice home passphrase'
 const BACKUP_PASSPHRASE = 'alice backup passphrase'
 
 async function cli<T> (home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
-  return await cliJson<T>(home, args, { env, timeoutMs: STEP_MS })
+  return await cliJson<T>(home, args, { env, timeoutMs: COMMAND_MS })
 }
 
 async function until<T> (home: string, args: string[], done: (value: T) => boolean, what: string): Promise<T> {
@@ -157,5 +162,5 @@ describe('backup and restore (real processes)', () => {
     for (const text of ['back on a new machine', 'before the backup, from alice']) expect(count(finalBob, text), text).toBe(1)
     // Its key file is the new home's: no copy of anything from the old one is needed.
     expect(JSON.parse(await readFile(join(fresh.home, 'identity.key'), 'utf8')).encryption).toBe('passphrase')
-  })
+  }, RESTORE_TEST_MS)
 })
