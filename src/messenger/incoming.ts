@@ -388,20 +388,27 @@ export class Incoming {
 
   private async applyReceipt (batch: StoreBatch, peerId: string, receipt: ReceiptContent, now: number, events: PendingEvent[]): Promise<void> {
     const state = receipt.kind
-    for (const messageId of receipt.messageIds) {
-      const id = hex(messageId)
-      const entry = await this.ctx.store.findMessage(peerId, id)
-      if (entry == null || entry.direction !== 'out' || !advances(entry.state, state)) continue
+    // A receipt that names an id twice moves its message once (one state event, not two).
+    const ids = [...new Set(receipt.messageIds.map(hex))]
+    // All of a receipt's reads in two multi-gets (and one more for outbox entries), not two
+    // reads per id: this runs under the peer's lock, and a coalesced receipt names a stream's
+    // worth of messages (delivered-receipts.ts).
+    const entries = await this.ctx.store.findMessages(peerId, ids)
+    const advanced: Array<{ id: string, entry: HistoryRecord }> = []
+    ids.forEach((id, i) => {
+      const entry = entries[i]
+      if (entry != null && entry.direction === 'out' && advances(entry.state, state)) advanced.push({ id, entry })
+    })
+    // Held by relays (or not yet marked sent) and now delivered: no more retries for it.
+    const retrying = advanced.filter(({ entry }) => entry.state === 'stored' || entry.state === 'queued')
+    const queued = await this.ctx.store.sublevels.outbox.getMany(retrying.map(({ entry }) => ({ peerId, seq: entry.seq })))
+    for (const { id, entry } of advanced) {
       const updated: HistoryRecord = { ...entry, state, updatedAt: now }
       delete updated.reason
       batch.updateHistory(updated)
-      // Held by relays (or not yet marked sent) and now delivered: no more retries for it.
-      if (entry.state === 'stored' || entry.state === 'queued') {
-        const queued = await this.ctx.store.sublevels.outbox.get({ peerId, seq: entry.seq })
-        if (queued != null) batch.deleteOutbox(queued)
-      }
       events.push({ type: 'message:state', detail: { id, peerId, state } })
     }
+    for (const entry of queued) if (entry != null) batch.deleteOutbox(entry)
   }
 
   private async appendEvent (batch: StoreBatch, peerId: string, text: string, now: number): Promise<void> {

@@ -238,6 +238,22 @@ export class Store {
     return location === undefined ? undefined : this.sublevels.history.get({ peerId, seq: location.seq })
   }
 
+  /**
+   * findMessage for many ids of one conversation, in the order given: two multi-gets instead
+   * of two reads per id. A receipt names up to MAX_RECEIPT_IDS messages, and applying it
+   * happens under the peer's lock, where each read's thread-pool round trip delays the next send.
+   */
+  async findMessages (peerId: string, messageIds: string[]): Promise<Array<HistoryRecord | undefined>> {
+    this.assertOpen()
+    if (messageIds.length === 0) return []
+    const locations = await this.sublevels.messages.getMany(messageIds.map((messageId) => ({ peerId, messageId })))
+    const found = locations.flatMap((location, index) => location === undefined ? [] : [{ index, seq: location.seq }])
+    const entries = await this.sublevels.history.getMany(found.map(({ seq }) => ({ peerId, seq })))
+    const result = new Array<HistoryRecord | undefined>(messageIds.length).fill(undefined)
+    found.forEach(({ index }, i) => { result[index] = entries[i] })
+    return result
+  }
+
   async unreadCount (peerId: string): Promise<number> {
     this.assertOpen()
     return (await this.sublevels.conversations.get(peerId))?.unread ?? 0

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
 import { DeliveredReceipts } from '../../src/messenger/delivered-receipts.js'
 import { Incoming } from '../../src/messenger/incoming.js'
+import { MESSAGE_ID_LENGTH } from '../../src/messenger/content.js'
+import { fromHexId } from '../../src/messenger/envelopes.js'
 import { isReceiptEntry } from '../../src/messenger/outgoing.js'
 import { parseEnvelope } from '../../src/wire/strict/envelope.js'
 import { party, write, type Party } from './parties.js'
@@ -90,5 +92,36 @@ describe('delivered receipts', () => {
     await again
     expect(await handOver()).toBe(1)
     expect(await states()).toEqual(['delivered', 'delivered', 'delivered'])
+  })
+
+  it('applies a receipt for many messages at once: each named one moves once, unknown ids change nothing', async () => {
+    const peer = bob.ctx.peerId
+    for (const text of ['a', 'b', 'c', 'd']) await alice.outgoing.sendText(peer, text)
+    const sent = (await alice.store.history(peer, { limit: 100, order: 'oldest' })).filter(e => e.direction === 'out').slice(1)
+    expect(sent.map(e => e.state)).toEqual(['queued', 'queued', 'queued', 'queued'])
+    expect((await alice.store.outbox(peer)).filter(e => !isReceiptEntry(e))).toHaveLength(4)
+    // Bob names a, c and d, a twice, and an id alice never used, in one receipt.
+    const unknown = new Uint8Array(MESSAGE_ID_LENGTH).fill(7)
+    const named = [sent[0].id, sent[2].id, sent[0].id, sent[3].id].map(fromHexId)
+    await bob.ctx.locks.run(alice.ctx.peerId, async () => {
+      const record = await bob.ctx.sessions.get(alice.ctx.peerId)
+      if (record == null) throw new Error('bob has no session with alice')
+      const batch = bob.store.batch()
+      const next = await bob.outgoing.addReceipt(batch, alice.ctx.peerId, record, 'delivered', [...named, unknown], Date.now())
+      bob.ctx.sessions.put(batch, alice.ctx.peerId, next)
+      await bob.store.write(batch, { sync: true })
+      bob.ctx.sessions.remember(alice.ctx.peerId, next)
+    })
+    const moved: string[] = []
+    const off = alice.ctx.events.on('message:state', (e) => { moved.push(`${e.id}:${e.state}`) })
+    try {
+      expect(await handOver()).toBe(1)
+    } finally {
+      off()
+    }
+    expect(moved.sort()).toEqual([sent[0].id, sent[2].id, sent[3].id].map(id => `${id}:delivered`).sort())
+    expect(await states()).toEqual(['delivered', 'delivered', 'queued', 'delivered', 'delivered'])
+    // Delivered messages are retried no more; b still is.
+    expect((await alice.store.outbox(peer)).filter(e => !isReceiptEntry(e)).map(e => e.messageId)).toEqual([sent[1].id])
   })
 })

@@ -247,6 +247,12 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       await store.commit((b) => b.updateHistory({ ...found!, state: 'read', updatedAt: 5 }))
       expect((await store.getHistory(BOB, 12))?.state).toBe('read')
       expect(await store.findMessage(ALICE, historyEntry(BOB, 12).id)).toBeUndefined()
+      // Many at once: in the order asked, undefined where the conversation has no such id.
+      const many = await store.findMessages(BOB, [historyEntry(BOB, 3).id, 'nothing', historyEntry(BOB, 12).id, historyEntry(BOB, 3).id])
+      expect(many.map((e) => e?.seq)).toEqual([3, undefined, 12, 3])
+      expect(many[2]?.state).toBe('read')
+      expect(await store.findMessages(ALICE, [historyEntry(BOB, 3).id])).toEqual([undefined])
+      expect(await store.findMessages(BOB, [])).toEqual([])
       await expect(store.history(BOB, { limit: 0 })).rejects.toThrow(InvalidRecordError)
     })
 
