@@ -33,6 +33,12 @@ export const STREAM_GAP_MS = 20
 export const RECEIPT_MAX_DELAY_MS = 250
 /** Message ids one receipt carries at most (decodeContent refuses more). */
 export const MAX_RECEIPT_IDS = 1024
+/**
+ * Peers tracked before idle ones are forgotten: a peer with nothing owed, no timer and no
+ * receipt within the stream gap is in the same state as one never seen, so the map holds the
+ * peers streaming now, not every peer that ever wrote.
+ */
+export const PRUNE_AT_PEERS = 256
 
 interface PeerReceipts {
   /** The ids owed (hex), as committed, oldest first: the stored keys' mirror, complete once started. */
@@ -125,13 +131,27 @@ export class DeliveredReceipts {
     state.timer.unref?.()
   }
 
+  /** How many peers are tracked (streaming, owed a receipt, or not yet forgotten). */
+  get tracked (): number {
+    return this.peers.size
+  }
+
   private state (peerId: string): PeerReceipts {
     let state = this.peers.get(peerId)
     if (state === undefined) {
+      if (this.peers.size >= PRUNE_AT_PEERS) this.forgetIdle()
       state = { owed: [], timer: undefined, waitingSince: undefined, lastSentAt: -Infinity }
       this.peers.set(peerId, state)
     }
     return state
+  }
+
+  /** Drops the peers `waits` would answer false for anyway (amortized: runs when the map fills). */
+  private forgetIdle (): void {
+    const now = performance.now()
+    for (const [peerId, state] of this.peers) {
+      if (state.timer === undefined && state.owed.length === 0 && now - state.lastSentAt > this.streamGapMs) this.peers.delete(peerId)
+    }
   }
 
   private flushSoon (peerId: string): void {

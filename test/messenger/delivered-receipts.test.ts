@@ -3,7 +3,7 @@
 // receipts' envelopes are taken from the receiver's outbox and handed to the sender.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
-import { DeliveredReceipts } from '../../src/messenger/delivered-receipts.js'
+import { DeliveredReceipts, PRUNE_AT_PEERS } from '../../src/messenger/delivered-receipts.js'
 import { Incoming } from '../../src/messenger/incoming.js'
 import { MESSAGE_ID_LENGTH } from '../../src/messenger/content.js'
 import { fromHexId } from '../../src/messenger/envelopes.js'
@@ -123,5 +123,28 @@ describe('delivered receipts', () => {
     expect(await states()).toEqual(['delivered', 'delivered', 'queued', 'delivered', 'delivered'])
     // Delivered messages are retried no more; b still is.
     expect((await alice.store.outbox(peer)).filter(e => !isReceiptEntry(e)).map(e => e.messageId)).toEqual([sent[1].id])
+  })
+
+  it('forgets peers that stopped streaming once many are tracked, and keeps those streaming now', async () => {
+    const gapMs = 50
+    const many = new DeliveredReceipts(bob.ctx, bob.outgoing, () => {}, { streamGapMs: gapMs, maxDelayMs: 1_000 })
+    await many.start()
+    try {
+      const old = Array.from({ length: PRUNE_AT_PEERS - 56 }, (_, i) => `old-${i}`)
+      for (const peer of old) many.sentNow(peer)
+      expect(many.tracked).toBe(old.length)
+      expect(many.waits(old[0])).toBe(true)
+      // Let the first ones leave their stream gap (time has to pass: nothing else ages them).
+      const aged = performance.now() + gapMs + 5
+      while (performance.now() < aged) await new Promise(resolve => setTimeout(resolve, gapMs))
+      const fresh = Array.from({ length: 100 }, (_, i) => `fresh-${i}`)
+      for (const peer of fresh) many.sentNow(peer)
+      // Filling to PRUNE_AT_PEERS dropped every aged peer; the streaming ones stay.
+      expect(many.tracked).toBe(fresh.length)
+      expect(fresh.every(peer => many.waits(peer))).toBe(true)
+      expect(many.waits(old[0])).toBe(false)
+    } finally {
+      await many.stop()
+    }
   })
 })
