@@ -3,8 +3,8 @@
  * two relays, carol and dave. While bob is away, carol alone takes alice's first message (dave
  * is frozen with SIGSTOP) and dave alone her second (carol is frozen); alice then stops, so
  * that her own retries cannot order them. bob comes back with carol still frozen: the second
- * message arrives first and opens a hole. `thawCarol` lets the first one come. Used by the CLI
- * test (test/e2e/order.test.ts) and the browser one (test/web/order.test.ts).
+ * message arrives first and opens a hole. `thawCarol` lets the first one come. Used by
+ * test/web/order.test.ts, which watches it through the CLI and the web app at once.
  */
 import { cliJson, untilCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
@@ -95,11 +95,14 @@ export class OrderScenario {
     return await untilCli<Message[]>(this.bob.home, ['history', 'alice'], h => h.some(m => m.text === FIRST), 'the first message at bob', STEP_MS)
   }
 
-  /** alice comes back and learns from bob's receipts that both were delivered. */
-  async aliceBack (): Promise<void> {
+  /**
+   * alice comes back and learns from bob's receipts that both arrived (delivered, or read where
+   * a page of bob's had the conversation open); resolves with her history then.
+   */
+  async aliceBack (): Promise<Message[]> {
     this.alice = await this.start(this.homes.alice, ALICE_ARGS)
     const ids = [this.held.id, this.later.id]
-    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'delivered')), 'both delivered', STEP_MS)
+    return await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && (m.state === 'delivered' || m.state === 'read'))), 'both delivered', STEP_MS)
   }
 
   async teardown (): Promise<void> {
