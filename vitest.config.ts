@@ -6,7 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The node shims (Promise.withResolvers, global WebSocket) must load before libp2p.
     // test/cpu-log.ts: each file's CPU time, with MURMUR_TEST_CPU_LOG set (else nothing).
-    setupFiles: ['./test/setup.ts', './test/cpu-log.ts'],
+    // test/byte-equality.ts: toEqual compares integer typed arrays by their bytes at once.
+    setupFiles: ['./test/setup.ts', './test/cpu-log.ts', './test/byte-equality.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

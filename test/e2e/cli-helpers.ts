@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { vi } from 'vitest'
+import { ApiClient } from '../../src/api/client.js'
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli/murmur.js')
 
@@ -74,11 +75,40 @@ export async function cliJson<T> (home: string, args: string[], options: { env?:
   return JSON.parse(result.stdout) as T
 }
 
-/** Runs `murmur <args> --json` until `done` holds (vitest's vi.waitFor), at most `timeoutMs`: a condition, not a fixed sleep. */
+/** A read of the node's API from this process, bounded by `timeoutMs`. */
+type ApiRead = (client: ApiClient, timeoutMs: number) => Promise<unknown>
+
+/**
+ * The API call whose result `murmur <args> --json` prints as it is (the read commands: history,
+ * lookup, status; docs/api.md), or undefined for any other command line.
+ */
+function apiReadOf (args: string[]): ApiRead | undefined {
+  const [command, operand, ...rest] = args
+  if (command === 'status' && args.length === 1) return async (client, timeoutMs) => await client.call('status', {}, { timeoutMs })
+  if (command === 'lookup' && operand !== undefined && rest.length === 0) return async (client, timeoutMs) => await client.call('lookup', { peer: operand }, { timeoutMs })
+  if (command !== 'history' || operand === undefined) return undefined
+  if (rest.length === 0) return async (client, timeoutMs) => await client.call('history', { to: operand }, { timeoutMs })
+  if (rest.length === 2 && rest[0] === '--limit') return async (client, timeoutMs) => await client.call('history', { to: operand, limit: Number(rest[1]) }, { timeoutMs })
+  return undefined
+}
+
+/**
+ * Waits until `murmur <args> --json` gives a value for which `done` holds (vitest's vi.waitFor),
+ * at most `timeoutMs`: a condition, not a fixed sleep. For the read commands (apiReadOf) it polls
+ * the node's API from this process, the call the command makes, and runs the command once the
+ * condition holds, returning what the command printed (which must hold too): one process per
+ * wait instead of one every 300 ms, each 0.1-0.3 s of CPU (test/cpu-log.ts: the suite is bound by
+ * CPU, most of it in the processes it starts).
+ */
 export async function untilCli<T> (home: string, args: string[], done: (value: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
+  const read = apiReadOf(args)
   return await vi.waitFor(async () => {
+    if (read !== undefined) {
+      const polled = await read(await ApiClient.connect(home), Math.min(timeoutMs, 20_000)) as T
+      if (!done(polled)) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(polled)}`)
+    }
     const value = await cliJson<T>(home, args)
     if (!done(value)) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
     return value
-  }, { timeout: timeoutMs, interval: 300 })
+  }, { timeout: timeoutMs, interval: read !== undefined ? 100 : 300 })
 }

@@ -3,11 +3,11 @@
  * two relays, carol and dave. While bob is away, carol alone takes alice's first message (dave
  * is frozen with SIGSTOP) and dave alone her second (carol is frozen); alice then stops, so
  * that her own retries cannot order them. bob comes back with carol still frozen: the second
- * message arrives first and opens a hole. `thawCarol` lets the first one come. Used by the CLI
- * test (test/e2e/order.test.ts) and the browser one (test/web/order.test.ts).
+ * message arrives first and opens a hole. `thawCarol` lets the first one come. Used by
+ * test/web/order.test.ts, which watches it through the CLI and the web app at once.
  */
 import { cliJson, untilCli } from './cli-helpers.js'
-import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
+import { callApi, initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 
 export interface Message { id: string, seq: number, text: string, direction: string, state: string, relays?: Array<{ relay: string, status: string }> }
 
@@ -45,16 +45,18 @@ export class OrderScenario {
     ;[this.carol, this.dave] = await Promise.all([this.start(c.home), this.start(d.home)])
     this.bootstrap = [this.carol.addresses[0], this.dave.addresses[0]]
     ;[this.alice, this.bob] = await Promise.all([this.start(a.home, ALICE_ARGS), this.start(b.home)])
+    // The set-up goes through the nodes' API (what these commands call): the CLI's own commands
+    // are tested elsewhere (test/e2e/relay, messaging, newcomer), and a process each costs CPU.
     for (const relay of [this.carol, this.dave]) {
-      await cliJson(relay.home, ['trust', 'add', this.alice.peerId])
-      await cliJson(relay.home, ['trust', 'add', this.bob.peerId])
-      const added = await cliJson<{ registered: boolean }>(this.bob.home, ['relays', 'add', relay.peerId, '--addr', relay.addresses[0]])
+      await callApi(relay, 'trust.add', { peerId: this.alice.peerId })
+      await callApi(relay, 'trust.add', { peerId: this.bob.peerId })
+      const added = await callApi(this.bob, 'relays.add', { peerId: relay.peerId, addr: [relay.addresses[0]] })
       if (!added.registered) throw new Error(`bob's mailbox at ${relay.home} was not registered`)
     }
-    await cliJson(this.alice.home, ['contacts', 'add', 'bob', this.bob.peerId])
-    await cliJson(this.bob.home, ['contacts', 'add', 'alice', this.alice.peerId])
+    await callApi(this.alice, 'contacts.add', { name: 'bob', peerId: this.bob.peerId })
+    await callApi(this.bob, 'contacts.add', { name: 'alice', peerId: this.alice.peerId })
     for (const [from, to] of [[this.alice, 'bob'], [this.bob, 'alice']] as const) {
-      const sent = await cliJson<Message>(from.home, ['send', to, from === this.alice ? 'hello' : 'hi', '--wait', '--timeout', '30'])
+      const sent = await callApi(from, 'send', { to, text: from === this.alice ? 'hello' : 'hi', wait: true, timeout: 30 }, 40_000)
       if (sent.state !== 'delivered') throw new Error(`the first exchange was not delivered: ${sent.state}`)
     }
     // alice deposits at the mailboxes bob's contact record lists: both, before bob leaves.
@@ -95,11 +97,14 @@ export class OrderScenario {
     return await untilCli<Message[]>(this.bob.home, ['history', 'alice'], h => h.some(m => m.text === FIRST), 'the first message at bob', STEP_MS)
   }
 
-  /** alice comes back and learns from bob's receipts that both were delivered. */
-  async aliceBack (): Promise<void> {
+  /**
+   * alice comes back and learns from bob's receipts that both arrived (delivered, or read where
+   * a page of bob's had the conversation open); resolves with her history then.
+   */
+  async aliceBack (): Promise<Message[]> {
     this.alice = await this.start(this.homes.alice, ALICE_ARGS)
     const ids = [this.held.id, this.later.id]
-    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'delivered')), 'both delivered', STEP_MS)
+    return await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && (m.state === 'delivered' || m.state === 'read'))), 'both delivered', STEP_MS)
   }
 
   async teardown (): Promise<void> {

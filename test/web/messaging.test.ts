@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli, freePort, runCli, tempHome } from '../e2e/cli-helpers.js'
-import { initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
+import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { barrier, messageEventsSeen, messageItems, openApp, openHeld, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
@@ -55,11 +55,12 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
       carolAddr = `/ip4/127.0.0.1/tcp/${carolPort}/p2p/${carol.peerId}`
       ;[alice, bob] = await Promise.all([startNode(a.home, ['--bootstrap', carolAddr]), startBob()])
       nodes.push(alice)
-      await cli(carol.home, ['trust', 'add', alice.peerId])
-      await cli(carol.home, ['trust', 'add', bob.peerId])
-      for (const user of [alice, bob]) await cli(user.home, ['relays', 'add', carol.peerId, '--addr', carolAddr])
-      await cli(alice.home, ['contacts', 'add', 'carol', carol.peerId])
-      await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
+      // Through the nodes' API: the CLI's own commands are tested in test/e2e.
+      await callApi(carol, 'trust.add', { peerId: alice.peerId })
+      await callApi(carol, 'trust.add', { peerId: bob.peerId })
+      for (const user of [alice, bob]) await callApi(user, 'relays.add', { peerId: carol.peerId, addr: [carolAddr] })
+      await callApi(alice, 'contacts.add', { name: 'carol', peerId: carol.peerId })
+      await callApi(bob, 'contacts.add', { name: 'alice', peerId: alice.peerId })
     } finally {
       browser = await launching
     }
@@ -202,7 +203,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
       await route.fulfill({ response })
     })
     await read.wait
-    await cli(bob.home, ['send', 'alice', 'while the page reads'])
+    await callApi(bob, 'send', { to: 'alice', text: 'while the page reads' })
     await messageEventsSeen(first)
     answer.open()
     await entry(first).filter({ hasText: 'while the page reads' }).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
@@ -216,12 +217,12 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
       await route.continue()
     })
     await asked.wait
-    await cli(bob.home, ['send', 'alice', 'before the page reads'])
+    await callApi(bob, 'send', { to: 'alice', text: 'before the page reads' })
     await messageEventsSeen(second)
     forward.open()
     await entry(second).filter({ hasText: 'before the page reads' }).locator('.badge').waitFor({ timeout: UI_TIMEOUT_MS })
     // A barrier: one more message, live. Both pages count it once, on top of the right count.
-    await cli(bob.home, ['send', 'alice', 'after the read'])
+    await callApi(bob, 'send', { to: 'alice', text: 'after the read' })
     for (const page of [first, second]) {
       await entry(page).filter({ hasText: 'after the read' }).locator('.badge[aria-label="3 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
       expect(await page.title()).toBe('(3) murmur')
@@ -331,7 +332,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     // The restored node opens a new session; bob's open conversation shows the reset line
     // the moment it happens (an SSE event, no reload), worded as `murmur history` words it.
     await bobPage.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
-    await cli(alice.home, ['send', bob.peerId, 'from the restored node'])
+    await callApi(alice, 'send', { to: bob.peerId, text: 'from the restored node' })
     const reset = bobPage.locator('li.event', { hasText: 'Session reset' })
     await reset.waitFor({ timeout: 40_000 })
     await messageItems(bobPage, 'from the restored node').waitFor({ timeout: UI_TIMEOUT_MS })

@@ -1,17 +1,20 @@
 /// <reference lib="dom" />
 /**
- * The web app and a late message (docs/messaging.md "Order", docs/web.md): with real nodes and
- * a real Chromium, a message a relay held arrives after a later one
- * (test/e2e/order-scenario.ts). bob's open conversation shows the gap line, then, live and
- * without a reload, the late message at its place before the later one, and the gap line
- * marked filled. Pages of bob's loading as the late message comes (its event arriving while
- * their state read is in flight, the read with or without it) count it once, show it once, and
- * notify only when their read lacked it.
+ * A late message, end to end (docs/messaging.md "Order", docs/web.md): with real nodes, the
+ * real CLI as processes and a real Chromium, a message a relay held arrives after a later one
+ * (test/e2e/order-scenario.ts). The one scenario is watched through the CLI and the web app at
+ * once (each run of it starts four nodes: ~15 CPU-seconds). `history --json`, the CLI's text
+ * and `history --follow` show the gap line, then the late message before the later one, once;
+ * bob's open conversation shows the gap line, then, live and without a reload, the late message
+ * at its place and the gap line marked filled. Pages of bob's loading as the late message comes
+ * (its event arriving while their state read is in flight, the read with or without it) count
+ * it once, show it once, and notify only when their read lacked it.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliJson } from '../e2e/cli-helpers.js'
-import { FIRST, GAP_FILLED, GAP_OPEN, OrderScenario, SECOND } from '../e2e/order-scenario.js'
+import { cliJson, runCli } from '../e2e/cli-helpers.js'
+import { spawnCli } from '../e2e/daemon-helpers.js'
+import { FIRST, GAP_FILLED, GAP_OPEN, OrderScenario, SECOND, type Message } from '../e2e/order-scenario.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { barrier, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, openHeld, pageProblems, setHidden, UI_TIMEOUT_MS } from './page-helpers.js'
 
@@ -21,11 +24,13 @@ async function shown (page: Page): Promise<string[]> {
     li.classList.contains('event') ? `* ${li.textContent ?? ''}` : li.querySelector('p.text')?.textContent ?? ''))
 }
 
-describe('the web app and a late message (real nodes, real Chromium)', () => {
+describe('a late message in the CLI and the web app (real nodes and processes, real Chromium)', () => {
   const s = new OrderScenario()
   let browser: TestBrowser
   /** bob's page with the conversation open. */
   let open: Page
+  /** `murmur history alice --follow` of bob's, running while carol thaws. */
+  let follow: ReturnType<typeof spawnCli>
   const origin = (): string => s.bob.webSignIn.split('/#')[0]
   const entry = (page: Page) => page.locator(`nav a[data-peer="${s.alice.peerId}"]`)
 
@@ -43,9 +48,19 @@ describe('the web app and a late message (real nodes, real Chromium)', () => {
     await s.teardown()
   })
 
-  it('the gap line shows in the open conversation', async () => {
-    await s.holdApart()
-    await s.bobBack()
+  it('the gap line shows in history --json, the CLI and the open conversation', async () => {
+    const firstStored = await s.holdApart()
+    // A relay that does not answer (dave, frozen) never holds back one that did: FIRST showed
+    // "stored at carol" before dave's deposit gave up.
+    expect(firstStored.relays).toEqual([{ relay: s.carol.peerId, status: 'stored' }])
+    const before = await s.bobBack()
+    expect(before.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello', SECOND])
+    expect(before.filter(m => m.direction === 'event').map(m => m.text)).toEqual([GAP_OPEN])
+    expect((await runCli(['history', 'alice', '--home', s.bob.home])).stdout).toContain(`* ${GAP_OPEN}`)
+    // Unread until a page opens the conversation: hello, and the later message.
+    const inbox = await cliJson<Array<{ peerId: string, unread: number }>>(s.bob.home, ['inbox'])
+    expect(inbox.find(c => c.peerId === s.alice.peerId)?.unread).toBe(2)
+
     open = await openApp(browser, s.bob, { permissions: ['notifications'] }, notificationSpy)
     await entry(open).click()
     await open.locator('li.event').filter({ hasText: GAP_OPEN }).waitFor({ timeout: UI_TIMEOUT_MS })
@@ -57,7 +72,10 @@ describe('the web app and a late message (real nodes, real Chromium)', () => {
     await open.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true })
   }, 300_000)
 
-  it('pages loading as the late message comes count it once, show it once, and notify only when their read lacked it', async () => {
+  it('pages loading as the late message comes count it once, show it once, and notify only when their read lacked it; history and --follow show it once, in its place', async () => {
+    // Follow the conversation while carol thaws: a stream cannot move printed lines, so it says.
+    follow = spawnCli(['history', 'alice', '--follow', '--home', s.bob.home])
+    await expect.poll(() => follow.stderr().includes('following new messages'), { timeout: 30_000, interval: 25, message: 'history --follow to start' }).toBe(true)
     // Two new pages of bob's, tabs hidden; the late message's event comes while each one's
     // `inbox` read is in flight. Its position (below the newest entry) cannot tell a page
     // whether its read has it (web/src/live.ts).
@@ -82,7 +100,7 @@ describe('the web app and a late message (real nodes, real Chromium)', () => {
     }, notificationSpy)
     for (const page of [missed, hasIt]) await setHidden(page, true)
     await Promise.all([answered.wait, asked.wait])
-    await s.thawCarol()
+    const after = await s.thawCarol()
     for (const page of [missed, hasIt]) await messageEventsSeen(page)
     answer.open()
     forward.open()
@@ -107,6 +125,23 @@ describe('the web app and a late message (real nodes, real Chromium)', () => {
     }
     expect(await notificationsShown(missed)).toEqual([{ title: 'alice', body: FIRST }])
     expect(await notificationsShown(hasIt)).toEqual([])
+
+    // history --json (the CLI's, as it first held the late message), its text, and --follow.
+    expect(after.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello', FIRST, SECOND])
+    const late = after.find(m => m.text === FIRST) as Message
+    expect(late.seq).toBeLessThan((after.find(m => m.text === SECOND) as Message).seq)
+    expect(new Set(after.map(m => m.id)).size).toBe(after.length)
+    expect(after.filter(m => m.direction === 'event').map(m => m.text)).toEqual([GAP_FILLED])
+    const text = (await runCli(['history', 'alice', '--home', s.bob.home])).stdout
+    expect(text.split(`: ${FIRST}`)).toHaveLength(2)
+    expect(text.indexOf(`: ${FIRST}`)).toBeGreaterThan(0)
+    expect(text.indexOf(`: ${FIRST}`)).toBeLessThan(text.indexOf(`: ${SECOND}`))
+    await expect.poll(() => follow.stdout().includes(FIRST), { timeout: 30_000, interval: 25, message: '--follow to print the late message' }).toBe(true)
+    follow.child.kill('SIGINT')
+    await follow.exited
+    const followed = follow.stdout().split('\n').find(l => l.includes(FIRST)) ?? ''
+    expect(followed).toContain(`#${late.seq} `)
+    expect(followed).toContain('(arrived late: its place is above, before later messages')
   }, 120_000)
 
   it('the open conversation inserted the late message before the later one, live and once', async () => {
@@ -116,4 +151,13 @@ describe('the web app and a late message (real nodes, real Chromium)', () => {
     expect(await open.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
     expect(pageProblems(open)).toEqual([])
   }, 60_000)
+
+  it('alice comes back: bob\'s receipts reach her; bob still shows each message once', async () => {
+    const atAlice = await s.aliceBack()
+    // The late message arrived while bob's tabs were hidden; the later one he saw in the open conversation.
+    expect(atAlice.find(m => m.id === s.held.id)?.state).toBe('delivered')
+    expect(atAlice.find(m => m.id === s.later.id)?.state).toBe('read')
+    const final = await cliJson<Message[]>(s.bob.home, ['history', 'alice'])
+    expect(final.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello', FIRST, SECOND])
+  }, 120_000)
 })

@@ -54,9 +54,10 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
       bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
       nodes.push(bob)
       // bob relays for alice: her relays view has a mailbox to show, his trust list an entry.
-      await cli(bob.home, ['trust', 'add', alice.peerId])
-      await cli(alice.home, ['relays', 'add', bob.peerId, '--addr', bob.addresses[0]])
-      await cli(bob.home, ['contacts', 'add', 'alice', alice.peerId])
+      // Through the nodes' API: the CLI's own commands are tested in test/e2e.
+      await callApi(bob, 'trust.add', { peerId: alice.peerId })
+      await callApi(alice, 'relays.add', { peerId: bob.peerId, addr: [bob.addresses[0]] })
+      await callApi(bob, 'contacts.add', { name: 'alice', peerId: alice.peerId })
     } finally {
       browser = await launching
     }
@@ -208,12 +209,12 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await page.goto(page.url().split('#')[0] + '#/node')
     await page.getByText('Desktop notifications are on while this tab is hidden.').waitFor({ timeout: UI_TIMEOUT_MS })
     await setHidden(page, true)
-    await cli(bob.home, ['send', 'alice', 'are you there?'])
+    await callApi(bob, 'send', { to: 'alice', text: 'are you there?' })
     await notificationsSeen(page, 1)
     expect(await notificationsShown(page)).toEqual([{ title: 'bob', body: 'are you there?' }])
 
     await setHidden(page, false)
-    await cli(bob.home, ['send', 'alice', 'never mind'])
+    await callApi(bob, 'send', { to: 'alice', text: 'never mind' })
     await page.locator(`nav a[data-peer="${bob.peerId}"]`, { hasText: 'never mind' }).waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await notificationsShown(page)).toHaveLength(1)
     await page.context().close()
