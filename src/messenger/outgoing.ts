@@ -7,7 +7,7 @@
  * `prepare` once the recipient's bundle is at hand (fetched outside the peer lock).
  */
 import { randomBytes } from 'node:crypto'
-import { identityKeyFromPeerId } from '../crypto/identity.js'
+import { identityKeyFromPeerId, peerIdBytesFromIdentityKey, peerIdBytesFromPeerId } from '../crypto/identity.js'
 import { decodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
 import { initiateSession, sessionEncrypt, type SessionRecord } from '../crypto/session/index.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
@@ -83,6 +83,8 @@ export class Outgoing {
   private readonly capabilitySent = new Set<string>()
   /** Told of each group's outbox entries once they are durable, with the outbox generation its write made (OutboxViews.addedTogether). */
   private readonly onQueued: (peerId: string, entries: OutboxRecord[], generation: number) => void
+  /** Our binary peer ID, the sender of every envelope (checked once). */
+  private ownPeerIdBytes: Uint8Array | undefined
   /** Per peer, the texts sent and not yet taken into a group being stored (sendText). */
   private readonly unstored = new Map<string, QueuedText[]>()
 
@@ -101,7 +103,8 @@ export class Outgoing {
   /** Encrypts `plaintext` for `peerId` under `record`; returns the new record and envelope bytes. */
   encryptFor (peerId: string, record: SessionRecord, plaintext: Uint8Array, now: number): { record: SessionRecord, envelope: Uint8Array } {
     const { record: next, message } = sessionEncrypt(this.ctx.provider, record, plaintext, { now })
-    const envelope = buildEnvelope(this.ctx.identity.publicKey, identityKeyFromPeerId(peerId), message, now, this.ctx.messageTtlMs)
+    this.ownPeerIdBytes ??= peerIdBytesFromIdentityKey(this.ctx.identity.publicKey)
+    const envelope = buildEnvelope(this.ownPeerIdBytes, peerIdBytesFromPeerId(peerId), message, now, this.ctx.messageTtlMs)
     return { record: next, envelope: envelope.bytes }
   }
 
