@@ -25,7 +25,8 @@ export function buildEnvelope (sender: Uint8Array, recipient: Uint8Array, messag
 }
 
 export function hex (bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
+  // A view of the same memory, not a copy (Buffer.from(array) copies).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 export function fromHexId (id: string): Uint8Array {
