@@ -149,6 +149,14 @@ export function identityKeyFromPeerId (peerId: string): Uint8Array {
   return key
 }
 
+/**
+ * The binary peer ID (identity multihash) of a peer ID string: its key decoded and checked once
+ * per peer ID (identityKeyFromPeerId's cache), not once per envelope built for it.
+ */
+export function peerIdBytesFromPeerId (peerId: string): Uint8Array {
+  return concat(PEER_ID_PREFIX, identityKeyFromPeerId(peerId))
+}
+
 const PEER_ID_CACHE_SIZE = 1024
 const validPeerIds = boundedCache<Uint8Array>(PEER_ID_CACHE_SIZE)
 

@@ -20,6 +20,7 @@ import type { MessengerContext } from './context.js'
 import type { MurmurEvents } from './events.js'
 import { isReceiptEntry, RESENT_IN_NEW_SESSION, type Outgoing } from './outgoing.js'
 import type { OutboxViews } from './outbox-views.js'
+import { SentMarks } from './sent-marks.js'
 import { directFailureReason, relayFailureReason } from './reasons.js'
 import { advances } from './views.js'
 import type { RelayDelivery } from './types.js'
@@ -211,22 +212,33 @@ export class Delivery {
     }
     if (ready.length === 0) return
 
-    // One pipelined round on the peer's long-lived stream; acks may come in any order.
+    // One pipelined round on the peer's long-lived stream; acks may come in any order. Entries
+    // are marked sent as their acks come (sent-marks.ts), so that their senders go on meanwhile.
     const attempt = deadline(signal, DIRECT_SEND_TIMEOUT_MS)
+    const marks = new SentMarks(async (entries) => { await this.markSent(peerId, entries, now) })
     // The envelope module's {id, bytes}: the id read from the stored bytes' head, nothing decoded.
-    const direct = Promise.allSettled(ready.map(async e => await this.ctx.transport.send(peerId, storedEnvelope(e.envelope), { signal: attempt.signal })))
+    const direct = Promise.allSettled(ready.map(async e => {
+      const result = await this.ctx.transport.send(peerId, storedEnvelope(e.envelope), { signal: attempt.signal })
+      marks.acked(e)
+      return result
+    }))
     // The relay path starts beside the direct one when the direct one has not finished within
     // its head start (a black-holed address, a slow relay circuit): DESIGN.md "Delivery".
     let early: Map<number, Promise<RelayDelivery[]>> | undefined
-    const toHold = ready.filter(e => e.storedAt === undefined)
-    if (this.ctx.transport.depositViaRelays != null && toHold.length > 0) {
+    if (this.ctx.transport.depositViaRelays != null && ready.some(e => e.storedAt === undefined)) {
       if (await settlesWithin(direct, DIRECT_HEAD_START_MS, signal) === 'slow') {
-        log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
-        early = this.depositAll(peerId, toHold, true)
+        // The rest of the round settles as a whole, beside the deposits (which rewrite entries).
+        await marks.close()
+        const toHold = ready.filter(e => e.storedAt === undefined && !marks.marked.has(e.seq))
+        if (toHold.length > 0) {
+          log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
+          early = this.depositAll(peerId, toHold, true)
+        }
       }
     }
     const outcomes = await direct
     attempt.clear()
+    await marks.close()
     const failed: OutboxRecord[] = []
     let sessionLost = false
     const settle = async (): Promise<void> => {
@@ -235,6 +247,11 @@ export class Delivery {
       // Read afresh when deposits were made beside the direct attempt: they rewrite entries.
       const fresh = early === undefined ? undefined : new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
       for (let i = 0; i < ready.length; i++) {
+        if (marks.marked.has(ready[i].seq)) {
+          // Marked sent when its ack came: out of the outbox already.
+          handled.add(ready[i].seq)
+          continue
+        }
         const entry = fresh?.get(ready[i].seq) ?? ready[i]
         const outcome = outcomes[i]
         if (outcome.status === 'fulfilled') {
@@ -270,10 +287,15 @@ export class Delivery {
       // Marking messages sent need not wait for an fsync: if it is lost, the same envelope is
       // sent again and the recipient acks it as a duplicate. Failures and resets are synced.
       const onlySent = outcomes.every(o => o.status === 'fulfilled')
-      if (batch.length > 0) await store.write(batch, { sync: !onlySent })
+      const wrote = batch.length > 0
+      if (wrote) await store.write(batch, { sync: !onlySent })
       // The round's own change to the outbox, when that is all it changed: its entries left.
-      if (onlySent && !sessionLost && early === undefined) this.outboxes.removed(peerId, handled, store.outboxGeneration(peerId))
-      else this.outboxes.forget(peerId)
+      // (Nothing written: the marks already took them out of the view.)
+      if (onlySent && !sessionLost && early === undefined) {
+        if (wrote) this.outboxes.removed(peerId, handled, store.outboxGeneration(peerId))
+      } else {
+        this.outboxes.forget(peerId)
+      }
       if (sessionLost) this.ctx.sessions.remember(peerId, undefined)
     }
     sessionLost = outcomes.some(o => o.status === 'rejected' && refusedCode(o.reason) === 'UNDECRYPTABLE')
@@ -294,6 +316,27 @@ export class Delivery {
     // Deposits made early for entries that then went directly: the copies at the relays are
     // duplicates, which the recipient drops (and acks) by envelope id.
     if (early != null) await Promise.allSettled(early.values())
+  }
+
+  /**
+   * Marks entries of a round sent as their acks come (SentMarks): out of the outbox and `sent`,
+   * not synced (if lost, the same envelopes go again and are acked as duplicates), then wakes
+   * the senders waiting for their first attempt.
+   */
+  private async markSent (peerId: string, entries: OutboxRecord[], now: number): Promise<void> {
+    const { store } = this.ctx
+    const events: StateEvent[] = []
+    await this.ctx.locks.run(peerId, async () => {
+      const batch = store.batch()
+      for (const entry of entries) {
+        batch.deleteOutbox(entry)
+        await this.setState(batch, entry, 'sent', undefined, now, events)
+      }
+      await store.write(batch, { sync: false })
+      this.outboxes.removed(peerId, new Set(entries.map(e => e.seq)), store.outboxGeneration(peerId))
+    })
+    this.emit(events)
+    this.attempted(peerId, entries.map(e => e.seq))
   }
 
   /**

@@ -3,16 +3,20 @@
  * envelope itself - its limits, its encoding, its one decode - belongs to src/wire/strict/envelope.ts.
  */
 import { randomBytes } from 'node:crypto'
-import { peerIdBytesFromIdentityKey } from '../crypto/identity.js'
 import type { SessionMessage } from '../crypto/session/index.js'
 import { Envelope } from '../wire/envelope.js'
 import { encodeEnvelope, ENVELOPE_ID_BYTES, type EnvelopeBytes } from '../wire/strict/envelope.js'
 
-export function buildEnvelope (senderIdentityKey: Uint8Array, recipientIdentityKey: Uint8Array, message: SessionMessage, now: number, ttlMs: number): EnvelopeBytes {
+/**
+ * An envelope from `sender` to `recipient`, binary peer IDs already checked (identity.ts:
+ * peerIdBytesFromIdentityKey, peerIdBytesFromPeerId): checking both keys' points on every
+ * envelope cost two Ed25519 point decodings a message.
+ */
+export function buildEnvelope (sender: Uint8Array, recipient: Uint8Array, message: SessionMessage, now: number, ttlMs: number): EnvelopeBytes {
   return encodeEnvelope({
     id: new Uint8Array(randomBytes(ENVELOPE_ID_BYTES)),
-    sender: peerIdBytesFromIdentityKey(senderIdentityKey) as Uint8Array<ArrayBuffer>,
-    recipient: peerIdBytesFromIdentityKey(recipientIdentityKey) as Uint8Array<ArrayBuffer>,
+    sender: sender as Uint8Array<ArrayBuffer>,
+    recipient: recipient as Uint8Array<ArrayBuffer>,
     createdAt: BigInt(now),
     kind: message.kind === 'prekey' ? Envelope.Kind.PREKEY : Envelope.Kind.RATCHET,
     payload: message.bytes as Uint8Array<ArrayBuffer>,
@@ -21,7 +25,8 @@ export function buildEnvelope (senderIdentityKey: Uint8Array, recipientIdentityK
 }
 
 export function hex (bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
+  // A view of the same memory, not a copy (Buffer.from(array) copies).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 export function fromHexId (id: string): Uint8Array {

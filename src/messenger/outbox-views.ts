@@ -52,7 +52,13 @@ export class OutboxViews {
    * is Store.outboxGeneration read right after it (before any other write could complete).
    */
   added (entry: OutboxRecord, generation: number): void {
-    this.moved(entry.peerId, generation, (entries) => [...entries.filter(e => e.seq !== entry.seq), entry].sort((a, b) => a.seq - b.seq))
+    this.addedTogether(entry.peerId, [entry], generation)
+  }
+
+  /** One write that added `added` (entries of `peerId`'s outbox) has been committed: as `added`. */
+  addedTogether (peerId: string, added: readonly OutboxRecord[], generation: number): void {
+    const seqs = new Set(added.map(e => e.seq))
+    this.moved(peerId, generation, (entries) => [...entries.filter(e => !seqs.has(e.seq)), ...added].sort((a, b) => a.seq - b.seq))
   }
 
   /** A write that removed the entries `seqs` from `peerId`'s outbox has been committed. */

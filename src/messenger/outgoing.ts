@@ -7,7 +7,7 @@
  * `prepare` once the recipient's bundle is at hand (fetched outside the peer lock).
  */
 import { randomBytes } from 'node:crypto'
-import { identityKeyFromPeerId } from '../crypto/identity.js'
+import { identityKeyFromPeerId, peerIdBytesFromIdentityKey, peerIdBytesFromPeerId } from '../crypto/identity.js'
 import { decodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
 import { initiateSession, sessionEncrypt, type SessionRecord } from '../crypto/session/index.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
@@ -50,6 +50,28 @@ export function validateText (text: unknown): string {
   return text
 }
 
+/** A text sent and waiting to be stored with its group. */
+interface QueuedText {
+  readonly text: string
+  readonly now: number
+  readonly resolve: (entry: HistoryRecord) => void
+  readonly reject: (err: unknown) => void
+}
+
+/** A group encrypted into one batch, and that batch's write (issued, maybe not yet durable). */
+interface EncryptedGroup {
+  /** The history entries, in the group's order. */
+  entries: HistoryRecord[]
+  /** Their outbox entries. */
+  queued: OutboxRecord[]
+  durable: Promise<void>
+  /** Our capability for the peer, when the group created it. */
+  created?: Uint8Array
+}
+
+/** Texts stored in one group at most: a bound on one hold of the peer lock and on one batch. */
+export const MAX_SEND_GROUP = 256
+
 export class Outgoing {
   private readonly ctx: MessengerContext
   /**
@@ -59,10 +81,14 @@ export class Outgoing {
    */
   private readonly outNumbers = new Map<string, number>()
   private readonly capabilitySent = new Set<string>()
-  /** Told of each text's outbox entry once it is durable, with the outbox generation its write made (OutboxViews.added). */
-  private readonly onQueued: (entry: OutboxRecord, generation: number) => void
+  /** Told of each group's outbox entries once they are durable, with the outbox generation its write made (OutboxViews.addedTogether). */
+  private readonly onQueued: (peerId: string, entries: OutboxRecord[], generation: number) => void
+  /** Our binary peer ID, the sender of every envelope (checked once). */
+  private ownPeerIdBytes: Uint8Array | undefined
+  /** Per peer, the texts sent and not yet taken into a group being stored (sendText). */
+  private readonly unstored = new Map<string, QueuedText[]>()
 
-  constructor (ctx: MessengerContext, onQueued: (entry: OutboxRecord, generation: number) => void = () => {}) {
+  constructor (ctx: MessengerContext, onQueued: (peerId: string, entries: OutboxRecord[], generation: number) => void = () => {}) {
     this.ctx = ctx
     this.onQueued = onQueued
   }
@@ -77,53 +103,101 @@ export class Outgoing {
   /** Encrypts `plaintext` for `peerId` under `record`; returns the new record and envelope bytes. */
   encryptFor (peerId: string, record: SessionRecord, plaintext: Uint8Array, now: number): { record: SessionRecord, envelope: Uint8Array } {
     const { record: next, message } = sessionEncrypt(this.ctx.provider, record, plaintext, { now })
-    const envelope = buildEnvelope(this.ctx.identity.publicKey, identityKeyFromPeerId(peerId), message, now, this.ctx.messageTtlMs)
+    this.ownPeerIdBytes ??= peerIdBytesFromIdentityKey(this.ctx.identity.publicKey)
+    const envelope = buildEnvelope(this.ownPeerIdBytes, peerIdBytesFromPeerId(peerId), message, now, this.ctx.messageTtlMs)
     return { record: next, envelope: envelope.bytes }
   }
 
   /**
-   * Stores a new outgoing text (state queued), encrypted when a session exists.
+   * Stores a new outgoing text (state queued), encrypted when a session exists; resolves once
+   * it is durable.
+   *
+   * Texts sent to one peer while others are being stored form a group (docs/messaging.md,
+   * "Sending"): under ONE hold of the peer lock they are numbered and encrypted in the order
+   * they were sent, and ONE batch stores all their history and outbox entries and the session
+   * record once, as the last of them left it. Each text's envelope is thus durable together with
+   * a session state at or past the one that produced it, and none is encrypted twice; the
+   * record (~3 KB, serialized and sealed) is written once per group instead of once per text.
    *
    * The peer lock covers only the encryption and the *issue* of the write, not its fsync:
    * the store's group committer writes batches in the order they were issued, so the next
-   * send can encrypt under the advanced session while this one is being synced, and
-   * concurrent sends share one fsync. Nothing is transmitted before its batch is durable (the
-   * outbox is read from the store), so no envelope leaves ahead of its state. Should a write
-   * fail, the session stays advanced in memory: that message key is skipped, never reused.
+   * group can encrypt under the advanced session while this one is being synced. Nothing is
+   * transmitted before its batch is durable (the delivery reads the outbox only after that),
+   * so no envelope leaves ahead of its state. Should a write fail, the session stays advanced
+   * in memory: those message keys are skipped, never reused.
    */
   async sendText (peerId: string, text: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
     validateText(text)
-    const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
-    const { entry, queued, durable, created } = await this.ctx.locks.run(peerId, async () => {
-      const { store, sessions } = this.ctx
+    return await new Promise<HistoryRecord>((resolve, reject) => {
+      let group = this.unstored.get(peerId)
+      if (group === undefined) {
+        group = []
+        this.unstored.set(peerId, group)
+        // Once the microtasks now queued have run: the sends they make join this group.
+        const forming = group
+        process.nextTick(() => { void this.storeGroup(peerId, forming) })
+      }
+      group.push({ text, now, resolve, reject })
+      // A full group is closed: the next send starts another, stored after this one.
+      if (group.length >= MAX_SEND_GROUP) this.unstored.delete(peerId)
+    })
+  }
+
+  /** Stores the texts waiting for `peerId` as one group: each caller's promise settles with the group's write. */
+  private async storeGroup (peerId: string, group: QueuedText[]): Promise<void> {
+    if (this.unstored.get(peerId) === group) this.unstored.delete(peerId)
+    let stored: EncryptedGroup
+    try {
+      stored = await this.ctx.locks.run(peerId, async () => await this.encryptGroup(peerId, group))
+      await stored.durable
+    } catch (err) {
+      for (const text of group) text.reject(err)
+      return
+    }
+    // Read at once, in the same turn as the write's completion: the count its write made.
+    this.onQueued(peerId, stored.queued, this.ctx.store.outboxGeneration(peerId))
+    if (stored.created != null) this.ctx.onCapability?.(peerId, stored.created)
+    group.forEach((text, i) => { text.resolve(stored.entries[i]) })
+  }
+
+  /**
+   * Under the peer lock: numbers and encrypts `group` in order into one batch, and issues its
+   * synced write (not awaited here: `durable`). Throws, having written nothing, if any text of
+   * the group cannot be stored.
+   */
+  private async encryptGroup (peerId: string, group: readonly QueuedText[]): Promise<EncryptedGroup> {
+    const { store, sessions } = this.ctx
+    const batch = store.batch()
+    const entries: HistoryRecord[] = []
+    const queued: OutboxRecord[] = []
+    let record = await sessions.get(peerId)
+    let created: Uint8Array | undefined
+    let outNumber = await this.lastOutNumber(peerId)
+    for (const { text, now } of group) {
+      const messageId = new Uint8Array(randomBytes(MESSAGE_ID_LENGTH))
       const seq = await store.allocateSeq(peerId)
       // Our texts to this peer are numbered from 1, so the receiver notices holes.
-      const outNumber = (await this.lastOutNumber(peerId)) + 1
-      this.outNumbers.set(peerId, outNumber)
+      outNumber++
       const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued', outNumber }
-      const record = await sessions.get(peerId)
-      const batch = store.batch()
-      batch.put(store.sublevels.settings, outNumberKey(peerId), outNumber)
       let envelope: Uint8Array = new Uint8Array(0)
-      let next: SessionRecord | undefined
-      let created: Uint8Array | undefined
       if (record != null) {
-        ({ record: next, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq: outNumber, resend: false }), now))
-        ;({ record: next, created } = await this.addCapabilityIfUnsent(batch, peerId, next, now))
-        sessions.put(batch, peerId, next)
+        ({ record, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq: outNumber, resend: false }), now))
+        const added = await this.addCapabilityIfUnsent(batch, peerId, record, now)
+        record = added.record
+        created ??= added.created
       }
       batch.appendHistory(entry, { unread: false })
-      const queued: OutboxRecord = { messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs }
-      batch.putOutbox(queued)
-      const durable = store.write(batch, { sync: true })
-      if (next != null) sessions.remember(peerId, next)
-      return { entry, queued, durable, created }
-    })
-    await durable
-    // Read at once, in the same turn as the write's completion: the count its write made.
-    this.onQueued(queued, this.ctx.store.outboxGeneration(peerId))
-    if (created != null) this.ctx.onCapability?.(peerId, created)
-    return entry
+      const entryQueued: OutboxRecord = { messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs }
+      batch.putOutbox(entryQueued)
+      entries.push(entry)
+      queued.push(entryQueued)
+    }
+    batch.put(store.sublevels.settings, outNumberKey(peerId), outNumber)
+    if (record != null) sessions.put(batch, peerId, record)
+    const durable = store.write(batch, { sync: true })
+    this.outNumbers.set(peerId, outNumber)
+    if (record != null) sessions.remember(peerId, record)
+    return { entries, queued, durable, ...(created !== undefined ? { created } : {}) }
   }
 
   /**

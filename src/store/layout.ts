@@ -176,6 +176,8 @@ const lastResortBaseKey: KeyCodec<LastResortBaseKeyId> = {
 /** Bounds of the read caches (stored bytes): some thousands of recent history entries. */
 const HISTORY_CACHE_BYTES = 1024 * 1024
 const MESSAGES_CACHE_BYTES = 256 * 1024
+/** Some thousands of outbox entries: more than the rounds in flight to a few peers. */
+const OUTBOX_CACHE_BYTES = 1024 * 1024
 
 export interface Sublevels {
   identity: TypedSublevel<string, IdentityProfile>
@@ -218,7 +220,9 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES }),
     messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, { ...managed, cacheBytes: MESSAGES_CACHE_BYTES }),
     conversations: new TypedSublevel(root, 'conversations', peer, conversationCodec, managed),
-    outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, managed),
+    // Read back by a delivered receipt that comes before its message's round has settled (the
+    // entry is still in the outbox then): a LevelDB get and an AEAD open per message, uncached.
+    outbox: new TypedSublevel(root, 'outbox', keys.conversation, outboxCodec, { ...managed, cacheBytes: OUTBOX_CACHE_BYTES }),
     outboxDue: new TypedSublevel(root, 'outboxDue', keys.outboxDue, emptyCodec, managed),
     seen: new TypedSublevel(root, 'seen', seenKey, seenCodec, managed),
     seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed),

@@ -23,15 +23,29 @@ import type {
 type FieldKind = 'u32' | 'u53' | 'string' | 'bytes' | 'bool' | 'enum' | 'list'
 type FieldSpec = Record<string, FieldKind | `${FieldKind}?`>
 
-function checkRecord (what: string, value: unknown, spec: FieldSpec): Record<string, unknown> {
+/** A FieldSpec read once: every record encoded checks against it (some five a message sent). */
+interface CompiledSpec {
+  readonly names: ReadonlySet<string>
+  readonly fields: ReadonlyArray<{ readonly field: string, readonly kind: FieldKind, readonly optional: boolean }>
+}
+
+function compileSpec (spec: FieldSpec): CompiledSpec {
+  return {
+    names: new Set(Object.keys(spec)),
+    fields: Object.entries(spec).map(([field, declared]) => {
+      const optional = declared.endsWith('?')
+      return { field, kind: (optional ? declared.slice(0, -1) : declared) as FieldKind, optional }
+    })
+  }
+}
+
+function checkRecord (what: string, value: unknown, spec: CompiledSpec): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidRecordError(`a ${what} record must be an object`)
   const record = value as Record<string, unknown>
   for (const field of Object.keys(record)) {
-    if (!(field in spec) && record[field] !== undefined) throw new InvalidRecordError(`a ${what} record has no field "${field}"`)
+    if (!spec.names.has(field) && record[field] !== undefined) throw new InvalidRecordError(`a ${what} record has no field "${field}"`)
   }
-  for (const [field, declared] of Object.entries(spec)) {
-    const optional = declared.endsWith('?')
-    const kind = (optional ? declared.slice(0, -1) : declared) as FieldKind
+  for (const { field, kind, optional } of spec.fields) {
     const v = record[field]
     if (v === undefined) {
       if (optional) continue
@@ -71,9 +85,10 @@ function protoCodec<V, M> (
   toMessage: (record: V) => Partial<M>,
   fromMessage: (m: M, sublevel: string) => V
 ): ValueCodec<V> {
+  const compiled = compileSpec(spec)
   return {
     encode (value: V): Uint8Array {
-      checkRecord(what, value, spec)
+      checkRecord(what, value, compiled)
       return message.encode(toMessage(value))
     },
     decode (bytes: Uint8Array, sublevel: string): V {
@@ -136,6 +151,7 @@ export const contactCodec = protoCodec<ContactRecord, Contact>('contact',
 const DIRECTIONS = ['in', 'out', 'event'] as const
 const STATES = ['queued', 'sent', 'stored', 'delivered', 'read', 'expired', 'failed', 'received'] as const
 const LINE_STATUSES = ['stored', 'refused'] as const
+const RELAY_LINE_SPEC = compileSpec({ relay: 'string', status: 'enum', reason: 'string?' })
 
 export const historyCodec = protoCodec<HistoryRecord, History>('history', {
   peerId: 'string', seq: 'u53', id: 'string', direction: 'enum', text: 'string', sentAt: 'u53', receivedAt: 'u53?',
@@ -143,7 +159,7 @@ export const historyCodec = protoCodec<HistoryRecord, History>('history', {
 }, History,
 (r) => {
   const relays = (r.relays ?? []).map((line) => {
-    checkRecord('relay line', line, { relay: 'string', status: 'enum', reason: 'string?' })
+    checkRecord('relay line', line, RELAY_LINE_SPEC)
     return { relay: line.relay, status: enumTo<History.RelayLine.Status>('a relay line status', line.status, LINE_STATUSES), reason: line.reason }
   })
   return {

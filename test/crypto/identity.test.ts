@@ -9,7 +9,7 @@ import { deterministicRandom } from '../../src/crypto/deterministic-random.js'
 import { InvalidKeyError } from '../../src/crypto/errors.js'
 import {
   generateIdentity, identityDhPublicKey, identityFromSeed, identityKeyFromPeerId, identityKeyFromPeerIdBytes,
-  InvalidPeerIdError, peerIdBytesFromIdentityKey, peerIdFromIdentityKey, toLibp2pPrivateKey
+  InvalidPeerIdError, peerIdBytesFromIdentityKey, peerIdBytesFromPeerId, peerIdFromIdentityKey, toLibp2pPrivateKey
 } from '../../src/crypto/identity.js'
 import { createProvider, PROVIDER_NAMES } from '../../src/crypto/providers/index.js'
 
@@ -73,6 +73,7 @@ describe('peer IDs', () => {
     const peerId = peerIdFromIdentityKey(identity.publicKey)
     expect(identityKeyFromPeerId(peerId)).toEqual(identity.publicKey)
     expect(identityKeyFromPeerIdBytes(peerIdBytesFromIdentityKey(identity.publicKey))).toEqual(identity.publicKey)
+    expect(peerIdBytesFromPeerId(peerId)).toEqual(peerIdBytesFromIdentityKey(identity.publicKey))
     const parsed = peerIdFromString(peerId)
     expect(parsed.type).toBe('Ed25519')
     expect(parsed.publicKey?.raw).toEqual(identity.publicKey)
@@ -98,6 +99,7 @@ describe('peer IDs', () => {
     expect(ed25519Cid).toMatch(/^bafz/)
     for (const peerId of bad) {
       expect(() => identityKeyFromPeerId(peerId), peerId.slice(0, 60)).toThrow(InvalidPeerIdError)
+      expect(() => peerIdBytesFromPeerId(peerId), peerId.slice(0, 60)).toThrow(InvalidPeerIdError)
     }
     expect(() => identityKeyFromPeerId(42 as unknown as string)).toThrow(InvalidPeerIdError)
   })

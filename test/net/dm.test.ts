@@ -109,6 +109,27 @@ describe('dm service', () => {
     expect(alice.services.dm.inFlight(bob.peerId)).toBe(0)
   })
 
+  it('writes envelopes queued together in one stream write: far fewer data messages than envelopes, in send order', async () => {
+    const handler = recordingHandler()
+    bob.services.dm.setHandler(handler)
+    // Open the stream first; then count what its inbound end receives.
+    await alice.services.dm.send(bob.peerId, makeEnvelope(alice.peerId, bob.peerId))
+    const inbound = bob.getConnections(alice.peerId).flatMap(c => c.streams).find(s => s.protocol === DM_PROTOCOL && s.direction === 'inbound' && s.status === 'open')
+    expect(inbound).toBeDefined()
+    let messages = 0
+    const count = (): void => { messages++ }
+    inbound?.addEventListener('message', count)
+    const before = handler.batches.flat().length
+    const envelopes = Array.from({ length: 200 }, () => makeEnvelope(alice.peerId, bob.peerId))
+    const results = await Promise.all(envelopes.map(async e => alice.services.dm.send(bob.peerId, e)))
+    inbound?.removeEventListener('message', count)
+    expect(results.every(r => r.status === 'ok')).toBe(true)
+    expect(handler.batches.flat().slice(before).map(e => hex(e.id))).toEqual(envelopes.map(e => hex(e.id)))
+    // One yamux data frame per envelope before; now they share a few (64 KiB of frames each at most).
+    expect(messages).toBeGreaterThan(0)
+    expect(messages).toBeLessThan(20)
+  })
+
   it('respects backpressure: 40 envelopes of 200 KiB in flight at once all arrive intact', async () => {
     const handler = recordingHandler()
     bob.services.dm.setHandler(handler)

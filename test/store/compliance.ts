@@ -218,6 +218,16 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       expect((await store.getHistory(BOB, 1))?.state).toBe('read')
     })
 
+    it('reads a fresh outbox entry back from its cache (frozen), and not once a write deleted it', async () => {
+      const entry = outboxEntry(BOB, 7, 100)
+      await store.commit((b) => b.putOutbox(entry))
+      const read = await store.sublevels.outbox.get({ peerId: BOB, seq: 7 })
+      expect(read).toEqual(entry)
+      expect(Object.isFrozen(read)).toBe(true)
+      await store.commit((b) => b.deleteOutbox(entry))
+      expect(await store.sublevels.outbox.get({ peerId: BOB, seq: 7 })).toBeUndefined()
+    })
+
     it('allocates distinct sequence numbers under concurrency and pages history in order', async () => {
       const seqs = await Promise.all(Array.from({ length: 25 }, async () => store.allocateSeq(BOB)))
       expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))

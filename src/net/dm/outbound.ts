@@ -1,11 +1,13 @@
 /**
  * The sending side of one long-lived dm stream to one peer (docs/protocol.md part 6,
- * "Sender"). Envelopes are pipelined: each send() writes its frame and waits for the ack or
+ * "Sender"). Envelopes are pipelined: each send() queues its frame and waits for the ack or
  * error frame that carries its envelope id, in whatever order they come back. Frames go
- * through @libp2p/utils' length-prefixed stream (lpStream), which caps what it reads.
+ * through @libp2p/utils' length-prefixed stream (lpStream), which caps what it reads; frames
+ * queued together are written together, in order (src/net/coalesced-writes.ts).
  */
 import { lpStream } from '@libp2p/utils'
 import { DmFrame } from '../../wire/dm.js'
+import { CoalescedWrites } from '../coalesced-writes.js'
 import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
 import { DmRefusedError, DmStreamClosedError, DmTimeoutError } from './errors.js'
 import { idKey } from './frames.js'
@@ -45,6 +47,7 @@ export class DmOutboundChannel {
    */
   private readonly watches = new Map<AbortSignal, SignalWatch>()
   private readonly lp: ReturnType<typeof lpStream>
+  private readonly writes: CoalescedWrites
   private readonly log: Logger
   private readonly onClosed: (channel: DmOutboundChannel) => void
   private closed = false
@@ -59,6 +62,7 @@ export class DmOutboundChannel {
     this.log = log
     this.onClosed = onClosed
     this.lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
+    this.writes = new CoalescedWrites(stream, this.lp, () => this.isOpen ? undefined : new DmStreamClosedError('The dm stream closed before the envelope was written'))
     this.onClose = this.onClose.bind(this)
     this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
     stream.addEventListener('close', this.onClose)
@@ -95,26 +99,14 @@ export class DmOutboundChannel {
       entry.timer = setTimeout(() => { this.settle(entry, new DmTimeoutError()) }, timeoutMs)
       this.addPending(entry)
       if (signal !== undefined) this.watch(signal, entry)
-      void this.write(frame, entry)
+      this.writes.enqueue({
+        body: frame,
+        cancelled: () => entry.settled,
+        failed: (err) => {
+          this.settle(entry, err instanceof DmStreamClosedError ? err : new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err }))
+        }
+      })
     })
-  }
-
-  /**
-   * Writes a frame once the muxer can take it. All waiting senders share the stream's one drain
-   * promise and a frame then goes out at once (Stream.send queues it whole), so frames never
-   * interleave. A sender that timed out or was aborted while waiting writes nothing.
-   */
-  private async write (frame: Uint8ArrayList, entry: PendingSend): Promise<void> {
-    try {
-      while (this.stream.writableNeedsDrain && this.isOpen && !entry.settled) {
-        await this.stream.onDrain()
-      }
-      if (entry.settled) return
-      if (!this.isOpen) throw new DmStreamClosedError('The dm stream closed before the envelope was written')
-      await this.lp.write(frame)
-    } catch (err) {
-      this.settle(entry, err instanceof DmStreamClosedError ? err : new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err }))
-    }
   }
 
   /** Ends one send: with `outcome` (an answer) or an error; the first settlement wins. */
