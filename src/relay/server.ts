@@ -54,6 +54,9 @@ type Response = Partial<MailboxResponse>
 /** A frame read, the reader's failure, or (neither) the end of the stream. */
 type ReadResult = { frame?: Uint8ArrayList, error?: unknown }
 
+/** Owners' peer ID texts remembered for deposits (all are forgotten when it is reached). */
+const OWNER_TEXTS_HELD = 4096
+
 const NOT_FOUND = (): Response => codeResponse('NOT_FOUND')
 const OK = (): Response => codeResponse('OK')
 
@@ -61,6 +64,8 @@ export class MailboxServer {
   private readonly init: ServerInit
   /** Live subscriptions, aborted on stop. */
   private readonly active = new Set<AbortController>()
+  /** Mailbox owners' peer ID text by the bytes of their peer ID (as latin1 text). */
+  private readonly ownerTexts = new Map<string, string>()
 
   constructor (init: ServerInit) {
     this.init = init
@@ -273,9 +278,16 @@ export class MailboxServer {
   private async deposit (relay: RelayStore, depositor: string, envelope: Uint8Array, capability: Uint8Array | undefined): Promise<Response> {
     if (envelope.byteLength > MAX_ENVELOPE_BYTES) return codeResponse('TOO_LARGE')
     const head = decodeEnvelopeHead(envelope, (bytes) => {
-      // Mailbox owners registered over noise, so their peer IDs are known to be valid.
+      // Mailbox owners registered over noise, so their peer IDs are known to be valid. Their
+      // base58 text is remembered: an owner recurs in deposit after deposit.
+      const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+      const known = this.ownerTexts.get(key)
+      if (known !== undefined && relay.mailboxes.has(known)) return known
       const text = peerIdText(bytes)
-      return text !== undefined && relay.mailboxes.has(text) ? text : undefined
+      if (text === undefined || !relay.mailboxes.has(text)) return undefined
+      if (this.ownerTexts.size >= OWNER_TEXTS_HELD) this.ownerTexts.clear()
+      this.ownerTexts.set(key, text)
+      return text
     })
     const capabilityHash = capability === undefined ? undefined : toHex(sha256(capability))
     const route = relay.route({ depositor, recipient: head.recipient, capabilityHash, prekey: head.prekey })
