@@ -2,13 +2,15 @@
 // requests a client makes together go out in one stream write, answers the relay has ready
 // together go out in one, a client that does not read its answers makes the relay stop reading
 // (and then gets every answer, in order), and a stream reset in the middle of a pipeline leaves
-// the relay serving. Real libp2p nodes on 127.0.0.1, a memory-level relay store.
+// the relay serving. Each call's deadline holds on a shared stream. Real libp2p nodes on
+// 127.0.0.1, a memory-level relay store.
 import { randomBytes } from 'node:crypto'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
-import { capabilityHash, MAILBOX_PROTOCOL, MAX_PIPELINED_REQUESTS } from '../../src/relay/index.js'
+import { capabilityHash, MAILBOX_PROTOCOL, MAX_PIPELINED_REQUESTS, RelayTimeoutError } from '../../src/relay/index.js'
 import { MailboxRequest, MailboxResponse } from '../../src/wire/mailbox.js'
+import { startSilentPeer, type SilentPeer } from '../net/silent-peer.js'
 import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
 import type { Stream } from '@libp2p/interface'
 
@@ -138,5 +140,39 @@ describe('mailbox streams: coalesced writes and backpressure', () => {
     const fromReset = stored.filter((id) => id !== hex(after.id))
     expect(fromReset.length).toBeGreaterThanOrEqual(1)
     expect(fromReset).toEqual(envelopes.slice(0, fromReset.length).map((e) => hex(e.id)))
+  })
+})
+
+describe('request deadlines', () => {
+  let silent: SilentPeer
+  let sender: RelayNode
+
+  beforeAll(async () => {
+    silent = await startSilentPeer(MAILBOX_PROTOCOL)
+    sender = await startNode()
+    await sender.dial(silent.node.getMultiaddrs())
+  })
+
+  afterAll(async () => {
+    await sender?.stop()
+    await silent?.stop()
+  })
+
+  it('each call fails with RelayTimeoutError at its own deadline; the stream is then retired and the next call opens another', async () => {
+    const envelope = makeEnvelope(silent.node.peerId).bytes
+    const started = Date.now()
+    const long = sender.services.mailbox.deposit(silent.node.peerId, envelope, { timeout: 3_000 })
+    const longFailed = long.then(() => 'stored', (err: unknown) => err)
+    // A shorter deadline made later on the same stream fails first: the channel's one timer
+    // is re-armed for the earliest deadline.
+    await expect(sender.services.mailbox.deposit(silent.node.peerId, envelope, { timeout: 200 })).rejects.toBeInstanceOf(RelayTimeoutError)
+    expect(Date.now() - started).toBeLessThan(3_000)
+    expect(await Promise.race([longFailed, Promise.resolve('pending')])).toBe('pending')
+    expect(await longFailed).toBeInstanceOf(RelayTimeoutError)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000)
+    expect(silent.held).toHaveLength(1)
+    // The timed-out stream is retired: the next call opens a second one.
+    await expect(sender.services.mailbox.deposit(silent.node.peerId, envelope, { timeout: 200 })).rejects.toBeInstanceOf(RelayTimeoutError)
+    expect(silent.held).toHaveLength(2)
   })
 })
