@@ -314,14 +314,13 @@ export class MailboxClient {
     return opening
   }
 
-  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown, timedOut: () => boolean } {
+  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown } {
     const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.init.timeout)
     const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
     setMaxListeners(Infinity, signal)
     return {
       signal,
-      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err,
-      timedOut: () => timeoutSignal.aborted && options.signal?.aborted !== true
+      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err
     }
   }
 }
