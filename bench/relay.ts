@@ -25,7 +25,9 @@
  * on a loaded machine are retried, counted in `meta.retries`.
  *
  * Options: --rounds N (6: even, so that each relay leads as often), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
- * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile per phase; both relays, each during its own steps).
+ * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile per phase; both relays, each during its own steps),
+ * --deposits-only (step 1 alone at the encrypted relay, then a drain to empty it; prints per-round figures, writes no result:
+ * for quick comparisons of two builds).
  * Writes bench/results/relay.json.
  */
 import { randomBytes } from 'node:crypto'
@@ -38,14 +40,14 @@ import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, i
 import { profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
 import type { PeerInfo } from './relay-worker.js'
 
-interface Options { rounds: number, drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, profile?: string }
+interface Options { rounds: number, drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, depositsOnly: boolean, profile?: string }
 
 const OWNERS = 10
 /** How long the bench waits for connection counts to settle (a cap, not a deadline that fails). */
 const SETTLE_CAP_MS = 60_000
 
 function parseOptions (args: string[]): Options {
-  const options: Options = { rounds: 6, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2 }
+  const options: Options = { rounds: 6, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2, depositsOnly: false }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     const value = (): string => {
@@ -60,6 +62,7 @@ function parseOptions (args: string[]): Options {
     else if (arg === '--push-limit') options.pushLimit = positiveInteger(arg, value())
     else if (arg === '--push-window') options.pushWindow = positiveInteger(arg, value())
     else if (arg === '--profile') options.profile = resolve(value())
+    else if (arg === '--deposits-only') options.depositsOnly = true
     else throw new BenchmarkOptionError(`unknown option ${arg}`)
   }
   if (!Number.isInteger(options.hold) || options.hold < 0) throw new BenchmarkOptionError('--hold takes a whole number')
@@ -123,6 +126,27 @@ interface PlainRound {
   relayCpuUsPerDrained: number
 }
 
+/**
+ * --deposits-only: `o.rounds` runs of step 1 at one relay (each followed by its drain, which
+ * empties the mailbox); per round and as medians, deposits a second and the relay's and the
+ * senders' CPU per deposit. The last round is profiled with --profile.
+ */
+async function depositRounds (o: Options, runAt: (round: number) => Promise<RelayRun>): Promise<void> {
+  const runs: Array<ReturnType<typeof joinRuns>> = []
+  for (let round = 0; round < o.rounds; round++) {
+    const r = joinRuns(await runAt(round))
+    runs.push(r)
+    log(`relay: round ${round + 1}: deposits ${Math.round(r.depositPerSec)} msg/s, relay CPU ${Math.round(r.relayCpuUsPerDeposit)} us each, senders ${Math.round(r.sendersCpuUsPerDeposit)}`)
+  }
+  const m = (f: (r: ReturnType<typeof joinRuns>) => number): string => formatNumber(Math.round(median(runs.map(f))))
+  process.stdout.write(formatTable(['measure (median of rounds)', 'value'], [
+    [`deposit, ${o.senders} senders (msg/s)`, m(r => r.depositPerSec)],
+    ['  relay CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit)],
+    ['  senders\' CPU per deposit (us)', m(r => r.sendersCpuUsPerDeposit)],
+    ['  relay + senders CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit + r.sendersCpuUsPerDeposit)]
+  ]) + '\n')
+}
+
 export async function run (args: string[]): Promise<void> {
   const o = parseOptions(args)
   const folder = await mkdtemp(join(tmpdir(), 'murmur-bench-relay-'))
@@ -140,7 +164,9 @@ export async function run (args: string[]): Promise<void> {
     const owners = await ownersW.call<PeerInfo[]>('startClients', { count: OWNERS })
     await sendersW.call<PeerInfo[]>('startClients', { count: o.senders }, 120_000)
     let retries = 0
-    for (const [w, r] of [[relayW, relay], [plainW, plain]] as const) {
+    // --deposits-only measures the encrypted relay alone: nobody dials the other one.
+    const measured = o.depositsOnly ? [[relayW, relay] as const] : [[relayW, relay] as const, [plainW, plain] as const]
+    for (const [w, r] of measured) {
       for (const c of [ownersW, sendersW]) retries += await c.call<number>('connect', { to: r }, 600_000)
       await w.call('trust', { peerIds: owners.map(p => p.peerId) })
       await ownersW.call('register', { relay: r.peerId, capability }, 120_000)
@@ -170,6 +196,10 @@ export async function run (args: string[]): Promise<void> {
       const dr = await step('drain', async () => await ownersW.call<{ ms: number }>('drain', { relay: r.peerId, expected: count, folder: drained }, 600_000))
       const c2 = await w.call<number>('cpu')
       return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, sendersCpuUs: d.cpuUs, drainCpuUs: c2 - c1 }
+    }
+    if (o.depositsOnly) {
+      await depositRounds(o, (round) => runAt(relayW, relay, o.drain, round === o.rounds - 1 ? [relayW, sendersW] : []))
+      return
     }
     const plainRounds: PlainRound[] = []
     for (let round = 0; round < o.rounds; round++) {

@@ -11,7 +11,7 @@
  * connection only after several fail in a row (liveness/). Every limit is set explicitly from src/net/limits.ts.
  */
 import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { bulkWindowYamux } from './yamux-window.js'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
@@ -237,7 +237,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
     connectionEncrypters: [noise()],
     // yamux's own keep-alive (a ping every 30 s that never judges the answer) is off: liveness
     // pings every connection through the same muxer every 10 s and acts on silence.
-    streamMuxers: [yamux({ enableKeepAlive: false })],
+    streamMuxers: [bulkWindowYamux({ enableKeepAlive: false })],
     peerDiscovery,
     connectionGater: gater,
     connectionManager: {

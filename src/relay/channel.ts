@@ -6,9 +6,10 @@
  * and peer-store work on both sides; a channel pays it once per peer instead of once per call.
  */
 import { MurmurError } from '../errors/murmur-error.js'
-import { lpStream } from '@libp2p/utils'
-import { MAX_RESPONSE_BYTES } from './constants.js'
-import { RelayProtocolError } from './errors.js'
+import { FrameReader, FrameTooLargeError } from '../net/frame-reader.js'
+import { FrameWriter } from '../net/frame-writer.js'
+import { MAX_PIPELINED_REQUESTS, MAX_RESPONSE_BYTES } from './constants.js'
+import { RelayProtocolError, RelayTimeoutError } from './errors.js'
 import { decodeResponse } from './frames.js'
 import type { MailboxResponse } from '../wire/mailbox.js'
 import type { Logger, Stream } from '@libp2p/interface'
@@ -26,8 +27,17 @@ export class RelayChannelClosedError extends MurmurError {
 interface Slot {
   resolve: (response: MailboxResponse) => void
   reject: (err: unknown) => void
-  /** The caller gave up (abort, timeout): its response is read and dropped. */
+  /** The caller gave up (abort, deadline): its response is read and dropped. */
   abandoned: boolean
+  /** When the caller stops waiting (Date.now() ms): RelayTimeoutError then. */
+  deadline: number
+}
+
+export interface RequestOptions {
+  /** Abandons the wait (the response is still read and dropped). */
+  signal?: AbortSignal
+  /** Date.now() after which the request fails with RelayTimeoutError. */
+  deadline: number
 }
 
 export interface RequestChannelInit {
@@ -38,22 +48,34 @@ export interface RequestChannelInit {
   onClose: (channel: RequestChannel) => void
 }
 
+/**
+ * Deadlines are kept per request and checked by ONE timer per channel, armed for the earliest;
+ * a timeout signal per request (a timer each, and an abort event 10 s later when it fires
+ * unheeded) was a visible part of a depositor's CPU (docs/benchmarks.md, "Where the time goes
+ * (relay)"). Requests queued together are written together (FrameWriter: one stream write).
+ */
 export class RequestChannel {
   private readonly stream: Stream
-  private readonly lp: ReturnType<typeof lpStream>
+  private readonly reader: FrameReader
+  private readonly writer: FrameWriter
   private readonly init: RequestChannelInit
   private readonly pending: Slot[] = []
   private closed = false
   /** No new requests; close once the outstanding ones are answered. */
   private retired = false
-  private idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** One timer for the channel's life: closes it when idle (or retired), re-armed with refresh(). */
+  private readonly idleTimer: ReturnType<typeof setTimeout>
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined
+  private deadlineAt = Infinity
 
   constructor (stream: Stream, init: RequestChannelInit) {
     this.stream = stream
     this.init = init
-    this.lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
+    this.reader = new FrameReader(stream, { maxDataLength: MAX_RESPONSE_BYTES, highWaterMark: MAX_PIPELINED_REQUESTS })
+    this.writer = new FrameWriter(stream)
     stream.addEventListener('close', () => { this.fail(new RelayChannelClosedError()) }, { once: true })
-    this.armIdle()
+    this.idleTimer = setTimeout(() => { this.onIdle() }, init.idleMs)
+    this.idleTimer.unref?.()
     void this.readLoop()
   }
 
@@ -64,40 +86,39 @@ export class RequestChannel {
   }
 
   /**
-   * Writes `frame` and resolves with its response. `signal` abandons the wait (the response
-   * is still read and dropped, so later responses stay matched to their requests).
+   * Writes `frame` and resolves with its response; RelayTimeoutError after `deadline`. An
+   * abort or a deadline abandons the wait (the response is still read and dropped, so later
+   * responses stay matched to their requests).
    */
-  async request (frame: Uint8Array, signal: AbortSignal): Promise<MailboxResponse> {
+  async request (frame: Uint8Array, options: RequestOptions): Promise<MailboxResponse> {
     if (!this.usable) throw new RelayChannelClosedError('The request stream is closed')
-    signal.throwIfAborted()
-    clearTimeout(this.idleTimer)
-    const slot: Slot = { resolve: () => {}, reject: () => {}, abandoned: false }
+    const signal = options.signal
+    signal?.throwIfAborted()
+    const slot: Slot = { resolve: () => {}, reject: () => {}, abandoned: false, deadline: options.deadline }
     const answered = new Promise<MailboxResponse>((resolve, reject) => {
       slot.resolve = resolve
       slot.reject = reject
     })
-    // The channel may fail while the frame is still being written: not an unhandled rejection.
-    answered.catch(() => {})
+    try {
+      // Queued whole: frames never interleave, and their order on the wire is the order of
+      // the calls, which is the order of `pending`. The stream holds what it cannot send yet;
+      // what is outstanding is bounded by the callers, each waiting for its answer.
+      this.writer.write(frame)
+    } catch (err) {
+      // The stream closed under an earlier write: the framing is unknown, end the channel.
+      const closed = new RelayChannelClosedError('The stream closed while a request was written', { cause: err })
+      this.fail(closed)
+      throw closed
+    }
     this.pending.push(slot)
+    this.armDeadline(slot.deadline)
+    if (signal === undefined) return await answered
     const onAbort = (): void => {
       slot.abandoned = true
       slot.reject(signal.reason)
     }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      try {
-        // send() queues the whole frame synchronously: frames never interleave, and their
-        // order on the wire is the order of the calls, which is the order of `pending`.
-        await this.lp.write(frame, { signal })
-      } catch (err) {
-        if (signal.aborted) throw err
-        // The stream closed under the write (lpStream rejects with the close event, not an
-        // Error), or the write failed part way and the framing is unknown: end the channel.
-        const closed = new RelayChannelClosedError('The stream closed while the request was written', { cause: err })
-        slot.abandoned = true
-        this.fail(closed)
-        throw closed
-      }
       // Rejects with the channel's failure, or with RelayProtocolError for this response alone.
       return await answered
     } finally {
@@ -113,9 +134,7 @@ export class RequestChannel {
       return
     }
     // Answers that never come must not hold the stream open for ever.
-    clearTimeout(this.idleTimer)
-    this.idleTimer = setTimeout(() => { this.close() }, this.init.idleMs)
-    this.idleTimer.unref?.()
+    this.idleTimer.refresh()
   }
 
   /** Closes the stream now; outstanding requests fail with RelayChannelClosedError. */
@@ -125,16 +144,42 @@ export class RequestChannel {
     const graceful = this.pending.length === 0
     this.fail(new RelayChannelClosedError('The request stream was closed'), graceful)
     if (graceful) {
+      this.writer.flush()
       this.stream.close({ signal: AbortSignal.timeout(this.init.idleMs) }).catch((err: unknown) => {
         this.stream.abort(err instanceof Error ? err : new Error(String(err)))
       })
     }
   }
 
-  private armIdle (): void {
-    clearTimeout(this.idleTimer)
-    this.idleTimer = setTimeout(() => { this.close() }, this.init.idleMs)
-    this.idleTimer.unref?.()
+  private onIdle (): void {
+    if (this.retired || this.pending.length === 0) this.close()
+  }
+
+  /** Arms the deadline timer for `deadline` unless it is already armed for earlier. */
+  private armDeadline (deadline: number): void {
+    if (deadline >= this.deadlineAt) return
+    clearTimeout(this.deadlineTimer)
+    this.deadlineAt = deadline
+    this.deadlineTimer = setTimeout(() => { this.expire() }, Math.max(0, deadline - Date.now()))
+    this.deadlineTimer.unref?.()
+  }
+
+  /** Fails the requests whose deadline has passed; re-arms for the earliest left. */
+  private expire (): void {
+    this.deadlineAt = Infinity
+    this.deadlineTimer = undefined
+    const now = Date.now()
+    let next = Infinity
+    for (const slot of this.pending) {
+      if (slot.abandoned) continue
+      if (slot.deadline <= now) {
+        slot.abandoned = true
+        slot.reject(new RelayTimeoutError())
+      } else if (slot.deadline < next) {
+        next = slot.deadline
+      }
+    }
+    if (next !== Infinity) this.armDeadline(next)
   }
 
   private async readLoop (): Promise<void> {
@@ -142,14 +187,12 @@ export class RequestChannel {
       while (!this.closed) {
         let frame
         try {
-          frame = await this.lp.read()
+          frame = await this.reader.next()
         } catch (err) {
-          const name = (err as Error).name
-          if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
-            throw new RelayProtocolError(`Response larger than ${MAX_RESPONSE_BYTES} bytes`)
-          }
+          if (err instanceof FrameTooLargeError) throw new RelayProtocolError(`Response larger than ${MAX_RESPONSE_BYTES} bytes`)
           throw new RelayChannelClosedError(undefined, { cause: err })
         }
+        if (frame === undefined) throw new RelayChannelClosedError()
         const slot = this.pending.shift()
         if (slot === undefined) throw new RelayProtocolError('A response nobody asked for')
         if (!slot.abandoned) {
@@ -162,7 +205,7 @@ export class RequestChannel {
         }
         if (this.pending.length === 0) {
           if (this.retired) this.close()
-          else this.armIdle()
+          else this.idleTimer.refresh()
         }
       }
     } catch (err) {
@@ -174,6 +217,8 @@ export class RequestChannel {
     if (this.closed) return
     this.closed = true
     clearTimeout(this.idleTimer)
+    clearTimeout(this.deadlineTimer)
+    this.reader.detach()
     for (const slot of this.pending.splice(0)) {
       if (slot.abandoned) continue
       slot.abandoned = true

@@ -251,66 +251,76 @@ export class MailboxClient {
   private async call (peer: PeerId, request: Partial<MailboxRequest>, options: RelayCallOptions, idempotent = true): Promise<MailboxResponse> {
     const frame = MailboxRequest.encode(request)
     if (frame.byteLength > MAX_REQUEST_BYTES) throw new InvalidRelayRequestError('request larger than a frame')
-    const call = this.callSignal(options)
+    // A deadline, not a timeout signal: the channel checks it (channel.ts, one timer per stream).
+    const deadline = Date.now() + (options.timeout ?? this.init.timeout)
+    const signal = options.signal
     let channel: RequestChannel | undefined
     try {
       for (let attempt = 0; ; attempt++) {
-        const next = await this.channel(peer, call.signal)
+        const current = this.channels.get(peer.toString())
+        const next = current?.usable === true ? { channel: current, fresh: false } : await this.openChannel(peer, signal, deadline)
         channel = next.channel
         try {
-          const response = await channel.request(frame, call.signal)
+          const response = await channel.request(frame, signal === undefined ? { deadline } : { signal, deadline })
           expectOk(response)
           return response
         } catch (err) {
           // Fresh streams too: one opened on a connection that was closing dies at once.
-          const retry = err instanceof RelayChannelClosedError && idempotent && attempt === 0 && !call.signal.aborted
+          const retry = err instanceof RelayChannelClosedError && idempotent && attempt === 0 && signal?.aborted !== true && Date.now() < deadline
           if (!retry) throw err
           this.init.log('request stream to %p ended under a request (%s); retrying on a new one', peer, next.fresh ? 'new' : 'reused')
         }
       }
     } catch (err) {
       // No answer in time: the relay may be stuck on this stream; later calls get a new one.
-      if (call.timedOut()) channel?.retire()
+      if (err instanceof RelayTimeoutError) channel?.retire()
       if (err instanceof RelayChannelClosedError) throw new RelayProtocolError(err.message)
+      throw err
+    }
+  }
+
+  /** A new request stream to `peer` (`fresh`), waited for until `deadline`; concurrent callers share one opening. */
+  private async openChannel (peer: PeerId, signal: AbortSignal | undefined, deadline: number): Promise<{ channel: RequestChannel, fresh: boolean }> {
+    const call = this.callSignal({ timeout: Math.max(0, deadline - Date.now()), ...(signal === undefined ? {} : { signal }) })
+    try {
+      return { channel: await raceSignal(this.opening.get(peer.toString()) ?? this.open(peer), call.signal), fresh: true }
+    } catch (err) {
       throw call.translate(err)
     }
   }
 
-  /** The usable request stream to `peer`, or a new one (`fresh`). Concurrent callers share one opening. */
-  private async channel (peer: PeerId, signal: AbortSignal): Promise<{ channel: RequestChannel, fresh: boolean }> {
+  /**
+   * Opens the request stream to `peer`, for every caller waiting on it (not tied to the first
+   * one's signal). Every caller waits on the same promise, so they resume in call order and
+   * their requests go out in that order.
+   */
+  private open (peer: PeerId): Promise<RequestChannel> {
     const key = peer.toString()
-    const current = this.channels.get(key)
-    if (current?.usable === true) return { channel: current, fresh: false }
-    let opening = this.opening.get(key)
-    if (opening === undefined) {
-      // Not tied to the first caller's signal: the others wait on this opening too.
-      const openSignal = AbortSignal.timeout(this.init.timeout)
-      opening = (async () => {
-        const stream = await openStreamToPeer(this.init.connectionManager, this.init.peerStore, peer, this.init.protocol, { signal: openSignal })
-        const channel = new RequestChannel(stream, {
-          log: this.init.log,
-          idleMs: this.init.channelIdleMs ?? CLIENT_STREAM_IDLE_MS,
-          onClose: (closed) => { if (this.channels.get(key) === closed) this.channels.delete(key) }
-        })
-        this.channels.get(key)?.retire()
-        this.channels.set(key, channel)
-        return channel
-      })()
-      const settled = (): void => { if (this.opening.get(key) === opening) this.opening.delete(key) }
-      opening.then(settled, settled)
-      this.opening.set(key, opening)
-    }
-    return { channel: await raceSignal(opening, signal), fresh: true }
+    const openSignal = AbortSignal.timeout(this.init.timeout)
+    const opening = (async () => {
+      const stream = await openStreamToPeer(this.init.connectionManager, this.init.peerStore, peer, this.init.protocol, { signal: openSignal })
+      const channel = new RequestChannel(stream, {
+        log: this.init.log,
+        idleMs: this.init.channelIdleMs ?? CLIENT_STREAM_IDLE_MS,
+        onClose: (closed) => { if (this.channels.get(key) === closed) this.channels.delete(key) }
+      })
+      this.channels.get(key)?.retire()
+      this.channels.set(key, channel)
+      return channel
+    })()
+    const settled = (): void => { if (this.opening.get(key) === opening) this.opening.delete(key) }
+    opening.then(settled, settled)
+    this.opening.set(key, opening)
+    return opening
   }
 
-  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown, timedOut: () => boolean } {
+  private callSignal (options: RelayCallOptions): { signal: AbortSignal, translate: (err: unknown) => unknown } {
     const timeoutSignal = AbortSignal.timeout(options.timeout ?? this.init.timeout)
     const signal = options.signal == null ? timeoutSignal : AbortSignal.any([options.signal, timeoutSignal])
     setMaxListeners(Infinity, signal)
     return {
       signal,
-      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err,
-      timedOut: () => timeoutSignal.aborted && options.signal?.aborted !== true
+      translate: (err) => (timeoutSignal.aborted && options.signal?.aborted !== true) ? new RelayTimeoutError() : err
     }
   }
 }

@@ -82,7 +82,10 @@ export const STREAM_IDLE_TIMEOUT_MS = 30_000
  * than STREAM_IDLE_TIMEOUT_MS, so the client, not the server, normally ends an idle stream.
  */
 export const CLIENT_STREAM_IDLE_MS = 10_000
-/** Server: requests read ahead on one stream and not yet answered (deposits run concurrently). */
+/**
+ * Server: requests read ahead on one stream and not yet answered (deposits run concurrently);
+ * with this many frames read and waiting, either side pauses the stream (src/net/frame-reader.ts).
+ */
 export const MAX_PIPELINED_REQUESTS = 32
 /** Subscribe: the owner must ack a push within this (ms), or the stream is closed. */
 export const PUSH_ACK_TIMEOUT_MS = 30_000

@@ -6,9 +6,10 @@
  */
 import { setMaxListeners } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { lpStream } from '@libp2p/utils'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { raceSignal } from 'race-signal'
+import { FrameReader, FrameTooLargeError } from '../net/frame-reader.js'
+import { FrameWriter } from '../net/frame-writer.js'
 import { toHex } from '../store/codec.js'
 import { MailboxResponse } from '../wire/mailbox.js'
 import {
@@ -49,9 +50,12 @@ export const DEFAULT_SERVER_TIMEOUTS = {
   deliverTimeoutMs: DELIVER_HANDLER_TIMEOUT_MS
 }
 
-type Lp = ReturnType<typeof lpStream>
 type Response = Partial<MailboxResponse>
-type ReadResult = { frame: Uint8ArrayList } | { error: unknown }
+/** A frame read, the reader's failure, or (neither) the end of the stream. */
+type ReadResult = { frame?: Uint8ArrayList, error?: unknown }
+
+/** Owners' peer ID texts remembered for deposits (all are forgotten when it is reached). */
+const OWNER_TEXTS_HELD = 4096
 
 const NOT_FOUND = (): Response => codeResponse('NOT_FOUND')
 const OK = (): Response => codeResponse('OK')
@@ -60,6 +64,8 @@ export class MailboxServer {
   private readonly init: ServerInit
   /** Live subscriptions, aborted on stop. */
   private readonly active = new Set<AbortController>()
+  /** Mailbox owners' peer ID text by the bytes of their peer ID (as latin1 text). */
+  private readonly ownerTexts = new Map<string, string>()
 
   constructor (init: ServerInit) {
     this.init = init
@@ -82,56 +88,80 @@ export class MailboxServer {
     setMaxListeners(Infinity, controller.signal)
     const signal = controller.signal
     this.active.add(controller)
-    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-    let idleTimer: ReturnType<typeof setTimeout> | undefined
-    let outstanding = 0
+    // The reader has no signal of its own: ending the stream ends its wait.
+    const onStop = (): void => { stream.abort(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason))) }
+    signal.addEventListener('abort', onStop, { once: true })
+    const reader = new FrameReader(stream, { maxDataLength: MAX_REQUEST_BYTES, highWaterMark: MAX_PIPELINED_REQUESTS })
+    const writer = new FrameWriter(stream)
+    /** Answers not yet written, in request order; each gets its response when its answer settles. */
+    const unwritten: Array<{ response?: Response }> = []
+    let allWritten: (() => void) | undefined
     let slotFree: (() => void) | undefined
-    /** Tail of the in-order writer: settles once every answer so far is written. */
-    let written: Promise<void> = Promise.resolve()
     let writeError: unknown
+    /** Writes every answer at the head of the line that is ready (coalesced by the writer). */
+    const writeReady = (): void => {
+      while (unwritten.length > 0 && unwritten[0].response !== undefined) {
+        const response = unwritten.shift()?.response as Response
+        if (writeError !== undefined) continue
+        try {
+          writer.write(MailboxResponse.encode(response))
+        } catch (err) {
+          writeError = err
+          controller.abort(err)
+        }
+      }
+      if (unwritten.length < MAX_PIPELINED_REQUESTS) slotFree?.()
+      if (unwritten.length === 0) allWritten?.()
+    }
+    const respond = (answer: Promise<Response>): void => {
+      const slot: { response?: Response } = {}
+      unwritten.push(slot)
+      // safeAnswer turns every failure into an answer; the catch is for what cannot happen.
+      answer.catch(() => codeResponse('INTERNAL', 'internal error')).then((response) => {
+        slot.response = response
+        writeReady()
+      }, () => {})
+    }
+    /** Settles once every answer so far has been handed to the writer. */
+    const written = async (): Promise<void> => {
+      while (unwritten.length > 0) await new Promise<void>((resolve) => { allWritten = resolve })
+      allWritten = undefined
+    }
     /** The last request that is not a deposit, and the deposits started since. */
     let barrier: Promise<unknown> = Promise.resolve()
     const sinceBarrier = new Set<Promise<unknown>>()
-    const respond = (answer: Promise<Response>): void => {
-      outstanding++
-      written = written
-        .then(async () => {
-          const response = await answer
-          if (writeError === undefined) await lp.write(MailboxResponse.encode(response), { signal })
-        })
-        .catch((err: unknown) => {
-          writeError ??= err
-          controller.abort(err)
-        })
-        .finally(() => {
-          outstanding--
-          slotFree?.()
-        })
-    }
+    // One timer for the stream's life, re-armed (refresh) whenever a wait for a request starts:
+    // it ends the stream only when it fires during such a wait (no request read for idleTimeoutMs).
+    let waiting = false
+    const idleTimer = setTimeout(function idle () {
+      if (waiting) controller.abort(new Error('mailbox stream idle'))
+      else idleTimer.refresh()
+    }, this.init.idleTimeoutMs)
     try {
       while (true) {
-        while (outstanding >= MAX_PIPELINED_REQUESTS) {
+        while (unwritten.length >= MAX_PIPELINED_REQUESTS) {
           await new Promise<void>((resolve) => { slotFree = resolve })
           slotFree = undefined
         }
         if (writeError !== undefined) throw writeError
-        clearTimeout(idleTimer)
-        idleTimer = setTimeout(() => { controller.abort(new Error('mailbox stream idle')) }, this.init.idleTimeoutMs)
-        let frame: Uint8ArrayList
+        // Answers the remote does not read stay in the stream's buffer: read on once it drains.
+        await writer.ready(signal)
+        let frame: Uint8ArrayList | undefined
+        idleTimer.refresh()
+        waiting = true
         try {
-          frame = await lp.read({ signal })
+          frame = await reader.next()
         } catch (err) {
-          const name = (err as Error).name
-          if (name === 'UnexpectedEOFError') break
-          if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
+          if (err instanceof FrameTooLargeError) {
             // The frame cannot be skipped: answer and end the stream.
             respond(Promise.resolve(codeResponse('TOO_LARGE', 'frame too large')))
             break
           }
           throw err
         } finally {
-          clearTimeout(idleTimer)
+          waiting = false
         }
+        if (frame === undefined) break
         let request: DecodedRequest
         try {
           request = decodeRequest(frame)
@@ -143,9 +173,10 @@ export class MailboxServer {
         }
         if (request.type === 'subscribe') {
           // Earlier answers go out first; then the stream belongs to the subscription.
-          await written
+          await written()
           if (writeError !== undefined) throw writeError
-          await this.subscription(lp, remote, signal)
+          clearTimeout(idleTimer)
+          await this.subscription(reader, writer, remote, signal)
           break
         }
         const current = request
@@ -162,14 +193,19 @@ export class MailboxServer {
           respond(answer)
         }
       }
-      await written
+      await written()
       if (writeError !== undefined) throw writeError
+      writer.flush()
+      await writer.ready(signal)
       await stream.close({ signal: AbortSignal.timeout(this.init.idleTimeoutMs) })
     } catch (err) {
-      this.init.log('mailbox stream from %p ended - %e', remote, err)
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      const reason = signal.aborted ? signal.reason : err
+      this.init.log('mailbox stream from %p ended - %e', remote, reason)
+      stream.abort(reason instanceof Error ? reason : new Error(String(reason)))
     } finally {
       clearTimeout(idleTimer)
+      signal.removeEventListener('abort', onStop)
+      reader.detach()
       this.active.delete(controller)
     }
   }
@@ -242,9 +278,16 @@ export class MailboxServer {
   private async deposit (relay: RelayStore, depositor: string, envelope: Uint8Array, capability: Uint8Array | undefined): Promise<Response> {
     if (envelope.byteLength > MAX_ENVELOPE_BYTES) return codeResponse('TOO_LARGE')
     const head = decodeEnvelopeHead(envelope, (bytes) => {
-      // Mailbox owners registered over noise, so their peer IDs are known to be valid.
+      // Mailbox owners registered over noise, so their peer IDs are known to be valid. Their
+      // base58 text is remembered: an owner recurs in deposit after deposit.
+      const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+      const known = this.ownerTexts.get(key)
+      if (known !== undefined && relay.mailboxes.has(known)) return known
       const text = peerIdText(bytes)
-      return text !== undefined && relay.mailboxes.has(text) ? text : undefined
+      if (text === undefined || !relay.mailboxes.has(text)) return undefined
+      if (this.ownerTexts.size >= OWNER_TEXTS_HELD) this.ownerTexts.clear()
+      this.ownerTexts.set(key, text)
+      return text
     })
     const capabilityHash = capability === undefined ? undefined : toHex(sha256(capability))
     const route = relay.route({ depositor, recipient: head.recipient, capabilityHash, prekey: head.prekey })
@@ -278,21 +321,26 @@ export class MailboxServer {
    * id goes the ordinary ack way. Deletions run behind the pushes, one at a time and at most
    * `pushWindow` queued, so the next page goes out while the last one is being deleted.
    */
-  private async subscription (lp: Lp, remote: PeerId, stop: AbortSignal): Promise<void> {
+  private async subscription (reader: FrameReader, writer: FrameWriter, remote: PeerId, stop: AbortSignal): Promise<void> {
     const relay = this.init.relay()
     const owner = remote.toString()
     const writeSignal = (): AbortSignal => AbortSignal.any([stop, AbortSignal.timeout(this.init.pushAckTimeoutMs)])
+    const write = async (response: Response): Promise<void> => {
+      writer.write(MailboxResponse.encode(response))
+      writer.flush()
+      await writer.ready(writeSignal())
+    }
     if (relay?.mailboxes.has(owner) !== true) {
-      await lp.write(MailboxResponse.encode(NOT_FOUND()), { signal: writeSignal() })
+      await write(NOT_FOUND())
       return
     }
-    await lp.write(MailboxResponse.encode(OK()), { signal: writeSignal() })
+    await write(OK())
     let wake = deferredSignal()
     const unsubscribe = relay.mailboxes.onDeposit(owner, () => { wake.resolve() })
     let reading: Promise<ReadResult> | undefined
     const read = (): Promise<ReadResult> => {
       // One read outstanding at a time, without a signal: an aborted read would lose bytes.
-      reading ??= lp.read().then((frame) => ({ frame }), (error: unknown) => ({ error }))
+      reading ??= reader.next().then((frame) => ({ frame }), (error: unknown) => ({ error: error ?? new Error('read failed') }))
       return reading
     }
     const stopped = new Promise<'stop'>((resolve) => {
@@ -313,7 +361,7 @@ export class MailboxServer {
           const page = await relay.mailboxes.fetch(owner, cursor, this.init.pushLimit, MAX_PAGE_BYTES)
           if (page === undefined) return
           if (page.envelopes.length > 0) {
-            await lp.write(MailboxResponse.encode({ ...OK(), push: true, envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more }), { signal: writeSignal() })
+            await write({ ...OK(), push: true, envelopes: toWire(page.envelopes), cursor: BigInt(page.cursor), more: page.more })
             cursor = page.cursor
             held.push(page.envelopes.map((e) => ({ id: e.id, seq: e.seq, door: e.door, expiresAt: e.expiresAt, size: e.envelope.byteLength })))
             continue
@@ -334,10 +382,9 @@ export class MailboxServer {
         if (next === 'stop') return
         if (next === 'timeout') throw new Error('push not acknowledged in time')
         reading = undefined
-        if ('error' in next) {
-          if ((next.error as Error).name === 'UnexpectedEOFError') return
-          throw next.error
-        }
+        if (next.error !== undefined) throw next.error
+        // The owner closed its side: the subscription is over.
+        if (next.frame === undefined) return
         const request = decodeRequest(next.frame)
         if (request.type !== 'ack') throw new MalformedRequestError('only Ack frames on a subscribed stream')
         const push = held.shift() ?? []
