@@ -4,14 +4,12 @@
 // (and then gets every answer, in order), and a stream reset in the middle of a pipeline leaves
 // the relay serving. Each call's deadline holds on a shared stream. Real libp2p nodes on
 // 127.0.0.1, a memory-level relay store.
-import { randomBytes } from 'node:crypto'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { openStore, type Store } from '../../src/store/index.js'
-import { capabilityHash, MAILBOX_PROTOCOL, MAX_PIPELINED_REQUESTS, RelayTimeoutError } from '../../src/relay/index.js'
+import { MAILBOX_PROTOCOL, MAX_PIPELINED_REQUESTS, RelayTimeoutError } from '../../src/relay/index.js'
 import { MailboxRequest, MailboxResponse } from '../../src/wire/mailbox.js'
 import { startSilentPeer, type SilentPeer } from '../net/silent-peer.js'
-import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startMailboxSetup, startNode, type MailboxSetup, type RelayNode } from './helpers.js'
 import type { Stream } from '@libp2p/interface'
 
 /** The mailbox streams `node` has open with `peer`. */
@@ -44,26 +42,20 @@ async function until (target: EventTarget, type: string, condition: () => boolea
 }
 
 describe('mailbox streams: coalesced writes and backpressure', () => {
-  let store: Store
+  let setup: MailboxSetup
   let relay: RelayNode
   let owner: RelayNode
   let sender: RelayNode
-  const capability = new Uint8Array(randomBytes(32))
+  let capability: Uint8Array<ArrayBuffer>
 
   beforeAll(async () => {
-    store = await openStore({ memory: true })
-    relay = await startNode({ store, sweepIntervalMs: 0, rates: { deposit: { burst: 10_000, perSecond: 10_000 } } })
-    owner = await startNode()
-    sender = await startNode()
-    await relay.services.mailbox.trust.add(owner.peerId)
-    await Promise.all([owner, sender].map(async (n) => n.dial(relay.getMultiaddrs())))
-    await owner.services.mailbox.register(relay.peerId)
-    await owner.services.mailbox.addCapabilities(relay.peerId, [capabilityHash(capability)])
+    setup = await startMailboxSetup([{}])
+    ;({ relay, owner, capability } = setup)
+    ;[sender] = setup.clients
   })
 
   afterAll(async () => {
-    await Promise.all([relay, owner, sender].map(async (n) => n?.stop()))
-    await store?.close()
+    await setup?.stop()
   })
 
   async function drainIds (): Promise<string[]> {

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
-import { mailbox, type MailboxInit, type MailboxService } from '../../src/relay/index.js'
+import { capabilityHash, mailbox, type MailboxInit, type MailboxService } from '../../src/relay/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
 import { Envelope } from '../../src/wire/envelope.js'
 
 export const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
@@ -18,6 +19,35 @@ export async function startNode (init: MailboxInit = {}, privateKey?: PrivateKey
     limits: TEST_LIMITS,
     services: { mailbox: mailbox(init) }
   })
+}
+
+/** A relay (memory-level store, generous deposit rate) whose mailbox owner and other clients are connected. */
+export interface MailboxSetup {
+  store: Store
+  relay: RelayNode
+  /** Trusted by the relay, registered, and its deposit door opened for `capability`. */
+  owner: RelayNode
+  capability: Uint8Array<ArrayBuffer>
+  /** One connected client for each init given to startMailboxSetup. */
+  clients: RelayNode[]
+  stop: () => Promise<void>
+}
+
+export async function startMailboxSetup (clientInits: MailboxInit[]): Promise<MailboxSetup> {
+  const store = await openStore({ memory: true })
+  const relay = await startNode({ store, sweepIntervalMs: 0, rates: { deposit: { burst: 10_000, perSecond: 10_000 } } })
+  const owner = await startNode()
+  const clients = await Promise.all(clientInits.map(async (init) => await startNode(init)))
+  const capability = new Uint8Array(randomBytes(32))
+  await relay.services.mailbox.trust.add(owner.peerId)
+  await Promise.all([owner, ...clients].map(async (n) => n.dial(relay.getMultiaddrs())))
+  await owner.services.mailbox.register(relay.peerId)
+  await owner.services.mailbox.addCapabilities(relay.peerId, [capabilityHash(capability)])
+  const stop = async (): Promise<void> => {
+    await Promise.all([relay, owner, ...clients].map(async (n) => n.stop()))
+    await store.close()
+  }
+  return { store, relay, owner, capability, clients, stop }
 }
 
 export interface EnvelopeOptions {

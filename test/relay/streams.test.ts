@@ -2,41 +2,32 @@
 // relay and pipelines requests on it; the server answers them in order, running deposits
 // concurrently and everything else as a barrier. A reused stream that dies is reopened.
 // Real libp2p nodes on 127.0.0.1, a memory-level relay store.
-import { randomBytes } from 'node:crypto'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../src/store/index.js'
-import { capabilityHash, MAILBOX_PROTOCOL, MailboxNotFoundError, type FetchedEnvelope } from '../../src/relay/index.js'
+import { MAILBOX_PROTOCOL, MailboxNotFoundError, type FetchedEnvelope } from '../../src/relay/index.js'
 import { MailboxRequest, MailboxResponse } from '../../src/wire/mailbox.js'
-import { hex, makeEnvelope, startNode, type RelayNode } from './helpers.js'
+import { hex, makeEnvelope, startMailboxSetup, type MailboxSetup, type RelayNode } from './helpers.js'
 
 function mailboxStreams (node: RelayNode, peer: RelayNode): number {
   return node.getConnections(peer.peerId).flatMap((c) => c.streams).filter((s) => s.protocol === MAILBOX_PROTOCOL).length
 }
 
 describe('request streams', () => {
-  let store: Store
+  let setup: MailboxSetup
   let relay: RelayNode
   let owner: RelayNode
   let sender: RelayNode
   let idler: RelayNode
-  const capability = new Uint8Array(randomBytes(32))
+  let capability: Uint8Array<ArrayBuffer>
 
   beforeAll(async () => {
-    store = await openStore({ memory: true })
-    relay = await startNode({ store, sweepIntervalMs: 0, rates: { deposit: { burst: 10_000, perSecond: 10_000 } } })
-    owner = await startNode()
-    sender = await startNode()
-    idler = await startNode({ requestStreamIdleMs: 300 })
-    await relay.services.mailbox.trust.add(owner.peerId)
-    await Promise.all([owner, sender, idler].map(async (n) => n.dial(relay.getMultiaddrs())))
-    await owner.services.mailbox.register(relay.peerId)
-    await owner.services.mailbox.addCapabilities(relay.peerId, [capabilityHash(capability)])
+    setup = await startMailboxSetup([{}, { requestStreamIdleMs: 300 }])
+    ;({ relay, owner, capability } = setup)
+    ;[sender, idler] = setup.clients
   })
 
   afterAll(async () => {
-    await Promise.all([relay, owner, sender, idler].map(async (n) => n?.stop()))
-    await store?.close()
+    await setup?.stop()
   })
 
   async function drain (): Promise<FetchedEnvelope[]> {
