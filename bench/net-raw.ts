@@ -10,6 +10,7 @@
  *   the figure NOTES.md gives as 22-31k/s for TCP here.
  */
 import '../src/runtime/node20-shims.js'
+import { setMaxListeners } from 'node:events'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -100,6 +101,9 @@ async function flood (params: { address: string, count: number }): Promise<{ sta
   const last = new Uint8Array(FRAME_BYTES).fill(7)
   last[0] = 1
   const signal = AbortSignal.timeout(IO_TIMEOUT_MS * 6)
+  // lpStream's write waits for 'drain' with p-event, which adds an abort listener to `signal`
+  // for each wait and never removes it: up to one per frame, for this one flood's signal.
+  setMaxListeners(params.count + 1, signal)
   const startedAt = nowMs()
   for (let i = 0; i < params.count - 1; i++) await lp.write(frame, { signal })
   await lp.write(last, { signal })
