@@ -196,7 +196,7 @@ export class Outgoing {
     if (record != null) sessions.put(batch, peerId, record)
     const durable = store.write(batch, { sync: true })
     this.outNumbers.set(peerId, outNumber)
-    if (record != null) sessions.remember(peerId, record)
+    if (record != null) sessions.rememberWriting(peerId, record, durable)
     return { entries, queued, durable, ...(created !== undefined ? { created } : {}) }
   }
 

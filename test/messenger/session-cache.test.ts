@@ -41,4 +41,30 @@ describe('session cache', () => {
     expect(await bob.incoming.receive(second.ctx.peerId, await write(second, bob, ['still here']))).toEqual([{ status: 'ok' }])
     expect(await received(bob, second)).toEqual(['hello 1', 'still here'])
   })
+
+  it('keeps a record whose write is issued but not settled past its bound, then lets it go', async () => {
+    for (const [i, sender] of senders.entries()) await bob.incoming.receive(sender.ctx.peerId, await write(sender, bob, [`hello ${i}`]))
+    const [first, second, third] = senders.map(s => s.ctx.peerId)
+    const stored = await bob.ctx.sessions.get(first)
+    if (stored == null) throw new Error('bob has no session with the first sender')
+    // A send's new record, handed over when its write is issued (outgoing.ts: encryptGroup).
+    const { record: advanced } = bob.outgoing.encryptFor(first, stored, new Uint8Array([1, 2, 3]), Date.now())
+    let settle = (): void => {}
+    const written = new Promise<void>(resolve => { settle = resolve })
+    bob.ctx.sessions.rememberWriting(first, advanced, written)
+    // Two other peers' records push it out of the bounded cache...
+    await bob.ctx.sessions.get(second)
+    await bob.ctx.sessions.get(third)
+    expect(bob.ctx.sessions.has(first)).toBe(false)
+    // ...but until its write settles it is the record, not the older one the store may hold.
+    expect(await bob.ctx.sessions.get(first)).toBe(advanced)
+    settle()
+    await written
+    await bob.ctx.sessions.get(second)
+    await bob.ctx.sessions.get(third)
+    // Settled: forgotten like any other, and read back from the store (nothing was written here).
+    const readBack = await bob.ctx.sessions.get(first)
+    expect(readBack).not.toBe(advanced)
+    expect(readBack).toEqual(stored)
+  })
 })
