@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI } from '../e2e/cli-helpers.js'
 import { startMurmur, tcpAddress, type MurmurHost } from './murmur.js'
-import { connectionsTo, debugEnv, history, keepLogs } from './reach-helpers.js'
+import { connectionsTo, debugEnv, history, stopAll } from './reach-helpers.js'
 import { assertTestbedSupported, createTestbed, type Testbed } from './testbed.js'
 
 beforeAll(async () => { await assertTestbedSupported() })
@@ -34,11 +34,7 @@ describe('faults: a NAT that defeats hole punching, and a relayed connection tha
     expect((await bob.cli(['contacts', 'add', 'alice', alice.peerId])).exitCode).toBe(0)
   }, 60_000)
 
-  afterAll(async () => {
-    keepLogs([carol, alice, bob])
-    await Promise.all([alice, bob, carol].filter(m => m != null).map(async m => { await m.stop(); await m.cleanup() }))
-    await tb?.teardown()
-  })
+  afterAll(async () => { await stopAll(tb, [carol, alice, bob]) })
 
   it('the punch fails: messages still flow both ways over the relay, and status says the connection is relayed', async () => {
     expect((await alice.cli(['send', 'bob', 'through carol', '--wait'], { timeoutMs: 60_000 })).json?.state).toBe('delivered')
@@ -88,11 +84,7 @@ describe('faults: the only relay refuses reservations; black-holed addresses', (
     expect((await alice.cli(['contacts', 'add', 'bob', bob.peerId])).exitCode).toBe(0)
   }, 60_000)
 
-  afterAll(async () => {
-    keepLogs([carol, alice, bob])
-    await Promise.all([alice, bob, carol].filter(m => m != null).map(async m => { await m.stop(); await m.cleanup() }))
-    await tb?.teardown()
-  })
+  afterAll(async () => { await stopAll(tb, [carol, alice, bob]) })
 
   it('bob cannot get a reservation and his status says why', async () => {
     // On a busy machine a first attempt may fail on the way (the dial to carol not through yet,

@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import type { MurmurHost } from './murmur.js'
+import type { Testbed } from './testbed.js'
 
 export type Connection = { peerId: string, kind: 'direct' | 'relayed', limited: boolean }
 
@@ -28,3 +29,11 @@ export function keepLogs (nodes: Array<MurmurHost | undefined>): void {
 export function debugEnv (): NodeJS.ProcessEnv {
   return process.env.NAT_DEBUG != null ? { DEBUG: process.env.NAT_DEBUG } : {}
 }
+
+/** A file's teardown: keeps the nodes' logs (NAT_DEBUG), stops and removes every node started, then the testbed. */
+export async function stopAll (tb: Testbed | undefined, nodes: Array<MurmurHost | undefined>): Promise<void> {
+  keepLogs(nodes)
+  await Promise.all(nodes.filter(m => m != null).map(async m => { await m.stop(); await m.cleanup() }))
+  await tb?.teardown()
+}
+

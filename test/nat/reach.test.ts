@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI } from '../e2e/cli-helpers.js'
 import { startMurmur, tcpAddress, type MurmurHost } from './murmur.js'
-import { connectionsTo, debugEnv, history, keepLogs } from './reach-helpers.js'
+import { connectionsTo, debugEnv, history, keepLogs, stopAll } from './reach-helpers.js'
 import { assertTestbedSupported, createTestbed, type Testbed } from './testbed.js'
 
 beforeAll(async () => { await assertTestbedSupported() })
@@ -30,11 +30,7 @@ describe('two homes behind NATs, a public node that relays (carol) and a public 
     ])
   }, 60_000)
 
-  afterAll(async () => {
-    keepLogs([carol, dave, alice, bob])
-    await Promise.all([alice, bob, carol, dave].filter(m => m != null).map(async m => { await m.stop(); await m.cleanup() }))
-    await tb?.teardown()
-  })
+  afterAll(async () => { await stopAll(tb, [carol, dave, alice, bob]) })
 
   it('the public nodes find their public addresses confirmed; each home is reachable through a public node\'s relay, and says so', async () => {
     for (const pub of [carol, dave]) {
