@@ -138,7 +138,7 @@ class MurmurNodeImpl implements Murmur {
       onCapability: (peerId, secret) => { this.ourMailboxes.capabilityCreated(peerId, secret) }
     }
     const outboxViews = new OutboxViews(store)
-    this.outgoing = new Outgoing(this.ctx, (peerId, entries, generation) => { outboxViews.addedTogether(peerId, entries, generation) })
+    this.outgoing = new Outgoing(this.ctx, (peerId, entries, generation) => { outboxViews.added(peerId, entries, generation) })
     this.delivery = new Delivery(this.ctx, this.outgoing, outboxViews)
     this.receipts = new DeliveredReceipts(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
     // A receipt queued by a receiving batch goes out after that batch's acks: the delivery's

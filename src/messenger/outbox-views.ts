@@ -48,15 +48,11 @@ export class OutboxViews {
   }
 
   /**
-   * A write that added `entry` to its conversation's outbox has been committed; `generation`
-   * is Store.outboxGeneration read right after it (before any other write could complete).
+   * A write that added `added` (entries of `peerId`'s outbox: a group of sends) has been
+   * committed; `generation` is Store.outboxGeneration read right after it (before any other write
+   * could complete).
    */
-  added (entry: OutboxRecord, generation: number): void {
-    this.addedTogether(entry.peerId, [entry], generation)
-  }
-
-  /** One write that added `added` (entries of `peerId`'s outbox) has been committed: as `added`. */
-  addedTogether (peerId: string, added: readonly OutboxRecord[], generation: number): void {
+  added (peerId: string, added: readonly OutboxRecord[], generation: number): void {
     const seqs = new Set(added.map(e => e.seq))
     this.moved(peerId, generation, (entries) => [...entries.filter(e => !seqs.has(e.seq)), ...added].sort((a, b) => a.seq - b.seq))
   }

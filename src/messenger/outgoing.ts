@@ -81,7 +81,7 @@ export class Outgoing {
    */
   private readonly outNumbers = new Map<string, number>()
   private readonly capabilitySent = new Set<string>()
-  /** Told of each group's outbox entries once they are durable, with the outbox generation its write made (OutboxViews.addedTogether). */
+  /** Told of each group's outbox entries once they are durable, with the outbox generation its write made (OutboxViews.added). */
   private readonly onQueued: (peerId: string, entries: OutboxRecord[], generation: number) => void
   /** Our binary peer ID, the sender of every envelope (checked once). */
   private ownPeerIdBytes: Uint8Array | undefined

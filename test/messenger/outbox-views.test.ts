@@ -26,7 +26,7 @@ describe('outbox views', () => {
   /** Writes `e` to the store and tells the views, as a send does (generation read at once). */
   async function send (e: OutboxRecord): Promise<void> {
     await store.commit(b => b.putOutbox(e))
-    views.added(e, store.outboxGeneration(e.peerId))
+    views.added(e.peerId, [e], store.outboxGeneration(e.peerId))
   }
 
   it('answers from memory what it read or was told, and the same as the store', async () => {
@@ -58,7 +58,7 @@ describe('outbox views', () => {
     await views.read(PEER, 256)
     // Issued in the same tick: one group, one LevelDB batch, two counted writes.
     await Promise.all([store.commit(b => b.putOutbox(entry(1))), store.commit(b => b.putOutbox(entry(2)))])
-    views.added(entry(1), store.outboxGeneration(PEER))
+    views.added(PEER, [entry(1)], store.outboxGeneration(PEER))
     expect((await views.read(PEER, 256)).map(e => e.seq)).toEqual([1, 2])
     expect(reads).toHaveBeenCalledTimes(2)
   })
