@@ -7,6 +7,7 @@
 import { setMaxListeners } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { LRUCache } from 'lru-cache'
 import { raceSignal } from 'race-signal'
 import { FrameReader, FrameTooLargeError } from '../net/frame-reader.js'
 import { FrameWriter } from '../net/frame-writer.js'
@@ -54,7 +55,7 @@ type Response = Partial<MailboxResponse>
 /** A frame read, the reader's failure, or (neither) the end of the stream. */
 type ReadResult = { frame?: Uint8ArrayList, error?: unknown }
 
-/** Owners' peer ID texts remembered for deposits (all are forgotten when it is reached). */
+/** Owners' peer ID texts remembered for deposits (least recently used out). */
 const OWNER_TEXTS_HELD = 4096
 
 const NOT_FOUND = (): Response => codeResponse('NOT_FOUND')
@@ -65,7 +66,7 @@ export class MailboxServer {
   /** Live subscriptions, aborted on stop. */
   private readonly active = new Set<AbortController>()
   /** Mailbox owners' peer ID text by the bytes of their peer ID (as latin1 text). */
-  private readonly ownerTexts = new Map<string, string>()
+  private readonly ownerTexts = new LRUCache<string, string>({ max: OWNER_TEXTS_HELD })
 
   constructor (init: ServerInit) {
     this.init = init
@@ -285,7 +286,6 @@ export class MailboxServer {
       if (known !== undefined && relay.mailboxes.has(known)) return known
       const text = peerIdText(bytes)
       if (text === undefined || !relay.mailboxes.has(text)) return undefined
-      if (this.ownerTexts.size >= OWNER_TEXTS_HELD) this.ownerTexts.clear()
       this.ownerTexts.set(key, text)
       return text
     })
