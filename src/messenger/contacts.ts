@@ -6,9 +6,13 @@ import { identityKeyFromPeerId, InvalidPeerIdError } from '../crypto/identity.js
 import type { ContactRecord, Store } from '../store/index.js'
 import { ContactExistsError, ContactNotFoundError, InvalidContactNameError } from './errors.js'
 import { nameKey, normalizeName } from './names.js'
+import { KeyedLocks } from '../runtime/keyed-locks.js'
 import type { ContactView } from './types.js'
 
 export const MAX_CONTACT_NAME_LENGTH = 64
+
+/** The one key of the book's change lock. */
+const BOOK = 'book'
 
 /** Checks a name a user gave: printable, not empty, not too long, and not shaped like a peer ID. */
 export function validateContactName (name: string): string {
@@ -39,51 +43,83 @@ function view (record: ContactRecord): ContactView {
   return { name: record.name, peerId: record.peerId, verified: record.verified, addedAt: record.addedAt }
 }
 
+/** The book as held in memory: sorted for listing, and indexed for the lookups every send and receive make. */
+interface BookIndex {
+  readonly sorted: readonly ContactView[]
+  readonly byPeerId: ReadonlyMap<string, ContactView>
+  /** By nameKey: names compare without case and normalization. */
+  readonly byNameKey: ReadonlyMap<string, ContactView>
+}
+
 export class ContactBook {
   private readonly store: Store
-  /** The whole book in memory (it is small and read on every send); reset on each change. */
-  private cache: ContactView[] | undefined
+  /** Changes one at a time: a name's uniqueness is checked and written under it. */
+  private readonly changes = new KeyedLocks()
+  /** The whole book in memory (it is read on every send and receive); dropped on each change. */
+  private index: BookIndex | undefined
+  /** Counts changes, so that a read of the store that a change overtook is not kept. */
+  private generation = 0
 
   constructor (store: Store) {
     this.store = store
   }
 
-  async list (): Promise<ContactView[]> {
-    if (this.cache == null) {
-      const all = await this.store.sublevels.contacts.list()
-      this.cache = all.map(e => view(e.value)).sort((a, b) => a.name.localeCompare(b.name))
+  private async load (): Promise<BookIndex> {
+    if (this.index !== undefined) return this.index
+    const generation = this.generation
+    const all = await this.store.sublevels.contacts.list()
+    const sorted = all.map(e => view(e.value)).sort((a, b) => a.name.localeCompare(b.name))
+    const index: BookIndex = {
+      sorted,
+      byPeerId: new Map(sorted.map(c => [c.peerId, c])),
+      byNameKey: new Map(sorted.map(c => [nameKey(c.name), c]))
     }
-    return [...this.cache]
+    if (generation === this.generation) this.index = index
+    return index
+  }
+
+  async list (): Promise<ContactView[]> {
+    return [...(await this.load()).sorted]
   }
 
   private changed (): void {
-    this.cache = undefined
+    this.generation++
+    this.index = undefined
   }
 
   async byPeerId (peerId: string): Promise<ContactView | undefined> {
-    return (await this.list()).find(c => c.peerId === peerId)
+    return (await this.load()).byPeerId.get(peerId)
   }
 
   /** The contact whose name is `name` up to Unicode normalisation and case. */
   async byName (name: string): Promise<ContactView | undefined> {
-    const wanted = nameKey(name)
-    return (await this.list()).find(c => nameKey(c.name) === wanted)
+    return (await this.load()).byNameKey.get(nameKey(name))
   }
 
-  /** A contact name or a peer ID, to the peer ID (and contact, when there is one). */
+  /**
+   * A peer ID or a contact name, to the peer ID (and contact, when there is one). A valid peer
+   * ID always means that peer: it is the identity key itself, and no name stands in for it (a
+   * contact named like another peer's ID in other case would otherwise take that peer's
+   * messages, since names compare without case).
+   */
   async resolve (nameOrPeerId: string): Promise<{ peerId: string, contact?: ContactView }> {
     if (typeof nameOrPeerId !== 'string' || nameOrPeerId.trim() === '') throw new ContactNotFoundError('name a contact or a peer ID')
-    const byName = await this.byName(nameOrPeerId)
-    if (byName != null) return { peerId: byName.peerId, contact: byName }
-    if (isPeerId(nameOrPeerId)) {
-      const contact = await this.byPeerId(nameOrPeerId)
-      return contact != null ? { peerId: nameOrPeerId, contact } : { peerId: nameOrPeerId }
-    }
+    const index = await this.load()
+    // A contact's peer ID was checked when it was added.
+    const known = index.byPeerId.get(nameOrPeerId)
+    if (known !== undefined) return { peerId: known.peerId, contact: known }
+    if (isPeerId(nameOrPeerId)) return { peerId: nameOrPeerId }
+    const byName = index.byNameKey.get(nameKey(nameOrPeerId))
+    if (byName !== undefined) return { peerId: byName.peerId, contact: byName }
     if (/^(12D3Koo|Qm|16U)/.test(nameOrPeerId)) throw new InvalidPeerIdError(`"${nameOrPeerId}" is not a valid peer ID`)
     throw new ContactNotFoundError(`no contact named "${nameOrPeerId}"`)
   }
 
   async add (name: string, peerId: string, now = Date.now()): Promise<ContactView> {
+    return await this.changes.run(BOOK, async () => await this.addUnlocked(name, peerId, now))
+  }
+
+  private async addUnlocked (name: string, peerId: string, now: number): Promise<ContactView> {
     const clean = validateContactName(name)
     validatePeerId(peerId)
     if (await this.byName(clean) != null) throw new ContactExistsError(`a contact named "${clean}" already exists`)
@@ -95,6 +131,10 @@ export class ContactBook {
   }
 
   async rename (nameOrPeerId: string, newName: string, now = Date.now()): Promise<ContactView> {
+    return await this.changes.run(BOOK, async () => await this.renameUnlocked(nameOrPeerId, newName, now))
+  }
+
+  private async renameUnlocked (nameOrPeerId: string, newName: string, now: number): Promise<ContactView> {
     const { contact } = await this.resolve(nameOrPeerId)
     if (contact == null) throw new ContactNotFoundError(`no contact "${nameOrPeerId}"`)
     const clean = validateContactName(newName)
@@ -109,6 +149,10 @@ export class ContactBook {
   }
 
   async remove (nameOrPeerId: string): Promise<ContactView> {
+    return await this.changes.run(BOOK, async () => await this.removeUnlocked(nameOrPeerId))
+  }
+
+  private async removeUnlocked (nameOrPeerId: string): Promise<ContactView> {
     const { contact } = await this.resolve(nameOrPeerId)
     if (contact == null) throw new ContactNotFoundError(`no contact "${nameOrPeerId}"`)
     await this.store.commit(b => { b.del(this.store.sublevels.contacts, contact.peerId) }, { sync: true })
@@ -117,6 +161,10 @@ export class ContactBook {
   }
 
   async setVerified (peerId: string, verified: boolean, now = Date.now()): Promise<ContactView> {
+    return await this.changes.run(BOOK, async () => await this.setVerifiedUnlocked(peerId, verified, now))
+  }
+
+  private async setVerifiedUnlocked (peerId: string, verified: boolean, now: number): Promise<ContactView> {
     const record = await this.store.sublevels.contacts.get(peerId)
     if (record == null) throw new ContactNotFoundError('only a contact can be marked verified; add it first')
     const next: ContactRecord = { ...record, verified, ...(verified ? { verifiedAt: now } : {}), updatedAt: now }
