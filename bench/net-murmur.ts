@@ -8,6 +8,7 @@
 import '../src/runtime/node20-shims.js'
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
 import { ClassicLevel } from 'classic-level'
 import { defaultProvider } from '../src/crypto/providers/index.js'
 import { createMurmur, type Murmur, type MessageView } from '../src/messenger/index.js'
@@ -143,6 +144,32 @@ async function acked (murmur: Murmur, to: string, view: MessageView, timeoutMs: 
   return after
 }
 
+/** A garbage-collection pause of this process: when it began (nowMs() clock) and how long it held the thread (ms). */
+export interface GcPause { at: number, ms: number }
+
+/**
+ * Records this process's GC pauses (Node's 'gc' performance entries: scavenges, mark-compacts,
+ * incremental marking steps) until `take()`, which returns them and stops recording. Why: a
+ * round trip in which either end stops for a collection takes that pause in full, and
+ * whether the round trip's tail is made of them is read against these (docs/benchmarks.md,
+ * "The net benchmark").
+ */
+function recordGcPauses (): { take: () => GcPause[] } {
+  const pauses: GcPause[] = []
+  const add = (entries: PerformanceEntry[]): void => {
+    for (const e of entries) pauses.push({ at: performance.timeOrigin + e.startTime, ms: e.duration })
+  }
+  const observer = new PerformanceObserver((list) => { add(list.getEntries()) })
+  observer.observe({ entryTypes: ['gc'] })
+  return {
+    take: () => {
+      add(observer.takeRecords())
+      observer.disconnect()
+      return pauses
+    }
+  }
+}
+
 export interface RttTrace {
   id: string
   /** nowMs() before send(), when the 'sent' state event fired, and when send() resolved. */
@@ -156,8 +183,9 @@ export interface RttTrace {
  * milliseconds each, and a trace per message so that the parent can split each round trip at
  * the receiver's 'message' event (see traceStart).
  */
-async function rtt (params: { node: number, to: string, count: number }): Promise<{ ms: number[], trace: RttTrace[] }> {
+async function rtt (params: { node: number, to: string, count: number }): Promise<{ ms: number[], trace: RttTrace[], gc: GcPause[] }> {
   const murmur = node(params.node)
+  const gc = recordGcPauses()
   const ms: number[] = []
   const trace: RttTrace[] = []
   const sentAt = new Map<string, number>()
@@ -177,25 +205,25 @@ async function rtt (params: { node: number, to: string, count: number }): Promis
   } finally {
     off()
   }
-  return { ms, trace }
+  return { ms, trace, gc: gc.take() }
 }
 
-const traces = new Map<number, { times: Map<string, number>, off: () => void }>()
+const traces = new Map<number, { times: Map<string, number>, off: () => void, gc: { take: () => GcPause[] } }>()
 
-/** Records when each incoming message becomes durable ('message' event), by message id. */
+/** Records when each incoming message becomes durable ('message' event), by message id, and this process's GC pauses. */
 function traceStart (params: { node: number }): null {
   const times = new Map<string, number>()
   const off = node(params.node).events.on('message', (m) => { times.set(m.id, nowMs()) })
-  traces.set(params.node, { times, off })
+  traces.set(params.node, { times, off, gc: recordGcPauses() })
   return null
 }
 
-function traceTake (params: { node: number }): Record<string, number> {
+function traceTake (params: { node: number }): { durableAt: Record<string, number>, gc: GcPause[] } {
   const t = traces.get(params.node)
   if (t === undefined) throw new BenchmarkCheckError('no trace running')
   t.off()
   traces.delete(params.node)
-  return Object.fromEntries(t.times)
+  return { durableAt: Object.fromEntries(t.times), gc: t.gc.take() }
 }
 
 /**

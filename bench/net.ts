@@ -33,7 +33,7 @@ import {
   type ResultMeta
 } from './harness.js'
 import { percentile, profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
-import type { RttTrace, Started, StoreCounters } from './net-murmur.js'
+import type { GcPause, RttTrace, Started, StoreCounters } from './net-murmur.js'
 
 const PHASES = ['rtt', 'throughput', 'history', 'memory'] as const
 type Phase = typeof PHASES[number]
@@ -66,6 +66,13 @@ export interface NetResults {
   /** Round trip p50 / its floor, and p99 / (raw p99 + 2 x fsync p99): medians of per-round ratios. */
   rtt_floor_ratio?: number
   rtt_p99_floor_ratio?: number
+  /**
+   * Round trips during which the sender or the receiver stopped for a garbage collection (share,
+   * median of per-round shares), and p99 of the round trips in which neither did (ms): how much
+   * of the tail is collections.
+   */
+  rtt_gc_share?: number
+  rtt_p99_without_gc_ms?: number
   msgs_per_s?: number
   raw_msgs_per_s?: number
   throughput_ratio?: number
@@ -234,7 +241,16 @@ function splitRoundTrips (trace: RttTrace[], durableAt: Record<string, number>):
   return { toDurable: median(toDurable), durableToSent: median(durableToSent) }
 }
 
-interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string, number> }
+interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string, number>, gc: GcPause[] }
+
+/**
+ * Which round trips (by index into `trace`) overlapped a GC pause of either process: from
+ * before send() to the 'sent' state event.
+ */
+function overlapsGc (trace: RttTrace[], pauses: GcPause[]): boolean[] {
+  const sorted = [...pauses].sort((x, y) => x.at - y.at)
+  return trace.map(t => sorted.some(p => p.at < t.sent && p.at + p.ms > t.start))
+}
 
 /**
  * A round's encrypted and unencrypted runs, each pair twice with half of `count` (inABBAOrder),
@@ -248,10 +264,14 @@ async function inBothOrders<T> (encrypted: Pair, plain: Pair, plainFirst: boolea
   return await inABBAOrder(async () => await run(encrypted, half), async () => await run(plain, half), plainFirst)
 }
 
-function joinRoundTrips (halves: RoundTrips[]): { ms: number[], split: ReturnType<typeof splitRoundTrips> } {
+function joinRoundTrips (halves: RoundTrips[]): { ms: number[], split: ReturnType<typeof splitRoundTrips>, gcShare: number, msWithoutGc: number[] } {
+  const ms = halves.flatMap(h => h.ms)
+  const withGc = halves.flatMap(h => overlapsGc(h.trace, h.gc))
   return {
-    ms: halves.flatMap(h => h.ms),
-    split: splitRoundTrips(halves.flatMap(h => h.trace), Object.assign({}, ...halves.map(h => h.durableAt)))
+    ms,
+    split: splitRoundTrips(halves.flatMap(h => h.trace), Object.assign({}, ...halves.map(h => h.durableAt))),
+    gcShare: withGc.filter(Boolean).length / Math.max(1, withGc.length),
+    msWithoutGc: ms.filter((_, i) => withGc[i] !== true)
   }
 }
 
@@ -283,6 +303,9 @@ interface MainFigures {
     rawP99: number[]
     toDurable: number[]
     durableToSent: number[]
+    /** Share of round trips that overlapped a GC pause at either end, and p99 of the others (ms). */
+    gcShare: number[]
+    p99WithoutGc: number[]
     /** The receiver's synced single-put batch, p50 and p99 of FSYNC_SAMPLES per round (ms). */
     fsyncP50: number[]
     fsyncP99: number[]
@@ -349,14 +372,14 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
 
     const roundTrips = async ({ alice, bob, a, b }: Pair, count: number): Promise<RoundTrips> => {
       await bob.call('traceStart', { node: b.index })
-      const { ms, trace } = await alice.call<{ ms: number[], trace: RttTrace[] }>('rtt', { node: a.index, to: b.peerId, count }, 300_000)
-      const durableAt = await bob.call<Record<string, number>>('traceTake', { node: b.index })
-      return { ms, trace, durableAt }
+      const sent = await alice.call<{ ms: number[], trace: RttTrace[], gc: GcPause[] }>('rtt', { node: a.index, to: b.peerId, count }, 300_000)
+      const received = await bob.call<{ durableAt: Record<string, number>, gc: GcPause[] }>('traceTake', { node: b.index })
+      return { ms: sent.ms, trace: sent.trace, durableAt: received.durableAt, gc: [...sent.gc, ...received.gc] }
     }
     const flood = async ({ alice, bob, a, b }: Pair, count: number): Promise<FloodFigures> => await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, count, o.window)
 
     const figures: MainFigures = {}
-    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
+    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], gcShare: [], p99WithoutGc: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
     if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [], plainSenderStore: [], plainReceiverStore: [] }
     await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob, plain.alice, plain.bob], async () => {
     for (let round = 0; round < o.rounds; round++) {
@@ -365,6 +388,8 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
         const [m, q] = (await inBothOrders(encrypted, plain, plainFirst, o.rtt, roundTrips, RTT_WARM_UP)).map(joinRoundTrips)
         figures.rtt.toDurable.push(m.split.toDurable)
         figures.rtt.durableToSent.push(m.split.durableToSent)
+        figures.rtt.gcShare.push(m.gcShare)
+        figures.rtt.p99WithoutGc.push(percentile(m.msWithoutGc, 99))
         const r = await rawClient.call<number[]>('rtt', { address: rawAddress, count: o.rtt }, 300_000)
         figures.rtt.p50.push(percentile(m.ms, 50))
         figures.rtt.p99.push(percentile(m.ms, 99))
@@ -523,6 +548,10 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['  raw libp2p round trip p50 (ms)', formatNumber(results.raw_rtt_p50_ms), '', formatNumber(results.rtt_ratio), '', ''])
       rows.push(['  synced write p50 / p99 (ms)', `${formatNumber(results.fsync_p50_ms)} / ${formatNumber(results.fsync_p99_ms)}`, '', '', '', `${Math.round(relativeSpread(rtt.fsyncP50) * 100)}%`])
       rows.push(['round trip p99 (ms)', formatNumber(results.rtt_p99_ms), `floor ${formatNumber(median(floorsP99))}`, formatNumber(results.rtt_p99_floor_ratio), '<= 3', `${Math.round(relativeSpread(rtt.p99) * 100)}%`])
+      results.rtt_gc_share = round2(median(rtt.gcShare))
+      results.rtt_p99_without_gc_ms = round2(median(rtt.p99WithoutGc))
+      rows.push(['  round trips with a GC pause at either end', `${Math.round(results.rtt_gc_share * 1000) / 10}%`, '', '', '', ''])
+      rows.push(['  p99 of the others (ms)', formatNumber(results.rtt_p99_without_gc_ms), '', formatNumber(round2(median(rtt.p99WithoutGc.map((v, i) => v / floorsP99[i])))), '', ''])
       results.rtt_p50_plain_ms = round2(median(main.rtt.plainP50))
       results.encryption_rtt_ratio = round2(pairedMedian(main.rtt.p50, main.rtt.plainP50))
       results.targets.push({ name: 'rtt p50 encrypted / unencrypted', value: results.encryption_rtt_ratio, limit: 1.15, met: results.encryption_rtt_ratio <= 1.15 })
