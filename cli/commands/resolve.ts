@@ -14,14 +14,16 @@ export interface ResolvedPeer {
 const PEER_ID = /^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/
 
 export async function resolvePeer (client: ApiClient, nameOrPeerId: string): Promise<ResolvedPeer> {
+  // Space around a pasted peer ID is not part of it, as the node resolves it.
+  const wanted = nameOrPeerId.trim()
   const contacts = await client.call('contacts.list', {})
   // A peer ID means that peer before any name is looked at, as the node resolves it
   // (docs/messaging.md, "Contacts"): names compare without case, peer IDs do not.
-  const known = contacts.find(c => c.peerId === nameOrPeerId)
+  const known = contacts.find(c => c.peerId === wanted)
   if (known !== undefined) return { peerId: known.peerId, contact: known.name }
-  if (PEER_ID.test(nameOrPeerId)) return { peerId: nameOrPeerId }
-  const wanted = nameKey(nameOrPeerId)
-  const match = contacts.find(c => nameKey(c.name) === wanted)
+  if (PEER_ID.test(wanted)) return { peerId: wanted }
+  const key = nameKey(wanted)
+  const match = contacts.find(c => nameKey(c.name) === key)
   if (match !== undefined) return { peerId: match.peerId, contact: match.name }
   throw new CliError(`no contact named "${nameOrPeerId}" (add one with \`murmur contacts add <name> <peerId>\`)`, ExitCode.NOT_FOUND, { errorName: 'ContactNotFoundError' })
 }

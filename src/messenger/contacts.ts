@@ -104,24 +104,26 @@ export class ContactBook {
    */
   async resolve (nameOrPeerId: string): Promise<{ peerId: string, contact?: ContactView }> {
     if (typeof nameOrPeerId !== 'string' || nameOrPeerId.trim() === '') throw new ContactNotFoundError('name a contact or a peer ID')
+    // Space around a pasted peer ID is not part of it (names are compared trimmed anyway).
+    const wanted = nameOrPeerId.trim()
     const index = await this.load()
     // A contact's peer ID was checked when it was added.
-    const known = index.byPeerId.get(nameOrPeerId)
+    const known = index.byPeerId.get(wanted)
     if (known !== undefined) return { peerId: known.peerId, contact: known }
-    if (isPeerId(nameOrPeerId)) return { peerId: nameOrPeerId }
-    const byName = index.byNameKey.get(nameKey(nameOrPeerId))
+    if (isPeerId(wanted)) return { peerId: wanted }
+    const byName = index.byNameKey.get(nameKey(wanted))
     if (byName !== undefined) return { peerId: byName.peerId, contact: byName }
-    if (/^(12D3Koo|Qm|16U)/.test(nameOrPeerId)) throw new InvalidPeerIdError(`"${nameOrPeerId}" is not a valid peer ID`)
-    throw new ContactNotFoundError(`no contact named "${nameOrPeerId}"`)
+    if (/^(12D3Koo|Qm|16U)/.test(wanted)) throw new InvalidPeerIdError(`"${wanted}" is not a valid peer ID`)
+    throw new ContactNotFoundError(`no contact named "${wanted}"`)
   }
 
   async add (name: string, peerId: string, now = Date.now()): Promise<ContactView> {
     return await this.changes.run(BOOK, async () => await this.addUnlocked(name, peerId, now))
   }
 
-  private async addUnlocked (name: string, peerId: string, now: number): Promise<ContactView> {
+  private async addUnlocked (name: string, pastedPeerId: string, now: number): Promise<ContactView> {
     const clean = validateContactName(name)
-    validatePeerId(peerId)
+    const peerId = validatePeerId(typeof pastedPeerId === 'string' ? pastedPeerId.trim() : pastedPeerId)
     if (await this.byName(clean) != null) throw new ContactExistsError(`a contact named "${clean}" already exists`)
     if (await this.byPeerId(peerId) != null) throw new ContactExistsError('that peer ID is already a contact')
     const record: ContactRecord = { peerId, name: clean, verified: false, addedAt: now }

@@ -40,6 +40,14 @@ describe('contact book', () => {
     expect((await book.resolve(lookalike)).peerId).toBe(mallory)
   })
 
+  it('a pasted peer ID with space or a line break around it is that peer; a malformed one is InvalidPeerIdError', async () => {
+    const frank = newPeerId()
+    expect(await book.resolve(` ${frank}\n`)).toEqual({ peerId: frank })
+    expect((await book.add('frank', `${frank}\n`)).peerId).toBe(frank)
+    expect((await book.resolve(`${frank} `)).contact?.name).toBe('frank')
+    await expect(book.resolve(` ${frank.slice(0, -1)} `)).rejects.toMatchObject({ name: 'InvalidPeerIdError' })
+  })
+
   it('resolves names without case or normalization, and follows renames and removals', async () => {
     const zoe = newPeerId()
     await book.add('Zoe\u0308', zoe)
