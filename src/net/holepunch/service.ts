@@ -24,6 +24,7 @@ import { Circuit, TCP } from '@multiformats/multiaddr-matcher'
 import { HolePunch } from '../../wire/holepunch.js'
 import { HOLE_PUNCH_PROTOCOL, MAX_HOLE_PUNCH_ADDRS, MAX_HOLE_PUNCH_MESSAGE_BYTES, MAX_OBSERVED_IPS, RELAYED_CLOSE_GRACE_MS } from './constants.js'
 import { HolePunchFailedError } from './errors.js'
+import { dialWithin } from './dial.js'
 import { reservePort } from './ports.js'
 import type {
   AbortOptions, ComponentLogger, Connection, IdentifyResult, Libp2pEvents, Logger, MultiaddrConnection, PeerId, PeerStore, Startable,
@@ -286,9 +287,9 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
       if (transport == null) continue
       try {
         const upgrader = initiator ? this.components.upgrader : responderUpgrader(this.components.upgrader)
-        // `localPort` reaches net.connect through the TCP transport's dial options.
-        const options = { signal, localPort: port, upgrader }
-        return await transport.dial(target, options as Parameters<Transport['dial']>[1])
+        // `localPort` reaches net.connect through the TCP transport's dial options; the
+        // attempt's deadline bounds the dial only, not the connection (dial.ts).
+        return await dialWithin(transport, target, { localPort: port, upgrader }, signal)
       } catch (err) {
         lastError = err as Error
       }
