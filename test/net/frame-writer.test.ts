@@ -7,22 +7,12 @@ import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FrameWriter } from '../../src/net/frame-writer.js'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
+import { countSends } from './count-sends.js'
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 const PROTOCOL = '/murmur-test/frames/1.0.0'
 const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
-
-/** Counts `stream`'s send() calls from now on (the real send still runs). */
-function countSends (stream: Stream): { count: () => number } {
-  let sends = 0
-  const send = stream.send.bind(stream)
-  stream.send = (data) => {
-    sends++
-    return send(data)
-  }
-  return { count: () => sends }
-}
 
 const bytes = (frame: Uint8Array | Uint8ArrayList): Uint8Array => Uint8Array.from(frame.subarray())
 
