@@ -10,8 +10,8 @@
  * has too few peers (bootstrap/); random-key lookups while a routing table is small (table-fill/); pings that abort a
  * connection only after several fail in a row (liveness/). Every limit is set explicitly from src/net/limits.ts.
  */
-import { noise } from '@chainsafe/libp2p-noise'
 import { bulkWindowYamux } from './yamux-window.js'
+import { singleWriteNoise } from './noise-framing.js'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
@@ -234,7 +234,8 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       ...(options.announce != null ? { announce: options.announce } : {})
     },
     transports: [tcp(), webSockets(), circuitRelayTransport({ reservationCompletionTimeout: r.reservationTimeoutMs })],
-    connectionEncrypters: [noise()],
+    // noise, each message in one socket write (src/net/noise-framing.ts).
+    connectionEncrypters: [singleWriteNoise()],
     // yamux's own keep-alive (a ping every 30 s that never judges the answer) is off: liveness
     // pings every connection through the same muxer every 10 s and acts on silence.
     streamMuxers: [bulkWindowYamux({ enableKeepAlive: false })],

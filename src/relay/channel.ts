@@ -72,7 +72,7 @@ export class RequestChannel {
     this.stream = stream
     this.init = init
     this.reader = new FrameReader(stream, { maxDataLength: MAX_RESPONSE_BYTES, highWaterMark: MAX_PIPELINED_REQUESTS })
-    this.writer = new FrameWriter(stream)
+    this.writer = new FrameWriter(stream, { flushAt: 'check' })
     stream.addEventListener('close', () => { this.fail(new RelayChannelClosedError()) }, { once: true })
     this.idleTimer = setTimeout(() => { this.onIdle() }, init.idleMs)
     this.idleTimer.unref?.()
@@ -101,8 +101,8 @@ export class RequestChannel {
     })
     try {
       // Queued whole: frames never interleave, and their order on the wire is the order of
-      // the calls, which is the order of `pending`. The stream holds what it cannot send yet;
-      // what is outstanding is bounded by the callers, each waiting for its answer.
+      // the calls, which is the order of `pending`. The writer holds what the stream cannot
+      // take yet; what is outstanding is bounded by the callers, each waiting for its answer.
       this.writer.write(frame)
     } catch (err) {
       // The stream closed under an earlier write: the framing is unknown, end the channel.

@@ -93,7 +93,7 @@ export class MailboxServer {
     const onStop = (): void => { stream.abort(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason))) }
     signal.addEventListener('abort', onStop, { once: true })
     const reader = new FrameReader(stream, { maxDataLength: MAX_REQUEST_BYTES, highWaterMark: MAX_PIPELINED_REQUESTS })
-    const writer = new FrameWriter(stream)
+    const writer = new FrameWriter(stream, { flushAt: 'check' })
     /** Answers not yet written, in request order; each gets its response when its answer settles. */
     const unwritten: Array<{ response?: Response }> = []
     let allWritten: (() => void) | undefined

@@ -9,23 +9,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { MAILBOX_PROTOCOL, MAX_PIPELINED_REQUESTS, RelayTimeoutError } from '../../src/relay/index.js'
 import { MailboxRequest, MailboxResponse } from '../../src/wire/mailbox.js'
 import { startSilentPeer, type SilentPeer } from '../net/silent-peer.js'
+import { countSends } from '../net/count-sends.js'
 import { hex, makeEnvelope, startMailboxSetup, startNode, type MailboxSetup, type RelayNode } from './helpers.js'
 import type { Stream } from '@libp2p/interface'
 
 /** The mailbox streams `node` has open with `peer`. */
 function mailboxStreams (node: RelayNode, peer: RelayNode): Stream[] {
   return node.getConnections(peer.peerId).flatMap((c) => c.streams).filter((s) => s.protocol === MAILBOX_PROTOCOL)
-}
-
-/** Counts `stream`'s send() calls from now on (the real send still runs). */
-function countSends (stream: Stream): { count: () => number } {
-  let sends = 0
-  const send = stream.send.bind(stream)
-  stream.send = (data) => {
-    sends++
-    return send(data)
-  }
-  return { count: () => sends }
 }
 
 /** Resolves once `condition` holds, checked on each of `stream`'s events of `type`. */

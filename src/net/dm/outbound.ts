@@ -3,11 +3,11 @@
  * "Sender"). Envelopes are pipelined: each send() queues its frame and waits for the ack or
  * error frame that carries its envelope id, in whatever order they come back. Frames go
  * through @libp2p/utils' length-prefixed stream (lpStream), which caps what it reads; frames
- * queued together are written together, in order (src/net/coalesced-writes.ts).
+ * queued together are written together, in order (src/net/frame-writer.ts).
  */
 import { lpStream } from '@libp2p/utils'
 import { DmFrame } from '../../wire/dm.js'
-import { CoalescedWrites } from '../coalesced-writes.js'
+import { FrameWriter } from '../frame-writer.js'
 import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
 import { DmRefusedError, DmStreamClosedError, DmTimeoutError } from './errors.js'
 import { idKey } from './frames.js'
@@ -47,7 +47,7 @@ export class DmOutboundChannel {
    */
   private readonly watches = new Map<AbortSignal, SignalWatch>()
   private readonly lp: ReturnType<typeof lpStream>
-  private readonly writes: CoalescedWrites
+  private readonly writes: FrameWriter
   private readonly log: Logger
   private readonly onClosed: (channel: DmOutboundChannel) => void
   private closed = false
@@ -62,7 +62,9 @@ export class DmOutboundChannel {
     this.log = log
     this.onClosed = onClosed
     this.lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
-    this.writes = new CoalescedWrites(stream, this.lp, () => this.isOpen ? undefined : new DmStreamClosedError('The dm stream closed before the envelope was written'))
+    this.writes = new FrameWriter(stream, {
+      canWrite: () => this.isOpen ? undefined : new DmStreamClosedError('The dm stream closed before the envelope was written')
+    })
     this.onClose = this.onClose.bind(this)
     this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
     stream.addEventListener('close', this.onClose)
@@ -99,13 +101,15 @@ export class DmOutboundChannel {
       entry.timer = setTimeout(() => { this.settle(entry, new DmTimeoutError()) }, timeoutMs)
       this.addPending(entry)
       if (signal !== undefined) this.watch(signal, entry)
-      this.writes.enqueue({
-        body: frame,
-        cancelled: () => entry.settled,
-        failed: (err) => {
-          this.settle(entry, err instanceof DmStreamClosedError ? err : new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err }))
-        }
-      })
+      const failed = (err: unknown): void => {
+        this.settle(entry, err instanceof DmStreamClosedError ? err : new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err }))
+      }
+      try {
+        this.writes.write(frame, { cancelled: () => entry.settled, failed })
+      } catch (err) {
+        // An earlier write failed: the stream is gone.
+        failed(err)
+      }
     })
   }
 
