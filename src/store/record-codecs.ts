@@ -9,7 +9,7 @@
  */
 import { CorruptRecordError, InvalidRecordError } from './errors.js'
 import { fromHex, toHex, type ValueCodec } from './codec.js'
-import { FlatMessageWriter } from './record-writer.js'
+import { FlatMessageWriter } from '../wire/flat-writer.js'
 import {
   Added, Contact, Conversation, Door, History, LastResortBaseKey, Outbox, Position, Prekey, Profile,
   RelayEnvelope, RelayForward, RelayMailbox, SeenAt
@@ -174,7 +174,7 @@ const historyWriter = new FlatMessageWriter([
   { number: 11, name: 'outNumber', kind: 'u53', optional: true },
   // 12 (relays) is a nested message: entries that have relay lines take the generated encoder.
   { number: 13, name: 'updatedAt', kind: 'u53', optional: true }
-])
+], (message) => new InvalidRecordError(message))
 
 export const historyCodec = protoCodec<HistoryRecord, History>('history', {
   peerId: 'string', seq: 'u53', id: 'string', direction: 'enum', text: 'string', sentAt: 'u53', receivedAt: 'u53?',
@@ -224,7 +224,7 @@ const outboxWriter = new FlatMessageWriter([
   { number: 6, name: 'nextAttemptAt', kind: 'u53', optional: false },
   { number: 7, name: 'expiresAt', kind: 'u53', optional: false },
   { number: 8, name: 'storedAt', kind: 'u53', optional: true }
-])
+], (message) => new InvalidRecordError(message))
 
 export const outboxCodec = protoCodec<OutboxRecord, Outbox>('outbox', {
   messageId: 'string', peerId: 'string', seq: 'u53', envelope: 'bytes', attempts: 'u32', nextAttemptAt: 'u53', expiresAt: 'u53', storedAt: 'u53?'

@@ -1,22 +1,23 @@
 /**
- * A protobuf writer for flat records (scalar fields only), for the two records written on every
- * message: History and Outbox (docs/store.md, "Value encoding"). It writes the same bytes as the
- * protons-generated encoders of proto/records.proto - fields in number order, a proto3 field
- * without `optional` left out at its default, an `optional` one written whenever present - into
- * one buffer of the exact size, sized in a first pass.
+ * A protobuf writer for flat messages (scalar fields only), for the few encoded on every
+ * message sent: the Envelope (envelope.proto) and the store's History and Outbox records
+ * (src/store/proto/records.proto; docs/store.md, "Value encoding"). It writes the same bytes
+ * as the protons-generated encoders - fields in number order, a proto3 field without
+ * `optional` left out at its default, an `optional` one written whenever present - into one
+ * buffer of the exact size, sized in a first pass.
  *
- * Why not protons here: its writer builds a list of one object per field and copies them out,
- * which made encoding these two records about a sixth of a sender's CPU in a flood (a message's
- * history entry is encoded three times: queued, sent, delivered). Everything else keeps the
- * generated codecs; test/store/record-writer.test.ts checks both give identical bytes.
+ * Why not protons there: its writer builds a list of one object per field and copies them
+ * out, which made encoding those three messages about a fifth of a flooding sender's CPU (a
+ * message's history entry alone is encoded three times: queued, sent, delivered). Everything
+ * else keeps the generated codecs; test/wire/flat-writer.test.ts and
+ * test/store/record-codecs-flat.test.ts check that both give identical bytes.
  */
-import { InvalidRecordError } from './errors.js'
 
 /** One field of a flat message: its number, where its value is in the record, how it is encoded. */
 export interface FlatField {
   readonly number: number
   readonly name: string
-  /** u53: varint of a safe integer; enum: varint of the value's index in `values`. */
+  /** u53: varint of a non-negative safe integer; enum: varint of the value's index in `values`. */
   readonly kind: 'u53' | 'string' | 'bytes' | 'enum'
   /** proto3 `optional`: written whenever present (even at the default). */
   readonly optional: boolean
@@ -36,8 +37,12 @@ export class FlatMessageWriter {
   private readonly fields: readonly CompiledField[]
   /** Per field, the value (or byte length) the sizing pass found: read by the writing pass. */
   private readonly scratch: number[]
+  /** The caller's error for an enum value outside its list. */
+  private readonly invalid: (message: string) => Error
 
-  constructor (fields: readonly FlatField[]) {
+  /** `invalid` makes the error thrown for an enum value outside its list (the caller's typed error). */
+  constructor (fields: readonly FlatField[], invalid: (message: string) => Error) {
+    this.invalid = invalid
     for (let i = 1; i < fields.length; i++) {
       if (fields[i].number <= fields[i - 1].number) throw new RangeError('fields must be in field-number order')
     }
@@ -50,8 +55,8 @@ export class FlatMessageWriter {
   }
 
   /**
-   * `record`'s fields as one protobuf message. The caller has checked the record's types
-   * (record-codecs.ts checkRecord); an enum value outside its list is refused here.
+   * `record`'s fields as one protobuf message. The caller has checked the fields' types
+   * (numbers are non-negative safe integers); an enum value outside its list is refused here.
    */
   encode (record: Record<string, unknown>): Uint8Array {
     const { fields, scratch } = this
@@ -71,7 +76,7 @@ export class FlatMessageWriter {
           break
         case 'enum':
           n = (field.values as readonly string[]).indexOf(value as string)
-          if (n < 0) throw new InvalidRecordError(`${field.name} must be one of ${(field.values as readonly string[]).join(', ')}`)
+          if (n < 0) throw this.invalid(`${field.name} must be one of ${(field.values as readonly string[]).join(', ')}`)
           if (n === 0 && !field.optional) continue
           scratch[i] = n
           size += 1 + varintLength(n)
