@@ -1,6 +1,6 @@
 /**
  * A protobuf writer for flat messages (scalar fields only), for the few encoded on every
- * message sent: the Envelope (envelope.proto) and the store's History and Outbox records
+ * message sent: the Text inside it (content.proto), the Envelope (envelope.proto) and the store's History and Outbox records
  * (src/store/proto/records.proto; docs/store.md, "Value encoding"). It writes the same bytes
  * as the protons-generated encoders - fields in number order, a proto3 field without
  * `optional` left out at its default, an `optional` one written whenever present - into one
@@ -18,7 +18,7 @@ export interface FlatField {
   readonly number: number
   readonly name: string
   /** u53: varint of a non-negative safe integer; enum: varint of the value's index in `values`. */
-  readonly kind: 'u53' | 'string' | 'bytes' | 'enum'
+  readonly kind: 'u53' | 'bool' | 'string' | 'bytes' | 'enum'
   /** proto3 `optional`: written whenever present (even at the default). */
   readonly optional: boolean
   /** For enums: the record's values in the enum's numeric order. */
@@ -55,10 +55,11 @@ export class FlatMessageWriter {
   }
 
   /**
-   * `record`'s fields as one protobuf message. The caller has checked the fields' types
+   * `record`'s fields as one protobuf message (or, with `within`, as field number `within` of
+   * an outer message that has only that field). The caller has checked the fields' types
    * (numbers are non-negative safe integers); an enum value outside its list is refused here.
    */
-  encode (record: Record<string, unknown>): Uint8Array {
+  encode (record: Record<string, unknown>, within?: number): Uint8Array {
     const { fields, scratch } = this
     let size = 0
     for (let i = 0; i < fields.length; i++) {
@@ -73,6 +74,12 @@ export class FlatMessageWriter {
           if (n === 0 && !field.optional) continue
           scratch[i] = n
           size += 1 + varintLength(n)
+          break
+        case 'bool':
+          n = value === true ? 1 : 0
+          if (n === 0 && !field.optional) continue
+          scratch[i] = n
+          size += 2
           break
         case 'enum':
           n = (field.values as readonly string[]).indexOf(value as string)
@@ -95,8 +102,15 @@ export class FlatMessageWriter {
           break
       }
     }
-    const out = Buffer.allocUnsafe(size)
+    // Nested as field `within` of an outer message (a oneof's one field): its key and length first.
+    if (within !== undefined && (within < 1 || within > 15)) throw new RangeError('field numbers 1 to 15 only (one-byte keys)')
+    const head = within === undefined ? 0 : 1 + varintLength(size)
+    const out = Buffer.allocUnsafe(head + size)
     let pos = 0
+    if (within !== undefined) {
+      out[pos++] = (within << 3) | WIRE_LENGTH_DELIMITED
+      pos = writeVarint(out, pos, size)
+    }
     for (let i = 0; i < fields.length; i++) {
       const n = scratch[i]
       if (n < 0) continue
@@ -110,7 +124,7 @@ export class FlatMessageWriter {
         pos += n
       }
     }
-    return new Uint8Array(out.buffer, out.byteOffset, size)
+    return new Uint8Array(out.buffer, out.byteOffset, head + size)
   }
 }
 

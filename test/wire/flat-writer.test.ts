@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { decodeContent, encodeText } from '../../src/messenger/content.js'
+import { Content } from '../../src/wire/content.js'
 import { Envelope } from '../../src/wire/envelope.js'
 import { FlatMessageWriter } from '../../src/wire/flat-writer.js'
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_ID_BYTES, MalformedEnvelopeError } from '../../src/wire/strict/envelope.js'
@@ -26,6 +28,16 @@ describe('flat message writer', () => {
       const { bytes } = encodeEnvelope(fields)
       expect(Buffer.from(bytes).equals(Buffer.from(Envelope.encode(fields)))).toBe(true)
       expect(decodeEnvelope(bytes)).toEqual(fields)
+    }), { numRuns: 500 })
+  })
+
+  it('encodes every text Content as the generated encoder does, and it decodes back', () => {
+    const safe = fc.oneof(fc.constantFrom(0, 127, 128, Number.MAX_SAFE_INTEGER), fc.maxSafeNat())
+    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.string({ unit: 'grapheme', maxLength: 300 }), safe, safe, fc.boolean(), (messageId, body, sentAt, seq, resend) => {
+      const bytes = encodeText({ messageId, body, sentAt, seq, resend })
+      const generated = Content.encode({ text: { messageId, body, sentAt: BigInt(sentAt), seq: BigInt(seq), resend } })
+      expect(Buffer.from(bytes).equals(Buffer.from(generated))).toBe(true)
+      expect(decodeContent(bytes)).toEqual({ type: 'text', messageId, body, sentAt, seq, resend })
     }), { numRuns: 500 })
   })
 
