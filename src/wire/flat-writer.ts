@@ -10,8 +10,10 @@
  * out, which made encoding those three messages about a fifth of a flooding sender's CPU (a
  * message's history entry alone is encoded three times: queued, sent, delivered). Everything
  * else keeps the generated codecs; test/wire/flat-writer.test.ts and
- * test/store/record-codecs-flat.test.ts check that both give identical bytes.
+ * test/store/record-codecs-flat.test.ts check that both give identical bytes. Varints are
+ * uint8-varint's, as protons' own.
  */
+import { encodeUint8Array, encodingLength } from 'uint8-varint'
 
 /** One field of a flat message: its number, where its value is in the record, how it is encoded. */
 export interface FlatField {
@@ -73,7 +75,7 @@ export class FlatMessageWriter {
           n = value as number
           if (n === 0 && !field.optional) continue
           scratch[i] = n
-          size += 1 + varintLength(n)
+          size += 1 + encodingLength(n)
           break
         case 'bool':
           n = value === true ? 1 : 0
@@ -86,37 +88,39 @@ export class FlatMessageWriter {
           if (n < 0) throw this.invalid(`${field.name} must be one of ${(field.values as readonly string[]).join(', ')}`)
           if (n === 0 && !field.optional) continue
           scratch[i] = n
-          size += 1 + varintLength(n)
+          size += 1 + encodingLength(n)
           break
         case 'string':
           n = Buffer.byteLength(value as string, 'utf8')
           if (n === 0 && !field.optional) continue
           scratch[i] = n
-          size += 1 + varintLength(n) + n
+          size += 1 + encodingLength(n) + n
           break
         case 'bytes':
           n = (value as Uint8Array).byteLength
           if (n === 0 && !field.optional) continue
           scratch[i] = n
-          size += 1 + varintLength(n) + n
+          size += 1 + encodingLength(n) + n
           break
       }
     }
     // Nested as field `within` of an outer message (a oneof's one field): its key and length first.
     if (within !== undefined && (within < 1 || within > 15)) throw new RangeError('field numbers 1 to 15 only (one-byte keys)')
-    const head = within === undefined ? 0 : 1 + varintLength(size)
+    const head = within === undefined ? 0 : 1 + encodingLength(size)
     const out = Buffer.allocUnsafe(head + size)
     let pos = 0
     if (within !== undefined) {
       out[pos++] = (within << 3) | WIRE_LENGTH_DELIMITED
-      pos = writeVarint(out, pos, size)
+      encodeUint8Array(size, out, pos)
+      pos += encodingLength(size)
     }
     for (let i = 0; i < fields.length; i++) {
       const n = scratch[i]
       if (n < 0) continue
       const field = fields[i]
       out[pos++] = field.tag
-      pos = writeVarint(out, pos, n)
+      encodeUint8Array(n, out, pos)
+      pos += encodingLength(n)
       if (field.kind === 'string') {
         pos += out.write(record[field.name] as string, pos, n, 'utf8')
       } else if (field.kind === 'bytes') {
@@ -126,24 +130,4 @@ export class FlatMessageWriter {
     }
     return new Uint8Array(out.buffer, out.byteOffset, head + size)
   }
-}
-
-/** Bytes of `n` (a non-negative safe integer) as a varint. */
-function varintLength (n: number): number {
-  let length = 1
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80)
-    length++
-  }
-  return length
-}
-
-function writeVarint (out: Uint8Array, pos: number, n: number): number {
-  // Division, not shifts: a safe integer may have up to 53 bits, and shifts work on 32.
-  while (n >= 0x80) {
-    out[pos++] = (n % 0x80) | 0x80
-    n = Math.floor(n / 0x80)
-  }
-  out[pos++] = n
-  return pos
 }
