@@ -7,6 +7,7 @@
  * names a peer is sealed (at-rest/cipher.ts), so the stored keys do not say who talks to whom;
  * in an unencrypted one the parts are stored as they are.
  */
+import { LRUCache } from 'lru-cache'
 import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import {
   bytesCodec, decodeFixed, emptyCodec, encodeMessageId, encodePeerId, encodeU32, encodeU53,
@@ -74,8 +75,22 @@ export interface PeerNames {
   range: (peerId: string) => { gte: string, lt: string }
 }
 
+/** Peers whose key part peerNames keeps at hand (least recently used first out). */
+const PEER_NAME_CACHE_SIZE = 1024
+
 export function peerNames (cipher: StoreCipher): PeerNames {
-  const encode = (peerId: string): string => cipher.sealName(encodePeerId(peerId))
+  // Every key of a message names its peer (history entry, id index, outbox entry, due index,
+  // ...): checked and sealed once per peer, not once per key (the format check alone was ~4%
+  // of a flooding sender's CPU).
+  const known = new LRUCache<string, string>({ max: PEER_NAME_CACHE_SIZE })
+  const encode = (peerId: string): string => {
+    let stored = known.get(peerId)
+    if (stored === undefined) {
+      stored = cipher.sealName(encodePeerId(peerId))
+      known.set(peerId, stored)
+    }
+    return stored
+  }
   return {
     encode,
     decode: (stored, sublevel) => cipher.openName(stored, sublevel),

@@ -9,6 +9,7 @@
  */
 import { CorruptRecordError, InvalidRecordError } from './errors.js'
 import { fromHex, toHex, type ValueCodec } from './codec.js'
+import { FlatMessageWriter } from '../wire/flat-writer.js'
 import {
   Added, Contact, Conversation, Door, History, LastResortBaseKey, Outbox, Position, Prekey, Profile,
   RelayEnvelope, RelayForward, RelayMailbox, SeenAt
@@ -77,19 +78,24 @@ function describe (kind: FieldKind): string {
   }
 }
 
-/** A protobuf message codec with the record <-> message mapping around it. */
+/**
+ * A protobuf message codec with the record <-> message mapping around it. `flat`, when given,
+ * encodes the records it can (record-writer.ts: the same bytes, written directly) and returns
+ * undefined for the others, which take the generated encoder.
+ */
 function protoCodec<V, M> (
   what: string,
   spec: FieldSpec,
   message: { encode: (m: Partial<M>) => Uint8Array, decode: (b: Uint8Array) => M },
   toMessage: (record: V) => Partial<M>,
-  fromMessage: (m: M, sublevel: string) => V
+  fromMessage: (m: M, sublevel: string) => V,
+  flat?: (record: V) => Uint8Array | undefined
 ): ValueCodec<V> {
   const compiled = compileSpec(spec)
   return {
     encode (value: V): Uint8Array {
       checkRecord(what, value, compiled)
-      return message.encode(toMessage(value))
+      return flat?.(value) ?? message.encode(toMessage(value))
     },
     decode (bytes: Uint8Array, sublevel: string): V {
       let decoded: M
@@ -153,6 +159,23 @@ const STATES = ['queued', 'sent', 'stored', 'delivered', 'read', 'expired', 'fai
 const LINE_STATUSES = ['stored', 'refused'] as const
 const RELAY_LINE_SPEC = compileSpec({ relay: 'string', status: 'enum', reason: 'string?' })
 
+/** History without relay lines (all but a few entries) in one pass; the order of records.proto. */
+const historyWriter = new FlatMessageWriter([
+  { number: 1, name: 'peerId', kind: 'string', optional: false },
+  { number: 2, name: 'seq', kind: 'u53', optional: false },
+  { number: 3, name: 'id', kind: 'string', optional: false },
+  { number: 4, name: 'direction', kind: 'enum', optional: false, values: DIRECTIONS },
+  { number: 5, name: 'text', kind: 'string', optional: false },
+  { number: 6, name: 'sentAt', kind: 'u53', optional: false },
+  { number: 7, name: 'receivedAt', kind: 'u53', optional: true },
+  { number: 8, name: 'state', kind: 'enum', optional: false, values: STATES },
+  { number: 9, name: 'reason', kind: 'string', optional: true },
+  { number: 10, name: 'relay', kind: 'string', optional: true },
+  { number: 11, name: 'outNumber', kind: 'u53', optional: true },
+  // 12 (relays) is a nested message: entries that have relay lines take the generated encoder.
+  { number: 13, name: 'updatedAt', kind: 'u53', optional: true }
+], (message) => new InvalidRecordError(message))
+
 export const historyCodec = protoCodec<HistoryRecord, History>('history', {
   peerId: 'string', seq: 'u53', id: 'string', direction: 'enum', text: 'string', sentAt: 'u53', receivedAt: 'u53?',
   state: 'enum', reason: 'string?', relay: 'string?', outNumber: 'u53?', relays: 'list?', updatedAt: 'u53?'
@@ -180,7 +203,8 @@ export const historyCodec = protoCodec<HistoryRecord, History>('history', {
     out.relays = m.relays.map((line) => defined({ relay: line.relay, status: enumFrom(sublevel, 'relay line status', line.status, LINE_STATUSES), reason: line.reason }))
   }
   return out
-})
+},
+(r) => r.relays === undefined || r.relays.length === 0 ? historyWriter.encode(r as unknown as Record<string, unknown>) : undefined)
 
 export const messageLocationCodec = protoCodec<MessageLocation, Position>('message location', { seq: 'u53' }, Position, (r) => r, (m) => ({ seq: m.seq }))
 export const relayIdCodec = protoCodec<RelayIdRecord, Position>('relay id', { seq: 'u53' }, Position, (r) => r, (m) => ({ seq: m.seq }))
@@ -191,9 +215,21 @@ export const conversationCodec = protoCodec<ConversationRecord, Conversation>('c
   { peerId: 'string', lastSeq: 'u53', unread: 'u53', readSeq: 'u53', lastMessageAt: 'u53' }, Conversation,
   (r) => r, (m) => ({ ...m }))
 
+const outboxWriter = new FlatMessageWriter([
+  { number: 1, name: 'messageId', kind: 'string', optional: false },
+  { number: 2, name: 'peerId', kind: 'string', optional: false },
+  { number: 3, name: 'seq', kind: 'u53', optional: false },
+  { number: 4, name: 'envelope', kind: 'bytes', optional: false },
+  { number: 5, name: 'attempts', kind: 'u53', optional: false },
+  { number: 6, name: 'nextAttemptAt', kind: 'u53', optional: false },
+  { number: 7, name: 'expiresAt', kind: 'u53', optional: false },
+  { number: 8, name: 'storedAt', kind: 'u53', optional: true }
+], (message) => new InvalidRecordError(message))
+
 export const outboxCodec = protoCodec<OutboxRecord, Outbox>('outbox', {
   messageId: 'string', peerId: 'string', seq: 'u53', envelope: 'bytes', attempts: 'u32', nextAttemptAt: 'u53', expiresAt: 'u53', storedAt: 'u53?'
-}, Outbox, (r) => r as Partial<Outbox>, (m) => defined({ ...m, envelope: view(m.envelope) }))
+}, Outbox, (r) => r as Partial<Outbox>, (m) => defined({ ...m, envelope: view(m.envelope) }),
+(r) => outboxWriter.encode(r as unknown as Record<string, unknown>))
 
 export const relayMailboxCodec = protoCodec<RelayMailboxRecord, RelayMailbox>('relay mailbox', {
   owner: 'string', createdAt: 'u53', firstContactOpen: 'bool', nextSeq: 'u53', count: 'u53', bytes: 'u53', firstContactCount: 'u53', firstContactBytes: 'u53', number: 'u32'

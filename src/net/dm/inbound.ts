@@ -13,6 +13,7 @@ import { lpStream } from '@libp2p/utils'
 import type { ParsedEnvelope } from '../../wire/strict/envelope.js'
 import { MAX_DM_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './constants.js'
 import { DmRefusedError, DmTimeoutError, FrameTooLargeError, type DmErrorCode } from './errors.js'
+import { frameLengthDecoder } from './frame-length.js'
 import { checkDmFrame, errorFrame, isRefusal, resultFrame, type DmReceiveResult, type DmRefusal } from './frames.js'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -70,7 +71,7 @@ export class DmInboundSession {
     this.localPeerBytes = options.localPeer.toMultihash().bytes
     this.options = options
     this.log = options.log
-    this.lp = lpStream(stream, { maxDataLength: MAX_DM_FRAME_BYTES })
+    this.lp = lpStream(stream, { maxDataLength: MAX_DM_FRAME_BYTES, lengthDecoder: frameLengthDecoder(MAX_DM_FRAME_BYTES) })
   }
 
   start (): void {

@@ -18,6 +18,7 @@
 import { MurmurError } from '../../errors/murmur-error.js'
 import { reader } from 'protons-runtime'
 import { Envelope } from '../envelope.js'
+import { FlatMessageWriter } from '../flat-writer.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Envelope.id is exactly this many random bytes (envelope.proto, field 1). */
@@ -106,10 +107,26 @@ export function parseEnvelope (bytes: Uint8Array | Uint8ArrayList): ParsedEnvelo
   return Object.assign(envelope, { bytes: flat })
 }
 
+/** The Envelope's fields in envelope.proto's order, for the sender's one encode of each envelope (flat-writer.ts). */
+const envelopeWriter = new FlatMessageWriter([
+  { number: 1, name: 'id', kind: 'bytes', optional: false },
+  { number: 2, name: 'sender', kind: 'bytes', optional: false },
+  { number: 3, name: 'recipient', kind: 'bytes', optional: false },
+  { number: 4, name: 'createdAt', kind: 'u53', optional: false },
+  { number: 5, name: 'kind', kind: 'enum', optional: false, values: [Envelope.Kind.KIND_UNSPECIFIED, Envelope.Kind.PREKEY, Envelope.Kind.RATCHET] },
+  { number: 6, name: 'payload', kind: 'bytes', optional: false },
+  { number: 7, name: 'expiresAt', kind: 'u53', optional: false }
+], (message) => new MalformedEnvelopeError(message))
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
 /** Encodes an envelope once (the sender's side); the result carries its fields and bytes. */
 export function encodeEnvelope (fields: Envelope): ParsedEnvelope {
   if (fields.id.byteLength !== ENVELOPE_ID_BYTES) throw new MalformedEnvelopeError(`envelope id must be ${ENVELOPE_ID_BYTES} bytes`)
-  const bytes = Envelope.encode(fields)
+  // Times are milliseconds (safe integers); a larger one, never built here, takes the generated encoder.
+  const bytes = fields.createdAt >= 0n && fields.createdAt <= MAX_SAFE && fields.expiresAt >= 0n && fields.expiresAt <= MAX_SAFE
+    ? envelopeWriter.encode({ ...fields, createdAt: Number(fields.createdAt), expiresAt: Number(fields.expiresAt) })
+    : Envelope.encode(fields)
   if (bytes.byteLength > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError(bytes.byteLength)
   return { ...fields, bytes }
 }
