@@ -24,6 +24,7 @@
  * later refusal too; a loop awaiting it while writableNeedsDrain spins without end.
  */
 import { StreamClosedError } from '@libp2p/utils'
+import { encodeUint8Array, encodingLength } from 'uint8-varint'
 import type { Stream, StreamCloseEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -49,24 +50,6 @@ export const COALESCED_WRITE_BYTES = 64 * 1024
 
 interface QueuedFrame extends FrameCallbacks {
   readonly body: Uint8Array | Uint8ArrayList
-}
-
-function varintLength (n: number): number {
-  let bytes = 1
-  while (n >= 128) {
-    n = Math.floor(n / 128)
-    bytes++
-  }
-  return bytes
-}
-
-function writeVarint (n: number, target: Uint8Array, offset: number): number {
-  while (n >= 128) {
-    target[offset++] = (n % 128) | 0x80
-    n = Math.floor(n / 128)
-  }
-  target[offset++] = n
-  return offset
 }
 
 export class FrameWriter {
@@ -211,11 +194,12 @@ export class FrameWriter {
 /** The frames' bodies, each behind its varint length, in one buffer (one copy of each). */
 function encodeFrames (frames: QueuedFrame[]): Uint8Array {
   let size = 0
-  for (const { body } of frames) size += varintLength(body.byteLength) + body.byteLength
+  for (const { body } of frames) size += encodingLength(body.byteLength) + body.byteLength
   const bytes = new Uint8Array(size)
   let offset = 0
   for (const { body } of frames) {
-    offset = writeVarint(body.byteLength, bytes, offset)
+    encodeUint8Array(body.byteLength, bytes, offset)
+    offset += encodingLength(body.byteLength)
     if (body instanceof Uint8Array) {
       bytes.set(body, offset)
       offset += body.byteLength
