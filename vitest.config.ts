@@ -8,6 +8,11 @@ export default defineConfig({
     // test/cpu-log.ts: each file's CPU time, with MURMUR_TEST_CPU_LOG set (else nothing).
     // test/byte-equality.ts: toEqual compares integer typed arrays by their bytes at once.
     setupFiles: ['./test/setup.ts', './test/cpu-log.ts', './test/byte-equality.ts'],
+    // New key files, passphrase changes and backups use scrypt N = 2^14 (the lowest a file may
+    // record, docs/store.md "Keys") instead of 2^17: a derivation costs ~0.06 CPU-s instead of
+    // ~0.5, in the test processes and in every `murmur` process they start (which inherit the
+    // variable). The tests of the KDF's parameters (test/store/key-file, kdf) run at the defaults.
+    env: { MURMUR_SCRYPT_N: String(2 ** 14) },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

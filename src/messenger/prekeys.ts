@@ -126,27 +126,42 @@ export class PrekeyManager {
    * issued before the bundle leaves. Falls back to the last-resort keys when none remain.
    */
   async issueBundle (now = Date.now()): Promise<PreKeyBundle> {
-    const bundle = await this.exclusive(async () => {
+    return (await this.issueBundles(1, now))[0]
+  }
+
+  /**
+   * `count` bundles as issueBundle gives them, each with its own one-time prekeys (the
+   * last-resort keys alone once none remain), in one read of the prekeys and one synced write:
+   * a relay's supply (PREKEYS_AT_RELAY) cost one scan of every prekey and one fsync per bundle.
+   */
+  async issueBundles (count: number, now = Date.now()): Promise<PreKeyBundle[]> {
+    const bundles = await this.exclusive(async () => {
       const s = this.store.sublevels
       const spk = await this.currentSigned()
       const kem = await this.currentLastResort()
-      const otk = (await s.oneTimePrekeys.list()).map(e => e.value as Issuable<OneTimePrekeyRecord>).find(k => k.issuedAt === undefined)
-      const otkKem = (await s.oneTimeKemPrekeys.list()).map(e => e.value as Issuable<OneTimeKemPrekeyRecord>).find(k => k.issuedAt === undefined)
+      const otks = (await s.oneTimePrekeys.list()).map(e => e.value as Issuable<OneTimePrekeyRecord>).filter(k => k.issuedAt === undefined)
+      const otkKems = (await s.oneTimeKemPrekeys.list()).map(e => e.value as Issuable<OneTimeKemPrekeyRecord>).filter(k => k.issuedAt === undefined)
       const batch = this.store.batch()
-      if (otk != null) batch.put(s.oneTimePrekeys, otk.id, { ...otk, issuedAt: now } as OneTimePrekeyRecord)
-      if (otkKem != null) batch.put(s.oneTimeKemPrekeys, otkKem.id, { ...otkKem, issuedAt: now } as OneTimeKemPrekeyRecord)
+      const issued: PreKeyBundle[] = []
+      for (let i = 0; i < count; i++) {
+        const otk = otks[i]
+        const otkKem = otkKems[i]
+        if (otk != null) batch.put(s.oneTimePrekeys, otk.id, { ...otk, issuedAt: now } as OneTimePrekeyRecord)
+        if (otkKem != null) batch.put(s.oneTimeKemPrekeys, otkKem.id, { ...otkKem, issuedAt: now } as OneTimeKemPrekeyRecord)
+        issued.push({
+          identityKey: this.identity.publicKey,
+          signedPreKey: { id: spk.id, publicKey: spk.publicKey, signature: spk.signature },
+          lastResortKemPreKey: { id: kem.id, publicKey: kem.publicKey, signature: kem.signature },
+          ...(otk != null ? { oneTimePreKey: { id: otk.id, publicKey: otk.publicKey } } : {}),
+          ...(otkKem != null ? { oneTimeKemPreKey: { id: otkKem.id, publicKey: otkKem.publicKey, signature: otkKem.signature } } : {})
+        } satisfies PreKeyBundle)
+      }
       if (batch.length > 0) await this.store.write(batch, { sync: true })
-      return {
-        identityKey: this.identity.publicKey,
-        signedPreKey: { id: spk.id, publicKey: spk.publicKey, signature: spk.signature },
-        lastResortKemPreKey: { id: kem.id, publicKey: kem.publicKey, signature: kem.signature },
-        ...(otk != null ? { oneTimePreKey: { id: otk.id, publicKey: otk.publicKey } } : {}),
-        ...(otkKem != null ? { oneTimeKemPreKey: { id: otkKem.id, publicKey: otkKem.publicKey, signature: otkKem.signature } } : {})
-      } satisfies PreKeyBundle
+      return issued
     })
     // Replenish in the background of this request, not on its path.
     void this.maintain(now).catch(() => {})
-    return bundle
+    return bundles
   }
 
   /**

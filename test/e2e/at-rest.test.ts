@@ -3,7 +3,9 @@
 // file) holds the text, a contact name, bob's peer ID in a readable form or alice's private
 // key; a home made without a passphrase, scanned the same way, shows all of them (so the scan
 // sees what is there). Then a wrong passphrase, a passphrase change, and the terminal prompt.
-import { writeFile } from 'node:fs/promises'
+// Key files record the scrypt N of $MURMUR_SCRYPT_N (2^14 in the suite, vitest.config.ts), and
+// the default where the variable is empty (bob's first).
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,6 +25,11 @@ const BOB_PASSPHRASE = 'bob uses the environment'
 /** The readable forms of a peer ID: base58btc text, and the CID in base32 that libp2p's peer store keys use. */
 function peerIdForms (peerId: string): string[] {
   return [peerId, peerIdFromString(peerId).toCID().toString()]
+}
+
+/** The scrypt N a home's key file records. */
+async function scryptN (home: string): Promise<number> {
+  return JSON.parse(await readFile(join(home, 'identity.key'), 'utf8')).kdf.N
 }
 
 async function send (from: RunningNode, to: string, text: string): Promise<void> {
@@ -45,7 +52,7 @@ describe('encryption at rest (real CLI processes)', () => {
     const b = await tempHome()
     const [a, bInit, c] = await Promise.all([
       initNode('alice', { passphraseFile: alicePassFile }),
-      runCli(['init', '--home', b.home, '--name', 'bob', '--json'], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } }),
+      runCli(['init', '--home', b.home, '--name', 'bob', '--json'], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE, MURMUR_SCRYPT_N: '' } }),
       initNode('carol')
     ])
     expect(bInit.code, bInit.stderr).toBe(0)
@@ -60,6 +67,8 @@ describe('encryption at rest (real CLI processes)', () => {
   })
 
   it('no file under either home holds the text, a contact name, bob\'s peer ID or alice\'s private key', async () => {
+    expect(await scryptN(homes.alice)).toBe(2 ** 14)
+    expect(await scryptN(homes.bob)).toBe(2 ** 17)
     const alice = await startNode(homes.alice, ['--passphrase-file', alicePassFile])
     const [bob, carol] = await Promise.all([
       startNode(homes.bob, ['--bootstrap', alice.addresses[0]], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } }),
@@ -108,6 +117,8 @@ describe('encryption at rest (real CLI processes)', () => {
   it('passphrase change: the old one stops working, the new one opens the same store', async () => {
     const changed = await runCli(['passphrase', 'change', '--home', homes.bob], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE, MURMUR_NEW_PASSPHRASE: 'bob\'s new passphrase' } })
     expect(changed.code, changed.stderr).toBe(0)
+    // The new wrapping takes fresh parameters: N from $MURMUR_SCRYPT_N now.
+    expect(await scryptN(homes.bob)).toBe(2 ** 14)
     const old = await runCli(['start', '--home', homes.bob, '--no-mdns'], { env: { MURMUR_PASSPHRASE: BOB_PASSPHRASE } })
     expect(old.code).toBe(ExitCode.PASSPHRASE)
     const bob = await startNode(homes.bob, [], { env: { MURMUR_PASSPHRASE: 'bob\'s new passphrase' } })

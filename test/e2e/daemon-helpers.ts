@@ -3,10 +3,12 @@
  * need. Every process started here is tracked so that afterAll can kill what is left.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { vi } from 'vitest'
 import { ApiClient } from '../../src/api/client.js'
 import type { MethodName, MethodParams, MethodResult } from '../../src/api/methods.js'
+import { initHome } from '../../src/messenger/offline.js'
 import { CLI, runCli, tempHome } from './cli-helpers.js'
 
 export interface RunningNode {
@@ -46,13 +48,22 @@ export function spawnCli (args: string[], options: { env?: NodeJS.ProcessEnv } =
 }
 
 /**
- * `murmur init` in a new temporary home (with an optional display name), without a passphrase
- * unless `passphraseFile` is given: tests about something else need not pay for scrypt.
+ * A new identity in a new temporary home (with an optional display name), without a passphrase
+ * unless `passphraseFile` is given: tests about something else need not pay for scrypt. Without
+ * a passphrase the home is made in this process, by what `murmur init --no-passphrase` runs
+ * (initHome; cli/commands/identity.ts), not by a `murmur init` process: one costs 0.25-0.36
+ * CPU-s, most of it Node and the module loader starting, for ~30 ms of work (test/cpu-log.ts).
+ * The init command itself is tested as a process (test/e2e/identity.test.ts, newcomer, backup),
+ * and with a passphrase file it runs here as one too (test/e2e/at-rest.test.ts).
  */
 export async function initNode (name?: string, options: { passphraseFile?: string } = {}): Promise<{ home: string, peerId: string, cleanup: () => Promise<void> }> {
   const { home, cleanup } = await tempHome()
-  const protection = options.passphraseFile !== undefined ? ['--passphrase-file', options.passphraseFile] : ['--no-passphrase']
-  const init = await runCli(['init', '--home', home, '--json', ...protection, ...(name !== undefined ? ['--name', name] : [])])
+  if (options.passphraseFile === undefined) {
+    await mkdir(home, { recursive: true, mode: 0o700 })
+    const { peerId } = await initHome(home, { noPassphrase: true }, name !== undefined ? { name } : {})
+    return { home, peerId, cleanup }
+  }
+  const init = await runCli(['init', '--home', home, '--json', '--passphrase-file', options.passphraseFile, ...(name !== undefined ? ['--name', name] : [])])
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`)
   return { home, peerId: JSON.parse(init.stdout).peerId, cleanup }
 }

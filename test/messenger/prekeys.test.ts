@@ -54,6 +54,35 @@ describe('prekey supply, issuing and rotation (memory-level store)', () => {
     expect(issued.has(next.oneTimePreKey?.id ?? -1)).toBe(false)
   })
 
+  it('issues many bundles in one write, each with its own one-time prekeys, and the last-resort keys alone once none remain', async () => {
+    const prekeys = new PrekeyManager(store, identity, provider)
+    await prekeys.maintain(1_000)
+    const first = await prekeys.issueBundle(1_000)
+    let writes = 0
+    const write = store.write.bind(store)
+    store.write = async (...args) => { writes++; return await write(...args) }
+    const many = await prekeys.issueBundles(ONE_TIME_PREKEYS_TARGET, 1_000)
+    expect(writes).toBe(1)
+    store.write = write
+    expect(many).toHaveLength(ONE_TIME_PREKEYS_TARGET)
+    for (const bundle of many) verifyBundle(provider, bundle, identity.publicKey)
+    const withKeys = many.slice(0, ONE_TIME_PREKEYS_TARGET - 1)
+    const ids = new Set([first, ...withKeys].map(b => b.oneTimePreKey?.id))
+    const kemIds = new Set([first, ...withKeys].map(b => b.oneTimeKemPreKey?.id))
+    expect(ids.size).toBe(ONE_TIME_PREKEYS_TARGET)
+    expect(kemIds.size).toBe(ONE_TIME_PREKEYS_TARGET)
+    expect(ids.has(undefined)).toBe(false)
+    // One more than there were: that bundle has the last-resort keys alone.
+    expect(many[ONE_TIME_PREKEYS_TARGET - 1].oneTimePreKey).toBeUndefined()
+    expect(many[ONE_TIME_PREKEYS_TARGET - 1].oneTimeKemPreKey).toBeUndefined()
+    expect(many[ONE_TIME_PREKEYS_TARGET - 1].lastResortKemPreKey).toEqual(first.lastResortKemPreKey)
+    // All marked issued: the supply is topped up with new ones, none handed out again.
+    await prekeys.maintain(1_000)
+    const next = await prekeys.issueBundle(1_000)
+    expect(ids.has(next.oneTimePreKey?.id)).toBe(false)
+    expect(kemIds.has(next.oneTimeKemPreKey?.id)).toBe(false)
+  })
+
   it('rotates the signed prekey weekly and keeps the old one for the grace period', async () => {
     const prekeys = new PrekeyManager(store, identity, provider)
     const t0 = 10 * DAY

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   changePassphrase, createIdentityFile, InvalidIdentityFileError, readKeyFileInfo, unlockIdentityFile
 } from '../../src/messenger/identity-file.js'
@@ -11,8 +11,10 @@ import { passphraseBytes } from '../../src/store/at-rest/kdf.js'
 import { PassphraseRequiredError, WrongPassphraseError } from '../../src/store/errors.js'
 
 let dir: string
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'murmur-keyfile-')) })
-afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+// These tests are about the KDF's parameters: they run at the defaults, whatever $MURMUR_SCRYPT_N
+// the rest of the suite sets (vitest.config.ts).
+beforeEach(async () => { vi.stubEnv('MURMUR_SCRYPT_N', undefined); dir = await mkdtemp(join(tmpdir(), 'murmur-keyfile-')) })
+afterEach(async () => { vi.unstubAllEnvs(); await rm(dir, { recursive: true, force: true }) })
 
 const keyFile = async (home: string): Promise<Record<string, any>> => JSON.parse(await readFile(join(home, 'identity.key'), 'utf8')) // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -189,8 +189,7 @@ export class OurMailboxes {
     for (let i = 0; i < hashes.length; i += 256) await mailbox.addCapabilities(peer, hashes.slice(i, i + 256), options)
     const { remaining } = await mailbox.uploadPrekeys(peer, [], options).catch(() => ({ remaining: 0 }))
     if (remaining < PREKEYS_LOW) {
-      const bundles: Uint8Array[] = []
-      for (let i = remaining; i < PREKEYS_AT_RELAY; i++) bundles.push(encodeBundle(await this.prekeys.issueBundle()))
+      const bundles = (await this.prekeys.issueBundles(PREKEYS_AT_RELAY - remaining)).map(b => encodeBundle(b))
       await mailbox.uploadPrekeys(peer, bundles, options)
     }
   }

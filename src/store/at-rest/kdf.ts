@@ -37,9 +37,30 @@ const MAX_MEMORY = 1024 * 1024 * 1024
 const MIN_SALT = 16
 const MAX_SALT = 64
 
-/** Fresh parameters with a random salt. */
-export function newScryptParams (randomBytes: (n: number) => Uint8Array): ScryptParams {
-  return { name: 'scrypt', ...DEFAULT_SCRYPT, salt: randomBytes(SALT_LENGTH) }
+/**
+ * The environment variable that sets N (the work and memory) of the parameters made for a new
+ * key file, a changed passphrase or a backup (docs/store.md "Keys", docs/cli.md "Passphrases"):
+ * lower on a machine that cannot spare 128 MiB or half a second, higher for a harder guess.
+ * Files already written keep the parameters they record.
+ */
+export const SCRYPT_N_VARIABLE = 'MURMUR_SCRYPT_N'
+
+/**
+ * Fresh parameters with a random salt: the defaults, with N from `$MURMUR_SCRYPT_N` when set.
+ * InvalidKdfParamsError when that is not a power of two within the bounds a file is held to.
+ */
+export function newScryptParams (randomBytes: (n: number) => Uint8Array, env: NodeJS.ProcessEnv = process.env): ScryptParams {
+  const chosen = env[SCRYPT_N_VARIABLE]
+  let N = DEFAULT_SCRYPT.N
+  if (chosen !== undefined && chosen !== '') {
+    // The bounds of checkScryptParams, with the default r: at most 1 GiB of memory.
+    const max = MAX_MEMORY / (128 * DEFAULT_SCRYPT.r)
+    N = /^[0-9]+$/.test(chosen) ? Number(chosen) : Number.NaN
+    if (!Number.isSafeInteger(N) || N < 2 ** MIN_LOG_N || N > max || (N & (N - 1)) !== 0) {
+      throw new InvalidKdfParamsError(`$${SCRYPT_N_VARIABLE} must be a power of two from ${2 ** MIN_LOG_N} (2^${MIN_LOG_N}) to ${max} (2^${Math.log2(max)}), got "${chosen}"`)
+    }
+  }
+  return { name: 'scrypt', ...DEFAULT_SCRYPT, N, salt: randomBytes(SALT_LENGTH) }
 }
 
 /** Throws InvalidKdfParamsError unless `params` are scrypt parameters within the bounds. */
