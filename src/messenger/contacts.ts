@@ -69,11 +69,13 @@ export class ContactBook {
     const generation = this.generation
     const all = await this.store.sublevels.contacts.list()
     const sorted = all.map(e => view(e.value)).sort((a, b) => a.name.localeCompare(b.name))
-    const index: BookIndex = {
-      sorted,
-      byPeerId: new Map(sorted.map(c => [c.peerId, c])),
-      byNameKey: new Map(sorted.map(c => [nameKey(c.name), c]))
+    const byNameKey = new Map<string, ContactView>()
+    // The first in the book's order, should a store written before names were unique by key hold two.
+    for (const c of sorted) {
+      const key = nameKey(c.name)
+      if (!byNameKey.has(key)) byNameKey.set(key, c)
     }
+    const index: BookIndex = { sorted, byPeerId: new Map(sorted.map(c => [c.peerId, c])), byNameKey }
     if (generation === this.generation) this.index = index
     return index
   }
