@@ -31,11 +31,25 @@ describe('relay paths (real nodes over loopback)', () => {
     const [frank] = await Promise.all([start('frank', { clock }), start('alice'), start('dave'), start('bob')])
     for (const name of ['alice', 'dave', 'bob']) await carol.murmur.trust.add(nodes[name].murmur.peerId)
     await frank.murmur.trust.add(nodes.bob.murmur.peerId)
+    const daveAdds = Date.now()
     await nodes.dave.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
     await nodes.bob.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+    const bobAdds = Date.now()
     await nodes.bob.murmur.relays.add(frank.murmur.peerId, { addresses: frank.addresses })
     await nodes.alice.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+    // relays.add publishes the contact record that lists the new mailbox in the background;
+    // dave and bob go offline in the tests below, and their senders find their mailboxes only
+    // in that record: wait for it, or a node stopped at once takes its publication with it.
+    await Promise.all([publishedSince(nodes.dave, daveAdds, 'dave'), publishedSince(nodes.bob, bobAdds, 'bob')])
   })
+
+  /** Resolves once `node` has published a contact record made at or after `since` (ms). */
+  async function publishedSince (node: TestNode, since: number, name: string): Promise<void> {
+    await eventually(async () => {
+      const record = (await node.murmur.status()).record
+      return record !== undefined && BigInt(record.sequence) >= BigInt(since)
+    }, 20_000, `${name}'s contact record with its mailboxes`)
+  }
 
   afterAll(async () => {
     await Promise.allSettled(Object.values(nodes).map(async n => { await n.murmur.stop() }))
