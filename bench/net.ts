@@ -248,8 +248,7 @@ interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string
  * before send() to the 'sent' state event.
  */
 function overlapsGc (trace: RttTrace[], pauses: GcPause[]): boolean[] {
-  const sorted = [...pauses].sort((x, y) => x.at - y.at)
-  return trace.map(t => sorted.some(p => p.at < t.sent && p.at + p.ms > t.start))
+  return trace.map(t => pauses.some(p => p.at < t.sent && p.at + p.ms > t.start))
 }
 
 /**

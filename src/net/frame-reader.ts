@@ -61,11 +61,6 @@ export class FrameReader {
     stream.addEventListener('remoteCloseWrite', this.onEnd)
   }
 
-  /** Frames decoded and not yet handed out. */
-  get queued (): number {
-    return this.frames.length
-  }
-
   /**
    * The next frame; undefined once the remote has closed its side and every frame was read.
    * Rejects with FrameTooLargeError or the stream's error. One caller at a time.
