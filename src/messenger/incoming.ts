@@ -401,7 +401,8 @@ export class Incoming {
     })
     // Held by relays (or not yet marked sent) and now delivered: no more retries for it.
     const retrying = advanced.filter(({ entry }) => entry.state === 'stored' || entry.state === 'queued')
-    const queued = await this.ctx.store.sublevels.outbox.getMany(retrying.map(({ entry }) => ({ peerId, seq: entry.seq })))
+    // Most receipts name messages already marked sent: no outbox read then.
+    const queued = retrying.length === 0 ? [] : await this.ctx.store.sublevels.outbox.getMany(retrying.map(({ entry }) => ({ peerId, seq: entry.seq })))
     for (const { id, entry } of advanced) {
       const updated: HistoryRecord = { ...entry, state, updatedAt: now }
       delete updated.reason
