@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson as cli, freePort, runCli, tempHome } from '../e2e/cli-helpers.js'
 import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { barrier, messageEventsSeen, messageItems, openApp, openHeld, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { barrier, messageEventsSeen, messageItems, openApp, openHeld, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, titleMismatches, titleWatch, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -189,7 +189,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     // alice's first page looks at the list, so that nothing marks bob's messages read meanwhile.
     await alicePage.goto(`${origin}/#/`)
     /** A new page of alice's (signed in) whose first `inbox` read goes through `hold`. */
-    const openHeldPage = async (hold: (route: Route) => Promise<void>): Promise<Page> => await openHeld(alicePage.context(), `${origin}/#/`, hold)
+    const openHeldPage = async (hold: (route: Route) => Promise<void>): Promise<Page> => await openHeld(alicePage.context(), `${origin}/#/`, hold, titleWatch)
     const entry = (page: Page) => page.locator(`nav a[data-peer="${bob.peerId}"]`)
 
     // 1. The node answers the read before the message comes; the page gets the answer after
@@ -226,6 +226,9 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     for (const page of [first, second]) {
       await entry(page).filter({ hasText: 'after the read' }).locator('.badge[aria-label="3 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
       expect(await page.title()).toBe('(3) murmur')
+      // Not only now: at no moment did the title disagree with the badges (the second page is
+      // in front, the first behind it).
+      expect(await titleMismatches(page)).toEqual([])
     }
     // And the conversation shows each once.
     await second.goto(`${origin}/#/c/${bob.peerId}`)

@@ -181,3 +181,30 @@ export async function notificationsSeen (page: Page, count: number): Promise<voi
 export async function notificationsShown (page: Page): Promise<Array<{ title: string, body?: string }>> {
   return await page.evaluate(() => (window as unknown as { __notes: Array<{ title: string, body?: string }> }).__notes)
 }
+
+/**
+ * An init script (openApp, openHeld): records in `window.__titleMismatches` each moment the
+ * page's DOM changed while the tab's title and the conversation list's unread badges disagreed
+ * (docs/web.md: the title counts unread messages). A mutation observer's callback runs right
+ * after the render that changed the DOM, before any paint: a title set later than its badges
+ * (after a paint, which a hidden tab may put off) is caught every time, not only when a test
+ * happens to read the title in between.
+ */
+export function titleWatch (): void {
+  const w = window as unknown as { __titleMismatches: string[] }
+  w.__titleMismatches = []
+  const check = (): void => {
+    let unread = 0
+    for (const badge of document.querySelectorAll('nav .badge')) unread += Number(badge.textContent)
+    const expected = unread > 0 ? `(${unread}) murmur` : 'murmur'
+    if (document.title !== expected) w.__titleMismatches.push(`"${document.title}" beside ${unread} unread`)
+  }
+  document.addEventListener('DOMContentLoaded', () => {
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true })
+  })
+}
+
+/** What titleWatch recorded on `page`. */
+export async function titleMismatches (page: Page): Promise<string[]> {
+  return await page.evaluate(() => (window as unknown as { __titleMismatches: string[] }).__titleMismatches)
+}

@@ -3,7 +3,7 @@
  * screen one of the two is shown at a time. A stopped node or a missing session replaces
  * everything with a page that says so.
  */
-import { useEffect } from 'preact/hooks'
+import { useEffect, useLayoutEffect } from 'preact/hooks'
 import { route, navigate, type Route } from '../route.js'
 import { connection, conversation, inbox, signInFailed } from '../state.js'
 import { useObservable } from '../store.js'
@@ -53,11 +53,15 @@ function useKeyboard (current: Route): void {
   }, [current])
 }
 
-/** The tab's title counts unread messages, so a hidden tab shows that something arrived. */
+/**
+ * The tab's title counts unread messages, so a hidden tab shows that something arrived. It is
+ * set with the render that changes the count (a layout effect), not after the next paint: a
+ * hidden tab paints late or never, and its title and its badges must not disagree meanwhile.
+ */
 function useTitle (): void {
   const list = useObservable(inbox)
   const unread = list.reduce((sum, c) => sum + c.unread, 0)
-  useEffect(() => { document.title = unread > 0 ? `(${unread}) murmur` : 'murmur' }, [unread])
+  useLayoutEffect(() => { document.title = unread > 0 ? `(${unread}) murmur` : 'murmur' }, [unread])
 }
 
 export function App () {
