@@ -144,9 +144,10 @@ class MurmurNodeImpl implements Murmur {
     // A receipt queued by a receiving batch goes out after that batch's acks: the delivery's
     // first steps are synchronous, and the transport writes the acks only once receive() returns.
     this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { process.nextTick(() => { void this.delivery.kick(peerId) }) }, this.ctx.onCapability, this.receipts)
-    this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => {
-      void this.republisher?.publishNow().catch((err: Error) => { log('contact record publish failed: %s', err.message) })
-    })
+    // Our mailboxes changed: the record that lists them goes out again through the republisher's
+    // own schedule (a few changes close together make one publish; stop() aborts it; status()
+    // reports it), not as a publish of its own beside it.
+    this.ourMailboxes = new OurMailboxes(this.ctx, () => this.requireNode(), this.prekeys, this.incoming, () => { this.republisher?.publishSoon() })
     this.deposits = new RelayDeposits(this.ctx, () => this.requireNode(), this.ourMailboxes, this.recordLookups, options.relayCallTimeoutMs)
     this.serving = new RelayServing(() => this.requireNode(), this.deposits)
     this.trust = {

@@ -37,7 +37,7 @@ describe('relay paths (real nodes over loopback)', () => {
     const bobAdds = Date.now()
     await nodes.bob.murmur.relays.add(frank.murmur.peerId, { addresses: frank.addresses })
     await nodes.alice.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
-    // relays.add publishes the contact record that lists the new mailbox in the background;
+    // relays.add has the contact record that lists the new mailbox published shortly after;
     // dave and bob go offline in the tests below, and their senders find their mailboxes only
     // in that record: wait for it, or a node stopped at once takes its publication with it.
     await Promise.all([publishedSince(nodes.dave, daveAdds, 'dave'), publishedSince(nodes.bob, bobAdds, 'bob')])

@@ -41,6 +41,39 @@ describe('offline delivery through a trusted relay', () => {
     expect(await carol.murmur.relays.list()).toEqual([])
   })
 
+  it('a new mailbox goes out in the contact record soon after, and status() reports that publication', async () => {
+    const h = await makeHome()
+    dirs.push(h.dir)
+    const erin = await startNode(h.home, { bootstrap: carol.addresses })
+    try {
+      await carol.murmur.trust.add(erin.murmur.peerId)
+      // erin's first record reached a DHT peer: her next scheduled publish is an interval away.
+      const first = await eventually(async () => {
+        const record = (await erin.murmur.status()).record
+        return record !== undefined && record.peers > 0 ? record : undefined
+      }, 20_000, "erin's first record")
+      await erin.murmur.relays.add(carol.murmur.peerId, { addresses: carol.addresses })
+      const next = await eventually(async () => {
+        const record = (await erin.murmur.status()).record
+        return record !== undefined && BigInt(record.sequence) > BigInt(first.sequence) ? record : undefined
+      }, 20_000, "erin's record after relays.add")
+      const found = await alice.murmur.lookup(erin.murmur.peerId, { timeoutMs: 10_000 })
+      expect(BigInt(found.sequence)).toBeGreaterThanOrEqual(BigInt(next.sequence))
+      expect(found.mailboxes.map(m => m.peerId)).toEqual([carol.murmur.peerId])
+      // And a mailbox given up goes out of it the same way.
+      await erin.murmur.relays.remove(carol.murmur.peerId)
+      const last = await eventually(async () => {
+        const record = (await erin.murmur.status()).record
+        return record !== undefined && BigInt(record.sequence) > BigInt(next.sequence) ? record : undefined
+      }, 20_000, "erin's record after relays.remove")
+      const gone = await alice.murmur.lookup(erin.murmur.peerId, { timeoutMs: 10_000 })
+      expect(BigInt(gone.sequence)).toBeGreaterThanOrEqual(BigInt(last.sequence))
+      expect(gone.mailboxes).toEqual([])
+    } finally {
+      await erin.murmur.stop()
+    }
+  })
+
   it('messages for an offline recipient wait at the relay, then arrive once, in order, and are acknowledged', async () => {
     await bob.murmur.stop()
     const sent = []
