@@ -22,13 +22,24 @@ export class FrameTooLargeError extends MurmurError {
   }
 }
 
-/** Longest unsigned varint this reader accepts in a length prefix (2^56: far above any frame). */
-const MAX_PREFIX_BYTES = 8
+/**
+ * Bytes of the longest length prefix a frame of at most `maxDataLength` bytes needs (7 bits a
+ * byte). A prefix still unfinished after them cannot announce a frame the reader accepts: it is
+ * refused there, not read on (docs/protocol.md part 6, TOO_LARGE).
+ */
+function prefixBytesFor (maxDataLength: number): number {
+  let bytes = 1
+  for (let n = maxDataLength; n >= 0x80; n = Math.floor(n / 0x80)) bytes++
+  return bytes
+}
 
 export interface FrameReaderInit {
   /** Largest frame accepted; a larger length prefix fails the reader with FrameTooLargeError. */
   maxDataLength: number
-  /** Frames queued before the stream is paused. */
+  /**
+   * Frames queued before the stream is paused. Infinity: never pause (the owner of the stream
+   * governs its flow itself, and the muxer's window bounds what arrives meanwhile).
+   */
   highWaterMark: number
 }
 
@@ -37,6 +48,7 @@ type Waiter = (settled: { frame?: Uint8ArrayList, error?: unknown }) => void
 export class FrameReader {
   private readonly stream: Stream
   private readonly init: FrameReaderInit
+  private readonly maxPrefixBytes: number
   private readonly buffer = new Uint8ArrayList()
   private readonly frames: Uint8ArrayList[] = []
   /** The reader failed (an oversized prefix, a reset): every later next() rejects with it. */
@@ -50,6 +62,7 @@ export class FrameReader {
   constructor (stream: Stream, init: FrameReaderInit) {
     this.stream = stream
     this.init = init
+    this.maxPrefixBytes = prefixBytesFor(init.maxDataLength)
     this.onMessage = (evt) => { this.receive((evt as Event & { data: Uint8Array | Uint8ArrayList }).data) }
     this.onEnd = (evt) => {
       const error = (evt as Event & { error?: unknown }).error
@@ -124,7 +137,7 @@ export class FrameReader {
       length += (byte & 0x7f) * multiplier
       if (byte < 0x80) break
       multiplier *= 128
-      if (prefix >= MAX_PREFIX_BYTES) throw new FrameTooLargeError('frame length prefix too long')
+      if (prefix >= this.maxPrefixBytes) throw new FrameTooLargeError(`frame length prefix longer than ${this.maxPrefixBytes} bytes`)
     }
     if (length > this.init.maxDataLength) throw new FrameTooLargeError(`frame of ${length} bytes, above ${this.init.maxDataLength}`)
     if (available < prefix + length) return undefined

@@ -159,6 +159,35 @@ describe('dm service against a misbehaving peer', () => {
     expect(handlerCalls).toHaveLength(0)
   })
 
+  it('answers TOO_LARGE to a prefix still unfinished after the bytes the largest frame needs, without waiting for more', async () => {
+    handlerCalls = []
+    let needed = 1
+    for (let n = MAX_DM_FRAME_BYTES; n >= 0x80; n = Math.floor(n / 0x80)) needed++
+    const stream = await mallory.dialProtocol(bob.getMultiaddrs(), DM_PROTOCOL)
+    const lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
+    // Exactly that many continuation bytes, and nothing after them: the answer cannot wait for a
+    // next byte.
+    stream.send(new Uint8Array(needed).fill(0x80))
+    const answer = await readFrame(lp)
+    expect(answer.error?.code).toBe(DmFrame.Error.Code.TOO_LARGE)
+    await expect.poll(() => stream.status, { timeout: 5_000 }).not.toBe('open')
+    expect(handlerCalls).toHaveLength(0)
+  })
+
+  it('takes a frame whose prefix spends every byte the largest frame needs on a small length', async () => {
+    handlerCalls = []
+    const stream = await mallory.dialProtocol(bob.getMultiaddrs(), DM_PROTOCOL)
+    const lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
+    const frame = envelopeFrame(envelopeBytes(mallory.peerId, bob.peerId))
+    expect(frame.byteLength).toBeLessThan(0x80 * 0x80)
+    // The length in two 7-bit groups and a zero third: longer than needed, within the limit.
+    stream.send(Uint8Array.from([(frame.byteLength & 0x7f) | 0x80, (frame.byteLength >> 7) | 0x80, 0, ...frame]))
+    const answer = await readFrame(lp)
+    expect(answer.ack?.status).toBe(DmFrame.Ack.Status.OK)
+    expect(handlerCalls.flat()).toHaveLength(1)
+    await stream.close()
+  })
+
   it('holds at most MAX_UNACKED_PER_STREAM envelopes from a flooding stream until it acks them', async () => {
     let release!: () => void
     const durable = new Promise<void>(resolve => { release = resolve })

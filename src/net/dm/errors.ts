@@ -53,11 +53,7 @@ export class InvalidEnvelopeError extends MurmurError {
 }
 
 /** A length prefix announced a frame larger than the limit (framing is lost after this). */
-export class FrameTooLargeError extends MurmurError {
-  constructor (message = 'Frame too large') {
-    super(message)
-  }
-}
+export { FrameTooLargeError } from '../frame-reader.js'
 
 /** The dm service is not started. */
 export class DmNotStartedError extends MurmurError {

@@ -1,19 +1,21 @@
 /**
  * The receiving side of one inbound dm stream (docs/protocol.md part 6, "Receiver").
  *
- * Frames are read with @libp2p/utils' length-prefixed reader (lpStream, its length checked
- * before the body is buffered) and validated before the application sees them. Valid envelopes
+ * Frames are read with the frame reader (src/net/frame-reader.ts: lpStream's framing, every
+ * whole frame of a chunk decoded at once, its length checked before the body is buffered) and
+ * validated before the application sees them; acks and refusals go out through the frame writer
+ * (one stream write per batch). Valid envelopes
  * that have arrived when the handler becomes free are handed over as ONE batch, so the
  * application can make them durable in one synced write (DESIGN.md "Delivery": group commit);
  * acks are written only after the handler's promise resolves. At most `maxUnacked` envelopes
  * are held per stream: at the cap the stream is paused (no yamux window updates), which stops
  * the sender.
  */
-import { lpStream } from '@libp2p/utils'
 import type { ParsedEnvelope } from '../../wire/strict/envelope.js'
+import { FrameReader, FrameTooLargeError } from '../frame-reader.js'
+import { FrameWriter } from '../frame-writer.js'
 import { MAX_DM_FRAME_BYTES, MAX_REFUSED_FRAMES_PER_STREAM } from './constants.js'
-import { DmRefusedError, DmTimeoutError, FrameTooLargeError, type DmErrorCode } from './errors.js'
-import { frameLengthDecoder } from './frame-length.js'
+import { DmRefusedError, DmTimeoutError, type DmErrorCode } from './errors.js'
 import { checkDmFrame, errorFrame, isRefusal, resultFrame, type DmReceiveResult, type DmRefusal } from './frames.js'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -38,9 +40,6 @@ export interface DmInboundOptions {
   onClosed(session: DmInboundSession): void
 }
 
-/** lpStream's errors for a length prefix beyond maxDataLength (or a longer varint than it needs). */
-const TOO_LARGE_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError'])
-
 export class DmInboundSession {
   readonly stream: Stream
   readonly remotePeer: PeerId
@@ -48,7 +47,8 @@ export class DmInboundSession {
   private readonly localPeerBytes: Uint8Array
   private readonly options: DmInboundOptions
   private readonly log: Logger
-  private readonly lp: ReturnType<typeof lpStream>
+  private readonly reader: FrameReader
+  private readonly writer: FrameWriter
   /** Validated envelopes waiting for the handler. */
   private readonly queue: ParsedEnvelope[] = []
   /** Envelopes queued or inside the handler, not yet acknowledged. */
@@ -71,7 +71,10 @@ export class DmInboundSession {
     this.localPeerBytes = options.localPeer.toMultihash().bytes
     this.options = options
     this.log = options.log
-    this.lp = lpStream(stream, { maxDataLength: MAX_DM_FRAME_BYTES, lengthDecoder: frameLengthDecoder(MAX_DM_FRAME_BYTES) })
+    // The session pauses and resumes the stream itself (its unacked budget, updateFlow): the
+    // reader never does, and the muxer's window bounds what arrives while it is paused.
+    this.reader = new FrameReader(stream, { maxDataLength: MAX_DM_FRAME_BYTES, highWaterMark: Number.POSITIVE_INFINITY })
+    this.writer = new FrameWriter(stream)
   }
 
   start (): void {
@@ -117,22 +120,26 @@ export class DmInboundSession {
         this.wakeReader = undefined
         continue
       }
-      let body: Uint8ArrayList
+      let body: Uint8ArrayList | undefined
       try {
-        body = await this.lp.read()
+        body = await this.reader.next()
       } catch (err) {
         if (this.closed) return
-        if (TOO_LARGE_ERRORS.has((err as Error).name)) {
-          this.refuseAndClose('TOO_LARGE', new FrameTooLargeError((err as Error).message))
+        if (err instanceof FrameTooLargeError) {
+          this.refuseAndClose('TOO_LARGE', err)
           return
         }
+        // The stream failed: answer what is in hand, then close.
+        body = undefined
+      }
+      if (this.closed) return
+      if (body === undefined) {
         // The sender half-closed (a truncated last frame is dropped with it), or the stream
         // failed: answer what is in hand, then close.
         this.remoteDone = true
         this.maybeFinish()
         return
       }
-      if (this.closed) return
       this.armIdleTimer()
       this.onFrame(body)
     }
@@ -217,32 +224,36 @@ export class DmInboundSession {
   }
 
   /**
-   * Writes frames in one go (lpStream's writeV: one send). If the muxer asks us to wait, stop
-   * reading until the write drains; a peer that does not read its acks within the write
-   * timeout is not served further.
+   * Writes frames in one go (one send, now, not at the writer's flush point: acks are what the
+   * sender waits for). If the muxer asks us to wait, stop reading until the stream drains
+   * (frames written meanwhile wait in the writer); a peer that does not read its acks within the
+   * write timeout is not served further.
    */
   private writeFrames (bodies: Uint8Array[]): void {
     if (bodies.length === 0 || this.closed || this.stream.writeStatus !== 'writable') {
       return
     }
-    // writeV sends synchronously and only then waits, if the muxer asks it to, for a drain.
-    const written = this.lp.writeV(bodies, { signal: AbortSignal.timeout(this.options.writeTimeout) })
-    const onFailure = (err: unknown): void => {
-      if (this.closed) return
-      this.log.error('could not write to %p - %e', this.remotePeer, err)
-      this.abort(err instanceof Error ? err : new Error('the dm stream closed while acks were written'))
-    }
-    if (!this.stream.writableNeedsDrain || this.waitingForDrain) {
-      written.catch(onFailure)
+    try {
+      for (const body of bodies) this.writer.write(body, { failed: this.onWriteFailed })
+    } catch (err) {
+      this.onWriteFailed(err)
       return
     }
+    this.writer.flush()
+    if (!this.stream.writableNeedsDrain || this.waitingForDrain) return
     this.waitingForDrain = true
     this.updateFlow()
-    written.then(() => {
+    this.writer.ready(AbortSignal.timeout(this.options.writeTimeout)).then(() => {
       this.waitingForDrain = false
       this.wake()
       this.maybeFinish()
-    }, onFailure)
+    }, this.onWriteFailed)
+  }
+
+  private readonly onWriteFailed = (err: unknown): void => {
+    if (this.closed) return
+    this.log.error('could not write to %p - %e', this.remotePeer, err)
+    this.abort(err instanceof Error ? err : new Error('the dm stream closed while acks were written'))
   }
 
   /** Lets the read loop go on (it re-checks the budget), and resumes the stream. */
@@ -318,6 +329,8 @@ export class DmInboundSession {
     this.closed = true
     clearTimeout(this.idleTimer)
     this.queue.length = 0
+    // A read waiting for a frame ends (the read loop sees `closed`); later bytes are not decoded.
+    this.reader.detach()
     this.wakeReader?.()
     this.options.onClosed(this)
   }
