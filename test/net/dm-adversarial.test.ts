@@ -188,6 +188,31 @@ describe('dm service against a misbehaving peer', () => {
     await stream.close()
   })
 
+  it('a receiver that answers what is not a DmFrame, or an answer above the control-frame cap, fails the send and loses the stream', async () => {
+    const answers = [
+      Uint8Array.from([3, 0xff, 0xff, 0xff]),
+      // A prefix announcing one byte more than an answer may have, then a little of it.
+      Uint8Array.from([...encodeVarint(BigInt(MAX_DM_CONTROL_FRAME_BYTES + 1)), 1, 2, 3])
+    ]
+    for (const answer of answers) {
+      const eve = await makeNode()
+      try {
+        // eve takes the envelope's frame, then answers with `answer`.
+        await eve.unhandle(DM_PROTOCOL)
+        await eve.handle(DM_PROTOCOL, (stream) => {
+          stream.addEventListener('message', () => { stream.send(answer) }, { once: true })
+        })
+        await carol.dial(eve.getMultiaddrs())
+        const sent = carol.services.dm.send(eve.peerId, parseEnvelope(envelopeBytes(carol.peerId, eve.peerId)), { timeout: 10_000 })
+        await expect(sent).rejects.toMatchObject({ name: 'DmStreamClosedError' })
+        // The broken stream is given up at once: a next send would open another.
+        expect(carol.services.dm.hasOpenStream(eve.peerId)).toBe(false)
+      } finally {
+        await eve.stop()
+      }
+    }
+  })
+
   it('holds at most MAX_UNACKED_PER_STREAM envelopes from a flooding stream until it acks them', async () => {
     let release!: () => void
     const durable = new Promise<void>(resolve => { release = resolve })

@@ -1,12 +1,13 @@
 /**
  * The sending side of one long-lived dm stream to one peer (docs/protocol.md part 6,
  * "Sender"). Envelopes are pipelined: each send() queues its frame and waits for the ack or
- * error frame that carries its envelope id, in whatever order they come back. Frames go
- * through @libp2p/utils' length-prefixed stream (lpStream), which caps what it reads; frames
- * queued together are written together, in order (src/net/frame-writer.ts).
+ * error frame that carries its envelope id, in whatever order they come back. Answers are read
+ * with the frame reader (src/net/frame-reader.ts: lpStream's framing, capped, every whole frame
+ * of a chunk decoded at once: a flood's acks come dozens to a chunk); frames queued together are
+ * written together, in order (src/net/frame-writer.ts).
  */
-import { lpStream } from '@libp2p/utils'
 import { DmFrame } from '../../wire/dm.js'
+import { FrameReader, FrameTooLargeError } from '../frame-reader.js'
 import { FrameWriter } from '../frame-writer.js'
 import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
 import { DmRefusedError, DmStreamClosedError, DmTimeoutError } from './errors.js'
@@ -46,7 +47,7 @@ export class DmOutboundChannel {
    * own timer) per envelope cost ~50 us each on a loaded machine.
    */
   private readonly watches = new Map<AbortSignal, SignalWatch>()
-  private readonly lp: ReturnType<typeof lpStream>
+  private readonly reader: FrameReader
   private readonly writes: FrameWriter
   private readonly log: Logger
   private readonly onClosed: (channel: DmOutboundChannel) => void
@@ -61,7 +62,8 @@ export class DmOutboundChannel {
     this.peer = peer
     this.log = log
     this.onClosed = onClosed
-    this.lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
+    // Answers are never held back (no pause): there are at most as many as envelopes in flight.
+    this.reader = new FrameReader(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES, highWaterMark: Number.POSITIVE_INFINITY })
     this.writes = new FrameWriter(stream, {
       canWrite: () => this.isOpen ? undefined : new DmStreamClosedError('The dm stream closed before the envelope was written')
     })
@@ -189,29 +191,42 @@ export class DmOutboundChannel {
    */
   private async readLoop (): Promise<void> {
     while (!this.closed) {
+      let body: Uint8ArrayList | undefined
+      let failure: unknown
+      try {
+        body = await this.reader.next()
+      } catch (err) {
+        if (err instanceof FrameTooLargeError) return this.protocolBroken(err)
+        // The stream failed (reset): as at its end.
+        failure = err
+      }
+      if (this.closed) return
+      if (body === undefined) {
+        // The receiver half-closed, or the stream ended: what is still in flight cannot be
+        // answered here. Close our side too.
+        this.fail(new DmStreamClosedError(this.remoteClosed ? 'The receiver closed the dm stream' : 'The dm stream closed with envelopes in flight', { cause: this.closeCause ?? failure }))
+        if (this.stream.status === 'open') {
+          this.stream.close().catch((closeErr: unknown) => {
+            this.stream.abort(closeErr instanceof Error ? closeErr : new Error(String(closeErr)))
+          })
+        }
+        return
+      }
       let frame: DmFrame
       try {
-        frame = DmFrame.decode(await this.lp.read())
+        frame = DmFrame.decode(body)
       } catch (err) {
-        if (this.closed) return
-        if ((err as Error).name === 'UnexpectedEOFError' || this.stream.status !== 'open') {
-          // The receiver half-closed, or the stream ended: what is still in flight cannot be
-          // answered here. Close our side too.
-          this.fail(new DmStreamClosedError(this.remoteClosed ? 'The receiver closed the dm stream' : 'The dm stream closed with envelopes in flight', { cause: this.closeCause ?? err }))
-          if (this.stream.status === 'open') {
-            this.stream.close().catch((closeErr: unknown) => {
-              this.stream.abort(closeErr instanceof Error ? closeErr : new Error(String(closeErr)))
-            })
-          }
-          return
-        }
-        // The receiver broke the protocol: nothing it says on this stream can be trusted.
-        this.log.error('bad frame from %p - %e', this.peer, err)
-        this.abort(err instanceof Error ? err : new Error(String(err)))
-        return
+        return this.protocolBroken(err)
       }
       this.onFrame(frame)
     }
+  }
+
+  /** The receiver broke the protocol: nothing it says on this stream can be trusted. */
+  private protocolBroken (err: unknown): void {
+    if (this.closed) return
+    this.log.error('bad frame from %p - %e', this.peer, err)
+    this.abort(err instanceof Error ? err : new Error(String(err)))
   }
 
   private onFrame (frame: DmFrame): void {
