@@ -3,7 +3,7 @@
 // counted at node:net's Socket.prototype.write, which @libp2p/tcp calls once per buffer.
 import { Socket } from 'node:net'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { lpStream } from '@libp2p/utils'
+import { LengthPrefixedDecoder, lpStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
@@ -11,6 +11,8 @@ import { noiseLength } from '../../src/net/noise-framing.js'
 
 const PROTOCOL = '/murmur-test/noise-echo/1.0.0'
 const TEST_LIMITS = { connections: { inboundConnectionThreshold: 1000 } }
+/** LengthPrefixedDecoder's own default maxDataLength (4 MiB), which noise's reader keeps. */
+const DEFAULT_NOISE_MAX = 4 * 1024 * 1024
 
 /** A frame read, as a plain Uint8Array (lpStream may give a Buffer or a list). */
 const bytes = (frame: Uint8Array | Uint8ArrayList): Uint8Array => Uint8Array.from(frame.subarray())
@@ -86,19 +88,29 @@ describe('noise framing', () => {
     await stream.close()
   })
 
-  it('reads a length from 2 bytes of either buffer kind, and says "need more" with one RangeError made once', () => {
-    expect(noiseLength(Uint8Array.of(0x01, 0x02, 0xff))).toBe(0x0102)
-    expect(noiseLength(new Uint8ArrayList(Uint8Array.of(0xff), Uint8Array.of(0xee)))).toBe(0xffee)
-    const thrown = (data: Uint8Array | Uint8ArrayList): unknown => {
-      try {
-        noiseLength(data)
-      } catch (err) {
-        return err
-      }
-      throw new Error('noiseLength did not throw')
+  it('reads a length from 2 bytes of either buffer kind, and answers fewer bytes with a length the buffer cannot hold yet, throwing nothing', () => {
+    const decode = noiseLength(65_535)
+    expect(decode(Uint8Array.of(0x01, 0x02, 0xff))).toBe(0x0102)
+    expect(decode(new Uint8ArrayList(Uint8Array.of(0xff), Uint8Array.of(0xee)))).toBe(0xffee)
+    // With 0 or 1 byte, the reader must wait: a length of the largest message, with its 2-byte
+    // prefix, is more than the buffer holds.
+    for (const data of [new Uint8Array(0), new Uint8ArrayList(Uint8Array.of(1))]) {
+      const length = decode(data)
+      expect(length).toBe(65_535)
+      expect(2 + length).toBeGreaterThan(data.byteLength)
     }
-    const first = thrown(new Uint8Array(0))
-    expect(first).toBeInstanceOf(RangeError)
-    expect(thrown(new Uint8ArrayList(Uint8Array.of(1)))).toBe(first)
+  })
+
+  it('with the reader noise uses, messages split anywhere, a byte at a time included, come out whole and once', () => {
+    const decoder = new LengthPrefixedDecoder({ lengthDecoder: noiseLength(DEFAULT_NOISE_MAX), encodingLength: () => 2, maxBufferSize: 16 * 1024 * 1024 })
+    const messages = Array.from({ length: 40 }, (_, i) => new Uint8Array(i * 37 % 300).fill(i))
+    const wire = Uint8Array.from(messages.flatMap(m => [m.byteLength >> 8, m.byteLength & 0xff, ...m]))
+    const out: Uint8Array[] = []
+    // Chunks of 1, 2 and 3 bytes in turn: every offset in a length prefix ends a chunk somewhere.
+    for (let at = 0, size = 1; at < wire.byteLength; at += size, size = size % 3 + 1) {
+      for (const message of decoder.decode(wire.subarray(at, at + size))) out.push(bytes(message))
+    }
+    // The reader drops empty messages (as with its own decoder); every other one comes once.
+    expect(out).toEqual(messages.filter(m => m.byteLength > 0))
   })
 })
