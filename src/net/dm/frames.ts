@@ -6,6 +6,7 @@
 import { Uint8ArrayList } from 'uint8arraylist'
 import { DmFrame } from '../../wire/dm.js'
 import { Envelope } from '../../wire/envelope.js'
+import { FlatMessageWriter } from '../../wire/flat-writer.js'
 import { parseEnvelope, type EnvelopeBytes, type ParsedEnvelope } from '../../wire/strict/envelope.js'
 import { truncateUtf8 } from '../text.js'
 import { MAX_ERROR_MESSAGE_BYTES } from './constants.js'
@@ -88,13 +89,25 @@ export function envelopeFrame (envelope: EnvelopeBytes): Uint8ArrayList {
   return new Uint8ArrayList(Uint8Array.from(head), envelope.bytes)
 }
 
+/**
+ * `DmFrame { ack = 2: Ack { id = 1, status = 2 } }`, written in one pass (src/wire/flat-writer.ts):
+ * one for every envelope received, where the generated encoder cost ~10 us each. The same bytes
+ * as DmFrame.encode (test/net/dm-frames.test.ts).
+ */
+const ackWriter = new FlatMessageWriter([
+  { number: 1, name: 'id', kind: 'bytes', optional: false },
+  { number: 2, name: 'status', kind: 'enum', optional: false, values: [DmFrame.Ack.Status.STATUS_UNSPECIFIED, DmFrame.Ack.Status.OK, DmFrame.Ack.Status.DUPLICATE] }
+], (message) => new RangeError(message))
+/** DmFrame's field number of `ack`. */
+const ACK_FIELD = 2
+
 /** The receiver's answer frame for one envelope of a batch. */
 export function resultFrame (id: Uint8Array<ArrayBuffer>, result: DmReceiveResult | undefined): Uint8Array {
   if (result?.status === 'ok') {
-    return DmFrame.encode({ ack: { id, status: DmFrame.Ack.Status.OK } })
+    return ackWriter.encode({ id, status: DmFrame.Ack.Status.OK }, ACK_FIELD)
   }
   if (result?.status === 'duplicate') {
-    return DmFrame.encode({ ack: { id, status: DmFrame.Ack.Status.DUPLICATE } })
+    return ackWriter.encode({ id, status: DmFrame.Ack.Status.DUPLICATE }, ACK_FIELD)
   }
   if (result?.status === 'error' && DM_ERROR_CODES.includes(result.code)) {
     return errorFrame(id, result.code, String(result.message ?? ''))
