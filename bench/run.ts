@@ -12,6 +12,7 @@ type BenchmarkModule = { run: (args: string[]) => Promise<void> }
 const benchmarks: Record<string, () => Promise<BenchmarkModule>> = {
   crypto: async () => await import('./crypto.js'),
   net: async () => await import('./net.js'),
+  dm: async () => await import('./dm.js'),
   relay: async () => await import('./relay.js'),
   cli: async () => await import('./cli.js'),
   web: async () => await import('./web.js'),
