@@ -4,10 +4,10 @@
  * Frames are read with the frame reader (src/net/frame-reader.ts: lpStream's framing, every
  * whole frame of a chunk decoded at once, its length checked before the body is buffered) and
  * validated before the application sees them; acks and refusals go out through the frame writer
- * (one stream write per batch). Valid envelopes
- * that have arrived when the handler becomes free are handed over as ONE batch, so the
- * application can make them durable in one synced write (DESIGN.md "Delivery": group commit);
- * acks are written only after the handler's promise resolves. At most `maxUnacked` envelopes
+ * (one stream write per batch). Valid envelopes that have arrived when the handler becomes free
+ * are handed over as ONE batch, so the application can make them durable in one synced write
+ * (DESIGN.md "Delivery": group commit); acks are written only after the handler's promise
+ * resolves. At most `maxUnacked` envelopes
  * are held per stream: at the cap the stream is paused (no yamux window updates), which stops
  * the sender.
  */
@@ -129,7 +129,6 @@ export class DmInboundSession {
           this.refuseAndClose('TOO_LARGE', err)
           return
         }
-        // The stream failed: answer what is in hand, then close.
         body = undefined
       }
       if (this.closed) return
