@@ -15,7 +15,7 @@ import { sessionDecrypt, type SessionDecryptResult, type SessionRecord } from '.
 import type { HistoryRecord, StoreBatch } from '../store/index.js'
 import { Envelope } from '../wire/envelope.js'
 import type { ParsedEnvelope } from '../wire/strict/envelope.js'
-import { decodeContent, type ReceiptContent } from './content.js'
+import { decodeContent, type DecodedContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
 import { GapTracker, type GapState, type Placement } from './gaps.js'
@@ -44,12 +44,12 @@ interface ReceiveState {
   record: SessionRecord | undefined
   /** The noise-authenticated sender's identity key. */
   readonly senderKey: Uint8Array
-  /** Envelope ids (hex) decrypted in this batch: a repeat within it is a duplicate. */
-  readonly seenInBatch: Set<string>
   /** Emitted after the write, in order. */
   readonly events: PendingEvent[]
   /** Message ids of the texts received: our delivery receipt. */
   readonly delivered: Uint8Array[]
+  /** Message ids (hex) of the texts this batch holds already: in the store before it, or added by it. */
+  readonly heldTexts: Set<string>
   readonly receipts: ReceiptContent[]
   gaps: GapState | undefined
   /** A message failed for want of a session: it changes what we send. */
@@ -59,6 +59,15 @@ interface ReceiveState {
 }
 
 type Decrypted = SessionDecryptResult & { preKeyMessage: PreKeyMessage | undefined }
+/**
+ * A new envelope of a batch after its decryption: what it decrypted to and its content, or
+ * why it did not decrypt (`error`), or why its plaintext is not content we understand
+ * (`malformed`: its keys are spent all the same).
+ */
+type Opened =
+  | { error: unknown }
+  | { decrypted: Decrypted, content: DecodedContent }
+  | { decrypted: Decrypted, malformed: Error }
 /** The first envelope of a batch, decrypted while its seen id was being read. */
 type DecryptedAhead = { result: SessionDecryptResult } | { error: unknown }
 
@@ -111,10 +120,11 @@ export class Incoming {
   }
 
   /**
-   * The three steps of a batch (DESIGN.md "Delivery"): each envelope is decrypted
-   * (`decrypt`), its session change noted (`accept`) and its content interpreted
-   * (`interpret`), all into one batch; then `commit` writes that batch, synced, and only
-   * then are events emitted and the results (the transport's acks) returned.
+   * The steps of a batch (DESIGN.md "Delivery"): every new envelope is decrypted (`open`), the
+   * texts we already hold are found in one read (`findHeldTexts`), then each envelope's session
+   * change is noted (`accept`) and its content interpreted (`interpret`), in order, all into
+   * one batch; then `commit` writes that batch, synced, and only then are events emitted and
+   * the results (the transport's acks) returned.
    */
   private async receiveLocked (peerId: string, envelopes: ParsedEnvelope[], now: number): Promise<ReceiveResult[]> {
     const { store, sessions } = this.ctx
@@ -134,25 +144,68 @@ export class Incoming {
       original,
       record: original,
       senderKey: identityKeyFromPeerIdBytes(envelopes[0]?.sender ?? new Uint8Array(0)),
-      seenInBatch: new Set(),
       events: [],
       delivered: [],
+      heldTexts: new Set(),
       receipts: [],
       gaps: undefined,
       sessionLost: false,
       requeued: false
     }
-    const results: ReceiveResult[] = []
+    // Every new envelope decrypted first, in order (each under the record the one before left),
+    // so that the texts' message ids are known together: ONE read says which of them we hold.
+    const opened: Array<Opened | undefined> = []
+    const idsInBatch = new Set<string>()
     for (let i = 0; i < envelopes.length; i++) {
       const idHex = hex(envelopes[i].id)
-      if (seen[i] || state.seenInBatch.has(idHex)) {
-        results.push({ status: 'duplicate' })
+      if (seen[i] || idsInBatch.has(idHex)) {
+        opened.push(undefined)
         continue
       }
-      results.push(await this.receiveOne(state, envelopes[i], idHex, i === 0 ? ahead : undefined))
+      idsInBatch.add(idHex)
+      opened.push(await this.open(state, envelopes[i], i === 0 ? ahead : undefined))
+    }
+    await this.findHeldTexts(state, opened)
+    const results: ReceiveResult[] = []
+    for (let i = 0; i < envelopes.length; i++) {
+      const one = opened[i]
+      results.push(one === undefined ? { status: 'duplicate' } : await this.receiveOne(state, envelopes[i], hex(envelopes[i].id), one))
     }
     await this.commit(state)
     return results
+  }
+
+  /** Decrypts one new envelope and decodes its content; a failure is kept, not thrown. */
+  private async open (state: ReceiveState, envelope: Envelope, ahead: DecryptedAhead | undefined): Promise<Opened> {
+    let decrypted: Decrypted
+    try {
+      decrypted = ahead === undefined ? await this.decrypt(state, envelope) : this.taken(state, ahead)
+    } catch (error) {
+      return { error }
+    }
+    try {
+      return { decrypted, content: decodeContent(decrypted.plaintext) }
+    } catch (err) {
+      return { decrypted, malformed: err as Error }
+    }
+  }
+
+  /**
+   * The texts of the batch whose message ids we hold already, in one read of the message index
+   * (docs/messaging.md, "Receiving"). Every text is looked up, not only those marked as resends:
+   * a message cancelled and sent again, or re-encrypted after a session reset, travels as two
+   * envelopes, and the first copy (not marked) may come after the second (marked), late from a
+   * relay or from a stream whose answer never came. Seen envelope ids cannot tell: the two
+   * copies have different ones.
+   */
+  private async findHeldTexts (state: ReceiveState, opened: Array<Opened | undefined>): Promise<void> {
+    const ids: string[] = []
+    for (const one of opened) {
+      if (one !== undefined && 'content' in one && one.content.type === 'text') ids.push(hex(one.content.messageId))
+    }
+    if (ids.length === 0) return
+    const held = await this.ctx.store.hasMessages(state.peerId, ids)
+    ids.forEach((id, i) => { if (held[i]) state.heldTexts.add(id) })
   }
 
   /**
@@ -169,12 +222,14 @@ export class Incoming {
     }
   }
 
-  /** One envelope into the batch; any failure is this envelope's result, not the batch's. */
-  private async receiveOne (state: ReceiveState, envelope: Envelope, idHex: string, ahead?: DecryptedAhead): Promise<ReceiveResult> {
+  /** One opened envelope into the batch; any failure is this envelope's result, not the batch's. */
+  private async receiveOne (state: ReceiveState, envelope: Envelope, idHex: string, opened: Opened): Promise<ReceiveResult> {
     try {
-      const decrypted = ahead === undefined ? await this.decrypt(state, envelope) : this.taken(state, ahead)
-      await this.accept(state, envelope, idHex, decrypted)
-      return await this.interpret(state, decrypted.plaintext)
+      if ('error' in opened) throw opened.error
+      await this.accept(state, envelope, opened.decrypted)
+      // Decrypted but not understood: the keys are spent, so the session state is kept.
+      if ('malformed' in opened) return { status: 'error', code: 'MALFORMED', message: opened.malformed.name }
+      return await this.interpret(state, opened.content)
     } catch (err) {
       return await this.failed(state, idHex, err)
     }
@@ -212,7 +267,7 @@ export class Incoming {
    * the envelope id seen, and a session reset (shown in the conversation; what we sent in the
    * old session goes out again in the new one).
    */
-  private async accept (state: ReceiveState, envelope: Envelope, idHex: string, decrypted: Decrypted): Promise<void> {
+  private async accept (state: ReceiveState, envelope: Envelope, decrypted: Decrypted): Promise<void> {
     const { peerId, batch, now } = state
     if (decrypted.preKeyMessage != null && decrypted.established) {
       this.ctx.prekeys.consumeOps(batch, decrypted.preKeyMessage, decrypted.consumed, now)
@@ -220,7 +275,6 @@ export class Incoming {
       if (state.original != null) this.outgoing.forgetCapabilitySent(batch, peerId)
     }
     batch.markSeen(envelope.id, now)
-    state.seenInBatch.add(idHex)
     const lostAt = this.recentLoss.get(peerId)
     if (decrypted.reset || (decrypted.established && lostAt !== undefined)) {
       const reason = decrypted.reset
@@ -238,22 +292,15 @@ export class Incoming {
   }
 
   /** The decrypted content: a text into the history (and the gap count), a receipt, a capability. */
-  private async interpret (state: ReceiveState, plaintext: Uint8Array): Promise<ReceiveResult> {
+  private async interpret (state: ReceiveState, content: DecodedContent): Promise<ReceiveResult> {
     const { store } = this.ctx
     const { peerId, batch, now } = state
-    let content
-    try {
-      content = decodeContent(plaintext)
-    } catch (err) {
-      // Decrypted but not understood: the keys are spent, so the session state is kept.
-      return { status: 'error', code: 'MALFORMED', message: (err as Error).name }
-    }
     if (content.type === 'text') {
       const id = hex(content.messageId)
-      // Only a resend can carry a message id we already hold (the envelope id differs);
-      // a first send is new by construction, so it costs no lookup.
-      const existing = content.resend ? await store.findMessage(peerId, id) : undefined
-      if (existing == null) {
+      // A text we hold already (findHeldTexts, or earlier in this batch) is acknowledged and
+      // receipted again, not shown again.
+      if (!state.heldTexts.has(id)) {
+        state.heldTexts.add(id)
         // The gap state is read once for this text: it decides the place and then records the number.
         const gaps = content.seq > 0 ? await this.loadGaps(state, content.seq) : undefined
         const placed = gaps !== undefined ? await this.place(state, gaps, content.seq) : { seq: await store.allocateSeq(peerId) }

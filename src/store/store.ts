@@ -254,6 +254,14 @@ export class Store {
     return result
   }
 
+  /** Whether the history holds each of these message ids of one conversation: one multi-get of the message index. */
+  async hasMessages (peerId: string, messageIds: string[]): Promise<boolean[]> {
+    this.assertOpen()
+    if (messageIds.length === 0) return []
+    const locations = await this.sublevels.messages.getMany(messageIds.map((messageId) => ({ peerId, messageId })))
+    return locations.map((location) => location !== undefined)
+  }
+
   async unreadCount (peerId: string): Promise<number> {
     this.assertOpen()
     return (await this.sublevels.conversations.get(peerId))?.unread ?? 0

@@ -3,6 +3,8 @@
 // once, even when it would still decrypt. Real session crypto, real (memory-level) stores.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
+import { hex } from '../../src/messenger/envelopes.js'
+import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 import { party, received, write, type Party } from './parties.js'
 
 describe('receiving envelopes already seen', () => {
@@ -23,6 +25,34 @@ describe('receiving envelopes already seen', () => {
     expect(await bob.incoming.receive(alice.ctx.peerId, [one, two])).toEqual([{ status: 'duplicate' }, { status: 'ok' }])
     expect(await bob.incoming.receive(alice.ctx.peerId, [two])).toEqual([{ status: 'duplicate' }])
     expect(await received(bob, alice)).toEqual(['hello', 'one', 'two'])
+  })
+
+  it('a text sent again (cancelled, then resent) is shown once, also when the first copy comes after the second', async () => {
+    const peer = bob.ctx.peerId
+    /** alice's two copies of one text: the first sent, then (after a cancel and a resend) the second. */
+    const twoCopies = async (text: string): Promise<[ParsedEnvelope, ParsedEnvelope]> => {
+      const { id } = await alice.outgoing.sendText(peer, text)
+      const entry = (await alice.store.outbox(peer)).find(e => e.messageId === id)
+      if (entry === undefined) throw new Error('not in the outbox')
+      // The first copy left before the cancel (a deposit or a dm frame whose answer never
+      // came): it is on its way, late.
+      const first = parseEnvelope(entry.envelope)
+      await alice.outgoing.cancel(peer, id)
+      await alice.outgoing.resend(peer, id)
+      const queued = (await alice.store.outbox(peer)).find(e => e.messageId === id)
+      if (queued === undefined) throw new Error('not queued again')
+      const second = parseEnvelope((await alice.outgoing.prepare(queued, AbortSignal.timeout(5_000))).envelope)
+      expect(hex(second.id)).not.toBe(hex(first.id))
+      return [first, second]
+    }
+    const [first, second] = await twoCopies('late original')
+    expect(await bob.incoming.receive(alice.ctx.peerId, [second])).toEqual([{ status: 'ok' }])
+    expect(await bob.incoming.receive(alice.ctx.peerId, [first])).toEqual([{ status: 'ok' }])
+    expect(await received(bob, alice)).toEqual(['hello', 'late original'])
+    // Both in one batch, the second first: once too.
+    const [original, resent] = await twoCopies('twice in a batch')
+    expect(await bob.incoming.receive(alice.ctx.peerId, [resent, original])).toEqual([{ status: 'ok' }, { status: 'ok' }])
+    expect(await received(bob, alice)).toEqual(['hello', 'late original', 'twice in a batch'])
   })
 
   it('keeps a seen envelope a duplicate even though its keys would still decrypt it', async () => {
