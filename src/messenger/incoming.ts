@@ -404,9 +404,8 @@ export class Incoming {
     // Most receipts name messages already marked sent: no outbox read then.
     const queued = retrying.length === 0 ? [] : await this.ctx.store.sublevels.outbox.getMany(retrying.map(({ entry }) => ({ peerId, seq: entry.seq })))
     for (const { id, entry } of advanced) {
-      const updated: HistoryRecord = { ...entry, state, updatedAt: now }
-      delete updated.reason
-      batch.updateHistory(updated)
+      // The state alone, beside the entry: not the whole entry again (docs/store.md, "History states").
+      batch.updateHistoryState(entry, { state, updatedAt: now })
       events.push({ type: 'message:state', detail: { id, peerId, state } })
     }
     for (const entry of queued) if (entry != null) batch.deleteOutbox(entry)

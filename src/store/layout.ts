@@ -14,13 +14,14 @@ import {
   fromHex, joinKey, jsonCodec, prefixRange, splitKey, toHex
 } from './codec.js'
 import { CorruptRecordError, InvalidRecordError } from './errors.js'
+import { withState } from './history-state.js'
 import {
-  addedCodec, contactCodec, conversationCodec, historyCodec, lastResortBaseKeyCodec, messageLocationCodec,
+  addedCodec, contactCodec, conversationCodec, historyCodec, historyStateCodec, lastResortBaseKeyCodec, messageLocationCodec,
   outboxCodec, prekeyCodec, profileCodec, relayEnvelopeCodec, relayForwardCodec, relayIdCodec, relayMailboxCodec, seenCodec
 } from './record-codecs.js'
 import { stringKey, TypedSublevel, u32Key, type KeyCodec, type Level } from './sublevel.js'
 import type {
-  ContactRecord, ConversationRecord, HistoryRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
+  ContactRecord, ConversationRecord, HistoryRecord, HistoryStateRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, MessageLocation, OneTimeKemPrekeyRecord,
   OneTimePrekeyRecord, OutboxRecord, SeenRecord, SignedPrekeyRecord
 } from './records.js'
@@ -204,7 +205,10 @@ export interface Sublevels {
   sessions: TypedSublevel<string, Uint8Array>
   contacts: TypedSublevel<string, ContactRecord>
   settings: TypedSublevel<string, JsonValue>
+  /** Entries as read: each with its `historyState` record laid over it. */
   history: TypedSublevel<ConversationKey, HistoryRecord>
+  /** A history entry's state when only that changed since the entry was written, keyed as `history` (docs/store.md, "History states"). */
+  historyState: TypedSublevel<ConversationKey, HistoryStateRecord>
   messages: TypedSublevel<MessageKey, MessageLocation>
   conversations: TypedSublevel<string, ConversationRecord>
   outbox: TypedSublevel<ConversationKey, OutboxRecord>
@@ -221,6 +225,11 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
   const peer = peerKey(names)
   const plain = { cipher }
   const managed = { cipher, managed: true }
+  // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
+  const history = new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES })
+  // An entry's later states, laid over it as it is read and in history's cache (docs/store.md, "History states").
+  const historyState = new TypedSublevel(root, 'historyState', keys.conversation, historyStateCodec, managed)
+  historyState.layOver(history, withState)
   return {
     identity: new TypedSublevel(root, 'identity', stringKey, profileCodec, plain),
     signedPrekeys: new TypedSublevel(root, 'signedPrekeys', u32Key, prekeyCodec<SignedPrekeyRecord>(), plain),
@@ -231,8 +240,8 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     sessions: new TypedSublevel(root, 'sessions', peer, bytesCodec, plain),
     contacts: new TypedSublevel(root, 'contacts', peer, contactCodec, plain),
     settings: new TypedSublevel(root, 'settings', settingsKey(cipher), jsonCodec, plain),
-    // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
-    history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES }),
+    history,
+    historyState,
     messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, { ...managed, cacheBytes: MESSAGES_CACHE_BYTES }),
     conversations: new TypedSublevel(root, 'conversations', peer, conversationCodec, managed),
     // Read back by a delivered receipt that comes before its message's round has settled (the

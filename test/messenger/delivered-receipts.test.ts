@@ -10,6 +10,7 @@ import { fromHexId } from '../../src/messenger/envelopes.js'
 import { isReceiptEntry } from '../../src/messenger/outgoing.js'
 import { parseEnvelope } from '../../src/wire/strict/envelope.js'
 import { party, write, type Party } from './parties.js'
+import { writtenEntry } from '../store/compliance.js'
 
 /** Wide enough that a loaded machine's receives still count as one stream (the defaults are 10 and 250 ms). */
 const TIMING = { streamGapMs: 400, maxDelayMs: 400 }
@@ -121,6 +122,10 @@ describe('delivered receipts', () => {
     }
     expect(moved.sort()).toEqual([sent[0].id, sent[2].id, sent[3].id].map(id => `${id}:delivered`).sort())
     expect(await states()).toEqual(['delivered', 'delivered', 'queued', 'delivered', 'delivered'])
+    // The entries were written once, queued; the receipt's state lies beside them (docs/store.md, "History states").
+    const keys = sent.map((e) => ({ peerId: peer, seq: e.seq }))
+    expect((await Promise.all(sent.map(async (e) => await writtenEntry(alice.store, peer, e.seq)))).map((e) => e?.state)).toEqual(['queued', 'queued', 'queued', 'queued'])
+    expect((await alice.store.sublevels.historyState.getMany(keys)).map((s) => s?.state)).toEqual(['delivered', undefined, 'delivered', 'delivered'])
     // Delivered messages are retried no more; b still is.
     expect((await alice.store.outbox(peer)).filter(e => !isReceiptEntry(e)).map(e => e.messageId)).toEqual([sent[1].id])
   })
