@@ -18,7 +18,7 @@ import { logger } from '@libp2p/logger'
 import type { MessengerContext } from './context.js'
 import { fromHexId, hex } from './envelopes.js'
 import type { Outgoing } from './outgoing.js'
-import type { StoreBatch } from '../store/index.js'
+import type { OutboxRecord, StoreBatch } from '../store/index.js'
 
 const log = logger('murmur:messenger:receipts')
 
@@ -53,15 +53,19 @@ interface PeerReceipts {
 export class DeliveredReceipts {
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
-  private readonly onQueued: (peerId: string) => void
+  private readonly onQueued: (peerId: string, entry: OutboxRecord, generation: number) => void
   private readonly peers = new Map<string, PeerReceipts>()
   private readonly flushing = new Set<Promise<void>>()
   private readonly streamGapMs: number
   private readonly maxDelayMs: number
   private running = false
 
-  /** `onQueued(peer)`: a receipt for `peer` is in the outbox (durable). */
-  constructor (ctx: MessengerContext, outgoing: Outgoing, onQueued: (peerId: string) => void, timing: { streamGapMs?: number, maxDelayMs?: number } = {}) {
+  /**
+   * `onQueued(peer, entry, generation)`: a receipt for `peer` is in the outbox (durable), the
+   * only change its write made there, and Store.outboxGeneration read right after that write
+   * (OutboxViews.added: the delivery then sends it without reading the outbox back).
+   */
+  constructor (ctx: MessengerContext, outgoing: Outgoing, onQueued: (peerId: string, entry: OutboxRecord, generation: number) => void, timing: { streamGapMs?: number, maxDelayMs?: number } = {}) {
     this.ctx = ctx
     this.outgoing = outgoing
     this.onQueued = onQueued
@@ -172,24 +176,23 @@ export class DeliveredReceipts {
     const queued = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
       const owed = this.state(peerId).owed
-      if (owed.length === 0) return false
+      if (owed.length === 0) return undefined
       const ids = owed.slice(0, MAX_RECEIPT_IDS)
       const rest = owed.slice(MAX_RECEIPT_IDS)
       const record = await sessions.get(peerId)
       const batch = store.batch()
-      let next = record
       // No session (it was reset meanwhile): the receipt is dropped; the sender's new session sends again.
-      if (record != null) {
-        next = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', ids.map(fromHexId), this.ctx.clock.now())
-        sessions.put(batch, peerId, next)
-      }
+      const receipt = record == null ? undefined : await this.outgoing.addReceipt(batch, peerId, record, 'delivered', ids.map(fromHexId), this.ctx.clock.now())
+      if (receipt !== undefined) sessions.put(batch, peerId, receipt.record)
       for (const id of ids) batch.del(store.sublevels.receiptsOwed, { peerId, messageId: id })
       await store.write(batch, { sync: true })
-      if (next !== record) sessions.remember(peerId, next)
+      // Read at once, in the same turn as the write's completion: the count its write made.
+      const generation = store.outboxGeneration(peerId)
+      if (receipt !== undefined) sessions.remember(peerId, receipt.record)
       this.state(peerId).owed = rest
-      return record != null
+      return receipt === undefined ? undefined : { entry: receipt.entry, generation }
     })
-    if (queued) this.onQueued(peerId)
+    if (queued !== undefined) this.onQueued(peerId, queued.entry, queued.generation)
     if ((this.peers.get(peerId)?.owed.length ?? 0) > 0) this.flushSoon(peerId)
   }
 }

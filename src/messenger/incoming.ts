@@ -330,7 +330,7 @@ export class Incoming {
     let owed: string[] | undefined
     if (record != null && delivered.length > 0) {
       if (this.receipts?.waits(peerId) === true) owed = this.receipts.owe(batch, peerId, delivered)
-      else record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
+      else record = (await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)).record
     }
     let createdCapability: Uint8Array | undefined
     if (record != null && record !== original) {

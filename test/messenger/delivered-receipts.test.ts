@@ -1,12 +1,13 @@
 // Delivered receipts owed in the receiving batch and sent later, one for a stream
 // (src/messenger/delivered-receipts.ts). Real session crypto, real (memory-level) stores; the
 // receipts' envelopes are taken from the receiver's outbox and handed to the sender.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
 import { DeliveredReceipts, PRUNE_AT_PEERS } from '../../src/messenger/delivered-receipts.js'
 import { Incoming } from '../../src/messenger/incoming.js'
 import { MESSAGE_ID_LENGTH } from '../../src/messenger/content.js'
 import { fromHexId } from '../../src/messenger/envelopes.js'
+import { OutboxViews } from '../../src/messenger/outbox-views.js'
 import { isReceiptEntry } from '../../src/messenger/outgoing.js'
 import { parseEnvelope } from '../../src/wire/strict/envelope.js'
 import { party, write, type Party } from './parties.js'
@@ -79,6 +80,33 @@ describe('delivered receipts', () => {
     expect(await owed()).toBe(0)
   })
 
+  it('tells the delivery\'s outbox view of a stream\'s receipt: it goes out without the outbox being read back', async () => {
+    await receipts.stop()
+    const views = new OutboxViews(bob.store)
+    const told: string[] = []
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, (peerId, entry, generation) => {
+      views.added(peerId, [entry], generation)
+      told.push(entry.messageId)
+      for (const w of waiters.splice(0)) w()
+    }, TIMING)
+    await receipts.start()
+    incoming = new Incoming(bob.ctx, bob.outgoing, () => {}, () => {}, receipts)
+    const [hello, ...stream] = await write(alice, bob, ['hello', 'one', 'two'])
+    await incoming.receive(alice.ctx.peerId, [hello])
+    expect(await handOver()).toBe(1)
+    expect(await views.read(alice.ctx.peerId, 256)).toEqual([])
+    const reads = vi.spyOn(bob.store, 'outbox')
+    const queued = nextReceipt()
+    for (const envelope of stream) await incoming.receive(alice.ctx.peerId, [envelope])
+    await queued
+    const seen = await views.read(alice.ctx.peerId, 256)
+    expect(reads).not.toHaveBeenCalled()
+    expect(seen.map(e => e.messageId)).toEqual(told)
+    expect(seen).toEqual(await bob.store.outbox(alice.ctx.peerId))
+    expect(await handOver()).toBe(1)
+    expect(await states()).toEqual(['delivered', 'delivered', 'delivered', 'delivered'])
+  })
+
   it('keeps what it owes across a stop, and sends it at the next start', async () => {
     const [hello, late] = await write(alice, bob, ['hello', 'late'])
     await incoming.receive(alice.ctx.peerId, [hello])
@@ -108,7 +136,7 @@ describe('delivered receipts', () => {
       const record = await bob.ctx.sessions.get(alice.ctx.peerId)
       if (record == null) throw new Error('bob has no session with alice')
       const batch = bob.store.batch()
-      const next = await bob.outgoing.addReceipt(batch, alice.ctx.peerId, record, 'delivered', [...named, unknown], Date.now())
+      const { record: next } = await bob.outgoing.addReceipt(batch, alice.ctx.peerId, record, 'delivered', [...named, unknown], Date.now())
       bob.ctx.sessions.put(batch, alice.ctx.peerId, next)
       await bob.store.write(batch, { sync: true })
       bob.ctx.sessions.remember(alice.ctx.peerId, next)
