@@ -19,7 +19,7 @@ import { decodeContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
 import { GapTracker, type GapState, type Placement } from './gaps.js'
-import type { DeliveredReceipts } from './delivered-receipts.js'
+import type { DeliveredReceipts, OwedEntry } from './delivered-receipts.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
@@ -327,7 +327,7 @@ export class Incoming {
     for (const receipt of state.receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
     // Our delivered receipt: encrypted into this batch, or - while the peer's messages stream
     // in - owed in it and sent later, one for the stream (delivered-receipts.ts).
-    let owed: string[] | undefined
+    let owed: readonly OwedEntry[] | undefined
     if (record != null && delivered.length > 0) {
       if (this.receipts?.waits(peerId) === true) owed = this.receipts.owe(batch, peerId, delivered)
       else record = (await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)).record

@@ -10,7 +10,7 @@
 import { LRUCache } from 'lru-cache'
 import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import {
-  bytesCodec, decodeFixed, emptyCodec, encodeMessageId, encodePeerId, encodeU32, encodeU53,
+  bytesCodec, decodeFixed, emptyCodec, encodeMessageId, owedIdsCodec, encodePeerId, encodeU32, encodeU53,
   fromHex, joinKey, jsonCodec, prefixRange, splitKey, toHex
 } from './codec.js'
 import { CorruptRecordError, InvalidRecordError } from './errors.js'
@@ -215,8 +215,19 @@ export interface Sublevels {
   outboxDue: TypedSublevel<OutboxDueKey, null>
   seen: TypedSublevel<string, SeenRecord>
   seenAt: TypedSublevel<SeenAtKey, null>
-  /** Delivered receipts owed, `<peer>!<messageId>`, empty values (src/messenger/delivered-receipts.ts). */
-  receiptsOwed: TypedSublevel<MessageKey, null>
+  /**
+   * Delivered receipts owed, one entry per receiving batch, `<peer>!<first messageId>`: the ids
+   * (an empty value, as before: the key's id alone; src/messenger/delivered-receipts.ts).
+   */
+  receiptsOwed: TypedSublevel<MessageKey, string[]>
+}
+
+/**
+ * `cipher`, except that an empty stored value reads as empty: `receiptsOwed` entries written
+ * before they held their batch's ids were empty index entries, never encrypted.
+ */
+function emptyAsWritten (cipher: StoreCipher): StoreCipher {
+  return { ...cipher, openValue: (sublevel, key, stored) => stored.byteLength === 0 ? stored : cipher.openValue(sublevel, key, stored) }
 }
 
 export function createSublevels (root: Level, cipher: StoreCipher = plainCipher): Sublevels {
@@ -252,7 +263,7 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed),
     // Keyed like `messages` (the message id in the clear, the peer sealed), not in settings,
     // whose sealed part would be a new AES-GCM-SIV name per message id.
-    receiptsOwed: new TypedSublevel(root, 'receiptsOwed', keys.message, emptyCodec, plain)
+    receiptsOwed: new TypedSublevel(root, 'receiptsOwed', keys.message, owedIdsCodec, { cipher: emptyAsWritten(cipher) })
   }
 }
 

@@ -424,6 +424,17 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       expect(() => store.batch().updateHistoryState(entry, { state: 'gone' as never, updatedAt: 1 })).toThrow(InvalidRecordError)
     })
 
+    it('stores the ids a receiving batch owes under the first one, and reads an entry written empty, as before, in any store', async () => {
+      const owed = store.sublevels.receiptsOwed
+      await store.commit((b) => b.put(owed, { peerId: BOB, messageId: 'aa01' }, ['aa01', 'aa02', 'aa03']))
+      const before = owed.keyCodec.encode({ peerId: BOB, messageId: 'bb01' })
+      await store.level.batch([{ type: 'put', sublevel: owed.raw, key: before, value: new Uint8Array(0) }] as never)
+      await reopen()
+      expect((await store.sublevels.receiptsOwed.list()).map((e) => [e.key.messageId, e.value])).toEqual([['aa01', ['aa01', 'aa02', 'aa03']], ['bb01', []]])
+      expect(() => store.batch().put(owed, { peerId: BOB, messageId: 'cc01' }, [])).toThrow(InvalidRecordError)
+      expect(() => store.batch().put(owed, { peerId: BOB, messageId: 'cc01' }, ['not,an id'])).toThrow(InvalidRecordError)
+    })
+
     it('keeps data and sequence numbers across close and open', async () => {
       const seq = await store.allocateSeq(BOB)
       await store.commit((b) => b.appendHistory(historyEntry(BOB, seq)).putOutbox(outboxEntry(BOB, seq, 5)).markSeen(bytes(16, 1), 1))
