@@ -1,8 +1,9 @@
 /**
  * Delivered receipts (DESIGN.md "Delivery": a message is `delivered` when the recipient's
  * encrypted receipt arrives; docs/messaging.md "Receipts"). The receiving batch records the
- * message ids it owes a receipt for (an entry `<peer>!<id>` each in sublevel `receiptsOwed`, in the
- * same atomic batch as the messages themselves, so a crash loses none), and ONE receipt for all of them is
+ * message ids it owes a receipt for (one entry in sublevel `receiptsOwed`, `<peer>!<its first id>`
+ * holding them all, in the same atomic batch as the messages themselves, so a crash loses none),
+ * and ONE receipt for all of them is
  * encrypted and queued afterwards, in a batch of its own, once messages pause for
  * STREAM_GAP_MS, and at the latest RECEIPT_MAX_DELAY_MS after the first id owed. That is while
  * messages stream in closer together than STREAM_GAP_MS; a message that comes alone gets its
@@ -18,7 +19,7 @@ import { logger } from '@libp2p/logger'
 import type { MessengerContext } from './context.js'
 import { fromHexId, hex } from './envelopes.js'
 import type { Outgoing } from './outgoing.js'
-import type { StoreBatch } from '../store/index.js'
+import type { OutboxRecord, StoreBatch } from '../store/index.js'
 
 const log = logger('murmur:messenger:receipts')
 
@@ -40,9 +41,15 @@ export const MAX_RECEIPT_IDS = 1024
  */
 export const PRUNE_AT_PEERS = 256
 
+/** One stored entry of what is owed: a receiving batch's ids (hex), under the first one's key. */
+export interface OwedEntry {
+  readonly key: string
+  readonly ids: readonly string[]
+}
+
 interface PeerReceipts {
-  /** The ids owed (hex), as committed, oldest first: the stored keys' mirror, complete once started. */
-  owed: string[]
+  /** The entries owed, as committed, oldest first: the stored entries' mirror, complete once started. */
+  owed: OwedEntry[]
   timer: ReturnType<typeof setTimeout> | undefined
   /** When the first id of the current wait was owed (performance.now()). */
   waitingSince: number | undefined
@@ -53,15 +60,19 @@ interface PeerReceipts {
 export class DeliveredReceipts {
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
-  private readonly onQueued: (peerId: string) => void
+  private readonly onQueued: (peerId: string, entry: OutboxRecord, generation: number) => void
   private readonly peers = new Map<string, PeerReceipts>()
   private readonly flushing = new Set<Promise<void>>()
   private readonly streamGapMs: number
   private readonly maxDelayMs: number
   private running = false
 
-  /** `onQueued(peer)`: a receipt for `peer` is in the outbox (durable). */
-  constructor (ctx: MessengerContext, outgoing: Outgoing, onQueued: (peerId: string) => void, timing: { streamGapMs?: number, maxDelayMs?: number } = {}) {
+  /**
+   * `onQueued(peer, entry, generation)`: a receipt for `peer` is in the outbox (durable), the
+   * only change its write made there, and Store.outboxGeneration read right after that write
+   * (OutboxViews.added: the delivery then sends it without reading the outbox back).
+   */
+  constructor (ctx: MessengerContext, outgoing: Outgoing, onQueued: (peerId: string, entry: OutboxRecord, generation: number) => void, timing: { streamGapMs?: number, maxDelayMs?: number } = {}) {
     this.ctx = ctx
     this.outgoing = outgoing
     this.onQueued = onQueued
@@ -71,10 +82,12 @@ export class DeliveredReceipts {
 
   /** Sends what a previous run still owed (a stop or a crash before its receipt went out). */
   async start (): Promise<void> {
-    // One entry per message owed, not one list per peer: a list rewritten by every receiving
-    // batch of a flood grew to a thousand ids, each write larger than the last. An entry is a
-    // key and an empty value, keyed as `messages` is.
-    for (const { key } of await this.ctx.store.sublevels.receiptsOwed.list()) this.state(key.peerId).owed.push(key.messageId)
+    // One entry per receiving batch, not one list per peer: a list rewritten by every receiving
+    // batch of a flood grew to a thousand ids, each write larger than the last; and not one per
+    // message, a put and a delete each. An entry written before (an empty value) owes its key's id.
+    for (const { key, value } of await this.ctx.store.sublevels.receiptsOwed.list()) {
+      this.state(key.peerId).owed.push({ key: key.messageId, ids: value.length > 0 ? value : [key.messageId] })
+    }
     this.running = true
     for (const [peerId, state] of this.peers) if (state.owed.length > 0) this.flushSoon(peerId)
   }
@@ -105,30 +118,42 @@ export class DeliveredReceipts {
   }
 
   /**
-   * Adds `messageIds` to what we owe `peerId`, in `batch` (the receiving batch; the caller holds
-   * the peer lock). Returns the list to pass to `committed` once the batch is durable.
+   * Adds `messageIds` (at least one) to what we owe `peerId`, as one entry in `batch` (the
+   * receiving batch; the caller holds the peer lock). Returns the entries to pass to `committed`
+   * once the batch is durable.
    */
-  owe (batch: StoreBatch, peerId: string, messageIds: Uint8Array[]): string[] {
-    const added = messageIds.map(hex)
-    for (const id of added) batch.put(this.ctx.store.sublevels.receiptsOwed, { peerId, messageId: id }, null)
-    return [...this.state(peerId).owed, ...added]
+  owe (batch: StoreBatch, peerId: string, messageIds: Uint8Array[]): readonly OwedEntry[] {
+    return this.putOwed(batch, peerId, this.state(peerId).owed, messageIds.map(hex), 'last')
   }
 
   /** The batch that added to the owed ids is durable: the receipt goes now or after the stream's pause. */
-  committed (peerId: string, owed: string[]): void {
+  committed (peerId: string, owed: readonly OwedEntry[]): void {
     const state = this.state(peerId)
-    state.owed = owed
+    state.owed = [...owed]
     if (!this.running) return
     const now = performance.now()
     state.waitingSince ??= now
     clearTimeout(state.timer)
     const left = this.maxDelayMs - (now - state.waitingSince)
-    if (left <= 0 || owed.length >= MAX_RECEIPT_IDS) {
+    if (left <= 0 || countIds(owed) >= MAX_RECEIPT_IDS) {
       this.flushSoon(peerId)
       return
     }
     state.timer = setTimeout(() => { this.flushSoon(peerId) }, Math.min(this.streamGapMs, left))
     state.timer.unref?.()
+  }
+
+  /**
+   * `owed` with `ids` added as one stored entry (put in `batch`) under the first id's key, at the
+   * end or the start; an entry already under that key (a message owed twice) takes them in.
+   */
+  private putOwed (batch: StoreBatch, peerId: string, owed: readonly OwedEntry[], ids: string[], at: 'first' | 'last'): OwedEntry[] {
+    const key = ids[0]
+    const same = owed.find((e) => e.key === key)
+    const entry: OwedEntry = { key, ids: same === undefined ? ids : [...same.ids, ...ids] }
+    batch.put(this.ctx.store.sublevels.receiptsOwed, { peerId, messageId: key }, [...entry.ids])
+    const others = owed.filter((e) => e !== same)
+    return at === 'last' ? [...others, entry] : [entry, ...others]
   }
 
   /** How many peers are tracked (streaming, owed a receipt, or not yet forgotten). */
@@ -172,24 +197,36 @@ export class DeliveredReceipts {
     const queued = await this.ctx.locks.run(peerId, async () => {
       const { store, sessions } = this.ctx
       const owed = this.state(peerId).owed
-      if (owed.length === 0) return false
-      const ids = owed.slice(0, MAX_RECEIPT_IDS)
-      const rest = owed.slice(MAX_RECEIPT_IDS)
-      const record = await sessions.get(peerId)
+      if (owed.length === 0) return undefined
+      // Whole entries, up to MAX_RECEIPT_IDS ids; an entry larger than one receipt carries (a
+      // receiving batch of more messages) leaves its rest stored under the first id left.
+      let taken = 0
+      let count = 0
+      while (taken < owed.length && (taken === 0 || count + owed[taken].ids.length <= MAX_RECEIPT_IDS)) count += owed[taken++].ids.length
       const batch = store.batch()
-      let next = record
+      for (const entry of owed.slice(0, taken)) batch.del(store.sublevels.receiptsOwed, { peerId, messageId: entry.key })
+      const all = owed.slice(0, taken).flatMap((entry) => entry.ids)
+      const ids = all.slice(0, MAX_RECEIPT_IDS)
+      const left = all.slice(MAX_RECEIPT_IDS)
+      const rest = left.length > 0 ? this.putOwed(batch, peerId, owed.slice(taken), left, 'first') : owed.slice(taken)
+      const record = await sessions.get(peerId)
       // No session (it was reset meanwhile): the receipt is dropped; the sender's new session sends again.
-      if (record != null) {
-        next = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', ids.map(fromHexId), this.ctx.clock.now())
-        sessions.put(batch, peerId, next)
-      }
-      for (const id of ids) batch.del(store.sublevels.receiptsOwed, { peerId, messageId: id })
+      const receipt = record == null ? undefined : await this.outgoing.addReceipt(batch, peerId, record, 'delivered', ids.map(fromHexId), this.ctx.clock.now())
+      if (receipt !== undefined) sessions.put(batch, peerId, receipt.record)
       await store.write(batch, { sync: true })
-      if (next !== record) sessions.remember(peerId, next)
+      // Read at once, in the same turn as the write's completion: the count its write made.
+      const generation = store.outboxGeneration(peerId)
+      if (receipt !== undefined) sessions.remember(peerId, receipt.record)
       this.state(peerId).owed = rest
-      return record != null
+      return receipt === undefined ? undefined : { entry: receipt.entry, generation }
     })
-    if (queued) this.onQueued(peerId)
+    if (queued !== undefined) this.onQueued(peerId, queued.entry, queued.generation)
     if ((this.peers.get(peerId)?.owed.length ?? 0) > 0) this.flushSoon(peerId)
   }
+}
+
+function countIds (owed: readonly OwedEntry[]): number {
+  let n = 0
+  for (const entry of owed) n += entry.ids.length
+  return n
 }

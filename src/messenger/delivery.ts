@@ -468,10 +468,8 @@ export class Delivery {
     const history = await this.ctx.store.getHistory(entry.peerId, entry.seq)
     if (history == null) return
     if (state !== 'failed' && state !== 'expired' && !advances(history.state, state)) return
-    const updated: HistoryRecord = { ...history, state, updatedAt: now }
-    if (reason !== undefined) updated.reason = reason
-    else delete updated.reason
-    batch.updateHistory(updated)
+    // The state alone, beside the entry: not the whole entry again (docs/store.md, "History states").
+    batch.updateHistoryState(history, { state, updatedAt: now, ...(reason !== undefined ? { reason } : {}) })
     events.push({ id: history.id, peerId: history.peerId, state, ...(reason !== undefined ? { reason } : {}) })
   }
 

@@ -19,7 +19,7 @@ import { decodeContent, type DecodedContent, type ReceiptContent } from './conte
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
 import { GapTracker, type GapState, type Placement } from './gaps.js'
-import type { DeliveredReceipts } from './delivered-receipts.js'
+import type { DeliveredReceipts, OwedEntry } from './delivered-receipts.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
 import type { MurmurEvents } from './events.js'
@@ -374,10 +374,10 @@ export class Incoming {
     for (const receipt of state.receipts) await this.applyReceipt(batch, peerId, receipt, now, events)
     // Our delivered receipt: encrypted into this batch, or - while the peer's messages stream
     // in - owed in it and sent later, one for the stream (delivered-receipts.ts).
-    let owed: string[] | undefined
+    let owed: readonly OwedEntry[] | undefined
     if (record != null && delivered.length > 0) {
       if (this.receipts?.waits(peerId) === true) owed = this.receipts.owe(batch, peerId, delivered)
-      else record = await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)
+      else record = (await this.outgoing.addReceipt(batch, peerId, record, 'delivered', delivered, now)).record
     }
     let createdCapability: Uint8Array | undefined
     if (record != null && record !== original) {
@@ -451,9 +451,8 @@ export class Incoming {
     // Most receipts name messages already marked sent: no outbox read then.
     const queued = retrying.length === 0 ? [] : await this.ctx.store.sublevels.outbox.getMany(retrying.map(({ entry }) => ({ peerId, seq: entry.seq })))
     for (const { id, entry } of advanced) {
-      const updated: HistoryRecord = { ...entry, state, updatedAt: now }
-      delete updated.reason
-      batch.updateHistory(updated)
+      // The state alone, beside the entry: not the whole entry again (docs/store.md, "History states").
+      batch.updateHistoryState(entry, { state, updatedAt: now })
       events.push({ type: 'message:state', detail: { id, peerId, state } })
     }
     for (const entry of queued) if (entry != null) batch.deleteOutbox(entry)

@@ -140,7 +140,10 @@ class MurmurNodeImpl implements Murmur {
     const outboxViews = new OutboxViews(store)
     this.outgoing = new Outgoing(this.ctx, (peerId, entries, generation) => { outboxViews.added(peerId, entries, generation) })
     this.delivery = new Delivery(this.ctx, this.outgoing, outboxViews)
-    this.receipts = new DeliveredReceipts(this.ctx, this.outgoing, (peerId) => { void this.delivery.kick(peerId) })
+    this.receipts = new DeliveredReceipts(this.ctx, this.outgoing, (peerId, entry, generation) => {
+      outboxViews.added(peerId, [entry], generation)
+      void this.delivery.kick(peerId)
+    })
     // A receipt queued by a receiving batch goes out after that batch's acks: the delivery's
     // first steps are synchronous, and the transport writes the acks only once receive() returns.
     this.incoming = new Incoming(this.ctx, this.outgoing, (peerId) => { process.nextTick(() => { void this.delivery.kick(peerId) }) }, this.ctx.onCapability, this.receipts)
@@ -564,7 +567,7 @@ class MurmurNodeImpl implements Murmur {
       const record = await this.ctx.sessions.get(peerId)
       let next = record
       if (record != null && unread.length > 0) {
-        next = await this.outgoing.addReceipt(batch, peerId, record, 'read', unread.map(e => new Uint8Array(Buffer.from(e.id, 'hex'))), now)
+        next = (await this.outgoing.addReceipt(batch, peerId, record, 'read', unread.map(e => new Uint8Array(Buffer.from(e.id, 'hex'))), now)).record
         this.ctx.sessions.put(batch, peerId, next)
       }
       await this.store.write(batch, { sync: true })

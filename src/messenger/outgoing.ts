@@ -254,9 +254,10 @@ export class Outgoing {
 
   /**
    * Adds a receipt for `messageIds` to `batch` (encrypted under `record`): the caller holds the
-   * peer lock and commits the returned record in the same batch.
+   * peer lock and commits the returned record in the same batch. Returns it with the receipt's
+   * outbox entry.
    */
-  async addReceipt (batch: StoreBatch, peerId: string, record: SessionRecord, kind: 'delivered' | 'read', messageIds: Uint8Array[], now: number): Promise<SessionRecord> {
+  async addReceipt (batch: StoreBatch, peerId: string, record: SessionRecord, kind: 'delivered' | 'read', messageIds: Uint8Array[], now: number): Promise<{ record: SessionRecord, entry: OutboxRecord }> {
     return await this.addControl(batch, peerId, record, encodeReceipt(kind, messageIds), now)
   }
 
@@ -273,7 +274,7 @@ export class Outgoing {
       return { record }
     }
     const { secret, created } = await this.capabilityToSend(batch, peerId)
-    const next = await this.addControl(batch, peerId, record, encodeCapability(secret), now)
+    const { record: next } = await this.addControl(batch, peerId, record, encodeCapability(secret), now)
     return created ? { record: next, created: secret } : { record: next }
   }
 
@@ -344,11 +345,11 @@ export class Outgoing {
     batch.del(this.ctx.store.sublevels.settings, capabilitySentKey(peerId))
   }
 
-  /** Encrypts a control message (receipt, capability) into the outbox, in `batch`. */
-  private async addControl (batch: StoreBatch, peerId: string, record: SessionRecord, plaintext: Uint8Array, now: number): Promise<SessionRecord> {
+  /** Encrypts a control message (receipt, capability) into the outbox, in `batch`: the new record and the outbox entry. */
+  private async addControl (batch: StoreBatch, peerId: string, record: SessionRecord, plaintext: Uint8Array, now: number): Promise<{ record: SessionRecord, entry: OutboxRecord }> {
     const { record: next, envelope } = this.encryptFor(peerId, record, plaintext, now)
     const seq = await this.ctx.store.allocateSeq(peerId)
-    batch.putOutbox({
+    const entry: OutboxRecord = {
       messageId: RECEIPT_OUTBOX_PREFIX + hex(new Uint8Array(randomBytes(8))),
       peerId,
       seq,
@@ -356,8 +357,9 @@ export class Outgoing {
       attempts: 0,
       nextAttemptAt: now,
       expiresAt: now + this.ctx.messageTtlMs
-    })
-    return next
+    }
+    batch.putOutbox(entry)
+    return { record: next, entry }
   }
 
   /** Queues a failed or expired message again, to be encrypted anew under the current session. */

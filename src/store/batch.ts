@@ -8,7 +8,7 @@
  */
 import { InvalidRecordError } from './errors.js'
 import { envelopeIdHex, type Sublevels } from './layout.js'
-import type { HistoryRecord, OutboxRecord } from './records.js'
+import type { HistoryRecord, HistoryStateRecord, OutboxRecord } from './records.js'
 import type { RawOp, TypedSublevel } from './sublevel.js'
 
 /**
@@ -90,11 +90,21 @@ export class StoreBatch {
   }
 
   /**
-   * Replaces an existing history entry (a delivery state change); the summary is unchanged,
-   * and so is its message-id index entry (an entry keeps its id), which is not written again.
+   * Replaces an existing history entry (its relay lines, its text, a resend); the summary is
+   * unchanged, and so is its message-id index entry (an entry keeps its id), which is not written
+   * again. A state written beside the entry before (updateHistoryState) goes: `entry` is whole.
    */
   updateHistory (entry: HistoryRecord): this {
-    return this.add(() => this.historyOps(entry, false))
+    return this.add(() => [...this.historyOps(entry, false), this.sublevels.historyState.encodeDel({ peerId: entry.peerId, seq: entry.seq })])
+  }
+
+  /**
+   * Changes only the delivery state of the existing entry `entry` (sent, delivered, read...):
+   * written beside it in `historyState` and read over it, instead of the whole entry encoded and
+   * sealed again (docs/store.md, "History states"). `change.reason` absent clears the reason.
+   */
+  updateHistoryState (entry: Pick<HistoryRecord, 'peerId' | 'seq'>, change: HistoryStateRecord): this {
+    return this.add(() => [this.sublevels.historyState.encodePut({ peerId: entry.peerId, seq: entry.seq }, change)])
   }
 
   /** Marks the conversation read up to `upToSeq` (default: everything written so far). */

@@ -108,6 +108,31 @@ export const bytesCodec: ValueCodec<Uint8Array> = {
   decode: (bytes) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
+/**
+ * The message ids a receiving batch owes a delivered receipt for (`receiptsOwed`, keyed by the
+ * first of them): the ids joined by `,` in UTF-8. An empty value, as stores before wrote one
+ * entry per message, owes the key's id alone.
+ */
+export const owedIdsCodec: ValueCodec<string[]> = {
+  encode (ids) {
+    if (!Array.isArray(ids) || ids.length === 0) throw new InvalidRecordError('owed ids must be a non-empty list')
+    for (const id of ids) encodeMessageId(id)
+    return textEncoder.encode(ids.join(','))
+  },
+  decode (bytes, sublevel) {
+    if (bytes.byteLength === 0) return []
+    let text: string
+    try {
+      text = textDecoder.decode(bytes)
+    } catch (err) {
+      throw new CorruptRecordError(sublevel, 'owed ids are not UTF-8', { cause: err })
+    }
+    const ids = text.split(',')
+    if (!ids.every((id) => MESSAGE_ID_RE.test(id))) throw new CorruptRecordError(sublevel, 'owed ids are not message ids')
+    return ids
+  }
+}
+
 /** Index entries whose information is all in the key. */
 export const emptyCodec: ValueCodec<null> = {
   encode: () => new Uint8Array(0),

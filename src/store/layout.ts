@@ -10,17 +10,18 @@
 import { LRUCache } from 'lru-cache'
 import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import {
-  bytesCodec, decodeFixed, emptyCodec, encodeMessageId, encodePeerId, encodeU32, encodeU53,
+  bytesCodec, decodeFixed, emptyCodec, encodeMessageId, owedIdsCodec, encodePeerId, encodeU32, encodeU53,
   fromHex, joinKey, jsonCodec, prefixRange, splitKey, toHex
 } from './codec.js'
 import { CorruptRecordError, InvalidRecordError } from './errors.js'
+import { withState } from './history-state.js'
 import {
-  addedCodec, contactCodec, conversationCodec, historyCodec, lastResortBaseKeyCodec, messageLocationCodec,
+  addedCodec, contactCodec, conversationCodec, historyCodec, historyStateCodec, lastResortBaseKeyCodec, messageLocationCodec,
   outboxCodec, prekeyCodec, profileCodec, relayEnvelopeCodec, relayForwardCodec, relayIdCodec, relayMailboxCodec, seenCodec
 } from './record-codecs.js'
 import { stringKey, TypedSublevel, u32Key, type KeyCodec, type Level } from './sublevel.js'
 import type {
-  ContactRecord, ConversationRecord, HistoryRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
+  ContactRecord, ConversationRecord, HistoryRecord, HistoryStateRecord, IdentityProfile, JsonValue, LastResortBaseKeyId,
   LastResortBaseKeyRecord, LastResortKemPrekeyRecord, MessageLocation, OneTimeKemPrekeyRecord,
   OneTimePrekeyRecord, OutboxRecord, SeenRecord, SignedPrekeyRecord
 } from './records.js'
@@ -204,15 +205,29 @@ export interface Sublevels {
   sessions: TypedSublevel<string, Uint8Array>
   contacts: TypedSublevel<string, ContactRecord>
   settings: TypedSublevel<string, JsonValue>
+  /** Entries as read: each with its `historyState` record laid over it. */
   history: TypedSublevel<ConversationKey, HistoryRecord>
+  /** A history entry's state when only that changed since the entry was written, keyed as `history` (docs/store.md, "History states"). */
+  historyState: TypedSublevel<ConversationKey, HistoryStateRecord>
   messages: TypedSublevel<MessageKey, MessageLocation>
   conversations: TypedSublevel<string, ConversationRecord>
   outbox: TypedSublevel<ConversationKey, OutboxRecord>
   outboxDue: TypedSublevel<OutboxDueKey, null>
   seen: TypedSublevel<string, SeenRecord>
   seenAt: TypedSublevel<SeenAtKey, null>
-  /** Delivered receipts owed, `<peer>!<messageId>`, empty values (src/messenger/delivered-receipts.ts). */
-  receiptsOwed: TypedSublevel<MessageKey, null>
+  /**
+   * Delivered receipts owed, one entry per receiving batch, `<peer>!<first messageId>`: the ids
+   * (an empty value, as before: the key's id alone; src/messenger/delivered-receipts.ts).
+   */
+  receiptsOwed: TypedSublevel<MessageKey, string[]>
+}
+
+/**
+ * `cipher`, except that an empty stored value reads as empty: `receiptsOwed` entries written
+ * before they held their batch's ids were empty index entries, never encrypted.
+ */
+function emptyAsWritten (cipher: StoreCipher): StoreCipher {
+  return { ...cipher, openValue: (sublevel, key, stored) => stored.byteLength === 0 ? stored : cipher.openValue(sublevel, key, stored) }
 }
 
 export function createSublevels (root: Level, cipher: StoreCipher = plainCipher): Sublevels {
@@ -221,6 +236,11 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
   const peer = peerKey(names)
   const plain = { cipher }
   const managed = { cipher, managed: true }
+  // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
+  const history = new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES })
+  // An entry's later states, laid over it as it is read and in history's cache (docs/store.md, "History states").
+  const historyState = new TypedSublevel(root, 'historyState', keys.conversation, historyStateCodec, managed)
+  historyState.layOver(history, withState)
   return {
     identity: new TypedSublevel(root, 'identity', stringKey, profileCodec, plain),
     signedPrekeys: new TypedSublevel(root, 'signedPrekeys', u32Key, prekeyCodec<SignedPrekeyRecord>(), plain),
@@ -231,8 +251,8 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     sessions: new TypedSublevel(root, 'sessions', peer, bytesCodec, plain),
     contacts: new TypedSublevel(root, 'contacts', peer, contactCodec, plain),
     settings: new TypedSublevel(root, 'settings', settingsKey(cipher), jsonCodec, plain),
-    // Read back right after they are written (state changes, receipts): cached (record-cache.ts).
-    history: new TypedSublevel(root, 'history', keys.conversation, historyCodec, { ...managed, cacheBytes: HISTORY_CACHE_BYTES }),
+    history,
+    historyState,
     messages: new TypedSublevel(root, 'messages', keys.message, messageLocationCodec, { ...managed, cacheBytes: MESSAGES_CACHE_BYTES }),
     conversations: new TypedSublevel(root, 'conversations', peer, conversationCodec, managed),
     // Read back by a delivered receipt that comes before its message's round has settled (the
@@ -243,7 +263,7 @@ export function createSublevels (root: Level, cipher: StoreCipher = plainCipher)
     seenAt: new TypedSublevel(root, 'seenAt', keys.seenAt, emptyCodec, managed),
     // Keyed like `messages` (the message id in the clear, the peer sealed), not in settings,
     // whose sealed part would be a new AES-GCM-SIV name per message id.
-    receiptsOwed: new TypedSublevel(root, 'receiptsOwed', keys.message, emptyCodec, plain)
+    receiptsOwed: new TypedSublevel(root, 'receiptsOwed', keys.message, owedIdsCodec, { cipher: emptyAsWritten(cipher) })
   }
 }
 

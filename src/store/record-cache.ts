@@ -41,11 +41,19 @@ export class RecordCache<V> {
     return this.set(key, record, size)
   }
 
-  /** After a successful group write: the new records (copied: the writer keeps its own), and the deleted keys. */
-  written (puts: Array<{ key: string, record: V, size: number }>, dels: string[]): void {
+  /**
+   * After a successful group write: the new records (copied: the writer keeps its own), the
+   * deleted keys, and changes to records the group did not put (a history entry's state laid
+   * over it), made to the cached record when there is one.
+   */
+  written (puts: Array<{ key: string, record: V, size: number }>, dels: string[], patches: Array<{ key: string, patch: (record: V) => V }> = []): void {
     this.writes++
     for (const key of dels) this.remove(key)
     for (const { key, record, size } of puts) this.set(key, { ...record }, size)
+    for (const { key, patch } of patches) {
+      const cached = this.entries.get(key)
+      if (cached !== undefined) this.set(key, patch(cached.record), cached.size)
+    }
   }
 
   private set (key: string, record: V, size: number): V {

@@ -134,6 +134,17 @@ export interface SeenRecord {
   firstSeenAt: number
 }
 
+/**
+ * A history entry's delivery state, stored beside the entry (sublevel `historyState`, same key)
+ * when only the state changes, and read over it: its `state`, `updatedAt` and `reason` (absent:
+ * none) replace the entry's (docs/store.md, "History states").
+ */
+export interface HistoryStateRecord {
+  state: HistoryState
+  updatedAt: number
+  reason?: string
+}
+
 /** Where a history entry lives, found by message id. */
 export interface MessageLocation {
   seq: number

@@ -20,10 +20,12 @@ export type RawSublevel = AbstractSublevel<Level, string | Uint8Array | Buffer, 
  * A put holds its value encoded but not yet encrypted: sealing waits until the group write,
  * where a value that a later operation of the same group replaces is never sealed at all
  * (docs/store.md, "Cost"). `cache` (and, for a put, the record) goes to the sublevel's read
- * cache once the write has succeeded; levelOps() leaves both out of what LevelDB sees.
+ * cache once the write has succeeded; levelOps() leaves both out of what LevelDB sees. A put
+ * with `patch` is a record laid over another sublevel's (TypedSublevel.layOver): `cache` is that
+ * sublevel's, whose record under the same key, when cached, `patch` changes.
  */
 export type RawOp =
-  | { type: 'put', sublevel: RawSublevel, name: string, key: string, plaintext: Uint8Array, cipher: StoreCipher, cache?: RecordCache<unknown>, record?: unknown }
+  | { type: 'put', sublevel: RawSublevel, name: string, key: string, plaintext: Uint8Array, cipher: StoreCipher, cache?: RecordCache<unknown>, record?: unknown, patch?: (record: unknown) => unknown }
   | { type: 'del', sublevel: RawSublevel, name: string, key: string, cache?: RecordCache<unknown> }
 
 /** An operation as LevelDB takes it: the value sealed. */
@@ -68,6 +70,12 @@ export interface ReadonlySublevel<K, V> {
   list: (options?: { reverse?: boolean, limit?: number }) => Promise<Array<{ key: K, value: V }>>
 }
 
+/** Records of another sublevel under the same keys, laid over this one's as they are read (TypedSublevel.layOver). */
+interface Overlay<V> {
+  read: (keys: string[]) => Promise<unknown[]>
+  apply: (record: V, over: unknown) => V
+}
+
 export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   readonly name: string
   readonly raw: RawSublevel
@@ -82,6 +90,10 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   private readonly cipher: StoreCipher
   /** Decoded records by stored key, for sublevels read right after they are written (record-cache.ts). */
   private readonly cache: RecordCache<V> | undefined
+  /** Laid over every record read here (layOver). */
+  private overlay: Overlay<V> | undefined
+  /** Where this sublevel's records are laid over (layOver): that sublevel's cache, and how. */
+  private under: { cache: RecordCache<unknown> | undefined, apply: (record: unknown, over: V) => unknown } | undefined
 
   constructor (root: Level, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, options: { managed?: boolean, cipher?: StoreCipher, cacheBytes?: number } = {}) {
     this.name = name
@@ -93,14 +105,26 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
     this.cache = options.cacheBytes !== undefined ? new RecordCache<V>(options.cacheBytes) : undefined
   }
 
+  /**
+   * Makes this sublevel's records (keyed as `target`'s) changes of `target`'s: every read of
+   * `target` returns its record with this one's laid over by `apply`, and `target`'s cache holds
+   * records so laid over (a put here changes the cached record there). A history entry's state
+   * written beside it (docs/store.md, "History states").
+   */
+  layOver<W> (target: TypedSublevel<K, W>, apply: (record: W, over: V | undefined) => W): void {
+    target.overlay = { read: async (keys) => await this.getManyEncoded(keys), apply: (record, over) => apply(record, over as V | undefined) }
+    this.under = { cache: target.cache as RecordCache<unknown> | undefined, apply: (record, over) => apply(record as W, over) }
+  }
+
   async get (key: K): Promise<V | undefined> {
     const encoded = this.keyCodec.encode(key)
     const cached = this.cache?.get(encoded)
     if (cached !== undefined) return cached
     const token = this.cache?.readToken() ?? 0
-    const bytes = await this.raw.get(encoded)
+    const [bytes, over] = await Promise.all([this.raw.get(encoded), this.overlay?.read([encoded])])
     if (bytes === undefined) return undefined
-    const record = this.decodeValue(encoded, bytes)
+    let record = this.decodeValue(encoded, bytes)
+    if (this.overlay !== undefined) record = this.overlay.apply(record, over?.[0])
     return this.cache?.fill(token, encoded, record, bytes.byteLength) ?? record
   }
 
@@ -117,20 +141,25 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
     if (keys.length === 0) return []
     const cache = this.cache
     if (cache === undefined) {
-      const values = await this.raw.getMany(keys)
-      return values.map((bytes, i) => bytes === undefined ? undefined : this.decodeValue(keys[i], bytes))
+      const [values, overs] = await Promise.all([this.raw.getMany(keys), this.overlay?.read(keys)])
+      return values.map((bytes, i) => bytes === undefined ? undefined : this.laidOver(this.decodeValue(keys[i], bytes), overs?.[i]))
     }
     const out: Array<V | undefined> = keys.map((key) => cache.get(key))
     const missing = keys.filter((_, i) => out[i] === undefined)
     if (missing.length === 0) return out
     const token = cache.readToken()
-    const values = await this.raw.getMany(missing)
+    const [values, overs] = await Promise.all([this.raw.getMany(missing), this.overlay?.read(missing)])
     let j = 0
     return out.map((hit, i) => {
       if (hit !== undefined) return hit
+      const over = overs?.[j]
       const bytes = values[j++]
-      return bytes === undefined ? undefined : cache.fill(token, keys[i], this.decodeValue(keys[i], bytes), bytes.byteLength)
+      return bytes === undefined ? undefined : cache.fill(token, keys[i], this.laidOver(this.decodeValue(keys[i], bytes), over), bytes.byteLength)
     })
+  }
+
+  private laidOver (record: V, over: unknown): V {
+    return this.overlay === undefined ? record : this.overlay.apply(record, over)
   }
 
   async list (options: { reverse?: boolean, limit?: number } = {}): Promise<Array<{ key: K, value: V }>> {
@@ -145,7 +174,8 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
   async range (range: KeyRange): Promise<Array<[string, V]>> {
     const options = { ...range, limit: range.limit ?? -1 }
     const entries = await this.raw.iterator(options).all()
-    return entries.map(([key, bytes]) => [key, this.decodeValue(key, bytes)])
+    const overs = await this.overlay?.read(entries.map(([key]) => key))
+    return entries.map(([key, bytes], i) => [key, this.laidOver(this.decodeValue(key, bytes), overs?.[i])])
   }
 
   /** Encoded keys within bounds. */
@@ -157,6 +187,8 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
     const encoded = this.keyCodec.encode(key)
     const op: RawOp = { type: 'put', sublevel: this.raw, name: this.name, key: encoded, plaintext: this.valueCodec.encode(value), cipher: this.cipher }
     if (this.cache !== undefined) Object.assign(op, { cache: this.cache, record: value })
+    const under = this.under
+    if (under?.cache !== undefined) Object.assign(op, { cache: under.cache, patch: (record: unknown) => under.apply(record, value) })
     return op
   }
 
@@ -211,22 +243,29 @@ const UNSYNCED = Object.freeze({ sync: false }) as AbstractBatchOptions<string, 
 
 /** After `ops` were written: updates the read caches of their sublevels, in order. */
 export function updateCaches (ops: readonly RawOp[]): void {
-  const byCache = new Map<RecordCache<unknown>, { puts: Array<{ key: string, record: unknown, size: number }>, dels: string[] }>()
+  const byCache = new Map<RecordCache<unknown>, { puts: Array<{ key: string, record: unknown, size: number }>, dels: string[], patches: Array<{ key: string, patch: (record: unknown) => unknown }> }>()
   for (const op of ops) {
     if (op.cache === undefined) continue
     let entry = byCache.get(op.cache)
     if (entry === undefined) {
-      entry = { puts: [], dels: [] }
+      entry = { puts: [], dels: [], patches: [] }
       byCache.set(op.cache, entry)
     }
-    if (op.type === 'put') {
+    if (op.type === 'put' && op.patch !== undefined) {
+      // Laid over a record this group puts: changes that record; else the cached one, if any.
+      const put = entry.puts.findLast((p) => p.key === op.key)
+      if (put !== undefined) put.record = op.patch(put.record)
+      else entry.patches.push({ key: op.key, patch: op.patch })
+    } else if (op.type === 'put') {
       // A later delete of the same key in the group wins, and a later put replaces an earlier one.
       entry.dels = entry.dels.filter((k) => k !== op.key)
+      entry.patches = entry.patches.filter((p) => p.key !== op.key)
       entry.puts.push({ key: op.key, record: op.record, size: op.plaintext.byteLength })
     } else {
       entry.puts = entry.puts.filter((p) => p.key !== op.key)
+      entry.patches = entry.patches.filter((p) => p.key !== op.key)
       entry.dels.push(op.key)
     }
   }
-  for (const [cache, { puts, dels }] of byCache) cache.written(puts, dels)
+  for (const [cache, { puts, dels, patches }] of byCache) cache.written(puts, dels, patches)
 }

@@ -8,7 +8,8 @@
  *
  * Why not protons there: its writer builds a list of one object per field and copies them
  * out, which made encoding those three messages about a fifth of a flooding sender's CPU (a
- * message's history entry alone is encoded three times: queued, sent, delivered). Everything
+ * message's history entry alone was encoded three times, queued, sent and delivered; its later
+ * states now go beside it, in a record of their own: docs/store.md "History states"). Everything
  * else keeps the generated codecs; test/wire/flat-writer.test.ts and
  * test/store/record-codecs-flat.test.ts check that both give identical bytes. Varints are
  * uint8-varint's, as protons' own.

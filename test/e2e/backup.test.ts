@@ -148,6 +148,9 @@ describe('backup and restore (real processes)', () => {
     for (const text of ['before the backup, from alice', 'before the backup, from bob', 'while you were away 1', 'while you were away 2']) {
       expect(count(aliceHistory, text), text).toBe(1)
     }
+    // States came along: alice's text was delivered before the backup (a state record beside its
+    // entry, laid over it in the file: docs/store.md, "History states").
+    expect(aliceHistory.find(m => m.text === 'before the backup, from alice')?.state).toBe('delivered')
     expect(aliceHistory.some(m => m.direction === 'event' && /Restored from a backup/.test(m.text))).toBe(true)
     const bobHistory = await until<Message[]>(bob.home, ['history', 'Alice Backup', '--limit', '100'],
       h => h.filter(m => m.text.startsWith('while you were away')).every(m => m.state === 'delivered'), 'bob\'s messages delivered')

@@ -1,15 +1,17 @@
 // Delivered receipts owed in the receiving batch and sent later, one for a stream
 // (src/messenger/delivered-receipts.ts). Real session crypto, real (memory-level) stores; the
 // receipts' envelopes are taken from the receiver's outbox and handed to the sender.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
-import { DeliveredReceipts, PRUNE_AT_PEERS } from '../../src/messenger/delivered-receipts.js'
+import { DeliveredReceipts, MAX_RECEIPT_IDS, PRUNE_AT_PEERS } from '../../src/messenger/delivered-receipts.js'
 import { Incoming } from '../../src/messenger/incoming.js'
 import { MESSAGE_ID_LENGTH } from '../../src/messenger/content.js'
-import { fromHexId } from '../../src/messenger/envelopes.js'
+import { fromHexId, hex } from '../../src/messenger/envelopes.js'
+import { OutboxViews } from '../../src/messenger/outbox-views.js'
 import { isReceiptEntry } from '../../src/messenger/outgoing.js'
 import { parseEnvelope } from '../../src/wire/strict/envelope.js'
 import { party, write, type Party } from './parties.js'
+import { writtenEntry } from '../store/compliance.js'
 
 /** Wide enough that a loaded machine's receives still count as one stream (the defaults are 10 and 250 ms). */
 const TIMING = { streamGapMs: 400, maxDelayMs: 400 }
@@ -78,6 +80,91 @@ describe('delivered receipts', () => {
     expect(await owed()).toBe(0)
   })
 
+  it('tells the delivery\'s outbox view of a stream\'s receipt: it goes out without the outbox being read back', async () => {
+    await receipts.stop()
+    const views = new OutboxViews(bob.store)
+    const told: string[] = []
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, (peerId, entry, generation) => {
+      views.added(peerId, [entry], generation)
+      told.push(entry.messageId)
+      for (const w of waiters.splice(0)) w()
+    }, TIMING)
+    await receipts.start()
+    incoming = new Incoming(bob.ctx, bob.outgoing, () => {}, () => {}, receipts)
+    const [hello, ...stream] = await write(alice, bob, ['hello', 'one', 'two'])
+    await incoming.receive(alice.ctx.peerId, [hello])
+    expect(await handOver()).toBe(1)
+    expect(await views.read(alice.ctx.peerId, 256)).toEqual([])
+    const reads = vi.spyOn(bob.store, 'outbox')
+    const queued = nextReceipt()
+    for (const envelope of stream) await incoming.receive(alice.ctx.peerId, [envelope])
+    await queued
+    const seen = await views.read(alice.ctx.peerId, 256)
+    expect(reads).not.toHaveBeenCalled()
+    expect(seen.map(e => e.messageId)).toEqual(told)
+    expect(seen).toEqual(await bob.store.outbox(alice.ctx.peerId))
+    expect(await handOver()).toBe(1)
+    expect(await states()).toEqual(['delivered', 'delivered', 'delivered', 'delivered'])
+  })
+
+  it('owes a receiving batch\'s messages in one stored entry, and reads entries stored one per message before', async () => {
+    const [hello, ...stream] = await write(alice, bob, ['hello', 'one', 'two', 'three', 'four'])
+    await incoming.receive(alice.ctx.peerId, [hello])
+    expect(await handOver()).toBe(1)
+    await incoming.receive(alice.ctx.peerId, stream.slice(0, 3))
+    await incoming.receive(alice.ctx.peerId, stream.slice(3))
+    const stored = await bob.store.sublevels.receiptsOwed.list()
+    expect(stored.map(e => e.value.length).sort()).toEqual([1, 3])
+    await receipts.stop()
+    // As a store of the version before wrote them: one entry per message, an empty value each.
+    const raw = bob.store.sublevels.receiptsOwed
+    const ids = stored.flatMap(e => e.value)
+    await bob.store.level.batch([
+      ...stored.map(e => ({ type: 'del' as const, key: raw.keyCodec.encode(e.key) })),
+      ...ids.map(id => ({ type: 'put' as const, key: raw.keyCodec.encode({ peerId: alice.ctx.peerId, messageId: id }), value: new Uint8Array(0) }))
+    ].map(op => ({ ...op, sublevel: raw.raw })))
+    expect(await owed()).toBe(4)
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, () => { for (const w of waiters.splice(0)) w() }, TIMING)
+    const again = nextReceipt()
+    await receipts.start()
+    await again
+    expect(await owed()).toBe(0)
+    expect(await handOver()).toBe(1)
+    expect(await states()).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'delivered'])
+  })
+
+  it('sends a batch owing more ids than one receipt carries in two receipts, the rest stored until the second', async () => {
+    const peer = alice.ctx.peerId
+    const ids = Array.from({ length: MAX_RECEIPT_IDS + 6 }, (_, i) => new Uint8Array(MESSAGE_ID_LENGTH).map((_, j) => j < 2 ? (i >> (8 * j)) & 0xff : 9))
+    const encrypted = vi.spyOn(bob.outgoing, 'addReceipt')
+    await receipts.stop()
+    // Stopped once the first receipt is queued: what it did not carry must be stored.
+    let stopped: Promise<void> | undefined
+    const first = nextReceipt()
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, () => {
+      stopped ??= receipts.stop()
+      for (const w of waiters.splice(0)) w()
+    }, TIMING)
+    await receipts.start()
+    await bob.ctx.locks.run(peer, async () => {
+      const batch = bob.store.batch()
+      const owedNow = receipts.owe(batch, peer, ids)
+      await bob.store.write(batch)
+      receipts.committed(peer, owedNow)
+    })
+    await first
+    await stopped
+    expect(encrypted.mock.calls.map(call => call[4].length)).toEqual([MAX_RECEIPT_IDS])
+    const left = await bob.store.sublevels.receiptsOwed.list()
+    expect(left.map(e => [e.key.messageId, e.value])).toEqual([[hex(ids[MAX_RECEIPT_IDS]), ids.slice(MAX_RECEIPT_IDS).map(hex)]])
+    receipts = new DeliveredReceipts(bob.ctx, bob.outgoing, () => { for (const w of waiters.splice(0)) w() }, TIMING)
+    const second = nextReceipt()
+    await receipts.start()
+    await second
+    expect(encrypted.mock.calls.map(call => call[4].length)).toEqual([MAX_RECEIPT_IDS, 6])
+    expect(await owed()).toBe(0)
+  })
+
   it('keeps what it owes across a stop, and sends it at the next start', async () => {
     const [hello, late] = await write(alice, bob, ['hello', 'late'])
     await incoming.receive(alice.ctx.peerId, [hello])
@@ -107,7 +194,7 @@ describe('delivered receipts', () => {
       const record = await bob.ctx.sessions.get(alice.ctx.peerId)
       if (record == null) throw new Error('bob has no session with alice')
       const batch = bob.store.batch()
-      const next = await bob.outgoing.addReceipt(batch, alice.ctx.peerId, record, 'delivered', [...named, unknown], Date.now())
+      const { record: next } = await bob.outgoing.addReceipt(batch, alice.ctx.peerId, record, 'delivered', [...named, unknown], Date.now())
       bob.ctx.sessions.put(batch, alice.ctx.peerId, next)
       await bob.store.write(batch, { sync: true })
       bob.ctx.sessions.remember(alice.ctx.peerId, next)
@@ -121,6 +208,10 @@ describe('delivered receipts', () => {
     }
     expect(moved.sort()).toEqual([sent[0].id, sent[2].id, sent[3].id].map(id => `${id}:delivered`).sort())
     expect(await states()).toEqual(['delivered', 'delivered', 'queued', 'delivered', 'delivered'])
+    // The entries were written once, queued; the receipt's state lies beside them (docs/store.md, "History states").
+    const keys = sent.map((e) => ({ peerId: peer, seq: e.seq }))
+    expect((await Promise.all(sent.map(async (e) => await writtenEntry(alice.store, peer, e.seq)))).map((e) => e?.state)).toEqual(['queued', 'queued', 'queued', 'queued'])
+    expect((await alice.store.sublevels.historyState.getMany(keys)).map((s) => s?.state)).toEqual(['delivered', undefined, 'delivered', 'delivered'])
     // Delivered messages are retried no more; b still is.
     expect((await alice.store.outbox(peer)).filter(e => !isReceiptEntry(e)).map(e => e.messageId)).toEqual([sent[1].id])
   })

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
 import { Delivery } from '../../src/messenger/delivery.js'
 import { OutboxViews } from '../../src/messenger/outbox-views.js'
+import { writtenEntry } from '../store/compliance.js'
 import { party, write, type Party } from './parties.js'
 
 describe('a delivery round', () => {
@@ -52,5 +53,10 @@ describe('a delivery round', () => {
     await run
     expect(await states()).toEqual(Array(10).fill('sent'))
     expect(await alice.store.outbox(bobId)).toEqual([])
+    // Each entry was written once, queued; `sent` lies beside it (docs/store.md, "History states").
+    const written = await Promise.all(entries.map(async (e) => await writtenEntry(alice.store, bobId, e.seq)))
+    expect(written.map((e) => e?.state)).toEqual(Array(10).fill('queued'))
+    const beside = await alice.store.sublevels.historyState.getMany(entries.map((e) => ({ peerId: bobId, seq: e.seq })))
+    expect(beside.map((s) => s?.state)).toEqual(Array(10).fill('sent'))
   }, 20_000)
 })

@@ -54,6 +54,14 @@ function outboxEntry (peerId: string, seq: number, nextAttemptAt: number): Outbo
   }
 }
 
+/** A history entry as it was written, without the state laid over it as it is read. */
+export async function writtenEntry (store: Store, peerId: string, seq: number): Promise<HistoryRecord | undefined> {
+  const history = store.sublevels.history
+  const key = history.keyCodec.encode({ peerId, seq })
+  const bytes = await history.raw.get(key)
+  return bytes === undefined ? undefined : history.decodeValue(key, bytes)
+}
+
 /** Every key and value of a database, hex-encoded, for "nothing was written" checks. */
 async function snapshot (level: Level): Promise<string[]> {
   await level.open()
@@ -373,6 +381,58 @@ export function storeCompliance (backend: string, makeHarness: () => Promise<Sto
       store = await openStore(harness.location(), { cipher: harness.cipher() })
       const values = await store.settings.getMany([...Array.from({ length: 100 }, (_, i) => `k${i}`), ...Array.from({ length: 20 }, (_, i) => `late${i}`)])
       expect(values).toEqual([...Array.from({ length: 100 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => i)])
+    })
+
+    it('writes a state change beside the entry, reads it over the entry everywhere, and drops it when the entry is rewritten', async () => {
+      const seq = await store.allocateSeq(BOB)
+      const entry: HistoryRecord = { ...historyEntry(BOB, seq, 'out'), reason: 'waiting for a relay' }
+      await store.commit((b) => b.appendHistory(entry, { unread: false }))
+      const written = await writtenEntry(store, BOB, seq)
+      expect(written).toEqual(entry)
+      // Read once before the change: the entry is in the read cache, which the change must follow.
+      expect(await store.getHistory(BOB, seq)).toEqual(entry)
+      await store.commit((b) => b.updateHistoryState(entry, { state: 'delivered', updatedAt: 5_000 }))
+      expect((await store.getHistory(BOB, seq))?.state).toBe('delivered')
+      await reopen()
+      const expected = { ...entry, state: 'delivered', updatedAt: 5_000 }
+      delete (expected as Partial<HistoryRecord>).reason
+      // Every read lays the state over the entry (an absent reason clears the entry's).
+      expect(await store.getHistory(BOB, seq)).toEqual(expected)
+      expect(await store.findMessage(BOB, entry.id)).toEqual(expected)
+      expect(await store.findMessages(BOB, ['nope', entry.id])).toEqual([undefined, expected])
+      expect(await store.history(BOB, { limit: 5 })).toEqual([expected])
+      // The entry itself was not written again.
+      expect(await writtenEntry(store, BOB, seq)).toEqual(written)
+      expect(await store.sublevels.historyState.get({ peerId: BOB, seq })).toEqual({ state: 'delivered', updatedAt: 5_000 })
+      // A state with a reason keeps it; a change in the same group as the entry's own write lies over it there too.
+      await store.commit((b) => b.updateHistoryState(entry, { state: 'failed', updatedAt: 6_000, reason: 'cancelled' }))
+      expect(await store.getHistory(BOB, seq)).toEqual({ ...expected, state: 'failed', updatedAt: 6_000, reason: 'cancelled' })
+      const next = { ...historyEntry(BOB, await store.allocateSeq(BOB), 'out') }
+      await Promise.all([
+        store.commit((b) => b.appendHistory(next, { unread: false })),
+        store.commit((b) => b.updateHistoryState(next, { state: 'sent', updatedAt: 6_500 }))
+      ])
+      expect((await store.getHistory(BOB, next.seq))?.state).toBe('sent')
+      expect((await store.history(BOB, { limit: 1 }))[0]).toMatchObject({ seq: next.seq, state: 'sent' })
+      // A whole entry written again is the entry as it reads: the state record goes with it.
+      await store.commit((b) => b.updateHistory({ ...entry, state: 'queued', updatedAt: 7_000 }))
+      await reopen()
+      expect(await store.sublevels.historyState.get({ peerId: BOB, seq })).toBeUndefined()
+      expect(await store.getHistory(BOB, seq)).toEqual({ ...entry, state: 'queued', updatedAt: 7_000 })
+      // It is a managed sublevel, written only through the batch's methods; a bad state is refused.
+      expect(() => store.batch().put(store.sublevels.historyState as never, { peerId: BOB, seq }, { state: 'sent', updatedAt: 1 })).toThrow(InvalidRecordError)
+      expect(() => store.batch().updateHistoryState(entry, { state: 'gone' as never, updatedAt: 1 })).toThrow(InvalidRecordError)
+    })
+
+    it('stores the ids a receiving batch owes under the first one, and reads an entry written empty, as before, in any store', async () => {
+      const owed = store.sublevels.receiptsOwed
+      await store.commit((b) => b.put(owed, { peerId: BOB, messageId: 'aa01' }, ['aa01', 'aa02', 'aa03']))
+      const before = owed.keyCodec.encode({ peerId: BOB, messageId: 'bb01' })
+      await store.level.batch([{ type: 'put', sublevel: owed.raw, key: before, value: new Uint8Array(0) }] as never)
+      await reopen()
+      expect((await store.sublevels.receiptsOwed.list()).map((e) => [e.key.messageId, e.value])).toEqual([['aa01', ['aa01', 'aa02', 'aa03']], ['bb01', []]])
+      expect(() => store.batch().put(owed, { peerId: BOB, messageId: 'cc01' }, [])).toThrow(InvalidRecordError)
+      expect(() => store.batch().put(owed, { peerId: BOB, messageId: 'cc01' }, ['not,an id'])).toThrow(InvalidRecordError)
     })
 
     it('keeps data and sequence numbers across close and open', async () => {

@@ -889,6 +889,140 @@ export namespace History {
     }
   }
 
+  export interface StateChange {
+    state: History.State
+    updatedAt: number
+    reason?: string
+  }
+
+  export namespace StateChange {
+    let _codec: Codec<StateChange>
+
+    export const codec = (): Codec<StateChange> => {
+      if (_codec == null) {
+        _codec = message<StateChange>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.state != null && __StateValues[obj.state] !== 0) {
+            w.uint32(8)
+            History.State.codec().encode(obj.state, w)
+          }
+
+          if ((obj.updatedAt != null && obj.updatedAt !== 0)) {
+            w.uint32(16)
+            w.uint64Number(obj.updatedAt)
+          }
+
+          if (obj.reason != null) {
+            w.uint32(26)
+            w.string(obj.reason)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            state: State.QUEUED,
+            updatedAt: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.state = History.State.codec().decode(reader)
+                break
+              }
+              case 2: {
+                obj.updatedAt = reader.uint64Number()
+                break
+              }
+              case 3: {
+                obj.reason = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.state`,
+                  value: History.State.codec().decode(reader)
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.updatedAt`,
+                  value: reader.uint64Number()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.reason`,
+                  value: reader.string()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface StateChangeStateFieldEvent {
+      field: '$.state'
+      value: History.State
+    }
+
+    export interface StateChangeUpdatedAtFieldEvent {
+      field: '$.updatedAt'
+      value: number
+    }
+
+    export interface StateChangeReasonFieldEvent {
+      field: '$.reason'
+      value: string
+    }
+
+    export function encode (obj: Partial<StateChange>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, StateChange.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StateChange>): StateChange {
+      return decodeMessage(buf, StateChange.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StateChange>): Generator<StateChangeStateFieldEvent | StateChangeUpdatedAtFieldEvent | StateChangeReasonFieldEvent> {
+      return streamMessage(buf, StateChange.codec(), opts)
+    }
+  }
+
   let _codec: Codec<History>
 
   export const codec = (): Codec<History> => {
