@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateIdentity, peerIdFromIdentityKey } from '../../src/crypto/identity.js'
+import { RESOLVE_TIMEOUT_MS } from '../../src/messenger/constants.js'
 import type { MurmurEvents } from '../../src/messenger/events.js'
 import { SteppedClock } from '../clock.js'
 import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
@@ -12,7 +13,7 @@ const TTL_MS = 60 * 60 * 1000
  */
 const RESOLVE_MS = 500
 
-describe('outbox time to live', () => {
+describe('a node\'s budgets: the outbox\'s time to live, a look-up\'s resolveTimeoutMs', () => {
   const dirs: string[] = []
   const clock = new SteppedClock()
   let alice: TestNode
@@ -48,5 +49,12 @@ describe('outbox time to live', () => {
     expect(final.reason).toMatch(/time to live/)
     expect(states.filter(e => e.state === 'expired')).toHaveLength(1)
     expect((await alice.murmur.status()).outbox).toBe(0)
+  })
+
+  it('a look-up that finds nothing ends at the node\'s resolveTimeoutMs with ContactRecordNotFoundError, not a bare TimeoutError', async () => {
+    const nobody = peerIdFromIdentityKey(generateIdentity().publicKey)
+    const started = Date.now()
+    await expect(alice.murmur.lookup(nobody)).rejects.toMatchObject({ name: 'ContactRecordNotFoundError' })
+    expect(Date.now() - started).toBeLessThan(RESOLVE_TIMEOUT_MS / 2)
   })
 })
