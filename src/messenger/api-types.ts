@@ -38,6 +38,13 @@ export interface MurmurOptions {
    * that hangs gets its own "refused" line; it never holds back the other relays' "stored" ones.
    */
   relayCallTimeoutMs?: number
+  /**
+   * How long one attempt may spend finding a peer (peer store, contact record, DHT) and, for a
+   * first message, fetching its prekey bundle, in ms (default 10 s, RESOLVE_TIMEOUT_MS,
+   * docs/messaging.md "Sending"); also the default of `lookup`. A node whose DHT has no peer
+   * to ask waits this long before the attempt fails and the message waits for a retry.
+   */
+  resolveTimeoutMs?: number
   /** Create an identity when the home has none (default false: `murmur init` first). */
   createIdentity?: boolean
   /**

@@ -18,8 +18,11 @@ import type { LookupView } from './api-types.js'
 export async function lookupContactRecord (lookups: ContactRecordLookups, peerId: string, options: { signal?: AbortSignal, timeoutMs: number }): Promise<Omit<LookupView, 'contact'>> {
   const started = performance.now()
   // Fresh: it asks the DHTs now, not for a record found a moment ago (it joins a look-up in flight).
+  // Without a caller's signal the look-up's own budget (timeoutMs) bounds it. A timer of the
+  // same length here would fire first and end it with a bare TimeoutError instead of
+  // ContactRecordNotFoundError.
   const { record } = await lookups.resolve(peerIdFromString(peerId), {
-    signal: options.signal ?? AbortSignal.timeout(options.timeoutMs),
+    signal: options.signal ?? new AbortController().signal,
     timeoutMs: options.timeoutMs,
     fresh: true
   }).catch((err: Error) => {

@@ -96,6 +96,8 @@ class MurmurNodeImpl implements Murmur {
   private readonly datastoreCipher: StoreCipher
   private republisher: ContactRecordRepublisher | undefined
   private readonly reacher: PeerReacher
+  /** One look-up's budget: reaching a peer, its bundle, its contact record (options.resolveTimeoutMs). */
+  private readonly resolveTimeoutMs: number
   /** Contact-record look-ups, one per peer at a time, shared by the paths of a send. */
   private readonly recordLookups: ContactRecordLookups
   private readonly warnings: string[] = []
@@ -112,7 +114,8 @@ class MurmurNodeImpl implements Murmur {
     this.book = new ContactBook(store)
     this.prekeys = new PrekeyManager(store, identity, provider)
     this.recordLookups = new ContactRecordLookups(() => this.requireNode(), provider)
-    this.reacher = new PeerReacher(() => this.requireNode(), this.recordLookups, RESOLVE_TIMEOUT_MS)
+    this.resolveTimeoutMs = options.resolveTimeoutMs ?? RESOLVE_TIMEOUT_MS
+    this.reacher = new PeerReacher(() => this.requireNode(), this.recordLookups, this.resolveTimeoutMs)
     const transport: Transport = {
       send: async (peerId, envelope, { signal }) => {
         const peer = await this.reach(peerId, signal)
@@ -279,7 +282,7 @@ class MurmurNodeImpl implements Murmur {
       const peers = [...new Set([...conversations.map(c => c.peerId), ...contacts.map(c => c.peerId)])].slice(0, RECONNECT_PEERS)
       await Promise.allSettled(peers.map(async (peerId) => {
         if (!this.running || this.node == null) return
-        await this.reach(peerId, AbortSignal.timeout(RESOLVE_TIMEOUT_MS))
+        await this.reach(peerId, AbortSignal.timeout(this.resolveTimeoutMs))
       }))
     } catch (err) {
       log('reconnect failed: %s', (err as Error).message)
@@ -327,13 +330,13 @@ class MurmurNodeImpl implements Murmur {
     const { value, path } = await preferredThenFallback({
       run: async (s) => {
         await this.reach(peerId, s)
-        return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([s, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]) })
+        return await node.services.bundle.fetchBundle(peer, { signal: AbortSignal.any([s, AbortSignal.timeout(this.resolveTimeoutMs)]) })
       }
     }, {
       run: async (s) => {
         const fromRelay = await this.deposits.takePrekey(peerId, s)
         if (fromRelay != null) return fromRelay
-        const resolved = await this.recordLookups.resolve(peer, { signal: s, timeoutMs: RESOLVE_TIMEOUT_MS })
+        const resolved = await this.recordLookups.resolve(peer, { signal: s, timeoutMs: this.resolveTimeoutMs })
         return resolved.record.bundle
       }
     }, DIRECT_HEAD_START_MS, signal)
@@ -422,7 +425,7 @@ class MurmurNodeImpl implements Murmur {
     const { peerId, contact } = await this.book.resolve(peer)
     const found = await lookupContactRecord(this.recordLookups, peerId, {
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      timeoutMs: options.timeoutMs ?? RESOLVE_TIMEOUT_MS
+      timeoutMs: options.timeoutMs ?? this.resolveTimeoutMs
     })
     return { ...found, ...(contact !== undefined ? { contact: contact.name } : {}) }
   }

@@ -108,8 +108,10 @@ describe('relay: messages for an offline recipient wait at a trusted relay (real
     expect(await bob.stop()).toBe(0)
     const ids: string[] = []
     for (const text of ['one', 'two']) ids.push((await cli<Message>(alice.home, ['send', 'bob', text])).id)
-    // send --wait reports the relay as it takes the message, then the state it ended in.
-    const waited = await runCli(['send', 'bob', 'three', '--wait', '--timeout', '6', '--home', alice.home])
+    // send --wait reports the relay as it takes the message, then the state it ended in. It
+    // waits out its whole timeout (bob never answers): 3 s, where the deposit at carol takes
+    // milliseconds on loopback (bob's closed port refuses at once, so the relay path starts).
+    const waited = await runCli(['send', 'bob', 'three', '--wait', '--timeout', '3', '--home', alice.home])
     expect(waited.stdout).toMatch(/^stored at carol\nmessage [0-9a-f]{8} to bob: stored at carol\n$/)
     expect(waited.stderr).toContain('the message is stored and murmur keeps trying')
     expect(waited.code).toBe(4)
