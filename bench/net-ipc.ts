@@ -9,8 +9,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Session } from 'node:inspector/promises'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { BenchmarkCheckError } from './harness.js'
 
 export interface IpcRequest {
@@ -167,9 +169,36 @@ export interface MemoryFigures {
   heapTotal: number
   external: number
   arrayBuffers: number
+  /**
+   * Where the RSS lies (Linux only, /proc/self/smaps_rollup): anonymous memory (V8's heap,
+   * malloc's arenas, WebAssembly memories) and file-backed pages (node's own binary and the
+   * native addons, shared with every other node process), in bytes.
+   */
+  anonymous?: number
+  fileBacked?: number
+  /** V8's heap spaces after the collections, committed bytes by space name (new_space, old_space, code_space...). */
+  heapSpaces: Record<string, number>
 }
 
-/** process.memoryUsage() after two full garbage collections (needs --expose-gc). */
+/** The anonymous and file-backed resident bytes of this process, where /proc says (Linux). */
+function residentKinds (): { anonymous?: number, fileBacked?: number } {
+  let rollup: string
+  try {
+    rollup = readFileSync('/proc/self/smaps_rollup', 'utf8')
+  } catch {
+    return {}
+  }
+  const kb = (field: string): number | undefined => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)
+    return m === null ? undefined : Number(m[1]) * 1024
+  }
+  const rss = kb('Rss')
+  const anonymous = kb('Anonymous')
+  if (rss === undefined || anonymous === undefined) return {}
+  return { anonymous, fileBacked: rss - anonymous }
+}
+
+/** process.memoryUsage() after two full garbage collections (needs --expose-gc), with where the RSS lies. */
 export async function settledMemory (): Promise<MemoryFigures> {
   const gc = (globalThis as { gc?: () => void }).gc
   for (let i = 0; i < 2; i++) {
@@ -177,7 +206,37 @@ export async function settledMemory (): Promise<MemoryFigures> {
     await new Promise(resolve => setTimeout(resolve, 50))
   }
   const m = process.memoryUsage()
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers }
+  const heapSpaces = Object.fromEntries(getHeapSpaceStatistics().map(s => [s.space_name, s.space_size]))
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, ...residentKinds(), heapSpaces }
+}
+
+/** What quietMemory measured, how long it waited, and whether V8 had shrunk the young generation by then. */
+export type QuietMemoryFigures = MemoryFigures & { waitedMs: number, quiet: boolean }
+
+/** How often quietMemory looks, and the most it waits. */
+const QUIET_POLL_MS = 1_000
+const QUIET_CAP_MS = 120_000
+/** The young generation at rest: V8 starts it at 2 x 1 MiB semi-spaces and shrinks it back there. */
+const QUIET_NEW_SPACE_BYTES = 4 * 2 ** 20
+
+/**
+ * What the process holds once it has gone quiet, not its high-water mark: a process that has
+ * just worked keeps its young generation at full size (V8 grows it to 2 x 16 MiB under load)
+ * until V8's memory reducer, which acts only after the allocation rate has stayed low for a
+ * while (seconds to a minute here), shrinks it; a forced gc() does not. Waits, without
+ * collecting (the reducer must see an idle heap), until the young generation is back to
+ * QUIET_NEW_SPACE_BYTES or QUIET_CAP_MS has passed, then takes settledMemory(). `waitedMs`
+ * says how long that took, `quiet` whether the reducer had acted.
+ */
+export async function quietMemory (): Promise<QuietMemoryFigures> {
+  const started = Date.now()
+  const newSpace = (): number => getHeapSpaceStatistics().find(s => s.space_name === 'new_space')?.space_size ?? 0
+  let quiet = newSpace() <= QUIET_NEW_SPACE_BYTES
+  while (!quiet && Date.now() - started < QUIET_CAP_MS) {
+    await new Promise(resolve => setTimeout(resolve, QUIET_POLL_MS))
+    quiet = newSpace() <= QUIET_NEW_SPACE_BYTES
+  }
+  return { ...await settledMemory(), waitedMs: Date.now() - started, quiet }
 }
 
 /**

@@ -15,7 +15,7 @@ import { createMurmur, type Murmur, type MessageView } from '../src/messenger/in
 import { openHome } from '../src/messenger/unlock.js'
 import type { HistoryRecord } from '../src/store/index.js'
 import { BenchmarkCheckError } from './harness.js'
-import { nowMs, serve, settledMemory, text100, type Handler } from './net-ipc.js'
+import { nowMs, quietMemory, serve, settledMemory, text100, type Handler } from './net-ipc.js'
 
 const nodes: Murmur[] = []
 
@@ -347,6 +347,7 @@ const handlers: Record<string, Handler> = {
   connected,
   bootstrapRetries,
   memory: settledMemory,
+  quietMemory,
   counters: () => ({ ...counters }),
   stopAll,
   history: async (params: { node: number, peer: string }) => (await node(params.node).history(params.peer, { limit: 1 }))[0]?.seq ?? 0

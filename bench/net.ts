@@ -32,7 +32,7 @@ import {
   BenchmarkOptionError, formatNumber, formatTable, inABBAOrder, median, positiveInteger, relativeSpread, resultMeta, writeResult,
   type ResultMeta
 } from './harness.js'
-import { percentile, profileWorkers, Worker, type MemoryFigures } from './net-ipc.js'
+import { percentile, profileWorkers, Worker, type MemoryFigures, type QuietMemoryFigures } from './net-ipc.js'
 import type { GcPause, RttTrace, Started, StoreCounters } from './net-murmur.js'
 
 const PHASES = ['rtt', 'throughput', 'history', 'memory'] as const
@@ -85,6 +85,8 @@ export interface NetResults {
   history_cpu_us_per_msg?: { base: number, large: number }
   idle_node_mb?: number
   idle_node_heap_mb?: number
+  /** The node's RSS 3 s after start (the figure idle_node_mb was before it waited for a quiet heap). */
+  idle_node_mb_at_start?: number
   per_session_kb?: number
   per_session_rss_kb?: number
   /** The same round trips and floods on unencrypted homes (--no-passphrase), and the cost of encryption. */
@@ -471,8 +473,11 @@ async function runHistory (o: Options): Promise<HistoryFigures> {
 }
 
 interface MemoryResult {
-  idle: MemoryFigures
-  withSessions: MemoryFigures
+  /** 3 s after start, when start-up's own allocations still fill the young generation. */
+  start: MemoryFigures
+  /** Once quiet: what an idle node holds (bench/net-ipc.ts quietMemory). */
+  idle: QuietMemoryFigures
+  withSessions: QuietMemoryFigures
   sessions: number
 }
 
@@ -485,8 +490,11 @@ async function runMemory (o: Options): Promise<MemoryResult> {
     const t = await target.call<Started>('start', { home: await s.home() })
     // Let start-up work (DHT self-query, record publishing) finish before the idle figure.
     await new Promise(resolve => setTimeout(resolve, 3000))
-    const idle = await target.call<MemoryFigures>('memory')
-    log(`net: idle node rss ${(idle.rss / 2 ** 20).toFixed(1)} MiB; establishing ${o.sessions} sessions`)
+    const start = await target.call<MemoryFigures>('memory')
+    // What the node holds idle, not start-up's high-water: once V8 has shrunk the young
+    // generation that loading and starting grew (docs/benchmarks.md "The net benchmark").
+    const idle = await target.call<QuietMemoryFigures>('quietMemory', {}, 300_000)
+    log(`net: idle node rss ${(start.rss / 2 ** 20).toFixed(1)} MiB 3 s after start, ${(idle.rss / 2 ** 20).toFixed(1)} MiB once quiet (${Math.round(idle.waitedMs / 1000)} s later); establishing ${o.sessions} sessions`)
     const started: Started[] = []
     for (let i = 0; i < o.sessions; i++) {
       const p = await peers.call<Started>('start', { home: await s.home(), bootstrap: t.addresses }, 120_000)
@@ -496,9 +504,8 @@ async function runMemory (o: Options): Promise<MemoryResult> {
     for (let i = 0; i < started.length; i += 5) {
       await Promise.all(started.slice(i, i + 5).map(async p => await peers.call('establish', { node: p.index, to: t.peerId }, 60_000)))
     }
-    await new Promise(resolve => setTimeout(resolve, 2000))
-    const withSessions = await target.call<MemoryFigures>('memory')
-    return { idle, withSessions, sessions: o.sessions }
+    const withSessions = await target.call<QuietMemoryFigures>('quietMemory', {}, 300_000)
+    return { start, idle, withSessions, sessions: o.sessions }
   } finally {
     await s.close()
   }
@@ -602,10 +609,12 @@ export async function run (args: string[]): Promise<void> {
     details.memory = m
     results.idle_node_mb = round2(m.idle.rss / 2 ** 20)
     results.idle_node_heap_mb = round2(m.idle.heapUsed / 2 ** 20)
+    results.idle_node_mb_at_start = round2(m.start.rss / 2 ** 20)
     const js = (f: MemoryFigures): number => f.heapUsed + f.external
     results.per_session_kb = Math.round((js(m.withSessions) - js(m.idle)) / m.sessions / 1024)
     results.per_session_rss_kb = Math.round((m.withSessions.rss - m.idle.rss) / m.sessions / 1024)
     rows.push(['idle node RSS / heap (MiB)', formatNumber(results.idle_node_mb), formatNumber(results.idle_node_heap_mb), '', '', ''])
+    rows.push(['  RSS 3 s after start (MiB)', formatNumber(results.idle_node_mb_at_start), '', '', '', ''])
     rows.push([`per session, heap+external / RSS (KiB, n=${m.sessions})`, formatNumber(results.per_session_kb), formatNumber(results.per_session_rss_kb), '', '', ''])
   }
 

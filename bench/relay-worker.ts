@@ -19,7 +19,7 @@ import { deriveHomeKeys, generateDataKey } from '../src/store/at-rest/keys.js'
 import { openStore, plainCipher, sealedCipher, type Store, type StoreCipher } from '../src/store/index.js'
 import { Envelope } from '../src/wire/envelope.js'
 import { BenchmarkCheckError } from './harness.js'
-import { serve, settledMemory, type Handler } from './net-ipc.js'
+import { quietMemory, serve, settledMemory, type Handler } from './net-ipc.js'
 
 type Node = MurmurNode<{ mailbox: MailboxService }>
 
@@ -236,7 +236,7 @@ async function stopAll (): Promise<void> {
 }
 
 const handlers: Record<string, Handler> = {
-  startRelay, startClients, connect, connections, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory
+  startRelay, startClients, connect, connections, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory, quietMemory
 }
 
 serve(handlers, stopAll)

@@ -122,3 +122,10 @@ export class UnsupportedBackupVersionError extends MurmurError {
     this.supported = supported
   }
 }
+
+/** An option of openStore that is out of its range (docs/store.md, "Memory"); nothing was opened. */
+export class InvalidStoreOptionError extends MurmurError {
+  constructor (message: string) {
+    super(message)
+  }
+}

@@ -1,5 +1,6 @@
 /** The store (docs/store.md): LevelDB with typed sublevels, atomic group-committed batches, encrypted values. */
 export { MAX_ROOM, openStore, Store, type HistoryQuery, type StoreLocation, type StoreOptions, type WriteOptions } from './store.js'
+export { DEFAULT_CACHE_SIZE, DEFAULT_WRITE_BUFFER_SIZE, type LevelMemoryOptions } from './level-memory.js'
 export { StoreBatch, type ConversationDelta } from './batch.js'
 export { SCHEMA_VERSION, type ConversationKey, type MessageKey, type OutboxDueKey, type SeenAtKey, type Sublevels } from './layout.js'
 export { plainCipher, sealedCipher, type StoreCipher } from './at-rest/cipher.js'

@@ -20,6 +20,7 @@ import {
   createRelaySublevels, createSublevels, envelopeIdHex, keyCodecs, peerNames, SCHEMA_VERSION,
   type KeyCodecs, type PeerNames, type RelaySublevels, type Sublevels
 } from './layout.js'
+import { levelMemoryOptions, type LevelMemoryOptions } from './level-memory.js'
 import { isLockedError, pidFilePath, readPidFile, removePidFile, writePidFile } from './lock.js'
 import { readStoreFormat, writeStoreFormat, type StoreFormat } from './meta.js'
 import type {
@@ -34,7 +35,7 @@ const log = logger('murmur:store')
 /** Where the store lives: a folder (classic-level), a fresh memory-level, or a given database. */
 export type StoreLocation = { path: string } | { memory: true } | { level: Level }
 
-export interface StoreOptions {
+export interface StoreOptions extends LevelMemoryOptions {
   /** Largest number of commits written as one LevelDB batch (default 1000). */
   maxGroupSize?: number
   /** Pid file for a disk store (default `<path>.pid`); false for none. */
@@ -418,13 +419,16 @@ export class Store {
  */
 export async function openStore (location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
   const cipher = options.cipher ?? plainCipher
+  // Checked before anything is created (InvalidStoreOptionError).
+  const levelMemory = levelMemoryOptions(options)
   let level: Level
   let pidFile: string | undefined
   if ('path' in location) {
     await mkdir(dirname(location.path), { recursive: true })
     // No Snappy: encrypted values do not compress, and an uncompressed store is one whose
-    // files can be checked byte for byte for what must not be in them (docs/store.md).
-    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view', compression: false }) as unknown as Level
+    // files can be checked byte for byte for what must not be in them (docs/store.md). What
+    // LevelDB holds in memory: level-memory.ts.
+    level = new ClassicLevel<string, Uint8Array>(location.path, { keyEncoding: 'utf8', valueEncoding: 'view', compression: false, ...levelMemory }) as unknown as Level
     pidFile = options.pidFile === false ? undefined : options.pidFile ?? pidFilePath(location.path)
   } else if ('memory' in location) {
     level = new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Level
