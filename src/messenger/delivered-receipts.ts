@@ -3,11 +3,11 @@
  * encrypted receipt arrives; docs/messaging.md "Receipts"). The receiving batch records the
  * message ids it owes a receipt for (one entry in sublevel `receiptsOwed`, `<peer>!<its first id>`
  * holding them all, in the same atomic batch as the messages themselves, so a crash loses none),
- * and ONE receipt for all of them is
- * encrypted and queued afterwards, in a batch of its own, once messages pause for
- * STREAM_GAP_MS, and at the latest RECEIPT_MAX_DELAY_MS after the first id owed. That is while
- * messages stream in closer together than STREAM_GAP_MS; a message that comes alone gets its
- * receipt in its own receiving batch and at once, as before (Incoming asks `waits`).
+ * and ONE receipt for all of them is encrypted and queued afterwards, in a batch of its own, once
+ * messages pause for STREAM_GAP_MS, and at the latest RECEIPT_MAX_DELAY_MS after the first id
+ * owed. That is while messages stream in closer together than STREAM_GAP_MS; a message that
+ * comes alone gets its receipt in its own receiving batch and at once, as before (Incoming asks
+ * `waits`).
  *
  * Why (issue 9): with a receipt encrypted into every receiving batch and sent at once, the
  * sender of a conversation that streams took each receipt (a decryption and a synced write,
