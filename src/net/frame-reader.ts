@@ -12,6 +12,7 @@
  * resumed once the queue is read down to half of it.
  */
 import { MurmurError } from '../errors/murmur-error.js'
+import { encodingLength } from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { Stream } from '@libp2p/interface'
 
@@ -20,17 +21,6 @@ export class FrameTooLargeError extends MurmurError {
   constructor (message: string) {
     super(message)
   }
-}
-
-/**
- * Bytes of the longest length prefix a frame of at most `maxDataLength` bytes needs (7 bits a
- * byte). A prefix still unfinished after them cannot announce a frame the reader accepts: it is
- * refused there, not read on (docs/protocol.md part 6, TOO_LARGE).
- */
-function prefixBytesFor (maxDataLength: number): number {
-  let bytes = 1
-  for (let n = maxDataLength; n >= 0x80; n = Math.floor(n / 0x80)) bytes++
-  return bytes
 }
 
 export interface FrameReaderInit {
@@ -62,7 +52,9 @@ export class FrameReader {
   constructor (stream: Stream, init: FrameReaderInit) {
     this.stream = stream
     this.init = init
-    this.maxPrefixBytes = prefixBytesFor(init.maxDataLength)
+    // The bytes of the longest prefix a frame we accept needs: a prefix still unfinished after
+    // them cannot announce one, and is refused there, not read on (docs/protocol.md part 6, TOO_LARGE).
+    this.maxPrefixBytes = encodingLength(init.maxDataLength)
     this.onMessage = (evt) => { this.receive((evt as Event & { data: Uint8Array | Uint8ArrayList }).data) }
     this.onEnd = (evt) => {
       const error = (evt as Event & { error?: unknown }).error

@@ -9,6 +9,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
+import { encodingLength } from 'uint8-varint'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DM_PROTOCOL, dm } from '../../src/net/dm/index.js'
 import { MAX_DM_CONTROL_FRAME_BYTES, MAX_DM_FRAME_BYTES, MAX_UNACKED_PER_STREAM } from '../../src/net/dm/constants.js'
@@ -149,8 +150,7 @@ describe('dm service against a misbehaving peer', () => {
 
   it('answers TOO_LARGE to a length prefix still unfinished after the bytes the largest frame needs, without waiting for more, and closes the stream', async () => {
     handlerCalls = []
-    let needed = 1
-    for (let n = MAX_DM_FRAME_BYTES; n >= 0x80; n = Math.floor(n / 0x80)) needed++
+    const needed = encodingLength(MAX_DM_FRAME_BYTES)
     const stream = await mallory.dialProtocol(bob.getMultiaddrs(), DM_PROTOCOL)
     const lp = lpStream(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES })
     // Exactly that many continuation bytes, and nothing after them: the answer cannot wait for a
