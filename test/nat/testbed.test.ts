@@ -255,13 +255,15 @@ describe('lifecycle', () => {
 
 describe('teardown hooked to the end of the process', () => {
   // A separate process builds a testbed, starts a process in it, then ends without teardown().
+  // With 'exit' it ends itself, once the test has seen its namespaces and closed its stdin:
+  // ending at once raced the test's look at them (the exit hook had already removed them).
   const OWNER = `
     const { createTestbed } = await import(process.argv[1] + '/testbed.js')
     const tb = await createTestbed()
     const sleeper = tb.spawn('homeB', 'sleep', ['600'], { stdio: 'ignore' })
     await new Promise(resolve => sleeper.once('spawn', resolve))
     console.log(JSON.stringify({ namespaces: tb.namespaces, sleeper: sleeper.pid }))
-    if (process.argv[2] === 'exit') process.exit(0)
+    if (process.argv[2] === 'exit') process.stdin.on('end', () => process.exit(0)).resume()
     setInterval(() => {}, 1000)
   `
   let dir: string
@@ -275,7 +277,7 @@ describe('teardown hooked to the end of the process', () => {
 
   for (const ending of ['exit', 'SIGTERM', 'SIGINT'] as const) {
     it(`removes the namespaces and ends its processes on ${ending}`, async () => {
-      const owner = spawn(process.execPath, ['--input-type=module', '-e', OWNER, dir, ending], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const owner = spawn(process.execPath, ['--input-type=module', '-e', OWNER, dir, ending], { stdio: ['pipe', 'pipe', 'pipe'] })
       let stderr = ''
       owner.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
       const signal = AbortSignal.timeout(20_000)
@@ -288,7 +290,8 @@ describe('teardown hooked to the end of the process', () => {
         const { namespaces, sleeper } = JSON.parse(line) as { namespaces: string[], sleeper: number }
         expect(await listNamespaces()).toEqual(expect.arrayContaining(namespaces))
         expect(isRunning(sleeper)).toBe(true)
-        if (ending !== 'exit') owner.kill(ending)
+        if (ending === 'exit') owner.stdin!.end()
+        else owner.kill(ending)
         const [code, endedBy] = await exited as [number | null, NodeJS.Signals | null]
         // The signal still ends the process as it would have (raised again after the teardown).
         expect(ending === 'exit' ? code : endedBy).toBe(ending === 'exit' ? 0 : ending)
