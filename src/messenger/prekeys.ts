@@ -6,7 +6,8 @@
  *
  * One-time prekeys are marked `issuedAt` when handed out, so no two requesters get the same
  * one, and deleted only when the first message of their session decrypts (the caller commits
- * `consumeOps` in the same batch as the new session).
+ * `consumeOps` in the same batch as the new session). The ids still unissued are kept in
+ * memory, so a bundle request reads only the records it hands out (one-time-prekeys.ts).
  */
 import type { Identity } from '../crypto/identity.js'
 import {
@@ -21,11 +22,9 @@ import type {
 import {
   ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET, SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS
 } from './constants.js'
+import { readUnissued, scanOneTimePrekeys, type OneTimeIds } from './one-time-prekeys.js'
 
 const NEXT_PREKEY_ID = 'nextPrekeyId'
-
-/** A one-time record with the time it was handed out (an optional field added by the messenger). */
-type Issuable<T> = T & { issuedAt?: number }
 
 export class PrekeyManager {
   private readonly store: Store
@@ -33,6 +32,13 @@ export class PrekeyManager {
   private readonly provider: CryptoProvider
   /** Serializes id allocation and issuing, so concurrent bundle requests never share a key. */
   private queue: Promise<unknown> = Promise.resolve()
+  /**
+   * The unissued one-time ids of each kind, ascending (the order they are handed out in):
+   * loaded by one scan on first use, then changed, under the lock, only after the write that
+   * makes the change durable has succeeded, so it is never ahead of the store. Consuming a key
+   * (consumeOps, in the caller's batch) does not touch it: only issued keys are consumed.
+   */
+  private unissued: OneTimeIds | undefined
 
   constructor (store: Store, identity: Identity, provider: CryptoProvider) {
     this.store = store
@@ -53,6 +59,12 @@ export class PrekeyManager {
     return first
   }
 
+  /** The unissued ids; the first call scans the store. Under the lock only. */
+  private async unissuedIds (): Promise<OneTimeIds> {
+    this.unissued ??= (await scanOneTimePrekeys(this.store, -Infinity)).unissued
+    return this.unissued
+  }
+
   /** Creates what is missing, rotates what is due, tops up one-time prekeys. Idempotent. */
   async maintain (now = Date.now()): Promise<void> {
     await this.exclusive(async () => {
@@ -60,12 +72,12 @@ export class PrekeyManager {
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
       const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
       const lastResort = (await s.lastResortKemPrekeys.list()).map(e => e.value)
-      const unissued = (await s.oneTimePrekeys.list()).filter(e => (e.value as Issuable<OneTimePrekeyRecord>).issuedAt === undefined).length
-      const unissuedKem = (await s.oneTimeKemPrekeys.list()).filter(e => (e.value as Issuable<OneTimeKemPrekeyRecord>).issuedAt === undefined).length
+      const book = await this.unissuedIds()
 
       const needSigned = newestSigned == null || now - newestSigned.createdAt >= SIGNED_PREKEY_ROTATION_MS
       const needLastResort = lastResort.length === 0
-      const topUp = Math.min(unissued, unissuedKem) < ONE_TIME_PREKEYS_LOW ? ONE_TIME_PREKEYS_TARGET - Math.min(unissued, unissuedKem) : 0
+      const fewest = Math.min(book.x25519.length, book.kem.length)
+      const topUp = fewest < ONE_TIME_PREKEYS_LOW ? ONE_TIME_PREKEYS_TARGET - fewest : 0
       const idsNeeded = (needSigned ? 1 : 0) + (needLastResort ? 1 : 0) + 2 * topUp
       if (idsNeeded === 0 && signed.length <= 1) return
 
@@ -83,16 +95,22 @@ export class PrekeyManager {
         const kem = generateLastResortKemPreKey(this.provider, this.identity, next++, { now })
         batch.put(s.lastResortKemPrekeys, kem.id, { id: kem.id, publicKey: kem.keyPair.publicKey, privateKey: kem.keyPair.privateKey, signature: kem.signature, createdAt: kem.createdAt })
       }
+      const added: OneTimeIds = { x25519: [], kem: [] }
       if (topUp > 0) {
         for (const k of generateOneTimePreKeys(this.provider, next, topUp, { now })) {
           batch.put(s.oneTimePrekeys, k.id, { id: k.id, publicKey: k.keyPair.publicKey, privateKey: k.keyPair.privateKey, createdAt: k.createdAt })
+          added.x25519.push(k.id)
         }
         next += topUp
         for (const k of generateOneTimeKemPreKeys(this.provider, this.identity, next, topUp, { now })) {
           batch.put(s.oneTimeKemPrekeys, k.id, { id: k.id, publicKey: k.keyPair.publicKey, privateKey: k.keyPair.privateKey, signature: k.signature, createdAt: k.createdAt })
+          added.kem.push(k.id)
         }
       }
       if (batch.length > 0) await this.store.write(batch, { sync: true })
+      // Durable now. New ids are above every allocated one, so appending keeps the order.
+      book.x25519.push(...added.x25519)
+      book.kem.push(...added.kem)
     })
   }
 
@@ -131,16 +149,22 @@ export class PrekeyManager {
 
   /**
    * `count` bundles as issueBundle gives them, each with its own one-time prekeys (the
-   * last-resort keys alone once none remain), in one read of the prekeys and one synced write:
-   * a relay's supply (PREKEYS_AT_RELAY) cost one scan of every prekey and one fsync per bundle.
+   * last-resort keys alone once none remain), in one synced write: a relay's supply
+   * (PREKEYS_AT_RELAY) would otherwise cost one fsync per bundle. Only the records handed out
+   * are read (one multi-get per kind); the in-memory unissued ids say which.
    */
   async issueBundles (count: number, now = Date.now()): Promise<PreKeyBundle[]> {
     const bundles = await this.exclusive(async () => {
       const s = this.store.sublevels
       const spk = await this.currentSigned()
       const kem = await this.currentLastResort()
-      const otks = (await s.oneTimePrekeys.list()).map(e => e.value as Issuable<OneTimePrekeyRecord>).filter(k => k.issuedAt === undefined)
-      const otkKems = (await s.oneTimeKemPrekeys.list()).map(e => e.value as Issuable<OneTimeKemPrekeyRecord>).filter(k => k.issuedAt === undefined)
+      const book = await this.unissuedIds()
+      const [x25519, kems] = await Promise.all([
+        readUnissued(s.oneTimePrekeys, book.x25519, count),
+        readUnissued(s.oneTimeKemPrekeys, book.kem, count)
+      ])
+      const otks = x25519.records
+      const otkKems = kems.records
       const batch = this.store.batch()
       const issued: PreKeyBundle[] = []
       for (let i = 0; i < count; i++) {
@@ -157,6 +181,9 @@ export class PrekeyManager {
         } satisfies PreKeyBundle)
       }
       if (batch.length > 0) await this.store.write(batch, { sync: true })
+      // Marked issued durably: only now do they leave the unissued ids (a failed write leaves them).
+      book.x25519.splice(0, x25519.taken)
+      book.kem.splice(0, kems.taken)
       return issued
     })
     // Replenish in the background of this request, not on its path.
@@ -198,10 +225,9 @@ export class PrekeyManager {
     }
   }
 
+  /** How many one-time prekeys of each kind are still unissued. */
   async counts (): Promise<{ oneTime: number, oneTimeKem: number }> {
-    const s = this.store.sublevels
-    const oneTime = (await s.oneTimePrekeys.list()).filter(e => (e.value as Issuable<OneTimePrekeyRecord>).issuedAt === undefined).length
-    const oneTimeKem = (await s.oneTimeKemPrekeys.list()).filter(e => (e.value as Issuable<OneTimeKemPrekeyRecord>).issuedAt === undefined).length
-    return { oneTime, oneTimeKem }
+    const book = await this.exclusive(async () => await this.unissuedIds())
+    return { oneTime: book.x25519.length, oneTimeKem: book.kem.length }
   }
 }
