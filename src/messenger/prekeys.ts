@@ -5,8 +5,9 @@
  * rotates the signed prekey weekly and keeps the old one for a grace period.
  *
  * One-time prekeys are marked `issuedAt` when handed out, so no two requesters get the same
- * one, and deleted only when the first message of their session decrypts (the caller commits
- * `consumeOps` in the same batch as the new session). The ids still unissued are kept in
+ * one, and deleted when the first message of their session decrypts (the caller commits
+ * `consumeOps` in the same batch as the new session), or by maintain() once no first message
+ * can still name them (ISSUED_ONE_TIME_PREKEY_LIFETIME_MS). The ids still unissued are kept in
  * memory, so a bundle request reads only the records it hands out (one-time-prekeys.ts).
  */
 import type { Identity } from '../crypto/identity.js'
@@ -20,9 +21,10 @@ import type {
   LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord, SignedPrekeyRecord, Store, StoreBatch
 } from '../store/index.js'
 import {
-  ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET, SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS
+  ISSUED_ONE_TIME_PREKEY_LIFETIME_MS, ONE_TIME_PREKEY_SWEEP_MS, ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET,
+  SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS
 } from './constants.js'
-import { readUnissued, scanOneTimePrekeys, type OneTimeIds } from './one-time-prekeys.js'
+import { readUnissued, scanOneTimePrekeys, type OneTimeIds, type OneTimeScan } from './one-time-prekeys.js'
 
 const NEXT_PREKEY_ID = 'nextPrekeyId'
 
@@ -39,6 +41,8 @@ export class PrekeyManager {
    * (consumeOps, in the caller's batch) does not touch it: only issued keys are consumed.
    */
   private unissued: OneTimeIds | undefined
+  /** When maintain() last looked for expired issued keys (`now` as it was given). */
+  private sweptAt: number | undefined
 
   constructor (store: Store, identity: Identity, provider: CryptoProvider) {
     this.store = store
@@ -65,21 +69,34 @@ export class PrekeyManager {
     return this.unissued
   }
 
-  /** Creates what is missing, rotates what is due, tops up one-time prekeys. Idempotent. */
+  /**
+   * Creates what is missing, rotates what is due, tops up one-time prekeys, and (at its first
+   * run, then at most every ONE_TIME_PREKEY_SWEEP_MS) deletes issued one-time prekeys older than
+   * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS. Idempotent.
+   */
   async maintain (now = Date.now()): Promise<void> {
     await this.exclusive(async () => {
       const s = this.store.sublevels
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
       const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
       const lastResort = (await s.lastResortKemPrekeys.list()).map(e => e.value)
+      // The sweep's scan is the store's truth under the lock: it replaces the in-memory ids.
+      const sweep: OneTimeScan | undefined = this.sweptAt === undefined || Math.abs(now - this.sweptAt) >= ONE_TIME_PREKEY_SWEEP_MS
+        ? await scanOneTimePrekeys(this.store, now - ISSUED_ONE_TIME_PREKEY_LIFETIME_MS)
+        : undefined
+      if (sweep !== undefined) this.unissued = sweep.unissued
       const book = await this.unissuedIds()
+      const expired = sweep?.expired ?? { x25519: [], kem: [] }
 
       const needSigned = newestSigned == null || now - newestSigned.createdAt >= SIGNED_PREKEY_ROTATION_MS
       const needLastResort = lastResort.length === 0
       const fewest = Math.min(book.x25519.length, book.kem.length)
       const topUp = fewest < ONE_TIME_PREKEYS_LOW ? ONE_TIME_PREKEYS_TARGET - fewest : 0
       const idsNeeded = (needSigned ? 1 : 0) + (needLastResort ? 1 : 0) + 2 * topUp
-      if (idsNeeded === 0 && signed.length <= 1) return
+      if (idsNeeded === 0 && signed.length <= 1 && expired.x25519.length + expired.kem.length === 0) {
+        if (sweep !== undefined) this.sweptAt = now
+        return
+      }
 
       let next = idsNeeded > 0 ? await this.allocateIds(idsNeeded) : 0
       const batch = this.store.batch()
@@ -107,10 +124,14 @@ export class PrekeyManager {
           added.kem.push(k.id)
         }
       }
+      // Issued long enough ago that no first message can still name them (constants.ts).
+      for (const id of expired.x25519) batch.del(s.oneTimePrekeys, id)
+      for (const id of expired.kem) batch.del(s.oneTimeKemPrekeys, id)
       if (batch.length > 0) await this.store.write(batch, { sync: true })
       // Durable now. New ids are above every allocated one, so appending keeps the order.
       book.x25519.push(...added.x25519)
       book.kem.push(...added.kem)
+      if (sweep !== undefined) this.sweptAt = now
     })
   }
 
