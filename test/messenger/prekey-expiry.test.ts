@@ -8,7 +8,8 @@ import { generateIdentity } from '../../src/crypto/identity.js'
 import { encodeBundle, type PreKeyBundle } from '../../src/crypto/pqxdh/index.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
 import {
-  DEFAULT_MESSAGE_TTL_MS, ISSUED_ONE_TIME_PREKEY_LIFETIME_MS, ONE_TIME_PREKEY_SWEEP_MS, ONE_TIME_PREKEYS_TARGET
+  DEFAULT_MESSAGE_TTL_MS, ISSUED_ONE_TIME_PREKEY_LIFETIME_MS, ONE_TIME_PREKEY_SWEEP_MS, ONE_TIME_PREKEYS_TARGET,
+  RELAY_MAX_TTL_MS
 } from '../../src/messenger/constants.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { MAX_TTL_MS } from '../../src/relay/constants.js'
@@ -26,6 +27,7 @@ describe('issued one-time prekeys expire', () => {
   afterEach(async () => { await store.close() })
 
   it('covers a message\'s time to live and a relay\'s longest hold', () => {
+    expect(RELAY_MAX_TTL_MS).toBe(MAX_TTL_MS)
     expect(ISSUED_ONE_TIME_PREKEY_LIFETIME_MS).toBe(DEFAULT_MESSAGE_TTL_MS + MAX_TTL_MS)
   })
 
