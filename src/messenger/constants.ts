@@ -17,6 +17,23 @@ export const OUTBOX_POLL_MS = 5_000
 /** One-time prekeys: top up to TARGET when fewer than LOW remain unissued. */
 export const ONE_TIME_PREKEYS_TARGET = 100
 export const ONE_TIME_PREKEYS_LOW = 25
+/**
+ * The longest a relay holds an envelope: src/relay/constants.ts MAX_TTL_MS (docs/relay.md),
+ * restated, not imported: the command-line client bundles this file, and the relay's
+ * constants would bring the wire codecs into every command (test/e2e/latency.test.ts). A test
+ * keeps the two equal.
+ */
+export const RELAY_MAX_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/**
+ * An issued one-time prekey whose session never started is deleted this long after it was
+ * handed out (docs/messaging.md, "Prekeys"). A first message built on it can arrive as late as
+ * its sender keeps retrying it (a message's time to live) plus the longest a relay holds what
+ * was deposited at the end of that: past that, nothing can still name the key, and keeping it
+ * only lets requests that never start a session pile up records.
+ */
+export const ISSUED_ONE_TIME_PREKEY_LIFETIME_MS = DEFAULT_MESSAGE_TTL_MS + RELAY_MAX_TTL_MS
+/** Looking for expired issued one-time prekeys reads them all: at start, then at most this often. */
+export const ONE_TIME_PREKEY_SWEEP_MS = 60 * 60 * 1000
 
 /** Signed prekeys rotate weekly (DESIGN.md); an old one is kept this long after rotation. */
 export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000

@@ -5,8 +5,10 @@
  * rotates the signed prekey weekly and keeps the old one for a grace period.
  *
  * One-time prekeys are marked `issuedAt` when handed out, so no two requesters get the same
- * one, and deleted only when the first message of their session decrypts (the caller commits
- * `consumeOps` in the same batch as the new session).
+ * one, and deleted when the first message of their session decrypts (the caller commits
+ * `consumeOps` in the same batch as the new session), or by maintain() once no first message
+ * can still name them (ISSUED_ONE_TIME_PREKEY_LIFETIME_MS). The ids still unissued are kept in
+ * memory, so a bundle request reads only the records it hands out (one-time-prekeys.ts).
  */
 import type { Identity } from '../crypto/identity.js'
 import {
@@ -19,13 +21,12 @@ import type {
   LastResortKemPrekeyRecord, OneTimeKemPrekeyRecord, OneTimePrekeyRecord, SignedPrekeyRecord, Store, StoreBatch
 } from '../store/index.js'
 import {
-  ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET, SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS
+  ISSUED_ONE_TIME_PREKEY_LIFETIME_MS, ONE_TIME_PREKEY_SWEEP_MS, ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET,
+  SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS
 } from './constants.js'
+import { readUnissued, scanOneTimePrekeys, type OneTimeIds, type OneTimeScan } from './one-time-prekeys.js'
 
 const NEXT_PREKEY_ID = 'nextPrekeyId'
-
-/** A one-time record with the time it was handed out (an optional field added by the messenger). */
-type Issuable<T> = T & { issuedAt?: number }
 
 export class PrekeyManager {
   private readonly store: Store
@@ -33,6 +34,15 @@ export class PrekeyManager {
   private readonly provider: CryptoProvider
   /** Serializes id allocation and issuing, so concurrent bundle requests never share a key. */
   private queue: Promise<unknown> = Promise.resolve()
+  /**
+   * The unissued one-time ids of each kind, ascending (the order they are handed out in):
+   * loaded by one scan on first use, then changed, under the lock, only after the write that
+   * makes the change durable has succeeded, so it is never ahead of the store. Consuming a key
+   * (consumeOps, in the caller's batch) does not touch it: only issued keys are consumed.
+   */
+  private unissued: OneTimeIds | undefined
+  /** When maintain() last looked for expired issued keys (`now` as it was given). */
+  private sweptAt: number | undefined
 
   constructor (store: Store, identity: Identity, provider: CryptoProvider) {
     this.store = store
@@ -53,21 +63,40 @@ export class PrekeyManager {
     return first
   }
 
-  /** Creates what is missing, rotates what is due, tops up one-time prekeys. Idempotent. */
+  /** The unissued ids; the first call scans the store. Under the lock only. */
+  private async unissuedIds (): Promise<OneTimeIds> {
+    this.unissued ??= (await scanOneTimePrekeys(this.store, -Infinity)).unissued
+    return this.unissued
+  }
+
+  /**
+   * Creates what is missing, rotates what is due, tops up one-time prekeys, and (at its first
+   * run, then at most every ONE_TIME_PREKEY_SWEEP_MS) deletes issued one-time prekeys older than
+   * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS. Idempotent.
+   */
   async maintain (now = Date.now()): Promise<void> {
     await this.exclusive(async () => {
       const s = this.store.sublevels
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
       const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
       const lastResort = (await s.lastResortKemPrekeys.list()).map(e => e.value)
-      const unissued = (await s.oneTimePrekeys.list()).filter(e => (e.value as Issuable<OneTimePrekeyRecord>).issuedAt === undefined).length
-      const unissuedKem = (await s.oneTimeKemPrekeys.list()).filter(e => (e.value as Issuable<OneTimeKemPrekeyRecord>).issuedAt === undefined).length
+      // The sweep's scan is the store's truth under the lock: it replaces the in-memory ids.
+      const sweep: OneTimeScan | undefined = this.sweptAt === undefined || Math.abs(now - this.sweptAt) >= ONE_TIME_PREKEY_SWEEP_MS
+        ? await scanOneTimePrekeys(this.store, now - ISSUED_ONE_TIME_PREKEY_LIFETIME_MS)
+        : undefined
+      if (sweep !== undefined) this.unissued = sweep.unissued
+      const book = await this.unissuedIds()
+      const expired = sweep?.expired ?? { x25519: [], kem: [] }
 
       const needSigned = newestSigned == null || now - newestSigned.createdAt >= SIGNED_PREKEY_ROTATION_MS
       const needLastResort = lastResort.length === 0
-      const topUp = Math.min(unissued, unissuedKem) < ONE_TIME_PREKEYS_LOW ? ONE_TIME_PREKEYS_TARGET - Math.min(unissued, unissuedKem) : 0
+      const fewest = Math.min(book.x25519.length, book.kem.length)
+      const topUp = fewest < ONE_TIME_PREKEYS_LOW ? ONE_TIME_PREKEYS_TARGET - fewest : 0
       const idsNeeded = (needSigned ? 1 : 0) + (needLastResort ? 1 : 0) + 2 * topUp
-      if (idsNeeded === 0 && signed.length <= 1) return
+      if (idsNeeded === 0 && signed.length <= 1 && expired.x25519.length + expired.kem.length === 0) {
+        if (sweep !== undefined) this.sweptAt = now
+        return
+      }
 
       let next = idsNeeded > 0 ? await this.allocateIds(idsNeeded) : 0
       const batch = this.store.batch()
@@ -83,16 +112,26 @@ export class PrekeyManager {
         const kem = generateLastResortKemPreKey(this.provider, this.identity, next++, { now })
         batch.put(s.lastResortKemPrekeys, kem.id, { id: kem.id, publicKey: kem.keyPair.publicKey, privateKey: kem.keyPair.privateKey, signature: kem.signature, createdAt: kem.createdAt })
       }
+      const added: OneTimeIds = { x25519: [], kem: [] }
       if (topUp > 0) {
         for (const k of generateOneTimePreKeys(this.provider, next, topUp, { now })) {
           batch.put(s.oneTimePrekeys, k.id, { id: k.id, publicKey: k.keyPair.publicKey, privateKey: k.keyPair.privateKey, createdAt: k.createdAt })
+          added.x25519.push(k.id)
         }
         next += topUp
         for (const k of generateOneTimeKemPreKeys(this.provider, this.identity, next, topUp, { now })) {
           batch.put(s.oneTimeKemPrekeys, k.id, { id: k.id, publicKey: k.keyPair.publicKey, privateKey: k.keyPair.privateKey, signature: k.signature, createdAt: k.createdAt })
+          added.kem.push(k.id)
         }
       }
+      // Issued long enough ago that no first message can still name them (constants.ts).
+      for (const id of expired.x25519) batch.del(s.oneTimePrekeys, id)
+      for (const id of expired.kem) batch.del(s.oneTimeKemPrekeys, id)
       if (batch.length > 0) await this.store.write(batch, { sync: true })
+      // Durable now. New ids are above every allocated one, so appending keeps the order.
+      book.x25519.push(...added.x25519)
+      book.kem.push(...added.kem)
+      if (sweep !== undefined) this.sweptAt = now
     })
   }
 
@@ -131,16 +170,22 @@ export class PrekeyManager {
 
   /**
    * `count` bundles as issueBundle gives them, each with its own one-time prekeys (the
-   * last-resort keys alone once none remain), in one read of the prekeys and one synced write:
-   * a relay's supply (PREKEYS_AT_RELAY) cost one scan of every prekey and one fsync per bundle.
+   * last-resort keys alone once none remain), in one synced write: a relay's supply
+   * (PREKEYS_AT_RELAY) would otherwise cost one fsync per bundle. Only the records handed out
+   * are read (one multi-get per kind); the in-memory unissued ids say which.
    */
   async issueBundles (count: number, now = Date.now()): Promise<PreKeyBundle[]> {
     const bundles = await this.exclusive(async () => {
       const s = this.store.sublevels
       const spk = await this.currentSigned()
       const kem = await this.currentLastResort()
-      const otks = (await s.oneTimePrekeys.list()).map(e => e.value as Issuable<OneTimePrekeyRecord>).filter(k => k.issuedAt === undefined)
-      const otkKems = (await s.oneTimeKemPrekeys.list()).map(e => e.value as Issuable<OneTimeKemPrekeyRecord>).filter(k => k.issuedAt === undefined)
+      const book = await this.unissuedIds()
+      const [x25519, kems] = await Promise.all([
+        readUnissued(s.oneTimePrekeys, book.x25519, count),
+        readUnissued(s.oneTimeKemPrekeys, book.kem, count)
+      ])
+      const otks = x25519.records
+      const otkKems = kems.records
       const batch = this.store.batch()
       const issued: PreKeyBundle[] = []
       for (let i = 0; i < count; i++) {
@@ -157,6 +202,9 @@ export class PrekeyManager {
         } satisfies PreKeyBundle)
       }
       if (batch.length > 0) await this.store.write(batch, { sync: true })
+      // Marked issued durably: only now do they leave the unissued ids (a failed write leaves them).
+      book.x25519.splice(0, x25519.taken)
+      book.kem.splice(0, kems.taken)
       return issued
     })
     // Replenish in the background of this request, not on its path.
@@ -198,10 +246,9 @@ export class PrekeyManager {
     }
   }
 
+  /** How many one-time prekeys of each kind are still unissued. */
   async counts (): Promise<{ oneTime: number, oneTimeKem: number }> {
-    const s = this.store.sublevels
-    const oneTime = (await s.oneTimePrekeys.list()).filter(e => (e.value as Issuable<OneTimePrekeyRecord>).issuedAt === undefined).length
-    const oneTimeKem = (await s.oneTimeKemPrekeys.list()).filter(e => (e.value as Issuable<OneTimeKemPrekeyRecord>).issuedAt === undefined).length
-    return { oneTime, oneTimeKem }
+    const book = await this.exclusive(async () => await this.unissuedIds())
+    return { oneTime: book.x25519.length, oneTimeKem: book.kem.length }
   }
 }
