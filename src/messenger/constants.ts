@@ -25,19 +25,33 @@ export const ONE_TIME_PREKEYS_LOW = 25
  */
 export const RELAY_MAX_TTL_MS = 30 * 24 * 60 * 60 * 1000
 /**
- * An issued one-time prekey whose session never started is deleted this long after it was
- * handed out (docs/messaging.md, "Prekeys"). A first message built on it can arrive as late as
- * its sender keeps retrying it (a message's time to live) plus the longest a relay holds what
- * was deposited at the end of that: past that, nothing can still name the key, and keeping it
- * only lets requests that never start a session pile up records.
+ * How late a first message can arrive after its sender took our bundle (docs/messaging.md,
+ * "Prekeys"): as long as its sender keeps retrying it (a message's time to live) plus the
+ * longest a relay holds what was deposited at the end of that. A prekey that bundle named must
+ * live this long past the moment the bundle could last have been taken.
  */
-export const ISSUED_ONE_TIME_PREKEY_LIFETIME_MS = DEFAULT_MESSAGE_TTL_MS + RELAY_MAX_TTL_MS
+export const FIRST_MESSAGE_LATEST_MS = DEFAULT_MESSAGE_TTL_MS + RELAY_MAX_TTL_MS
+/**
+ * An issued one-time prekey whose session never started is deleted this long after it was
+ * handed out: past that, nothing can still name the key, and keeping it only lets requests
+ * that never start a session pile up records.
+ */
+export const ISSUED_ONE_TIME_PREKEY_LIFETIME_MS = FIRST_MESSAGE_LATEST_MS
 /** Looking for expired issued one-time prekeys reads them all: at start, then at most this often. */
 export const ONE_TIME_PREKEY_SWEEP_MS = 60 * 60 * 1000
 
-/** Signed prekeys rotate weekly (DESIGN.md); an old one is kept this long after rotation. */
+/** Signed prekeys rotate weekly (DESIGN.md). */
 export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000
-export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 60 * 60 * 1000
+/**
+ * A signed prekey that was replaced is kept this long after its replacement was made: a bundle
+ * taken just before could carry a first message that arrives as late as FIRST_MESSAGE_LATEST_MS.
+ * Counted from the replacement, not from the key's own creation: a node that was off for weeks
+ * replaces its key only when it starts again, while first messages built on the old one wait at
+ * its relays.
+ */
+export const SIGNED_PREKEY_GRACE_MS = FIRST_MESSAGE_LATEST_MS
+/** The node tends its prekeys (rotation, top-up, expiry) this often while it runs, as well as at start and after a bundle request. */
+export const PREKEY_MAINTENANCE_MS = 60 * 60 * 1000
 
 /**
  * Session records kept in memory (least recently used first out). One holds two ratchets'

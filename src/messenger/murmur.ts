@@ -45,6 +45,7 @@ import { KeyedLocks } from '../runtime/keyed-locks.js'
 import { OutboxViews } from './outbox-views.js'
 import { DeliveredReceipts } from './delivered-receipts.js'
 import { systemClock } from '../runtime/clock.js'
+import { PrekeyTending } from './prekey-tending.js'
 import { PrekeyManager } from './prekeys.js'
 import { preferredThenFallback } from './race.js'
 import { PeerReacher } from './reach.js'
@@ -95,6 +96,7 @@ class MurmurNodeImpl implements Murmur {
   private datastore: ClosableDatastore | undefined
   private readonly datastoreCipher: StoreCipher
   private republisher: ContactRecordRepublisher | undefined
+  private prekeyTending: PrekeyTending | undefined
   private readonly reacher: PeerReacher
   /** One look-up's budget: reaching a peer, its bundle, its contact record (options.resolveTimeoutMs). */
   private readonly resolveTimeoutMs: number
@@ -191,7 +193,7 @@ class MurmurNodeImpl implements Murmur {
     if (this.running) return
     await providersReady
     const config = await readConfig(this.options.home)
-    await this.prekeys.maintain()
+    await this.prekeys.maintain(this.ctx.clock.now())
     const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
     // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
     // The peer store's entries are read far more often than written: kept in memory in front.
@@ -235,7 +237,7 @@ class MurmurNodeImpl implements Murmur {
       receive: async (from, envelopes) => await this.incoming.receive(from.toString(), envelopes)
     })
     node.services.bundle.setProvider({
-      getBundle: async () => encodeBundle(await this.prekeys.issueBundle())
+      getBundle: async () => encodeBundle(await this.prekeys.issueBundle(this.ctx.clock.now()))
     })
     // A record no DHT peer took yet goes out as soon as a DHT server appears (one that was not
     // a server until AutoNAT confirmed its public address, say), not a backoff later.
@@ -262,6 +264,9 @@ class MurmurNodeImpl implements Murmur {
       onError: (err) => { log('contact record publish failed: %s', err.message) }
     })
     this.republisher.start()
+    // A new signed prekey is in the record's bundle: the record goes out again soon.
+    this.prekeyTending = new PrekeyTending(this.prekeys, this.ctx.clock, () => { this.republisher?.publishSoon() })
+    this.prekeyTending.start()
     await this.ourMailboxes.start()
     this.serving.start()
     this.delivery.start()
@@ -301,6 +306,7 @@ class MurmurNodeImpl implements Murmur {
     this.serving.stop()
     this.running = false
     await this.republisher?.stop()
+    await this.prekeyTending?.stop()
     this.reacher.stop()
     await this.receipts.stop()
     await this.delivery.stop()

@@ -28,6 +28,15 @@ import { readUnissued, scanOneTimePrekeys, type OneTimeIds, type OneTimeScan } f
 
 const NEXT_PREKEY_ID = 'nextPrekeyId'
 
+/** When `key` was replaced: the creation of the oldest signed prekey newer than it; none if it is the newest. */
+function replacementTime (signed: readonly SignedPrekeyRecord[], key: SignedPrekeyRecord): number | undefined {
+  let replacedAt: number | undefined
+  for (const other of signed) {
+    if (other.createdAt > key.createdAt && (replacedAt === undefined || other.createdAt < replacedAt)) replacedAt = other.createdAt
+  }
+  return replacedAt
+}
+
 export class PrekeyManager {
   private readonly store: Store
   private readonly identity: Identity
@@ -72,10 +81,11 @@ export class PrekeyManager {
   /**
    * Creates what is missing, rotates what is due, tops up one-time prekeys, and (at its first
    * run, then at most every ONE_TIME_PREKEY_SWEEP_MS) deletes issued one-time prekeys older than
-   * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS. Idempotent.
+   * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS. Idempotent. Says whether it made a new signed prekey
+   * (what the contact record publishes).
    */
-  async maintain (now = Date.now()): Promise<void> {
-    await this.exclusive(async () => {
+  async maintain (now = Date.now()): Promise<{ rotated: boolean }> {
+    return await this.exclusive(async () => {
       const s = this.store.sublevels
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
       const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
@@ -95,7 +105,7 @@ export class PrekeyManager {
       const idsNeeded = (needSigned ? 1 : 0) + (needLastResort ? 1 : 0) + 2 * topUp
       if (idsNeeded === 0 && signed.length <= 1 && expired.x25519.length + expired.kem.length === 0) {
         if (sweep !== undefined) this.sweptAt = now
-        return
+        return { rotated: false }
       }
 
       let next = idsNeeded > 0 ? await this.allocateIds(idsNeeded) : 0
@@ -104,9 +114,11 @@ export class PrekeyManager {
         const spk = generateSignedPreKey(this.provider, this.identity, next++, { now })
         batch.put(s.signedPrekeys, spk.id, { id: spk.id, publicKey: spk.keyPair.publicKey, privateKey: spk.keyPair.privateKey, signature: spk.signature, createdAt: spk.createdAt })
       }
-      // Rotated-out signed prekeys stay for a grace period, for messages still in flight.
+      // A replaced signed prekey stays for the grace period after its replacement was made,
+      // for first messages still on their way (constants.ts).
       for (const old of signed) {
-        if (old !== newestSigned && now - old.createdAt >= SIGNED_PREKEY_ROTATION_MS + SIGNED_PREKEY_GRACE_MS) batch.del(s.signedPrekeys, old.id)
+        const replacedAt = replacementTime(signed, old)
+        if (replacedAt !== undefined && now - replacedAt >= SIGNED_PREKEY_GRACE_MS) batch.del(s.signedPrekeys, old.id)
       }
       if (needLastResort) {
         const kem = generateLastResortKemPreKey(this.provider, this.identity, next++, { now })
@@ -132,6 +144,7 @@ export class PrekeyManager {
       book.x25519.push(...added.x25519)
       book.kem.push(...added.kem)
       if (sweep !== undefined) this.sweptAt = now
+      return { rotated: needSigned }
     })
   }
 

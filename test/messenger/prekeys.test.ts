@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateIdentity } from '../../src/crypto/identity.js'
 import { verifyBundle } from '../../src/crypto/pqxdh/index.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
-import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET, SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS } from '../../src/messenger/constants.js'
+import {
+  DEFAULT_MESSAGE_TTL_MS, FIRST_MESSAGE_LATEST_MS, ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET, RELAY_MAX_TTL_MS, SIGNED_PREKEY_GRACE_MS,
+  SIGNED_PREKEY_ROTATION_MS
+} from '../../src/messenger/constants.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { openStore, type Store } from '../../src/store/index.js'
 
@@ -101,5 +104,32 @@ describe('prekey supply, issuing and rotation (memory-level store)', () => {
     const ids = (await store.sublevels.signedPrekeys.list()).map(e => e.key)
     expect(ids).not.toContain(first)
     expect(ids).toContain((await prekeys.publicBundle()).signedPreKey.id)
+  })
+
+  it('keeps a replaced signed prekey for the grace period after its replacement, however old it was: a node off for weeks', async () => {
+    const prekeys = new PrekeyManager(store, identity, provider)
+    const t0 = 10 * DAY
+    await prekeys.maintain(t0)
+    const old = (await prekeys.publicBundle()).signedPreKey.id
+    // Off for 100 days: senders took bundles naming `old` all along, and their first messages
+    // wait at our relays. The start replaces it, and keeps it.
+    const back = t0 + 100 * DAY
+    expect(await prekeys.maintain(back)).toEqual({ rotated: true })
+    const ids = async (): Promise<number[]> => (await store.sublevels.signedPrekeys.list()).map(e => e.key)
+    expect(await ids()).toContain(old)
+    await prekeys.maintain(back + SIGNED_PREKEY_GRACE_MS - 1)
+    expect(await ids()).toContain(old)
+    await prekeys.maintain(back + SIGNED_PREKEY_GRACE_MS)
+    expect(await ids()).not.toContain(old)
+    // The grace covers a first message's longest way: its sender's retries, then a relay's hold.
+    expect(SIGNED_PREKEY_GRACE_MS).toBe(FIRST_MESSAGE_LATEST_MS)
+    expect(FIRST_MESSAGE_LATEST_MS).toBe(DEFAULT_MESSAGE_TTL_MS + RELAY_MAX_TTL_MS)
+  })
+
+  it('says whether it made a new signed prekey', async () => {
+    const prekeys = new PrekeyManager(store, identity, provider)
+    expect(await prekeys.maintain(DAY)).toEqual({ rotated: true })
+    expect(await prekeys.maintain(DAY + 1)).toEqual({ rotated: false })
+    expect(await prekeys.maintain(DAY + SIGNED_PREKEY_ROTATION_MS)).toEqual({ rotated: true })
   })
 })
