@@ -116,9 +116,19 @@ export class PrekeyManager {
       }
       // A replaced signed prekey stays for the grace period after its replacement was made,
       // for first messages still on their way (constants.ts).
+      const retired = new Set<number>()
       for (const old of signed) {
         const replacedAt = replacementTime(signed, old)
-        if (replacedAt !== undefined && now - replacedAt >= SIGNED_PREKEY_GRACE_MS) batch.del(s.signedPrekeys, old.id)
+        if (replacedAt !== undefined && now - replacedAt >= SIGNED_PREKEY_GRACE_MS) retired.add(old.id)
+      }
+      for (const id of retired) batch.del(s.signedPrekeys, id)
+      // The base keys remembered against replays of last-resort first messages (PQXDH,
+      // "Receiving the initial message") name their signed prekey: once it is gone, such a
+      // message fails on it anyway, and the record would only stay for ever.
+      if (retired.size > 0) {
+        for (const { key } of await s.lastResortBaseKeys.list()) {
+          if (retired.has(key.signedPrekeyId)) batch.del(s.lastResortBaseKeys, key)
+        }
       }
       if (needLastResort) {
         const kem = generateLastResortKemPreKey(this.provider, this.identity, next++, { now })

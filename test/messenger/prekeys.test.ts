@@ -106,7 +106,7 @@ describe('prekey supply, issuing and rotation (memory-level store)', () => {
     expect(ids).toContain((await prekeys.publicBundle()).signedPreKey.id)
   })
 
-  it('keeps a replaced signed prekey for the grace period after its replacement, however old it was: a node off for weeks', async () => {
+  it('keeps a replaced signed prekey for the grace period after its replacement, however old it was (a node off for weeks), then deletes it with the replay records naming it', async () => {
     const prekeys = new PrekeyManager(store, identity, provider)
     const t0 = 10 * DAY
     await prekeys.maintain(t0)
@@ -119,8 +119,16 @@ describe('prekey supply, issuing and rotation (memory-level store)', () => {
     expect(await ids()).toContain(old)
     await prekeys.maintain(back + SIGNED_PREKEY_GRACE_MS - 1)
     expect(await ids()).toContain(old)
+    // Last-resort first messages remembered against replay, one on each signed prekey.
+    const current = (await prekeys.publicBundle()).signedPreKey.id
+    const kemPrekeyId = (await prekeys.publicBundle()).lastResortKemPreKey.id
+    const used = (signedPrekeyId: number): { kemPrekeyId: number, signedPrekeyId: number, baseKey: Uint8Array, usedAt: number } =>
+      ({ kemPrekeyId, signedPrekeyId, baseKey: new Uint8Array(32).fill(signedPrekeyId), usedAt: back })
+    await store.commit(b => { for (const r of [used(old), used(current)]) b.put(store.sublevels.lastResortBaseKeys, r, r) })
     await prekeys.maintain(back + SIGNED_PREKEY_GRACE_MS)
     expect(await ids()).not.toContain(old)
+    // The one naming the deleted key goes with it; the other stays.
+    expect((await store.sublevels.lastResortBaseKeys.list()).map(e => e.key.signedPrekeyId)).toEqual([current])
     // The grace covers a first message's longest way: its sender's retries, then a relay's hold.
     expect(SIGNED_PREKEY_GRACE_MS).toBe(FIRST_MESSAGE_LATEST_MS)
     expect(FIRST_MESSAGE_LATEST_MS).toBe(DEFAULT_MESSAGE_TTL_MS + RELAY_MAX_TTL_MS)
