@@ -104,7 +104,8 @@ function requestSeeds (): Uint8Array[] {
     { subscribe: {} },
     { settings: { firstContactOpen: true } },
     { capabilities: { add: [bytes(32)], remove: [bytes(32)] } },
-    { uploadPrekeys: { bundles: [bytes(300), bytes(300)] } },
+    { uploadPrekeys: { bundles: [bytes(300), bytes(300)], replace: false } },
+    { uploadPrekeys: { bundles: [bytes(300)], replace: true } },
     { takePrekey: { owner: bob } },
     { status: {} },
     { deliver: { envelopes: [envelope as Uint8Array<ArrayBuffer>] } }

@@ -114,7 +114,8 @@ class MurmurNodeImpl implements Murmur {
     this.datastoreCipher = datastoreCipher
     this.peerId = peerIdFromIdentityKey(identity.publicKey)
     this.book = new ContactBook(store)
-    this.prekeys = new PrekeyManager(store, identity, provider)
+    // A new signed prekey, whichever maintain() made it: the record and our relays' bundles follow.
+    this.prekeys = new PrekeyManager(store, identity, provider, () => { this.prekeyTending?.rotated() })
     this.recordLookups = new ContactRecordLookups(() => this.requireNode(), provider)
     this.resolveTimeoutMs = options.resolveTimeoutMs ?? RESOLVE_TIMEOUT_MS
     this.reacher = new PeerReacher(() => this.requireNode(), this.recordLookups, this.resolveTimeoutMs)
@@ -265,7 +266,10 @@ class MurmurNodeImpl implements Murmur {
     })
     this.republisher.start()
     // A new signed prekey is in the record's bundle: the record goes out again soon.
-    this.prekeyTending = new PrekeyTending(this.prekeys, this.ctx.clock, () => { this.republisher?.publishSoon() })
+    this.prekeyTending = new PrekeyTending(this.prekeys, this.ctx.clock, async () => {
+      this.republisher?.publishSoon()
+      await this.ourMailboxes.restockPrekeys()
+    })
     this.prekeyTending.start()
     await this.ourMailboxes.start()
     this.serving.start()
@@ -302,11 +306,12 @@ class MurmurNodeImpl implements Murmur {
       this.datastoreCipher.dispose()
       return
     }
+    // First: a restocking of our relays under way ends before the mailboxes' calls are aborted.
+    await this.prekeyTending?.stop()
     await this.ourMailboxes.stop()
     this.serving.stop()
     this.running = false
     await this.republisher?.stop()
-    await this.prekeyTending?.stop()
     this.reacher.stop()
     await this.receipts.stop()
     await this.delivery.stop()

@@ -2,8 +2,10 @@
  * Tends our prekeys while the node runs (docs/messaging.md, "Prekeys"): every
  * PREKEY_MAINTENANCE_MS it runs PrekeyManager.maintain(), so that the signed prekey rotates
  * weekly and issued one-time prekeys expire on a node nobody asks for a bundle, not only at its
- * next start or request. A new signed prekey is told to `onRotated` (the contact record, which
- * publishes it, goes out again soon). On the messenger's clock, so a test can move time on.
+ * next start or request. What a new signed prekey calls for (`afterRotation`: the contact
+ * record, which publishes it, goes out again soon; our relays' bundles are replaced) runs
+ * through `rotated()`, whichever maintain() made the key, and stop() waits for it. On the
+ * messenger's clock, so a test can move time on.
  */
 import { logger } from '@libp2p/logger'
 import type { Clock, ClockTimer } from '../runtime/clock.js'
@@ -17,13 +19,24 @@ export class PrekeyTending {
   private running = false
   /** The maintenance under way, awaited by stop() so that it never outlives the store. */
   private tending: Promise<void> = Promise.resolve()
+  /** What rotations called for, still under way: awaited by stop() too. */
+  private readonly following = new Set<Promise<void>>()
 
   constructor (
     private readonly prekeys: PrekeyManager,
     private readonly clock: Clock,
-    private readonly onRotated: () => void,
+    private readonly afterRotation: () => Promise<void>,
     private readonly everyMs = PREKEY_MAINTENANCE_MS
   ) {}
+
+  /** A maintain() made a new signed prekey (PrekeyManager's onRotated). */
+  rotated (): void {
+    if (!this.running) return
+    log('new signed prekey')
+    const run = this.afterRotation().catch((err: Error) => { log.error('after a new signed prekey - %e', err) })
+    this.following.add(run)
+    void run.finally(() => this.following.delete(run))
+  }
 
   start (): void {
     this.running = true
@@ -35,6 +48,7 @@ export class PrekeyTending {
     this.clock.clearTimeout(this.timer)
     this.timer = undefined
     await this.tending
+    await Promise.all(this.following)
   }
 
   private schedule (): void {
@@ -48,11 +62,7 @@ export class PrekeyTending {
 
   private async tend (): Promise<void> {
     try {
-      const { rotated } = await this.prekeys.maintain(this.clock.now())
-      if (rotated && this.running) {
-        log('new signed prekey')
-        this.onRotated()
-      }
+      await this.prekeys.maintain(this.clock.now())
     } catch (err) {
       log.error('prekey maintenance failed - %e', err)
     }

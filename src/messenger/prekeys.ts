@@ -53,10 +53,14 @@ export class PrekeyManager {
   /** When maintain() last looked for expired issued keys (`now` as it was given). */
   private sweptAt: number | undefined
 
-  constructor (store: Store, identity: Identity, provider: CryptoProvider) {
+  /** Told of every new signed prekey, whichever maintain() made it (start, a bundle request, tending). */
+  private readonly onRotated: (() => void) | undefined
+
+  constructor (store: Store, identity: Identity, provider: CryptoProvider, onRotated?: () => void) {
     this.store = store
     this.identity = identity
     this.provider = provider
+    this.onRotated = onRotated
   }
 
   private async exclusive<T> (fn: () => Promise<T>): Promise<T> {
@@ -85,7 +89,7 @@ export class PrekeyManager {
    * (what the contact record publishes).
    */
   async maintain (now = Date.now()): Promise<{ rotated: boolean }> {
-    return await this.exclusive(async () => {
+    const result = await this.exclusive(async () => {
       const s = this.store.sublevels
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
       const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
@@ -156,6 +160,9 @@ export class PrekeyManager {
       if (sweep !== undefined) this.sweptAt = now
       return { rotated: needSigned }
     })
+    // Outside the lock: what follows a rotation (restocking our relays) issues bundles.
+    if (result.rotated) this.onRotated?.()
+    return result
   }
 
   private async currentSigned (): Promise<SignedPrekeyRecord> {

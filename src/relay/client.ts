@@ -29,6 +29,14 @@ export interface RelayCallOptions {
   timeout?: number
 }
 
+export interface UploadPrekeysOptions extends RelayCallOptions {
+  /**
+   * The bundles replace every one the relay holds for us (after our signed prekey was
+   * replaced), in one request: at most MAX_PREKEYS_PER_UPLOAD of them.
+   */
+  replace?: boolean
+}
+
 export interface FetchedEnvelope {
   /** Envelope id (16 bytes). */
   id: Uint8Array
@@ -108,16 +116,19 @@ export class MailboxClient {
   }
 
   /** Uploads one-time prekey bundles (in requests of MAX_PREKEYS_PER_UPLOAD); returns how many the relay holds. */
-  async uploadPrekeys (relay: PeerId, bundles: Uint8Array[], options: RelayCallOptions = {}): Promise<{ remaining: number }> {
+  async uploadPrekeys (relay: PeerId, bundles: Uint8Array[], options: UploadPrekeysOptions = {}): Promise<{ remaining: number }> {
     for (const bundle of bundles) {
       if (bundle.byteLength === 0 || bundle.byteLength > MAX_PREKEY_BYTES) throw new InvalidRelayRequestError(`a prekey bundle is 1 to ${MAX_PREKEY_BYTES} bytes`)
     }
+    const replace = options.replace === true
+    // A replacement in several requests would leave the relay with part of it for a while.
+    if (replace && (bundles.length === 0 || bundles.length > MAX_PREKEYS_PER_UPLOAD)) throw new InvalidRelayRequestError(`a replacement is 1 to ${MAX_PREKEYS_PER_UPLOAD} bundles`)
     let remaining = 0
     if (bundles.length === 0) return { remaining: (await this.status(relay, options)).prekeysRemaining }
     for (let i = 0; i < bundles.length; i += MAX_PREKEYS_PER_UPLOAD) {
       const chunk = bundles.slice(i, i + MAX_PREKEYS_PER_UPLOAD) as Array<Uint8Array<ArrayBuffer>>
       // Not retried: a repeated upload would store the same one-time prekeys twice.
-      remaining = (await this.call(relay, { uploadPrekeys: { bundles: chunk } }, options, false)).prekeysRemaining
+      remaining = (await this.call(relay, { uploadPrekeys: { bundles: chunk, replace } }, options, false)).prekeysRemaining
     }
     return { remaining }
   }

@@ -25,7 +25,7 @@ export type DecodedRequest =
   | { type: 'subscribe' }
   | { type: 'settings', firstContactOpen: boolean }
   | { type: 'capabilities', add: Uint8Array[], remove: Uint8Array[] }
-  | { type: 'uploadPrekeys', bundles: Uint8Array[] }
+  | { type: 'uploadPrekeys', bundles: Uint8Array[], replace: boolean }
   | { type: 'takePrekey', owner: string }
   | { type: 'status' }
   | { type: 'deliver', envelopes: Uint8Array[] }
@@ -100,7 +100,7 @@ export function decodeRequest (frame: Uint8Array | Uint8ArrayList): DecodedReque
     for (const bundle of r.uploadPrekeys.bundles) {
       if (bundle.byteLength === 0 || bundle.byteLength > MAX_PREKEY_BYTES) throw new MalformedRequestError(`a prekey bundle is 1 to ${MAX_PREKEY_BYTES} bytes`)
     }
-    return { type: 'uploadPrekeys', bundles: r.uploadPrekeys.bundles }
+    return { type: 'uploadPrekeys', bundles: r.uploadPrekeys.bundles, replace: r.uploadPrekeys.replace }
   }
   if (r.takePrekey !== undefined) return { type: 'takePrekey', owner: peerIdStringFromBytes(r.takePrekey.owner) }
   if (r.status !== undefined) return { type: 'status' }

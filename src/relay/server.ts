@@ -253,7 +253,7 @@ export class MailboxServer {
         return codeResponse(result)
       }
       case 'uploadPrekeys': {
-        const result = await relay.uploadPrekeys(owner, request.bundles)
+        const result = await relay.uploadPrekeys(owner, request.bundles, request.replace)
         if (typeof result === 'string') return codeResponse(result)
         return { ...OK(), prekeysRemaining: result.remaining }
       }

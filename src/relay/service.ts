@@ -14,7 +14,7 @@ import {
   PREKEY_RATE_BURST, PREKEY_RATE_PER_SEC, SWEEP_INTERVAL_MS
 } from './constants.js'
 import { InvalidRelayRequestError } from './errors.js'
-import { MailboxClient, type DepositOptions, type FetchResult, type MailboxStatus, type PushHandler, type RelayCallOptions } from './client.js'
+import { MailboxClient, type DepositOptions, type FetchResult, type MailboxStatus, type PushHandler, type RelayCallOptions, type UploadPrekeysOptions } from './client.js'
 import { Forwarder, type ForwardCallback } from './forwarder.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
 import { RelayStore, type RelayLimits, type RelayStats } from './store/index.js'
@@ -91,7 +91,7 @@ export interface MailboxService {
   setFirstContact(relay: PeerId, open: boolean, options?: RelayCallOptions): Promise<void>
   addCapabilities(relay: PeerId, hashes: Uint8Array[], options?: RelayCallOptions): Promise<void>
   removeCapabilities(relay: PeerId, hashes: Uint8Array[], options?: RelayCallOptions): Promise<void>
-  uploadPrekeys(relay: PeerId, bundles: Uint8Array[], options?: RelayCallOptions): Promise<{ remaining: number }>
+  uploadPrekeys(relay: PeerId, bundles: Uint8Array[], options?: UploadPrekeysOptions): Promise<{ remaining: number }>
   fetch(relay: PeerId, options?: RelayCallOptions & { cursor?: number, limit?: number }): Promise<FetchResult>
   subscribe(relay: PeerId, onEnvelopes: PushHandler, options?: RelayCallOptions): Promise<void>
   ack(relay: PeerId, ids: Uint8Array[], options?: RelayCallOptions): Promise<void>
@@ -257,7 +257,7 @@ class DefaultMailboxService implements MailboxService, Startable {
   async setFirstContact (relay: PeerId, open: boolean, options?: RelayCallOptions): Promise<void> { await this.client.setFirstContact(relay, open, options) }
   async addCapabilities (relay: PeerId, hashes: Uint8Array[], options?: RelayCallOptions): Promise<void> { await this.client.addCapabilities(relay, hashes, options) }
   async removeCapabilities (relay: PeerId, hashes: Uint8Array[], options?: RelayCallOptions): Promise<void> { await this.client.removeCapabilities(relay, hashes, options) }
-  async uploadPrekeys (relay: PeerId, bundles: Uint8Array[], options?: RelayCallOptions): Promise<{ remaining: number }> { return this.client.uploadPrekeys(relay, bundles, options) }
+  async uploadPrekeys (relay: PeerId, bundles: Uint8Array[], options?: UploadPrekeysOptions): Promise<{ remaining: number }> { return this.client.uploadPrekeys(relay, bundles, options) }
   async fetch (relay: PeerId, options?: RelayCallOptions & { cursor?: number, limit?: number }): Promise<FetchResult> { return this.client.fetch(relay, options) }
   async subscribe (relay: PeerId, onEnvelopes: PushHandler, options?: RelayCallOptions): Promise<void> { await this.client.subscribe(relay, onEnvelopes, options) }
   async ack (relay: PeerId, ids: Uint8Array[], options?: RelayCallOptions): Promise<void> { await this.client.ack(relay, ids, options) }

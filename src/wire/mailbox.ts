@@ -718,6 +718,7 @@ export namespace MailboxRequest {
 
   export interface UploadPrekeys {
     bundles: Uint8Array<ArrayBuffer>[]
+    replace: boolean
   }
 
   export namespace UploadPrekeys {
@@ -737,12 +738,18 @@ export namespace MailboxRequest {
             }
           }
 
+          if ((obj.replace != null && obj.replace !== false)) {
+            w.uint32(16)
+            w.bool(obj.replace)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
         }, (reader, length, opts = {}) => {
           const obj: any = {
-            bundles: []
+            bundles: [],
+            replace: false
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -757,6 +764,10 @@ export namespace MailboxRequest {
                 }
 
                 obj.bundles.push(reader.bytes())
+                break
+              }
+              case 2: {
+                obj.replace = reader.bool()
                 break
               }
               default: {
@@ -793,6 +804,13 @@ export namespace MailboxRequest {
 
                 break
               }
+              case 2: {
+                yield {
+                  field: `${prefix}.replace`,
+                  value: reader.bool()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -811,6 +829,11 @@ export namespace MailboxRequest {
       value: Uint8Array<ArrayBuffer>
     }
 
+    export interface UploadPrekeysReplaceFieldEvent {
+      field: '$.replace'
+      value: boolean
+    }
+
     export function encode (obj: Partial<UploadPrekeys>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, UploadPrekeys.codec())
     }
@@ -819,7 +842,7 @@ export namespace MailboxRequest {
       return decodeMessage(buf, UploadPrekeys.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UploadPrekeys>): Generator<UploadPrekeysBundlesFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UploadPrekeys>): Generator<UploadPrekeysBundlesFieldEvent | UploadPrekeysReplaceFieldEvent> {
       return streamMessage(buf, UploadPrekeys.codec(), opts)
     }
   }
@@ -1380,6 +1403,11 @@ export namespace MailboxRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface MailboxRequestUploadPrekeysReplaceFieldEvent {
+    field: '$.uploadPrekeys.replace'
+    value: boolean
+  }
+
   export interface MailboxRequestTakePrekeyOwnerFieldEvent {
     field: '$.takePrekey.owner'
     value: Uint8Array<ArrayBuffer>
@@ -1399,7 +1427,7 @@ export namespace MailboxRequest {
     return decodeMessage(buf, MailboxRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxRequest>): Generator<MailboxRequestDepositEnvelopeFieldEvent | MailboxRequestDepositCapabilityFieldEvent | MailboxRequestFetchCursorFieldEvent | MailboxRequestFetchLimitFieldEvent | MailboxRequestAckIdsFieldEvent | MailboxRequestSettingsFirstContactOpenFieldEvent | MailboxRequestCapabilitiesAddFieldEvent | MailboxRequestCapabilitiesRemoveFieldEvent | MailboxRequestUploadPrekeysBundlesFieldEvent | MailboxRequestTakePrekeyOwnerFieldEvent | MailboxRequestDeliverEnvelopesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxRequest>): Generator<MailboxRequestDepositEnvelopeFieldEvent | MailboxRequestDepositCapabilityFieldEvent | MailboxRequestFetchCursorFieldEvent | MailboxRequestFetchLimitFieldEvent | MailboxRequestAckIdsFieldEvent | MailboxRequestSettingsFirstContactOpenFieldEvent | MailboxRequestCapabilitiesAddFieldEvent | MailboxRequestCapabilitiesRemoveFieldEvent | MailboxRequestUploadPrekeysBundlesFieldEvent | MailboxRequestUploadPrekeysReplaceFieldEvent | MailboxRequestTakePrekeyOwnerFieldEvent | MailboxRequestDeliverEnvelopesFieldEvent> {
     return streamMessage(buf, MailboxRequest.codec(), opts)
   }
 }

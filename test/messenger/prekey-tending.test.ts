@@ -1,11 +1,14 @@
 // A running node tends its prekeys on its own (docs/messaging.md, "Prekeys"): with no bundle
-// request and no restart, its signed prekey rotates when due and its contact record, which
-// carries the public bundle, goes out again. Real nodes over loopback, real LevelDB homes; the
-// week passes on alice's messenger clock (test/clock.ts).
+// request and no restart, its signed prekey rotates when due, its contact record, which
+// carries the public bundle, goes out again, and the bundles its relay holds are replaced.
+// Real nodes over loopback, real LevelDB homes; the week passes on alice's messenger clock
+// (test/clock.ts). bob is alice's relay.
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SIGNED_PREKEY_ROTATION_MS } from '../../src/messenger/constants.js'
-import { openStore } from '../../src/store/index.js'
+import { decodeBundle } from '../../src/crypto/pqxdh/index.js'
+import { openStore, type SignedPrekeyRecord } from '../../src/store/index.js'
+import { createRelaySublevels } from '../../src/store/layout.js'
 import { SteppedClock } from '../clock.js'
 import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
 
@@ -21,6 +24,8 @@ describe('prekeys tended while the node runs', () => {
     dirs.push(a.dir, b.dir)
     alice = await startNode(a.home, { clock })
     bob = await startNode(b.home, { bootstrap: alice.addresses })
+    await bob.murmur.trust.add(alice.murmur.peerId)
+    await alice.murmur.relays.add(bob.murmur.peerId, { addresses: bob.addresses })
   })
 
   afterAll(async () => {
@@ -28,26 +33,45 @@ describe('prekeys tended while the node runs', () => {
     await Promise.all(dirs.map(removeDir))
   })
 
-  it('a week on, the signed prekey is new and the contact record carrying it is published again, with no request and no restart', async () => {
-    const first = await eventually(async () => await bob.murmur.lookup(alice.murmur.peerId, { timeoutMs: 5_000 }).catch(() => undefined), 20_000, "alice's first record at bob")
+  it('a week on, the signed prekey is new, the contact record carrying it is published again and the relay holds bundles naming it, with no request and no restart', async () => {
+    // The record listing bob as alice's mailbox is out: a newer one now is the rotation's (the
+    // next scheduled publication is DEFAULT_REPUBLISH_INTERVAL_MS away, on the system's clock).
+    const first = await eventually(async () => {
+      const record = await bob.murmur.lookup(alice.murmur.peerId, { timeoutMs: 5_000 }).catch(() => undefined)
+      return record?.mailboxes.some(m => m.peerId === bob.murmur.peerId) === true ? record : undefined
+    }, 20_000, "alice's record listing her mailbox at bob")
+    const stocked = (await alice.murmur.status()).oneTimePrekeys
     const before = Date.now()
     clock.advance(SIGNED_PREKEY_ROTATION_MS)
-    // The next scheduled publication is DEFAULT_REPUBLISH_INTERVAL_MS away on the system's
-    // clock: a newer record within seconds is the rotation's.
     const again = await eventually(async () => {
       const record = await bob.murmur.lookup(alice.murmur.peerId, { timeoutMs: 5_000 }).catch(() => undefined)
       return record !== undefined && BigInt(record.sequence) > BigInt(first.sequence) ? record : undefined
     }, 20_000, "alice's record published again")
     expect(again.createdAt).toBeGreaterThanOrEqual(before)
+    // The relay's new bundles were issued (20 one-time prekeys fewer unissued at alice).
+    await eventually(async () => (await alice.murmur.status()).oneTimePrekeys === stocked - 20, 20_000, 'bundles issued for the relay')
+    // stop() waits for a restocking of the relay under way (it began with the publication).
     await alice.murmur.stop()
-    const store = await openStore({ path: join(alice.home, 'store') })
+    const aliceStore = await openStore({ path: join(alice.home, 'store') })
+    let signed: SignedPrekeyRecord[]
     try {
-      const signed = (await store.sublevels.signedPrekeys.list()).map(e => e.value).sort((x, y) => x.createdAt - y.createdAt)
-      // The old key stays for first messages still on their way; the new one was made on the moved clock.
-      expect(signed).toHaveLength(2)
-      expect(signed[1].createdAt - signed[0].createdAt).toBeGreaterThanOrEqual(SIGNED_PREKEY_ROTATION_MS)
+      signed = (await aliceStore.sublevels.signedPrekeys.list()).map(e => e.value).sort((x, y) => x.createdAt - y.createdAt)
     } finally {
-      await store.close()
+      await aliceStore.close()
+    }
+    // The old key stays for first messages still on their way; the new one was made on the moved clock.
+    expect(signed).toHaveLength(2)
+    expect(signed[1].createdAt - signed[0].createdAt).toBeGreaterThanOrEqual(SIGNED_PREKEY_ROTATION_MS)
+    await bob.murmur.stop()
+    const bobStore = await openStore({ path: join(bob.home, 'store') })
+    try {
+      const held = (await createRelaySublevels(bobStore.level).relayPrekeys.range({})).map(([, bytes]) => decodeBundle(bytes))
+      // Every one names the new signed prekey: the relay hands out the oldest first, and one
+      // naming the old key would start no session once that key is gone.
+      expect(held.length).toBeGreaterThan(0)
+      expect(held.map(b => b.signedPreKey.id)).toEqual(held.map(() => signed[1].id))
+    } finally {
+      await bobStore.close()
     }
   })
 })

@@ -7,7 +7,8 @@ import { openStore, type Store } from '../../src/store/index.js'
 import { systemClock } from '../../src/runtime/clock.js'
 import { createRelaySublevels } from '../../src/store/layout.js'
 import {
-  capabilityHash, EnvelopeTooLargeError, MailboxNotFoundError, MailboxQuotaError, MAX_ENVELOPE_BYTES, RelayRefusedError,
+  capabilityHash, EnvelopeTooLargeError, InvalidRelayRequestError, MailboxNotFoundError, MailboxQuotaError, MAX_ENVELOPE_BYTES, NoPrekeysLeftError,
+  RelayRefusedError,
   type FetchedEnvelope
 } from '../../src/relay/index.js'
 import { Envelope } from '../../src/wire/envelope.js'
@@ -228,6 +229,26 @@ describe('mailbox protocol', () => {
     await expect(dave.services.mailbox.takePrekey(relay.peerId, mallory.peerId)).rejects.toBeInstanceOf(MailboxNotFoundError)
     await expect(alice.services.mailbox.uploadPrekeys(relay.peerId, bundles)).rejects.toBeInstanceOf(MailboxQuotaError)
     expect((await alice.services.mailbox.status(relay.peerId)).prekeysRemaining).toBe(57)
+  })
+
+  it('prekeys: a replacement takes the place of every bundle held, in one request, even at the cap; it is refused whole when too large', async () => {
+    // Continues from the test above: 57 of alice's bundles are held.
+    const replacement = Array.from({ length: 20 }, (_, i) => Uint8Array.from([200, i, ...randomBytes(300)]))
+    expect(await alice.services.mailbox.uploadPrekeys(relay.peerId, replacement, { replace: true })).toEqual({ remaining: 20 })
+    const taken = await Promise.all(Array.from({ length: 5 }, async () => await dave.services.mailbox.takePrekey(relay.peerId, alice.peerId)))
+    for (const t of taken) expect(replacement.map(hex)).toContain(hex(t))
+    // Filled to the cap (maxPrekeysHeld, 100 here), a replacement is still taken: it holds no
+    // more than it brings.
+    const fill = Array.from({ length: 85 }, (_, i) => Uint8Array.from([201, i, ...randomBytes(40)]))
+    expect(await alice.services.mailbox.uploadPrekeys(relay.peerId, fill)).toEqual({ remaining: 100 })
+    const last = [Uint8Array.from([202, ...randomBytes(300)])]
+    expect(await alice.services.mailbox.uploadPrekeys(relay.peerId, last, { replace: true })).toEqual({ remaining: 1 })
+    expect(hex(await dave.services.mailbox.takePrekey(relay.peerId, alice.peerId))).toBe(hex(last[0]))
+    await expect(dave.services.mailbox.takePrekey(relay.peerId, alice.peerId)).rejects.toBeInstanceOf(NoPrekeysLeftError)
+    // More than one request's worth is refused before anything is sent: a replacement in parts
+    // would leave the relay half replaced.
+    await expect(alice.services.mailbox.uploadPrekeys(relay.peerId, fill, { replace: true })).rejects.toBeInstanceOf(InvalidRelayRequestError)
+    expect((await alice.services.mailbox.status(relay.peerId)).prekeysRemaining).toBe(0)
   })
 
   it('deliver: hands envelopes to the recipient node handler; NOT_FOUND without a handler', async () => {

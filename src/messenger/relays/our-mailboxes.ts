@@ -44,6 +44,11 @@ export interface RelayRecord {
   addresses: string[]
   addedAt: number
   registeredAt?: number
+  /**
+   * The signed prekey the bundles we stocked there name. Once ours is replaced, the relay's
+   * bundles are replaced at the next registration (docs/messaging.md, "Prekeys").
+   */
+  prekeysSignedId?: number
   error?: string
 }
 
@@ -107,8 +112,9 @@ export class OurMailboxes {
     const peer = peerIdFromString(peerId)
     await learnAddresses(this.node(), peer, addresses)
     // Refused (MailboxNotFoundError) when the relay does not trust us: nothing is saved.
+    let stocked: Partial<RelayRecord>
     try {
-      await this.register(peer)
+      stocked = await this.register(peer)
     } catch (err) {
       const name = (err as Error).name
       if (name.startsWith('Mailbox') || name.startsWith('Relay') || name.endsWith('RefusedError')) throw err
@@ -116,7 +122,7 @@ export class OurMailboxes {
     }
     const relays = (await this.list()).filter(r => r.peerId !== peerId)
     const now = this.ctx.clock.now()
-    const record: RelayRecord = { peerId, addresses, addedAt: now, registeredAt: now }
+    const record: RelayRecord = { peerId, addresses, addedAt: now, registeredAt: now, ...stocked }
     await this.save([...relays, record])
     this.watch(record)
     this.onChange()
@@ -176,7 +182,8 @@ export class OurMailboxes {
     }))
   }
 
-  private async register (peer: PeerId): Promise<void> {
+  /** Registers at the relay and stocks it; says what to record of its prekeys. */
+  private async register (peer: PeerId): Promise<Partial<RelayRecord>> {
     const mailbox = this.node().services.mailbox
     const options = { timeout: CALL_TIMEOUT_MS, signal: this.controller.signal }
     await mailbox.register(peer, options)
@@ -187,11 +194,52 @@ export class OurMailboxes {
       if (key.startsWith('capability:') && typeof value === 'string') hashes.push(capabilityHash(fromHexId(value)))
     }
     for (let i = 0; i < hashes.length; i += 256) await mailbox.addCapabilities(peer, hashes.slice(i, i + 256), options)
+    return await this.stockPrekeys(peer, options)
+  }
+
+  /**
+   * Keeps bundles at the relay, all naming our current signed prekey. After ours was replaced,
+   * the relay's are replaced in one request: it hands out the oldest first, and one whose
+   * signed prekey is gone starts no session. A relay that refuses the replacement (one that
+   * predates it appends, and may then be over its quota) does not stop the registration: the
+   * next one tries again.
+   */
+  private async stockPrekeys (peer: PeerId, options: { timeout: number, signal: AbortSignal }): Promise<Partial<RelayRecord>> {
+    const mailbox = this.node().services.mailbox
+    const signedId = (await this.prekeys.publicBundle()).signedPreKey.id
+    const record = (await this.list()).find(r => r.peerId === peer.toString())
+    if (record?.prekeysSignedId !== signedId) {
+      const bundles = (await this.prekeys.issueBundles(PREKEYS_AT_RELAY, this.ctx.clock.now())).map(b => encodeBundle(b))
+      try {
+        await mailbox.uploadPrekeys(peer, bundles, { ...options, replace: true })
+        return { prekeysSignedId: signedId }
+      } catch (err) {
+        log('relay %s: replacing prekeys: %s', peer, (err as Error).message)
+        return {}
+      }
+    }
     const { remaining } = await mailbox.uploadPrekeys(peer, [], options).catch(() => ({ remaining: 0 }))
     if (remaining < PREKEYS_LOW) {
-      const bundles = (await this.prekeys.issueBundles(PREKEYS_AT_RELAY - remaining)).map(b => encodeBundle(b))
+      const bundles = (await this.prekeys.issueBundles(PREKEYS_AT_RELAY - remaining, this.ctx.clock.now())).map(b => encodeBundle(b))
       await mailbox.uploadPrekeys(peer, bundles, options)
     }
+    return { prekeysSignedId: signedId }
+  }
+
+  /**
+   * Our signed prekey was replaced: every relay's bundles are replaced now. One that cannot be
+   * reached gets its new bundles at its next registration.
+   */
+  async restockPrekeys (): Promise<void> {
+    const options = { timeout: CALL_TIMEOUT_MS, signal: this.controller.signal }
+    await Promise.allSettled((await this.list()).map(async (record) => {
+      try {
+        const stocked = await this.stockPrekeys(peerIdFromString(record.peerId), options)
+        if (stocked.prekeysSignedId !== undefined) await this.update(record.peerId, stocked)
+      } catch (err) {
+        log('relay %s: restocking prekeys: %s', record.peerId, (err as Error).message)
+      }
+    }))
   }
 
   /** A new capability we gave `peerId`: every relay of ours learns its hash. */
@@ -219,9 +267,9 @@ export class OurMailboxes {
       while (!signal.aborted) {
         try {
           if (this.ctx.clock.now() - lastMaintained > MAINTAIN_MS) {
-            await this.register(peer)
+            const stocked = await this.register(peer)
             lastMaintained = this.ctx.clock.now()
-            await this.update(record.peerId, { registeredAt: lastMaintained, error: undefined })
+            await this.update(record.peerId, { registeredAt: lastMaintained, error: undefined, ...stocked })
           }
           const subscribedAt = this.ctx.clock.now()
           await this.node().services.mailbox.subscribe(peer, async (envelopes) => { await this.receive(envelopes) }, { signal })

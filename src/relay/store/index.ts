@@ -107,8 +107,9 @@ export class RelayStore {
     return this.capabilities.update(owner, () => this.mailboxes.has(owner), add, remove)
   }
 
-  async uploadPrekeys (owner: string, bundles: Uint8Array[]): Promise<{ remaining: number } | 'NOT_FOUND' | 'QUOTA'> {
-    return this.prekeys.upload(owner, () => this.mailboxes.has(owner), bundles)
+  /** Appends `owner`'s bundles, or with `replace` puts them in place of every one held (docs/relay.md). */
+  async uploadPrekeys (owner: string, bundles: Uint8Array[], replace = false): Promise<{ remaining: number } | 'NOT_FOUND' | 'QUOTA'> {
+    return this.prekeys.upload(owner, () => this.mailboxes.has(owner), bundles, replace)
   }
 
   async takePrekey (owner: string): Promise<Uint8Array | 'NOT_FOUND' | 'NONE_LEFT'> {

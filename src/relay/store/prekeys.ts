@@ -29,16 +29,22 @@ export class MailboxPrekeys {
   }
 
   /** Appends bundles; 'QUOTA' (nothing stored) when more than maxPrekeysHeld would be held. */
-  async upload (owner: string, exists: () => boolean, bundles: Uint8Array[]): Promise<{ remaining: number } | 'NOT_FOUND' | 'QUOTA'> {
+  async upload (owner: string, exists: () => boolean, bundles: Uint8Array[], replace = false): Promise<{ remaining: number } | 'NOT_FOUND' | 'QUOTA'> {
     return this.ctx.mutex.run(mailboxLock(owner), async () => {
       if (!exists()) return 'NOT_FOUND'
       const p = this.counts.get(owner) ?? { count: 0, nextSeq: 1 }
-      if (p.count + bundles.length > this.ctx.limits.maxPrekeysHeld) return 'QUOTA'
+      if ((replace ? 0 : p.count) + bundles.length > this.ctx.limits.maxPrekeysHeld) return 'QUOTA'
+      const s = this.ctx.s
       const batch = this.ctx.store.batch()
-      bundles.forEach((bundle, i) => batch.put(this.ctx.s.relayPrekeys, { peerId: owner, seq: p.nextSeq + i }, bundle))
+      // Replacing: the held ones go in the same batch the new ones come in, so no request
+      // ever finds the owner with none, nor with old and new mixed.
+      if (replace) {
+        for (const key of await s.relayPrekeys.rangeKeys(s.peerRange(owner))) batch.del(s.relayPrekeys, s.relayPrekeys.keyCodec.decode(key, 'relayPrekeys'))
+      }
+      bundles.forEach((bundle, i) => batch.put(s.relayPrekeys, { peerId: owner, seq: p.nextSeq + i }, bundle))
       await this.ctx.store.write(batch)
       p.nextSeq += bundles.length
-      p.count += bundles.length
+      p.count = (replace ? 0 : p.count) + bundles.length
       this.counts.set(owner, p)
       return { remaining: p.count }
     })
