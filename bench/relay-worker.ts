@@ -34,6 +34,8 @@ export interface PeerInfo { peerId: string, addresses: string[] }
 
 const nodes: Node[] = []
 const stores: Store[] = []
+/** Connections opened by the nodes here since they started (libp2p's connection:open events). */
+let connectionsOpened = 0
 
 async function node (init: MailboxInit = {}): Promise<Node> {
   const n = await createNode<{ mailbox: MailboxService }>({
@@ -44,6 +46,7 @@ async function node (init: MailboxInit = {}): Promise<Node> {
     services: { mailbox: mailbox(init) }
   })
   nodes.push(n)
+  n.addEventListener('connection:open', () => { connectionsOpened++ })
   return n
 }
 
@@ -111,9 +114,29 @@ async function connect (params: { to: PeerInfo }): Promise<number> {
   return retries
 }
 
-/** Open connections of every node here (the orchestrator waits for them to stop changing). */
-function connections (): number {
-  return nodes.reduce((sum, n) => sum + n.getConnections().length, 0)
+/** What the orchestrator watches to see the network formed and quiet (bench/relay.ts, settle). */
+export interface NetworkState {
+  /** Open connections of every node here. */
+  connections: number
+  /** Connections opened since start: a change during a round means the round was not deposits alone. */
+  connectionsOpened: number
+  /** Peers in the LAN DHT routing tables of every node here (docs/network.md section 8: the table filler). */
+  lanPeers: number
+  /** The smallest of those tables (Infinity with no node here). */
+  lanPeersMin: number
+  /** This process's CPU since it started (us). */
+  cpuUs: number
+}
+
+function network (): NetworkState {
+  const sizes = nodes.map(n => n.services.tableFill.status().reduce((s, t) => s + t.size, 0))
+  return {
+    connections: nodes.reduce((sum, n) => sum + n.getConnections().length, 0),
+    connectionsOpened,
+    lanPeers: sizes.reduce((a, b) => a + b, 0),
+    lanPeersMin: Math.min(...sizes),
+    cpuUs: cpu()
+  }
 }
 
 async function trust (params: { peerIds: string[] }): Promise<null> {
@@ -236,7 +259,7 @@ async function stopAll (): Promise<void> {
 }
 
 const handlers: Record<string, Handler> = {
-  startRelay, startClients, connect, connections, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory, quietMemory
+  startRelay, startClients, connect, network, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory, quietMemory
 }
 
 serve(handlers, stopAll)
