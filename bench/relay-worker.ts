@@ -13,7 +13,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ClassicLevel } from 'classic-level'
 import { createNode, type MurmurNode } from '../src/net/node.js'
-import { capabilityHash, mailbox, type MailboxInit, type MailboxService } from '../src/relay/index.js'
+import { capabilityHash, mailbox, RelayTimeoutError, type MailboxInit, type MailboxService } from '../src/relay/index.js'
 import { defaultProvider } from '../src/crypto/providers/index.js'
 import { deriveHomeKeys, generateDataKey } from '../src/store/at-rest/keys.js'
 import { openStore, plainCipher, sealedCipher, type Store, type StoreCipher } from '../src/store/index.js'
@@ -29,6 +29,8 @@ export const PAYLOAD_BYTES = 100
 /** One dial attempt of `connect`, and the pause before the next. */
 const DIAL_TIMEOUT_MS = 10_000
 const DIAL_RETRY_PAUSE_MS = 1_000
+/** Timed-out registration requests sent again, in all, before `register` gives up. */
+const REGISTER_RETRIES = 10
 
 export interface PeerInfo { peerId: string, addresses: string[] }
 
@@ -144,15 +146,32 @@ async function trust (params: { peerIds: string[] }): Promise<null> {
   return null
 }
 
-/** Every node here registers a mailbox at `relay` and accepts deposits carrying `capability`. */
-async function register (params: { relay: string, capability: string }): Promise<null> {
+/**
+ * Every node here registers a mailbox at `relay` and accepts deposits carrying `capability`.
+ * Both requests are idempotent: one that times out (the nodes are still forming their network,
+ * the processes busy) is sent again after a pause. Returns how many were.
+ */
+async function register (params: { relay: string, capability: string }): Promise<number> {
   const relay = peerIdFromString(params.relay)
   const hash = capabilityHash(Buffer.from(params.capability, 'hex'))
-  for (const n of nodes) {
-    await n.services.mailbox.register(relay)
-    await n.services.mailbox.addCapabilities(relay, [hash])
+  let retries = 0
+  const retried = async (request: () => Promise<void>): Promise<void> => {
+    for (;;) {
+      try {
+        await request()
+        return
+      } catch (err) {
+        if (!(err instanceof RelayTimeoutError) || retries >= REGISTER_RETRIES) throw err
+        retries++
+        await new Promise(resolve => setTimeout(resolve, DIAL_RETRY_PAUSE_MS))
+      }
+    }
   }
-  return null
+  for (const n of nodes) {
+    await retried(async () => { await n.services.mailbox.register(relay) })
+    await retried(async () => { await n.services.mailbox.addCapabilities(relay, [hash]) })
+  }
+  return retries
 }
 
 function envelope (recipient: Uint8Array<ArrayBuffer>): Uint8Array {

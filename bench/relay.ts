@@ -28,7 +28,7 @@
  * collapse (docs/benchmarks.md, "Round 1"). Settled means every node's LAN table has reached
  * the filler's target, then a quiet window with no connection opened and no table changed.
  * Then a warm-up run at each measured relay, reported on its own (`warmup_*`), never in the
- * rounds. Dials that fail on a loaded machine are retried, counted in `meta.retries`;
+ * rounds. Dials and registrations that fail on a loaded machine are retried, counted in `meta.retries`;
  * connections opened during the rounds are counted in `connections_opened_in_rounds` (0 when
  * the rounds measured deposits and drains alone).
  *
@@ -238,7 +238,7 @@ export async function run (args: string[]): Promise<void> {
     for (const [w, r] of measured) {
       for (const c of [ownersW, sendersW]) retries += await c.call<number>('connect', { to: r }, 600_000)
       await w.call('trust', { peerIds: owners.map(p => p.peerId) })
-      await ownersW.call('register', { relay: r.peerId, capability }, 120_000)
+      retries += await ownersW.call<number>('register', { relay: r.peerId, capability }, 300_000)
     }
     // The nodes that make up the network: the measured relays, the owners and the senders.
     const members = [...measured.map(([w]) => w), ownersW, sendersW]
