@@ -13,7 +13,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ClassicLevel } from 'classic-level'
 import { createNode, type MurmurNode } from '../src/net/node.js'
-import { capabilityHash, mailbox, type MailboxInit, type MailboxService } from '../src/relay/index.js'
+import { capabilityHash, mailbox, RelayTimeoutError, type MailboxInit, type MailboxService } from '../src/relay/index.js'
 import { defaultProvider } from '../src/crypto/providers/index.js'
 import { deriveHomeKeys, generateDataKey } from '../src/store/at-rest/keys.js'
 import { openStore, plainCipher, sealedCipher, type Store, type StoreCipher } from '../src/store/index.js'
@@ -29,11 +29,15 @@ export const PAYLOAD_BYTES = 100
 /** One dial attempt of `connect`, and the pause before the next. */
 const DIAL_TIMEOUT_MS = 10_000
 const DIAL_RETRY_PAUSE_MS = 1_000
+/** Timed-out registration requests sent again, in all, before `register` gives up. */
+const REGISTER_RETRIES = 10
 
 export interface PeerInfo { peerId: string, addresses: string[] }
 
 const nodes: Node[] = []
 const stores: Store[] = []
+/** Connections opened by the nodes here since they started (libp2p's connection:open events). */
+let connectionsOpened = 0
 
 async function node (init: MailboxInit = {}): Promise<Node> {
   const n = await createNode<{ mailbox: MailboxService }>({
@@ -44,6 +48,7 @@ async function node (init: MailboxInit = {}): Promise<Node> {
     services: { mailbox: mailbox(init) }
   })
   nodes.push(n)
+  n.addEventListener('connection:open', () => { connectionsOpened++ })
   return n
 }
 
@@ -111,9 +116,29 @@ async function connect (params: { to: PeerInfo }): Promise<number> {
   return retries
 }
 
-/** Open connections of every node here (the orchestrator waits for them to stop changing). */
-function connections (): number {
-  return nodes.reduce((sum, n) => sum + n.getConnections().length, 0)
+/** What the orchestrator watches to see the network formed and quiet (bench/relay.ts, settle). */
+export interface NetworkState {
+  /** Open connections of every node here. */
+  connections: number
+  /** Connections opened since start: a change during a round means the round was not deposits alone. */
+  connectionsOpened: number
+  /** Peers in the LAN DHT routing tables of every node here (docs/network.md section 8: the table filler). */
+  lanPeers: number
+  /** The smallest of those tables (Infinity with no node here). */
+  lanPeersMin: number
+  /** This process's CPU since it started (us). */
+  cpuUs: number
+}
+
+function network (): NetworkState {
+  const sizes = nodes.map(n => n.services.tableFill.status().reduce((s, t) => s + t.size, 0))
+  return {
+    connections: nodes.reduce((sum, n) => sum + n.getConnections().length, 0),
+    connectionsOpened,
+    lanPeers: sizes.reduce((a, b) => a + b, 0),
+    lanPeersMin: Math.min(...sizes),
+    cpuUs: cpu()
+  }
 }
 
 async function trust (params: { peerIds: string[] }): Promise<null> {
@@ -121,15 +146,32 @@ async function trust (params: { peerIds: string[] }): Promise<null> {
   return null
 }
 
-/** Every node here registers a mailbox at `relay` and accepts deposits carrying `capability`. */
-async function register (params: { relay: string, capability: string }): Promise<null> {
+/**
+ * Every node here registers a mailbox at `relay` and accepts deposits carrying `capability`.
+ * Both requests are idempotent: one that times out (the nodes are still forming their network,
+ * the processes busy) is sent again after a pause. Returns how many were.
+ */
+async function register (params: { relay: string, capability: string }): Promise<number> {
   const relay = peerIdFromString(params.relay)
   const hash = capabilityHash(Buffer.from(params.capability, 'hex'))
-  for (const n of nodes) {
-    await n.services.mailbox.register(relay)
-    await n.services.mailbox.addCapabilities(relay, [hash])
+  let retries = 0
+  const retried = async (request: () => Promise<void>): Promise<void> => {
+    for (;;) {
+      try {
+        await request()
+        return
+      } catch (err) {
+        if (!(err instanceof RelayTimeoutError) || retries >= REGISTER_RETRIES) throw err
+        retries++
+        await new Promise(resolve => setTimeout(resolve, DIAL_RETRY_PAUSE_MS))
+      }
+    }
   }
-  return null
+  for (const n of nodes) {
+    await retried(async () => { await n.services.mailbox.register(relay) })
+    await retried(async () => { await n.services.mailbox.addCapabilities(relay, [hash]) })
+  }
+  return retries
 }
 
 function envelope (recipient: Uint8Array<ArrayBuffer>): Uint8Array {
@@ -236,7 +278,7 @@ async function stopAll (): Promise<void> {
 }
 
 const handlers: Record<string, Handler> = {
-  startRelay, startClients, connect, connections, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory, quietMemory
+  startRelay, startClients, connect, network, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory, quietMemory
 }
 
 serve(handlers, stopAll)

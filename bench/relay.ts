@@ -22,14 +22,21 @@
  * against the unencrypted one's, medians of the per-round ratios. Target: encrypted at most 15%
  * slower on deposits and drains.
  *
- * Before the rounds the bench waits until the nodes stop opening connections (they find each
- * other through the DHTs), so that handshakes do not land inside the figures. Dials that fail
- * on a loaded machine are retried, counted in `meta.retries`.
+ * Before the rounds the bench waits until the network has formed: the 32 nodes start together
+ * and fill their LAN DHT tables from each other (src/net/table-fill), which on 2 cores costs
+ * the client processes a minute or more of CPU; measured inside a round, it was round 1's
+ * collapse (docs/benchmarks.md, "Round 1"). Settled means every node's LAN table has reached
+ * the filler's target, then a quiet window with no connection opened and no table changed.
+ * Then a warm-up run at each measured relay, reported on its own (`warmup_*`), never in the
+ * rounds. Dials and registrations that fail on a loaded machine are retried, counted in `meta.retries`;
+ * connections opened during the rounds are counted in `connections_opened_in_rounds` (0 when
+ * the rounds measured deposits and drains alone).
  *
  * Options: --rounds N (6: even, so that each relay leads as often), --drain N (10000), --hold N (100000; 0 skips step 3), --senders N (20),
- * --push-limit N, --push-window N, --profile DIR (workers write a .cpuprofile per phase; both relays, each during its own steps),
+ * --push-limit N, --push-window N, --warmup N (--drain: envelopes of the warm-up run at each relay; 0 skips it),
+ * --profile DIR (workers write a .cpuprofile per phase; both relays, each during its own steps),
  * --deposits-only (step 1 alone at the encrypted relay, then a drain to empty it; prints per-round figures, writes no result:
- * for quick comparisons of two builds).
+ * for quick comparisons of two builds; --profile then profiles every round and the warm-up).
  * Writes bench/results/relay.json.
  */
 import { randomBytes } from 'node:crypto'
@@ -37,16 +44,19 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_DHT_LIMITS } from '../src/net/limits.js'
 import { DEFAULT_FETCH_LIMIT } from '../src/relay/index.js'
 import { BenchmarkCheckError, BenchmarkOptionError, formatNumber, formatTable, inABBAOrder, median, positiveInteger, relativeSpread, resultMeta, writeResult } from './harness.js'
 import { profileWorkers, Worker, type MemoryFigures, type QuietMemoryFigures } from './net-ipc.js'
-import type { PeerInfo } from './relay-worker.js'
+import type { NetworkState, PeerInfo } from './relay-worker.js'
 
-interface Options { rounds: number, drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, depositsOnly: boolean, profile?: string }
+interface Options { rounds: number, drain: number, hold: number, senders: number, pushLimit: number, pushWindow: number, warmup?: number, depositsOnly: boolean, profile?: string }
 
 const OWNERS = 10
-/** How long the bench waits for connection counts to settle (a cap, not a deadline that fails). */
-const SETTLE_CAP_MS = 60_000
+/** How long the bench waits for the network to settle (a cap, not a deadline that fails). */
+const SETTLE_CAP_MS = 300_000
+/** Settled: every LAN table at the filler's target, then this long with no connection opened and no table changed. */
+const SETTLE_QUIET_MS = 5_000
 
 function parseOptions (args: string[]): Options {
   const options: Options = { rounds: 6, drain: 10_000, hold: 100_000, senders: 20, pushLimit: DEFAULT_FETCH_LIMIT, pushWindow: 2, depositsOnly: false }
@@ -63,11 +73,13 @@ function parseOptions (args: string[]): Options {
     else if (arg === '--senders') options.senders = positiveInteger(arg, value())
     else if (arg === '--push-limit') options.pushLimit = positiveInteger(arg, value())
     else if (arg === '--push-window') options.pushWindow = positiveInteger(arg, value())
+    else if (arg === '--warmup') options.warmup = Number(value())
     else if (arg === '--profile') options.profile = resolve(value())
     else if (arg === '--deposits-only') options.depositsOnly = true
     else throw new BenchmarkOptionError(`unknown option ${arg}`)
   }
   if (!Number.isInteger(options.hold) || options.hold < 0) throw new BenchmarkOptionError('--hold takes a whole number')
+  if (options.warmup !== undefined && (!Number.isInteger(options.warmup) || options.warmup < 0)) throw new BenchmarkOptionError('--warmup takes a whole number')
   return options
 }
 
@@ -75,25 +87,61 @@ function log (line: string): void {
   process.stderr.write(line + '\n')
 }
 
-/** Waits until the workers' connection counts have not changed for 2 s (at most SETTLE_CAP_MS). */
-async function settle (workers: Worker[]): Promise<boolean> {
-  const count = async (): Promise<number> => (await Promise.all(workers.map(async w => await w.call<number>('connections')))).reduce((a, b) => a + b, 0)
+interface Settling {
+  settled: boolean
+  ms: number
+  /** Each process's CPU from its start until settled (s): the nodes' start and the network's forming. */
+  cpuS: Record<string, number>
+  connections: number
+  lanPeers: number
+}
+
+async function networkStates (workers: Worker[]): Promise<NetworkState[]> {
+  return await Promise.all(workers.map(async w => await w.call<NetworkState>('network')))
+}
+
+/** Connections the workers' nodes have opened since they started. */
+async function connectionsOpened (workers: Worker[]): Promise<number> {
+  return (await networkStates(workers)).reduce((sum, n) => sum + n.connectionsOpened, 0)
+}
+
+/**
+ * Waits until the network has formed: every node's LAN routing table holds the table filler's
+ * target (`peers` - 1 when the run has fewer nodes), so that no filler queries any more, and
+ * then SETTLE_QUIET_MS pass with no connection opened and no table changed (at most
+ * SETTLE_CAP_MS). Connection counts alone were not enough: they stood still for seconds at a
+ * time while the fillers of 30 nodes kept two processes busy for another minute. Nor is the
+ * processes' CPU: on a loaded machine a process that wants a whole core gets a tenth of one.
+ */
+async function settle (workers: Worker[], peers: number): Promise<Settling> {
+  const target = Math.min(DEFAULT_DHT_LIMITS.fillTargetPeers, peers - 1)
   const started = Date.now()
-  let last = await count()
-  let stableSince = Date.now()
-  while (Date.now() - stableSince < 2_000) {
-    if (Date.now() - started > SETTLE_CAP_MS) return false
-    await new Promise((resolve) => setTimeout(resolve, 250))
-    const now = await count()
-    if (now !== last) {
-      last = now
-      stableSince = Date.now()
+  const sum = (states: NetworkState[], f: (n: NetworkState) => number): number => states.reduce((t, n) => t + f(n), 0)
+  let since = { at: Date.now(), states: await networkStates(workers) }
+  let settled = false
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const now = { at: Date.now(), states: await networkStates(workers) }
+    const changed = sum(now.states, n => n.connectionsOpened) !== sum(since.states, n => n.connectionsOpened) ||
+      sum(now.states, n => n.lanPeers) !== sum(since.states, n => n.lanPeers)
+    const filled = now.states.every(n => n.lanPeersMin >= target)
+    if (changed || !filled) since = now
+    else if (now.at - since.at >= SETTLE_QUIET_MS) settled = true
+    if (settled || Date.now() - started > SETTLE_CAP_MS) {
+      return {
+        settled,
+        ms: Date.now() - started,
+        cpuS: Object.fromEntries(workers.map((w, i) => [w.label, Math.round(now.states[i].cpuUs / 1e5) / 10])),
+        connections: sum(now.states, n => n.connections),
+        lanPeers: sum(now.states, n => n.lanPeers)
+      }
     }
   }
-  return true
 }
 
 interface Round {
+  /** Connections any worker opened during the round's runs (0: the round measured deposits alone). */
+  connectionsOpened: number
   depositPerSec: number
   relayCpuUsPerDeposit: number
   /** The 20 senders' CPU per deposit (their one process): with the relay's, what a deposit costs the machine. */
@@ -103,8 +151,8 @@ interface Round {
   floorPerSec: number
 }
 
-/** Deposits then the drain of `count` envelopes at one relay. */
-interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, sendersCpuUs: number, drainCpuUs: number }
+/** Deposits then the drain of `count` envelopes at one relay; `connectionsOpened` by every worker meanwhile. */
+interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, sendersCpuUs: number, drainCpuUs: number, connectionsOpened: number }
 
 /** Two runs at one relay as one: envelopes over summed times, CPU per envelope. */
 function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
@@ -115,8 +163,21 @@ function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
     relayCpuUsPerDeposit: sum(r => r.depositCpuUs) / count,
     sendersCpuUsPerDeposit: sum(r => r.sendersCpuUs) / count,
     drainPerSec: count / (sum(r => r.drainMs) / 1000),
-    relayCpuUsPerDrained: sum(r => r.drainCpuUs) / count
+    relayCpuUsPerDrained: sum(r => r.drainCpuUs) / count,
+    connectionsOpened: sum(r => r.connectionsOpened)
   }
+}
+
+/** The warm-up run's figures, reported beside the rounds and never in them. */
+function warmupFigures (run: RelayRun | undefined): { depositPerSec: number, relayCpuUsPerDeposit: number, sendersCpuUsPerDeposit: number } | undefined {
+  if (run === undefined) return undefined
+  const r = joinRuns(run)
+  return { depositPerSec: r.depositPerSec, relayCpuUsPerDeposit: r.relayCpuUsPerDeposit, sendersCpuUsPerDeposit: r.sendersCpuUsPerDeposit }
+}
+
+function describeRun (r: ReturnType<typeof joinRuns>): string {
+  const opened = r.connectionsOpened === 0 ? '' : `; ${r.connectionsOpened} connection(s) opened meanwhile: not deposits alone`
+  return `deposits ${Math.round(r.depositPerSec)} msg/s, relay CPU ${Math.round(r.relayCpuUsPerDeposit)} us each, senders ${Math.round(r.sendersCpuUsPerDeposit)}${opened}`
 }
 
 /** One round's deposits and drain at the unencrypted relay. */
@@ -131,21 +192,27 @@ interface PlainRound {
 /**
  * --deposits-only: `o.rounds` runs of step 1 at one relay (each followed by its drain, which
  * empties the mailbox); per round and as medians, deposits a second and the relay's and the
- * senders' CPU per deposit. The last round is profiled with --profile.
+ * senders' CPU per deposit. The warm-up run (already done) is printed apart from the medians.
+ * With --profile every round is profiled, so that rounds compare.
  */
-async function depositRounds (o: Options, runAt: (round: number) => Promise<RelayRun>): Promise<void> {
+async function depositRounds (o: Options, warmup: RelayRun | undefined, runAt: (round: number) => Promise<RelayRun>): Promise<void> {
   const runs: Array<ReturnType<typeof joinRuns>> = []
   for (let round = 0; round < o.rounds; round++) {
     const r = joinRuns(await runAt(round))
     runs.push(r)
-    log(`relay: round ${round + 1}: deposits ${Math.round(r.depositPerSec)} msg/s, relay CPU ${Math.round(r.relayCpuUsPerDeposit)} us each, senders ${Math.round(r.sendersCpuUsPerDeposit)}`)
+    log(`relay: round ${round + 1}: ${describeRun(r)}`)
   }
+  const w = warmupFigures(warmup)
   const m = (f: (r: ReturnType<typeof joinRuns>) => number): string => formatNumber(Math.round(median(runs.map(f))))
   process.stdout.write(formatTable(['measure (median of rounds)', 'value'], [
     [`deposit, ${o.senders} senders (msg/s)`, m(r => r.depositPerSec)],
     ['  relay CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit)],
     ['  senders\' CPU per deposit (us)', m(r => r.sendersCpuUsPerDeposit)],
-    ['  relay + senders CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit + r.sendersCpuUsPerDeposit)]
+    ['  relay + senders CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit + r.sendersCpuUsPerDeposit)],
+    ...(w === undefined
+      ? []
+      : [['warm-up run, not in the medians (msg/s)', formatNumber(Math.round(w.depositPerSec))],
+          ['  relay / senders CPU per deposit (us)', `${formatNumber(Math.round(w.relayCpuUsPerDeposit))} / ${formatNumber(Math.round(w.sendersCpuUsPerDeposit))}`]])
   ]) + '\n')
 }
 
@@ -171,10 +238,13 @@ export async function run (args: string[]): Promise<void> {
     for (const [w, r] of measured) {
       for (const c of [ownersW, sendersW]) retries += await c.call<number>('connect', { to: r }, 600_000)
       await w.call('trust', { peerIds: owners.map(p => p.peerId) })
-      await ownersW.call('register', { relay: r.peerId, capability }, 120_000)
+      retries += await ownersW.call<number>('register', { relay: r.peerId, capability }, 300_000)
     }
-    const settled = await settle(workers)
-    log(`relay: ${settled ? 'connections settled' : 'connections still changing after 60 s; measuring anyway'}; ${retries} dial(s) retried`)
+    // The nodes that make up the network: the measured relays, the owners and the senders.
+    const members = [...measured.map(([w]) => w), ownersW, sendersW]
+    const settling = await settle(members, measured.length + OWNERS + o.senders)
+    const setupCpu = Object.entries(settling.cpuS).map(([label, s]) => `${label} ${s} s`).join(', ')
+    log(`relay: ${settling.settled ? 'network settled' : `network still forming after ${SETTLE_CAP_MS / 1000} s; measuring anyway`} in ${Math.round(settling.ms / 1000)} s (${settling.connections} connection ends, ${settling.lanPeers} LAN table entries; CPU since start: ${setupCpu}); ${retries} dial(s) retried`)
 
     const rounds: Round[] = []
     const drained = join(folder, 'owner')
@@ -184,12 +254,13 @@ export async function run (args: string[]): Promise<void> {
      * With --profile, each step is profiled in `profiling` (one file per worker and phase, the
      * last round's).
      */
-    const runAt = async (w: Worker, r: PeerInfo, count: number, profiling: Worker[]): Promise<RelayRun> => {
+    const runAt = async (w: Worker, r: PeerInfo, count: number, profiling: Worker[], tag = ''): Promise<RelayRun> => {
       const step = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
-        const { value, files } = await profileWorkers(o.profile, `relay-${phase}`, profiling, body)
+        const { value, files } = await profileWorkers(o.profile, `relay-${phase}${tag}`, profiling, body)
         for (const file of files) log(`relay: wrote ${file}`)
         return value
       }
+      const opened0 = await connectionsOpened(workers)
       const c0 = await w.call<number>('cpu')
       const d = await step('deposit', async () => await sendersW.call<{ ms: number, cpuUs: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
       const c1 = await w.call<number>('cpu')
@@ -197,12 +268,26 @@ export async function run (args: string[]): Promise<void> {
       if (heldNow !== count) throw new BenchmarkCheckError(`relay ${r.peerId} holds ${heldNow}, expected ${count}`)
       const dr = await step('drain', async () => await ownersW.call<{ ms: number }>('drain', { relay: r.peerId, expected: count, folder: drained }, 600_000))
       const c2 = await w.call<number>('cpu')
-      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, sendersCpuUs: d.cpuUs, drainCpuUs: c2 - c1 }
+      const opened = await connectionsOpened(workers) - opened0
+      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, sendersCpuUs: d.cpuUs, drainCpuUs: c2 - c1, connectionsOpened: opened }
+    }
+    // The warm-up: one run at each measured relay before the rounds (first streams, JIT), its
+    // figures kept apart from the rounds' (`warmup_*`).
+    const warmupCount = o.warmup ?? o.drain
+    const warmup = async (w: Worker, r: PeerInfo, profiling: Worker[]): Promise<RelayRun | undefined> => {
+      if (warmupCount === 0) return undefined
+      const run = await runAt(w, r, warmupCount, profiling, '-warmup')
+      log(`relay: warm-up at ${w.label}, not in the figures: ${describeRun(joinRuns(run))}`)
+      return run
     }
     if (o.depositsOnly) {
-      await depositRounds(o, (round) => runAt(relayW, relay, o.drain, round === o.rounds - 1 ? [relayW, sendersW] : []))
+      const profiled = [relayW, sendersW]
+      const warm = await warmup(relayW, relay, profiled)
+      await depositRounds(o, warm, (round) => runAt(relayW, relay, o.drain, profiled, `-r${round + 1}`))
       return
     }
+    const warmEncrypted = warmupFigures(await warmup(relayW, relay, []))
+    const warmPlain = warmupFigures(await warmup(plainW, plain, []))
     const plainRounds: PlainRound[] = []
     for (let round = 0; round < o.rounds; round++) {
       // Each relay twice with half the envelopes, A B B A (inABBAOrder; rounds alternate A).
@@ -216,11 +301,12 @@ export async function run (args: string[]): Promise<void> {
       const e = joinRuns(...encryptedRuns)
       const p = joinRuns(...plainRuns)
       const floor = await ownersW.call<number>('levelFloor', { folder: drained, n: o.drain, batchSize: o.pushLimit }, 600_000)
-      const figures: Round = { ...e, floorPerSec: floor }
+      const figures: Round = { ...e, connectionsOpened: e.connectionsOpened + p.connectionsOpened, floorPerSec: floor }
       rounds.push(figures)
       plainRounds.push({ depositPerSec: p.depositPerSec, drainPerSec: p.drainPerSec, relayCpuUsPerEnvelope: p.relayCpuUsPerDeposit + p.relayCpuUsPerDrained, relayCpuUsPerDrained: p.relayCpuUsPerDrained })
       log(`relay: round ${round + 1}: unencrypted relay: deposits ${Math.round(p.depositPerSec)} msg/s, drain ${Math.round(p.drainPerSec)} msg/s (relay CPU ${Math.round(p.relayCpuUsPerDrained)} us each)`)
-      log(`relay: round ${round + 1}: deposits ${Math.round(figures.depositPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDeposit)} us each, senders ${Math.round(figures.sendersCpuUsPerDeposit)}), drain ${Math.round(figures.drainPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDrained)} us each), floor ${Math.round(floor)} puts/s`)
+      log(`relay: round ${round + 1}: ${describeRun(e)}; drain ${Math.round(figures.drainPerSec)} msg/s (relay CPU ${Math.round(figures.relayCpuUsPerDrained)} us each), floor ${Math.round(floor)} puts/s`)
+      if (p.connectionsOpened > 0) log(`relay: round ${round + 1}: ${p.connectionsOpened} connection(s) opened during the unencrypted relay's runs`)
     }
 
     let memory: QuietMemoryFigures | undefined
@@ -277,6 +363,13 @@ export async function run (args: string[]): Promise<void> {
       encryption_drain_ratio: Math.round(drainRatio * 100) / 100,
       relay_cpu_us_per_envelope: { encrypted: Math.round(median(relayCpu)), plain: Math.round(median(plainRounds.map(p => p.relayCpuUsPerEnvelope))) },
       encryption_cpu_ratio: Math.round(cpuRatio * 100) / 100,
+      // The warm-up runs (one per relay, before the rounds): reported, never in the figures above.
+      warmup_deposit_msgs_per_s: warmEncrypted === undefined ? null : Math.round(warmEncrypted.depositPerSec),
+      warmup_relay_cpu_us_per_deposit: warmEncrypted === undefined ? null : Math.round(warmEncrypted.relayCpuUsPerDeposit),
+      warmup_senders_cpu_us_per_deposit: warmEncrypted === undefined ? null : Math.round(warmEncrypted.sendersCpuUsPerDeposit),
+      warmup_deposit_msgs_per_s_plain: warmPlain === undefined ? null : Math.round(warmPlain.depositPerSec),
+      // 0 when every round measured deposits alone, with no handshake or DHT forming inside it.
+      connections_opened_in_rounds: rounds.reduce((sum, r) => sum + r.connectionsOpened, 0),
       targets: [
         { name: 'deposits from 20 senders >= 5,000 msg/s', value: Math.round(deposit), min: 5000, met: deposit >= 5000 },
         { name: 'drain >= 5,000 msg/s', value: Math.round(drain), min: 5000, met: drain >= 5000 },
@@ -294,7 +387,10 @@ export async function run (args: string[]): Promise<void> {
         payloadBytes: 100,
         pushSize: o.pushLimit,
         pushWindow: o.pushWindow,
-        settled,
+        settled: settling.settled,
+        settleMs: settling.ms,
+        setupCpuS: settling.cpuS,
+        warmup: warmupCount,
         retries,
         details: { rounds, plainRounds, memory, busy, beforeHold: idle }
       }
@@ -311,6 +407,9 @@ export async function run (args: string[]): Promise<void> {
       ['unencrypted relay: deposit / drain (msg/s)', `${formatNumber(result.deposit_msgs_per_s_plain)} / ${formatNumber(result.drain_msgs_per_s_plain)}`, ''],
       ['  encrypted / unencrypted: deposit, drain', `${result.encryption_deposit_ratio.toFixed(2)}, ${result.encryption_drain_ratio.toFixed(2)}`, ''],
       ['  relay CPU per envelope, encrypted vs not (us)', `${formatNumber(result.relay_cpu_us_per_envelope.encrypted)} vs ${formatNumber(result.relay_cpu_us_per_envelope.plain)}`, result.encryption_cpu_ratio.toFixed(2)],
+      ['warm-up run, not in the figures: deposits (msg/s)', formatNumber(result.warmup_deposit_msgs_per_s ?? undefined), ''],
+      ['  relay / senders CPU per deposit (us)', `${formatNumber(result.warmup_relay_cpu_us_per_deposit ?? undefined)} / ${formatNumber(result.warmup_senders_cpu_us_per_deposit ?? undefined)}`, ''],
+      ['connections opened during the rounds', String(result.connections_opened_in_rounds), ''],
       [`relay RSS holding ${o.hold} envelopes (MB)`, formatNumber(rssMb ?? undefined), ''],
       ['  heap (MB)', formatNumber(heapMb ?? undefined), ''],
       ['  RSS right after the deposits (MB)', formatNumber(result.rss_mb_100k_busy ?? undefined), ''],
