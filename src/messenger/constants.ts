@@ -40,14 +40,14 @@ export const ISSUED_ONE_TIME_PREKEY_LIFETIME_MS = FIRST_MESSAGE_LATEST_MS
 /** Looking for expired issued one-time prekeys reads them all: at start, then at most this often. */
 export const ONE_TIME_PREKEY_SWEEP_MS = 60 * 60 * 1000
 
-/** Signed prekeys rotate weekly (DESIGN.md). */
+/** Signed and last-resort ML-KEM prekeys rotate weekly (DESIGN.md; PQXDH, "Publishing keys"). */
 export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000
 /**
- * A signed prekey that was replaced is kept this long after its replacement was made: a bundle
- * taken just before could carry a first message that arrives as late as FIRST_MESSAGE_LATEST_MS.
- * Counted from the replacement, not from the key's own creation: a node that was off for weeks
- * replaces its key only when it starts again, while first messages built on the old one wait at
- * its relays.
+ * A signed or last-resort prekey that was replaced is kept this long after its replacement was
+ * made: a bundle taken just before could carry a first message that arrives as late as
+ * FIRST_MESSAGE_LATEST_MS. Counted from the replacement, not from the key's own creation: a
+ * node that was off for weeks replaces its keys only when it starts again, while first
+ * messages built on the old ones wait at its relays.
  */
 export const SIGNED_PREKEY_GRACE_MS = FIRST_MESSAGE_LATEST_MS
 /** The node tends its prekeys (rotation, top-up, expiry) this often while it runs, as well as at start and after a bundle request. */

@@ -114,7 +114,7 @@ class MurmurNodeImpl implements Murmur {
     this.datastoreCipher = datastoreCipher
     this.peerId = peerIdFromIdentityKey(identity.publicKey)
     this.book = new ContactBook(store)
-    // A new signed prekey, whichever maintain() made it: the record and our relays' bundles follow.
+    // A new signed or last-resort prekey, whichever maintain() made it: the record and our relays' bundles follow.
     this.prekeys = new PrekeyManager(store, identity, provider, () => { this.prekeyTending?.rotated() })
     this.recordLookups = new ContactRecordLookups(() => this.requireNode(), provider)
     this.resolveTimeoutMs = options.resolveTimeoutMs ?? RESOLVE_TIMEOUT_MS

@@ -1,8 +1,8 @@
 /**
  * Tends our prekeys while the node runs (docs/messaging.md, "Prekeys"): every
- * PREKEY_MAINTENANCE_MS it runs PrekeyManager.maintain(), so that the signed prekey rotates
- * weekly and issued one-time prekeys expire on a node nobody asks for a bundle, not only at its
- * next start or request. What a new signed prekey calls for (`afterRotation`: the contact
+ * PREKEY_MAINTENANCE_MS it runs PrekeyManager.maintain(), so that the signed and last-resort
+ * prekeys rotate weekly and issued one-time prekeys expire on a node nobody asks for a bundle, not only at its
+ * next start or request. What a new signed or last-resort prekey calls for (`afterRotation`: the contact
  * record, which publishes it, goes out again soon; our relays' bundles are replaced) runs
  * through `rotated()`, whichever maintain() made the key, and stop() waits for it. On the
  * messenger's clock, so a test can move time on.
@@ -29,11 +29,11 @@ export class PrekeyTending {
     private readonly everyMs = PREKEY_MAINTENANCE_MS
   ) {}
 
-  /** A maintain() made a new signed prekey (PrekeyManager's onRotated). */
+  /** A maintain() made a new signed or last-resort prekey (PrekeyManager's onRotated). */
   rotated (): void {
     if (!this.running) return
-    log('new signed prekey')
-    const run = this.afterRotation().catch((err: Error) => { log.error('after a new signed prekey - %e', err) })
+    log('new signed or last-resort prekey')
+    const run = this.afterRotation().catch((err: Error) => { log.error('after a new prekey - %e', err) })
     this.following.add(run)
     void run.finally(() => this.following.delete(run))
   }

@@ -2,7 +2,7 @@
  * The owner's side of PQXDH prekeys (DESIGN.md "Key agreement"): keeps a signed prekey, a
  * last-resort ML-KEM prekey and a supply of one-time prekeys in the store; hands out bundles
  * (one one-time pair per request); builds the responder context for incoming PreKeyMessages;
- * rotates the signed prekey weekly and keeps the old one for a grace period.
+ * replaces the signed and last-resort prekeys weekly and keeps the old ones for a grace period.
  *
  * One-time prekeys are marked `issuedAt` when handed out, so no two requesters get the same
  * one, and deleted when the first message of their session decrypts (the caller commits
@@ -28,10 +28,20 @@ import { readUnissued, scanOneTimePrekeys, type OneTimeIds, type OneTimeScan } f
 
 const NEXT_PREKEY_ID = 'nextPrekeyId'
 
-/** When `key` was replaced: the creation of the oldest signed prekey newer than it; none if it is the newest. */
-function replacementTime (signed: readonly SignedPrekeyRecord[], key: SignedPrekeyRecord): number | undefined {
+/** The ids of the keys replaced SIGNED_PREKEY_GRACE_MS ago or more (constants.ts): deletable. */
+function retiredIds (keys: ReadonlyArray<{ id: number, createdAt: number }>, now: number): Set<number> {
+  const retired = new Set<number>()
+  for (const key of keys) {
+    const replacedAt = replacementTime(keys, key)
+    if (replacedAt !== undefined && now - replacedAt >= SIGNED_PREKEY_GRACE_MS) retired.add(key.id)
+  }
+  return retired
+}
+
+/** When `key` was replaced: the creation of the oldest key of its kind newer than it; none if it is the newest. */
+function replacementTime (keys: ReadonlyArray<{ createdAt: number }>, key: { createdAt: number }): number | undefined {
   let replacedAt: number | undefined
-  for (const other of signed) {
+  for (const other of keys) {
     if (other.createdAt > key.createdAt && (replacedAt === undefined || other.createdAt < replacedAt)) replacedAt = other.createdAt
   }
   return replacedAt
@@ -85,8 +95,8 @@ export class PrekeyManager {
   /**
    * Creates what is missing, rotates what is due, tops up one-time prekeys, and (at its first
    * run, then at most every ONE_TIME_PREKEY_SWEEP_MS) deletes issued one-time prekeys older than
-   * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS. Idempotent. Says whether it made a new signed prekey
-   * (what the contact record publishes).
+   * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS. Idempotent. Says whether it made a new signed or
+   * last-resort prekey (what the contact record publishes, and every bundle names).
    */
   async maintain (now = Date.now()): Promise<{ rotated: boolean }> {
     const result = await this.exclusive(async () => {
@@ -94,6 +104,7 @@ export class PrekeyManager {
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
       const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
       const lastResort = (await s.lastResortKemPrekeys.list()).map(e => e.value)
+      const newestLastResort = lastResort.reduce<LastResortKemPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
       // The sweep's scan is the store's truth under the lock: it replaces the in-memory ids.
       const sweep: OneTimeScan | undefined = this.sweptAt === undefined || Math.abs(now - this.sweptAt) >= ONE_TIME_PREKEY_SWEEP_MS
         ? await scanOneTimePrekeys(this.store, now - ISSUED_ONE_TIME_PREKEY_LIFETIME_MS)
@@ -102,12 +113,15 @@ export class PrekeyManager {
       const book = await this.unissuedIds()
       const expired = sweep?.expired ?? { x25519: [], kem: [] }
 
+      // The signed prekey and the last-resort ML-KEM prekey are both replaced on the same
+      // schedule (PQXDH, "Publishing keys": a new signed curve prekey and last-resort PQ prekey
+      // at some interval), each on its own age.
       const needSigned = newestSigned == null || now - newestSigned.createdAt >= SIGNED_PREKEY_ROTATION_MS
-      const needLastResort = lastResort.length === 0
+      const needLastResort = newestLastResort == null || now - newestLastResort.createdAt >= SIGNED_PREKEY_ROTATION_MS
       const fewest = Math.min(book.x25519.length, book.kem.length)
       const topUp = fewest < ONE_TIME_PREKEYS_LOW ? ONE_TIME_PREKEYS_TARGET - fewest : 0
       const idsNeeded = (needSigned ? 1 : 0) + (needLastResort ? 1 : 0) + 2 * topUp
-      if (idsNeeded === 0 && signed.length <= 1 && expired.x25519.length + expired.kem.length === 0) {
+      if (idsNeeded === 0 && signed.length <= 1 && lastResort.length <= 1 && expired.x25519.length + expired.kem.length === 0) {
         if (sweep !== undefined) this.sweptAt = now
         return { rotated: false }
       }
@@ -118,20 +132,18 @@ export class PrekeyManager {
         const spk = generateSignedPreKey(this.provider, this.identity, next++, { now })
         batch.put(s.signedPrekeys, spk.id, { id: spk.id, publicKey: spk.keyPair.publicKey, privateKey: spk.keyPair.privateKey, signature: spk.signature, createdAt: spk.createdAt })
       }
-      // A replaced signed prekey stays for the grace period after its replacement was made,
-      // for first messages still on their way (constants.ts).
-      const retired = new Set<number>()
-      for (const old of signed) {
-        const replacedAt = replacementTime(signed, old)
-        if (replacedAt !== undefined && now - replacedAt >= SIGNED_PREKEY_GRACE_MS) retired.add(old.id)
-      }
-      for (const id of retired) batch.del(s.signedPrekeys, id)
+      // A replaced key stays for the grace period after its replacement was made, for first
+      // messages still on their way (constants.ts).
+      const retiredSigned = retiredIds(signed, now)
+      const retiredLastResort = retiredIds(lastResort, now)
+      for (const id of retiredSigned) batch.del(s.signedPrekeys, id)
+      for (const id of retiredLastResort) batch.del(s.lastResortKemPrekeys, id)
       // The base keys remembered against replays of last-resort first messages (PQXDH,
-      // "Receiving the initial message") name their signed prekey: once it is gone, such a
-      // message fails on it anyway, and the record would only stay for ever.
-      if (retired.size > 0) {
+      // "Receiving the initial message") name both keys: once either is gone, such a message
+      // fails on it anyway, and the record would only stay for ever.
+      if (retiredSigned.size + retiredLastResort.size > 0) {
         for (const { key } of await s.lastResortBaseKeys.list()) {
-          if (retired.has(key.signedPrekeyId)) batch.del(s.lastResortBaseKeys, key)
+          if (retiredSigned.has(key.signedPrekeyId) || retiredLastResort.has(key.kemPrekeyId)) batch.del(s.lastResortBaseKeys, key)
         }
       }
       if (needLastResort) {
@@ -158,7 +170,7 @@ export class PrekeyManager {
       book.x25519.push(...added.x25519)
       book.kem.push(...added.kem)
       if (sweep !== undefined) this.sweptAt = now
-      return { rotated: needSigned }
+      return { rotated: needSigned || needLastResort }
     })
     // Outside the lock: what follows a rotation (restocking our relays) issues bundles.
     if (result.rotated) this.onRotated?.()

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SIGNED_PREKEY_ROTATION_MS } from '../../src/messenger/constants.js'
 import { decodeBundle } from '../../src/crypto/pqxdh/index.js'
-import { openStore, type SignedPrekeyRecord } from '../../src/store/index.js'
+import { openStore, type LastResortKemPrekeyRecord, type SignedPrekeyRecord } from '../../src/store/index.js'
 import { createRelaySublevels } from '../../src/store/layout.js'
 import { SteppedClock } from '../clock.js'
 import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
@@ -33,7 +33,7 @@ describe('prekeys tended while the node runs', () => {
     await Promise.all(dirs.map(removeDir))
   })
 
-  it('a week on, the signed prekey is new, the contact record carrying it is published again and the relay holds bundles naming it, with no request and no restart', async () => {
+  it('a week on, the signed and last-resort prekeys are new, the contact record carrying them is published again and the relay holds bundles naming them, with no request and no restart', async () => {
     // The record listing bob as alice's mailbox is out: a newer one now is the rotation's (the
     // next scheduled publication is DEFAULT_REPUBLISH_INTERVAL_MS away, on the system's clock).
     const first = await eventually(async () => {
@@ -54,11 +54,14 @@ describe('prekeys tended while the node runs', () => {
     await alice.murmur.stop()
     const aliceStore = await openStore({ path: join(alice.home, 'store') })
     let signed: SignedPrekeyRecord[]
+    let lastResort: LastResortKemPrekeyRecord[]
     try {
       signed = (await aliceStore.sublevels.signedPrekeys.list()).map(e => e.value).sort((x, y) => x.createdAt - y.createdAt)
+      lastResort = (await aliceStore.sublevels.lastResortKemPrekeys.list()).map(e => e.value).sort((x, y) => x.createdAt - y.createdAt)
     } finally {
       await aliceStore.close()
     }
+    expect(lastResort).toHaveLength(2)
     // The old key stays for first messages still on their way; the new one was made on the moved clock.
     expect(signed).toHaveLength(2)
     expect(signed[1].createdAt - signed[0].createdAt).toBeGreaterThanOrEqual(SIGNED_PREKEY_ROTATION_MS)
@@ -69,7 +72,7 @@ describe('prekeys tended while the node runs', () => {
       // Every one names the new signed prekey: the relay hands out the oldest first, and one
       // naming the old key would start no session once that key is gone.
       expect(held.length).toBeGreaterThan(0)
-      expect(held.map(b => b.signedPreKey.id)).toEqual(held.map(() => signed[1].id))
+      expect(held.map(b => [b.signedPreKey.id, b.lastResortKemPreKey.id])).toEqual(held.map(() => [signed[1].id, lastResort[1].id]))
     } finally {
       await bobStore.close()
     }

@@ -86,31 +86,47 @@ describe('prekey supply, issuing and rotation (memory-level store)', () => {
     expect(kemIds.has(next.oneTimeKemPreKey?.id)).toBe(false)
   })
 
-  it('rotates the signed prekey weekly and keeps the old one for the grace period', async () => {
+  it('rotates the signed and the last-resort prekeys weekly and keeps the old ones for the grace period', async () => {
     const prekeys = new PrekeyManager(store, identity, provider)
+    const current = async (): Promise<[number, number]> => {
+      const b = await prekeys.publicBundle()
+      return [b.signedPreKey.id, b.lastResortKemPreKey.id]
+    }
+    const held = async (): Promise<[number[], number[]]> => [
+      (await store.sublevels.signedPrekeys.list()).map(e => e.key).sort((a, b) => a - b),
+      (await store.sublevels.lastResortKemPrekeys.list()).map(e => e.key).sort((a, b) => a - b)
+    ]
     const t0 = 10 * DAY
     await prekeys.maintain(t0)
-    const first = (await prekeys.publicBundle()).signedPreKey.id
+    const first = await current()
     await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS - 1)
-    expect((await prekeys.publicBundle()).signedPreKey.id).toBe(first)
+    expect(await current()).toEqual(first)
 
-    await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS)
-    const second = (await prekeys.publicBundle()).signedPreKey.id
-    expect(second).not.toBe(first)
-    expect((await store.sublevels.signedPrekeys.list()).map(e => e.key).sort()).toEqual([first, second].sort())
+    expect(await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS)).toEqual({ rotated: true })
+    const second = await current()
+    expect(second[0]).not.toBe(first[0])
+    expect(second[1]).not.toBe(first[1])
+    expect(await held()).toEqual([[first[0], second[0]].sort((a, b) => a - b), [first[1], second[1]].sort((a, b) => a - b)])
+    // The new bundle is whole: both new keys signed by the identity.
+    const rotated = await prekeys.publicBundle()
+    expect(() => { verifyBundle(provider, rotated, identity.publicKey) }).not.toThrow()
 
-    // Past rotation + grace, the first one goes; the current one stays.
+    // Past rotation + grace, the first ones go; the current ones stay.
     await prekeys.maintain(t0 + SIGNED_PREKEY_ROTATION_MS + SIGNED_PREKEY_GRACE_MS)
-    const ids = (await store.sublevels.signedPrekeys.list()).map(e => e.key)
-    expect(ids).not.toContain(first)
-    expect(ids).toContain((await prekeys.publicBundle()).signedPreKey.id)
+    const [signedIds, lastResortIds] = await held()
+    const now = await current()
+    expect(signedIds).not.toContain(first[0])
+    expect(lastResortIds).not.toContain(first[1])
+    expect(signedIds).toContain(now[0])
+    expect(lastResortIds).toContain(now[1])
   })
 
-  it('keeps a replaced signed prekey for the grace period after its replacement, however old it was (a node off for weeks), then deletes it with the replay records naming it', async () => {
+  it('keeps a replaced signed or last-resort prekey for the grace period after its replacement, however old it was (a node off for weeks), then deletes it with the replay records naming it', async () => {
     const prekeys = new PrekeyManager(store, identity, provider)
     const t0 = 10 * DAY
     await prekeys.maintain(t0)
     const old = (await prekeys.publicBundle()).signedPreKey.id
+    const oldKem = (await prekeys.publicBundle()).lastResortKemPreKey.id
     // Off for 100 days: senders took bundles naming `old` all along, and their first messages
     // wait at our relays. The start replaces it, and keeps it.
     const back = t0 + 100 * DAY
@@ -119,16 +135,20 @@ describe('prekey supply, issuing and rotation (memory-level store)', () => {
     expect(await ids()).toContain(old)
     await prekeys.maintain(back + SIGNED_PREKEY_GRACE_MS - 1)
     expect(await ids()).toContain(old)
-    // Last-resort first messages remembered against replay, one on each signed prekey.
+    // Last-resort first messages remembered against replay, one on each signed prekey and the
+    // current last-resort prekey.
     const current = (await prekeys.publicBundle()).signedPreKey.id
     const kemPrekeyId = (await prekeys.publicBundle()).lastResortKemPreKey.id
     const used = (signedPrekeyId: number): { kemPrekeyId: number, signedPrekeyId: number, baseKey: Uint8Array, usedAt: number } =>
       ({ kemPrekeyId, signedPrekeyId, baseKey: new Uint8Array(32).fill(signedPrekeyId), usedAt: back })
-    await store.commit(b => { for (const r of [used(old), used(current)]) b.put(store.sublevels.lastResortBaseKeys, r, r) })
+    // And one on the current signed prekey but the first last-resort prekey (replaced at `back` too).
+    const onOldKem = { ...used(current), kemPrekeyId: oldKem, baseKey: new Uint8Array(32).fill(255) }
+    await store.commit(b => { for (const r of [used(old), used(current), onOldKem]) b.put(store.sublevels.lastResortBaseKeys, r, r) })
     await prekeys.maintain(back + SIGNED_PREKEY_GRACE_MS)
     expect(await ids()).not.toContain(old)
-    // The one naming the deleted key goes with it; the other stays.
-    expect((await store.sublevels.lastResortBaseKeys.list()).map(e => e.key.signedPrekeyId)).toEqual([current])
+    expect((await store.sublevels.lastResortKemPrekeys.list()).map(e => e.key)).not.toContain(oldKem)
+    // The ones naming a deleted key go with it; the other stays.
+    expect((await store.sublevels.lastResortBaseKeys.list()).map(e => [e.key.signedPrekeyId, e.key.kemPrekeyId])).toEqual([[current, kemPrekeyId]])
     // The grace covers a first message's longest way: its sender's retries, then a relay's hold.
     expect(SIGNED_PREKEY_GRACE_MS).toBe(FIRST_MESSAGE_LATEST_MS)
     expect(FIRST_MESSAGE_LATEST_MS).toBe(DEFAULT_MESSAGE_TTL_MS + RELAY_MAX_TTL_MS)

@@ -45,10 +45,12 @@ export interface RelayRecord {
   addedAt: number
   registeredAt?: number
   /**
-   * The signed prekey the bundles we stocked there name. Once ours is replaced, the relay's
-   * bundles are replaced at the next registration (docs/messaging.md, "Prekeys").
+   * The signed and last-resort prekeys the bundles we stocked there name. Once ours are
+   * replaced, the relay's bundles are replaced at the next registration (docs/messaging.md,
+   * "Prekeys").
    */
   prekeysSignedId?: number
+  prekeysLastResortId?: number
   error?: string
 }
 
@@ -198,21 +200,22 @@ export class OurMailboxes {
   }
 
   /**
-   * Keeps bundles at the relay, all naming our current signed prekey. After ours was replaced,
-   * the relay's are replaced in one request: it hands out the oldest first, and one whose
-   * signed prekey is gone starts no session. A relay that refuses the replacement (one that
+   * Keeps bundles at the relay, all naming our current signed and last-resort prekeys. After
+   * ours were replaced, the relay's are replaced in one request: it hands out the oldest first,
+   * and one whose keys are gone starts no session. A relay that refuses the replacement (one that
    * predates it appends, and may then be over its quota) does not stop the registration: the
    * next one tries again.
    */
   private async stockPrekeys (peer: PeerId, options: { timeout: number, signal: AbortSignal }): Promise<Partial<RelayRecord>> {
     const mailbox = this.node().services.mailbox
-    const signedId = (await this.prekeys.publicBundle()).signedPreKey.id
+    const bundle = await this.prekeys.publicBundle()
+    const current = { prekeysSignedId: bundle.signedPreKey.id, prekeysLastResortId: bundle.lastResortKemPreKey.id }
     const record = (await this.list()).find(r => r.peerId === peer.toString())
-    if (record?.prekeysSignedId !== signedId) {
+    if (record?.prekeysSignedId !== current.prekeysSignedId || record.prekeysLastResortId !== current.prekeysLastResortId) {
       const bundles = (await this.prekeys.issueBundles(PREKEYS_AT_RELAY, this.ctx.clock.now())).map(b => encodeBundle(b))
       try {
         await mailbox.uploadPrekeys(peer, bundles, { ...options, replace: true })
-        return { prekeysSignedId: signedId }
+        return current
       } catch (err) {
         log('relay %s: replacing prekeys: %s', peer, (err as Error).message)
         return {}
@@ -223,11 +226,11 @@ export class OurMailboxes {
       const bundles = (await this.prekeys.issueBundles(PREKEYS_AT_RELAY - remaining, this.ctx.clock.now())).map(b => encodeBundle(b))
       await mailbox.uploadPrekeys(peer, bundles, options)
     }
-    return { prekeysSignedId: signedId }
+    return current
   }
 
   /**
-   * Our signed prekey was replaced: every relay's bundles are replaced now. One that cannot be
+   * Our signed or last-resort prekey was replaced: every relay's bundles are replaced now. One that cannot be
    * reached gets its new bundles at its next registration.
    */
   async restockPrekeys (): Promise<void> {
