@@ -265,7 +265,8 @@ class MurmurNodeImpl implements Murmur {
       onError: (err) => { log('contact record publish failed: %s', err.message) }
     })
     this.republisher.start()
-    // A new signed prekey is in the record's bundle: the record goes out again soon.
+    // New signed and last-resort prekeys are in the record's bundle and in every bundle our
+    // relays hand out: the record goes out again soon, and the relays' bundles are replaced.
     this.prekeyTending = new PrekeyTending(this.prekeys, this.ctx.clock, async () => {
       this.republisher?.publishSoon()
       await this.ourMailboxes.restockPrekeys()

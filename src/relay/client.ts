@@ -31,8 +31,8 @@ export interface RelayCallOptions {
 
 export interface UploadPrekeysOptions extends RelayCallOptions {
   /**
-   * The bundles replace every one the relay holds for us (after our signed prekey was
-   * replaced), in one request: at most MAX_PREKEYS_PER_UPLOAD of them.
+   * The bundles replace every one the relay holds for us (after our signed and last-resort
+   * prekeys were replaced), in one request: at most MAX_PREKEYS_PER_UPLOAD of them.
    */
   replace?: boolean
 }

@@ -230,8 +230,8 @@ export class OurMailboxes {
   }
 
   /**
-   * Our signed or last-resort prekey was replaced: every relay's bundles are replaced now. One that cannot be
-   * reached gets its new bundles at its next registration.
+   * Our signed or last-resort prekey was replaced: every relay's bundles are replaced now. One
+   * that cannot be reached gets its new bundles at its next registration.
    */
   async restockPrekeys (): Promise<void> {
     const options = { timeout: CALL_TIMEOUT_MS, signal: this.controller.signal }

@@ -28,7 +28,10 @@ export class MailboxPrekeys {
     return this.counts.get(owner)?.count ?? 0
   }
 
-  /** Appends bundles; 'QUOTA' (nothing stored) when more than maxPrekeysHeld would be held. */
+  /**
+   * Appends bundles, or with `replace` puts them in place of every one held (docs/relay.md);
+   * 'QUOTA' (nothing stored) when more than maxPrekeysHeld would be held.
+   */
   async upload (owner: string, exists: () => boolean, bundles: Uint8Array[], replace = false): Promise<{ remaining: number } | 'NOT_FOUND' | 'QUOTA'> {
     return this.ctx.mutex.run(mailboxLock(owner), async () => {
       if (!exists()) return 'NOT_FOUND'
