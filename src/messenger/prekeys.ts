@@ -63,7 +63,7 @@ export class PrekeyManager {
   /** When maintain() last looked for expired issued keys (`now` as it was given). */
   private sweptAt: number | undefined
 
-  /** Told of every new signed prekey, whichever maintain() made it (start, a bundle request, tending). */
+  /** Told of every new signed or last-resort prekey, whichever maintain() made it (start, a bundle request, tending). */
   private readonly onRotated: (() => void) | undefined
 
   constructor (store: Store, identity: Identity, provider: CryptoProvider, onRotated?: () => void) {
