@@ -10,6 +10,8 @@
  *   process. The global here is a subclass that always keeps one listener, so such a late
  *   error is dropped; listeners that libp2p adds still see every error.
  *
+ * - `ws` refuses the close code libp2p resets a WebSocket connection with (below).
+ *
  * - `AbortSignal.timeout(ms)` given to `AbortSignal.any([...])` never fires on Node 20 if a
  *   garbage collection runs before the timeout: the composite holds its sources only weakly,
  *   and a timeout signal with no listener of its own is not kept alive, so it is collected and
@@ -54,6 +56,9 @@ class QuietWebSocket extends WsWebSocket {
 
 function ignoreLateError (): void {}
 
+/** RFC 6455 section 7.4.1: "closed abnormally", a status for endpoints to report, never to send. */
+const ABNORMAL_CLOSURE = 1006
+
 const timeout = AbortSignal.timeout.bind(AbortSignal)
 
 function keepUntilFired (): void {}
@@ -62,6 +67,27 @@ AbortSignal.timeout = function heldTimeout (ms: number): AbortSignal {
   const signal = timeout(ms)
   signal.addEventListener('abort', keepUntilFired, { once: true })
   return signal
+}
+
+/**
+ * A WebSocket connection that libp2p aborts (a dial-back that AutoNAT ends, a stream reset,
+ * a connection given up) is reset with `websocket.close(1006)` (@libp2p/websockets 10,
+ * `sendReset`). 1006 means "closed abnormally, no close frame": it may not be sent, and `ws`
+ * (like a browser) throws instead of closing. libp2p catches that, so the socket stayed open: the
+ * peer at the other end kept a connection whose multiplexer was gone, with nothing to tell it,
+ * and libp2p kept choosing it for new streams to that peer. Every stream then failed ("The
+ * connection muxer is closed") until its connection monitor's ping gave up, seconds later: a
+ * new node's first look-ups and first message waited that long (test/net/node.test.ts). What
+ * 1006 asks for is a socket dropped without a close frame: `terminate()`. Patched on `ws`'s
+ * class, not only on the global, because the listener's sockets are made by `ws`'s server.
+ */
+const wsClose = WsWebSocket.prototype.close
+WsWebSocket.prototype.close = function closeOrDrop (this: WsWebSocket, code?: number, reason?: string | Buffer): void {
+  if (code === ABNORMAL_CLOSURE) {
+    this.terminate()
+    return
+  }
+  wsClose.call(this, code, reason)
 }
 
 const g = globalThis as unknown as { WebSocket?: unknown }
