@@ -73,13 +73,14 @@ AbortSignal.timeout = function heldTimeout (ms: number): AbortSignal {
  * A WebSocket connection that libp2p aborts (a dial-back that AutoNAT ends, a stream reset,
  * a connection given up) is reset with `websocket.close(1006)` (@libp2p/websockets 10,
  * `sendReset`). 1006 means "closed abnormally, no close frame": it may not be sent, and `ws`
- * (like a browser) throws instead of closing. libp2p catches that, so the socket stayed open: the
- * peer at the other end kept a connection whose multiplexer was gone, with nothing to tell it,
- * and libp2p kept choosing it for new streams to that peer. Every stream then failed ("The
- * connection muxer is closed") until its connection monitor's ping gave up, seconds later: a
- * new node's first look-ups and first message waited that long (test/net/node.test.ts). What
- * 1006 asks for is a socket dropped without a close frame: `terminate()`. Patched on `ws`'s
- * class, not only on the global, because the listener's sockets are made by `ws`'s server.
+ * (like a browser) throws instead of closing. libp2p catches that, so the socket stayed open:
+ * the peer at the other end kept a connection whose multiplexer was gone, with nothing to tell
+ * it, and libp2p kept choosing it for new streams to that peer. Every stream then failed ("The
+ * connection muxer is closed") until our liveness ping gave up on it, seconds later: a new
+ * node's first look-ups and first message waited that long (docs/network.md, "Connection
+ * liveness"; test/net/node.test.ts). What 1006 asks for is a socket dropped without a close
+ * frame: `terminate()`. Patched on `ws`'s class, not only on the global, because the
+ * listener's sockets are made by `ws`'s server.
  */
 const wsClose = WsWebSocket.prototype.close
 WsWebSocket.prototype.close = function closeOrDrop (this: WsWebSocket, code?: number, reason?: string | Buffer): void {
