@@ -28,6 +28,13 @@ import { readUnissued, scanOneTimePrekeys, type OneTimeIds, type OneTimeScan } f
 
 const NEXT_PREKEY_ID = 'nextPrekeyId'
 
+/** The key of its kind made last: the current one. */
+function newest<T extends { createdAt: number }> (keys: readonly T[]): T | undefined {
+  let found: T | undefined
+  for (const key of keys) if (found === undefined || key.createdAt > found.createdAt) found = key
+  return found
+}
+
 /** The ids of the keys replaced SIGNED_PREKEY_GRACE_MS ago or more (constants.ts): deletable. */
 function retiredIds (keys: ReadonlyArray<{ id: number, createdAt: number }>, now: number): Set<number> {
   const retired = new Set<number>()
@@ -102,9 +109,9 @@ export class PrekeyManager {
     const result = await this.exclusive(async () => {
       const s = this.store.sublevels
       const signed = (await s.signedPrekeys.list()).map(e => e.value)
-      const newestSigned = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
+      const newestSigned = newest(signed)
       const lastResort = (await s.lastResortKemPrekeys.list()).map(e => e.value)
-      const newestLastResort = lastResort.reduce<LastResortKemPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
+      const newestLastResort = newest(lastResort)
       // The sweep's scan is the store's truth under the lock: it replaces the in-memory ids.
       const sweep: OneTimeScan | undefined = this.sweptAt === undefined || Math.abs(now - this.sweptAt) >= ONE_TIME_PREKEY_SWEEP_MS
         ? await scanOneTimePrekeys(this.store, now - ISSUED_ONE_TIME_PREKEY_LIFETIME_MS)
@@ -179,16 +186,16 @@ export class PrekeyManager {
 
   private async currentSigned (): Promise<SignedPrekeyRecord> {
     const signed = (await this.store.sublevels.signedPrekeys.list()).map(e => e.value)
-    const newest = signed.reduce<SignedPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
-    if (newest == null) throw new Error('no signed prekey: maintain() must run first')
-    return newest
+    const current = newest(signed)
+    if (current == null) throw new Error('no signed prekey: maintain() must run first')
+    return current
   }
 
   private async currentLastResort (): Promise<LastResortKemPrekeyRecord> {
     const all = (await this.store.sublevels.lastResortKemPrekeys.list()).map(e => e.value)
-    const newest = all.reduce<LastResortKemPrekeyRecord | undefined>((a, b) => (a == null || b.createdAt > a.createdAt ? b : a), undefined)
-    if (newest == null) throw new Error('no last-resort prekey: maintain() must run first')
-    return newest
+    const current = newest(all)
+    if (current == null) throw new Error('no last-resort prekey: maintain() must run first')
+    return current
   }
 
   /** The bundle without one-time keys (what the DHT contact record carries). */

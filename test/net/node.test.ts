@@ -1,6 +1,7 @@
 // The node assembly: both transports, a WebSocket-only listener, restart with the same key and
 // datastore folder. Real libp2p nodes on 127.0.0.1, random ports.
 import { describe, it, expect, afterEach } from 'vitest'
+import { raceSignal } from 'race-signal'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,17 +29,6 @@ async function start (privateKey: PrivateKey, options: Partial<CreateNodeOptions
   })
   running.push(node)
   return node
-}
-
-/** `promise`, or a failure naming `what` after `ms`. */
-async function raceTimeout (promise: Promise<void>, ms: number, what: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timedOut = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`timed out waiting for ${what}`)) }, ms) })
-  try {
-    await Promise.race([promise, timedOut])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /** the LAN DHT's routing table (loopback peers live there) has `find`, though its public type only shows `size`. */
@@ -102,7 +92,8 @@ describe('createNode', () => {
       })
       const toAbort = side === 'dialer' ? connection : aborting.getConnections(otherPeer)[0]
       toAbort.abort(new Error('given up'))
-      await raceTimeout(closed, 3_000, `the ${side === 'dialer' ? 'listener' : 'dialer'} to see the connection close`)
+      // The other end sees it close within 3 s (else a TimeoutError).
+      await raceSignal(closed, AbortSignal.timeout(3_000))
       expect(other.getConnections(abortingPeer)).toEqual([])
     })
   }
