@@ -36,6 +36,23 @@ const ROUND_SIZE = 256
 
 type StateEvent = MurmurEvents['message:state']
 
+/**
+ * A round whose direct attempt outran its head start (DESIGN.md "Delivery": paths race or fail
+ * fast). Entries queued for the peer while it still waits are deposited at once, in order after
+ * the round's own deposits, instead of waiting behind its direct attempt (up to
+ * DIRECT_SEND_TIMEOUT_MS) for a round of their own.
+ */
+interface SlowRound {
+  /** The round's own entries. */
+  readonly seqs: ReadonlySet<number>
+  /** Deposits started beside the round, its own and later entries', by seq. */
+  readonly deposits: Map<number, Promise<RelayDelivery[]>>
+  /** The last deposit started: the next waits until a relay holds it (depositAll). */
+  readonly chain: { tail: Promise<unknown> }
+  /** Looking for late entries, one look at a time. */
+  looking: Promise<void>
+}
+
 /** The outbox's retry schedule (runtime/backoff.ts: doubling, capped, with jitter). */
 const OUTBOX_BACKOFF: BackoffPolicy = { initialMs: OUTBOX_INITIAL_BACKOFF_MS, maxMs: OUTBOX_MAX_BACKOFF_MS }
 
@@ -51,6 +68,8 @@ export class Delivery {
   private readonly outboxes: OutboxViews
   private readonly active = new Map<string, Promise<void>>()
   private readonly again = new Map<string, boolean>()
+  /** Peers whose running round waits on a slow direct attempt. */
+  private readonly slow = new Map<string, SlowRound>()
   /** Callers waiting for the first attempt of an entry: peer -> seq -> resolvers. */
   private readonly waiting = new Map<string, Map<number, Array<() => void>>>()
   private controller = new AbortController()
@@ -105,6 +124,7 @@ export class Delivery {
     const running = this.active.get(peerId)
     if (running != null) {
       this.again.set(peerId, (this.again.get(peerId) ?? false) || force)
+      this.depositLate(peerId)
       return running
     }
     const run = (async () => {
@@ -170,7 +190,39 @@ export class Delivery {
       await this.deliverRound(peerId, force, entries)
     } finally {
       this.attempted(peerId, entries.map(e => e.seq))
+      await this.endSlow(peerId)
     }
+  }
+
+  /**
+   * While `peerId`'s round waits on a slow direct attempt, deposits the entries queued since it
+   * started (not its own, not held by a relay, already encrypted) beside it. They stay in the
+   * outbox: the next round still tries them directly, in order.
+   */
+  private depositLate (peerId: string): void {
+    const round = this.slow.get(peerId)
+    if (round === undefined) return
+    round.looking = round.looking.then(async () => {
+      if (this.slow.get(peerId) !== round) return
+      const now = this.ctx.clock.now()
+      const late = (await this.outboxes.read(peerId, ROUND_SIZE)).filter(e => !round.seqs.has(e.seq) && !round.deposits.has(e.seq) &&
+        e.storedAt === undefined && e.envelope.length > 0 && e.expiresAt > now)
+      if (late.length === 0) return
+      log('%d entries for %s queued behind a slow direct attempt: depositing at relays now', late.length, peerId)
+      for (const [seq, deposited] of this.depositAll(peerId, late, true, round.chain)) {
+        round.deposits.set(seq, deposited)
+        // Held by a relay (or refused by all): its first attempt is over, its sender goes on.
+        void deposited.then(() => { this.attempted(peerId, [seq]) })
+      }
+    }).catch((err: Error) => { log.error('depositing late entries for %s failed - %e', peerId, err) })
+  }
+
+  /** The round of `peerId` is over: no more late deposits; those started are all in its map. */
+  private async endSlow (peerId: string): Promise<void> {
+    const round = this.slow.get(peerId)
+    if (round === undefined) return
+    this.slow.delete(peerId)
+    await round.looking
   }
 
   private async deliverRound (peerId: string, force: boolean, round: OutboxRecord[]): Promise<void> {
@@ -224,17 +276,22 @@ export class Delivery {
     }))
     // The relay path starts beside the direct one when the direct one has not finished within
     // its head start (a black-holed address, a slow relay circuit): DESIGN.md "Delivery".
+    // Watched even when every entry of the round is held by relays already: entries queued
+    // while it waits are deposited at once (depositLate).
     let early: Map<number, Promise<RelayDelivery[]>> | undefined
-    if (this.ctx.transport.depositViaRelays != null && ready.some(e => e.storedAt === undefined)) {
-      if (await settlesWithin(direct, DIRECT_HEAD_START_MS, signal) === 'slow') {
-        // The rest of the round settles as a whole, beside the deposits (which rewrite entries).
-        await marks.close()
-        const toHold = ready.filter(e => e.storedAt === undefined && !marks.marked.has(e.seq))
-        if (toHold.length > 0) {
-          log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
-          early = this.depositAll(peerId, toHold, true)
-        }
+    if (this.ctx.transport.depositViaRelays != null && await settlesWithin(direct, DIRECT_HEAD_START_MS, signal) === 'slow') {
+      // The rest of the round settles as a whole, beside the deposits (which rewrite entries).
+      await marks.close()
+      const round: SlowRound = { seqs: new Set(ready.map(e => e.seq)), deposits: new Map(), chain: { tail: Promise.resolve() }, looking: Promise.resolve() }
+      early = round.deposits
+      this.slow.set(peerId, round)
+      const toHold = ready.filter(e => e.storedAt === undefined && !marks.marked.has(e.seq))
+      if (toHold.length > 0) {
+        log('direct path to %s still busy after %d ms: depositing at relays beside it', peerId, DIRECT_HEAD_START_MS)
+        for (const [seq, deposited] of this.depositAll(peerId, toHold, true, round.chain)) early.set(seq, deposited)
       }
+      // Sent while the head start ran.
+      this.depositLate(peerId)
     }
     const outcomes = await direct
     attempt.clear()
@@ -314,7 +371,9 @@ export class Delivery {
       this.again.set(peerId, force)
     }
     // Deposits made early for entries that then went directly: the copies at the relays are
-    // duplicates, which the recipient drops (and acks) by envelope id.
+    // duplicates, which the recipient drops (and acks) by envelope id. Late entries' deposits
+    // too: all started ones are in the map once no more can start.
+    await this.endSlow(peerId)
     if (early != null) await Promise.allSettled(early.values())
   }
 
@@ -346,15 +405,15 @@ export class Delivery {
    * gives up. Deposits started beside a direct attempt (`record`) also write every relay's
    * answer once all have answered; otherwise the caller does (viaRelays).
    */
-  private depositAll (peerId: string, entries: OutboxRecord[], record: boolean): Map<number, Promise<RelayDelivery[]>> {
+  private depositAll (peerId: string, entries: OutboxRecord[], record: boolean, chain: { tail: Promise<unknown> } = { tail: Promise.resolve() }): Map<number, Promise<RelayDelivery[]>> {
     const deposit = this.ctx.transport.depositViaRelays
     const started = new Map<number, Promise<RelayDelivery[]>>()
     if (deposit == null) return started
     // In order: an entry's deposits start once a relay holds the one before (or every relay
     // answered it), so a mailbox receives them in the order they were sent, and a dead relay
     // holds back no other. A relay slower than another may still see two of them the other
-    // way round; the recipient puts them back in order by its sender's numbers.
-    let previous: Promise<unknown> = Promise.resolve()
+    // way round; the recipient puts them back in order by its sender's numbers. `chain` carries
+    // the order on from an earlier call (late entries after their round's own).
     for (const entry of entries) {
       let markHeld = (): void => {}
       const held = new Promise<void>(resolve => { markHeld = resolve })
@@ -364,8 +423,8 @@ export class Delivery {
         markHeld()
         firstRecorded = this.recordLocked(peerId, new Map([[entry.seq, [line]]]))
       }
-      const deposited = previous.then(async () => await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]), onLine }))
-      previous = Promise.race([held, deposited.catch(() => {})])
+      const deposited = chain.tail.then(async () => await deposit(peerId, entry.envelope, { signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(DIRECT_SEND_TIMEOUT_MS)]), onLine }))
+      chain.tail = Promise.race([held, deposited.catch(() => {})])
       started.set(entry.seq, deposited
         .catch((err: Error) => {
           log('relay deposit for %s failed: %s', peerId, err.name)

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliJson, freePort, runCli, untilCli, type CliResult } from './cli-helpers.js'
-import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
+import { DIRECT_HEAD_START_MS } from '../../src/messenger/constants.js'
+import { callApi, initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 
 interface Message { id: string, text: string, direction: string, state: string, relays?: Array<{ relay: string, status: string }> }
 
@@ -159,5 +160,33 @@ describe('relay: messages for an offline recipient wait at a trusted relay (real
     await until<Message[]>(alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'delivered')), 'delivered after the relay restarted')
     // Still once each, after alice's return (her outbox may retry; bob drops duplicates).
     expect(incoming(await cli<Message[]>(bob.home, ['history', 'alice']))).toEqual(['hello', 'one', 'two', 'three', 'four', 'five'])
+  })
+  it('recipient frozen (its connection stays open, nothing answers): a burst is stored at carol together, not each behind the one before\'s direct attempt; each arrives once, in order', async () => {
+    // The connection and the session are live: a message delivered just before.
+    expect(await cli(alice.home, ['send', 'bob', 'six', '--wait', '--timeout', '30'])).toMatchObject({ state: 'delivered' })
+    // Stopped, not gone: the kernel keeps bob's connection open and nothing refuses, as when a
+    // laptop's network drops. Each direct attempt runs until DIRECT_SEND_TIMEOUT_MS (10 s).
+    bob.process.kill('SIGSTOP')
+    const texts = ['seven', 'eight', 'nine']
+    const ids: string[] = []
+    const storedAt = new Map<string, number>()
+    try {
+      for (const text of texts) ids.push((await callApi(alice, 'send', { to: 'bob', text })).id)
+      await expect.poll(async () => {
+        for (const m of await callApi(alice, 'history', { to: 'bob', limit: 10 })) {
+          if (ids.includes(m.id) && m.state === 'stored' && !storedAt.has(m.id)) storedAt.set(m.id, performance.now())
+        }
+        return storedAt.size
+      }, { timeout: STEP_MS, interval: 50, message: 'the burst stored at carol' }).toBe(texts.length)
+    } finally {
+      bob.process.kill('SIGCONT')
+    }
+    // The first goes to carol after its head start (DIRECT_HEAD_START_MS, 1.5 s); the two sent
+    // while it waited went with it. Before, each waited for the round before it to give up on
+    // bob: stored ~9.7 s after the first (measured).
+    const times = [...storedAt.values()]
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(2 * DIRECT_HEAD_START_MS)
+    await until<Message[]>(alice.home, ['history', 'bob'], h => ids.every(id => h.some(m => m.id === id && m.state === 'delivered')), 'the burst delivered once bob runs again')
+    expect(incoming(await cli<Message[]>(bob.home, ['history', 'alice'])).slice(-4)).toEqual(['six', ...texts])
   })
 })
