@@ -23,6 +23,7 @@ import type { Incoming } from '../incoming.js'
 import { capabilityKey } from '../outgoing.js'
 import type { PrekeyManager } from '../prekeys.js'
 import { backoffDelay, type BackoffPolicy } from '../../runtime/backoff.js'
+import { KeyedLocks } from '../../runtime/keyed-locks.js'
 import { CALL_TIMEOUT_MS, learnAddresses, peerIdString, type RelayNode } from './shared.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -62,6 +63,8 @@ export class OurMailboxes {
   private readonly incoming: Incoming
   private readonly onChange: () => void
   private readonly loops = new Map<string, AbortController>()
+  /** Changes of the relays record, one at a time (change()). */
+  private readonly changes = new KeyedLocks()
   private controller = new AbortController()
 
   /** `onChange`: our set of mailboxes changed (the contact record lists them). */
@@ -93,18 +96,29 @@ export class OurMailboxes {
     return Array.isArray(stored) ? stored as unknown as RelayRecord[] : []
   }
 
-  private async save (relays: RelayRecord[]): Promise<void> {
-    await this.store.commit(b => { b.put(this.store.sublevels.settings, RELAYS_KEY, relays as never) }, { sync: true })
+  /**
+   * Changes the relays record: `change` gets the list as last saved and returns the new one (or
+   * undefined: no change). One change at a time, each on the one before's result: the record
+   * holds every relay, and two changes that read it together (two registrations ending at once,
+   * a restock updating each relay) each saved its own copy, so one relay's change was lost.
+   */
+  private async change (change: (relays: RelayRecord[]) => RelayRecord[] | undefined): Promise<void> {
+    await this.changes.run(RELAYS_KEY, async () => {
+      const next = change(await this.list())
+      if (next === undefined) return
+      await this.store.commit(b => { b.put(this.store.sublevels.settings, RELAYS_KEY, next as never) }, { sync: true })
+    })
   }
 
   private async update (peerId: string, change: Partial<RelayRecord>): Promise<void> {
-    const relays = await this.list()
-    const i = relays.findIndex(r => r.peerId === peerId)
-    if (i < 0) return
-    const next = { ...relays[i], ...change }
-    if (change.error === undefined && 'error' in change) delete next.error
-    relays[i] = next
-    await this.save(relays)
+    await this.change(relays => {
+      const i = relays.findIndex(r => r.peerId === peerId)
+      if (i < 0) return undefined
+      const next = { ...relays[i], ...change }
+      if (change.error === undefined && 'error' in change) delete next.error
+      relays[i] = next
+      return relays
+    })
   }
 
   /** Registers a mailbox at `peerId` (which must trust us) and keeps it. */
@@ -122,20 +136,21 @@ export class OurMailboxes {
       if (name.startsWith('Mailbox') || name.startsWith('Relay') || name.endsWith('RefusedError')) throw err
       throw new PeerUnreachableError(`cannot reach the relay ${peerId}: ${(err as Error).message}`)
     }
-    const relays = (await this.list()).filter(r => r.peerId !== peerId)
     const now = this.ctx.clock.now()
     const record: RelayRecord = { peerId, addresses, addedAt: now, registeredAt: now, ...stocked }
-    await this.save([...relays, record])
+    await this.change(relays => [...relays.filter(r => r.peerId !== peerId), record])
     this.watch(record)
     this.onChange()
     return await this.view(record, false)
   }
 
   async remove (peerId: string): Promise<RelayView> {
-    const relays = await this.list()
-    const found = relays.find(r => r.peerId === peerId)
-    if (found == null) throw new RelayNotFoundError(`${peerId} is not one of your relays`)
-    await this.save(relays.filter(r => r.peerId !== peerId))
+    let found: RelayRecord | undefined
+    await this.change(relays => {
+      found = relays.find(r => r.peerId === peerId)
+      return found === undefined ? undefined : relays.filter(r => r.peerId !== peerId)
+    })
+    if (found === undefined) throw new RelayNotFoundError(`${peerId} is not one of your relays`)
     this.loops.get(peerId)?.abort()
     this.loops.delete(peerId)
     this.onChange()
