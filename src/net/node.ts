@@ -17,10 +17,11 @@ import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } f
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import { kadDHT, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
 import { logger } from '@libp2p/logger'
+import { isLoopback } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
 import { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { uPnPNAT } from '@libp2p/upnp-nat'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import type { Libp2p, PeerId, PeerInfo, PrivateKey, ServiceMap } from '@libp2p/interface'
@@ -51,6 +52,21 @@ export const MURMUR_LAN_DHT_DATASTORE_PREFIX = '/dht-lan'
 
 /** The listen addresses used when the caller gives none: any interface, random ports. */
 export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+
+/**
+ * Whether a gateway could map any of these listen addresses: one not on loopback (a wildcard
+ * counts). A node that listens on loopback only has nothing to map, so it does not search the
+ * LAN for a gateway at all (SSDP multicast every second for its first 5 s).
+ */
+export function mappable (listen: readonly string[]): boolean {
+  return listen.some(address => {
+    try {
+      return !isLoopback(multiaddr(address))
+    } catch {
+      return true // not a multiaddr: libp2p refuses it when it listens
+    }
+  })
+}
 
 /** The services every murmur node has; callers add theirs (dm, bundle, mailbox) on top. */
 export interface MurmurBaseServices extends ServiceMap {
@@ -123,6 +139,10 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
 
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (options.mdns === true) peerDiscovery.push(mdns())
+  const listen = options.listen ?? DEFAULT_LISTEN_ADDRESSES
+  // Loaded only when used: with its SSDP client and XML parser it is some 50 ms of a start's
+  // module loading (docs/network.md section 6.4).
+  const upnp = options.upnp === true && mappable(listen) ? (await import('@libp2p/upnp-nat')).uPnPNAT : undefined
 
   const dhtCommon = {
     validators: { [CONTACT_RECORD_NAMESPACE]: createContactRecordValidator(provider) },
@@ -213,7 +233,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
     // AutoNAT v2 checks an address only on a new connection, so a mapping made after the
     // first connections (always: the gateway search takes seconds) went unconfirmed, and
     // unannounced, until a new peer happened to connect (docs/network.md "UPnP").
-    ...(options.upnp === true ? { upnp: uPnPNAT({ autoConfirmAddress: true }) } : {}),
+    ...(upnp !== undefined ? { upnp: upnp({ autoConfirmAddress: true }) } : {}),
     ...options.services
   } as unknown as ServiceFactoryMap<MurmurBaseServices & S>
 
@@ -230,7 +250,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
   const config: Libp2pOptions<MurmurBaseServices & S> = {
     privateKey: options.privateKey,
     addresses: {
-      listen: options.listen ?? DEFAULT_LISTEN_ADDRESSES,
+      listen,
       ...(options.announce != null ? { announce: options.announce } : {})
     },
     transports: [tcp(), webSockets(), circuitRelayTransport({ reservationCompletionTimeout: r.reservationTimeoutMs })],

@@ -9,7 +9,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { createProvider } from '../../src/crypto/providers/index.js'
-import { createNode, findPeer, MURMUR_LAN_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
+import { createNode, findPeer, mappable, MURMUR_LAN_DHT_PROTOCOL, type CreateNodeOptions, type MurmurNode } from '../../src/net/node.js'
 import { openDatastore, type LevelDatastore } from '../../src/net/datastore.js'
 import { signContactRecord } from '../../src/net/contact-record.js'
 import { publishContactRecord, resolveContactRecord } from '../../src/net/contact-records.js'
@@ -49,6 +49,21 @@ describe('createNode', () => {
     expect(MAX_ENVELOPE_BYTES).toBe(262_144)
     await expect(createNode({ privateKey: await generateKeyPair('secp256k1'), start: false }))
       .rejects.toBeInstanceOf(UnsupportedIdentityError)
+  })
+
+  it('UPnP only for a node with an address a gateway could map: none on loopback only, so no SSDP search leaves the machine', async () => {
+    expect(mappable(['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws', '/ip6/::1/tcp/4455'])).toBe(false)
+    expect(mappable([])).toBe(false)
+    for (const address of ['/ip4/0.0.0.0/tcp/0', '/ip4/192.168.1.20/tcp/4455/ws', '/ip6/::/tcp/0']) {
+      expect(mappable(['/ip4/127.0.0.1/tcp/0', address])).toBe(true)
+    }
+    const loopbackOnly = await start(await generateKeyPair('Ed25519'), { upnp: true })
+    expect((loopbackOnly.services as Record<string, unknown>).upnp).toBeUndefined()
+    // Built, never started: a started one would search this machine's LAN.
+    const wildcard = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/0.0.0.0/tcp/0'], upnp: true, start: false })
+    expect((wildcard.services as Record<string, unknown>).upnp).toBeDefined()
+    running.push(wildcard)
+    expect(wildcard.status).toBe('stopped')
   })
 
   it('dials over TCP and over WebSockets; a WebSocket-only listener is reachable', async () => {
