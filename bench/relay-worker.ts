@@ -272,13 +272,22 @@ function cpu (): number {
   return c.user + c.system
 }
 
+/**
+ * LevelDB batch writes the stores here have issued, and the commits they carried (a relay
+ * commits one batch per group of deposits it decides together; a write carries every commit
+ * queued while the one before was in flight).
+ */
+function storeWrites (): { writes: number, commits: number } {
+  return stores.reduce((sum, s) => ({ writes: sum.writes + s.stats().writes, commits: sum.commits + s.stats().commits }), { writes: 0, commits: 0 })
+}
+
 async function stopAll (): Promise<void> {
   await Promise.allSettled(nodes.splice(0).map(async n => { await n.stop() }))
   for (const s of stores.splice(0)) await s.close().catch(() => {})
 }
 
 const handlers: Record<string, Handler> = {
-  startRelay, startClients, connect, network, trust, register, deposit, held, drain, levelFloor, cpu, stopAll, memory: settledMemory, quietMemory
+  startRelay, startClients, connect, network, trust, register, deposit, held, drain, levelFloor, cpu, storeWrites, stopAll, memory: settledMemory, quietMemory
 }
 
 serve(handlers, stopAll)

@@ -149,10 +149,14 @@ interface Round {
   drainPerSec: number
   relayCpuUsPerDrained: number
   floorPerSec: number
+  /** Deposits per LevelDB batch write at the relay: the size of its group commits. */
+  depositsPerWrite: number
+  /** Deposits per batch committed at the relay: the size of the groups it decided together. */
+  depositsPerCommit: number
 }
 
 /** Deposits then the drain of `count` envelopes at one relay; `connectionsOpened` by every worker meanwhile. */
-interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, sendersCpuUs: number, drainCpuUs: number, connectionsOpened: number }
+interface RelayRun { count: number, depositMs: number, drainMs: number, depositCpuUs: number, sendersCpuUs: number, drainCpuUs: number, connectionsOpened: number, depositWrites: number, depositCommits: number }
 
 /** Two runs at one relay as one: envelopes over summed times, CPU per envelope. */
 function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
@@ -164,7 +168,9 @@ function joinRuns (...runs: RelayRun[]): Omit<Round, 'floorPerSec'> {
     sendersCpuUsPerDeposit: sum(r => r.sendersCpuUs) / count,
     drainPerSec: count / (sum(r => r.drainMs) / 1000),
     relayCpuUsPerDrained: sum(r => r.drainCpuUs) / count,
-    connectionsOpened: sum(r => r.connectionsOpened)
+    connectionsOpened: sum(r => r.connectionsOpened),
+    depositsPerWrite: count / Math.max(1, sum(r => r.depositWrites)),
+    depositsPerCommit: count / Math.max(1, sum(r => r.depositCommits))
   }
 }
 
@@ -177,7 +183,7 @@ function warmupFigures (run: RelayRun | undefined): { depositPerSec: number, rel
 
 function describeRun (r: ReturnType<typeof joinRuns>): string {
   const opened = r.connectionsOpened === 0 ? '' : `; ${r.connectionsOpened} connection(s) opened meanwhile: not deposits alone`
-  return `deposits ${Math.round(r.depositPerSec)} msg/s, relay CPU ${Math.round(r.relayCpuUsPerDeposit)} us each, senders ${Math.round(r.sendersCpuUsPerDeposit)}${opened}`
+  return `deposits ${Math.round(r.depositPerSec)} msg/s, relay CPU ${Math.round(r.relayCpuUsPerDeposit)} us each, senders ${Math.round(r.sendersCpuUsPerDeposit)}, ${r.depositsPerWrite.toFixed(1)} deposits per LevelDB write, ${r.depositsPerCommit.toFixed(1)} per commit${opened}`
 }
 
 /** One round's deposits and drain at the unencrypted relay. */
@@ -209,6 +215,8 @@ async function depositRounds (o: Options, warmup: RelayRun | undefined, runAt: (
     ['  relay CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit)],
     ['  senders\' CPU per deposit (us)', m(r => r.sendersCpuUsPerDeposit)],
     ['  relay + senders CPU per deposit (us)', m(r => r.relayCpuUsPerDeposit + r.sendersCpuUsPerDeposit)],
+    ['  deposits per LevelDB write at the relay', median(runs.map(r => r.depositsPerWrite)).toFixed(1)],
+    ['  deposits per batch committed at the relay', median(runs.map(r => r.depositsPerCommit)).toFixed(1)],
     ...(w === undefined
       ? []
       : [['warm-up run, not in the medians (msg/s)', formatNumber(Math.round(w.depositPerSec))],
@@ -262,14 +270,16 @@ export async function run (args: string[]): Promise<void> {
       }
       const opened0 = await connectionsOpened(workers)
       const c0 = await w.call<number>('cpu')
+      const writes0 = await w.call<{ writes: number, commits: number }>('storeWrites')
       const d = await step('deposit', async () => await sendersW.call<{ ms: number, cpuUs: number }>('deposit', { relay: r.peerId, recipients: [owners[0].peerId], count, capability }, 600_000))
       const c1 = await w.call<number>('cpu')
+      const writes1 = await w.call<{ writes: number, commits: number }>('storeWrites')
       const heldNow = await ownersW.call<number>('held', { relay: r.peerId, index: 0 })
       if (heldNow !== count) throw new BenchmarkCheckError(`relay ${r.peerId} holds ${heldNow}, expected ${count}`)
       const dr = await step('drain', async () => await ownersW.call<{ ms: number }>('drain', { relay: r.peerId, expected: count, folder: drained }, 600_000))
       const c2 = await w.call<number>('cpu')
       const opened = await connectionsOpened(workers) - opened0
-      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, sendersCpuUs: d.cpuUs, drainCpuUs: c2 - c1, connectionsOpened: opened }
+      return { count, depositMs: d.ms, drainMs: dr.ms, depositCpuUs: c1 - c0, sendersCpuUs: d.cpuUs, drainCpuUs: c2 - c1, connectionsOpened: opened, depositWrites: writes1.writes - writes0.writes, depositCommits: writes1.commits - writes0.commits }
     }
     // The warm-up: one run at each measured relay before the rounds (first streams, JIT), its
     // figures kept apart from the rounds' (`warmup_*`).

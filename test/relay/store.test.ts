@@ -51,6 +51,23 @@ describe('RelayStore', () => {
     expect(await deposit(ids[0])).toEqual({ stored: true, duplicate: true, route: 'trusted' })
   })
 
+  it('decides deposits made in one turn of the event loop together, even when each was made after the one before was decided', async () => {
+    // As requests read from separate sockets in one poll phase arrive: each call after the
+    // promise chains of the one before have run (the lock free again), none in a later turn.
+    const ids = Array.from({ length: 5 }, hexId)
+    const commitsBefore = store.stats().commits
+    const outcomes: Array<ReturnType<typeof deposit>> = []
+    for (const id of ids) {
+      outcomes.push(deposit(id))
+      for (let i = 0; i < 20; i++) await Promise.resolve()
+    }
+    expect((await Promise.all(outcomes)).every(o => o.stored && !o.duplicate)).toBe(true)
+    // One group: one batch committed for the five.
+    expect(store.stats().commits - commitsBefore).toBe(1)
+    const page = await relay.mailboxes.fetch(owner, 0, 100, 1 << 20)
+    expect(page?.envelopes.map(e => [e.id, e.seq])).toEqual(ids.map((id, i) => [id, i + 1]))
+  })
+
   it('a write that fails stores nothing and takes back the counters it reserved', async () => {
     expect((await deposit(hexId())).stored).toBe(true)
     await store.close()

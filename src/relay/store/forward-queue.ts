@@ -68,8 +68,8 @@ export class ForwardQueue {
 
   /**
    * Queues a trusted depositor's envelope for `input.recipient`. Idempotent by envelope id per
-   * recipient. Deposits for one recipient that arrive while its lock is busy are decided
-   * together (reserve()), in the order they were made.
+   * recipient. Deposits for one recipient made in one turn of the event loop, or while its
+   * lock is busy, are decided together (reserve()), in the order they were made.
    */
   async deposit (input: DepositInput, now: number, expiresAt: number): Promise<DepositOutcome> {
     const recipient = input.recipient

@@ -168,8 +168,9 @@ export class Mailboxes {
 
   /**
    * Stores a deposit by `door` into the recipient's mailbox. Idempotent by envelope id.
-   * Deposits into one mailbox that arrive while its lock is busy are decided together (one
-   * read of the id index, one batch; reserve()), in the order they were made.
+   * Deposits into one mailbox made in one turn of the event loop, or while its lock is busy,
+   * are decided together (one read of the id index, one batch; reserve()), in the order they
+   * were made.
    */
   async deposit (input: DepositInput, door: RelayDoor, now: number, expiresAt: number): Promise<DepositOutcome> {
     const owner = input.recipient
