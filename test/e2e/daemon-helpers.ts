@@ -112,3 +112,16 @@ export async function callApi<M extends MethodName> (node: Pick<RunningNode, 'ho
   const client = await ApiClient.connect(node.home)
   return await client.call(method, params, { timeoutMs })
 }
+
+/**
+ * Waits until `method` of a running node's API gives a value for which `done` holds (vi.waitFor,
+ * every 100 ms), at most `timeoutMs`: for waits whose subject is not the CLI (untilCli runs the
+ * command once at the end; here no process at all). Resolves with that value.
+ */
+export async function untilApi<M extends MethodName> (node: Pick<RunningNode, 'home'>, method: M, params: MethodParams<M>, done: (value: MethodResult<M>) => boolean, what: string, timeoutMs = 40_000): Promise<MethodResult<M>> {
+  return await vi.waitFor(async () => {
+    const value = await callApi(node, method, params, Math.min(timeoutMs, 20_000))
+    if (!done(value)) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`)
+    return value
+  }, { timeout: timeoutMs, interval: 100 })
+}

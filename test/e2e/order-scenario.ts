@@ -6,8 +6,8 @@
  * message arrives first and opens a hole. `thawCarol` lets the first one come. Used by
  * test/web/order.test.ts, which watches it through the CLI and the web app at once.
  */
-import { cliJson, untilCli } from './cli-helpers.js'
-import { callApi, initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
+import { untilCli } from './cli-helpers.js'
+import { callApi, initNode, killAll, startNode, untilApi, type RunningNode } from './daemon-helpers.js'
 
 export interface Message { id: string, seq: number, text: string, direction: string, state: string, relays?: Array<{ relay: string, status: string }> }
 
@@ -60,7 +60,7 @@ export class OrderScenario {
       if (sent.state !== 'delivered') throw new Error(`the first exchange was not delivered: ${sent.state}`)
     }
     // alice deposits at the mailboxes bob's contact record lists: both, before bob leaves.
-    await untilCli<{ mailboxes: unknown[] }>(this.alice.home, ['lookup', 'bob'], l => l.mailboxes.length === 2, 'bob\'s record listing both mailboxes', STEP_MS)
+    await untilApi(this.alice, 'lookup', { peer: 'bob' }, l => l.mailboxes.length === 2, 'bob\'s record listing both mailboxes', STEP_MS)
   }
 
   /**
@@ -71,14 +71,14 @@ export class OrderScenario {
   async holdApart (): Promise<Message> {
     if (await this.bob.stop() !== 0) throw new Error('bob did not stop cleanly')
     this.dave.process.kill('SIGSTOP')
-    this.held = await cliJson<Message>(this.alice.home, ['send', 'bob', FIRST])
+    this.held = await callApi(this.alice, 'send', { to: 'bob', text: FIRST })
     const firstStored = await this.untilStored(this.held, this.carol)
     // dave thaws only once alice's deposit there has given up: woken earlier, he would still
     // take it from his socket, and FIRST would not be held at carol alone.
     await this.untilRelayAnswered(this.held, this.dave)
     this.dave.process.kill('SIGCONT')
     this.carol.process.kill('SIGSTOP')
-    this.later = await cliJson<Message>(this.alice.home, ['send', 'bob', SECOND])
+    this.later = await callApi(this.alice, 'send', { to: 'bob', text: SECOND })
     await this.untilStored(this.later, this.dave)
     await this.untilRelayAnswered(this.later, this.carol)
     if (await this.alice.stop() !== 0) throw new Error('alice did not stop cleanly')
@@ -120,8 +120,10 @@ export class OrderScenario {
     return node
   }
 
+  // The waits below are on alice's node, not on the CLI: they poll her API (the history the
+  // command prints), no process per wait (a process costs 0.15 CPU-s).
   private async untilStored (message: Message, relay: RunningNode): Promise<Message> {
-    const history = await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => {
+    const history = await untilApi(this.alice, 'history', { to: 'bob' }, h => {
       const m = h.find(x => x.id === message.id)
       return m?.state === 'stored' && (m.relays ?? []).some(r => r.relay === relay.peerId && r.status === 'stored')
     }, `${message.text} stored at ${relay.home}`, STEP_MS)
@@ -130,7 +132,7 @@ export class OrderScenario {
 
   /** Until alice's history has `relay`'s answer about `message` (a frozen relay's: refused, at the call timeout). */
   private async untilRelayAnswered (message: Message, relay: RunningNode): Promise<void> {
-    await untilCli<Message[]>(this.alice.home, ['history', 'bob'], h => {
+    await untilApi(this.alice, 'history', { to: 'bob' }, h => {
       const m = h.find(x => x.id === message.id)
       return (m?.relays ?? []).some(r => r.relay === relay.peerId)
     }, `${relay.home}'s answer about ${message.text}`, STEP_MS)

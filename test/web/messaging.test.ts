@@ -3,8 +3,9 @@
 /**
  * murmur in the browser, end to end (docs/web.md): three real `murmur start` processes on
  * 127.0.0.1 (carol is the relay alice and bob trust), and each person's page in its own
- * Chromium context. Everything the people do happens in their pages; the CLI only sets up the
- * relay and checks what the node holds.
+ * Chromium context. Everything the people do happens in their pages; the set-up and the checks of
+ * what a node holds go through its API (the calls the CLI makes: a process each costs 0.15
+ * CPU-s), and the CLI runs where it is the subject (`murmur open`, backup and restore).
  */
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
@@ -16,7 +17,6 @@ import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { barrier, messageEventsSeen, messageItems, openApp, openHeld, pageProblems, recordedStates, recordStates, seriousViolations, tabTo, titleMismatches, titleWatch, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
-interface Message { id: string, text: string, direction: string, state: string }
 
 
 
@@ -50,11 +50,15 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     // Chromium starts while the nodes do; it is closed in afterAll whatever the set-up did.
     const launching = launchBrowser()
     try {
-      carol = await startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${carolPort}`])
-      nodes.push(carol)
-      carolAddr = `/ip4/127.0.0.1/tcp/${carolPort}/p2p/${carol.peerId}`
-      ;[alice, bob] = await Promise.all([startNode(a.home, ['--bootstrap', carolAddr]), startBob()])
-      nodes.push(alice)
+      // All three at once: carol's address is known before she runs (her peer ID from init, a
+      // port chosen here); alice's and bob's nodes redial it until she answers.
+      carolAddr = `/ip4/127.0.0.1/tcp/${carolPort}/p2p/${c.peerId}`
+      ;[carol, alice, bob] = await Promise.all([
+        startNode(c.home, ['--listen', `/ip4/127.0.0.1/tcp/${carolPort}`]),
+        startNode(a.home, ['--bootstrap', carolAddr]),
+        startBob()
+      ])
+      nodes.push(carol, alice)
       // Through the nodes' API: the CLI's own commands are tested in test/e2e.
       await callApi(carol, 'trust.add', { peerId: alice.peerId })
       await callApi(carol, 'trust.add', { peerId: bob.peerId })
@@ -108,13 +112,13 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     const alert = alicePage.locator('form.form [role="alert"]')
     await alert.waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await alert.textContent()).toMatch(/peer ID/i)
-    expect((await cli<Array<{ name: string }>>(alice.home, ['contacts', 'list'])).map(c => c.name)).toEqual(['carol'])
+    expect((await callApi(alice, 'contacts.list', {})).map(c => c.name)).toEqual(['carol'])
 
     await alicePage.keyboard.press('Control+A')
     await alicePage.keyboard.type(bob.peerId)
     await alicePage.keyboard.press('Enter')
     await alicePage.waitForURL(`**/#/c/${bob.peerId}`, { timeout: UI_TIMEOUT_MS })
-    expect((await cli<Array<{ name: string, peerId: string }>>(alice.home, ['contacts', 'list'])).find(c => c.name === 'bob')?.peerId).toBe(bob.peerId)
+    expect((await callApi(alice, 'contacts.list', {})).find(c => c.name === 'bob')?.peerId).toBe(bob.peerId)
   })
 
   it('alice sends with Enter; bob\'s page shows it live with an unread count; bob reads; alice sees delivered, then read; bob replies', async () => {
@@ -147,7 +151,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     // What each page shows is what the node holds (murmur history --json).
     await waitForState(bobPage, 'hi alice,\nhow are you?', 'read')
     for (const [page, node, peer] of [[alicePage, alice, 'bob'], [bobPage, bob, 'alice']] as const) {
-      const history = await cli<Message[]>(node.home, ['history', peer])
+      const history = await callApi(node, 'history', { to: peer })
       for (const m of history.filter(h => h.direction !== 'event')) {
         expect(await page.locator(`li.message[data-id="${m.id}"]`).getAttribute('data-state'), m.text).toBe(m.state)
       }
@@ -180,7 +184,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     expect(dialogs).toEqual([])
 
     // The markup message is the barrier: it arrived, and nothing before it but the earlier texts.
-    const history = await cli<Message[]>(bob.home, ['history', 'alice'])
+    const history = await callApi(bob, 'history', { to: 'alice' })
     expect(history.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello bob', markup])
   })
 
@@ -273,7 +277,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     } finally {
       await new Promise<void>(resolve => attacker.close(() => { resolve() }))
     }
-    expect((await cli<Array<{ name: string }>>(alice.home, ['contacts', 'list'])).map(c => c.name).sort()).toEqual(['bob', 'carol'])
+    expect((await callApi(alice, 'contacts.list', {})).map(c => c.name).sort()).toEqual(['bob', 'carol'])
   })
 
   it('bob\'s node stops: his page says so; alice\'s message shows "stored at carol"; bob comes back and his page shows it once', async () => {
@@ -340,7 +344,7 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     await reset.waitFor({ timeout: 40_000 })
     await messageItems(bobPage, 'from the restored node').waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await bobPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
-    const bobEvents = (await cli<Message[]>(bob.home, ['history', 'alice', '--limit', '100'])).filter(m => m.direction === 'event')
+    const bobEvents = (await callApi(bob, 'history', { to: 'alice', limit: 100 })).filter(m => m.direction === 'event')
     const resetEvent = bobEvents.find(m => /Session reset/.test(m.text))
     expect(resetEvent).toBeDefined()
     expect((await reset.textContent())?.trim()).toBe(resetEvent?.text)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliJson as cli, untilCli } from '../e2e/cli-helpers.js'
+import { freePort, untilCli } from '../e2e/cli-helpers.js'
 import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
@@ -25,8 +25,12 @@ const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../docs/web-conversatio
 const LONG_CONVERSATION = 120
 
 
+/**
+ * A fresh one-time sign-in URL, from the node's API (the call `murmur open --print` makes; the
+ * command itself is tested in test/web/messaging.test.ts): a process each costs 0.15 CPU-s.
+ */
 async function signInUrl (node: RunningNode): Promise<string> {
-  return (await cli<{ url: string }>(node.home, ['open', '--print'])).url
+  return (await callApi(node, 'web.open', {})).url
 }
 
 describe('the web app\'s views (real nodes, real Chromium)', () => {
@@ -49,10 +53,14 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     // Chromium starts while the nodes do; it is closed in afterAll whatever the set-up did.
     const launching = launchBrowser(['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
     try {
-      alice = await startNode(a.home)
-      nodes.push(alice)
-      bob = await startNode(b.home, ['--bootstrap', alice.addresses[0]])
-      nodes.push(bob)
+      // Both at once: bob's bootstrap address is alice's, known before she runs (her peer ID
+      // from init, a port chosen here); his node redials it until she answers.
+      const alicePort = await freePort()
+      ;[alice, bob] = await Promise.all([
+        startNode(a.home, ['--listen', `/ip4/127.0.0.1/tcp/${alicePort}`]),
+        startNode(b.home, ['--bootstrap', `/ip4/127.0.0.1/tcp/${alicePort}/p2p/${a.peerId}`])
+      ])
+      nodes.push(alice, bob)
       // bob relays for alice: her relays view has a mailbox to show, his trust list an entry.
       // Through the nodes' API: the CLI's own commands are tested in test/e2e.
       await callApi(bob, 'trust.add', { peerId: alice.peerId })
@@ -130,7 +138,7 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await alicePage.getByText('The safety numbers match.').waitFor({ timeout: UI_TIMEOUT_MS })
     await alicePage.getByRole('button', { name: 'Mark as verified' }).click()
     await alicePage.locator('#safety-title ~ .address .verified').waitFor({ timeout: UI_TIMEOUT_MS })
-    const contacts = await cli<Array<{ name: string, verified: boolean }>>(alice.home, ['contacts', 'list'])
+    const contacts = await callApi(alice, 'contacts.list', {})
     expect(contacts.find(c => c.name === 'bob')?.verified).toBe(true)
     expect(await seriousViolations(alicePage)).toEqual([])
   })
@@ -166,7 +174,7 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await alicePage.goto(alicePage.url().split('#')[0] + '#/node')
     await alicePage.getByTestId('connections').filter({ hasText: /^[1-9]\d* to .*bob/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await alicePage.getByTestId('outbox').textContent()).toMatch(/^\d+ waiting$/)
-    const status = await cli<{ reachability?: { mode: string } }>(alice.home, ['status'])
+    const status = await callApi(alice, 'status', {})
     const shown = await alicePage.getByTestId('reachability').textContent()
     if (status.reachability === undefined) expect(shown).toBe('not reported by this node')
     else expect(shown).not.toBe('not reported by this node')
