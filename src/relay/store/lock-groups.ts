@@ -13,6 +13,7 @@
  * (docs/benchmarks.md, "Where the time goes (relay)"). The check phase follows the poll phase
  * that read them, so this waits for no timer and no further I/O.
  */
+import { setImmediate as nextCheckPhase } from 'node:timers/promises'
 import type { KeyedLocks } from '../../runtime/keyed-locks.js'
 
 interface Group<T, R> {
@@ -40,7 +41,7 @@ export class LockGroups<T, R> {
     }
     const group: Group<T, R> = { items: [item], result: Promise.resolve([]) }
     this.waiting.set(lock, group)
-    group.result = new Promise<void>((resolve) => { setImmediate(resolve) }).then(async () => await this.mutex.run(lock, async () => {
+    group.result = nextCheckPhase().then(async () => await this.mutex.run(lock, async () => {
       // The group closes when its turn comes: later items form the next one.
       if (this.waiting.get(lock) === group) this.waiting.delete(lock)
       return await this.run(lock, group.items)
