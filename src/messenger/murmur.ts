@@ -234,6 +234,9 @@ class MurmurNodeImpl implements Murmur {
       const { peerId, outcome, method, ms, error } = event.detail
       this.events.emit('connection', { peerId, status: outcome === 'direct' ? 'direct' : 'relayed', ...(method !== undefined ? { method } : {}), ms, ...(error !== undefined ? { reason: error } : {}) })
     })
+    // A dm stream whose envelopes go unanswered: its connection is checked now, not at the
+    // next periodic pings, so that a path that died lets the retry find a live one.
+    node.services.dm.addEventListener('stream:silent', (event) => { node.services.liveness.probe(event.detail.connection) })
     node.services.dm.setHandler({
       receive: async (from, envelopes) => await this.incoming.receive(from.toString(), envelopes)
     })

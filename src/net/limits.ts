@@ -77,6 +77,11 @@ export interface MonitorLimits {
   /** A connection is aborted after this many pings in a row failed (src/net/liveness). */
   maxPingFailures: number
   /**
+   * A connection checked out of turn, because a dm stream on it fell silent (src/net/dm), is
+   * aborted if its ping is not answered within this, in ms: one failure, not maxPingFailures.
+   */
+  probeTimeoutMs: number
+  /**
    * Concurrent `/ipfs/ping` streams per connection, each way: both DHTs' routing tables (a new
    * contact, an old one before eviction) ping the same peer, and a ping over the limit fails.
    * Liveness pings with yamux frames, not streams (src/net/liveness).
@@ -204,6 +209,11 @@ export const DEFAULT_MONITOR_LIMITS: Readonly<MonitorLimits> = Object.freeze({
   // One failed ping aborted healthy connections of busy nodes (libp2p's monitor): about 30 per
   // node per minute in the reach benchmark, each one redialled.
   maxPingFailures: 3,
+  // Half the periodic minimum: a probe follows evidence (dm envelopes unanswered for
+  // DM_SILENCE_PROBE_MS), where a periodic ping has none, and a connection that answers nothing
+  // is a path that holds messages back (a relay whose host dropped off the network held two
+  // homes' messages for 26-56 s in the NAT testbed). A false verdict costs a redial, not a message.
+  probeTimeoutMs: 5_000,
   // libp2p's default of 1 outbound and 2 inbound made the monitor abort most connections of a
   // 100-node network (docs/benchmarks.md "The reach benchmark").
   pingMaxStreams: 8

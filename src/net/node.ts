@@ -214,7 +214,8 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       intervalMs: limits.monitor.pingIntervalMs,
       minTimeoutMs: limits.monitor.pingMinTimeoutMs,
       maxTimeoutMs: limits.monitor.pingMaxTimeoutMs,
-      maxFailures: limits.monitor.maxPingFailures
+      maxFailures: limits.monitor.maxPingFailures,
+      probeTimeoutMs: limits.monitor.probeTimeoutMs
     }),
     // After the DHTs: libp2p builds services in this order, and the filler reads them by name.
     // The LAN DHT only: on the WAN DHT, peers behind NATs are reached through relays, whose

@@ -2,8 +2,8 @@
  * Reachable everywhere, proven on real NATs (issue "Tests, on real NATs"): real `murmur start`
  * processes in the testbed's namespaces (test/nat/testbed.ts). Home routers do source NAT with
  * a stateful filter; the internet drops packets to private addresses. The faults: a NAT that
- * defeats hole punching, a relayed connection that runs out, a relay that refuses reservations
- * and black-holed addresses (the working paths are in reach.test.ts; apart, so that vitest's
+ * defeats hole punching, a relayed connection that runs out, a relay whose host drops off the
+ * network, a relay that refuses reservations and black-holed addresses (the working paths are in reach.test.ts; apart, so that vitest's
  * two workers share the two testbed runs).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,17 +14,20 @@ import { assertTestbedSupported, createTestbed, type Testbed } from './testbed.j
 
 beforeAll(async () => { await assertTestbedSupported() })
 
-describe('faults: a NAT that defeats hole punching, and a relayed connection that runs out', () => {
+describe('faults: a NAT that defeats hole punching, a relayed connection that runs out, a relay that goes silent', () => {
   let tb: Testbed
   let carol: MurmurHost
+  let dave: MurmurHost
   let alice: MurmurHost
   let bob: MurmurHost
 
   beforeAll(async () => {
     // Router B picks a random port for every mapping: the predicted port is wrong.
-    tb = await createTestbed({ routerB: { mapping: 'random' } })
+    tb = await createTestbed({ publicHosts: 2, routerB: { mapping: 'random' } })
     carol = await startMurmur(tb, 'publicA', { name: 'carol', env: debugEnv() })
-    const bootstrap = [tcpAddress(tb.hosts.publicA.address, carol)]
+    // dave, a second public node, relays too: the homes know both and hold a reservation at each.
+    dave = await startMurmur(tb, 'publicB', { name: 'dave', bootstrap: [tcpAddress(tb.hosts.publicA.address, carol)], env: debugEnv() })
+    const bootstrap = [tcpAddress(tb.hosts.publicA.address, carol), tcpAddress(tb.hosts.publicB?.address ?? '', dave)]
     ;[alice, bob] = await Promise.all([
       startMurmur(tb, 'homeA', { name: 'alice', bootstrap, env: debugEnv() }),
       startMurmur(tb, 'homeB', { name: 'bob', bootstrap, env: debugEnv() })
@@ -34,7 +37,7 @@ describe('faults: a NAT that defeats hole punching, and a relayed connection tha
     expect((await bob.cli(['contacts', 'add', 'alice', alice.peerId])).exitCode).toBe(0)
   }, 60_000)
 
-  afterAll(async () => { await stopAll(tb, [carol, alice, bob]) })
+  afterAll(async () => { await stopAll(tb, [carol, dave, alice, bob]) })
 
   it('the punch fails: messages still flow both ways over the relay, and status says the connection is relayed', async () => {
     expect((await alice.cli(['send', 'bob', 'through carol', '--wait'], { timeoutMs: 60_000 })).json?.state).toBe('delivered')
@@ -54,6 +57,29 @@ describe('faults: a NAT that defeats hole punching, and a relayed connection tha
     expect(received).toEqual(texts)
     await expect.poll(async () => (await history(alice, bob)).filter(m => m.text.endsWith('x'.repeat(100)) && m.state === 'delivered').length, { timeout: 60_000, interval: 1_000 }).toBe(40)
   }, 180_000)
+
+  it('the relay between them drops off the network: within seconds their messages go through the other relay, once each', async () => {
+    for (const home of [alice, bob]) {
+      await home.waitForEvent('reservations at both relays', e => e.event === 'reachability' && (e.relays as string[] | undefined)?.length === 2, 60_000)
+    }
+    // The relay of alice's connection to bob goes silent: its host's link is down, nothing is
+    // refused or closed, packets are lost (the connection through it still says "open").
+    const [through] = (await connectionsTo(alice, bob)).map(c => /\/p2p\/([^/]+)\/p2p-circuit/.exec(c.address)?.[1])
+    expect([carol.peerId, dave.peerId]).toContain(through)
+    await tb.setLink(through === carol.peerId ? 'publicA' : 'publicB', 'down')
+    const started = Date.now()
+    const sent = await alice.cli(['send', 'bob', 'after the relay went silent', '--wait'], { timeoutMs: 60_000 })
+    expect(sent.json?.state).toBe('delivered')
+    // Its dm stream's silence had the dead connection probed and aborted (2 s + 5 s), and the
+    // retry dialled bob through the other relay. It took 30 s and more (still "queued" when
+    // `send --wait` gave up), then ~56 s, while three periodic pings failed first.
+    expect(Date.now() - started).toBeLessThan(25_000)
+    const back = await bob.cli(['send', 'alice', 'and back through the other one', '--wait'], { timeoutMs: 60_000 })
+    expect(back.json?.state).toBe('delivered')
+    const texts = (await history(bob, alice)).map(m => m.text).filter(t => !t.endsWith('x'.repeat(100)))
+    expect(texts.slice(-2)).toEqual(['after the relay went silent', 'and back through the other one'])
+    expect(texts.filter(t => t === 'after the relay went silent')).toHaveLength(1)
+  }, 120_000)
 })
 
 describe('faults: the only relay refuses reservations; black-holed addresses', () => {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import type { MurmurHost } from './murmur.js'
 import type { Testbed } from './testbed.js'
 
-export type Connection = { peerId: string, kind: 'direct' | 'relayed', limited: boolean }
+export type Connection = { peerId: string, address: string, kind: 'direct' | 'relayed', limited: boolean }
 
 export async function connectionsTo (from: MurmurHost, to: MurmurHost): Promise<Connection[]> {
   const status = await from.cli(['status'])

@@ -42,6 +42,13 @@ export const MAX_REFUSED_FRAMES_PER_STREAM = 64
 /** Default time a send() waits for its ack, stream opening included. */
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000
 
+/**
+ * Envelopes in flight and no answer for this long: the stream's connection is probed
+ * (src/net/dm/silence.ts). Above the messenger's head start for a direct attempt (1.5 s), under
+ * which a healthy peer answers a round; far below the send timeout.
+ */
+export const DM_SILENCE_PROBE_MS = 2_000
+
 /** Opening the outbound stream (dial if needed, plus protocol negotiation). */
 export const DEFAULT_OPEN_STREAM_TIMEOUT_MS = 10_000
 

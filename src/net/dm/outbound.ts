@@ -12,6 +12,7 @@ import { FrameWriter } from '../frame-writer.js'
 import { MAX_DM_CONTROL_FRAME_BYTES } from './constants.js'
 import { DmRefusedError, DmStreamClosedError, DmTimeoutError } from './errors.js'
 import { idKey } from './frames.js'
+import { AnswerSilence } from './silence.js'
 import type { DmErrorCode } from './errors.js'
 import type { Logger, PeerId, Stream, StreamCloseEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -51,17 +52,20 @@ export class DmOutboundChannel {
   private readonly writes: FrameWriter
   private readonly log: Logger
   private readonly onClosed: (channel: DmOutboundChannel) => void
+  /** Envelopes in flight and the peer silent (silence.ts): told to the service, which has the connection probed. */
+  private readonly silence: AnswerSilence
   private closed = false
   /** The receiver half-closed: no new envelopes go out; the read loop ends what is in flight. */
   private remoteClosed = false
   /** Why the stream closed, for the envelopes the read loop finds still in flight. */
   private closeCause: unknown
 
-  constructor (stream: Stream, peer: PeerId, log: Logger, onClosed: (channel: DmOutboundChannel) => void) {
+  constructor (stream: Stream, peer: PeerId, log: Logger, onClosed: (channel: DmOutboundChannel) => void, silence: { afterMs: number, onSilent: (channel: DmOutboundChannel) => void }) {
     this.stream = stream
     this.peer = peer
     this.log = log
     this.onClosed = onClosed
+    this.silence = new AnswerSilence(silence.afterMs, () => this.inFlight, () => { silence.onSilent(this) })
     // Answers are never held back (no pause): there are at most as many as envelopes in flight.
     this.reader = new FrameReader(stream, { maxDataLength: MAX_DM_CONTROL_FRAME_BYTES, highWaterMark: Number.POSITIVE_INFINITY })
     this.writes = new FrameWriter(stream, {
@@ -106,6 +110,7 @@ export class DmOutboundChannel {
       const failed = (err: unknown): void => {
         this.settle(entry, err instanceof DmStreamClosedError ? err : new DmStreamClosedError('The dm stream failed with the envelope in flight', { cause: err }))
       }
+      this.silence.sent()
       try {
         this.writes.write(frame, { cancelled: () => entry.settled, failed })
       } catch (err) {
@@ -230,6 +235,7 @@ export class DmOutboundChannel {
   }
 
   private onFrame (frame: DmFrame): void {
+    this.silence.heard()
     if (frame.ack != null) {
       const entry = this.oldestPending(frame.ack.id)
       if (entry == null) {
@@ -274,6 +280,7 @@ export class DmOutboundChannel {
   }
 
   private fail (err: DmStreamClosedError): void {
+    this.silence.stop()
     if (!this.closed) {
       this.closed = true
       this.onClosed(this)

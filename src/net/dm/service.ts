@@ -11,7 +11,7 @@ import { serviceCapabilities, TypedEventEmitter } from '@libp2p/interface'
 import { ENVELOPE_ID_BYTES, MAX_ENVELOPE_BYTES, type EnvelopeBytes } from '../../wire/strict/envelope.js'
 import {
   DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_OPEN_STREAM_TIMEOUT_MS, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DM_MAX_INBOUND_STREAMS,
-  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, MAX_UNACKED_PER_STREAM
+  DM_MAX_OUTBOUND_STREAMS, DM_PROTOCOL, DM_SILENCE_PROBE_MS, MAX_UNACKED_PER_STREAM
 } from './constants.js'
 import { DmNotStartedError, DmTimeoutError, InvalidEnvelopeError } from './errors.js'
 import { envelopeFrame } from './frames.js'
@@ -50,6 +50,8 @@ export interface DmInit {
   inboundIdleTimeout?: number
   /** Unacknowledged envelopes held per inbound stream before reading stops. */
   maxUnackedPerStream?: number
+  /** Envelopes in flight and no answer for this long: a 'stream:silent' event (ms). */
+  silenceProbeMs?: number
   maxInboundStreams?: number
   maxOutboundStreams?: number
   /**
@@ -70,11 +72,22 @@ export interface DmStreamEventDetail {
   direction: 'inbound' | 'outbound'
 }
 
+export interface DmSilentEventDetail {
+  peer: PeerId
+  /** The connection the silent stream runs on. */
+  connection: Connection
+}
+
 export interface DmServiceEvents {
   /** A dm stream opened (outbound: we opened it; inbound: the peer did). */
   'stream:open': CustomEvent<DmStreamEventDetail>
   /** A dm stream closed; for outbound, envelopes still in flight failed with DmStreamClosedError. */
   'stream:close': CustomEvent<DmStreamEventDetail>
+  /**
+   * An outbound stream's envelopes have gone unanswered for silenceProbeMs (silence.ts): its
+   * connection may be dead. The node has it probed (src/net/liveness: probe()).
+   */
+  'stream:silent': CustomEvent<DmSilentEventDetail>
 }
 
 export interface DmService extends TypedEventEmitter<DmServiceEvents> {
@@ -106,6 +119,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
   private readonly writeTimeout: number
   private readonly inboundIdleTimeout: number
   private readonly maxUnacked: number
+  private readonly silenceProbeMs: number
   private readonly maxInboundStreams: number
   private readonly maxOutboundStreams: number
   private readonly runOnLimitedConnection: boolean
@@ -124,6 +138,7 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     this.writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT_MS
     this.inboundIdleTimeout = init.inboundIdleTimeout ?? DEFAULT_INBOUND_IDLE_TIMEOUT_MS
     this.maxUnacked = init.maxUnackedPerStream ?? MAX_UNACKED_PER_STREAM
+    this.silenceProbeMs = init.silenceProbeMs ?? DM_SILENCE_PROBE_MS
     this.maxInboundStreams = init.maxInboundStreams ?? DM_MAX_INBOUND_STREAMS
     this.maxOutboundStreams = init.maxOutboundStreams ?? DM_MAX_OUTBOUND_STREAMS
     this.runOnLimitedConnection = init.runOnLimitedConnection ?? true
@@ -240,12 +255,20 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
       }
       this.log('outbound dm stream to %p closed', peer)
       this.safeDispatchEvent('stream:close', { detail: { peer, direction: 'outbound' } })
-    })
+    }, { afterMs: this.silenceProbeMs, onSilent: (silent) => { this.onSilent(silent) } })
     this.channels.get(key)?.abort(new Error('replaced by a new dm stream'))
     this.channels.set(key, channel)
     this.log('outbound dm stream to %p open', peer)
     this.safeDispatchEvent('stream:open', { detail: { peer, direction: 'outbound' } })
     return channel
+  }
+
+  /** Names the connection a silent outbound stream runs on, for the node to probe. */
+  private onSilent (channel: DmOutboundChannel): void {
+    const connection = this.components.connectionManager.getConnections(channel.peer).find(c => c.streams.includes(channel.stream))
+    if (connection === undefined) return
+    this.log('outbound dm stream to %p: %d envelopes unanswered for %d ms', channel.peer, channel.inFlight, this.silenceProbeMs)
+    this.safeDispatchEvent('stream:silent', { detail: { peer: channel.peer, connection } })
   }
 
   private handleStream (stream: Stream, connection: Connection): void {

@@ -16,6 +16,12 @@
  * muxer: no stream to open, no protocol to negotiate, no handler to run, where a `/ipfs/ping`
  * ping costs a stream, a multistream-select round and 32 random bytes on both ends. It proves
  * what liveness needs, that the remote reads and answers on this connection.
+ *
+ * A connection can also be probed out of turn (probe()): when a dm stream on it has gone
+ * unanswered (src/net/dm/silence.ts), a path that silently died (a relay whose host dropped
+ * off the network, a router that lost its state) is found within one short ping instead of
+ * `maxFailures` intervals, and the next attempt dials a live path (docs/network.md,
+ * "Connection liveness").
  */
 import { setMaxListeners } from 'node:events'
 import { ConnectionClosedError, serviceCapabilities } from '@libp2p/interface'
@@ -51,17 +57,27 @@ export interface LivenessInit {
   maxTimeoutMs: number
   /** Consecutive failed pings after which a connection is aborted. */
   maxFailures: number
+  /** A probed connection whose ping is not answered within this is aborted (ms). */
+  probeTimeoutMs: number
 }
 
 export interface LivenessStats {
   pings: number
   failures: number
+  /** Connections probed out of turn (probe()). */
+  probes: number
   /** Connections aborted as dead. */
   aborted: number
 }
 
 export interface Liveness {
   stats(): LivenessStats
+  /**
+   * Pings `connection` now, out of turn, and aborts it if the ping is not answered within
+   * probeTimeoutMs; a relayed connection's connections to its relay are probed too (the
+   * relay's own path may be the one that died). Once per connection at a time; never throws.
+   */
+  probe(connection: Connection): void
 }
 
 class DefaultLiveness implements Liveness, Startable {
@@ -74,7 +90,8 @@ class DefaultLiveness implements Liveness, Startable {
   /** Consecutive failures per connection; a connection is in `inFlight` while its ping runs. */
   private readonly failures = new WeakMap<Connection, number>()
   private readonly inFlight = new WeakSet<Connection>()
-  private readonly counts: LivenessStats = { pings: 0, failures: 0, aborted: 0 }
+  private readonly probing = new WeakSet<Connection>()
+  private readonly counts: LivenessStats = { pings: 0, failures: 0, probes: 0, aborted: 0 }
   private timer: ReturnType<typeof setInterval> | undefined
   private controller = new AbortController()
 
@@ -99,6 +116,35 @@ class DefaultLiveness implements Liveness, Startable {
 
   stats (): LivenessStats {
     return { ...this.counts }
+  }
+
+  probe (connection: Connection): void {
+    const relay = relayOf(connection)
+    const relayConnections = relay === undefined
+      ? []
+      : this.components.connectionManager.getConnections().filter(c => c.remotePeer.toString() === relay && relayOf(c) === undefined)
+    for (const c of [connection, ...relayConnections]) {
+      if (c.status !== 'open' || this.probing.has(c) || this.controller.signal.aborted) continue
+      this.probing.add(c)
+      this.counts.probes++
+      void this.checkNow(c).finally(() => { this.probing.delete(c) })
+    }
+  }
+
+  /** One ping within probeTimeoutMs; unanswered, the connection is aborted. */
+  private async checkNow (connection: Connection): Promise<void> {
+    const muxer = muxerOf(connection)
+    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.init.probeTimeoutMs)])
+    try {
+      if (muxer === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
+      await muxer.ping({ signal })
+    } catch (err) {
+      if (this.controller.signal.aborted || connection.status !== 'open') return
+      this.counts.failures++
+      this.counts.aborted++
+      this.log('aborting the connection to %p: a probe found it silent - %e', connection.remotePeer, err)
+      connection.abort(err as Error)
+    }
   }
 
   private round (): void {
@@ -149,6 +195,11 @@ class DefaultLiveness implements Liveness, Startable {
       this.timeout.cleanUp(signal)
     }
   }
+}
+
+/** The peer ID of the relay a relayed connection goes through (`.../p2p/<relay>/p2p-circuit/...`), else undefined. */
+function relayOf (connection: Connection): string | undefined {
+  return /\/p2p\/([^/]+)\/p2p-circuit/.exec(connection.remoteAddr.toString())?.[1]
 }
 
 export function liveness (init: LivenessInit): (components: LivenessComponents) => Liveness {

@@ -1,0 +1,62 @@
+/**
+ * A path that dies without a word (docs/network.md, "Connection liveness"): alice reaches bob
+ * through a TCP proxy (test/net/black-hole-proxy.ts) that then forwards nothing and closes
+ * nothing. Her connection through it stays "open"; the periodic pings would abort it only after
+ * three failures (~30-40 s), and every retry meanwhile went into it. Her dm stream's silence
+ * has it probed at once: it is aborted within seconds and the retry dials bob's own address,
+ * which identify told her. Real nodes on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DM_SILENCE_PROBE_MS } from '../../src/net/dm/constants.js'
+import { DEFAULT_MONITOR_LIMITS } from '../../src/net/limits.js'
+import { startBlackHoleProxy, type BlackHoleProxy } from '../net/black-hole-proxy.js'
+import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
+
+describe('a dead path to a contact', () => {
+  const dirs: string[] = []
+  let alice: TestNode
+  let bob: TestNode
+  let proxy: BlackHoleProxy
+
+  beforeAll(async () => {
+    const h = await Promise.all([makeHome(), makeHome()])
+    dirs.push(...h.map(x => x.dir))
+    bob = await startNode(h[1].home)
+    const bobPort = Number(bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
+    proxy = await startBlackHoleProxy(bobPort)
+    // alice's first connection to bob goes through the proxy.
+    alice = await startNode(h[0].home, { bootstrap: [`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.murmur.peerId}`] })
+    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
+    await bob.murmur.contacts.add('alice', alice.murmur.peerId)
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled([alice?.murmur.stop(), bob?.murmur.stop()])
+    await proxy?.close()
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('is found by its silence and left within seconds: the message goes by a live path, once', async () => {
+    const first = await alice.murmur.send('bob', 'through the proxy')
+    expect((await alice.murmur.waitForState('bob', first.id, ['delivered'], { timeoutMs: 20_000 })).state).toBe('delivered')
+    expect(proxy.connections()).toBe(1)
+
+    const closed = new Promise<number>(resolve => {
+      const off = alice.murmur.events.on('connection', (e) => {
+        if (e.peerId === bob.murmur.peerId && e.status === 'closed') { off(); resolve(Date.now()) }
+      })
+    })
+    proxy.cut()
+    const sentAt = Date.now()
+    const second = await alice.murmur.send('bob', 'after the path died')
+    // Silence, then one probe: not three periodic pings (each 10 s apart, each with 10 s to answer).
+    const bound = DM_SILENCE_PROBE_MS + DEFAULT_MONITOR_LIMITS.probeTimeoutMs + 4_000
+    const closedAt = await Promise.race([closed, new Promise<undefined>(resolve => { globalThis.setTimeout(resolve, bound) })])
+    expect(closedAt, `the connection through the dead proxy still open after ${bound} ms`).toBeDefined()
+    expect((closedAt as number) - sentAt).toBeLessThan(bound)
+    expect((await alice.murmur.waitForState('bob', second.id, ['delivered'], { timeoutMs: 30_000 })).state).toBe('delivered')
+    expect(Date.now() - sentAt).toBeLessThan(25_000)
+    const texts = (await bob.murmur.history(alice.murmur.peerId)).filter(m => m.direction === 'in').map(m => m.text)
+    expect(texts).toEqual(['through the proxy', 'after the path died'])
+  }, 60_000)
+})
