@@ -8,7 +8,8 @@
  *   1. loopback (another node on this machine; elsewhere it fails at once),
  *   2. a private address inside one of this machine's own subnets (same LAN),
  *   3. a public address,
- *   4. a relayed (/p2p-circuit) address,
+ *   4. a relayed (/p2p-circuit) address, through a relay this node has an open direct connection
+ *      to first (no new connection to make, and one a probe found dead is gone: src/net/liveness),
  *   5. any other private address (someone else's LAN: rarely reachable);
  * and TCP before WebSockets within each rank.
  */
@@ -73,9 +74,20 @@ function inSubnets (address: Multiaddr, subnets: Subnet[]): boolean {
   return subnets.some(s => s.family === family && (value & maskOf(family, s.bits)) === s.base)
 }
 
-/** The rank of `address` (lower dials first); see the module comment. */
-export function addressRank (address: Multiaddr, subnets: Subnet[]): number {
-  if (Circuit.matches(address)) return 4
+/** The peer ID of the relay a relayed address goes through (`.../p2p/<relay>/p2p-circuit/...`), else undefined. */
+export function relayOf (address: Multiaddr): string | undefined {
+  return /\/p2p\/([^/]+)\/p2p-circuit/.exec(address.toString())?.[1]
+}
+
+/**
+ * The rank of `address` (lower dials first); see the module comment. `connectedTo` says whether
+ * this node has an open direct connection to a peer (a relay).
+ */
+export function addressRank (address: Multiaddr, subnets: Subnet[], connectedTo: (peerId: string) => boolean = () => false): number {
+  if (Circuit.matches(address)) {
+    const relay = relayOf(address)
+    return relay !== undefined && connectedTo(relay) ? 4 : 4.5
+  }
   if (isLoopback(address)) return 1
   if (isPrivate(address)) return inSubnets(address, subnets) ? 2 : 5
   return 3
@@ -84,8 +96,8 @@ export function addressRank (address: Multiaddr, subnets: Subnet[]): number {
 /** Interfaces come and go (a laptop changes networks): the subnets are read again this often. */
 const SUBNETS_TTL_MS = 30_000
 
-/** A compare function for libp2p's connectionManager.addressSorter. */
-export function createAddressSorter (readSubnets: () => Subnet[] = localSubnets): (a: Address, b: Address) => -1 | 0 | 1 {
+/** A compare function for libp2p's connectionManager.addressSorter (`connectedTo`: see addressRank). */
+export function createAddressSorter (readSubnets: () => Subnet[] = localSubnets, connectedTo: (peerId: string) => boolean = () => false): (a: Address, b: Address) => -1 | 0 | 1 {
   let subnets: Subnet[] = []
   let readAt = -Infinity
   return (a, b) => {
@@ -93,7 +105,7 @@ export function createAddressSorter (readSubnets: () => Subnet[] = localSubnets)
       subnets = readSubnets()
       readAt = Date.now()
     }
-    const rank = Math.sign(addressRank(a.multiaddr, subnets) - addressRank(b.multiaddr, subnets))
+    const rank = Math.sign(addressRank(a.multiaddr, subnets, connectedTo) - addressRank(b.multiaddr, subnets, connectedTo))
     if (rank !== 0) return rank as -1 | 1
     return Math.sign(Number(!TCP.exactMatch(a.multiaddr)) - Number(!TCP.exactMatch(b.multiaddr))) as -1 | 0 | 1
   }

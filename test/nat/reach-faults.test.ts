@@ -62,6 +62,7 @@ describe('faults: a NAT that defeats hole punching, a relayed connection that ru
     for (const home of [alice, bob]) {
       await home.waitForEvent('reservations at both relays', e => e.event === 'reachability' && (e.relays as string[] | undefined)?.length === 2, 60_000)
     }
+    expect((await alice.cli(['send', 'bob', 'before the relay went silent', '--wait'], { timeoutMs: 60_000 })).json?.state).toBe('delivered')
     // The relay of alice's connection to bob goes silent: its host's link is down, nothing is
     // refused or closed, packets are lost (the connection through it still says "open").
     const [through] = (await connectionsTo(alice, bob)).map(c => /\/p2p\/([^/]+)\/p2p-circuit/.exec(c.address)?.[1])
@@ -77,7 +78,7 @@ describe('faults: a NAT that defeats hole punching, a relayed connection that ru
     const back = await bob.cli(['send', 'alice', 'and back through the other one', '--wait'], { timeoutMs: 60_000 })
     expect(back.json?.state).toBe('delivered')
     const texts = (await history(bob, alice)).map(m => m.text).filter(t => !t.endsWith('x'.repeat(100)))
-    expect(texts.slice(-2)).toEqual(['after the relay went silent', 'and back through the other one'])
+    expect(texts.slice(-3)).toEqual(['before the relay went silent', 'after the relay went silent', 'and back through the other one'])
     expect(texts.filter(t => t === 'after the relay went silent')).toHaveLength(1)
   }, 120_000)
 })

@@ -26,6 +26,7 @@
 import { setMaxListeners } from 'node:events'
 import { ConnectionClosedError, serviceCapabilities } from '@libp2p/interface'
 import { AdaptiveTimeout } from '@libp2p/utils'
+import { relayOf } from '../address-order.js'
 import type { AbortOptions, ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface'
 
 /**
@@ -119,10 +120,10 @@ class DefaultLiveness implements Liveness, Startable {
   }
 
   probe (connection: Connection): void {
-    const relay = relayOf(connection)
+    const relay = relayOf(connection.remoteAddr)
     const relayConnections = relay === undefined
       ? []
-      : this.components.connectionManager.getConnections().filter(c => c.remotePeer.toString() === relay && relayOf(c) === undefined)
+      : this.components.connectionManager.getConnections().filter(c => c.remotePeer.toString() === relay && relayOf(c.remoteAddr) === undefined)
     for (const c of [connection, ...relayConnections]) {
       if (c.status !== 'open' || this.probing.has(c) || this.controller.signal.aborted) continue
       this.probing.add(c)
@@ -195,11 +196,6 @@ class DefaultLiveness implements Liveness, Startable {
       this.timeout.cleanUp(signal)
     }
   }
-}
-
-/** The peer ID of the relay a relayed connection goes through (`.../p2p/<relay>/p2p-circuit/...`), else undefined. */
-function relayOf (connection: Connection): string | undefined {
-  return /\/p2p\/([^/]+)\/p2p-circuit/.exec(connection.remoteAddr.toString())?.[1]
 }
 
 export function liveness (init: LivenessInit): (components: LivenessComponents) => Liveness {
