@@ -3,14 +3,11 @@
 // connection is kept and the envelope is answered on it. A path that died is aborted
 // (test/messenger/dead-path.test.ts). Real libp2p nodes on 127.0.0.1, wired as the messenger
 // wires them (src/messenger/murmur.ts).
-import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dm, type DmService } from '../../src/net/dm/index.js'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
-import { Envelope } from '../../src/wire/envelope.js'
-import type { ParsedEnvelope } from '../../src/wire/strict/envelope.js'
-import type { PeerId } from '@libp2p/interface'
+import { makeEnvelope } from './dm-envelopes.js'
 
 type Node = MurmurNode<{ dm: DmService }>
 const SILENCE_MS = 300
@@ -25,19 +22,6 @@ async function start (): Promise<Node> {
   node.services.dm.addEventListener('stream:silent', (event) => { node.services.liveness.probe(event.detail.connection) })
   running.push(node)
   return node
-}
-
-function envelope (from: PeerId, to: PeerId): ParsedEnvelope {
-  const fields: Envelope = {
-    id: new Uint8Array(randomBytes(16)),
-    sender: from.toMultihash().bytes as Uint8Array<ArrayBuffer>,
-    recipient: to.toMultihash().bytes as Uint8Array<ArrayBuffer>,
-    createdAt: BigInt(Date.now()),
-    kind: Envelope.Kind.RATCHET,
-    payload: new Uint8Array(randomBytes(100)),
-    expiresAt: 0n
-  }
-  return { ...fields, bytes: Envelope.encode(fields) }
 }
 
 afterEach(async () => {
@@ -59,7 +43,7 @@ describe('a silent dm stream', () => {
     const silent = new Promise<void>(resolve => {
       a.services.dm.addEventListener('stream:silent', () => { resolve() }, { once: true })
     })
-    const sent = a.services.dm.send(b.peerId, envelope(a.peerId, b.peerId))
+    const sent = a.services.dm.send(b.peerId, makeEnvelope(a.peerId, b.peerId))
     await silent
     expect(a.services.liveness.stats().probes).toBe(1)
     // b's muxer answers the probe's ping while its handler still holds the envelope; the ack
@@ -81,7 +65,7 @@ describe('a silent dm stream', () => {
     const until = Date.now() + SILENCE_MS * 4
     let answered = 0
     while (Date.now() < until) {
-      await a.services.dm.send(b.peerId, envelope(a.peerId, b.peerId))
+      await a.services.dm.send(b.peerId, makeEnvelope(a.peerId, b.peerId))
       answered++
     }
     expect(answered).toBeGreaterThan(1)

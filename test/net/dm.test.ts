@@ -11,6 +11,7 @@ import { createLibp2p } from 'libp2p'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DM_PROTOCOL, DmRefusedError, DmStreamClosedError, DmTimeoutError, InvalidEnvelopeError, dm } from '../../src/net/dm/index.js'
 import { MAX_ENVELOPE_BYTES, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
+import { makeEnvelope } from './dm-envelopes.js'
 import { Envelope } from '../../src/wire/envelope.js'
 import type { DmHandler, DmReceiveResult, DmService } from '../../src/net/dm/index.js'
 import type { PeerId } from '@libp2p/interface'
@@ -27,20 +28,6 @@ async function makeNode (): Promise<DmNode> {
     connectionMonitor: { enabled: false },
     services: { identify: identify(), ping: ping(), dm: dm({ sendTimeout: 5_000 }) }
   })
-}
-
-/** An envelope's fields and its bytes (encoded here, so that a test can make ones the service must refuse). */
-function makeEnvelope (from: PeerId, to: PeerId, payload = randomBytes(100)): ParsedEnvelope {
-  const fields: Envelope = {
-    id: new Uint8Array(randomBytes(16)),
-    sender: from.toMultihash().bytes as Uint8Array<ArrayBuffer>,
-    recipient: to.toMultihash().bytes as Uint8Array<ArrayBuffer>,
-    createdAt: BigInt(Date.now()),
-    kind: Envelope.Kind.RATCHET,
-    payload: new Uint8Array(payload),
-    expiresAt: 0n
-  }
-  return { ...fields, bytes: Envelope.encode(fields) }
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
