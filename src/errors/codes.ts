@@ -80,6 +80,8 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodes>> = {
   InvalidKdfParamsError: { exit: ExitCode.BAD_FILE },
   BackupCorruptError: { exit: ExitCode.BAD_FILE },
   UnsupportedBackupVersionError: { exit: ExitCode.BAD_FILE },
+  // A backup file's path that cannot be written or read: an argument that cannot be used.
+  BackupFileError: { exit: ExitCode.USAGE },
   // The local API's own errors (src/api/errors.ts), seen by its client.
   NodeNotRunningError: { exit: ExitCode.NOT_RUNNING },
   ApiUnauthorizedError: { exit: ExitCode.NOT_RUNNING },

@@ -112,6 +112,18 @@ export class BackupCorruptError extends MurmurError {
   }
 }
 
+/**
+ * The backup file named cannot be written (a missing folder, a full disk, a read-only file
+ * system, no permission, a folder by that name) or read. Nothing was written or changed.
+ */
+export class BackupFileError extends MurmurError {
+  readonly path: string
+  constructor (path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.path = path
+  }
+}
+
 /** A backup written by a newer murmur, in a format this version does not know. Nothing was changed. */
 export class UnsupportedBackupVersionError extends MurmurError {
   readonly found: number
