@@ -1,6 +1,6 @@
 // A home whose disk fills up (a real tmpfs of a few MiB, mounted here; root only): a send
-// refused because nothing can be written leaves no trace once space is back, neither in our
-// numbering of texts nor at the contact.
+// refused because nothing can be written says so (HomeDiskFullError), and leaves no trace once
+// space is back, neither in our numbering of texts nor at the contact.
 import { spawnSync } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -49,16 +49,17 @@ describe.runIf(isRoot)('a home on a full disk (real tmpfs)', () => {
     // The store's log may still have room in its last page for a text or two: send until the
     // disk refuses, then twice more refused.
     const stored: string[] = []
-    let refused = 0
-    for (let i = 0; i < 100 && refused < 3; i++) {
-      const text = `while full ${i}`
+    const refusals: unknown[] = []
+    for (let i = 0; i < 100 && refusals.length < 3; i++) {
       try {
-        stored.push((await alice.murmur.send('bob', text)).id)
-      } catch {
-        refused++
+        stored.push((await alice.murmur.send('bob', `while full ${i}`)).id)
+      } catch (err) {
+        refusals.push(err)
       }
     }
-    expect(refused).toBe(3)
+    // Each refusal says what is wrong, in a typed error (exit 2 from the CLI, -32020 from the API).
+    expect(refusals).toHaveLength(3)
+    for (const err of refusals) expect(err).toMatchObject({ name: 'HomeDiskFullError', message: expect.stringMatching(/^the disk of this home is full: nothing of this change was stored/) })
     await rm(filler)
 
     const after = await alice.murmur.send('bob', 'after space came back')
