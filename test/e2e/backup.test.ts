@@ -121,6 +121,24 @@ describe('backup and restore (real processes)', () => {
     expect(await readdir(dir.home)).toEqual([])
   })
 
+  it.runIf(isRoot)('a restore into a home on a full disk: exit 2, HomeDiskFullError, nothing left in the home', async () => {
+    const dir = await tempHome('murmur-backup-restore-disk-')
+    cleanups.push(dir.cleanup)
+    // Room for the folders, not for the restored store's log.
+    const disk = join(dir.home, 'disk')
+    await mkdir(disk, { recursive: true })
+    mount(['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', disk])
+    try {
+      const home = join(disk, 'home')
+      const r = await runCli(['backup', 'restore', backupFile, '--home', home, '--json'], { env: { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE } })
+      expect(r.code, r.stderr).toBe(ExitCode.USAGE)
+      expect(JSON.parse(r.stderr).error).toMatchObject({ name: 'HomeDiskFullError' })
+      expect(await readdir(home)).toEqual([])
+    } finally {
+      umount(disk)
+    }
+  })
+
   it.runIf(isRoot)('a backup onto a full disk or a read-only file system: exit 2 naming the file (not the home), no partial file left', async () => {
     const dir = await tempHome('murmur-backup-disks-')
     cleanups.push(dir.cleanup)
