@@ -4,7 +4,6 @@
  * and the history, under a passphrase of its own; restored into an empty home on any machine.
  * `create` asks the running node (its store is open there); `restore` works without one.
  */
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { resolveHome } from '../../src/messenger/home.js'
@@ -38,9 +37,9 @@ export function registerBackupCommands (program: Command): void {
       } finally {
         passphrase.fill(0)
       }
-      const { writeFileAtomically } = await import('../../src/messenger/files.js')
+      const { writeBackupFile } = await import('../../src/messenger/backup-file.js')
       const path = resolve(file)
-      await writeFileAtomically(path, Buffer.from(result.backup, 'base64'), { mode: 0o600 })
+      await writeBackupFile(path, Buffer.from(result.backup, 'base64'))
       const { backup: _bytes, ...summary } = result
       print(options, { ...summary, file: path }, () => [
         `Backup written to ${path} (${summary.bytes} bytes)`,
@@ -61,7 +60,8 @@ export function registerBackupCommands (program: Command): void {
       const { defaultProvider } = await import('../../src/crypto/providers/index.js')
       // Refused before a passphrase is asked for: a home in use, a file that is not a backup.
       await checkRestoreTarget(home)
-      const bytes = new Uint8Array(await readFile(file))
+      const { readBackupFile } = await import('../../src/messenger/backup-file.js')
+      const bytes = await readBackupFile(resolve(file))
       parseBackup(bytes)
       const raw = await readPassphrase({
         ...(options.passphraseFile !== undefined ? { file: options.passphraseFile } : {}),

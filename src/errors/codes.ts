@@ -56,6 +56,8 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodes>> = {
   MessageStateError: { exit: ExitCode.CONFLICT, rpc: -32018 },
   // `lookup` (src/messenger/lookup.ts): the DHTs hold no contact record of the peer.
   ContactRecordNotFoundError: { exit: ExitCode.NOT_FOUND, rpc: -32019 },
+  // A write found the home's disk full (src/store/errors.ts): a home that cannot be used, as now.
+  HomeDiskFullError: { exit: ExitCode.USAGE, rpc: -32020 },
   PeerNotFoundError: { exit: ExitCode.NETWORK },
   IdentityExistsError: { exit: ExitCode.CONFLICT },
   HomeNotEmptyError: { exit: ExitCode.CONFLICT },
@@ -80,6 +82,8 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodes>> = {
   InvalidKdfParamsError: { exit: ExitCode.BAD_FILE },
   BackupCorruptError: { exit: ExitCode.BAD_FILE },
   UnsupportedBackupVersionError: { exit: ExitCode.BAD_FILE },
+  // A backup file's path that cannot be written or read: an argument that cannot be used.
+  BackupFileError: { exit: ExitCode.USAGE },
   // The local API's own errors (src/api/errors.ts), seen by its client.
   NodeNotRunningError: { exit: ExitCode.NOT_RUNNING },
   ApiUnauthorizedError: { exit: ExitCode.NOT_RUNNING },

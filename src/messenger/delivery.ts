@@ -8,6 +8,7 @@
  * new session when it is next sent; a message refused so a second time is marked failed.
  */
 import { logger } from '@libp2p/logger'
+import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { backoffDelay, type BackoffPolicy } from '../runtime/backoff.js'
 import type { ClockTimer } from '../runtime/clock.js'
 import type { HistoryRecord, OutboxRecord, StoreBatch } from '../store/index.js'
@@ -301,8 +302,10 @@ export class Delivery {
     const settle = async (): Promise<void> => {
       const batch = store.batch()
       const handled = new Set<number>()
-      // Read afresh when deposits were made beside the direct attempt: they rewrite entries.
-      const fresh = early === undefined ? undefined : new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
+      const undecryptable = outcomes.some(o => o.status === 'rejected' && refusedCode(o.reason) === 'UNDECRYPTABLE')
+      // Read afresh when deposits were made beside the direct attempt (they rewrite entries),
+      // or when the peer could not decrypt: a reset may have replaced the envelopes meanwhile.
+      const fresh = early === undefined && !undecryptable ? undefined : new Map((await store.outbox(peerId, { limit: ROUND_SIZE * 2 })).map(e => [e.seq, e]))
       for (let i = 0; i < ready.length; i++) {
         if (marks.marked.has(ready[i].seq)) {
           // Marked sent when its ack came: out of the outbox already.
@@ -319,6 +322,15 @@ export class Delivery {
         }
         const code = refusedCode(outcome.reason)
         if (code === 'UNDECRYPTABLE') {
+          // An answer about an envelope the entry no longer holds: the peer started a new
+          // session while the round waited (it was restored from a backup, and its session
+          // opener came in first), and requeueAfterReset took the old envelope out. The answer
+          // concerns the old session: the text goes out in the new one, which stays. (Taken as
+          // current, it failed the text for good, as already resent, and dropped the new session:
+          // the restored contact never got what we had sent while it was gone.)
+          const current = fresh?.get(entry.seq)
+          if (current === undefined || !uint8ArrayEquals(current.envelope, ready[i].envelope)) continue
+          sessionLost = true
           // The recipient lost the session (restored from a backup, say): a text goes out once
           // more in a new session (dropSessionOps empties its envelope), then fails for good.
           const history = isReceiptEntry(entry) ? undefined : await store.getHistory(peerId, entry.seq)
@@ -355,7 +367,6 @@ export class Delivery {
       }
       if (sessionLost) this.ctx.sessions.remember(peerId, undefined)
     }
-    sessionLost = outcomes.some(o => o.status === 'rejected' && refusedCode(o.reason) === 'UNDECRYPTABLE')
     // Under the peer's lock: dropping the session must not race a send encrypting under it,
     // and 'sent' must not overwrite a 'delivered' that a receipt wrote meanwhile.
     await this.ctx.locks.run(peerId, settle)

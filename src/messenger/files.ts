@@ -19,16 +19,18 @@ export async function writeFileAtomically (path: string, contents: string | Uint
   const tmp = `${path}.${process.pid}.tmp`
   const handle = await open(tmp, 'w', mode)
   try {
-    await handle.writeFile(contents)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
+    try {
+      await handle.writeFile(contents)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await chmod(tmp, mode) // the umask may have narrowed, never widened, but be explicit
     await options.check?.()
     await rename(tmp, path)
   } catch (err) {
+    // Also after a failed write (a full disk): a partial temporary file would hold the space
+    // the next attempt needs, and stay behind beside the target.
     await unlink(tmp).catch(() => {})
     throw err
   }

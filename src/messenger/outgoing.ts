@@ -81,6 +81,14 @@ export class Outgoing {
    */
   private readonly outNumbers = new Map<string, number>()
   private readonly capabilitySent = new Set<string>()
+  /**
+   * Per peer, the write of the last group stored (until it settles). A failed write numbered
+   * texts that were never stored: both caches above are then dropped, and the next group reads
+   * the numbers from the store once the writes before it have settled, so the texts it numbers
+   * follow the last stored one. Kept instead, the skipped numbers reached the contact as a hole
+   * ("3 earlier messages from this contact have not arrived yet") that never filled.
+   */
+  private readonly groupWrites = new Map<string, Promise<void>>()
   /** Told of each group's outbox entries once they are durable, with the outbox generation its write made (OutboxViews.added). */
   private readonly onQueued: (peerId: string, entries: OutboxRecord[], generation: number) => void
   /** Our binary peer ID, the sender of every envelope (checked once). */
@@ -98,6 +106,7 @@ export class Outgoing {
   private async lastOutNumber (peerId: string): Promise<number> {
     const cached = this.outNumbers.get(peerId)
     if (cached !== undefined) return cached
+    await this.groupWrites.get(peerId)?.catch(() => {})
     const stored = await this.ctx.store.sublevels.settings.get(outNumberKey(peerId))
     return typeof stored === 'number' ? stored : 0
   }
@@ -126,7 +135,8 @@ export class Outgoing {
    * group can encrypt under the advanced session while this one is being synced. Nothing is
    * transmitted before its batch is durable (the delivery reads the outbox only after that),
    * so no envelope leaves ahead of its state. Should a write fail, the session stays advanced
-   * in memory: those message keys are skipped, never reused.
+   * in memory: those message keys are skipped, never reused. The texts' numbers are not
+   * skipped (groupWrites): the contact would count them as missing.
    */
   async sendText (peerId: string, text: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
     validateText(text)
@@ -199,6 +209,13 @@ export class Outgoing {
     if (record != null) sessions.put(batch, peerId, record)
     const durable = store.write(batch, { sync: true })
     this.outNumbers.set(peerId, outNumber)
+    this.groupWrites.set(peerId, durable)
+    const settled = (): void => { if (this.groupWrites.get(peerId) === durable) this.groupWrites.delete(peerId) }
+    durable.then(settled, () => {
+      this.outNumbers.delete(peerId)
+      this.capabilitySent.delete(peerId)
+      settled()
+    })
     if (record != null) sessions.rememberWriting(peerId, record, durable)
     return { entries, queued, durable, ...(created !== undefined ? { created } : {}) }
   }

@@ -44,6 +44,23 @@ export class InvalidRecordError extends MurmurError {
   }
 }
 
+/**
+ * A write found the disk of the home full (LevelDB: "No space left on device"). Nothing of that
+ * write was stored, and the store goes on as before it: once there is room, the same change
+ * can be made again.
+ */
+export class HomeDiskFullError extends MurmurError {
+  constructor (options?: { cause?: unknown }) {
+    super('the disk of this home is full: nothing of this change was stored; free some space and try again', options)
+  }
+}
+
+/** The error a failed LevelDB write is reported as: HomeDiskFullError for a full disk, else itself. */
+export function storeWriteError (err: unknown): unknown {
+  const message = (err as Error | undefined)?.message ?? ''
+  return /No space left on device|Disk quota exceeded/.test(message) ? new HomeDiskFullError({ cause: err }) : err
+}
+
 /** The store was used after close() began. */
 export class StoreClosedError extends MurmurError {
   constructor (message = 'the store is closed') {
@@ -109,6 +126,18 @@ export class StoreMigrationRequiredError extends MurmurError {
 export class BackupCorruptError extends MurmurError {
   constructor (message: string, options?: { cause?: unknown }) {
     super(message, options)
+  }
+}
+
+/**
+ * The backup file named cannot be written (a missing folder, a full disk, a read-only file
+ * system, no permission, a folder by that name) or read. Nothing was written or changed.
+ */
+export class BackupFileError extends MurmurError {
+  readonly path: string
+  constructor (path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.path = path
   }
 }
 

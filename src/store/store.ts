@@ -13,7 +13,7 @@ import { StoreBatch, type ConversationDelta } from './batch.js'
 import { encodeU53, joinKey } from './codec.js'
 import {
   HomeInUseError, InvalidRecordError, StoreClosedError, StoreEncryptionMismatchError, StoreMigrationRequiredError,
-  UnsupportedSchemaVersionError
+  UnsupportedSchemaVersionError, storeWriteError
 } from './errors.js'
 import { GroupCommitter, type GroupCommitStats, type PendingCommit } from './group-commit.js'
 import {
@@ -401,7 +401,11 @@ export class Store {
       }
     }
     for (const record of touched.values()) ops.push(this.sublevels.conversations.encodePut(record.peerId, record))
-    await this.level.batch(levelOps(ops), batchOptions(sync))
+    try {
+      await this.level.batch(levelOps(ops), batchOptions(sync))
+    } catch (err) {
+      throw storeWriteError(err)
+    }
     updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
     for (const { item } of group) {

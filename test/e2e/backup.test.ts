@@ -6,7 +6,8 @@
  * both sides show the session reset; the conversation goes on. Every bad input to a restore is
  * refused with its exit code and changes nothing.
  */
-import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ExitCode } from '../../src/errors/exit-codes.js'
@@ -31,6 +32,17 @@ async function cli<T> (home: string, args: string[], env: NodeJS.ProcessEnv = {}
 
 async function until<T> (home: string, args: string[], done: (value: T) => boolean, what: string): Promise<T> {
   return await untilCli<T>(home, args, done, what, STEP_MS)
+}
+
+const isRoot = process.getuid?.() === 0
+
+function mount (args: string[]): void {
+  const r = spawnSync('mount', args, { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`mount ${args.join(' ')}: ${r.stderr}`)
+}
+
+function umount (folder: string): void {
+  spawnSync('umount', [folder])
 }
 
 const count = (history: Message[], text: string): number => history.filter(m => m.text === text).length
@@ -88,6 +100,67 @@ describe('backup and restore (real processes)', () => {
     const bare = await cli<{ withHistory: boolean, messages: number }>(alice.home, ['backup', 'create', `${backupFile}.bare`, '--no-history'], { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE })
     expect(bare).toMatchObject({ withHistory: false, messages: 0 })
     expect((await stat(`${backupFile}.bare`)).size).toBeLessThan(bytes.length)
+  })
+
+  it('a backup file that cannot be written or read: exit 2 naming the file, nothing left behind', async () => {
+    const dir = await tempHome('murmur-backup-places-')
+    cleanups.push(dir.cleanup)
+    await mkdir(dir.home)
+    const create = async (file: string): Promise<{ code: number | null, error: { name: string, message: string } }> => {
+      const r = await runCli(['backup', 'create', file, '--home', alice.home, '--json'], { env: { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE } })
+      return { code: r.code, error: JSON.parse(r.stderr).error }
+    }
+    const missing = join(dir.home, 'no such folder', 'murmur.backup')
+    expect(await create(missing)).toMatchObject({ code: ExitCode.USAGE, error: { name: 'BackupFileError', message: `cannot write the backup ${missing}: the folder ${join(dir.home, 'no such folder')} does not exist; nothing was written` } })
+    expect(await create(dir.home)).toMatchObject({ code: ExitCode.USAGE, error: { name: 'BackupFileError', message: `cannot write the backup ${dir.home}: it is a folder; name a file; nothing was written` } })
+    expect(await readdir(dir.home)).toEqual([])
+    const absent = join(dir.home, 'absent.backup')
+    const restore = await runCli(['backup', 'restore', absent, '--home', join(dir.home, 'new home'), '--json'], { env: { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE } })
+    expect(restore.code).toBe(ExitCode.USAGE)
+    expect(JSON.parse(restore.stderr).error).toMatchObject({ name: 'BackupFileError', message: `cannot read the backup ${absent}: no such file; nothing was changed` })
+    expect(await readdir(dir.home)).toEqual([])
+  })
+
+  it.runIf(isRoot)('a restore into a home on a full disk: exit 2, HomeDiskFullError, nothing left in the home', async () => {
+    const dir = await tempHome('murmur-backup-restore-disk-')
+    cleanups.push(dir.cleanup)
+    // Room for the folders, not for the restored store's log.
+    const disk = join(dir.home, 'disk')
+    await mkdir(disk, { recursive: true })
+    mount(['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', disk])
+    try {
+      const home = join(disk, 'home')
+      const r = await runCli(['backup', 'restore', backupFile, '--home', home, '--json'], { env: { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE } })
+      expect(r.code, r.stderr).toBe(ExitCode.USAGE)
+      expect(JSON.parse(r.stderr).error).toMatchObject({ name: 'HomeDiskFullError' })
+      expect(await readdir(home)).toEqual([])
+    } finally {
+      umount(disk)
+    }
+  })
+
+  it.runIf(isRoot)('a backup onto a full disk or a read-only file system: exit 2 naming the file (not the home), no partial file left', async () => {
+    const dir = await tempHome('murmur-backup-disks-')
+    cleanups.push(dir.cleanup)
+    const full = join(dir.home, 'full')
+    const readOnly = join(dir.home, 'read-only')
+    await mkdir(full, { recursive: true })
+    await mkdir(readOnly)
+    // Real file systems, smaller than the backup (~380 KB of prekeys) and read-only.
+    mount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full])
+    try {
+      mount(['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', readOnly])
+      for (const [folder, why] of [[full, 'the disk is full'], [readOnly, 'the file system is read-only']]) {
+        const file = join(folder, 'murmur.backup')
+        const r = await runCli(['backup', 'create', file, '--home', alice.home, '--json'], { env: { MURMUR_PASSPHRASE: BACKUP_PASSPHRASE } })
+        expect(r.code, why).toBe(ExitCode.USAGE)
+        expect(JSON.parse(r.stderr).error, why).toMatchObject({ name: 'BackupFileError', message: `cannot write the backup ${file}: ${why}; nothing was written` })
+        expect(await readdir(folder), why).toEqual([])
+      }
+    } finally {
+      umount(full)
+      umount(readOnly)
+    }
   })
 
   it('refuses every bad restore with its exit code, changing nothing', async () => {

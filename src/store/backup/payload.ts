@@ -11,7 +11,7 @@
  * payload checks each record as strictly as reading the store does.
  */
 import { contactCodec, conversationCodec, historyCodec, lastResortBaseKeyCodec, prekeyCodec, addedCodec } from '../record-codecs.js'
-import { BackupCorruptError } from '../errors.js'
+import { BackupCorruptError, storeWriteError } from '../errors.js'
 import { BackupPayload } from '../proto/records.js'
 import { parseJson, stringify, type ValueCodec } from '../codec.js'
 import type {
@@ -151,6 +151,10 @@ export async function writeBackupContents (store: Store, c: BackupContents, extr
   }
   for (let i = 0; i < ops.length; i += RESTORE_BATCH) {
     const last = i + RESTORE_BATCH >= ops.length
-    await store.level.batch(levelOps(ops.slice(i, i + RESTORE_BATCH)), batchOptions(last))
+    try {
+      await store.level.batch(levelOps(ops.slice(i, i + RESTORE_BATCH)), batchOptions(last))
+    } catch (err) {
+      throw storeWriteError(err)
+    }
   }
 }
