@@ -83,7 +83,7 @@ export function Conversation ({ peerId }: { peerId: string }) {
         {open !== undefined && <MessageList messages={open.messages} peerId={peerId} names={names} contactName={name} />}
         {open !== undefined && !open.loading && open.messages.length === 0 && <p class="hint">No messages yet. Say hello.</p>}
       </div>
-      <Compose peerId={peerId} name={name} onSent={() => { pinned.current = true }} />
+      <Compose key={peerId} peerId={peerId} name={name} onSent={() => { pinned.current = true }} />
     </section>
   )
 }
