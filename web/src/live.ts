@@ -41,7 +41,13 @@ function surelyNotInRead (read: ConversationView[], message: MessageView): boole
   return conversation === undefined || (message.receivedAt !== undefined && conversation.lastMessageAt < message.receivedAt)
 }
 
-/** Applies one event; true for a held late message, which needs the state read again. */
+/**
+ * Applies one event; true when the state must be read again: a held late message, or a
+ * conversation marked read (here, in another tab, or by `murmur read`). Its unread count is 0
+ * then, but messages that came after the marking count again, and their events may come before
+ * or after this one (and before or after a read in flight): a read asked now, with the events
+ * that come meanwhile held and checked against it, counts each exactly once.
+ */
 function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
   const data: unknown = JSON.parse(event.data)
   switch (event.name) {
@@ -62,6 +68,7 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
       return false
     }
     case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return false
+    case 'conversation:read': return true
     case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
     case 'decrypt:failed': {
       const failure = data as { peerId: string, reason: string }
@@ -73,14 +80,24 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
 }
 
 /**
- * Hands the link's events to the app, the held ones checked against `read`. After a held late
- * message the state is read again, with the events that come meanwhile held and then checked
- * against that read; it ends when a read's held events hold no late message.
+ * Hands the link's events to the app, the held ones checked against `read`. After an event that
+ * needs it (dispatch), held or live, the state is read again, with the events that come
+ * meanwhile held and then checked against that read: one read at a time, asked after all the
+ * held events were applied.
  */
 function deliverAgainst (current: Link, read: StateRead): void {
   let readAgain = false
-  current.deliver((event, held) => { if (dispatch(read, event, held)) readAgain = true })
-  if (!readAgain) return
+  let handingHeld = true
+  current.deliver((event, held) => {
+    if (!dispatch(read, event, held) || readAgain) return
+    readAgain = true
+    if (!handingHeld) readStateAgain(current)
+  })
+  handingHeld = false
+  if (readAgain) readStateAgain(current)
+}
+
+function readStateAgain (current: Link): void {
   current.readAgain().then((again) => {
     if (link !== current) return
     applyRead(again)

@@ -1,0 +1,94 @@
+/// <reference lib="dom" />
+/**
+ * Two tabs of one node's web app (docs/web.md "What it shows"), with two real `murmur start`
+ * processes (bob writes to alice through his node's API) and alice's tabs in one real
+ * Chromium context: what one tab (or another client of the API) does shows in the other, once,
+ * and both agree on what is unread.
+ */
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../e2e/cli-helpers.js'
+import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
+import { launchBrowser, type TestBrowser } from './browser.js'
+import { messageItems, openApp, pageProblems, titleMismatches, titleWatch, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+
+describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  const nodes: RunningNode[] = []
+  let alice: RunningNode
+  let bob: RunningNode
+  let browser: TestBrowser
+  let first: Page
+  let second: Page
+
+  const entryIn = (page: Page) => page.locator(`nav a[data-peer="${bob.peerId}"]`)
+
+  beforeAll(async () => {
+    const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
+    cleanups.push(a.cleanup, b.cleanup)
+    const alicePort = await freePort()
+    const launching = launchBrowser()
+    try {
+      // Both at once: alice's address is known before she runs (her peer ID from init, a port
+      // chosen here); bob's node redials it until she answers.
+      const aliceAddr = `/ip4/127.0.0.1/tcp/${alicePort}/p2p/${a.peerId}`
+      ;[alice, bob] = await Promise.all([
+        startNode(a.home, ['--listen', `/ip4/127.0.0.1/tcp/${alicePort}`]),
+        startNode(b.home, ['--bootstrap', aliceAddr])
+      ])
+      nodes.push(alice, bob)
+      await callApi(alice, 'contacts.add', { name: 'bob', peerId: bob.peerId })
+      await callApi(bob, 'contacts.add', { name: 'alice', peerId: alice.peerId })
+      await callApi(bob, 'send', { to: 'alice', text: 'first from bob', wait: true, timeout: 30 })
+    } finally {
+      browser = await launching
+    }
+    first = await openApp(browser, alice, {}, titleWatch)
+    // The second tab: the same browser (the same session cookie), opened on the app's address.
+    second = await first.context().newPage()
+    await second.addInitScript(titleWatch)
+    await second.goto(alice.webSignIn.split('#')[0])
+    await second.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await Promise.all(nodes.filter(n => n.process.exitCode === null).map(async n => await n.stop()))
+    killAll()
+    await Promise.all(cleanups.map(async c => { await c() }))
+  })
+
+  it('a conversation read in one tab is read in the other: its badge and the title\'s count go there too', async () => {
+    for (const page of [first, second]) await entryIn(page).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    await entryIn(first).click()
+    await messageItems(first, 'first from bob').waitFor({ timeout: UI_TIMEOUT_MS })
+    await entryIn(first).locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+    await entryIn(second).locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+    expect(await second.title()).toBe('murmur')
+    expect((await callApi(alice, 'inbox', {})).find(c => c.peerId === bob.peerId)?.unread).toBe(0)
+  })
+
+  it('read by another client of the API (murmur read): both tabs follow', async () => {
+    await first.goto(alice.webSignIn.split('#')[0] + '#/')
+    await first.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    await callApi(bob, 'send', { to: 'alice', text: 'second from bob', wait: true, timeout: 30 })
+    for (const page of [first, second]) await entryIn(page).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect((await callApi(alice, 'read', { to: 'bob' })).marked).toBe(1)
+    for (const page of [first, second]) {
+      await entryIn(page).locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+      expect(await page.title()).toBe('murmur')
+    }
+  })
+
+  it('a message sent in one tab shows in the other with the conversation open, once, with its state', async () => {
+    for (const page of [first, second]) await entryIn(page).click()
+    await first.locator('#compose-text').fill('from the first tab')
+    await first.locator('#compose-text').press('Enter')
+    await waitForState(first, 'from the first tab', ['delivered', 'read'])
+    await waitForState(second, 'from the first tab', ['delivered', 'read'])
+    expect(await messageItems(second, 'from the first tab').count()).toBe(1)
+    expect(await messageItems(first, 'from the first tab').count()).toBe(1)
+    expect(pageProblems(first)).toEqual([])
+    for (const page of [first, second]) expect(await titleMismatches(page)).toEqual([])
+  })
+})
