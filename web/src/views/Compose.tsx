@@ -38,6 +38,7 @@ export function Compose ({ peerId, name, onSent }: { peerId: string, name: strin
       <label for="compose-text" class="visually-hidden">Message to {name}</label>
       <textarea
         id="compose-text"
+        dir="auto"
         ref={box}
         rows={2}
         value={text}

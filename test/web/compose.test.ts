@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 /**
- * What a person types and has not sent yet (docs/web.md "What it shows", the compose box),
- * with one real `murmur start` process and its page in a real Chromium: the text belongs to
- * its conversation (it does not follow the person into another one, where Enter would send it
- * to the wrong contact), and it outlives the node stopping and starting again under the open
- * page. The contacts are identities that never run: nothing here needs a message delivered.
+ * What a person types (docs/web.md "What it shows", the compose box), with one real
+ * `murmur start` process and its page in a real Chromium: unsent text belongs to its
+ * conversation (it does not follow the person into another one, where Enter would send it to
+ * the wrong contact) and outlives the node stopping and starting again under the open page;
+ * right-to-left text reads right to left; the longest text the API takes is sent whole, one
+ * byte more is explained and nothing is stored. The contacts are identities that never run:
+ * nothing here needs a message delivered.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +15,7 @@ import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { openApp, pageProblems, UI_TIMEOUT_MS } from './page-helpers.js'
 
-describe('the compose box keeps each conversation\'s unsent text (real node, real Chromium)', () => {
+describe('the compose box and the texts it sends (real node, real Chromium)', () => {
   const cleanups: Array<() => Promise<void>> = []
   let home: string
   let api: string
@@ -84,5 +86,41 @@ describe('the compose box keeps each conversation\'s unsent text (real node, rea
     expect(await page.locator('#compose-text').inputValue()).toBe('')
     expect((await callApi(alice, 'history', { to: 'bob' })).map(m => m.text)).toEqual(['hello bob', 'typed before the restart'])
     expect(pageProblems(page)).toEqual([])
+  })
+
+  it('right-to-left text reads right to left, in its bubble, the conversation list and the compose box; left-to-right text stays so', async () => {
+    await conversationOf(daveId)
+    const hebrew = 'שלום, מה שלומך?'
+    const box = page.locator('#compose-text')
+    await box.fill(hebrew)
+    const direction = async (selector: string): Promise<string> => await page.locator(selector).first().evaluate((el) => getComputedStyle(el).direction)
+    expect(await direction('#compose-text')).toBe('rtl')
+    await box.press('Enter')
+    await page.locator('li.message p.text', { hasText: hebrew }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await page.locator('li.message p.text', { hasText: hebrew }).evaluate((el) => getComputedStyle(el).direction)).toBe('rtl')
+    // After "You: ", the text in its own direction.
+    expect(await page.locator(`nav a[data-peer="${daveId}"] .preview`).textContent()).toBe(`You: ${hebrew}`)
+    expect(await direction(`nav a[data-peer="${daveId}"] .preview bdi`)).toBe('rtl')
+    expect(await page.locator('li.message p.text', { hasText: 'hello dave' }).evaluate((el) => getComputedStyle(el).direction)).toBe('ltr')
+    expect(await direction('#compose-text')).toBe('ltr')
+  })
+
+  it('a text of exactly 65,536 bytes of UTF-8 is sent whole; one byte more is explained before sending, and nothing is stored', async () => {
+    await conversationOf(daveId)
+    const longest = 'é'.repeat(32_768)
+    const box = page.locator('#compose-text')
+    await box.fill(longest + 'a')
+    await page.locator('#compose-help[role="alert"]', { hasText: 'Too long to send: 65,537 bytes' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await page.locator('form.compose button[type="submit"]').isDisabled()).toBe(true)
+    await box.press('Enter')
+    // The API refuses it too, with the library's typed error, whoever sends it.
+    await expect(callApi(alice, 'send', { to: 'dave', text: longest + 'a' })).rejects.toMatchObject({ remoteName: 'InvalidMessageTextError' })
+    await box.fill(longest)
+    await box.press('Enter')
+    await page.locator('li.message p.text', { hasText: 'éééé' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    const stored = (await callApi(alice, 'history', { to: 'dave' })).filter(m => m.text.startsWith('é'))
+    expect(stored.map(m => m.text.length)).toEqual([32_768])
+    expect(stored[0].text).toBe(longest)
+    expect(await box.inputValue()).toBe('')
   })
 })
