@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
- * Two tabs of one node's web app (docs/web.md "What it shows"), with two real `murmur start`
- * processes (bob writes to alice through his node's API) and alice's tabs in one real
+ * Two tabs of one node's web app (docs/web.md "What it shows"), with three real `murmur start`
+ * processes (bob writes to alice through his node's API; alice writes to bob and carol) and alice's tabs in one real
  * Chromium context: what one tab (or another client of the API) does shows in the other, once,
  * and both agree on what is unread.
  */
@@ -17,6 +17,7 @@ describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
   const nodes: RunningNode[] = []
   let alice: RunningNode
   let bob: RunningNode
+  let carol: RunningNode
   let browser: TestBrowser
   let first: Page
   let second: Page
@@ -24,19 +25,20 @@ describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
   const entryIn = (page: Page) => page.locator(`nav a[data-peer="${bob.peerId}"]`)
 
   beforeAll(async () => {
-    const [a, b] = await Promise.all([initNode('alice'), initNode('bob')])
-    cleanups.push(a.cleanup, b.cleanup)
+    const [a, b, c] = await Promise.all([initNode('alice'), initNode('bob'), initNode('carol')])
+    cleanups.push(a.cleanup, b.cleanup, c.cleanup)
     const alicePort = await freePort()
     const launching = launchBrowser()
     try {
       // Both at once: alice's address is known before she runs (her peer ID from init, a port
-      // chosen here); bob's node redials it until she answers.
+      // chosen here); bob's and carol's nodes redial it until she answers.
       const aliceAddr = `/ip4/127.0.0.1/tcp/${alicePort}/p2p/${a.peerId}`
-      ;[alice, bob] = await Promise.all([
+      ;[alice, bob, carol] = await Promise.all([
         startNode(a.home, ['--listen', `/ip4/127.0.0.1/tcp/${alicePort}`]),
-        startNode(b.home, ['--bootstrap', aliceAddr])
+        startNode(b.home, ['--bootstrap', aliceAddr]),
+        startNode(c.home, ['--bootstrap', aliceAddr])
       ])
-      nodes.push(alice, bob)
+      nodes.push(alice, bob, carol)
       await callApi(alice, 'contacts.add', { name: 'bob', peerId: bob.peerId })
       await callApi(bob, 'contacts.add', { name: 'alice', peerId: alice.peerId })
       await callApi(bob, 'send', { to: 'alice', text: 'first from bob', wait: true, timeout: 30 })
@@ -77,6 +79,25 @@ describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
     for (const page of [first, second]) {
       await entryIn(page).locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
       expect(await page.title()).toBe('murmur')
+    }
+  })
+
+  it('a message sent elsewhere (another tab, murmur send) moves its conversation up in the list with it as the last message', async () => {
+    // A second conversation, newer than bob's: the one on top of both lists.
+    await callApi(alice, 'contacts.add', { name: 'carol', peerId: carol.peerId })
+    await callApi(alice, 'send', { to: 'carol', text: 'hello carol' })
+    const top = (page: Page) => page.locator('nav ul.conversations li').first().locator('a')
+    for (const page of [first, second]) await top(page).and(page.locator(`[data-peer="${carol.peerId}"]`)).waitFor({ timeout: UI_TIMEOUT_MS })
+
+    await entryIn(first).click()
+    await first.locator('#compose-text').fill('sent from the first tab')
+    await first.locator('#compose-text').press('Enter')
+    for (const page of [first, second]) {
+      await top(page).and(page.locator(`[data-peer="${bob.peerId}"]`)).filter({ hasText: 'You: sent from the first tab' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    }
+    await callApi(alice, 'send', { to: 'carol', text: 'sent with murmur send' })
+    for (const page of [first, second]) {
+      await top(page).and(page.locator(`[data-peer="${carol.peerId}"]`)).filter({ hasText: 'You: sent with murmur send' }).waitFor({ timeout: UI_TIMEOUT_MS })
     }
   })
 
