@@ -112,4 +112,14 @@ describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
     expect(pageProblems(first)).toEqual([])
     for (const page of [first, second]) expect(await titleMismatches(page)).toEqual([])
   })
+
+  it('bob removed from the contacts: his conversation is listed under his peer ID, not under the name he no longer has', async () => {
+    await first.goto(`${alice.webSignIn.split('#')[0]}#/contacts/${bob.peerId}`)
+    await first.getByRole('button', { name: 'Remove bob…' }).click()
+    await first.getByRole('group', { name: 'Confirm removal' }).getByRole('button', { name: 'Remove', exact: true }).click()
+    await first.waitForURL('**/#/contacts', { timeout: UI_TIMEOUT_MS })
+    expect((await callApi(alice, 'contacts.list', {})).map(c => c.name)).not.toContain('bob')
+    await entryIn(first).locator('.name', { hasText: bob.peerId.slice(0, 8) }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await entryIn(first).locator('.name').textContent()).not.toBe('bob')
+  })
 })

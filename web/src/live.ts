@@ -13,7 +13,7 @@ import type { ConversationView, MessageView } from '../../src/messenger/types.js
 import { NotSignedInError } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
 import { notifyIncoming } from './notify.js'
-import { applyRead, connection, onConversationEvent, onIncoming, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
+import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
 
 const PROBE_MIN_MS = 500
 const PROBE_MAX_MS = 5_000
@@ -97,13 +97,43 @@ function deliverAgainst (current: Link, read: StateRead): void {
   if (readAgain) readStateAgain(current)
 }
 
+/** The link whose state is being read again, and whether another read was asked for meanwhile. */
+let rereading: Link | undefined
+let rereadAfter = false
+
+/**
+ * One read again at a time per link: two at once would each hand over the events held since
+ * they began, and the later read, applied last, could lack an event the earlier one let through
+ * (counted, then lost under it). A read asked for meanwhile comes after it.
+ */
 function readStateAgain (current: Link): void {
+  if (rereading === current) { rereadAfter = true; return }
+  rereading = current
+  rereadAfter = false
   current.readAgain().then((again) => {
+    rereading = undefined
     if (link !== current) return
     applyRead(again)
     deliverAgainst(current, again)
-  }, (err: unknown) => { readFailed(current, err) })
+    if (rereadAfter) readStateAgain(current)
+  }, (err: unknown) => {
+    rereading = undefined
+    readFailed(current, err)
+  })
 }
+
+/** The link whose first read is applied (its events are being delivered). */
+let delivering: Link | undefined
+
+/**
+ * Reads contacts and conversations again, as the link does (events meanwhile held and checked
+ * against the read): after a change that has no event of its own (a contact renamed or removed,
+ * a session reset written into a conversation).
+ */
+function rereadState (): void {
+  if (link !== undefined && link === delivering) readStateAgain(link)
+}
+onRereadRequest(rereadState)
 
 /** A link whose state cannot be read is dropped; a new one is tried, unless the node wants a sign-in. */
 function readFailed (current: Link, err: unknown): void {
@@ -141,6 +171,7 @@ async function start (opened?: Link): Promise<void> {
     if (link !== current) return
     // Synchronously from here: no event can come between the read and the held events.
     applyRead(read)
+    delivering = current
     deliverAgainst(current, read)
     probeDelay = PROBE_MIN_MS
     connection.set('live')

@@ -74,8 +74,21 @@ export async function refreshContacts (): Promise<void> {
   contacts.set(await call('contacts.list', {}))
 }
 
-export async function refreshInbox (): Promise<void> {
-  inbox.set(await call('inbox', {}))
+let rereadRequest = (): void => {}
+
+/** live.ts: how to read the state again (link.ts holds the events meanwhile). */
+export function onRereadRequest (reread: () => void): void {
+  rereadRequest = reread
+}
+
+/**
+ * Reads contacts and conversations again, through the live link, after a change no event
+ * reports (a contact renamed or removed: the list shows conversations by the names it read).
+ * Not a bare `inbox` call: a message that came while it was in flight would be counted, then
+ * lost under an answer made before it.
+ */
+export function rereadState (): void {
+  rereadRequest()
 }
 
 /** The state a link read once its event stream was open (link.ts). */
@@ -243,5 +256,5 @@ export function onStateChange (change: { id: string, peerId: string, state: Mess
 /** A session reset or a gap is written into the conversation as an event entry: re-read it. */
 export function onConversationEvent (peerId: string): void {
   if (conversation.value?.peerId === peerId) void reloadConversation()
-  void refreshInbox().catch(() => {})
+  rereadState()
 }
