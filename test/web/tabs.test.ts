@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../e2e/cli-helpers.js'
 import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { messageItems, openApp, pageProblems, titleMismatches, titleWatch, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { barrier, messageItems, notificationSpy, openApp, pageProblems, setHidden, titleMismatches, titleWatch, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
 
 describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -111,6 +111,43 @@ describe('two tabs of alice\'s web app (real nodes, real Chromium)', () => {
     expect(await messageItems(first, 'from the first tab').count()).toBe(1)
     expect(pageProblems(first)).toEqual([])
     for (const page of [first, second]) expect(await titleMismatches(page)).toEqual([])
+  })
+
+  it('a message that comes while the page\'s own read is answered stays unread (the tab hidden meanwhile)', async () => {
+    // The other tabs leave bob's conversation: they would read what comes there.
+    for (const tab of [first, second]) await tab.goto(alice.webSignIn.split('#')[0] + '#/')
+    const page = await first.context().newPage()
+    await page.addInitScript(notificationSpy)
+    const gate = barrier()
+    const answered = barrier()
+    let held = false
+    await page.route('**/rpc', async (route) => {
+      if ((route.request().postDataJSON() as { method: string }).method !== 'read' || held) { await route.continue(); return }
+      held = true
+      // The node marks the conversation read now; its answer reaches the page only at the gate.
+      const answer = await route.fetch()
+      await gate.wait
+      await route.fulfill({ response: answer })
+      answered.open()
+    })
+    await page.goto(alice.webSignIn.split('#')[0] + '#/')
+    await callApi(bob, 'send', { to: 'alice', text: 'third from bob', wait: true, timeout: 30 })
+    await entryIn(page).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    await entryIn(page).click()
+    await messageItems(page, 'third from bob').waitFor({ timeout: UI_TIMEOUT_MS })
+    await entryIn(page).locator('.badge').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+    // The tab is hidden: what comes now is not read.
+    await setHidden(page, true)
+    await callApi(bob, 'send', { to: 'alice', text: 'fourth from bob', wait: true, timeout: 30 })
+    await entryIn(page).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    gate.open()
+    await answered.wait
+    // A later message, so that the answer has surely been handled: both are unread.
+    await callApi(bob, 'send', { to: 'alice', text: 'fifth from bob', wait: true, timeout: 30 })
+    await messageItems(page, 'fifth from bob').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect((await callApi(alice, 'inbox', {})).find(c => c.peerId === bob.peerId)?.unread).toBe(2)
+    await entryIn(page).locator('.badge[aria-label="2 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.close()
   })
 
   it('bob removed from the contacts: his conversation is listed under his peer ID, not under the name he no longer has', async () => {

@@ -188,9 +188,9 @@ export function markReadSoon (): void {
     if (open === undefined || document.visibilityState !== 'visible') return
     const entry = inbox.value.find(c => c.peerId === open.peerId)
     if (entry === undefined || entry.unread === 0) return
-    call('read', { to: open.peerId }).then(() => {
-      inbox.update(list => list.map(c => c.peerId === open.peerId ? { ...c, unread: 0 } : c))
-    }, (err: unknown) => { reportProblem(`marking read failed: ${errorText(err)}`) })
+    // The unread count goes to 0 with the node's conversation:read event (live.ts), not with this
+    // answer: a message that came after the marking counts, and may have come before the answer.
+    call('read', { to: open.peerId }).catch((err: unknown) => { reportProblem(`marking read failed: ${errorText(err)}`) })
   }, 150)
 }
 
