@@ -101,7 +101,8 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
   const maxEventClients = options.maxEventClients ?? MAX_EVENT_CLIENTS
   const shutdown = new AbortController()
-  const eventStreams = new Set<() => void>()
+  /** Each open event stream's close, with the session secret it was opened with (none: the token). */
+  const eventStreams = new Map<() => void, string | undefined>()
 
   const refuse = (res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void => {
     // Close the connection: an unread body must not be parsed as the next request.
@@ -147,12 +148,15 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
     return { ...issued, url: `${webUrlOf(host, port)}#code=${issued.code}` }
   }
 
-  /** Bearer token, else a valid session cookie (from our own origin: checked before). */
-  const authorized = (req: IncomingMessage): boolean => {
+  /**
+   * Bearer token, else a valid session cookie (from our own origin: checked before): false when
+   * neither; else the session's secret (undefined for the token).
+   */
+  const authorized = (req: IncomingMessage): { session: string | undefined } | false => {
     const presented = bearerToken(req.headers.authorization)
-    if (presented !== undefined) return tokenMatches(token, presented)
+    if (presented !== undefined) return tokenMatches(token, presented) && { session: undefined }
     const secret = readCookie(req.headers.cookie, cookieName())
-    return secret !== undefined && webSessions.isValid(secret)
+    return secret !== undefined && webSessions.isValid(secret) && { session: secret }
   }
 
   /** POST /session {code}: a valid one-time code becomes a session cookie. */
@@ -174,7 +178,12 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
 
   const handleSignOut = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const secret = readCookie(req.headers.cookie, cookieName())
-    if (secret !== undefined) await webSessions.revoke(secret)
+    if (secret !== undefined) {
+      await webSessions.revoke(secret)
+      // A stream the session opened would otherwise go on carrying every message to whoever
+      // holds it (a replayed cookie among them): signing out ends them.
+      for (const [close, session] of eventStreams) if (session !== undefined && !webSessions.isValid(session)) close()
+    }
     sendJson(res, 200, { signedIn: false }, { 'Set-Cookie': sessionCookie(cookieName(), '', 0) })
   }
 
@@ -208,7 +217,8 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
       refuse(res, 404, `not found: the API serves POST /rpc and GET /events, and the web app on /${hint}`)
       return
     }
-    if (!authorized(req)) {
+    const credential = authorized(req)
+    if (credential === false) {
       refuse(res, 401, 'unauthorized: send Authorization: Bearer <the token in api.token>, or sign in to the web app with `murmur open`', { 'WWW-Authenticate': 'Bearer' })
       return
     }
@@ -226,7 +236,7 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
     if (typeof names === 'string') { refuse(res, 400, names); return }
     if (eventStreams.size >= maxEventClients) { refuse(res, 503, `too many event streams (at most ${maxEventClients})`); return }
     const close = streamEvents(murmur, res, names, undefined, SECURITY_HEADERS)
-    eventStreams.add(close)
+    eventStreams.set(close, credential.session)
     res.on('close', () => { eventStreams.delete(close) })
   })
   server.requestTimeout = REQUEST_TIMEOUT_MS
@@ -251,7 +261,7 @@ export async function startApiServer (options: ApiServerOptions): Promise<ApiSer
     issueWebSignIn,
     close: async () => {
       shutdown.abort()
-      for (const close of [...eventStreams]) close()
+      for (const close of [...eventStreams.keys()]) close()
       await new Promise<void>((resolve) => {
         server.close(() => { resolve() })
         server.closeAllConnections()

@@ -18,6 +18,12 @@ export interface MurmurEvents {
   message: MessageView
   /** A message changed state (sent, delivered, read, failed, expired, ...). */
   'message:state': { id: string, peerId: string, state: MessageState, reason?: string, relays?: RelayDelivery[] }
+  /**
+   * A conversation was marked read here (by any client of this node: the web app, another tab of
+   * it, `murmur read`, `chat`): its unread count is now 0. `marked`: the incoming messages read
+   * receipts go out for.
+   */
+  'conversation:read': { peerId: string, marked: number }
   /** A contact started a new session (lost its store, or both sides initiated at once). */
   'session:reset': { peerId: string, reason: string }
   /** An envelope from a peer could not be decrypted; it is not shown. */

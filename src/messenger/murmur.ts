@@ -577,7 +577,7 @@ class MurmurNodeImpl implements Murmur {
     const now = this.ctx.clock.now()
     const marked = await this.ctx.locks.run(peerId, async () => {
       const conversation = await this.store.sublevels.conversations.get(peerId)
-      if (conversation == null || conversation.unread === 0) return 0
+      if (conversation == null || conversation.unread === 0) return undefined
       const unread = (await this.store.history(peerId, { after: conversation.readSeq, limit: 1000, order: 'oldest' }))
         .filter(e => e.direction === 'in')
       const batch = this.store.batch()
@@ -592,6 +592,9 @@ class MurmurNodeImpl implements Murmur {
       if (next !== record) this.ctx.sessions.remember(peerId, next)
       return unread.length
     })
+    if (marked === undefined) return { peerId, marked: 0 }
+    // Every client showing unread counts (another tab of the web app among them) learns it.
+    this.events.emit('conversation:read', { peerId, marked })
     if (marked > 0 && this.running) void this.delivery.kick(peerId)
     return { peerId, marked }
   }

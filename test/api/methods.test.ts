@@ -163,6 +163,11 @@ describe('docs/api.md', () => {
     const doc = await readFile(resolve(import.meta.dirname, '../../docs/api.md'), 'utf8')
     for (const name of Object.keys(METHODS)) expect(doc, name).toContain(`| \`${name}\` |`)
     for (const name of EVENT_NAMES) expect(doc, name).toContain(`| \`${name}\` |`)
+    // And the stream serves every event the table lists (`?events=<name>` is 400 for any other).
+    const section = doc.slice(doc.indexOf('## Events: `GET /events`'), doc.indexOf('## Client'))
+    const listed = [...section.matchAll(/^\| `([a-z:]+)` \|/gm)].map(m => m[1])
+    expect(listed.length).toBeGreaterThan(0)
+    expect([...EVENT_NAMES].sort()).toEqual(listed.sort())
     // The error table: test/errors/codes.test.ts.
   })
 })

@@ -124,6 +124,18 @@ describe('local API server (real murmur nodes on 127.0.0.1)', () => {
     expect(badFilter.status).toBe(400)
   })
 
+  it('streams the node\'s reachability and warning events by name, as docs/api.md lists them', async () => {
+    const raw = await fetch(`${alice.url}/events?events=reachability,warning`, { headers: { Authorization: `Bearer ${alice.token}` }, signal: AbortSignal.timeout(15_000) })
+    expect(raw.status).toBe(200)
+    // Emitted once the subscription is live (`: ready` is sent after it): what the node says of
+    // a bootstrap peer that never answered (cli/commands/start.ts prints it).
+    const text = await readSseUntil(raw, (t) => {
+      if (t.includes(': ready') && !t.includes('event: warning')) alice.daemon.murmur.events.emit('warning', { message: 'a test warning' })
+      return t.includes('event: warning\n')
+    })
+    expect(text).toContain('data: {"message":"a test warning"}')
+  })
+
   it('sends through the API, waits for delivery, and streams the message to raw SSE and client subscribers', async () => {
     const client = await ApiClient.connect(alice.home)
     const bobClient = await ApiClient.connect(bob.home)

@@ -8,7 +8,7 @@ import { request } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startDaemon } from '../../src/api/daemon.js'
 import { CODE_TTL_MS, WebSessions } from '../../src/api/web/sessions.js'
 import { defaultWebRoot } from '../../src/api/web/static.js'
@@ -169,6 +169,40 @@ describe('the web app on the local API server', () => {
     expect(out.status).toBe(200)
     expect(String(out.headers['set-cookie'])).toContain('Max-Age=0')
     expect((await raw(node, '/rpc', { method: 'POST', headers: { Cookie: cookie, Origin: origin }, body: rpcBody('id') })).status).toBe(401)
+  })
+
+  it('signing out ends the event streams that session opened, and only those', async () => {
+    const [cookie, other] = [await signIn(node), await signIn(node)]
+    const [host, port] = [node.daemon.api.host, node.daemon.api.port]
+    // An open stream, once its subscription is live (`: ready`): what a page holds, or a
+    // program that replayed the cookie.
+    const open = async (headers: Record<string, string>): Promise<{ text: () => string, ended: () => boolean, close: () => void }> => await new Promise((resolve, reject) => {
+      const req = request({ host, port, path: '/events', headers: { Host: `${host}:${port}`, Origin: origin, ...headers } }, (res) => {
+        let text = ''
+        let ended = false
+        res.on('end', () => { ended = true })
+        res.on('data', (c: Buffer) => {
+          text += c.toString()
+          if (text.includes(': ready')) resolve({ text: () => text, ended: () => ended, close: () => { req.destroy() } })
+        })
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    const streams = await Promise.all([open({ Cookie: cookie }), open({ Cookie: other }), open({ Authorization: `Bearer ${node.token}` })])
+    const [signedOut, stillIn, byToken] = streams
+    try {
+      expect((await raw(node, '/session', { method: 'DELETE', headers: { Cookie: cookie, Origin: origin } })).status).toBe(200)
+      await vi.waitFor(() => { expect(signedOut.ended(), 'the signed-out stream ended').toBe(true) }, { timeout: 10_000, interval: 20 })
+      // The others go on: an event sent now reaches both.
+      node.daemon.murmur.events.emit('session:reset', { peerId: node.daemon.id.peerId, reason: 'a test event' })
+      await vi.waitFor(() => {
+        for (const s of [stillIn, byToken]) expect(s.text()).toContain('event: session:reset')
+      }, { timeout: 10_000, interval: 20 })
+      expect(signedOut.text()).not.toContain('event: session:reset')
+    } finally {
+      for (const s of streams) s.close()
+    }
   })
 
   it('web.open answers a one-time sign-in URL on the API', async () => {

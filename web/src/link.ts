@@ -17,7 +17,7 @@ import type { ContactView, ConversationView } from '../../src/messenger/types.js
 import { call, NodeUnreachableError } from './api.js'
 
 /** The events the page follows (docs/api.md "Events"). */
-export const LINK_EVENTS = ['message', 'message:state', 'session:reset', 'decrypt:failed'] as const
+export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'session:reset', 'decrypt:failed'] as const
 export type LinkEventName = typeof LINK_EVENTS[number]
 
 export interface LinkEvent {
@@ -46,7 +46,7 @@ export interface Link {
   /**
    * Reads the state again, holding the events that come meanwhile as during the first read,
    * until the next `deliver`. For what the first read cannot be checked against: a late
-   * message (live.ts). Rejects as `read` does.
+   * message, a conversation read elsewhere (live.ts). Rejects as `read` does.
    */
   readAgain: () => Promise<StateRead>
   /** Called once when an open stream breaks (at once if it already has). */

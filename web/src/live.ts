@@ -13,7 +13,7 @@ import type { ConversationView, MessageView } from '../../src/messenger/types.js
 import { NotSignedInError } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
 import { notifyIncoming } from './notify.js'
-import { applyRead, connection, onConversationEvent, onIncoming, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
+import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
 
 const PROBE_MIN_MS = 500
 const PROBE_MAX_MS = 5_000
@@ -41,7 +41,13 @@ function surelyNotInRead (read: ConversationView[], message: MessageView): boole
   return conversation === undefined || (message.receivedAt !== undefined && conversation.lastMessageAt < message.receivedAt)
 }
 
-/** Applies one event; true for a held late message, which needs the state read again. */
+/**
+ * Applies one event; true when the state must be read again: a held late message, or a
+ * conversation marked read (here, in another tab, or by `murmur read`). Its unread count is 0
+ * then, but messages that came after the marking count again, and their events may come before
+ * or after this one (and before or after a read in flight): a read asked now, with the events
+ * that come meanwhile held and checked against it, counts each exactly once.
+ */
 function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
   const data: unknown = JSON.parse(event.data)
   switch (event.name) {
@@ -62,6 +68,7 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
       return false
     }
     case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return false
+    case 'conversation:read': return true
     case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
     case 'decrypt:failed': {
       const failure = data as { peerId: string, reason: string }
@@ -73,20 +80,60 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
 }
 
 /**
- * Hands the link's events to the app, the held ones checked against `read`. After a held late
- * message the state is read again, with the events that come meanwhile held and then checked
- * against that read; it ends when a read's held events hold no late message.
+ * Hands the link's events to the app, the held ones checked against `read`. After an event that
+ * needs it (dispatch), held or live, the state is read again, with the events that come
+ * meanwhile held and then checked against that read: one read at a time, asked after all the
+ * held events were applied.
  */
 function deliverAgainst (current: Link, read: StateRead): void {
   let readAgain = false
-  current.deliver((event, held) => { if (dispatch(read, event, held)) readAgain = true })
-  if (!readAgain) return
+  let handingHeld = true
+  current.deliver((event, held) => {
+    if (!dispatch(read, event, held) || readAgain) return
+    readAgain = true
+    if (!handingHeld) readStateAgain(current)
+  })
+  handingHeld = false
+  if (readAgain) readStateAgain(current)
+}
+
+/** The link whose state is being read again, and whether another read was asked for meanwhile. */
+let rereading: Link | undefined
+let rereadAfter = false
+
+/**
+ * One read again at a time per link: two at once would each hand over the events held since
+ * they began, and the later read, applied last, could lack an event the earlier one let through
+ * (counted, then lost under it). A read asked for meanwhile comes after it.
+ */
+function readStateAgain (current: Link): void {
+  if (rereading === current) { rereadAfter = true; return }
+  rereading = current
+  rereadAfter = false
   current.readAgain().then((again) => {
+    rereading = undefined
     if (link !== current) return
     applyRead(again)
     deliverAgainst(current, again)
-  }, (err: unknown) => { readFailed(current, err) })
+    if (rereadAfter) readStateAgain(current)
+  }, (err: unknown) => {
+    rereading = undefined
+    readFailed(current, err)
+  })
 }
+
+/** The link whose first read is applied (its events are being delivered). */
+let delivering: Link | undefined
+
+/**
+ * Reads contacts and conversations again, as the link does (events meanwhile held and checked
+ * against the read): after a change that has no event of its own (a contact renamed or removed,
+ * a session reset written into a conversation).
+ */
+function rereadState (): void {
+  if (link !== undefined && link === delivering) readStateAgain(link)
+}
+onRereadRequest(rereadState)
 
 /** A link whose state cannot be read is dropped; a new one is tried, unless the node wants a sign-in. */
 function readFailed (current: Link, err: unknown): void {
@@ -124,6 +171,7 @@ async function start (opened?: Link): Promise<void> {
     if (link !== current) return
     // Synchronously from here: no event can come between the read and the held events.
     applyRead(read)
+    delivering = current
     deliverAgainst(current, read)
     probeDelay = PROBE_MIN_MS
     connection.set('live')

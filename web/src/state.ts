@@ -74,8 +74,21 @@ export async function refreshContacts (): Promise<void> {
   contacts.set(await call('contacts.list', {}))
 }
 
-export async function refreshInbox (): Promise<void> {
-  inbox.set(await call('inbox', {}))
+let rereadRequest = (): void => {}
+
+/** live.ts: how to read the state again (link.ts holds the events meanwhile). */
+export function onRereadRequest (reread: () => void): void {
+  rereadRequest = reread
+}
+
+/**
+ * Reads contacts and conversations again, through the live link, after a change no event
+ * reports (a contact renamed or removed: the list shows conversations by the names it read).
+ * Not a bare `inbox` call: a message that came while it was in flight would be counted, then
+ * lost under an answer made before it.
+ */
+export function rereadState (): void {
+  rereadRequest()
 }
 
 /** The state a link read once its event stream was open (link.ts). */
@@ -175,9 +188,9 @@ export function markReadSoon (): void {
     if (open === undefined || document.visibilityState !== 'visible') return
     const entry = inbox.value.find(c => c.peerId === open.peerId)
     if (entry === undefined || entry.unread === 0) return
-    call('read', { to: open.peerId }).then(() => {
-      inbox.update(list => list.map(c => c.peerId === open.peerId ? { ...c, unread: 0 } : c))
-    }, (err: unknown) => { reportProblem(`marking read failed: ${errorText(err)}`) })
+    // The unread count goes to 0 with the node's conversation:read event (live.ts), not with this
+    // answer: a message that came after the marking counts, and may have come before the answer.
+    call('read', { to: open.peerId }).catch((err: unknown) => { reportProblem(`marking read failed: ${errorText(err)}`) })
   }, 150)
 }
 
@@ -201,6 +214,28 @@ export function onIncoming (message: MessageView, countUnread = true): void {
   if (here) markReadSoon()
 }
 
+/** Conversations whose newest entry is being read (newestOf), and those to read once more after. */
+const readingNewest = new Map<string, boolean>()
+
+/**
+ * Puts a conversation's newest entry into the list (its last message, its place by last
+ * activity), without touching its unread count: for a message sent elsewhere (another tab,
+ * `murmur send`), which has no event of its own, only state changes. One read per conversation
+ * at a time; a change that comes meanwhile asks for one more.
+ */
+function newestOf (peerId: string): void {
+  if (readingNewest.has(peerId)) { readingNewest.set(peerId, true); return }
+  readingNewest.set(peerId, false)
+  call('history', { to: peerId, limit: 1 }).then(([newest]) => {
+    const last = inbox.value.find(c => c.peerId === peerId)?.lastMessage
+    if (newest !== undefined && (last === undefined || newest.seq > last.seq)) putInInbox(newest, 0)
+  }, () => {}).finally(() => {
+    const again = readingNewest.get(peerId) === true
+    readingNewest.delete(peerId)
+    if (again) newestOf(peerId)
+  })
+}
+
 /** A state change (event `message:state`). */
 export function onStateChange (change: { id: string, peerId: string, state: MessageView['state'], reason?: string, relays?: RelayDelivery[] }): void {
   const apply = (m: MessageView): MessageView => m.id === change.id ? newer(m, { ...m, state: change.state, ...(change.reason !== undefined ? { reason: change.reason } : {}), ...(change.relays !== undefined ? { relays: change.relays } : {}) }) : m
@@ -210,6 +245,10 @@ export function onStateChange (change: { id: string, peerId: string, state: Mess
     // A message sent elsewhere (the CLI): read the newest page to show it.
     else void reloadConversation()
   }
+  const listed = inbox.value.find(c => c.peerId === change.peerId)
+  // A change of a message the list does not show last: perhaps one sent elsewhere, newer than
+  // it (a receipt for an older message is the common case, and changes nothing there).
+  if (listed?.lastMessage?.id !== change.id) newestOf(change.peerId)
   inbox.update(list => list.map(c => c.lastMessage?.id === change.id ? { ...c, lastMessage: apply(c.lastMessage) } : c))
   if (change.state === 'failed') reportProblem(`a message to ${change.peerId} failed${change.reason !== undefined ? `: ${change.reason}` : ''}`)
 }
@@ -217,5 +256,5 @@ export function onStateChange (change: { id: string, peerId: string, state: Mess
 /** A session reset or a gap is written into the conversation as an event entry: re-read it. */
 export function onConversationEvent (peerId: string): void {
   if (conversation.value?.peerId === peerId) void reloadConversation()
-  void refreshInbox().catch(() => {})
+  rereadState()
 }

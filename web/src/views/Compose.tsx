@@ -1,16 +1,19 @@
 /**
  * The compose box: Enter sends, Shift+Enter starts a new line. An empty message cannot be
- * sent, and the 64 KiB limit is shown as the text nears it, before sending.
+ * sent, and the 64 KiB limit is shown as the text nears it, before sending. The unsent text is
+ * the conversation's draft (drafts.ts): a box is made per conversation (keyed by peer ID) and
+ * starts from it.
  */
 import { useRef, useState } from 'preact/hooks'
 import { errorText } from '../api.js'
+import { draftAfterSending, draftOf, setDraft } from '../drafts.js'
 import { sendMessage } from '../state.js'
 import { checkCompose, MAX_TEXT_BYTES } from '../text.js'
 
 const SHOW_COUNT_FROM = MAX_TEXT_BYTES * 0.9
 
 export function Compose ({ peerId, name, onSent }: { peerId: string, name: string, onSent: () => void }) {
-  const [text, setText] = useState('')
+  const [text, setText] = useState(() => draftOf(peerId))
   const [error, setError] = useState<string | undefined>(undefined)
   const [sending, setSending] = useState(false)
   const box = useRef<HTMLTextAreaElement>(null)
@@ -21,7 +24,7 @@ export function Compose ({ peerId, name, onSent }: { peerId: string, name: strin
     setSending(true)
     setError(undefined)
     sendMessage(peerId, text).then(() => {
-      setText('')
+      setText(draftAfterSending(peerId, text))
       onSent()
     }, (err: unknown) => { setError(errorText(err)) }).finally(() => {
       setSending(false)
@@ -35,13 +38,17 @@ export function Compose ({ peerId, name, onSent }: { peerId: string, name: strin
       <label for="compose-text" class="visually-hidden">Message to {name}</label>
       <textarea
         id="compose-text"
+        dir="auto"
         ref={box}
         rows={2}
         value={text}
         placeholder={`Message ${name} (Enter sends, Shift+Enter: new line)`}
         aria-describedby="compose-help"
         aria-invalid={tooLong}
-        onInput={(e) => { setText(e.currentTarget.value) }}
+        onInput={(e) => {
+          setText(e.currentTarget.value)
+          setDraft(peerId, e.currentTarget.value)
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault()

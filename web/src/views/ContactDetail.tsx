@@ -9,7 +9,7 @@ import { call, errorText } from '../api.js'
 import { QrCode } from '../qr.js'
 import { href, navigate } from '../route.js'
 import { QrCamera, QrFileInput } from '../scan.js'
-import { contacts, refreshContacts, refreshInbox } from '../state.js'
+import { contacts, refreshContacts, rereadState } from '../state.js'
 import { useObservable } from '../store.js'
 
 const digitsOnly = (text: string): string => text.replace(/\D/g, '')
@@ -67,7 +67,8 @@ function Rename ({ peerId, name }: { peerId: string, name: string }) {
       e.preventDefault()
       setError(undefined)
       call('contacts.rename', { contact: peerId, newName: value.trim() }).then(async () => {
-        await Promise.all([refreshContacts(), refreshInbox()])
+        await refreshContacts()
+        rereadState()
       }, (err: unknown) => { setError(errorText(err)) })
     }}>
       <label for="rename">Name</label>
@@ -88,6 +89,8 @@ function Remove ({ peerId, name }: { peerId: string, name: string }) {
       <button type="button" class="danger" onClick={() => {
         call('contacts.remove', { contact: peerId }).then(async () => {
           await refreshContacts()
+          // The list names conversations by the contact names it read: bob's is his no more.
+          rereadState()
           navigate({ view: 'contacts' })
         }, (err: unknown) => { setError(errorText(err)) })
       }}>Remove</button>

@@ -61,7 +61,7 @@ export function Conversation ({ peerId }: { peerId: string }) {
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="view-header">
         <a class="back" href="#/" aria-label="Back to conversations">‹</a>
-        <h1 id="conversation-title">{name}</h1>
+        <h1 id="conversation-title" dir="auto">{name}</h1>
         {contact?.verified === true ? <span class="verified">verified</span> : null}
         <a class="subtle" href={href({ view: 'contact', peerId })}>{contact !== undefined ? 'Contact and safety number' : 'Add as contact'}</a>
       </header>
@@ -83,7 +83,7 @@ export function Conversation ({ peerId }: { peerId: string }) {
         {open !== undefined && <MessageList messages={open.messages} peerId={peerId} names={names} contactName={name} />}
         {open !== undefined && !open.loading && open.messages.length === 0 && <p class="hint">No messages yet. Say hello.</p>}
       </div>
-      <Compose peerId={peerId} name={name} onSent={() => { pinned.current = true }} />
+      <Compose key={peerId} peerId={peerId} name={name} onSent={() => { pinned.current = true }} />
     </section>
   )
 }

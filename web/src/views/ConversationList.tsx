@@ -8,10 +8,14 @@ import { formatWhen, shortPeerId } from '../format.js'
 import { contacts, inbox, me, namesOf } from '../state.js'
 import { useObservable } from '../store.js'
 
-function preview (text: string | undefined, direction: string | undefined): string {
-  if (text === undefined) return 'no messages yet'
+/**
+ * The last message on one line. The text is isolated (`<bdi>`) in its own direction: a Hebrew or
+ * Arabic text reads right to left after the English "You: ".
+ */
+function Preview ({ text, direction }: { text: string | undefined, direction: string | undefined }) {
+  if (text === undefined) return <span class="preview">no messages yet</span>
   const line = text.replace(/\s+/g, ' ').trim()
-  return direction === 'out' ? `You: ${line}` : line
+  return <span class="preview">{direction === 'out' ? 'You: ' : ''}<bdi>{line}</bdi></span>
 }
 
 export function ConversationList ({ current }: { current: Route }) {
@@ -43,11 +47,11 @@ export function ConversationList ({ current }: { current: Route }) {
                 <li key={c.peerId}>
                   <a href={href({ view: 'conversation', peerId: c.peerId })} aria-current={openPeer === c.peerId ? 'page' : undefined} data-peer={c.peerId}>
                     <span class="row">
-                      <span class="name">{name}</span>
+                      <span class="name" dir="auto">{name}</span>
                       <time dateTime={new Date(c.lastMessageAt).toISOString()}>{formatWhen(c.lastMessageAt)}</time>
                     </span>
                     <span class="row">
-                      <span class="preview">{preview(c.lastMessage?.text, c.lastMessage?.direction)}</span>
+                      <Preview text={c.lastMessage?.text} direction={c.lastMessage?.direction} />
                       {c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread}</span>}
                     </span>
                   </a>

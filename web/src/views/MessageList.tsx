@@ -17,7 +17,8 @@ function MessageItem ({ m, peerId, names, contactName }: { m: MessageView, peerI
   return (
     <li class={`message ${out ? 'out' : 'in'}`} data-id={m.id} data-state={m.state}>
       <span class="visually-hidden">{out ? 'You' : contactName}: </span>
-      <p class="text">{m.text}</p>
+      {/* dir="auto": each text takes the direction of its first strong character (Hebrew, Arabic...). */}
+      <p class="text" dir="auto">{m.text}</p>
       <span class="meta">
         <time dateTime={new Date(m.sentAt).toISOString()}>{formatClock(m.sentAt)}</time>
         {out && <span class={`state state-${m.state}`}>{state}</span>}
