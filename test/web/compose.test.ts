@@ -103,6 +103,21 @@ describe('the compose box and the texts it sends (real node, real Chromium)', ()
     expect(await direction(`nav a[data-peer="${daveId}"] .preview bdi`)).toBe('rtl')
     expect(await page.locator('li.message p.text', { hasText: 'hello dave' }).evaluate((el) => getComputedStyle(el).direction)).toBe('ltr')
     expect(await direction('#compose-text')).toBe('ltr')
+
+    // A contact's name in Hebrew, given with the rename form: its title, the box and the
+    // contacts list read right to left too. Then back to "dave" for the tests after.
+    await page.goto(`${page.url().split('#')[0]}#/contacts/${daveId}`)
+    const rename = page.locator('#rename')
+    await rename.fill('דוד')
+    expect(await direction('#rename')).toBe('rtl')
+    await page.locator('form button[type="submit"]', { hasText: 'Rename' }).click()
+    await page.locator('#contact-title', { hasText: 'דוד' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await direction('#contact-title')).toBe('rtl')
+    await page.goto(`${page.url().split('#')[0]}#/contacts`)
+    await page.locator('ul.plain-list a', { hasText: 'דוד' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await direction('ul.plain-list a >> text=דוד')).toBe('rtl')
+    expect(await direction('ul.plain-list a >> text=bob')).toBe('ltr')
+    await callApi(alice, 'contacts.rename', { contact: daveId, newName: 'dave' })
   })
 
   it('a text of exactly 65,536 bytes of UTF-8 is sent whole; one byte more is explained before sending, and nothing is stored', async () => {

@@ -72,7 +72,7 @@ function Rename ({ peerId, name }: { peerId: string, name: string }) {
       }, (err: unknown) => { setError(errorText(err)) })
     }}>
       <label for="rename">Name</label>
-      <input id="rename" value={value} maxLength={64} onInput={(e) => { setValue(e.currentTarget.value) }} autoComplete="off" />
+      <input id="rename" dir="auto" value={value} maxLength={64} onInput={(e) => { setValue(e.currentTarget.value) }} autoComplete="off" />
       <button type="submit" class="secondary" disabled={value.trim() === name}>Rename</button>
       {error !== undefined && <p class="error" role="alert">{error}</p>}
     </form>
@@ -106,7 +106,7 @@ export function ContactDetail ({ peerId }: { peerId: string }) {
     <section class="page" aria-labelledby="contact-title">
       <header class="view-header">
         <a class="back" href="#/contacts" aria-label="Back to contacts">‹</a>
-        <h1 id="contact-title">{contact?.name ?? 'Not a contact'}</h1>
+        <h1 id="contact-title" dir="auto">{contact?.name ?? 'Not a contact'}</h1>
         <a class="subtle" href={href({ view: 'conversation', peerId })}>Conversation</a>
       </header>
       <section class="card">

@@ -97,7 +97,7 @@ export function Contacts () {
             <ul class="plain-list">
               {list.map(c => (
                 <li key={c.peerId}>
-                  <a href={href({ view: 'contact', peerId: c.peerId })}>{c.name}</a>
+                  <a href={href({ view: 'contact', peerId: c.peerId })} dir="auto">{c.name}</a>
                   {c.verified && <span class="verified">verified</span>}
                   <code class="peer-id small">{c.peerId}</code>
                 </li>
