@@ -228,6 +228,27 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await page.context().close()
   })
 
+  it('signing out: when the node does not answer, the page says so and stays signed in; once it does, the session is gone', async () => {
+    const page = await openApp(browser, { webSignIn: await signInUrl(alice) })
+    await page.goto(page.url().split('#')[0] + '#/node')
+    /** The status of a call to the API with this browser's cookie, as the page makes them. */
+    const rpcStatus = async (): Promise<number> => await page.evaluate(async () => (await fetch('/rpc', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'status', params: {} })
+    })).status)
+    const button = page.getByRole('button', { name: 'Sign out of this browser' })
+    // The request is lost on the way (the browser's network fails it), as when the node is gone.
+    await page.route('**/session', async (route) => { await route.abort('connectionfailed') })
+    await button.click()
+    await page.getByText(/signing out failed: the murmur node does not answer; this browser is still signed in/).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await page.locator('#signin-title').count()).toBe(0)
+    expect(await rpcStatus()).toBe(200)
+    await page.unroute('**/session')
+    await button.click()
+    await page.locator('#signin-title').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await rpcStatus()).toBe(401)
+    await page.context().close()
+  })
+
   it('phone and wide layouts; light and dark themes follow the system', async () => {
     const phone = await openApp(browser, { webSignIn: await signInUrl(alice) }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })
     expect(await phone.locator('nav.sidebar').isVisible()).toBe(true)

@@ -24,6 +24,14 @@ export class NodeUnreachableError extends Error {
   }
 }
 
+/** The node did not end this browser's session (it answered an error): the browser is still signed in. */
+export class SignOutFailedError extends Error {
+  constructor (status: number) {
+    super(`the node did not sign this browser out (HTTP ${status})`)
+    this.name = 'SignOutFailedError'
+  }
+}
+
 let nextId = 1
 
 /** Calls a method; a JSON-RPC error is ApiRemoteError (the CLI client's class, `remoteName` = the library error's name). */
@@ -64,12 +72,23 @@ export async function signIn (code: string): Promise<boolean> {
   return res.status === 200
 }
 
+/**
+ * Ends this browser's session at the node. Rejects (NodeUnreachableError, SignOutFailedError)
+ * unless the node said it did: a page that showed "signed out" after a failed request left a
+ * session that still worked, on a computer its user thought they had signed out of.
+ */
 export async function signOut (): Promise<void> {
-  await fetch('/session', { method: 'DELETE', credentials: 'same-origin', signal: AbortSignal.timeout(CALL_TIMEOUT_MS) })
+  let res: Response
+  try {
+    res = await fetch('/session', { method: 'DELETE', credentials: 'same-origin', signal: AbortSignal.timeout(CALL_TIMEOUT_MS) })
+  } catch {
+    throw new NodeUnreachableError()
+  }
+  if (!res.ok) throw new SignOutFailedError(res.status)
 }
 
 /** A user-facing sentence for a failed call. */
 export function errorText (err: unknown): string {
-  if (err instanceof ApiRemoteError || err instanceof NotSignedInError || err instanceof NodeUnreachableError) return err.message
+  if (err instanceof ApiRemoteError || err instanceof NotSignedInError || err instanceof NodeUnreachableError || err instanceof SignOutFailedError) return err.message
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }

@@ -3,10 +3,10 @@
  * what went wrong; desktop notifications and signing out.
  */
 import type { StatusView } from '../../../src/messenger/api-types.js'
-import { signOut } from '../api.js'
+import { errorText, signOut } from '../api.js'
 import { formatClock, peerName } from '../format.js'
 import { askNotificationPermission, notificationPermission } from '../notify.js'
-import { connection, contacts, me, namesOf, problems } from '../state.js'
+import { connection, contacts, me, namesOf, problems, reportProblem } from '../state.js'
 import { useObservable } from '../store.js'
 import { useStatus } from './useStatus.js'
 
@@ -94,7 +94,9 @@ export function Node () {
         {permission === 'denied' && <p>Notifications are blocked for this page in your browser's settings.</p>}
         {permission === 'default' && <button type="button" class="secondary" onClick={() => { void askNotificationPermission() }}>Show desktop notifications for new messages</button>}
         <p class="hint">Keys: Alt+↑ / Alt+↓ previous / next conversation, Enter sends, Shift+Enter new line, Escape back.</p>
-        <button type="button" class="secondary" onClick={() => { signOut().finally(() => { connection.set('signed-out') }) }}>Sign out of this browser</button>
+        <button type="button" class="secondary" onClick={() => {
+          signOut().then(() => { connection.set('signed-out') }, (err: unknown) => { reportProblem(`signing out failed: ${errorText(err)}; this browser is still signed in`) })
+        }}>Sign out of this browser</button>
       </section>
     </section>
   )
