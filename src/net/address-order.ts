@@ -18,6 +18,7 @@ import { isLoopback, isPrivate } from '@libp2p/utils'
 import { Circuit, TCP } from '@multiformats/multiaddr-matcher'
 import type { Address, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { relayOf } from './reachability/classify.js'
 
 export interface Subnet { family: 4 | 6, base: bigint, bits: number }
 
@@ -72,11 +73,6 @@ function inSubnets (address: Multiaddr, subnets: Subnet[]): boolean {
   const value = ipToBigInt(host.value, family)
   if (value == null) return false
   return subnets.some(s => s.family === family && (value & maskOf(family, s.bits)) === s.base)
-}
-
-/** The peer ID of the relay a relayed address goes through (`.../p2p/<relay>/p2p-circuit/...`), else undefined. */
-export function relayOf (address: Multiaddr): string | undefined {
-  return /\/p2p\/([^/]+)\/p2p-circuit/.exec(address.toString())?.[1]
 }
 
 /**

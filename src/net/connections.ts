@@ -8,6 +8,7 @@
  * one, else an unlimited relayed one, else a limited one, and only dial when none is open.
  * When a limited connection runs out, the relay closes it and the next stream dials anew.
  */
+import { Circuit } from '@multiformats/multiaddr-matcher'
 import { PeerNotFoundError } from './errors.js'
 import type { AbortOptions, Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -48,6 +49,11 @@ export function bestConnection (connections: Connection[]): Connection | undefin
     }
   }
   return best
+}
+
+/** Whether `connection` is open and direct: not through a relay (no /p2p-circuit in its address). */
+export function isOpenDirect (connection: Connection): boolean {
+  return connection.status === 'open' && !Circuit.matches(connection.remoteAddr)
 }
 
 /** Whether `connection` is limited (a relayed connection with a data or time cap). */

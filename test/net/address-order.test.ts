@@ -2,7 +2,8 @@
 // them one after another, so a dead one first costs a whole per-address timeout.
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { createAddressSorter, relayOf, type Subnet } from '../../src/net/address-order.js'
+import { createAddressSorter, type Subnet } from '../../src/net/address-order.js'
+import { relayOf } from '../../src/net/reachability/classify.js'
 
 const PEER = '12D3KooWSrtF9LZejBVmyKraq2U6xSaJxkeMmrJxy8kHaTy2ThLY'
 const RELAY_UP = '12D3KooWLQbMV5FuBVkhJd1PHX8GeKYfyc2tC22j2hPMuWWM4QDX'

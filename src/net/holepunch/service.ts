@@ -21,6 +21,7 @@ import { serviceCapabilities, TypedEventEmitter } from '@libp2p/interface'
 import { isPrivate, pbStream } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Circuit, TCP } from '@multiformats/multiaddr-matcher'
+import { isOpenDirect } from '../connections.js'
 import { HolePunch } from '../../wire/holepunch.js'
 import { HOLE_PUNCH_PROTOCOL, MAX_HOLE_PUNCH_ADDRS, MAX_HOLE_PUNCH_MESSAGE_BYTES, MAX_OBSERVED_IPS, RELAYED_CLOSE_GRACE_MS } from './constants.js'
 import { HolePunchFailedError } from './errors.js'
@@ -143,8 +144,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
   }
 
   private hasDirect (peer: PeerId): boolean {
-    return this.components.connectionManager.getConnections(peer)
-      .some(c => c.status === 'open' && !Circuit.matches(c.remoteAddr))
+    return this.components.connectionManager.getConnections(peer).some(isOpenDirect)
   }
 
   /** B's side: replace the relayed `connection` by a direct one if the NATs allow it. */

@@ -26,7 +26,8 @@
 import { setMaxListeners } from 'node:events'
 import { ConnectionClosedError, serviceCapabilities } from '@libp2p/interface'
 import { AdaptiveTimeout } from '@libp2p/utils'
-import { relayOf } from '../address-order.js'
+import { isOpenDirect } from '../connections.js'
+import { relayOf } from '../reachability/classify.js'
 import type { AbortOptions, ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface'
 
 /**
@@ -123,7 +124,7 @@ class DefaultLiveness implements Liveness, Startable {
     const relay = relayOf(connection.remoteAddr)
     const relayConnections = relay === undefined
       ? []
-      : this.components.connectionManager.getConnections().filter(c => c.remotePeer.toString() === relay && relayOf(c.remoteAddr) === undefined)
+      : this.components.connectionManager.getConnections().filter(c => c.remotePeer.toString() === relay && isOpenDirect(c))
     for (const c of [connection, ...relayConnections]) {
       if (c.status !== 'open' || this.probing.has(c) || this.controller.signal.aborted) continue
       this.probing.add(c)
@@ -134,17 +135,12 @@ class DefaultLiveness implements Liveness, Startable {
 
   /** One ping within probeTimeoutMs; unanswered, the connection is aborted. */
   private async checkNow (connection: Connection): Promise<void> {
-    const muxer = muxerOf(connection)
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.init.probeTimeoutMs)])
     try {
-      if (muxer === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
-      await muxer.ping({ signal })
+      await openMuxer(connection).ping({ signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.init.probeTimeoutMs)]) })
     } catch (err) {
       if (this.controller.signal.aborted || connection.status !== 'open') return
       this.counts.failures++
-      this.counts.aborted++
-      this.log('aborting the connection to %p: a probe found it silent - %e', connection.remotePeer, err)
-      connection.abort(err as Error)
+      this.abortDead(connection, err, 'a probe found it silent')
     }
   }
 
@@ -169,26 +165,24 @@ class DefaultLiveness implements Liveness, Startable {
         // over WebSockets): no stream can ever open on it, and while it stays listed every dial
         // to that peer is answered with it. Waiting for more failures would leave the peer
         // unreachable for maxFailures intervals; libp2p's monitor aborted it at once too.
-        this.counts.aborted++
-        this.log('aborting the connection to %p: its muxer is closed - %e', connection.remotePeer, err)
-        connection.abort(err as Error)
+        this.abortDead(connection, err, 'its muxer is closed')
         return
       }
       const failures = (this.failures.get(connection) ?? 0) + 1
       this.failures.set(connection, failures)
       this.log('ping %d of %d to %p failed - %e', failures, this.init.maxFailures, connection.remotePeer, err)
-      if (failures >= this.init.maxFailures) {
-        this.counts.aborted++
-        this.log('aborting the connection to %p: %d pings in a row failed', connection.remotePeer, failures)
-        connection.abort(err as Error)
-      }
+      if (failures >= this.init.maxFailures) this.abortDead(connection, err, `${failures} pings in a row failed`)
     }
   }
 
+  private abortDead (connection: Connection, err: unknown, why: string): void {
+    this.counts.aborted++
+    this.log('aborting the connection to %p: %s - %e', connection.remotePeer, why, err)
+    connection.abort(err as Error)
+  }
+
   private async ping (connection: Connection): Promise<void> {
-    const muxer = muxerOf(connection)
-    // A connection can say "open" while its muxer has closed under it: nothing will answer.
-    if (muxer === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
+    const muxer = openMuxer(connection)
     const signal = this.timeout.getTimeoutSignal({ signal: this.controller.signal })
     try {
       await muxer.ping({ signal })
@@ -196,6 +190,13 @@ class DefaultLiveness implements Liveness, Startable {
       this.timeout.cleanUp(signal)
     }
   }
+}
+
+/** The connection's muxer; ConnectionClosedError when it is not open (a connection can say "open" while its muxer has closed under it: nothing will answer). */
+function openMuxer (connection: Connection): PingingMuxer {
+  const muxer = muxerOf(connection)
+  if (muxer === undefined || muxer.status !== 'open') throw new ConnectionClosedError(`the connection's muxer is ${muxer?.status ?? 'missing'}`)
+  return muxer
 }
 
 export function liveness (init: LivenessInit): (components: LivenessComponents) => Liveness {

@@ -14,6 +14,7 @@ import { serviceCapabilities, TypedEventEmitter } from '@libp2p/interface'
 import { isPrivate } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Circuit } from '@multiformats/multiaddr-matcher'
+import { isOpenDirect } from '../connections.js'
 import { classify, type ReachabilityView } from './classify.js'
 import type { ComponentLogger, Connection, IdentifyResult, Libp2pEvents, Logger, PeerId, PeerStore, Startable, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, TransportManager } from '@libp2p/interface-internal'
@@ -230,7 +231,7 @@ class DefaultReachability extends TypedEventEmitter<ReachabilityEvents> implemen
 
   private directConnection (peerId: string): Multiaddr | undefined {
     const connection = this.components.connectionManager.getConnections()
-      .find(c => c.remotePeer.toString() === peerId && c.status === 'open' && !Circuit.matches(c.remoteAddr))
+      .find(c => c.remotePeer.toString() === peerId && isOpenDirect(c))
     return connection?.remoteAddr
   }
 
