@@ -247,8 +247,11 @@ export function onStateChange (change: { id: string, peerId: string, state: Mess
   }
   const listed = inbox.value.find(c => c.peerId === change.peerId)
   // A change of a message the list does not show last: perhaps one sent elsewhere, newer than
-  // it (a receipt for an older message is the common case, and changes nothing there).
-  if (listed?.lastMessage?.id !== change.id) newestOf(change.peerId)
+  // it. Not for a receipt (delivered, read): the common case, an older message, changes nothing
+  // there, and a message sent elsewhere has had a state change before its receipt (sent,
+  // stored or queued with a reason), which read it.
+  const receipt = change.state === 'delivered' || change.state === 'read'
+  if (!receipt && listed?.lastMessage?.id !== change.id) newestOf(change.peerId)
   inbox.update(list => list.map(c => c.lastMessage?.id === change.id ? { ...c, lastMessage: apply(c.lastMessage) } : c))
   if (change.state === 'failed') reportProblem(`a message to ${change.peerId} failed${change.reason !== undefined ? `: ${change.reason}` : ''}`)
 }
