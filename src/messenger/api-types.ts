@@ -147,6 +147,12 @@ export interface StatusView {
   bootstrap: Array<{ peerId: string, address: string, connected: boolean, attempts: number, lastError?: string }>
   /** Problems found since start (a bootstrap peer that never answered, a bad address, ...). */
   warnings: string[]
+  /**
+   * Since when (ms since the epoch) the home's disk has been full: a write failed for want of
+   * space and none has succeeded since. Nothing new is stored meanwhile: messages to us are not
+   * acknowledged and wait at their senders and our relays. Absent while writes succeed.
+   */
+  diskFullSince?: number
   /** Messages waiting in the outbox (at most 50 listed), with why they wait. */
   queued: QueuedView[]
   /** Messages (and receipts) waiting in the outbox. */

@@ -66,6 +66,8 @@ const SEND_RETURN_MS = 3_000
 const RECONNECT_PEERS = 50
 /** Warnings kept for `murmur status` (the newest). */
 const MAX_WARNINGS = 20
+/** Shown while the home's disk is full (Store.diskFullSince): what stops, and what to do. */
+export const DISK_FULL_WARNING = 'the disk of this home is full: nothing new can be stored, so messages to you wait at their senders and your relays; free some space'
 
 type Services = { dm: DmService, bundle: BundleService, mailbox: MailboxService }
 
@@ -103,6 +105,7 @@ class MurmurNodeImpl implements Murmur {
   /** Contact-record look-ups, one per peer at a time, shared by the paths of a send. */
   private readonly recordLookups: ContactRecordLookups
   private readonly warnings: string[] = []
+  private stopWatchingDisk: (() => void) | undefined
   private ownFingerprint: string | undefined
   private running = false
 
@@ -223,6 +226,7 @@ class MurmurNodeImpl implements Murmur {
     this.running = true
     const node = this.node
     for (const warning of created.warnings) this.warn(warning)
+    this.stopWatchingDisk = this.store.onDiskFull((since) => { this.diskFullChanged(since) })
     node.services.bootstrap.addEventListener('warning', (event) => { this.warn(event.detail.message) })
     node.services.reachability.addEventListener('change', (event) => {
       // The record carries our addresses: a new relay address must reach those who look us up.
@@ -315,6 +319,7 @@ class MurmurNodeImpl implements Murmur {
     await this.ourMailboxes.stop()
     this.serving.stop()
     this.running = false
+    this.stopWatchingDisk?.()
     await this.republisher?.stop()
     this.reacher.stop()
     await this.receipts.stop()
@@ -363,6 +368,21 @@ class MurmurNodeImpl implements Murmur {
   private fingerprint (): string {
     this.ownFingerprint ??= formatSafetyNumber(fingerprintHalf(this.provider, this.identity.publicKey))
     return this.ownFingerprint
+  }
+
+  /**
+   * A full disk stops what the node does by itself (a received message is not stored, so not
+   * acknowledged; its sender and our relays keep it) and says so nowhere else: a warning while
+   * it lasts, withdrawn once a write succeeds again (docs/store.md "A full disk").
+   */
+  private diskFullChanged (since: number | undefined): void {
+    if (since !== undefined) {
+      this.warn(DISK_FULL_WARNING)
+      return
+    }
+    const at = this.warnings.indexOf(DISK_FULL_WARNING)
+    if (at >= 0) this.warnings.splice(at, 1)
+    log('the disk of this home has room again')
   }
 
   private warn (message: string): void {
@@ -426,6 +446,7 @@ class MurmurNodeImpl implements Murmur {
       ...(published != null ? { record: { sequence: published.sequence.toString(), publishedAt: published.at, peers: published.accepted } } : {}),
       bootstrap: node.services.bootstrap.status(),
       warnings: [...this.warnings],
+      ...(this.store.diskFullSince !== undefined ? { diskFullSince: this.store.diskFullSince } : {}),
       outbox: outbox.length,
       queued: await this.queuedViews(names),
       listenAddresses: node.getMultiaddrs().map(a => a.toString()),

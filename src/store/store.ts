@@ -12,7 +12,7 @@ import { plainCipher, type StoreCipher } from './at-rest/cipher.js'
 import { StoreBatch, type ConversationDelta } from './batch.js'
 import { encodeU53, joinKey } from './codec.js'
 import {
-  HomeInUseError, InvalidRecordError, StoreClosedError, StoreEncryptionMismatchError, StoreMigrationRequiredError,
+  HomeDiskFullError, HomeInUseError, InvalidRecordError, StoreClosedError, StoreEncryptionMismatchError, StoreMigrationRequiredError,
   UnsupportedSchemaVersionError, storeWriteError
 } from './errors.js'
 import { GroupCommitter, type GroupCommitStats, type PendingCommit } from './group-commit.js'
@@ -113,6 +113,9 @@ export class Store {
   /** Last allocated seq per conversation (docs/store.md, "Sequence numbers"). */
   private readonly seqs = new Map<string, Promise<{ last: number }>>()
   private closing: Promise<void> | undefined
+  /** When a write last failed for a full disk, while no write has succeeded since (diskFullSince). */
+  private fullSince: number | undefined
+  private readonly diskListeners = new Set<(fullSince: number | undefined) => void>()
 
   /** Use openStore(). */
   constructor (level: Level, options: { maxGroupSize?: number, pidFile?: string, cipher?: StoreCipher }) {
@@ -169,6 +172,28 @@ export class Store {
    */
   outboxGeneration (peerId: string): number {
     return this.outboxWrites.get(peerId) ?? 0
+  }
+
+  /**
+   * Since when (ms since the epoch) the disk of the home has been full: the last write failed
+   * for want of space, and none has succeeded since. Undefined while writes succeed. Writes the
+   * node makes by itself (a received message, a receipt) fail too, and nothing says so where the
+   * user looks unless the node reports this (Murmur.status, docs/store.md "A full disk").
+   */
+  get diskFullSince (): number | undefined {
+    return this.fullSince
+  }
+
+  /** Calls `listener` when the disk fills (a write failed for it) and when a write succeeds again. Returns the unsubscribe. */
+  onDiskFull (listener: (fullSince: number | undefined) => void): () => void {
+    this.diskListeners.add(listener)
+    return () => { this.diskListeners.delete(listener) }
+  }
+
+  private diskIs (fullSince: number | undefined): void {
+    if (fullSince === this.fullSince) return
+    this.fullSince = fullSince
+    for (const listener of this.diskListeners) listener(fullSince)
   }
 
   /** Builds a batch with `build` and writes it: `store.commit((b) => b.put(...), { sync: true })`. */
@@ -404,8 +429,11 @@ export class Store {
     try {
       await this.level.batch(levelOps(ops), batchOptions(sync))
     } catch (err) {
-      throw storeWriteError(err)
+      const error = storeWriteError(err)
+      if (error instanceof HomeDiskFullError) this.diskIs(this.fullSince ?? Date.now())
+      throw error
     }
+    this.diskIs(undefined)
     updateCaches(ops)
     for (const record of touched.values()) this.conversationCache.set(record.peerId, record)
     for (const { item } of group) {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DISK_FULL_WARNING } from '../../src/messenger/murmur.js'
 import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
 
 const isRoot = process.getuid?.() === 0
@@ -70,5 +71,39 @@ describe.runIf(isRoot)('a home on a full disk (real tmpfs)', () => {
     expect(atBob.filter(m => m.direction === 'event').map(m => m.text)).toEqual([])
     expect(atBob.map(m => m.text)).toEqual(texts)
     expect((await alice.murmur.history('bob')).map(m => m.text)).toEqual(texts)
+  })
+
+  it('messages that arrive while the disk is full: the node warns and its status says since when; none is lost once space is back, and the warning goes', async () => {
+    const warned = new Promise<number>((resolve) => {
+      const stop = alice.murmur.events.on('warning', (e) => { if (e.message === DISK_FULL_WARNING) { stop(); resolve(Date.now()) } })
+    })
+    const filler = join(disk, 'filler')
+    await fill(filler)
+    // Nothing is sent by alice: only her own writes of what bob sends can find the disk full.
+    const sent: string[] = []
+    let full: number | undefined
+    for (let i = 0; i < 50 && full === undefined; i++) {
+      const text = `to a full disk ${i}`
+      const { id } = await bob.murmur.send(alice.murmur.peerId, text)
+      sent.push(text)
+      // Delivered: the store's log still had room for it; else the write failed and alice warns.
+      full = await Promise.race([warned, bob.murmur.waitForState(alice.murmur.peerId, id, ['delivered'], { timeoutMs: 20_000 }).then(() => undefined)])
+    }
+    expect(full, 'a received message that could not be stored made the node warn').toBeTypeOf('number')
+    const status = await alice.murmur.status()
+    expect(status.warnings).toContain(DISK_FULL_WARNING)
+    expect(status.diskFullSince).toBeTypeOf('number')
+    expect(status.diskFullSince).toBeLessThanOrEqual(full as number)
+
+    await rm(filler)
+    const last = await bob.murmur.send(alice.murmur.peerId, 'after space came back, again')
+    sent.push('after space came back, again')
+    expect((await bob.murmur.waitForState(alice.murmur.peerId, last.id, ['delivered'], { timeoutMs: 30_000 })).state).toBe('delivered')
+    const atAlice = (await alice.murmur.history('bob')).map(m => m.text)
+    // Every text once, none lost while the disk was full.
+    expect(atAlice.slice(-sent.length).sort()).toEqual([...sent].sort())
+    const after = await alice.murmur.status()
+    expect(after.warnings).not.toContain(DISK_FULL_WARNING)
+    expect(after.diskFullSince).toBeUndefined()
   })
 })
