@@ -12,7 +12,7 @@ import { equal } from '../crypto/bytes.js'
 import { identityKeyFromPeerIdBytes } from '../crypto/identity.js'
 import { decodePreKeyMessage, type PreKeyMessage, type ResponderContext } from '../crypto/pqxdh/index.js'
 import { sessionDecrypt, type SessionDecryptResult, type SessionRecord } from '../crypto/session/index.js'
-import type { HistoryRecord, StoreBatch } from '../store/index.js'
+import { HomeDiskFullError, type HistoryRecord, type StoreBatch } from '../store/index.js'
 import { Envelope } from '../wire/envelope.js'
 import type { ParsedEnvelope } from '../wire/strict/envelope.js'
 import { decodeContent, type DecodedContent, type ReceiptContent } from './content.js'
@@ -29,7 +29,7 @@ const log = logger('murmur:messenger:incoming')
 export type ReceiveResult =
   | { status: 'ok' }
   | { status: 'duplicate' }
-  | { status: 'error', code: 'UNDECRYPTABLE' | 'MALFORMED', message: string }
+  | { status: 'error', code: 'UNDECRYPTABLE' | 'MALFORMED' | 'INTERNAL', message: string }
 
 type PendingEvent = { [K in keyof MurmurEvents]: { type: K, detail: MurmurEvents[K] } }[keyof MurmurEvents]
 
@@ -85,6 +85,8 @@ function noPrekeys (ctx: MessengerContext): ResponderContext {
 /** Errors that mean the session is gone on our side: the sender should start a new one. */
 const SESSION_LOST = new Set(['NoSessionError', 'HeaderDecryptionError', 'PreKeyNotFoundError'])
 const LOSS_EVENT_INTERVAL_MS = 60_000
+/** The refusal's message when our disk is full (the sender shows it as why its message waits). */
+export const RECIPIENT_DISK_FULL = 'the recipient\'s disk is full; it takes the message once it has room'
 /** Peers remembered by each of the two loss maps (least recently used first out). */
 const MAX_RECENT_LOSSES = 1000
 
@@ -116,7 +118,14 @@ export class Incoming {
 
   /** Handles envelopes that arrived together from `peerId`, each decoded once at the edge (already checked: sender is the peer, recipient is us). */
   async receive (peerId: string, envelopes: ParsedEnvelope[], now = this.ctx.clock.now()): Promise<ReceiveResult[]> {
-    return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
+    try {
+      return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
+    } catch (err) {
+      // Nothing was stored: the sender keeps the batch and retries later (INTERNAL, docs/protocol.md).
+      // Its user learns why their messages wait, instead of "internal error".
+      if (err instanceof HomeDiskFullError) return envelopes.map(() => ({ status: 'error', code: 'INTERNAL', message: RECIPIENT_DISK_FULL }))
+      throw err
+    }
   }
 
   /**
@@ -399,7 +408,11 @@ export class Incoming {
     const contactName = events.some(e => e.type === 'message') ? this.ctx.contacts.byPeerId(peerId).then(c => c?.name) : undefined
     contactName?.catch(() => {})
     if (batch.length > 0) {
-      await store.write(batch, { sync: true })
+      await store.write(batch, { sync: true }).catch((err: unknown) => {
+        // Our capability may have been in it (addCapabilityIfUnsent marked it sent in memory).
+        this.outgoing.writeFailed(peerId)
+        throw err
+      })
       if (record !== original) sessions.remember(peerId, record)
       if (state.gaps != null) this.gaps.remember(peerId, state.gaps)
       if (owed !== undefined) this.receipts?.committed(peerId, owed)

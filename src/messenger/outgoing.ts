@@ -213,7 +213,7 @@ export class Outgoing {
     const settled = (): void => { if (this.groupWrites.get(peerId) === durable) this.groupWrites.delete(peerId) }
     durable.then(settled, () => {
       this.outNumbers.delete(peerId)
-      this.capabilitySent.delete(peerId)
+      this.writeFailed(peerId)
       settled()
     })
     if (record != null) sessions.rememberWriting(peerId, record, durable)
@@ -262,7 +262,10 @@ export class Outgoing {
       const { record: next, created } = added
       sessions.put(batch, peerId, next)
       batch.replaceOutbox(current, updated)
-      await store.write(batch, { sync: true })
+      await store.write(batch, { sync: true }).catch((err: unknown) => {
+        this.writeFailed(peerId)
+        throw err
+      })
       sessions.remember(peerId, next)
       if (created != null) this.ctx.onCapability?.(peerId, created)
       return updated
@@ -360,6 +363,15 @@ export class Outgoing {
   forgetCapabilitySent (batch: StoreBatch, peerId: string): void {
     this.capabilitySent.delete(peerId)
     batch.del(this.ctx.store.sublevels.settings, capabilitySentKey(peerId))
+  }
+
+  /**
+   * A write that may have carried our capability for `peerId` failed: nothing of it was stored,
+   * so the capability was not sent. The mark in memory goes; the next message reads the stored
+   * one (unchanged by the failed write) and sends the capability if it never went.
+   */
+  writeFailed (peerId: string): void {
+    this.capabilitySent.delete(peerId)
   }
 
   /** Encrypts a control message (receipt, capability) into the outbox, in `batch`: the new record and the outbox entry. */

@@ -5,7 +5,10 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RECIPIENT_DISK_FULL } from '../../src/messenger/incoming.js'
 import { DISK_FULL_WARNING } from '../../src/messenger/murmur.js'
+import { peerCapabilityKey } from '../../src/messenger/outgoing.js'
+import type { Store } from '../../src/store/index.js'
 import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
 
 const isRoot = process.getuid?.() === 0
@@ -105,5 +108,29 @@ describe.runIf(isRoot)('a home on a full disk (real tmpfs)', () => {
     const after = await alice.murmur.status()
     expect(after.warnings).not.toContain(DISK_FULL_WARNING)
     expect(after.diskFullSince).toBeUndefined()
+  })
+
+  it('a first message from a new contact that finds the disk full: once space is back, alice still gives them her capability (the failed write did not count it sent)', async () => {
+    const c = await makeHome()
+    dirs.push(c.dir)
+    const carol = await startNode(c.home, { bootstrap: alice.addresses })
+    try {
+      const filler = join(disk, 'filler')
+      await fill(filler)
+      // Until alice's own writes are refused: the store's log has no room left for carol's.
+      let refused = false
+      for (let i = 0; i < 100 && !refused; i++) await alice.murmur.send('bob', `filling ${i}`).catch(() => { refused = true })
+      expect(refused).toBe(true)
+      const first = await carol.murmur.send(alice.murmur.peerId, 'hello from carol')
+      // Alice's receiving write failed: carol's attempt says why the message waits.
+      await expect.poll(async () => (await carol.murmur.status()).queued.find(q => q.id === first.id)?.reason, { timeout: 20_000 }).toContain(RECIPIENT_DISK_FULL)
+      await rm(filler)
+      expect((await carol.murmur.waitForState(alice.murmur.peerId, first.id, ['delivered'], { timeoutMs: 30_000 })).state).toBe('delivered')
+      // The capability (docs/relay.md) rides with alice's answers: her delivered receipt.
+      const carolStore = (carol.murmur as unknown as { store: Store }).store
+      await expect.poll(async () => await carolStore.sublevels.settings.get(peerCapabilityKey(alice.murmur.peerId)), { timeout: 10_000 }).toBeTypeOf('string')
+    } finally {
+      await carol.murmur.stop()
+    }
   })
 })
