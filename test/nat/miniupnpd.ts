@@ -57,7 +57,7 @@ export interface Miniupnpd {
  */
 function upnpRuleset (): string {
   return [
-    `add counter ip murmur_router ${UPNP_FORWARDED}`,
+    `add counter inet murmur_router ${UPNP_FORWARDED}`,
     `table inet ${UPNP_TABLE} {`,
     '  chain forward {',
     '    type filter hook forward priority filter - 1; policy accept;',
@@ -75,7 +75,7 @@ function upnpRuleset (): string {
     '  }',
     '  chain postrouting_miniupnpd { }',
     '}',
-    `insert rule ip murmur_router forward ct status dnat counter name "${UPNP_FORWARDED}" accept`
+    `insert rule inet murmur_router forward ct status dnat counter name "${UPNP_FORWARDED}" accept`
   ].join('\n') + '\n'
 }
 

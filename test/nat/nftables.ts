@@ -39,7 +39,8 @@ export function internetRuleset (options: { dropPrivateDestinations: boolean, pr
  * A home router: source NAT of the LAN behind its WAN address, and a stateful filter that lets
  * in only what answers a connection from inside (conntrack "established,related"), both for
  * traffic through the router (forward) and to the router itself (input: a WAN port that nobody
- * mapped must not answer with a reset of its own).
+ * mapped must not answer with a reset of its own). The table is `inet`: the filter guards IPv6
+ * too (a testbed with `ipv6`), whose LAN addresses are routed, not translated: NAT is IPv4 only.
  *
  * `masquerade` keeps the LAN host's source port when it is free (port-preserving, what makes
  * TCP hole punching possible); `fully-random` picks a random port for every new mapping.
@@ -51,14 +52,15 @@ export function routerRuleset (options: { wan: string, lanPrefix: string, mappin
     : [
         `    ${wan} counter name "${COUNTERS.inboundBlocked}"`,
         `    ${wan} meta l4proto tcp reject with tcp reset`,
-        `    ${wan} reject with icmp type ${icmpType}`
+        `    ${wan} meta nfproto ipv4 reject with icmp type ${icmpType}`,
+        `    ${wan} meta nfproto ipv6 reject with icmpv6 type ${icmpType === 'admin-prohibited' ? 'admin-prohibited' : 'port-unreachable'}`
       ]
   return [
-    'table ip murmur_router {',
+    'table inet murmur_router {',
     `  counter ${COUNTERS.inboundBlocked} { }`,
     '  chain postrouting {',
     '    type nat hook postrouting priority srcnat; policy accept;',
-    `    oifname "${options.wan}" masquerade${options.mapping === 'random' ? ' fully-random' : ''}`,
+    `    meta nfproto ipv4 oifname "${options.wan}" masquerade${options.mapping === 'random' ? ' fully-random' : ''}`,
     '  }',
     '  chain forward {',
     '    type filter hook forward priority filter; policy drop;',
@@ -73,6 +75,9 @@ export function routerRuleset (options: { wan: string, lanPrefix: string, mappin
     '    type filter hook input priority filter; policy accept;',
     `    iifname != "${options.wan}" accept`,
     '    ct state established,related accept',
+    // IPv6 neighbour discovery with the ISP's router, which a home router answers as any must
+    // (RFC 4890): without it the WAN link has no IPv6 at all.
+    '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } accept',
     ...blocked('port-unreachable'),
     '  }',
     '}'

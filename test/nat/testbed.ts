@@ -132,7 +132,7 @@ export class Testbed {
     await run('ip', ['-batch', '-'], { input: this.namespaces.map(name => `netns add ${name}`).join('\n') + '\n' })
     // Sysctls first: links created afterwards inherit `default` (IPv6 off on the links).
     // -e: a kernel built without IPv6 has no such key, and nothing to turn off.
-    await Promise.all(plan.setups.map(async setup => {
+    await Promise.all(plan.setups.filter(setup => setup.sysctls.length > 0).map(async setup => {
       await run('ip', ['netns', 'exec', setup.namespace, 'sysctl', '-q', '-e', '-w', ...setup.sysctls])
     }))
     // Both ends of each veth are created directly inside their namespaces: the root namespace

@@ -40,10 +40,18 @@ export interface TestbedOptions {
   dropPrivateDestinations?: boolean
   routerA?: RouterOptions
   routerB?: RouterOptions
+  /**
+   * IPv6 beside IPv4 (default false: IPv4 only). Every host gets a global address (2a0b::/32,
+   * which libp2p counts as public); each home LAN is a routed /64 of its own, not translated
+   * (as ISPs hand out IPv6), and the home router's stateful filter guards it as it guards IPv4.
+   */
+  ipv6?: boolean
 }
 
 interface HostBase {
   name: HostName
+  /** The host's global IPv6 address, with `ipv6: true`. */
+  address6?: string
   /** The network namespace's name (`ip netns exec <namespace> ...`). */
   namespace: string
   /** The interface `setLink()` takes down: a host's only link, a router's WAN link. */
@@ -126,6 +134,15 @@ const PUBLIC_SUBNET: Record<'publicA' | 'publicB' | RouterName, string> = {
 }
 const LAN_SUBNET: Record<RouterName, string> = { routerA: '192.168.1', routerB: '192.168.2' }
 const HOME_ADDRESS: Record<'homeA' | 'homeA2' | 'homeB', string> = { homeA: '192.168.1.2', homeA2: '192.168.1.3', homeB: '192.168.2.2' }
+/** With `ipv6`: each link to the core is a /64 (core ::1, host ::2); each LAN a routed /64 (router ::1). */
+const PUBLIC_SUBNET6: Record<'publicA' | 'publicB' | RouterName, string> = {
+  publicA: '2a0b:0:1::',
+  publicB: '2a0b:0:2::',
+  routerA: '2a0b:0:101::',
+  routerB: '2a0b:0:102::'
+}
+const LAN_SUBNET6: Record<RouterName, string> = { routerA: '2a0b:a::', routerB: '2a0b:b::' }
+const HOME_SUFFIX6: Record<'homeA' | 'homeA2' | 'homeB', string> = { homeA: '2', homeA2: '3', homeB: '2' }
 
 /** The interface names inside the namespaces (short: the kernel allows 15 characters). */
 export const IFACE = { host: 'eth0', wan: 'wan', lanBridge: 'lan' } as const
@@ -152,6 +169,7 @@ export function validateOptions (options: TestbedOptions): Required<Omit<Testbed
     publicHosts,
     secondHomeOnA: options.secondHomeOnA === true,
     dropPrivateDestinations: options.dropPrivateDestinations ?? true,
+    ipv6: options.ipv6 === true,
     routerA: router('routerA', options.routerA),
     routerB: router('routerB', options.routerB)
   }
@@ -174,18 +192,21 @@ export function planTopology (prefix: string, options: TestbedOptions = {}): Top
   const setup = (namespace: string): NamespaceSetup => {
     let entry = setups.get(namespace)
     if (entry == null) {
-      // lo up everywhere: a node serves its local API on 127.0.0.1. IPv6 is off on the links
-      // (new interfaces inherit `default`) so the testbed is IPv4 only; lo keeps ::1.
-      entry = { namespace, sysctls: ['net.ipv6.conf.default.disable_ipv6=1'], ipCommands: ['link set lo up'] }
+      // lo up everywhere: a node serves its local API on 127.0.0.1. Without `ipv6`, IPv6 is off
+      // on the links (new interfaces inherit `default`) so the testbed is IPv4 only; lo keeps ::1.
+      entry = { namespace, sysctls: opts.ipv6 ? [] : ['net.ipv6.conf.default.disable_ipv6=1'], ipCommands: ['link set lo up'] }
       setups.set(namespace, entry)
     }
     return entry
   }
   const core = setup(internet.namespace)
   core.sysctls.push('net.ipv4.ip_forward=1')
+  if (opts.ipv6) core.sysctls.push('net.ipv6.conf.all.forwarding=1')
+  // Addresses are usable at once (no duplicate address detection: nothing else is on these links).
+  const add6 = (address: string, dev: string): string => `address add ${address}/64 dev ${dev} nodad`
 
   // A host joined to the core by its own /24: the core is .1, the host .2.
-  const linkToCore = (name: 'publicA' | 'publicB' | RouterName, hostSide: string): { address: string, gateway: string } => {
+  const linkToCore = (name: 'publicA' | 'publicB' | RouterName, hostSide: string): { address: string, gateway: string, address6?: string } => {
     const subnet = PUBLIC_SUBNET[name]
     const gateway = `${subnet}.1`
     const address = `${subnet}.2`
@@ -194,33 +215,44 @@ export function planTopology (prefix: string, options: TestbedOptions = {}): Top
     internet.linkAddresses[name] = gateway
     const own = setup(ns(name))
     own.ipCommands.push(`address add ${address}/24 dev ${hostSide}`, `link set ${hostSide} up`, `route add default via ${gateway}`)
-    return { address, gateway }
+    if (!opts.ipv6) return { address, gateway }
+    const subnet6 = PUBLIC_SUBNET6[name]
+    core.ipCommands.push(add6(`${subnet6}1`, coreSide(name)))
+    own.ipCommands.push(add6(`${subnet6}2`, hostSide), `route add default via ${subnet6}1`)
+    return { address, gateway, address6: `${subnet6}2` }
   }
 
   const publics: Partial<Record<'publicA' | 'publicB', PublicHost>> = {}
   for (const name of publicNames) {
-    const { address, gateway } = linkToCore(name, IFACE.host)
-    publics[name] = { name, role: 'public', namespace: ns(name), uplink: IFACE.host, address, gateway }
+    const { address, gateway, address6 } = linkToCore(name, IFACE.host)
+    publics[name] = { name, role: 'public', namespace: ns(name), uplink: IFACE.host, address, gateway, ...(address6 !== undefined ? { address6 } : {}) }
   }
 
   const routers = {} as Record<RouterName, RouterHost>
   const homes: Partial<Record<'homeA' | 'homeA2' | 'homeB', HomeHost>> = {}
   for (const name of ['routerA', 'routerB'] as const) {
-    const { address, gateway } = linkToCore(name, IFACE.wan)
+    const { address, gateway, address6 } = linkToCore(name, IFACE.wan)
     const lan = LAN_SUBNET[name]
     const lanAddress = `${lan}.1`
     const own = setup(ns(name))
     own.sysctls.push('net.ipv4.ip_forward=1')
+    const lan6 = LAN_SUBNET6[name]
+    if (opts.ipv6) {
+      own.sysctls.push('net.ipv6.conf.all.forwarding=1')
+      // The ISP routes the home's /64 to the router's WAN address.
+      core.ipCommands.push(`route add ${lan6}/64 via ${PUBLIC_SUBNET6[name]}2`)
+    }
     // The LAN is a bridge (a home router's switch), so hosts on one LAN reach each other
     // directly, multicast (mDNS) included.
     own.ipCommands.push(
       `link add ${IFACE.lanBridge} type bridge`,
       `address add ${lanAddress}/24 dev ${IFACE.lanBridge}`,
-      `link set ${IFACE.lanBridge} up`
+      `link set ${IFACE.lanBridge} up`,
+      ...(opts.ipv6 ? [add6(`${lan6}1`, IFACE.lanBridge)] : [])
     )
     const { mapping, inbound } = opts[name]
     own.nftRuleset = routerRuleset({ wan: IFACE.wan, lanPrefix: IFACE.lanBridge, mapping, inbound })
-    routers[name] = { name, role: 'router', namespace: ns(name), uplink: IFACE.wan, address, wanAddress: address, lanAddress, lanSubnet: `${lan}.0/24`, gateway, mapping, inbound }
+    routers[name] = { name, role: 'router', namespace: ns(name), uplink: IFACE.wan, address, wanAddress: address, lanAddress, lanSubnet: `${lan}.0/24`, gateway, mapping, inbound, ...(address6 !== undefined ? { address6 } : {}) }
 
     for (const home of homesOf[name]) {
       const homeAddress = HOME_ADDRESS[home]
@@ -229,9 +261,10 @@ export function planTopology (prefix: string, options: TestbedOptions = {}): Top
       setup(ns(home)).ipCommands.push(
         `address add ${homeAddress}/24 dev ${IFACE.host}`,
         `link set ${IFACE.host} up`,
-        `route add default via ${lanAddress}`
+        `route add default via ${lanAddress}`,
+        ...(opts.ipv6 ? [add6(`${lan6}${HOME_SUFFIX6[home]}`, IFACE.host), `route add default via ${lan6}1`] : [])
       )
-      homes[home] = { name: home, role: 'home', namespace: ns(home), uplink: IFACE.host, address: homeAddress, gateway: lanAddress, router: name }
+      homes[home] = { name: home, role: 'home', namespace: ns(home), uplink: IFACE.host, address: homeAddress, gateway: lanAddress, router: name, ...(opts.ipv6 ? { address6: `${lan6}${HOME_SUFFIX6[home]}` } : {}) }
     }
   }
   core.nftRuleset = internetRuleset({ dropPrivateDestinations: opts.dropPrivateDestinations, privateRanges: PRIVATE_RANGES })
