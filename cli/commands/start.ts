@@ -56,7 +56,7 @@ function parseRelayTimeout (value: string): number {
 export function registerStartCommand (program: Command): void {
   passphraseOptions(commonOptions(program.command('start')), { allowNone: true })
     .description('run your node in the foreground (Ctrl-C stops it) and serve the local API')
-    .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else /ip4/0.0.0.0/tcp/4455 and /ip4/0.0.0.0/tcp/4456/ws)', collect)
+    .option('--listen <multiaddr>', 'listen on this multiaddr (repeatable; default: config.json, else TCP 4455 and WebSocket 4456 on every IPv4 and IPv6 interface)', collect)
     .option('--bootstrap <multiaddr>', 'also bootstrap from this peer (repeatable; for this run, with config.json\'s "bootstrap" list, which it does not change)', collect)
     .option('--api <host:port>', 'serve the local API and the web app here (default 127.0.0.1:4457, else a free port when it is taken)')
     .option('--api-allow-remote', 'allow --api on a non-loopback host')

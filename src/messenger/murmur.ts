@@ -57,8 +57,14 @@ import { messageView } from './views.js'
 
 const log = logger('murmur:messenger')
 
-/** Listen addresses when neither the options nor config.json give any: all interfaces, fixed ports. */
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/4455', '/ip4/0.0.0.0/tcp/4456/ws']
+/**
+ * Listen addresses when neither the options nor config.json give any: all interfaces of both
+ * families, fixed ports. IPv6 matters where people are: behind a carrier's NAT (most mobile
+ * networks, many ISPs) IPv4 cannot be punched, while the same home's IPv6 addresses are
+ * global and only firewalled (docs/network.md "IPv6"). A machine without IPv6 listens on IPv4
+ * alone (libp2p starts when every IPv4 address listens and every IPv6 one fails).
+ */
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/4455', '/ip4/0.0.0.0/tcp/4456/ws', '/ip6/::/tcp/4455', '/ip6/::/tcp/4456/ws']
 
 /** How long send() waits for the first delivery attempt before returning the message as queued. */
 const SEND_RETURN_MS = 3_000

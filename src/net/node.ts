@@ -51,8 +51,8 @@ export const MURMUR_LAN_DHT_PROTOCOL = '/murmur/lan/kad/1.0.0'
 export const MURMUR_DHT_DATASTORE_PREFIX = '/dht'
 export const MURMUR_LAN_DHT_DATASTORE_PREFIX = '/dht-lan'
 
-/** The listen addresses used when the caller gives none: any interface, random ports. */
-export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+/** The listen addresses used when the caller gives none: any interface of both families, random ports. */
+export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws', '/ip6/::/tcp/0', '/ip6/::/tcp/0/ws']
 
 /**
  * Whether a gateway could map any of these listen addresses: one not on loopback (a wildcard

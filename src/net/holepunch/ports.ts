@@ -6,7 +6,15 @@
  */
 import { createServer } from 'node:net'
 
-export async function reservePort (host = '0.0.0.0'): Promise<number> {
+/**
+ * A port free on both families: a dual-stack socket on `::` holds it for IPv4 too. Without IPv6
+ * on the machine, on 0.0.0.0.
+ */
+export async function reservePort (): Promise<number> {
+  return await reserveOn('::').catch(async () => await reserveOn('0.0.0.0'))
+}
+
+async function reserveOn (host: string): Promise<number> {
   return await new Promise<number>((resolve, reject) => {
     const server = createServer()
     server.unref()

@@ -44,6 +44,8 @@ export interface HolePunchComponents {
   }
   transportManager: {
     dialTransportForMultiaddr(ma: Multiaddr): Transport | undefined
+    /** The addresses we listen on, wildcards expanded to each interface's. */
+    getAddrs(): Multiaddr[]
   }
   upgrader: Upgrader
   peerStore: PeerStore
@@ -209,18 +211,27 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
     }
   }
 
-  /** The addresses this attempt dials from: each observed public IP, with a fresh port. */
+  /**
+   * The addresses this attempt dials from, with a fresh port: our global IPv6 addresses first
+   * (not translated: a stateful firewall lets the peer's SYN in once ours went out, whatever
+   * the IPv4 NAT does), then each public IPv4 address peers observed.
+   */
   private async ownAddresses (): Promise<{ port: number, addrs: Multiaddr[] }> {
-    if (this.observedIps.length === 0) {
-      throw new HolePunchFailedError('no-public-ip', 'no peer has told us our public IP yet')
+    const ipv6 = globalIpv6(this.components.transportManager.getAddrs())
+    if (this.observedIps.length === 0 && ipv6.length === 0) {
+      throw new HolePunchFailedError('no-public-ip', 'no peer has told us our public IP yet, and we have no global IPv6 address')
     }
     const port = await reservePort()
-    const addrs = [...this.observedIps].reverse().map(ip => multiaddr(`/ip4/${ip}/tcp/${port}`))
+    const addrs = [
+      ...ipv6.map(ip => multiaddr(`/ip6/${ip}/tcp/${port}`)),
+      ...[...this.observedIps].reverse().map(ip => multiaddr(`/ip4/${ip}/tcp/${port}`))
+    ].slice(0, MAX_HOLE_PUNCH_ADDRS)
     return { port, addrs }
   }
 
   /** B's side of one attempt: CONNECT, CONNECT, SYNC, then dial as the Noise responder. */
   private async initiate (relayed: Connection): Promise<Connection> {
+    const endsAt = Date.now() + this.init.timeoutMs
     const signal = AbortSignal.timeout(this.init.timeoutMs)
     const { port, addrs } = await this.ownAddresses()
     let stream: Stream | undefined
@@ -238,7 +249,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
       await stream.close({ signal }).catch(() => {})
       // A dials when SYNC arrives, half a round trip from now: dial then too.
       await delay(rtt / 2, undefined, { signal })
-      return await this.dialFrom(relayed.remotePeer, theirs, port, false, signal)
+      return await this.dialFrom(relayed.remotePeer, theirs, port, false, signal, endsAt)
     } catch (err) {
       stream?.abort(err as Error)
       if (err instanceof HolePunchFailedError) throw err
@@ -248,6 +259,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
 
   /** A's side of one attempt. */
   private async handleStream (stream: Stream, connection: Connection): Promise<void> {
+    const endsAt = Date.now() + this.init.timeoutMs
     const signal = AbortSignal.timeout(this.init.timeoutMs)
     try {
       // Only over a relayed connection: a direct one needs no punching.
@@ -262,7 +274,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
       const sync = await messages.read({ signal })
       if (sync.type !== HolePunch.Type.SYNC) throw new HolePunchFailedError('protocol', 'expected SYNC')
       await stream.close({ signal }).catch(() => {})
-      await this.dialFrom(connection.remotePeer, theirs, port, true, signal)
+      await this.dialFrom(connection.remotePeer, theirs, port, true, signal, endsAt)
       this.log('direct connection to %p by simultaneous open (dialler side)', connection.remotePeer)
     } catch (err) {
       this.log('punch with %p (dialler side) failed - %s', connection.remotePeer, (err as Error).message)
@@ -278,9 +290,13 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
    * drops a dial's local port, so the dial goes to the TCP transport itself, and on the
    * responder's side through an upgrader that marks the socket as incoming.
    */
-  private async dialFrom (peer: PeerId, addrs: Multiaddr[], port: number, initiator: boolean, signal: AbortSignal): Promise<Connection> {
+  private async dialFrom (peer: PeerId, addrs: Multiaddr[], port: number, initiator: boolean, signal: AbortSignal, endsAt: number): Promise<Connection> {
     let lastError: Error | undefined
-    for (const addr of addrs) {
+    // IPv6 first on both ends (as both offer it first), then IPv4: the two dial the same family
+    // at about the same time. Each address gets an equal share of what is left of the attempt,
+    // so a family whose SYNs are dropped (a peer whose IPv6 goes nowhere) cannot take it all.
+    const ordered = [...addrs.filter(a => a.getComponents()[0]?.name === 'ip6'), ...addrs.filter(a => a.getComponents()[0]?.name !== 'ip6')]
+    for (const [i, addr] of ordered.entries()) {
       if (signal.aborted) break
       const target = addr.encapsulate(`/p2p/${peer.toString()}`)
       const transport = this.components.transportManager.dialTransportForMultiaddr(target)
@@ -289,7 +305,8 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
         const upgrader = initiator ? this.components.upgrader : responderUpgrader(this.components.upgrader)
         // `localPort` reaches net.connect through the TCP transport's dial options; the
         // attempt's deadline bounds the dial only, not the connection (dial.ts).
-        return await dialWithin(transport, target, { localPort: port, upgrader }, signal)
+        const share = AbortSignal.timeout(Math.max(1, (endsAt - Date.now()) / (ordered.length - i)))
+        return await dialWithin(transport, target, { localPort: port, upgrader }, AbortSignal.any([signal, share]))
       } catch (err) {
         lastError = err as Error
       }
@@ -315,6 +332,16 @@ function responderUpgrader (upgrader: Upgrader): Upgrader {
       return typeof value === 'function' ? value.bind(target) : value
     }
   })
+}
+
+/** The global IPv6 addresses among our TCP listen addresses (not loopback, link-local or unique-local). */
+function globalIpv6 (listening: Multiaddr[]): string[] {
+  const ips = new Set<string>()
+  for (const ma of listening) {
+    const host = ma.getComponents()[0]
+    if (host?.name === 'ip6' && host.value != null && TCP.exactMatch(ma) && isPrivate(ma) !== true) ips.add(host.value)
+  }
+  return [...ips]
 }
 
 /** Public TCP addresses among `bytes`, at most MAX_HOLE_PUNCH_ADDRS; the rest is ignored. */
