@@ -10,7 +10,9 @@
  *   3. a public address,
  *   4. a relayed (/p2p-circuit) address, through a relay this node has an open direct connection
  *      to first (no new connection to make, and one a probe found dead is gone: src/net/liveness),
- *   5. any other private address (someone else's LAN: rarely reachable);
+ *   5. any other private address (someone else's LAN: rarely reachable), and a public IPv6
+ *      address while this machine has no global IPv6 address of its own (it has no route there
+ *      that works; on a network whose IPv6 is broken the SYN goes nowhere and waits it out);
  * and TCP before WebSockets within each rank.
  */
 import { networkInterfaces } from 'node:os'
@@ -86,7 +88,13 @@ export function addressRank (address: Multiaddr, subnets: Subnet[], connectedTo:
   }
   if (isLoopback(address)) return 1
   if (isPrivate(address)) return inSubnets(address, subnets) ? 2 : 5
+  if (address.getComponents()[0]?.name === 'ip6' && !subnets.some(isGlobalIpv6)) return 5
   return 3
+}
+
+/** A global unicast IPv6 subnet (2000::/3): an address of ours that the internet can route to. */
+function isGlobalIpv6 (subnet: Subnet): boolean {
+  return subnet.family === 6 && subnet.bits >= 3 && (subnet.base >> 125n) === 1n
 }
 
 /** Interfaces come and go (a laptop changes networks): the subnets are read again this often. */

@@ -38,6 +38,20 @@ describe('dialling order', () => {
     ])
   })
 
+  it('a public IPv6 address goes last while this machine has no global IPv6 address, and with public IPv4 while it has one', () => {
+    const addresses = ['/ip6/2a0b:b::2/tcp/4455', circuit(RELAY_UP, '11.0.2.2'), '/ip4/11.0.9.9/tcp/4455']
+    const withSubnets = (extra: Subnet[]): string[] => {
+      const sorter = createAddressSorter(() => [...subnets(), ...extra], () => false)
+      return addresses.map(a => ({ multiaddr: multiaddr(a), isCertified: false })).sort(sorter).map(a => a.multiaddr.toString())
+    }
+    // Only link-local and unique-local IPv6 here (fe80::/64, fd00::/64): no route to 2a0b:b::2 that works.
+    expect(withSubnets([{ family: 6, base: 0xfe80n << 112n, bits: 64 }, { family: 6, base: 0xfd00n << 112n, bits: 64 }]))
+      .toEqual(['/ip4/11.0.9.9/tcp/4455', circuit(RELAY_UP, '11.0.2.2'), '/ip6/2a0b:b::2/tcp/4455'])
+    // A global address of our own (2a0b:a::/64): the IPv6 address is as likely as the IPv4 one.
+    expect(withSubnets([{ family: 6, base: 0x2a0b000an << 96n, bits: 64 }]))
+      .toEqual(['/ip6/2a0b:b::2/tcp/4455', '/ip4/11.0.9.9/tcp/4455', circuit(RELAY_UP, '11.0.2.2')])
+  })
+
   it('a relayed address through a relay we are connected to before one through a relay we are not', () => {
     // The relay listed first went silent and its connection was aborted (src/net/liveness):
     // dialling through it first cost a per-address timeout before the live relay was tried.
