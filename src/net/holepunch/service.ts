@@ -245,6 +245,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
       if (answer.type !== HolePunch.Type.CONNECT) throw new HolePunchFailedError('protocol', 'expected CONNECT')
       const theirs = dialableAddrs(answer.addrs)
       if (theirs.length === 0) throw new HolePunchFailedError('protocol', 'the peer offered no public TCP address')
+      this.log('punch to %p: offered %s, dialling %s', relayed.remotePeer, addrs.map(String).join(' '), theirs.map(String).join(' '))
       await messages.write({ type: HolePunch.Type.SYNC, addrs: [] }, { signal })
       await stream.close({ signal }).catch(() => {})
       // A dials when SYNC arrives, half a round trip from now: dial then too.
@@ -271,6 +272,7 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
       if (theirs.length === 0) throw new HolePunchFailedError('protocol', 'the peer offered no public TCP address')
       const { port, addrs } = await this.ownAddresses()
       await messages.write({ type: HolePunch.Type.CONNECT, addrs: addrs.map(a => a.bytes) }, { signal })
+      this.log('punch with %p (dialler side): offered %s, dialling %s', connection.remotePeer, addrs.map(String).join(' '), theirs.map(String).join(' '))
       const sync = await messages.read({ signal })
       if (sync.type !== HolePunch.Type.SYNC) throw new HolePunchFailedError('protocol', 'expected SYNC')
       await stream.close({ signal }).catch(() => {})
@@ -293,8 +295,10 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
   private async dialFrom (peer: PeerId, addrs: Multiaddr[], port: number, initiator: boolean, signal: AbortSignal, endsAt: number): Promise<Connection> {
     let lastError: Error | undefined
     // IPv6 first on both ends (as both offer it first), then IPv4: the two dial the same family
-    // at about the same time. Each address gets an equal share of what is left of the attempt,
-    // so a family whose SYNs are dropped (a peer whose IPv6 goes nowhere) cannot take it all.
+    // at about the same time. Each address gets an equal share of what is left of the attempt to
+    // connect, so a family whose SYNs are dropped (a peer whose IPv6 goes nowhere) cannot take
+    // it all; once connected, the upgrade (Noise, Yamux) has the rest of the attempt, which a
+    // busy machine needs.
     const ordered = [...addrs.filter(a => a.getComponents()[0]?.name === 'ip6'), ...addrs.filter(a => a.getComponents()[0]?.name !== 'ip6')]
     for (const [i, addr] of ordered.entries()) {
       if (signal.aborted) break
@@ -305,8 +309,14 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
         const upgrader = initiator ? this.components.upgrader : responderUpgrader(this.components.upgrader)
         // `localPort` reaches net.connect through the TCP transport's dial options; the
         // attempt's deadline bounds the dial only, not the connection (dial.ts).
-        const share = AbortSignal.timeout(Math.max(1, (endsAt - Date.now()) / (ordered.length - i)))
-        return await dialWithin(transport, target, { localPort: port, upgrader }, AbortSignal.any([signal, share]))
+        const share = new AbortController()
+        const timer = setTimeout(() => { share.abort(new HolePunchFailedError('dial', 'no connection within this address\'s share of the attempt')) }, Math.max(1, (endsAt - Date.now()) / (ordered.length - i)))
+        const onProgress = (event: { type: string }): void => { if (event.type.startsWith('upgrader:')) clearTimeout(timer) }
+        try {
+          return await dialWithin(transport, target, { localPort: port, upgrader, onProgress }, AbortSignal.any([signal, share.signal]))
+        } finally {
+          clearTimeout(timer)
+        }
       } catch (err) {
         lastError = err as Error
       }
