@@ -62,6 +62,12 @@ export interface LivenessInit {
   maxFailures: number
   /** A probed connection whose ping is not answered within this is aborted (ms). */
   probeTimeoutMs: number
+  /**
+   * Whether a connection carries our own reachability: the connections to the relays that hold
+   * a reservation for us. One failed periodic ping on such a connection has every open
+   * connection probed at once (see check()).
+   */
+  carriesReachability?: (connection: Connection) => boolean
 }
 
 export interface LivenessStats {
@@ -195,7 +201,17 @@ class DefaultLiveness implements Liveness, Startable {
       const failures = (this.failures.get(connection) ?? 0) + 1
       this.failures.set(connection, failures)
       this.log('ping %d of %d to %p failed - %e', failures, this.init.maxFailures, connection.remotePeer, err)
-      if (failures >= this.init.maxFailures) this.abortDead(connection, err, `${failures} pings in a row failed`)
+      if (failures >= this.init.maxFailures) {
+        this.abortDead(connection, err, `${failures} pings in a row failed`)
+      } else if (this.init.carriesReachability?.(connection) === true) {
+        // Our relay went silent: most likely our own path died (a home router that rebooted or
+        // was renumbered forgets every connection through it), and with it every connection we
+        // hold. Waiting for maxFailures pings, each with a timeout that grows after a failure,
+        // left a home unreachable, its reservation dead, for ~100 s in the NAT testbed. One
+        // short ping per connection finds out now; those that answer stay.
+        this.log('a ping to %p, which holds our reservation, failed: probing every connection', connection.remotePeer)
+        for (const c of this.components.connectionManager.getConnections()) this.probeOne(c)
+      }
     }
   }
 
