@@ -234,10 +234,22 @@ class MurmurNodeImpl implements Murmur {
     for (const warning of created.warnings) this.warn(warning)
     this.stopWatchingDisk = this.store.onDiskFull((since) => { this.diskFullChanged(since) })
     node.services.bootstrap.addEventListener('warning', (event) => { this.warn(event.detail.message) })
+    let reachable: 'never' | 'yes' | 'lost' = 'never'
     node.services.reachability.addEventListener('change', (event) => {
       // The record carries our addresses: a new relay address must reach those who look us up.
       this.republisher?.publishSoon()
       log('reachability: %s', event.detail.mode)
+      const nowReachable = event.detail.mode === 'public' || event.detail.mode === 'relayed'
+      if (nowReachable && reachable === 'lost') {
+        // We were unreachable for a while (our relay's connection died: a router that rebooted,
+        // a new public address, a laptop that slept). Contacts with messages queued for us
+        // retry on their own schedule, up to minutes apart by then, and a record they looked up
+        // meanwhile named a reservation that no longer exists. Connecting to them, as after a
+        // start, has them deliver now (they retry on every new connection from us).
+        log('reachable again: reconnecting to recent peers')
+        void this.reconnect()
+      }
+      reachable = nowReachable ? 'yes' : reachable === 'yes' ? 'lost' : reachable
       void this.reachabilityView(event.detail).then(v => { this.events.emit('reachability', v) }, (err: Error) => { log.error('reachability view failed - %e', err) })
     })
     node.services.holePunch.addEventListener('punch', (event) => {

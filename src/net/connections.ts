@@ -61,6 +61,14 @@ export function isLimited (connection: Connection): boolean {
   return connection.limits != null
 }
 
+export interface OpenStreamOptions extends AbortOptions {
+  /**
+   * Called with the connection when the stream's opening (protocol negotiation) has not been
+   * answered after `afterMs`: the connection may be dead (the caller has it probed).
+   */
+  unanswered?: { afterMs: number, onUnanswered: (connection: Connection) => void }
+}
+
 /**
  * Opens `protocol` to `peer` on its best open connection, dialling the peer store's addresses
  * only when none is open. Relayed, limited connections are used too: every murmur protocol is
@@ -68,15 +76,27 @@ export function isLimited (connection: Connection): boolean {
  * would otherwise run a DHT lookup inside the dial, bounded only by the caller's signal; who
  * wants a lookup does one first, with its own budget (src/messenger/reach.ts).
  */
-export async function openStreamToPeer (connections: PeerConnections, peerStore: PeerAddresses, peer: PeerId, protocol: string, options: AbortOptions = {}): Promise<Stream> {
+export async function openStreamToPeer (connections: PeerConnections, peerStore: PeerAddresses, peer: PeerId, protocol: string, options: OpenStreamOptions = {}): Promise<Stream> {
   options.signal?.throwIfAborted()
+  const { unanswered, ...abortOptions } = options
   let connection = bestConnection(connections.getConnections(peer))
   if (connection == null) {
-    const known = await peerStore.get(peer, options).catch(() => ({ addresses: [] }))
+    const known = await peerStore.get(peer, abortOptions).catch(() => ({ addresses: [] }))
     if (known.addresses.length === 0) throw new PeerNotFoundError(`no address known for ${peer.toString()}`)
     const id = peer.toString()
     const addresses = known.addresses.map(a => a.multiaddr.toString().includes(`/p2p/${id}`) ? a.multiaddr : a.multiaddr.encapsulate(`/p2p/${id}`))
-    connection = await connections.openConnection(addresses, options)
+    connection = await connections.openConnection(addresses, abortOptions)
   }
-  return await connection.newStream(protocol, { ...options, runOnLimitedConnection: true })
+  const opening = connection.newStream(protocol, { ...abortOptions, runOnLimitedConnection: true })
+  if (unanswered === undefined) return await opening
+  // A connection whose path died without a word still says "open": the stream's negotiation
+  // waits on it until the caller's timeout, and every retry picks the same connection again
+  // until periodic pings give up on it. Its silence is the evidence to check it now.
+  const on = connection
+  const timer = setTimeout(() => { unanswered.onUnanswered(on) }, unanswered.afterMs)
+  try {
+    return await opening
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -156,6 +156,8 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
     querySelfInterval: limits.dht.querySelfIntervalMs
   }
   const r = limits.reachability
+  // The gater and liveness read the node once it exists.
+  const created: { node?: MurmurNode<S> } = {}
   const services = {
     identify: identify(),
     identifyPush: identifyPush(),
@@ -216,7 +218,8 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       minTimeoutMs: limits.monitor.pingMinTimeoutMs,
       maxTimeoutMs: limits.monitor.pingMaxTimeoutMs,
       maxFailures: limits.monitor.maxPingFailures,
-      probeTimeoutMs: limits.monitor.probeTimeoutMs
+      probeTimeoutMs: limits.monitor.probeTimeoutMs,
+      carriesReachability: (connection) => created.node?.services.reachability.view().relays.includes(connection.remotePeer.toString()) ?? false
     }),
     // After the DHTs: libp2p builds services in this order, and the filler reads them by name.
     // The LAN DHT only: on the WAN DHT, peers behind NATs are reached through relays, whose
@@ -240,7 +243,6 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
   } as unknown as ServiceFactoryMap<MurmurBaseServices & S>
 
   // The gater reads the node once it exists.
-  const created: { node?: MurmurNode<S> } = {}
   const gater = relayGater({
     limits: limits.relay,
     serve: options.relayService ?? true,

@@ -7,7 +7,8 @@
  * which identify told her. Real nodes on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DM_SILENCE_PROBE_MS } from '../../src/net/dm/constants.js'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { DM_PROTOCOL, DM_SILENCE_PROBE_MS } from '../../src/net/dm/constants.js'
 import { DEFAULT_MONITOR_LIMITS } from '../../src/net/limits.js'
 import { startBlackHoleProxy, type BlackHoleProxy } from '../net/black-hole-proxy.js'
 import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
@@ -60,3 +61,71 @@ describe('a dead path to a contact', () => {
     expect(texts).toEqual(['through the proxy', 'after the path died'])
   }, 60_000)
 })
+
+/**
+ * The same dead path, met by a new dm stream: after a router lost its state, the first message
+ * opens a stream on a connection that says "open" while nothing gets through. The stream's
+ * protocol negotiation waited on it for the whole opening timeout (10 s), and every retry picked
+ * the same connection again until three periodic pings gave up on it: in the NAT testbed, two
+ * homes' messages after a router reboot took 70 s both ways. Its unanswered opening has it
+ * probed like a silent stream.
+ */
+describe('a dead path to a contact, with no dm stream open on it', () => {
+  const dirs: string[] = []
+  let alice: TestNode
+  let bob: TestNode
+  let proxy: BlackHoleProxy
+
+  beforeAll(async () => {
+    const h = await Promise.all([makeHome(), makeHome()])
+    dirs.push(...h.map(x => x.dir))
+    bob = await startNode(h[1].home)
+    const bobPort = Number(bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
+    proxy = await startBlackHoleProxy(bobPort)
+    alice = await startNode(h[0].home, { bootstrap: [`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.murmur.peerId}`] })
+    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
+    await bob.murmur.contacts.add('alice', alice.murmur.peerId)
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled([alice?.murmur.stop(), bob?.murmur.stop()])
+    await proxy?.close()
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('is probed when the new stream\'s opening goes unanswered, and left within seconds: the message goes by a live path, once', async () => {
+    const first = await alice.murmur.send('bob', 'through the proxy')
+    expect((await alice.murmur.waitForState('bob', first.id, ['delivered'], { timeoutMs: 20_000 })).state).toBe('delivered')
+    expect(proxy.connections()).toBe(1)
+    // alice's dm stream to bob ends (as an idle one does, or one reset); the connection stays.
+    const node = (alice.murmur as unknown as { node: Libp2p }).node
+    const [connection] = node.getConnections(peerOf(node, bob))
+    const dm = connection.streams.find(s => s.protocol === DM_PROTOCOL && s.direction === 'outbound')
+    expect(dm).toBeDefined()
+    dm?.abort(new Error('ended by the test'))
+    await expect.poll(() => connection.streams.some(s => s.protocol === DM_PROTOCOL && s.direction === 'outbound'), { timeout: 5_000, interval: 50 }).toBe(false)
+
+    const closed = new Promise<number>(resolve => {
+      const off = alice.murmur.events.on('connection', (e) => {
+        if (e.peerId === bob.murmur.peerId && e.status === 'closed') { off(); resolve(Date.now()) }
+      })
+    })
+    proxy.cut()
+    const sentAt = Date.now()
+    const second = await alice.murmur.send('bob', 'after the path died')
+    const bound = DM_SILENCE_PROBE_MS + DEFAULT_MONITOR_LIMITS.probeTimeoutMs + 4_000
+    const closedAt = await Promise.race([closed, new Promise<undefined>(resolve => { globalThis.setTimeout(resolve, bound) })])
+    expect(closedAt, `the connection through the dead proxy still open after ${bound} ms`).toBeDefined()
+    expect((closedAt as number) - sentAt).toBeLessThan(bound)
+    expect((await alice.murmur.waitForState('bob', second.id, ['delivered'], { timeoutMs: 30_000 })).state).toBe('delivered')
+    expect(Date.now() - sentAt).toBeLessThan(25_000)
+    const texts = (await bob.murmur.history(alice.murmur.peerId)).filter(m => m.direction === 'in').map(m => m.text)
+    expect(texts).toEqual(['through the proxy', 'after the path died'])
+  }, 60_000)
+})
+
+function peerOf (node: Libp2p, of: TestNode): PeerId {
+  const connection = node.getConnections().find(c => c.remotePeer.toString() === of.murmur.peerId)
+  if (connection === undefined) throw new Error(`no connection to ${of.murmur.peerId}`)
+  return connection.remotePeer
+}

@@ -83,3 +83,27 @@ export function routerRuleset (options: { wan: string, lanPrefix: string, mappin
     '}'
   ].join('\n') + '\n'
 }
+
+/**
+ * A home router's reboot (Testbed.rebootRouter): while `off`, it drops every packet it receives;
+ * then every packet, arriving or its own, is tracked in conntrack `zone`, where none of the
+ * entries made before the reboot exist. Applied as a table of its own (replaced each time), at
+ * raw priority, ahead of connection tracking.
+ */
+export function rebootRuleset (options: { off: boolean, zone: number }): string {
+  const prerouting = options.off ? 'drop' : `ct zone set ${options.zone}`
+  return [
+    'table inet murmur_reboot',
+    'delete table inet murmur_reboot',
+    'table inet murmur_reboot {',
+    '  chain prerouting {',
+    '    type filter hook prerouting priority raw; policy accept;',
+    `    ${prerouting}`,
+    '  }',
+    '  chain output {',
+    '    type filter hook output priority raw; policy accept;',
+    `    ct zone set ${options.zone}`,
+    '  }',
+    '}'
+  ].join('\n') + '\n'
+}

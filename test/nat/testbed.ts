@@ -14,6 +14,7 @@ import { logger } from '@libp2p/logger'
 import { InvalidTestbedOptionsError, TestbedClosedError, UnknownTestbedHostError } from './errors.js'
 import { registerLive, unregisterLive } from './exit-hooks.js'
 import { assertTestbedSupported, deleteNamespaces, destroyNamespacesSync, emptyNamespaces, TESTBED_PREFIX } from './namespaces.js'
+import { rebootRuleset } from './nftables.js'
 import { run, withSystemPath, type RunOptions, type RunResult } from './run.js'
 import { planTopology, type Host, type HostName, type TestbedHosts, type TestbedOptions, type TopologyPlan } from './topology.js'
 
@@ -49,6 +50,8 @@ export class Testbed {
   readonly #plan: TopologyPlan
   readonly #children = new Set<ChildProcess>()
   #teardown: Promise<void> | undefined
+  /** Reboots so far per router: the conntrack zone its state lives in. */
+  readonly #reboots = new Map<string, number>()
 
   constructor (prefix: string, plan: TopologyPlan) {
     this.prefix = prefix
@@ -97,6 +100,53 @@ export class Testbed {
     const commands = [`link set ${host.uplink} ${state}`]
     if (state === 'up') commands.push(`route replace default via ${host.gateway}`)
     await run('ip', ['-n', host.namespace, '-batch', '-'], { ...options, input: commands.join('\n') + '\n' })
+  }
+
+  /**
+   * Reboots a home router: it forwards nothing for `downMs` (default 2 s; packets are dropped,
+   * as by a router that is off), then comes back having forgotten its connection tracking, so
+   * every NAT mapping and every "established" flow through it is gone. Packets of a connection
+   * made before the reboot are then invalid to it and dropped, both ways: such connections die
+   * silently, as behind a real router that lost its state (a router that picked mid-stream TCP
+   * up again would let them live on; many do not, and none can with random mapping).
+   *
+   * There is no `conntrack` tool here: the router starts using a new conntrack zone, in which
+   * none of the old entries exist (they time out unused in the old one), and stops picking up
+   * TCP mid-stream (`nf_conntrack_tcp_loose=0`).
+   */
+  async rebootRouter (ref: HostRef, options: RunOptions & { downMs?: number } = {}): Promise<void> {
+    this.#assertOpen()
+    const host = this.host(ref)
+    if (host.role !== 'router') throw new InvalidTestbedOptionsError(`Only a router reboots, not ${host.name} (a ${host.role})`)
+    const zone = (this.#reboots.get(host.name) ?? 0) + 1
+    this.#reboots.set(host.name, zone)
+    const nft = async (input: string): Promise<void> => { await this.exec(host, 'nft', ['-f', '-'], { ...options, input }) }
+    await this.exec(host, 'sysctl', ['-qw', 'net.netfilter.nf_conntrack_tcp_loose=0'], options)
+    await nft(rebootRuleset({ off: true, zone }))
+    await new Promise(resolve => setTimeout(resolve, options.downMs ?? 2_000))
+    await nft(rebootRuleset({ off: false, zone }))
+  }
+
+  /**
+   * Gives a router a new WAN address (an ISP renumbering it): the old one is removed, which
+   * kills every masqueraded flow through it, as on a real router; the LAN's traffic leaves from
+   * `address` (on the router's /24 link to the core, e.g. '11.0.101.3') from then on.
+   */
+  async setWanAddress (ref: HostRef, address: string, options: RunOptions = {}): Promise<void> {
+    this.#assertOpen()
+    const host = this.host(ref)
+    if (host.role !== 'router') throw new InvalidTestbedOptionsError(`Only a router has a WAN address, not ${host.name} (a ${host.role})`)
+    const prefix = host.gateway.split('.').slice(0, 3).join('.')
+    if (!address.startsWith(`${prefix}.`) || address === host.gateway) throw new InvalidTestbedOptionsError(`A WAN address of ${host.name} is in ${prefix}.0/24 and not the core's ${host.gateway}, not ${address}`)
+    const commands = [
+      // The old one first: removing a primary address removes the secondaries with it.
+      `address del ${host.wanAddress}/24 dev ${host.uplink}`,
+      `address add ${address}/24 dev ${host.uplink}`,
+      `route replace default via ${host.gateway}`
+    ]
+    await run('ip', ['-n', host.namespace, '-batch', '-'], { ...options, input: commands.join('\n') + '\n' })
+    host.address = address
+    host.wanAddress = address
   }
 
   /** The nftables counters of a router or the core (names in `COUNTERS`). */

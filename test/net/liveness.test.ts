@@ -4,7 +4,10 @@
 // the silent peer's muxer really stops answering pings (its yamux drops its ping answers).
 import { describe, it, expect, afterEach } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { Connection } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createNode, type MurmurNode } from '../../src/net/node.js'
+import { startBlackHoleProxy, type BlackHoleProxy } from './black-hole-proxy.js'
 
 const running: MurmurNode[] = []
 /** Yamux's flag on a ping's answer (@chainsafe/libp2p-yamux's Flag.ACK). */
@@ -29,9 +32,38 @@ async function waitFor (what: string, check: () => boolean, timeoutMs = 15_000):
   await expect.poll(check, { timeout: timeoutMs, interval: 10, message: what }).toBe(true)
 }
 
+const proxies: BlackHoleProxy[] = []
+
 afterEach(async () => {
   await Promise.all(running.splice(0).map(async node => { await node.stop() }))
+  await Promise.all(proxies.splice(0).map(async proxy => { await proxy.close() }))
 })
+
+/** Periodic pings out of the way (a minute apart): only probes can find a dead connection here. */
+async function startProbing (): Promise<MurmurNode> {
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    limits: {
+      connections: { inboundConnectionThreshold: 1000 },
+      monitor: { pingIntervalMs: 60_000, pingMinTimeoutMs: 5_000, pingMaxTimeoutMs: 5_000, maxPingFailures: 3, probeTimeoutMs: 1_000 }
+    }
+  })
+  running.push(node)
+  return node
+}
+
+/** a's connection to b through a proxy that can be cut (test/net/black-hole-proxy.ts), and both ends of it. */
+async function throughProxy (a: MurmurNode, b: MurmurNode): Promise<{ proxy: BlackHoleProxy, atA: Connection, atB: Connection }> {
+  const port = Number(b.getMultiaddrs()[0].toString().split('/')[4])
+  const proxy = await startBlackHoleProxy(port)
+  proxies.push(proxy)
+  const atA = await a.dial(multiaddr(`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${b.peerId.toString()}`), { force: true, signal: AbortSignal.timeout(10_000) })
+  // b's end: the connection from the proxy's address.
+  const fromProxy = (): Connection | undefined => b.getConnections(a.peerId).find(c => c.remoteAddr.toString().startsWith('/ip4/127.0.0.1/tcp/') && c.timeline.open >= atA.timeline.open - 1_000 && c.direction === 'inbound' && b.getConnections(a.peerId).length > 0)
+  await waitFor('b to list the connection', () => fromProxy() !== undefined)
+  return { proxy, atA, atB: fromProxy() as Connection }
+}
 
 describe('connection liveness', () => {
   it('keeps a connection whose pings are answered', async () => {
@@ -91,5 +123,33 @@ describe('connection liveness', () => {
     const again = await a.dial(b.peerId, { signal: AbortSignal.timeout(10_000) })
     expect(again).not.toBe(connection)
     expect(again.status).toBe('open')
+  })
+
+  it('probes a peer\'s older connections when it connects again: a dead one goes at once, on both ends', async () => {
+    // A home router that rebooted: the connection through it died without a word, and the home
+    // dials its relay again. The relay kept the dead connection (its pings are a minute apart
+    // here, 30 s and more in production) and sent the home's relayed connections over it.
+    const [a, b] = await Promise.all([startProbing(), startProbing()])
+    const { proxy, atA, atB } = await throughProxy(a, b)
+    proxy.cut()
+    const fresh = await a.dial(b.getMultiaddrs()[0], { force: true, signal: AbortSignal.timeout(10_000) })
+    expect(fresh).not.toBe(atA)
+    await waitFor('the dead connection closed at a', () => atA.status !== 'open', 5_000)
+    await waitFor('the dead connection closed at b', () => atB.status !== 'open', 5_000)
+    expect(fresh.status).toBe('open')
+    expect(a.getConnections(b.peerId)).toEqual([fresh])
+  })
+
+  it('probes a peer\'s other connections with the one probed: the dead one goes, the live one stays', async () => {
+    const [a, b] = await Promise.all([startProbing(), startProbing()])
+    // The direct connection first: the one through the proxy is the newer, never probed.
+    const direct = await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    const { proxy, atA } = await throughProxy(a, b)
+    expect(atA).not.toBe(direct)
+    proxy.cut()
+    a.services.liveness.probe(direct)
+    await waitFor('the dead connection closed', () => atA.status !== 'open', 5_000)
+    expect(direct.status).toBe('open')
+    expect(a.services.liveness.stats().aborted).toBe(1)
   })
 })

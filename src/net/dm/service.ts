@@ -50,7 +50,7 @@ export interface DmInit {
   inboundIdleTimeout?: number
   /** Unacknowledged envelopes held per inbound stream before reading stops. */
   maxUnackedPerStream?: number
-  /** Envelopes in flight and no answer for this long: a 'stream:silent' event (ms). */
+  /** Envelopes in flight (or a stream's opening) and no answer for this long: a 'stream:silent' event (ms). */
   silenceProbeMs?: number
   maxInboundStreams?: number
   maxOutboundStreams?: number
@@ -84,8 +84,9 @@ export interface DmServiceEvents {
   /** A dm stream closed; for outbound, envelopes still in flight failed with DmStreamClosedError. */
   'stream:close': CustomEvent<DmStreamEventDetail>
   /**
-   * An outbound stream's envelopes have gone unanswered for silenceProbeMs (silence.ts): its
-   * connection may be dead. The node has it probed (src/net/liveness: probe()).
+   * An outbound stream's envelopes have gone unanswered for silenceProbeMs (silence.ts), or a
+   * new outbound stream's negotiation has: its connection may be dead. The node has it probed
+   * (src/net/liveness: probe()).
    */
   'stream:silent': CustomEvent<DmSilentEventDetail>
 }
@@ -237,7 +238,10 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     const signal = AbortSignal.timeout(this.openStreamTimeout)
     let stream: Stream
     try {
-      stream = await openStreamToPeer(this.components.connectionManager, this.components.peerStore, peer, this.protocol, { signal })
+      stream = await openStreamToPeer(this.components.connectionManager, this.components.peerStore, peer, this.protocol, {
+        signal,
+        unanswered: { afterMs: this.silenceProbeMs, onUnanswered: (connection) => { this.onOpeningSilent(peer, connection) } }
+      })
     } catch (err) {
       if (signal.aborted) {
         throw new DmTimeoutError('Timed out opening the dm stream')
@@ -269,6 +273,13 @@ class DefaultDmService extends TypedEventEmitter<DmServiceEvents> implements DmS
     if (connection === undefined) return
     this.log('outbound dm stream to %p: %d envelopes unanswered for %d ms', channel.peer, channel.inFlight, this.silenceProbeMs)
     this.safeDispatchEvent('stream:silent', { detail: { peer: channel.peer, connection } })
+  }
+
+  /** Names the connection on which a new outbound stream's negotiation went unanswered. */
+  private onOpeningSilent (peer: PeerId, connection: Connection): void {
+    if (connection.status !== 'open') return
+    this.log('outbound dm stream to %p: opening unanswered for %d ms', peer, this.silenceProbeMs)
+    this.safeDispatchEvent('stream:silent', { detail: { peer, connection } })
   }
 
   private handleStream (stream: Stream, connection: Connection): void {

@@ -28,7 +28,7 @@ import { ConnectionClosedError, serviceCapabilities } from '@libp2p/interface'
 import { AdaptiveTimeout } from '@libp2p/utils'
 import { isOpenDirect } from '../connections.js'
 import { relayOf } from '../reachability/classify.js'
-import type { AbortOptions, ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'
 
 /**
  * The part of a connection's muxer liveness uses. libp2p's connection holds its muxer but its
@@ -48,7 +48,8 @@ function muxerOf (connection: Connection): PingingMuxer | undefined {
 const CLOSED_ERRORS = new Set(['ConnectionClosedError', 'MuxerClosedError'])
 
 export interface LivenessComponents {
-  connectionManager: { getConnections(): Connection[] }
+  connectionManager: { getConnections(peerId?: PeerId): Connection[] }
+  events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
 
@@ -61,6 +62,12 @@ export interface LivenessInit {
   maxFailures: number
   /** A probed connection whose ping is not answered within this is aborted (ms). */
   probeTimeoutMs: number
+  /**
+   * Whether a connection carries our own reachability: the connections to the relays that hold
+   * a reservation for us. One failed periodic ping on such a connection has every open
+   * connection probed at once (see check()).
+   */
+  carriesReachability?: (connection: Connection) => boolean
 }
 
 export interface LivenessStats {
@@ -76,8 +83,10 @@ export interface Liveness {
   stats(): LivenessStats
   /**
    * Pings `connection` now, out of turn, and aborts it if the ping is not answered within
-   * probeTimeoutMs; a relayed connection's connections to its relay are probed too (the
-   * relay's own path may be the one that died). Once per connection at a time; never throws.
+   * probeTimeoutMs; the peer's other connections are probed too (the path that died, a home
+   * router that lost its state, carries them all), and a relayed connection's connections to
+   * its relay (the relay's own path may be the one that died). Once per connection at a time;
+   * never throws.
    */
   probe(connection: Connection): void
 }
@@ -109,11 +118,29 @@ class DefaultLiveness implements Liveness, Startable {
     setMaxListeners(Infinity, this.controller.signal)
     this.timer = setInterval(() => { this.round() }, this.init.intervalMs)
     this.timer.unref?.()
+    this.components.events.addEventListener('connection:open', this.onConnectionOpen)
   }
 
   stop (): void {
     this.controller.abort()
     clearInterval(this.timer)
+    this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
+  }
+
+  /**
+   * A peer that dials us again while we hold a direct connection to it, or that we dial again,
+   * may have lost the old one without a word: a home router that rebooted forgot the old
+   * connection's mapping, and the home reconnects (and takes its relay reservation again) over a
+   * new one. The old one still says "open", and libp2p's relay server sends every relayed
+   * connection for that peer over its first connection, the dead one, until periodic pings give
+   * up on it (30 s and more). The new connection is the evidence to check the older ones now.
+   */
+  private readonly onConnectionOpen = (event: CustomEvent<Connection>): void => {
+    const fresh = event.detail
+    if (!isOpenDirect(fresh)) return
+    for (const c of this.components.connectionManager.getConnections(fresh.remotePeer)) {
+      if (c !== fresh && isOpenDirect(c) && c.timeline.open < fresh.timeline.open) this.probeOne(c)
+    }
   }
 
   stats (): LivenessStats {
@@ -125,12 +152,15 @@ class DefaultLiveness implements Liveness, Startable {
     const relayConnections = relay === undefined
       ? []
       : this.components.connectionManager.getConnections().filter(c => c.remotePeer.toString() === relay && isOpenDirect(c))
-    for (const c of [connection, ...relayConnections]) {
-      if (c.status !== 'open' || this.probing.has(c) || this.controller.signal.aborted) continue
-      this.probing.add(c)
-      this.counts.probes++
-      void this.checkNow(c).finally(() => { this.probing.delete(c) })
-    }
+    const peerConnections = this.components.connectionManager.getConnections(connection.remotePeer)
+    for (const c of new Set([connection, ...peerConnections, ...relayConnections])) this.probeOne(c)
+  }
+
+  private probeOne (c: Connection): void {
+    if (c.status !== 'open' || this.probing.has(c) || this.controller.signal.aborted) return
+    this.probing.add(c)
+    this.counts.probes++
+    void this.checkNow(c).finally(() => { this.probing.delete(c) })
   }
 
   /** One ping within probeTimeoutMs; unanswered, the connection is aborted. */
@@ -171,7 +201,17 @@ class DefaultLiveness implements Liveness, Startable {
       const failures = (this.failures.get(connection) ?? 0) + 1
       this.failures.set(connection, failures)
       this.log('ping %d of %d to %p failed - %e', failures, this.init.maxFailures, connection.remotePeer, err)
-      if (failures >= this.init.maxFailures) this.abortDead(connection, err, `${failures} pings in a row failed`)
+      if (failures >= this.init.maxFailures) {
+        this.abortDead(connection, err, `${failures} pings in a row failed`)
+      } else if (this.init.carriesReachability?.(connection) === true) {
+        // Our relay went silent: most likely our own path died (a home router that rebooted or
+        // was renumbered forgets every connection through it), and with it every connection we
+        // hold. Waiting for maxFailures pings, each with a timeout that grows after a failure,
+        // left a home unreachable, its reservation dead, for ~100 s in the NAT testbed. One
+        // short ping per connection finds out now; those that answer stay.
+        this.log('a ping to %p, which holds our reservation, failed: probing every connection', connection.remotePeer)
+        for (const c of this.components.connectionManager.getConnections()) this.probeOne(c)
+      }
     }
   }
 
