@@ -391,7 +391,7 @@ class MurmurNodeImpl implements Murmur {
   /**
    * A full disk stops what the node does by itself (a received message is not stored, so not
    * acknowledged; its sender and our relays keep it) and says so nowhere else: a warning while
-   * it lasts, withdrawn once a write succeeds again (docs/store.md "A full disk").
+   * it lasts, withdrawn once a write succeeds again (docs/store.md "Durability: group commit").
    */
   private diskFullChanged (since: number | undefined): void {
     if (since !== undefined) {

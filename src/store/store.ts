@@ -178,7 +178,7 @@ export class Store {
    * Since when (ms since the epoch) the disk of the home has been full: the last write failed
    * for want of space, and none has succeeded since. Undefined while writes succeed. Writes the
    * node makes by itself (a received message, a receipt) fail too, and nothing says so where the
-   * user looks unless the node reports this (Murmur.status, docs/store.md "A full disk").
+   * user looks unless the node reports this (Murmur.status, docs/store.md "Durability: group commit").
    */
   get diskFullSince (): number | undefined {
     return this.fullSince
