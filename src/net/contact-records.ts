@@ -15,6 +15,7 @@ import {
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
 import { routingTableOf, runLookupPasses } from './lookup-passes.js'
+import { recordAddresses } from './record-addresses.js'
 import { untilAborted } from './until-aborted.js'
 import {
   CONTACT_RECORD_LIMITS, CONTACT_RECORD_PASSES, CONTACT_RECORD_QUORUM, CONTACT_RECORD_SETTLE_MS, DEFAULT_DHT_LIMITS, DEFAULT_REPUBLISH_INTERVAL_MS, REPUBLISH_DEBOUNCE_MS, REPUBLISH_LOOKUP_TIMEOUT_MS,
@@ -363,7 +364,7 @@ export class ContactRecordRepublisher {
     const now = (this.init.now ?? Date.now)()
     const sequence = nextSequence(now, this.last)
     const addresses = content.addresses ??
-      this.node.getMultiaddrs().map(ma => ma.bytes).slice(0, CONTACT_RECORD_LIMITS.maxAddresses)
+      recordAddresses(this.node.getMultiaddrs(), CONTACT_RECORD_LIMITS.maxAddresses).map(ma => ma.bytes)
     const record = signContactRecord({
       sequence,
       addresses,
