@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /**
- * Many tabs of one node's web app (docs/web.md "Opening it"), with two in-process nodes (alice and bob, each served by startDaemon as `murmur
+ * Many tabs of one node's web app (docs/web.md "Opening it"), and a contact book changed
+ * elsewhere, with two in-process nodes (alice and bob, each served by startDaemon as `murmur
  * start` serves it) and alice's tabs in one real Chromium context.
  *
  * A browser keeps at most 6 HTTP/1.1 connections per host: the tabs share one event stream
@@ -74,6 +75,28 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
     while (tabs.length > 2) await tabs.shift()?.close()
     await call(bob, 'send', { to: 'alice', text: 'third from bob', wait: true, timeout: 30 })
     for (const page of tabs) await entryIn(page).locator('.badge[aria-label="3 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    for (const page of tabs) expect(pageProblems(page)).toEqual([])
+  })
+
+  it('a contact renamed, removed and added again through the API shows in the open tabs at once', async () => {
+    const [listTab, contactsTab] = tabs
+    await contactsTab.goto(`${alice.daemon.api.webUrl}#/contacts`)
+    await contactsTab.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor({ timeout: UI_TIMEOUT_MS })
+    const name = entryIn(listTab).locator('.name')
+    expect(await name.textContent()).toBe('bob')
+
+    await call(alice, 'contacts.rename', { contact: 'bob', newName: 'robert' })
+    await name.filter({ hasText: /^robert$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await contactsTab.locator('.plain-list a', { hasText: /^robert$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+
+    await call(alice, 'contacts.remove', { contact: 'robert' })
+    // A conversation without a contact is listed under the peer ID's start.
+    await name.filter({ hasText: /^12D3KooW/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await contactsTab.locator('.plain-list a', { hasText: /^robert$/ }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+
+    await call(alice, 'contacts.add', { name: 'bob', peerId: bobPeer() })
+    await name.filter({ hasText: /^bob$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await contactsTab.locator('.plain-list a', { hasText: /^bob$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     for (const page of tabs) expect(pageProblems(page)).toEqual([])
   })
 })

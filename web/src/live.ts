@@ -69,6 +69,9 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
     }
     case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return false
     case 'conversation:read': return true
+    // A contact added, renamed or removed here, in another tab or by the CLI: the list names
+    // conversations by the contacts it read, so both are read again together.
+    case 'contacts': return true
     case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
     case 'decrypt:failed': {
       const failure = data as { peerId: string, reason: string }
