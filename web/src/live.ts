@@ -10,10 +10,10 @@
  * against, so the link reads the state again (docs/web.md "Opening it").
  */
 import type { ConversationView, MessageView } from '../../src/messenger/types.js'
-import { NotSignedInError } from './api.js'
+import { NotSignedInError, signIn } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
 import { notifyIncoming } from './notify.js'
-import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
+import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem, signInFailed } from './state.js'
 
 const PROBE_MIN_MS = 500
 const PROBE_MAX_MS = 5_000
@@ -183,6 +183,49 @@ async function start (opened?: Link): Promise<void> {
   } catch (err) {
     readFailed(current, err)
   }
+}
+
+/** A sign-in code the node has not answered yet (signInWhenReachable). */
+let pendingCode: string | undefined
+
+/**
+ * Trades a sign-in code the node could not be asked about (it was stopped or restarting when
+ * the URL was opened) as soon as the node answers, trying with the same backoff as a stopped
+ * node. The code is spent only when the node takes it, so saying "expired" meanwhile would be
+ * wrong, and would lose a code that is still good. Then the page connects as usual: signed in,
+ * or the sign-in page saying the node refused the code.
+ */
+export function signInWhenReachable (code: string): void {
+  pendingCode = code
+  probeDelay = PROBE_MIN_MS
+  connection.set('signing-in')
+  void trySignIn()
+}
+
+async function trySignIn (): Promise<void> {
+  clearTimeout(probeTimer)
+  const code = pendingCode
+  if (code === undefined) return
+  let accepted: boolean
+  try {
+    accepted = await signIn(code)
+  } catch {
+    if (pendingCode !== code) return
+    probeTimer = setTimeout(() => { void trySignIn() }, probeDelay)
+    probeDelay = Math.min(PROBE_MAX_MS, probeDelay * 2)
+    return
+  }
+  if (pendingCode !== code) return
+  pendingCode = undefined
+  if (!accepted) signInFailed.set(true)
+  connect()
+}
+
+/** "Try now" on the page that says the node does not answer. */
+export function retryNow (): void {
+  probeDelay = PROBE_MIN_MS
+  if (pendingCode !== undefined) void trySignIn()
+  else connect()
 }
 
 /** Starts (or restarts now) the live link; `opened`: one the boot script opened. */

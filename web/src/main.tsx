@@ -5,7 +5,7 @@
  */
 import { render } from 'preact'
 import { takeBoot } from './boot.js'
-import { connect } from './live.js'
+import { connect, signInWhenReachable } from './live.js'
 import { signInFailed } from './state.js'
 import { App } from './views/App.js'
 import './styles.css'
@@ -16,9 +16,10 @@ async function start (): Promise<void> {
   performance.mark('murmur:app')
   const booting = takeBoot()
   render(<App />, root)
-  const { signInRefused, link } = await booting
+  const { signInRefused, signInPending, link } = await booting
   if (signInRefused) signInFailed.set(true)
-  connect(link)
+  if (signInPending !== undefined) signInWhenReachable(signInPending)
+  else connect(link)
 }
 
 void start()

@@ -12,7 +12,8 @@ import { Observable } from './store.js'
 /** History is read in pages of this many messages (the API allows up to 1,000). */
 export const PAGE_SIZE = 50
 
-export type Connection = 'connecting' | 'live' | 'stopped' | 'signed-out'
+/** 'signing-in': a sign-in code waits for the node to answer (live.ts signInWhenReachable). */
+export type Connection = 'connecting' | 'live' | 'stopped' | 'signing-in' | 'signed-out'
 
 export interface ConversationState {
   peerId: string

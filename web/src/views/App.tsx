@@ -73,6 +73,7 @@ export function App () {
   useTitle()
   if (state === 'signed-out') return <SignIn failed={codeRefused} />
   if (state === 'stopped') return <Stopped />
+  if (state === 'signing-in') return <Stopped signingIn />
   if (state === 'connecting') return <p class="loading" role="status">Connecting to your murmur node…</p>
   return (
     <div class={`app ${current.view === 'home' ? 'at-home' : 'in-view'}`}>
