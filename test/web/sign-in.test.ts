@@ -67,4 +67,19 @@ describe('signing in while the node cannot be reached (in-process node, real Chr
     await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await page.getByText(/expired/).count()).toBe(0)
   })
+
+  it('a sign-in URL opened in a tab that shows the sign-in page (only its fragment changes) signs it in', async () => {
+    const { page } = await browser.page()
+    const { url } = node.daemon.api.issueWebSignIn()
+    await page.goto(url.split('#')[0])
+    await page.getByRole('heading', { name: 'Sign in to your murmur node' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    // The same page, another fragment: no new load, as when the URL is pasted into the address bar.
+    const loads: string[] = []
+    page.on('load', () => { loads.push(page.url()) })
+    await page.goto(url)
+    await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(loads).toEqual([])
+    // The code left the address bar (and so the tab's history) at once.
+    expect(page.url()).not.toContain('code=')
+  })
 })

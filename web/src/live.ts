@@ -189,16 +189,16 @@ async function start (opened?: Link): Promise<void> {
 let pendingCode: string | undefined
 
 /**
- * Trades a sign-in code the node could not be asked about (it was stopped or restarting when
- * the URL was opened) as soon as the node answers, trying with the same backoff as a stopped
+ * Trades a sign-in code (`unreachable`: one the node could not be asked about, as it was stopped
+ * or restarting when the URL was opened) as soon as the node answers, trying with the same backoff as a stopped
  * node. The code is spent only when the node takes it, so saying "expired" meanwhile would be
  * wrong, and would lose a code that is still good. Then the page connects as usual: signed in,
  * or the sign-in page saying the node refused the code.
  */
-export function signInWhenReachable (code: string): void {
+export function signInWhenReachable (code: string, { unreachable = true } = {}): void {
   pendingCode = code
   probeDelay = PROBE_MIN_MS
-  connection.set('signing-in')
+  if (unreachable) connection.set('signing-in')
   void trySignIn()
 }
 
@@ -211,13 +211,14 @@ async function trySignIn (): Promise<void> {
     accepted = await signIn(code)
   } catch {
     if (pendingCode !== code) return
+    connection.set('signing-in')
     probeTimer = setTimeout(() => { void trySignIn() }, probeDelay)
     probeDelay = Math.min(PROBE_MAX_MS, probeDelay * 2)
     return
   }
   if (pendingCode !== code) return
   pendingCode = undefined
-  if (!accepted) signInFailed.set(true)
+  signInFailed.set(!accepted)
   connect()
 }
 
