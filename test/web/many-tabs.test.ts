@@ -10,6 +10,8 @@
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDaemon } from '../../src/api/daemon.js'
+import { createMurmur } from '../../src/messenger/index.js'
 import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { openApp, pageProblems, UI_TIMEOUT_MS } from './page-helpers.js'
@@ -51,6 +53,8 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
   afterAll(async () => {
     await browser?.close()
     await bob?.cleanup()
+    // The daemon started again under the tabs is not the one alice's cleanup stops.
+    await alice?.daemon.stop()
     await alice?.cleanup()
   })
 
@@ -97,6 +101,24 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
     await call(alice, 'contacts.add', { name: 'bob', peerId: bobPeer() })
     await name.filter({ hasText: /^bob$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     await contactsTab.locator('.plain-list a', { hasText: /^bob$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    for (const page of tabs) expect(pageProblems(page)).toEqual([])
+  })
+
+  it('the node restarts under the open tabs: they say so, come back by themselves, and get the next message', async () => {
+    const { port } = alice.daemon.api
+    await alice.daemon.stop()
+    for (const page of tabs) await page.locator('#stopped-title').waitFor({ timeout: UI_TIMEOUT_MS })
+    alice.daemon = await startDaemon({ home: alice.home, api: `127.0.0.1:${port}`, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }, createMurmur)
+    for (const page of tabs) await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    await call(bob, 'send', { to: alicePeer(), text: 'fourth from bob', wait: true, timeout: 30 })
+    for (const page of tabs) await entryIn(page).locator('.badge[aria-label="4 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+  })
+
+  it('signing out in one tab shows the sign-in page in every tab', async () => {
+    const [first, second] = tabs
+    await second.goto(`${alice.daemon.api.webUrl}#/node`)
+    await second.getByRole('button', { name: 'Sign out of this browser' }).click()
+    for (const page of [first, second]) await page.locator('#signin-title').waitFor({ timeout: UI_TIMEOUT_MS })
     for (const page of tabs) expect(pageProblems(page)).toEqual([])
   })
 })
