@@ -4,7 +4,7 @@
  * the conversation's draft (drafts.ts): a box is made per conversation (keyed by peer ID) and
  * starts from it.
  */
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { errorText } from '../api.js'
 import { draftAfterSending, draftOf, setDraft } from '../drafts.js'
 import { sendMessage } from '../state.js'
@@ -12,12 +12,29 @@ import { checkCompose, MAX_TEXT_BYTES } from '../text.js'
 
 const SHOW_COUNT_FROM = MAX_TEXT_BYTES * 0.9
 
+/** The next compose box to mount takes the focus (focusNextCompose). */
+let focusOnMount = false
+
+/**
+ * Moving to another conversation from the keyboard (Alt+↑/↓, App.tsx) replaces the compose box
+ * (one per conversation): the focus it had would fall back to the page's start, and a keyboard
+ * user would have to Tab through the whole list to write again. The new box takes it instead.
+ */
+export function focusNextCompose (): void {
+  focusOnMount = true
+}
+
 export function Compose ({ peerId, name, onSent }: { peerId: string, name: string, onSent: () => void }) {
   const [text, setText] = useState(() => draftOf(peerId))
   const [error, setError] = useState<string | undefined>(undefined)
   const [sending, setSending] = useState(false)
   const box = useRef<HTMLTextAreaElement>(null)
   const check = checkCompose(text)
+  useEffect(() => {
+    if (!focusOnMount) return
+    focusOnMount = false
+    box.current?.focus()
+  }, [])
 
   const send = (): void => {
     if (!check.ok || sending) return
