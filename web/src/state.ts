@@ -167,8 +167,13 @@ function putInInbox (message: MessageView, unreadDelta: number): void {
   inbox.set([updated, ...list.filter(c => c.peerId !== message.peerId)].sort((a, b) => b.lastMessageAt - a.lastMessageAt))
 }
 
-export async function sendMessage (peerId: string, text: string): Promise<MessageView> {
-  const message = await call('send', { to: peerId, text })
+/**
+ * Sends; `clientId` names this message (send's param): asked again with the same id after an
+ * answer that never came, the node answers with the message it already has instead of sending
+ * it twice.
+ */
+export async function sendMessage (peerId: string, text: string, clientId: string): Promise<MessageView> {
+  const message = await call('send', { to: peerId, text, clientId })
   putInConversation([message])
   putInInbox(message, 0)
   return message
