@@ -82,4 +82,17 @@ describe('signing in while the node cannot be reached (in-process node, real Chr
     // The code left the address bar (and so the tab's history) at once.
     expect(page.url()).not.toContain('code=')
   })
+
+  it('signing in in one tab signs in the other tabs of the browser that show the sign-in page', async () => {
+    const { page: first, context } = await browser.page()
+    const second = await context.newPage()
+    const base = node.daemon.api.webUrl
+    for (const page of [first, second]) {
+      await page.goto(base)
+      await page.getByRole('heading', { name: 'Sign in to your murmur node' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    }
+    await first.getByLabel('Or paste the sign-in URL or code it printed').fill(node.daemon.api.issueWebSignIn().url)
+    await first.getByRole('button', { name: 'Sign in' }).click()
+    for (const page of [first, second]) await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+  })
 })

@@ -12,6 +12,7 @@
 import type { ConversationView, MessageView } from '../../src/messenger/types.js'
 import { NotSignedInError, signIn } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
+import { onStreamOpen } from './shared-stream.js'
 import { notifyIncoming } from './notify.js'
 import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem, signInFailed } from './state.js'
 
@@ -145,10 +146,27 @@ function readFailed (current: Link, err: unknown): void {
   link = undefined
   if (err instanceof NotSignedInError) {
     connection.set('signed-out')
+    followSignInElsewhere()
     return
   }
   connection.set('stopped')
   retryLater()
+}
+
+let stopFollowing: (() => void) | undefined
+
+/**
+ * A tab showing the sign-in page follows a sign-in made in another tab of this browser (they
+ * share the session cookie): once a stream is open there, this tab connects too. Without this
+ * it kept asking for a code, and the code just used in the other tab was spent.
+ */
+function followSignInElsewhere (): void {
+  stopFollowing?.()
+  stopFollowing = onStreamOpen(() => {
+    stopFollowing?.()
+    stopFollowing = undefined
+    if (connection.value === 'signed-out') connect()
+  })
 }
 
 function retryLater (): void {

@@ -65,6 +65,21 @@ function emit (wire: StreamWire): void {
 
 function deliverHere (wire: StreamWire): void {
   for (const listener of [...listeners]) listener(wire)
+  if (wire.t === 'open') for (const watcher of [...openWatchers]) watcher()
+}
+
+/** Told when a stream opens, without asking for one (onStreamOpen). */
+const openWatchers = new Set<() => void>()
+
+/**
+ * Calls `watcher` whenever another tab (or this one) has the shared stream open: a tab that is
+ * not signed in learns that this browser now is (signed in from another tab). Asks for nothing.
+ * Returns the function that stops watching.
+ */
+export function onStreamOpen (watcher: () => void): () => void {
+  start()
+  openWatchers.add(watcher)
+  return () => { openWatchers.delete(watcher) }
 }
 
 /** The leader's stream: opened when a tab wants it and none is open or opening. */
