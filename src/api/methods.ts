@@ -6,6 +6,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Murmur } from '../messenger/api-types.js'
+import type { MessageView } from '../messenger/types.js'
 import { InvalidParamsError, WebAppUnavailableError } from './errors.js'
 import { DEFAULT_SEND_WAIT_SECONDS, FINAL_SEND_STATES, MAX_HISTORY_LIMIT, MAX_RELAY_ADDRESSES, MAX_SEND_WAIT_SECONDS, MESSAGE_ID_PATTERN } from './limits.js'
 import { integer, params, shortString, z, type ParamSchema, type ParamsOf } from './params.js'
@@ -39,6 +40,40 @@ function checkMultiaddrs (name: string, addresses: string[]): string[] {
 
 function defineMethod<const S extends ParamSchema, R> (definition: MethodDefinition<S, R>): MethodDefinition<S, R> {
   return definition
+}
+
+/**
+ * `send` by `clientId`, per node: the message a client's id already named, so that the same
+ * send asked again (its answer was lost: a timeout, a dropped connection) answers with that
+ * message rather than sending it a second time. In memory, for CLIENT_ID_TTL_MS.
+ */
+const sendsByClientId = new WeakMap<Murmur, Map<string, { at: number, to: string, text: string, sending: Promise<MessageView> }>>()
+export const CLIENT_ID_TTL_MS = 10 * 60_000
+/** The oldest ids go first beyond this many. */
+const MAX_CLIENT_IDS = 1000
+
+async function sendOnce (murmur: Murmur, clientId: string, to: string, text: string): Promise<MessageView> {
+  let byId = sendsByClientId.get(murmur)
+  if (byId === undefined) sendsByClientId.set(murmur, byId = new Map())
+  const now = Date.now()
+  for (const [id, entry] of byId) if (now - entry.at > CLIENT_ID_TTL_MS) byId.delete(id)
+  const known = byId.get(clientId)
+  if (known !== undefined) {
+    if (known.to !== to || known.text !== text) throw new InvalidParamsError('param "clientId" already named another message: pick a new one for each message')
+    try {
+      return await known.sending
+    } catch {
+      // The first send stored nothing (it threw): this one may try again.
+      if (byId.get(clientId) === known) byId.delete(clientId)
+    }
+  }
+  // Once called, the message is stored whole or not at all, whatever becomes of the request
+  // that asked (no signal): a retry finds it here.
+  const sending = murmur.send(to, text, { returnWhen: 'queued' })
+  byId.set(clientId, { at: now, to, text, sending })
+  while (byId.size > MAX_CLIENT_IDS) byId.delete(byId.keys().next().value as string)
+  sending.catch(() => { if (byId.get(clientId)?.sending === sending) byId.delete(clientId) })
+  return await sending
 }
 
 const none = params({})
@@ -160,10 +195,13 @@ export const METHODS = {
       // (InvalidMessageTextError); the request body cap bounds it here.
       text: z.string().describe('the message text (UTF-8, 1 byte to 64 KiB)'),
       wait: z.boolean().describe('wait for delivery before answering').optional(),
-      timeout: z.number().min(0).max(MAX_SEND_WAIT_SECONDS).describe(`seconds to wait with wait: true (default ${DEFAULT_SEND_WAIT_SECONDS})`).optional()
+      timeout: z.number().min(0).max(MAX_SEND_WAIT_SECONDS).describe(`seconds to wait with wait: true (default ${DEFAULT_SEND_WAIT_SECONDS})`).optional(),
+      clientId: z.string().min(8).max(64).describe('an id the client picks for this message: the same send asked again with it (after a lost answer) answers with the message already sent, for 10 minutes while the node runs').optional()
     }),
     handler: async (murmur, p, { signal }) => {
-      const message = await murmur.send(p.to, p.text, { signal, returnWhen: p.wait === true ? 'attempted' : 'queued' })
+      const message = p.clientId !== undefined
+        ? await sendOnce(murmur, p.clientId, p.to, p.text)
+        : await murmur.send(p.to, p.text, { signal, returnWhen: p.wait === true ? 'attempted' : 'queued' })
       if (p.wait !== true || FINAL_SEND_STATES.includes(message.state)) return message
       const timeoutMs = (p.timeout ?? DEFAULT_SEND_WAIT_SECONDS) * 1000
       return await murmur.waitForState(p.to, message.id, FINAL_SEND_STATES, { timeoutMs, signal })

@@ -4,7 +4,10 @@
  */
 import { setMaxListeners } from 'node:events'
 import type { ReachabilityStatus } from './api-types.js'
-import type { MessageState, MessageView, RelayDelivery } from './types.js'
+import type { ContactView, MessageState, MessageView, RelayDelivery } from './types.js'
+
+/** What happened to a contact (event `contacts`). */
+export type ContactChange = 'added' | 'renamed' | 'removed' | 'verified'
 
 /**
  * Listeners per event type before Node warns of a leak. Node's default (10) is below what a
@@ -24,6 +27,12 @@ export interface MurmurEvents {
    * receipts go out for.
    */
   'conversation:read': { peerId: string, marked: number }
+  /**
+   * The contact book changed (by any client of this node: the web app, another tab of it, the
+   * CLI): `contact` as it is now, or as it was for 'removed'. Pages that name conversations by
+   * contact follow it instead of waiting for a reload.
+   */
+  contacts: { change: ContactChange, contact: ContactView }
   /** A contact started a new session (lost its store, or both sides initiated at once). */
   'session:reset': { peerId: string, reason: string }
   /** An envelope from a peer could not be decrypted; it is not shown. */

@@ -36,7 +36,7 @@ import type { MessengerContext, Transport } from './context.js'
 import { DEFAULT_MESSAGE_TTL_MS, DIRECT_HEAD_START_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
 import { Delivery } from './delivery.js'
 import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
-import { MurmurEventEmitter } from './events.js'
+import { MurmurEventEmitter, type ContactChange } from './events.js'
 import { homePath } from './home.js'
 import { Incoming } from './incoming.js'
 import { lookupContactRecord } from './lookup.js'
@@ -180,15 +180,21 @@ class MurmurNodeImpl implements Murmur {
       setFirstContact: async (open) => await this.ourMailboxes.setFirstContact(open),
       firstContact: async () => await this.ourMailboxes.firstContact()
     }
+    // Each change is announced (event `contacts`) once it is written: a page open elsewhere
+    // names its conversations by contact and would otherwise show the old book until reloaded.
+    const changed = (change: ContactChange, contact: ContactView): ContactView => {
+      this.events.emit('contacts', { change, contact })
+      return contact
+    }
     this.contacts = {
-      add: async (name, peerId) => await this.book.add(name, peerId),
+      add: async (name, peerId) => changed('added', await this.book.add(name, peerId)),
       list: async () => await this.book.list(),
-      rename: async (contact, newName) => await this.book.rename(contact, newName),
-      remove: async (contact) => await this.book.remove(contact),
+      rename: async (contact, newName) => changed('renamed', await this.book.rename(contact, newName)),
+      remove: async (contact) => changed('removed', await this.book.remove(contact)),
       safetyNumber: async (contact) => await this.safetyNumberView(contact),
       setVerified: async (contact, verified) => {
         const { peerId } = await this.book.resolve(contact)
-        await this.book.setVerified(peerId, verified)
+        changed('verified', await this.book.setVerified(peerId, verified))
         return await this.safetyNumberView(contact)
       }
     }

@@ -1,4 +1,6 @@
 import { stat } from 'node:fs/promises'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../src/api/client.js'
 import { ApiRemoteError, ApiUnauthorizedError } from '../../src/api/errors.js'
@@ -167,6 +169,33 @@ describe('local API server (real murmur nodes on 127.0.0.1)', () => {
     expect(history.map(m => m.text)).toContain('hello over the API')
     const read = await bobClient.call('read', { to: alice.daemon.id.peerId })
     expect(read.marked).toBeGreaterThanOrEqual(1)
+  })
+
+  it('streams a contacts event for each change of the contact book, whoever made it (docs/api.md)', async () => {
+    const client = await ApiClient.connect(alice.home)
+    const subscription = await client.events({ names: ['contacts'] })
+    const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+    try {
+      await client.call('contacts.add', { name: 'dora', peerId })
+      await client.call('contacts.rename', { contact: 'dora', newName: 'dorothy' })
+      // Not through the API: the library's own method, as the CLI's offline commands would.
+      await alice.daemon.murmur.contacts.setVerified('dorothy', true)
+      await client.call('contacts.remove', { contact: 'dorothy' })
+      const seen: unknown[] = []
+      for await (const event of subscription) {
+        expect(event.event).toBe('contacts')
+        seen.push(event.data)
+        if (seen.length === 4) break
+      }
+      expect(seen).toMatchObject([
+        { change: 'added', contact: { name: 'dora', peerId, verified: false } },
+        { change: 'renamed', contact: { name: 'dorothy', peerId } },
+        { change: 'verified', contact: { name: 'dorothy', peerId, verified: true } },
+        { change: 'removed', contact: { name: 'dorothy', peerId } }
+      ])
+    } finally {
+      subscription.close()
+    }
   })
 
   it('a client event stream outlives its connect timeout (history --follow, chat, send --wait run for long)', async () => {

@@ -8,6 +8,7 @@ import axe from 'axe-core'
 import type { BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core'
 import type { RunningNode } from '../e2e/daemon-helpers.js'
 import type { TestBrowser } from './browser.js'
+import { STREAM_CHANNEL } from '../../web/src/shared-stream.js'
 
 export const UI_TIMEOUT_MS = 20_000
 
@@ -115,24 +116,23 @@ export function barrier (): { wait: Promise<void>, open: () => void } {
  * A new page in a signed-in `context`, opened at `url`, whose first `inbox` call goes through
  * `hold` (a Playwright route: answer it, forward it, or fetch the answer and keep it back), so a
  * test can make an event come while the page reads the state (docs/web.md "Opening it"). The
- * page counts the `message` events its event streams deliver (messageEventsSeen), listening
- * beside the app. `initScript` runs before the app, as openApp's does.
+ * page counts the `message` events the tabs' shared event stream delivers (messageEventsSeen),
+ * listening beside the app. `initScript` runs before the app, as openApp's does.
  */
 export async function openHeld (context: BrowserContext, url: string, hold: (route: Route) => Promise<void>, initScript?: () => void): Promise<Page> {
   const page = await context.newPage()
   watchProblems(page)
   if (initScript !== undefined) await page.addInitScript(initScript)
-  await page.addInitScript(() => {
+  await page.addInitScript((channelName) => {
     const w = window as unknown as { messageEvents: number }
     w.messageEvents = 0
-    const Original = window.EventSource
-    window.EventSource = class extends Original {
-      constructor (url: string | URL, init?: EventSourceInit) {
-        super(url, init)
-        this.addEventListener('message', () => { w.messageEvents++ })
-      }
+    // The tabs of a context share one event stream, whose events the tab holding it forwards to
+    // all (itself included) on this channel (web/src/shared-stream.ts). Made before the app's
+    // own channel, so it hears each event first.
+    new BroadcastChannel(channelName).onmessage = (message: MessageEvent<{ t: string, event?: { name: string } }>) => {
+      if (message.data.t === 'event' && message.data.event?.name === 'message') w.messageEvents++
     }
-  })
+  }, STREAM_CHANNEL)
   let held = false
   await page.route('**/rpc', async (route) => {
     if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }

@@ -13,7 +13,13 @@ import { openLink, type Link } from './link.js'
 export interface Booted {
   /** The sign-in code in the URL was refused (used, unknown or expired). */
   signInRefused: boolean
-  link: Link
+  /**
+   * The sign-in code in the URL, when the node could not be reached to trade it (stopped, or
+   * restarting): it is still good, and the app tries it again until the node answers. No link
+   * is opened then: without the session cookie it would only be refused.
+   */
+  signInPending?: string
+  link?: Link
 }
 
 /** The name under which the inlined boot script leaves its work for the app. */
@@ -36,7 +42,13 @@ export async function boot (): Promise<Booted> {
     history.replaceState(null, '', `${location.pathname}#/`)
     // A used or expired code is no harm when this browser is signed in already; the sign-in
     // page says what happened only when it is not.
-    signInRefused = !await signIn(codeFrom(hash)).catch(() => false)
+    const code = codeFrom(hash)
+    try {
+      signInRefused = !await signIn(code)
+    } catch {
+      // No answer is no refusal: the code was not spent, and is good once the node is back.
+      return { signInRefused: false, signInPending: code }
+    }
     performance.mark('murmur:signed-in')
   }
   return { signInRefused, link: openLink() }

@@ -10,14 +10,18 @@
  * read already includes is then merged (by id, states only forward) rather than lost under the
  * read's answer or counted twice.
  *
+ * The stream itself is shared by every tab of the app in this browser (shared-stream.ts): a
+ * link attaches to it once it is open, and breaks when it ends.
+ *
  * No Preact and no app state here: the boot script (boot.ts), inlined into index.html, opens
  * the first link before the app's module has arrived.
  */
 import type { ContactView, ConversationView } from '../../src/messenger/types.js'
 import { call, NodeUnreachableError } from './api.js'
+import { subscribe, type StreamWire } from './shared-stream.js'
 
 /** The events the page follows (docs/api.md "Events"). */
-export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'session:reset', 'decrypt:failed'] as const
+export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'contacts', 'session:reset', 'decrypt:failed'] as const
 export type LinkEventName = typeof LINK_EVENTS[number]
 
 export interface LinkEvent {
@@ -69,11 +73,18 @@ async function readState (): Promise<StateRead> {
   return { contacts, inbox }
 }
 
+/**
+ * A link that has not heard its stream open by then gives up (NodeUnreachableError), and the
+ * page tries again: the leading tab's stream may be stuck opening to a node that hangs.
+ */
+const OPEN_TIMEOUT_MS = 15_000
+
 export function openLink (): Link {
-  const source = new EventSource('/events')
   let held: LinkEvent[] | undefined = []
   let handler: ((event: LinkEvent, held: boolean) => void) | undefined
-  let opened = false
+  /** The shared stream this link follows (shared-stream.ts), once it is open. */
+  let attached: string | undefined
+  let done = false
   let broken = false
   let brokenHandler: (() => void) | undefined
   let settle: { resolve: (state: StateRead) => void, reject: (err: Error) => void } | undefined
@@ -83,35 +94,64 @@ export function openLink (): Link {
   // count as an unhandled rejection; whoever awaits it still sees the error.
   read.catch(() => {})
 
-  for (const name of LINK_EVENTS) {
-    source.addEventListener(name, (event) => {
-      const linkEvent = { name, data: (event as MessageEvent<string>).data }
-      if (held !== undefined) held.push(linkEvent)
-      else handler?.(linkEvent, false)
-    })
+  const fail = (err: Error): void => {
+    if (done) return
+    done = true
+    clearTimeout(openTimer)
+    unsubscribe()
+    settle?.reject(err)
   }
-  source.addEventListener('open', () => {
-    if (opened) return
-    opened = true
-    performance.mark('murmur:stream-open')
-    readState().then(
-      (state) => {
-        performance.mark('murmur:read')
-        settle?.resolve(state)
-      },
-      (err: Error) => { settle?.reject(err) })
-  })
-  source.addEventListener('error', () => {
-    // EventSource would retry by itself after a network error, but not after a 401; the page
-    // decides instead (live.ts): a new link, with a new read.
-    source.close()
-    if (!opened) {
-      whyRefused().then((err) => { settle?.reject(err) }, () => {})
-      return
-    }
+  const breakNow = (): void => {
+    // Events may be lost between the stream that ended and the next: the page makes a new link,
+    // which reads the state again (live.ts).
     if (broken) return
     broken = true
+    done = true
+    unsubscribe()
     brokenHandler?.()
+  }
+  const openTimer = setTimeout(() => { if (attached === undefined) fail(new NodeUnreachableError('the event stream did not open')) }, OPEN_TIMEOUT_MS)
+
+  const unsubscribe = subscribe(LINK_EVENTS, (wire: StreamWire) => {
+    switch (wire.t) {
+      case 'open':
+        if (attached !== undefined) {
+          // Another stream than ours: ours has ended, perhaps before we heard it.
+          if (wire.s !== attached) breakNow()
+          return
+        }
+        if (done) return
+        attached = wire.s
+        clearTimeout(openTimer)
+        performance.mark('murmur:stream-open')
+        readState().then(
+          (state) => {
+            performance.mark('murmur:read')
+            settle?.resolve(state)
+          },
+          (err: Error) => { settle?.reject(err) })
+        return
+      case 'event':
+        if (wire.s !== attached || broken) return
+        if (held !== undefined) held.push(wire.event)
+        else handler?.(wire.event, false)
+        return
+      case 'broken':
+        if (wire.s === attached) breakNow()
+        return
+      case 'leader':
+        if (attached !== undefined) breakNow()
+        return
+      case 'refused':
+        if (attached === undefined && !done) {
+          done = true
+          clearTimeout(openTimer)
+          unsubscribe()
+          whyRefused().then((err) => { settle?.reject(err) }, () => {})
+        }
+        return
+      case 'want': return
+    }
   })
 
   return {
@@ -131,7 +171,9 @@ export function openLink (): Link {
       if (broken) next()
     },
     close: () => {
-      source.close()
+      done = true
+      clearTimeout(openTimer)
+      unsubscribe()
       settle?.reject(new NodeUnreachableError('the link was closed'))
     }
   }

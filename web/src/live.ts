@@ -10,10 +10,11 @@
  * against, so the link reads the state again (docs/web.md "Opening it").
  */
 import type { ConversationView, MessageView } from '../../src/messenger/types.js'
-import { NotSignedInError } from './api.js'
+import { NotSignedInError, signIn } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
+import { onStreamOpen } from './shared-stream.js'
 import { notifyIncoming } from './notify.js'
-import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem } from './state.js'
+import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem, signInFailed } from './state.js'
 
 const PROBE_MIN_MS = 500
 const PROBE_MAX_MS = 5_000
@@ -69,6 +70,9 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
     }
     case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return false
     case 'conversation:read': return true
+    // A contact added, renamed or removed here, in another tab or by the CLI: the list names
+    // conversations by the contacts it read, so both are read again together.
+    case 'contacts': return true
     case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
     case 'decrypt:failed': {
       const failure = data as { peerId: string, reason: string }
@@ -142,10 +146,27 @@ function readFailed (current: Link, err: unknown): void {
   link = undefined
   if (err instanceof NotSignedInError) {
     connection.set('signed-out')
+    followSignInElsewhere()
     return
   }
   connection.set('stopped')
   retryLater()
+}
+
+let stopFollowing: (() => void) | undefined
+
+/**
+ * A tab showing the sign-in page follows a sign-in made in another tab of this browser (they
+ * share the session cookie): once a stream is open there, this tab connects too. Without this
+ * it kept asking for a code, and the code just used in the other tab was spent.
+ */
+function followSignInElsewhere (): void {
+  stopFollowing?.()
+  stopFollowing = onStreamOpen(() => {
+    stopFollowing?.()
+    stopFollowing = undefined
+    if (connection.value === 'signed-out') connect()
+  })
 }
 
 function retryLater (): void {
@@ -180,6 +201,50 @@ async function start (opened?: Link): Promise<void> {
   } catch (err) {
     readFailed(current, err)
   }
+}
+
+/** A sign-in code the node has not answered yet (signInWhenReachable). */
+let pendingCode: string | undefined
+
+/**
+ * Trades a sign-in code (`unreachable`: one the node could not be asked about, as it was stopped
+ * or restarting when the URL was opened) as soon as the node answers, trying with the same backoff as a stopped
+ * node. The code is spent only when the node takes it, so saying "expired" meanwhile would be
+ * wrong, and would lose a code that is still good. Then the page connects as usual: signed in,
+ * or the sign-in page saying the node refused the code.
+ */
+export function signInWhenReachable (code: string, { unreachable = true } = {}): void {
+  pendingCode = code
+  probeDelay = PROBE_MIN_MS
+  if (unreachable) connection.set('signing-in')
+  void trySignIn()
+}
+
+async function trySignIn (): Promise<void> {
+  clearTimeout(probeTimer)
+  const code = pendingCode
+  if (code === undefined) return
+  let accepted: boolean
+  try {
+    accepted = await signIn(code)
+  } catch {
+    if (pendingCode !== code) return
+    connection.set('signing-in')
+    probeTimer = setTimeout(() => { void trySignIn() }, probeDelay)
+    probeDelay = Math.min(PROBE_MAX_MS, probeDelay * 2)
+    return
+  }
+  if (pendingCode !== code) return
+  pendingCode = undefined
+  signInFailed.set(!accepted)
+  connect()
+}
+
+/** "Try now" on the page that says the node does not answer. */
+export function retryNow (): void {
+  probeDelay = PROBE_MIN_MS
+  if (pendingCode !== undefined) void trySignIn()
+  else connect()
 }
 
 /** Starts (or restarts now) the live link; `opened`: one the boot script opened. */

@@ -12,7 +12,8 @@ import { Observable } from './store.js'
 /** History is read in pages of this many messages (the API allows up to 1,000). */
 export const PAGE_SIZE = 50
 
-export type Connection = 'connecting' | 'live' | 'stopped' | 'signed-out'
+/** 'signing-in': a sign-in code waits for the node to answer (live.ts signInWhenReachable). */
+export type Connection = 'connecting' | 'live' | 'stopped' | 'signing-in' | 'signed-out'
 
 export interface ConversationState {
   peerId: string
@@ -166,8 +167,13 @@ function putInInbox (message: MessageView, unreadDelta: number): void {
   inbox.set([updated, ...list.filter(c => c.peerId !== message.peerId)].sort((a, b) => b.lastMessageAt - a.lastMessageAt))
 }
 
-export async function sendMessage (peerId: string, text: string): Promise<MessageView> {
-  const message = await call('send', { to: peerId, text })
+/**
+ * Sends; `clientId` names this message (send's param): asked again with the same id after an
+ * answer that never came, the node answers with the message it already has instead of sending
+ * it twice.
+ */
+export async function sendMessage (peerId: string, text: string, clientId: string): Promise<MessageView> {
+  const message = await call('send', { to: peerId, text, clientId })
   putInConversation([message])
   putInInbox(message, 0)
   return message

@@ -9,6 +9,7 @@ import { connection, conversation, inbox, signInFailed } from '../state.js'
 import { useObservable } from '../store.js'
 import { ContactDetail } from './ContactDetail.js'
 import { Contacts } from './Contacts.js'
+import { focusNextCompose } from './Compose.js'
 import { Conversation } from './Conversation.js'
 import { ConversationList } from './ConversationList.js'
 import { Node } from './Node.js'
@@ -42,6 +43,10 @@ function useKeyboard (current: Route): void {
         if (list.length === 0) return
         const open = current.view === 'conversation' ? list.findIndex(c => c.peerId === current.peerId) : -1
         const next = event.key === 'ArrowDown' ? Math.min(list.length - 1, open + 1) : Math.max(0, open - 1)
+        // The focus in the conversation (its compose box, a message's button) goes with it: the
+        // next one's compose box takes it. A focus in the list stays where it is.
+        const focused = document.activeElement
+        if (list[next].peerId !== (open >= 0 ? list[open].peerId : undefined) && (focused === null || focused === document.body || focused.closest('main') !== null)) focusNextCompose()
         navigate({ view: 'conversation', peerId: list[next].peerId })
         event.preventDefault()
       } else if (event.key === 'Escape' && current.view !== 'home' && !(event.target instanceof HTMLTextAreaElement && event.target.value !== '')) {
@@ -73,6 +78,7 @@ export function App () {
   useTitle()
   if (state === 'signed-out') return <SignIn failed={codeRefused} />
   if (state === 'stopped') return <Stopped />
+  if (state === 'signing-in') return <Stopped signingIn />
   if (state === 'connecting') return <p class="loading" role="status">Connecting to your murmur node…</p>
   return (
     <div class={`app ${current.view === 'home' ? 'at-home' : 'in-view'}`}>

@@ -4,29 +4,61 @@
  * the conversation's draft (drafts.ts): a box is made per conversation (keyed by peer ID) and
  * starts from it.
  */
-import { useRef, useState } from 'preact/hooks'
-import { errorText } from '../api.js'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { errorText, NodeUnreachableError } from '../api.js'
 import { draftAfterSending, draftOf, setDraft } from '../drafts.js'
 import { sendMessage } from '../state.js'
 import { checkCompose, MAX_TEXT_BYTES } from '../text.js'
 
 const SHOW_COUNT_FROM = MAX_TEXT_BYTES * 0.9
 
+/** 16 random bytes as hex (crypto.randomUUID needs a secure context; this does not). */
+function newClientId (): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The next compose box to mount takes the focus (focusNextCompose). */
+let focusOnMount = false
+
+/**
+ * Moving to another conversation from the keyboard (Alt+↑/↓, App.tsx) replaces the compose box
+ * (one per conversation): the focus it had would fall back to the page's start, and a keyboard
+ * user would have to Tab through the whole list to write again. The new box takes it instead.
+ */
+export function focusNextCompose (): void {
+  focusOnMount = true
+}
+
 export function Compose ({ peerId, name, onSent }: { peerId: string, name: string, onSent: () => void }) {
   const [text, setText] = useState(() => draftOf(peerId))
   const [error, setError] = useState<string | undefined>(undefined)
   const [sending, setSending] = useState(false)
   const box = useRef<HTMLTextAreaElement>(null)
+  /** The text last sent without an answer, and the id it was sent with. */
+  const attempt = useRef<{ text: string, clientId: string } | undefined>(undefined)
   const check = checkCompose(text)
+  useEffect(() => {
+    if (!focusOnMount) return
+    focusOnMount = false
+    box.current?.focus()
+  }, [])
 
   const send = (): void => {
     if (!check.ok || sending) return
     setSending(true)
     setError(undefined)
-    sendMessage(peerId, text).then(() => {
+    // The same text sent again after a failure keeps its id: if the node did store it (only its
+    // answer was lost), it is not sent a second time.
+    if (attempt.current?.text !== text) attempt.current = { text, clientId: newClientId() }
+    sendMessage(peerId, text, attempt.current.clientId).then(() => {
+      attempt.current = undefined
       setText(draftAfterSending(peerId, text))
       onSent()
-    }, (err: unknown) => { setError(errorText(err)) }).finally(() => {
+    }, (err: unknown) => {
+      setError(err instanceof NodeUnreachableError
+        ? 'Perhaps not sent: the node did not answer, and may have stored it. Send again: it is not sent twice.'
+        : `Not sent: ${errorText(err)}`)
+    }).finally(() => {
       setSending(false)
       box.current?.focus()
     })
@@ -64,7 +96,7 @@ export function Compose ({ peerId, name, onSent }: { peerId: string, name: strin
             ? `${check.bytes.toLocaleString()} of ${MAX_TEXT_BYTES.toLocaleString()} bytes`
             : ''}
       </p>
-      {error !== undefined && <p class="error" role="alert">Not sent: {error}</p>}
+      {error !== undefined && <p class="error" role="alert">{error}</p>}
     </form>
   )
 }
