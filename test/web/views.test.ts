@@ -57,7 +57,8 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
       // from init, a port chosen here); his node redials it until she answers.
       const alicePort = await freePort()
       ;[alice, bob] = await Promise.all([
-        startNode(a.home, ['--listen', `/ip4/127.0.0.1/tcp/${alicePort}`]),
+        // A bootstrap address that is no multiaddr: alice's node warns of it (the node view lists it).
+        startNode(a.home, ['--listen', `/ip4/127.0.0.1/tcp/${alicePort}`, '--bootstrap', 'no-such-address']),
         startNode(b.home, ['--bootstrap', `/ip4/127.0.0.1/tcp/${alicePort}/p2p/${a.peerId}`])
       ])
       nodes.push(alice, bob)
@@ -174,6 +175,8 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await alicePage.goto(alicePage.url().split('#')[0] + '#/node')
     await alicePage.getByTestId('connections').filter({ hasText: /^[1-9]\d* to .*bob/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await alicePage.getByTestId('outbox').textContent()).toMatch(/^\d+ waiting$/)
+    // What the node warns of while it lasts (a full disk, a bad bootstrap address) is listed.
+    expect(await alicePage.getByTestId('warnings').textContent()).toContain('bootstrap address "no-such-address" is not a multiaddr')
     const status = await callApi(alice, 'status', {})
     const shown = await alicePage.getByTestId('reachability').textContent()
     if (status.reachability === undefined) expect(shown).toBe('not reported by this node')

@@ -21,7 +21,7 @@ import { call, NodeUnreachableError } from './api.js'
 import { subscribe, type StreamWire } from './shared-stream.js'
 
 /** The events the page follows (docs/api.md "Events"). */
-export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'contacts', 'session:reset', 'decrypt:failed'] as const
+export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'contacts', 'session:reset', 'decrypt:failed', 'warning'] as const
 export type LinkEventName = typeof LINK_EVENTS[number]
 
 export interface LinkEvent {

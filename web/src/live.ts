@@ -74,6 +74,9 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
     // conversations by the contacts it read, so both are read again together.
     case 'contacts': return true
     case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
+    // A problem of the node's own (its disk is full, a bootstrap peer never answered): the node
+    // view lists the ones that last (status.warnings); this says when one happens.
+    case 'warning': reportProblem(`your node warns: ${(data as { message: string }).message}`); return false
     case 'decrypt:failed': {
       const failure = data as { peerId: string, reason: string }
       reportProblem(`a message from ${failure.peerId} could not be decrypted: ${failure.reason}`)

@@ -70,6 +70,12 @@ export function Node () {
               {reachability !== undefined && <AddressList label="Relay addresses" addresses={reachability.relayAddresses} />}
               <dt>Connections</dt>
               <dd data-testid="connections">{status.connections}{status.peers.length > 0 && <> to {status.peers.map(p => peerName(p, names)).join(', ')}</>}</dd>
+              {status.warnings.length > 0 && (
+                <>
+                  <dt>Warnings</dt>
+                  <dd><ul class="plain-list errors" data-testid="warnings">{status.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul></dd>
+                </>
+              )}
               <dt>Outbox</dt><dd data-testid="outbox">{status.outbox} waiting</dd>
               <dt>DHT routing table</dt><dd>{status.dhtRoutingTableSize} peers</dd>
               <dt>One-time prekeys</dt><dd>{status.oneTimePrekeys}</dd>
