@@ -101,6 +101,12 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
     await call(alice, 'contacts.add', { name: 'bob', peerId: bobPeer() })
     await name.filter({ hasText: /^bob$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     await contactsTab.locator('.plain-list a', { hasText: /^bob$/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+
+    // Marked verified elsewhere while his safety number is open here: the page says so.
+    await contactsTab.goto(`${alice.daemon.api.webUrl}#/contacts/${bobPeer()}`)
+    await contactsTab.getByText('Not verified yet.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await call(alice, 'contacts.verify', { contact: 'bob', confirm: true })
+    await contactsTab.locator('.verified', { hasText: 'verified' }).waitFor({ timeout: UI_TIMEOUT_MS })
     for (const page of tabs) expect(pageProblems(page)).toEqual([])
   })
 

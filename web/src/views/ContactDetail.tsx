@@ -19,9 +19,12 @@ function SafetyNumber ({ peerId }: { peerId: string }) {
   const [error, setError] = useState<string | undefined>(undefined)
   const [camera, setCamera] = useState(false)
   const [comparison, setComparison] = useState<'match' | 'mismatch' | undefined>(undefined)
+  // Marked verified (or not) elsewhere, in another tab or by the CLI: the contacts event brings
+  // the book here, and the safety number's state is read again with it.
+  const verifiedInBook = useObservable(contacts).find(c => c.peerId === peerId)?.verified
   useEffect(() => {
     call('contacts.verify', { contact: peerId }).then(setView, (err: unknown) => { setError(errorText(err)) })
-  }, [peerId])
+  }, [peerId, verifiedInBook])
   if (view === undefined) return error !== undefined ? <p class="error" role="alert">{error}</p> : <p role="status">Loading the safety number…</p>
   const compare = (text: string): void => {
     setCamera(false)
