@@ -13,31 +13,36 @@ import { DEFAULT_MONITOR_LIMITS } from '../../src/net/limits.js'
 import { startBlackHoleProxy, type BlackHoleProxy } from '../net/black-hole-proxy.js'
 import { makeHome, removeDir, startNode, type TestNode } from './helpers.js'
 
-describe('a dead path to a contact', () => {
-  const dirs: string[] = []
-  let alice: TestNode
-  let bob: TestNode
-  let proxy: BlackHoleProxy
+/** alice and bob, contacts of each other, alice's first connection to bob through the proxy. */
+interface ProxiedPair { alice: TestNode, bob: TestNode, proxy: BlackHoleProxy }
 
+/** Starts the pair in beforeAll and stops it in afterAll of the describe that calls it. */
+function proxiedPair (): ProxiedPair {
+  const pair = {} as ProxiedPair
+  const dirs: string[] = []
   beforeAll(async () => {
     const h = await Promise.all([makeHome(), makeHome()])
     dirs.push(...h.map(x => x.dir))
-    bob = await startNode(h[1].home)
-    const bobPort = Number(bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
-    proxy = await startBlackHoleProxy(bobPort)
-    // alice's first connection to bob goes through the proxy.
-    alice = await startNode(h[0].home, { bootstrap: [`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.murmur.peerId}`] })
-    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
-    await bob.murmur.contacts.add('alice', alice.murmur.peerId)
+    pair.bob = await startNode(h[1].home)
+    const bobPort = Number(pair.bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
+    pair.proxy = await startBlackHoleProxy(bobPort)
+    pair.alice = await startNode(h[0].home, { bootstrap: [`/ip4/127.0.0.1/tcp/${pair.proxy.port}/p2p/${pair.bob.murmur.peerId}`] })
+    await pair.alice.murmur.contacts.add('bob', pair.bob.murmur.peerId)
+    await pair.bob.murmur.contacts.add('alice', pair.alice.murmur.peerId)
   })
-
   afterAll(async () => {
-    await Promise.allSettled([alice?.murmur.stop(), bob?.murmur.stop()])
-    await proxy?.close()
+    await Promise.allSettled([pair.alice?.murmur.stop(), pair.bob?.murmur.stop()])
+    await pair.proxy?.close()
     await Promise.all(dirs.map(removeDir))
   })
+  return pair
+}
+
+describe('a dead path to a contact', () => {
+  const pair = proxiedPair()
 
   it('is found by its silence and left within seconds: the message goes by a live path, once', async () => {
+    const { alice, bob, proxy } = pair
     const first = await alice.murmur.send('bob', 'through the proxy')
     expect((await alice.murmur.waitForState('bob', first.id, ['delivered'], { timeoutMs: 20_000 })).state).toBe('delivered')
     expect(proxy.connections()).toBe(1)
@@ -71,29 +76,10 @@ describe('a dead path to a contact', () => {
  * probed like a silent stream.
  */
 describe('a dead path to a contact, with no dm stream open on it', () => {
-  const dirs: string[] = []
-  let alice: TestNode
-  let bob: TestNode
-  let proxy: BlackHoleProxy
-
-  beforeAll(async () => {
-    const h = await Promise.all([makeHome(), makeHome()])
-    dirs.push(...h.map(x => x.dir))
-    bob = await startNode(h[1].home)
-    const bobPort = Number(bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
-    proxy = await startBlackHoleProxy(bobPort)
-    alice = await startNode(h[0].home, { bootstrap: [`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.murmur.peerId}`] })
-    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
-    await bob.murmur.contacts.add('alice', alice.murmur.peerId)
-  })
-
-  afterAll(async () => {
-    await Promise.allSettled([alice?.murmur.stop(), bob?.murmur.stop()])
-    await proxy?.close()
-    await Promise.all(dirs.map(removeDir))
-  })
+  const pair = proxiedPair()
 
   it('is probed when the new stream\'s opening goes unanswered, and left within seconds: the message goes by a live path, once', async () => {
+    const { alice, bob, proxy } = pair
     const first = await alice.murmur.send('bob', 'through the proxy')
     expect((await alice.murmur.waitForState('bob', first.id, ['delivered'], { timeoutMs: 20_000 })).state).toBe('delivered')
     expect(proxy.connections()).toBe(1)
