@@ -68,6 +68,31 @@ describe('signing in while the node cannot be reached (in-process node, real Chr
     expect(await page.getByText(/expired/).count()).toBe(0)
   })
 
+  it('the node goes away between serving the page and its module: the page says so instead of staying blank, and loads again once the node answers', async () => {
+    const sessions = new WebSessions()
+    const port = await freePort()
+    const options = { murmur: node.daemon.murmur, token: 'not-used-here', host: '127.0.0.1', port, webSessions: sessions }
+    server = await startApiServer(options)
+    const { url } = server.issueWebSignIn()
+    const { page } = await browser.page()
+    // The app's module is asked for while the node restarts: the first request is refused.
+    const serving = server
+    let first = true
+    await page.route('**/assets/main-*.js', async (route) => {
+      if (!first) { await route.continue(); return }
+      first = false
+      server = undefined
+      await serving.close()
+      await route.abort('connectionrefused')
+    })
+    await page.goto(url)
+    await page.getByText('Your murmur node cannot be reached (stopped or restarting)').waitFor({ timeout: UI_TIMEOUT_MS })
+    server = await startApiServer(options)
+    // Loaded again, signed in with the code the first load could not trade.
+    await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(first).toBe(false)
+  })
+
   it('a sign-in URL opened in a tab that shows the sign-in page (only its fragment changes) signs it in', async () => {
     const { page } = await browser.page()
     const { url } = node.daemon.api.issueWebSignIn()
