@@ -10,16 +10,27 @@
  */
 import type { AbortOptions, Connection, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { HolePunchFailedError } from './errors.js'
 
-/** `transport.dial(target, options)`, aborted by `signal` while it dials; the connection outlives it. */
-export async function dialWithin (transport: Transport, target: Multiaddr, options: Record<string, unknown>, signal: AbortSignal): Promise<Connection> {
+/**
+ * `transport.dial(target, options)`, aborted by `signal` while it dials; the connection outlives
+ * it. With `connectWithinMs`, the TCP connect alone must also succeed within that long (ended by
+ * the upgrader's first progress event): the upgrade (Noise, Yamux) then has what is left of
+ * `signal`, which a busy machine needs.
+ */
+export async function dialWithin (transport: Transport, target: Multiaddr, options: Record<string, unknown>, signal: AbortSignal, connectWithinMs?: number): Promise<Connection> {
   const dialing = new AbortController()
   const stop = (): void => { dialing.abort(signal.reason) }
   if (signal.aborted) stop()
   else signal.addEventListener('abort', stop, { once: true })
+  const connectTimer = connectWithinMs === undefined
+    ? undefined
+    : setTimeout(() => { dialing.abort(new HolePunchFailedError('dial', `no connection to ${target.toString()} within ${Math.round(connectWithinMs)} ms`)) }, connectWithinMs)
+  const onProgress = (event: { type: string }): void => { if (event.type.startsWith('upgrader:')) clearTimeout(connectTimer) }
   try {
-    return await transport.dial(target, { ...options, signal: dialing.signal } as AbortOptions as Parameters<Transport['dial']>[1])
+    return await transport.dial(target, { ...options, onProgress, signal: dialing.signal } as AbortOptions as Parameters<Transport['dial']>[1])
   } finally {
+    clearTimeout(connectTimer)
     signal.removeEventListener('abort', stop)
   }
 }

@@ -309,14 +309,8 @@ class DefaultHolePunchService extends TypedEventEmitter<HolePunchEvents> impleme
         const upgrader = initiator ? this.components.upgrader : responderUpgrader(this.components.upgrader)
         // `localPort` reaches net.connect through the TCP transport's dial options; the
         // attempt's deadline bounds the dial only, not the connection (dial.ts).
-        const share = new AbortController()
-        const timer = setTimeout(() => { share.abort(new HolePunchFailedError('dial', 'no connection within this address\'s share of the attempt')) }, Math.max(1, (endsAt - Date.now()) / (ordered.length - i)))
-        const onProgress = (event: { type: string }): void => { if (event.type.startsWith('upgrader:')) clearTimeout(timer) }
-        try {
-          return await dialWithin(transport, target, { localPort: port, upgrader, onProgress }, AbortSignal.any([signal, share.signal]))
-        } finally {
-          clearTimeout(timer)
-        }
+        const share = Math.max(1, (endsAt - Date.now()) / (ordered.length - i))
+        return await dialWithin(transport, target, { localPort: port, upgrader }, signal, share)
       } catch (err) {
         lastError = err as Error
       }
