@@ -4,11 +4,12 @@
  *
  * If the module never runs (the node went away between serving index.html and serving the
  * module: a restart), the page would stay blank for good. Once the page has loaded and the
- * module has not taken the boot, it says so, waits for the node to answer again (0.5 s
- * doubling to 5 s) and loads the page again, with a sign-in code still untraded put back in
+ * module has not taken the boot, it says so, waits for the node to answer again (the page's
+ * backoff, backoff.ts) and loads the page again, with a sign-in code still untraded put back in
  * the URL. A module that fails with the node answering is reloaded at most RELOADS_IN_A_ROW
  * times, then the page says to reload by hand.
  */
+import { nextProbeDelay, PROBE_MIN_MS } from './backoff.js'
 import { boot, BOOT_GLOBAL, type Booted } from './boot.js'
 
 const RELOADS_KEY = 'murmur:module-reloads'
@@ -30,7 +31,7 @@ function recover (): void {
     return
   }
   say('Your murmur node cannot be reached (stopped or restarting); this page loads again once it answers.')
-  let delayMs = 500
+  let delayMs = PROBE_MIN_MS
   const reload = (): void => {
     sessionStorage.setItem(RELOADS_KEY, String(reloads + 1))
     const pending = (booted: Booted): void => {
@@ -43,7 +44,7 @@ function recover (): void {
   }
   const retry = (): void => {
     setTimeout(attempt, delayMs)
-    delayMs = Math.min(delayMs * 2, 5_000)
+    delayMs = nextProbeDelay(delayMs)
   }
   retry()
 }

@@ -12,12 +12,11 @@
 import type { ConversationView, MessageView } from '../../src/messenger/types.js'
 import { NotSignedInError, signIn } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
+import { nextProbeDelay, PROBE_MIN_MS } from './backoff.js'
 import { onStreamOpen } from './shared-stream.js'
 import { notifyIncoming } from './notify.js'
 import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem, signInFailed } from './state.js'
 
-const PROBE_MIN_MS = 500
-const PROBE_MAX_MS = 5_000
 
 let link: Link | undefined
 let probeTimer: ReturnType<typeof setTimeout> | undefined
@@ -172,10 +171,15 @@ function followSignInElsewhere (): void {
   })
 }
 
-function retryLater (): void {
+/** Runs `attempt` after the current backoff delay, the next one longer (backoff.ts). */
+function probeLater (attempt: () => Promise<void>): void {
   clearTimeout(probeTimer)
-  probeTimer = setTimeout(() => { void start() }, probeDelay)
-  probeDelay = Math.min(PROBE_MAX_MS, probeDelay * 2)
+  probeTimer = setTimeout(() => { void attempt() }, probeDelay)
+  probeDelay = nextProbeDelay(probeDelay)
+}
+
+function retryLater (): void {
+  probeLater(start)
 }
 
 /** Opens a link (or takes the boot script's), applies its read, then its events. */
@@ -233,8 +237,7 @@ async function trySignIn (): Promise<void> {
   } catch {
     if (pendingCode !== code) return
     connection.set('signing-in')
-    probeTimer = setTimeout(() => { void trySignIn() }, probeDelay)
-    probeDelay = Math.min(PROBE_MAX_MS, probeDelay * 2)
+    probeLater(trySignIn)
     return
   }
   if (pendingCode !== code) return
