@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMurmur, tcpAddress, type MurmurHost } from './murmur.js'
-import { connectionsTo, debugEnv, stopAll } from './reach-helpers.js'
+import { connectionsTo, debugEnv, startRelayedHomes, stopAll } from './reach-helpers.js'
 import { assertTestbedSupported, createTestbed, type Testbed } from './testbed.js'
 
 beforeAll(async () => { await assertTestbedSupported() })
@@ -21,13 +21,7 @@ describe('IPv6 beside IPv4 NATs that defeat hole punching', () => {
     tb = await createTestbed({ ipv6: true, routerA: { mapping: 'random' }, routerB: { mapping: 'random' } })
     carol = await startMurmur(tb, 'publicA', { name: 'carol', env: debugEnv() })
     const bootstrap = [tcpAddress(tb.hosts.publicA.address, carol)]
-    ;[alice, bob] = await Promise.all([
-      startMurmur(tb, 'homeA', { name: 'alice', bootstrap, env: debugEnv() }),
-      startMurmur(tb, 'homeB', { name: 'bob', bootstrap, env: debugEnv() })
-    ])
-    for (const home of [alice, bob]) await home.waitForEvent('relayed', e => e.event === 'reachability' && e.mode === 'relayed')
-    expect((await alice.cli(['contacts', 'add', 'bob', bob.peerId])).exitCode).toBe(0)
-    expect((await bob.cli(['contacts', 'add', 'alice', alice.peerId])).exitCode).toBe(0)
+    ;[alice, bob] = await startRelayedHomes(tb, bootstrap)
   }, 60_000)
 
   afterAll(async () => { await stopAll(tb, [carol, alice, bob]) })

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI } from '../e2e/cli-helpers.js'
 import { startMurmur, tcpAddress, type MurmurHost } from './murmur.js'
-import { connectionsTo, debugEnv, history, stopAll } from './reach-helpers.js'
+import { connectionsTo, debugEnv, history, startRelayedHomes, stopAll } from './reach-helpers.js'
 import { assertTestbedSupported, createTestbed, type Testbed } from './testbed.js'
 
 beforeAll(async () => { await assertTestbedSupported() })
@@ -28,13 +28,7 @@ describe('faults: a NAT that defeats hole punching, a relayed connection that ru
     // dave, a second public node, relays too: the homes know both and hold a reservation at each.
     dave = await startMurmur(tb, 'publicB', { name: 'dave', bootstrap: [tcpAddress(tb.hosts.publicA.address, carol)], env: debugEnv() })
     const bootstrap = [tcpAddress(tb.hosts.publicA.address, carol), tcpAddress(tb.hosts.publicB?.address ?? '', dave)]
-    ;[alice, bob] = await Promise.all([
-      startMurmur(tb, 'homeA', { name: 'alice', bootstrap, env: debugEnv() }),
-      startMurmur(tb, 'homeB', { name: 'bob', bootstrap, env: debugEnv() })
-    ])
-    for (const home of [alice, bob]) await home.waitForEvent('relayed', e => e.event === 'reachability' && e.mode === 'relayed')
-    expect((await alice.cli(['contacts', 'add', 'bob', bob.peerId])).exitCode).toBe(0)
-    expect((await bob.cli(['contacts', 'add', 'alice', alice.peerId])).exitCode).toBe(0)
+    ;[alice, bob] = await startRelayedHomes(tb, bootstrap)
   }, 60_000)
 
   afterAll(async () => { await stopAll(tb, [carol, dave, alice, bob]) })

@@ -3,8 +3,9 @@
  * connections and history through the CLI, and the nodes' logs when NAT_DEBUG is set.
  */
 import { writeFileSync } from 'node:fs'
-import type { MurmurHost } from './murmur.js'
-import type { Testbed } from './testbed.js'
+import { expect } from 'vitest'
+import { startMurmur, type MurmurHost } from './murmur.js'
+import type { HostName, Testbed } from './testbed.js'
 
 export type Connection = { peerId: string, address: string, kind: 'direct' | 'relayed', limited: boolean }
 
@@ -37,3 +38,23 @@ export async function stopAll (tb: Testbed | undefined, nodes: Array<MurmurHost 
   await tb?.teardown()
 }
 
+
+/**
+ * alice and bob on two home hosts (homeA and homeB unless `hosts`), bootstrapping from
+ * `bootstrap`, each once reachable through a relay (within `relayedWithinMs`, else waitForEvent's
+ * default), then contacts of each other unless `contacts` is false.
+ */
+export async function startRelayedHomes (tb: Testbed, bootstrap: string[], options: { hosts?: [HostName, HostName], relayedWithinMs?: number, contacts?: boolean } = {}): Promise<[MurmurHost, MurmurHost]> {
+  const [hostA, hostB] = options.hosts ?? ['homeA', 'homeB']
+  const homes = await Promise.all([
+    startMurmur(tb, hostA, { name: 'alice', bootstrap, env: debugEnv() }),
+    startMurmur(tb, hostB, { name: 'bob', bootstrap, env: debugEnv() })
+  ])
+  for (const home of homes) await home.waitForEvent('relayed', e => e.event === 'reachability' && e.mode === 'relayed', options.relayedWithinMs)
+  const [alice, bob] = homes
+  if (options.contacts !== false) {
+    expect((await alice.cli(['contacts', 'add', 'bob', bob.peerId])).exitCode).toBe(0)
+    expect((await bob.cli(['contacts', 'add', 'alice', alice.peerId])).exitCode).toBe(0)
+  }
+  return homes
+}

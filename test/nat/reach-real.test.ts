@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMurmur, tcpAddress, type MurmurHost } from './murmur.js'
-import { connectionsTo, debugEnv, history, stopAll } from './reach-helpers.js'
+import { connectionsTo, debugEnv, history, startRelayedHomes, stopAll } from './reach-helpers.js'
 import { assertTestbedSupported, createTestbed, type Testbed } from './testbed.js'
 
 beforeAll(async () => { await assertTestbedSupported() })
@@ -26,13 +26,7 @@ describe('a home router reboots while both homes are connected (one relay, carol
     tb = await createTestbed()
     carol = await startMurmur(tb, 'publicA', { name: 'carol', env: debugEnv() })
     const bootstrap = [tcpAddress(tb.hosts.publicA.address, carol)]
-    ;[alice, bob] = await Promise.all([
-      startMurmur(tb, 'homeA', { name: 'alice', bootstrap, env: debugEnv() }),
-      startMurmur(tb, 'homeB', { name: 'bob', bootstrap, env: debugEnv() })
-    ])
-    for (const home of [alice, bob]) await home.waitForEvent('relayed', e => e.event === 'reachability' && e.mode === 'relayed', 60_000)
-    expect((await alice.cli(['contacts', 'add', 'bob', bob.peerId])).exitCode).toBe(0)
-    expect((await bob.cli(['contacts', 'add', 'alice', alice.peerId])).exitCode).toBe(0)
+    ;[alice, bob] = await startRelayedHomes(tb, bootstrap, { relayedWithinMs: 60_000 })
   }, 90_000)
 
   afterAll(async () => { await stopAll(tb, [carol, alice, bob]) })
@@ -76,11 +70,7 @@ describe('two homes behind the same router, without mDNS (one relay, carol)', ()
     tb = await createTestbed({ secondHomeOnA: true })
     carol = await startMurmur(tb, 'publicA', { name: 'carol', env: debugEnv() })
     const bootstrap = [tcpAddress(tb.hosts.publicA.address, carol)]
-    ;[alice, bob] = await Promise.all([
-      startMurmur(tb, 'homeA', { name: 'alice', bootstrap, env: debugEnv() }),
-      startMurmur(tb, 'homeA2', { name: 'bob', bootstrap, env: debugEnv() })
-    ])
-    for (const home of [alice, bob]) await home.waitForEvent('relayed', e => e.event === 'reachability' && e.mode === 'relayed', 60_000)
+    ;[alice, bob] = await startRelayedHomes(tb, bootstrap, { hosts: ['homeA', 'homeA2'], relayedWithinMs: 60_000, contacts: false })
   }, 90_000)
 
   afterAll(async () => { await stopAll(tb, [carol, alice, bob]) })
