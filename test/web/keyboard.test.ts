@@ -4,39 +4,15 @@
  * the compose box keeps the focus in the conversation. One in-process node with two
  * conversations (messages queued to two peers that are not online), its page in a real Chromium.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
-import { launchBrowser, type TestBrowser } from './browser.js'
+import { describe, expect, it } from 'vitest'
+import { withNodeAndBrowser } from './node-fixture.js'
 import { openApp, UI_TIMEOUT_MS } from './page-helpers.js'
 
 describe('moving between conversations from the keyboard (in-process node, real Chromium)', () => {
-  let node: TestNode
-  let browser: TestBrowser
-  const peers: string[] = []
-
-  beforeAll(async () => {
-    const launching = launchBrowser()
-    try {
-      node = await startTestNode()
-      for (const name of ['dora', 'erin']) {
-        const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-        peers.push(peerId)
-        expect((await rpc(node, 'contacts.add', { name, peerId })).body.error).toBeUndefined()
-        expect((await rpc(node, 'send', { to: name, text: `hello ${name}` })).body.error).toBeUndefined()
-      }
-    } finally {
-      browser = await launching
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await node?.cleanup()
-  })
+  const fixture = withNodeAndBrowser(['dora', 'erin'], { greet: true })
 
   it('Alt+↓ and Alt+↑ from the compose box open the next conversation with its compose box focused', async () => {
+    const { node, browser, peers } = fixture
     const page = await openApp(browser, { webSignIn: node.daemon.api.issueWebSignIn().url })
     // The list is newest first: erin's, then dora's.
     const [dora, erin] = peers

@@ -5,11 +5,8 @@
  * clips what overflows it, so a control pushed past the screen's edge cannot be reached at all.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
-import { launchBrowser, type TestBrowser } from './browser.js'
+import { describe, expect, it } from 'vitest'
+import { withNodeAndBrowser } from './node-fixture.js'
 import { openApp, UI_TIMEOUT_MS } from './page-helpers.js'
 
 const WIDTH = 320
@@ -24,27 +21,10 @@ async function pastTheEdge (page: Page): Promise<string[]> {
 }
 
 describe(`a ${WIDTH}-pixel screen and a long contact name (in-process node, real Chromium)`, () => {
-  let node: TestNode
-  let browser: TestBrowser
-  let peerId: string
-
-  beforeAll(async () => {
-    const launching = launchBrowser()
-    try {
-      node = await startTestNode()
-      peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-      expect((await rpc(node, 'contacts.add', { name: NAME, peerId })).body.error).toBeUndefined()
-    } finally {
-      browser = await launching
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await node?.cleanup()
-  })
+  const fixture = withNodeAndBrowser([NAME])
 
   it('the conversation and the contact\'s page keep every control on the screen', async () => {
+    const { node, browser, peers: [peerId] } = fixture
     const page = await openApp(browser, { webSignIn: node.daemon.api.issueWebSignIn().url }, { viewport: { width: WIDTH, height: 640 }, isMobile: true, hasTouch: true })
     await page.goto(`${node.daemon.api.webUrl}#/c/${peerId}`)
     await page.locator('#compose-text').waitFor({ timeout: UI_TIMEOUT_MS })

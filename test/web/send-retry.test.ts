@@ -6,35 +6,16 @@
  * by the browser's network layer (a Playwright route that lets the request reach the node, then
  * fails the connection).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
-import { launchBrowser, type TestBrowser } from './browser.js'
+import { describe, expect, it } from 'vitest'
+import { rpc } from '../api/helpers.js'
+import { withNodeAndBrowser } from './node-fixture.js'
 import { messageItems, openApp, UI_TIMEOUT_MS } from './page-helpers.js'
 
 describe('a send whose answer is lost (in-process node, real Chromium)', () => {
-  let node: TestNode
-  let browser: TestBrowser
-  let peerId: string
-
-  beforeAll(async () => {
-    const launching = launchBrowser()
-    try {
-      node = await startTestNode()
-      peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-      expect((await rpc(node, 'contacts.add', { name: 'dora', peerId })).body.error).toBeUndefined()
-    } finally {
-      browser = await launching
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await node?.cleanup()
-  })
+  const fixture = withNodeAndBrowser(['dora'])
 
   it('the page says it may have been sent, and sending again does not send it twice', async () => {
+    const { node, browser, peers: [peerId] } = fixture
     const page = await openApp(browser, { webSignIn: node.daemon.api.issueWebSignIn().url })
     await page.goto(`${node.daemon.api.webUrl}#/c/${peerId}`)
     let lost = 0
@@ -66,6 +47,7 @@ describe('a send whose answer is lost (in-process node, real Chromium)', () => {
   })
 
   it('a client id names one message: the same id with another text is refused, and nothing is sent', async () => {
+    const { node, peers: [peerId] } = fixture
     const first = await rpc(node, 'send', { to: peerId, text: 'first text', clientId: 'client-id-1' })
     const again = await rpc(node, 'send', { to: peerId, text: 'first text', clientId: 'client-id-1' })
     expect(again.body.result.id).toBe(first.body.result.id)

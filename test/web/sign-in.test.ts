@@ -32,10 +32,16 @@ describe('signing in while the node cannot be reached (in-process node, real Chr
     await node?.cleanup()
   })
 
+  /**
+   * What a node's API server is started with, so that it can be closed and started again on the
+   * same port with the same sign-in state, as a node that is restarting.
+   */
+  async function restartableServerOptions (): Promise<Parameters<typeof startApiServer>[0]> {
+    return { murmur: node.daemon.murmur, token: 'not-used-here', host: '127.0.0.1', port: await freePort(), webSessions: new WebSessions() }
+  }
+
   it('the page says the node cannot be reached, keeps the code, and signs in with it once the node answers', async () => {
-    const sessions = new WebSessions()
-    const port = await freePort()
-    const options = { murmur: node.daemon.murmur, token: 'not-used-here', host: '127.0.0.1', port, webSessions: sessions }
+    const options = await restartableServerOptions()
     server = await startApiServer(options)
     const { url } = server.issueWebSignIn()
     const { page } = await browser.page()
@@ -69,9 +75,7 @@ describe('signing in while the node cannot be reached (in-process node, real Chr
   })
 
   it('the node goes away between serving the page and its module: the page says so instead of staying blank, and loads again once the node answers', async () => {
-    const sessions = new WebSessions()
-    const port = await freePort()
-    const options = { murmur: node.daemon.murmur, token: 'not-used-here', host: '127.0.0.1', port, webSessions: sessions }
+    const options = await restartableServerOptions()
     server = await startApiServer(options)
     const { url } = server.issueWebSignIn()
     const { page } = await browser.page()
