@@ -22,7 +22,7 @@ import { dm, type DmService } from '../net/dm/index.js'
 import { createNodeWithWarnings, MURMUR_DHT_PROTOCOL, MURMUR_LAN_DHT_PROTOCOL, type MurmurNode } from '../net/node.js'
 import type { ReachabilityView } from '../net/reachability/index.js'
 import { mailbox, type MailboxService } from '../relay/index.js'
-import type { Store, StoreCipher } from '../store/index.js'
+import { HomeDiskFullError, type Store, type StoreCipher } from '../store/index.js'
 import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed-datastore.js'
 import { passphraseBytes } from '../store/at-rest/kdf.js'
 import { createBackup, type BackupSummary } from './backup.js'
@@ -269,7 +269,18 @@ class MurmurNodeImpl implements Murmur {
       receive: async (from, envelopes) => await this.incoming.receive(from.toString(), envelopes)
     })
     node.services.bundle.setProvider({
-      getBundle: async () => encodeBundle(await this.prekeys.issueBundle(this.ctx.clock.now()))
+      getBundle: async () => {
+        try {
+          return encodeBundle(await this.prekeys.issueBundle(this.ctx.clock.now()))
+        } catch (err) {
+          if (!(err instanceof HomeDiskFullError)) throw err
+          // One-time prekeys leave only once marked given, which a full disk refuses. The bundle
+          // without them (the one our DHT contact record carries) needs no write: a new contact
+          // still opens its session, and its first message then waits with the reason a known
+          // contact's does (RECIPIENT_DISK_FULL), not behind "internal error" (docs/messaging.md, "Prekeys").
+          return encodeBundle(await this.prekeys.publicBundle())
+        }
+      }
     })
     // A record no DHT peer took yet goes out as soon as a DHT server appears (one that was not
     // a server until AutoNAT confirmed its public address, say), not a backoff later.
