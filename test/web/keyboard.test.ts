@@ -29,6 +29,9 @@ describe('moving between conversations from the keyboard (in-process node, real 
     expect(await box.inputValue()).toBe('for dora')
     await page.keyboard.press('Alt+ArrowUp')
     await page.waitForURL(`**/#/c/${erin}`, { timeout: UI_TIMEOUT_MS })
+    // The address changes before erin's view replaces dora's (it loads her conversation first):
+    // until then the box focused is still dora's.
+    await page.getByRole('heading', { name: 'erin' }).waitFor({ timeout: UI_TIMEOUT_MS })
     await expect.poll(async () => await page.evaluate(() => document.activeElement?.id), { timeout: UI_TIMEOUT_MS }).toBe('compose-text')
     expect(await box.inputValue()).toBe('for erin')
   })
