@@ -36,3 +36,48 @@ describe('decodeEnvelope', () => {
     expect(decodeEnvelopeHead(withKind(1n), () => 'known').prekey).toBe(true)
   })
 })
+
+describe('decodeEnvelope against the generated decoder', () => {
+  // Deterministic, so a failure names an input that fails again.
+  let seed = 0x9e3779b9
+  const next = (n: number): number => {
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5
+    return (seed >>> 0) % n
+  }
+  const bytes = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(Array.from({ length: n }, () => next(256)))
+  const envelope = (): Uint8Array => Uint8Array.from([
+    ...Envelope.encode({
+      id: bytes(16), sender: bytes(next(40)), recipient: bytes(next(40)), createdAt: 1_700_000_000_000n + BigInt(next(2 ** 30)),
+      kind: [Envelope.Kind.KIND_UNSPECIFIED, Envelope.Kind.PREKEY, Envelope.Kind.RATCHET][next(3)], payload: bytes(next(300)), expiresAt: 1_800_000_000_000n + BigInt(next(2 ** 30))
+    }),
+    // Unknown fields (numbers 8 to 15, each wire type that has a body) and repeated known ones.
+    ...(next(2) === 0 ? [((8 + next(8)) << 3) | 0, next(128)] : []),
+    ...(next(2) === 0 ? [((8 + next(8)) << 3) | 2, 2, next(256), next(256)] : []),
+    ...(next(2) === 0 ? [(6 << 3) | 2, 1, next(256)] : []),
+    ...(next(2) === 0 ? [5 << 3, next(3)] : [])
+  ])
+
+  it('gives what the generated decoder gives for well-formed envelopes, unknown and repeated fields included', () => {
+    for (let i = 0; i < 500; i++) {
+      const input = envelope()
+      expect(decodeEnvelope(input), `input ${i}`).toEqual(Envelope.decode(input))
+    }
+  })
+
+  it('on damaged bytes: refuses with MalformedEnvelopeError whatever the generated decoder does, and gives the same fields whenever it decodes', () => {
+    for (let i = 0; i < 2000; i++) {
+      const input = envelope()
+      const damaged = next(2) === 0 ? input.subarray(0, next(input.length)) : input.map((b, j) => j === next(input.length) ? next(256) : b)
+      let generated: Envelope | Error
+      try { generated = Envelope.decode(damaged) } catch (err) { generated = err as Error }
+      let strict: Envelope | Error
+      try { strict = decodeEnvelope(damaged) } catch (err) { strict = err as Error }
+      if (strict instanceof Error) {
+        expect(strict, `input ${i}`).toBeInstanceOf(MalformedEnvelopeError)
+      } else {
+        expect(generated, `input ${i}: the generated decoder refused what the strict one read`).not.toBeInstanceOf(Error)
+        expect(strict, `input ${i}`).toEqual(generated)
+      }
+    }
+  })
+})

@@ -56,42 +56,74 @@ export interface EnvelopeBytes {
 /** A received envelope, decoded once at the edge: every field, and the exact bytes it came as. */
 export type ParsedEnvelope = Envelope & { readonly bytes: Uint8Array }
 
-/** Field number of Envelope.kind, and protobuf wire type 0 (varint). */
-const KIND_FIELD = 5
+/** Protobuf wire types an Envelope's fields use. */
 const WIRE_VARINT = 0
-const KIND_VALUES: ReadonlySet<bigint> = new Set([0n, 1n, 2n])
-
-/** Throws MalformedEnvelopeError unless every `kind` field on the wire is a known value. */
-function checkKindFields (bytes: Uint8Array): void {
-  const r = reader(bytes)
-  while (r.pos < r.len) {
-    const tag = r.uint32()
-    const field = tag >>> 3
-    const wireType = tag & 7
-    if (field === KIND_FIELD) {
-      if (wireType !== WIRE_VARINT) throw new MalformedEnvelopeError('envelope kind is not a varint')
-      const kind = r.uint64()
-      if (!KIND_VALUES.has(kind)) throw new MalformedEnvelopeError(`envelope kind ${kind} is not one this version knows`)
-    } else {
-      r.skipType(wireType)
-    }
-  }
-}
+const WIRE_LENGTH_DELIMITED = 2
+/** Envelope.Kind by its number on the wire (envelope.proto). */
+const KINDS: ReadonlyMap<bigint, Envelope.Kind> = new Map([
+  [0n, Envelope.Kind.KIND_UNSPECIFIED], [1n, Envelope.Kind.PREKEY], [2n, Envelope.Kind.RATCHET]
+])
+/** A missing bytes field's value: shared, as a zero-length view can hold nothing. */
+const EMPTY = new Uint8Array(0)
 
 function flatten (bytes: Uint8Array | Uint8ArrayList): Uint8Array {
   return bytes instanceof Uint8Array ? bytes : bytes.subarray()
 }
 
-/** Decodes an Envelope strictly; MalformedEnvelopeError on anything protons would misread. */
+type Reader = ReturnType<typeof reader>
+
+function bytesField (r: Reader, wireType: number, name: string): Uint8Array<ArrayBuffer> {
+  if (wireType !== WIRE_LENGTH_DELIMITED) throw new MalformedEnvelopeError(`envelope ${name} is not length-delimited`)
+  return r.bytes() as Uint8Array<ArrayBuffer>
+}
+
+function uint64Field (r: Reader, wireType: number, name: string): bigint {
+  if (wireType !== WIRE_VARINT) throw new MalformedEnvelopeError(`envelope ${name} is not a varint`)
+  return r.uint64()
+}
+
+/**
+ * Decodes an Envelope strictly, in one pass (the generated decoder took a second pass to check
+ * the kinds, and made a new empty array per bytes field before reading it; issue 9): every
+ * field with the wire type envelope.proto gives it, every `kind` one of Envelope.Kind's values
+ * (its varint read in full), unknown fields skipped, a repeated field's last value kept, as
+ * protobuf does. MalformedEnvelopeError on anything else.
+ */
 export function decodeEnvelope (bytes: Uint8Array | Uint8ArrayList): Envelope {
-  const flat = flatten(bytes)
+  const r = reader(flatten(bytes))
+  let id = EMPTY
+  let sender = EMPTY
+  let recipient = EMPTY
+  let payload = EMPTY
+  let createdAt = 0n
+  let expiresAt = 0n
+  let kind = Envelope.Kind.KIND_UNSPECIFIED
   try {
-    checkKindFields(flat)
-    return Envelope.decode(flat)
+    while (r.pos < r.len) {
+      const tag = r.uint32()
+      const wireType = tag & 7
+      switch (tag >>> 3) {
+        case 1: id = bytesField(r, wireType, 'id'); break
+        case 2: sender = bytesField(r, wireType, 'sender'); break
+        case 3: recipient = bytesField(r, wireType, 'recipient'); break
+        case 4: createdAt = uint64Field(r, wireType, 'createdAt'); break
+        case 5: {
+          const value = uint64Field(r, wireType, 'kind')
+          const known = KINDS.get(value)
+          if (known === undefined) throw new MalformedEnvelopeError(`envelope kind ${value} is not one this version knows`)
+          kind = known
+          break
+        }
+        case 6: payload = bytesField(r, wireType, 'payload'); break
+        case 7: expiresAt = uint64Field(r, wireType, 'expiresAt'); break
+        default: r.skipType(wireType)
+      }
+    }
   } catch (err) {
     if (err instanceof MalformedEnvelopeError) throw err
     throw new MalformedEnvelopeError()
   }
+  return { id, sender, recipient, createdAt, kind, payload, expiresAt }
 }
 
 /**
