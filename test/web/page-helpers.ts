@@ -169,7 +169,11 @@ export function notificationSpy (): void {
 
 /** Hides or shows the tab of a page with notificationSpy. */
 export async function setHidden (page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((h) => { (window as unknown as { __hidden: boolean }).__hidden = h }, hidden)
+  await page.evaluate((h) => {
+    (window as unknown as { __hidden: boolean }).__hidden = h
+    // As the browser does when a tab is hidden or shown: the page's other tabs hear of it.
+    document.dispatchEvent(new Event('visibilitychange'))
+  }, hidden)
 }
 
 /** Waits until a page with notificationSpy has shown `count` notifications. */

@@ -16,6 +16,7 @@ import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
 import { messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { PRESENCE_CHANNEL } from '../../web/src/presence.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
 
@@ -229,6 +230,41 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await page.locator(`nav a[data-peer="${bob.peerId}"]`, { hasText: 'never mind' }).waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await notificationsShown(page)).toHaveLength(1)
     await page.context().close()
+  })
+
+  it('no notification in a hidden tab while another tab of the app is visible; one again once that tab has gone', async () => {
+    const hidden = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['notifications'] }, notificationSpy)
+    await setHidden(hidden, true)
+    // Resolves in the hidden page when another tab says it is visible (true) or leaves (false).
+    const heard = async (visible: boolean): Promise<void> => await hidden.evaluate(async ({ channel, visible }) => await new Promise<void>((resolve) => {
+      const c = new BroadcastChannel(channel)
+      c.addEventListener('message', (event) => { if ((event.data as { visible?: boolean }).visible === visible) { c.close(); resolve() } })
+      // A tab that asks is answered by every other tab, whatever it said before.
+      c.postMessage({ tab: 'test', visible: false, ask: true })
+    }), { channel: PRESENCE_CHANNEL, visible })
+    const seen = await hidden.context().newPage()
+    await seen.addInitScript(notificationSpy)
+    const seenVisible = heard(true)
+    await seen.goto(hidden.url().split('#')[0] + '#/')
+    await seenVisible
+    await callApi(bob, 'send', { to: 'alice', text: 'seen in the other tab' })
+    await hidden.locator(`nav a[data-peer="${bob.peerId}"]`, { hasText: 'seen in the other tab' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await notificationsShown(hidden)).toEqual([])
+    expect(await notificationsShown(seen)).toEqual([])
+
+    // Listening before the tab closes, so that its goodbye cannot come first.
+    await hidden.evaluate((channel) => {
+      const w = window as unknown as { tabLeft: boolean }
+      w.tabLeft = false
+      const c = new BroadcastChannel(channel)
+      c.addEventListener('message', (event) => { if ((event.data as { visible?: boolean }).visible === false) { c.close(); w.tabLeft = true } })
+    }, PRESENCE_CHANNEL)
+    await seen.close({ runBeforeUnload: true })
+    await hidden.waitForFunction(() => (window as unknown as { tabLeft: boolean }).tabLeft, undefined, { timeout: UI_TIMEOUT_MS })
+    await callApi(bob, 'send', { to: 'alice', text: 'nobody looking now' })
+    await notificationsSeen(hidden, 1)
+    expect(await notificationsShown(hidden)).toEqual([{ title: 'bob', body: 'nobody looking now' }])
+    await hidden.context().close()
   })
 
   it('signing out: when the node does not answer, the page says so and stays signed in; once it does, the session is gone', async () => {

@@ -7,6 +7,7 @@ import { render } from 'preact'
 import { codeFrom, takeBoot } from './boot.js'
 import { parseRoute, route } from './route.js'
 import { connect, signInWhenReachable } from './live.js'
+import { startPresence } from './presence.js'
 import { signInFailed } from './state.js'
 import { App } from './views/App.js'
 import './styles.css'
@@ -31,6 +32,7 @@ async function start (): Promise<void> {
   performance.mark('murmur:app')
   const booting = takeBoot()
   window.addEventListener('hashchange', signInOnHashChange)
+  startPresence()
   render(<App />, root)
   const { signInRefused, signInPending, link } = await booting
   if (signInRefused) signInFailed.set(true)
