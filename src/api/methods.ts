@@ -43,36 +43,48 @@ function defineMethod<const S extends ParamSchema, R> (definition: MethodDefinit
 }
 
 /**
- * `send` by `clientId`, per node: the message a client's id already named, so that the same
- * send asked again (its answer was lost: a timeout, a dropped connection) answers with that
- * message rather than sending it a second time. In memory, for CLIENT_ID_TTL_MS.
+ * `send` by `clientId`: the text a client's id already named, so that the same send asked again
+ * (its answer was lost: a timeout, a dropped connection, a node restarted meanwhile) answers with
+ * that text rather than sending it a second time. The id is stored with the text, in its batch
+ * (Murmur.send's `clientId`), for CLIENT_ID_TTL_MS; sends still being stored are found here, in
+ * memory, so that two asked at once store one text.
  */
-const sendsByClientId = new WeakMap<Murmur, Map<string, { at: number, to: string, text: string, sending: Promise<MessageView> }>>()
-export const CLIENT_ID_TTL_MS = 10 * 60_000
-/** The oldest ids go first beyond this many. */
-const MAX_CLIENT_IDS = 1000
+const sendsInFlight = new WeakMap<Murmur, Map<string, { to: string, text: string, sending: Promise<MessageView> }>>()
+
+/** The same text to the same contact: `to` is a name or a peer ID. */
+function sameSend (view: MessageView, to: string, text: string): boolean {
+  return view.text === text && (to === view.peerId || to === view.contact)
+}
+
+const CLIENT_ID_TAKEN = 'param "clientId" already named another message: pick a new one for each message'
 
 async function sendOnce (murmur: Murmur, clientId: string, to: string, text: string): Promise<MessageView> {
-  let byId = sendsByClientId.get(murmur)
-  if (byId === undefined) sendsByClientId.set(murmur, byId = new Map())
-  const now = Date.now()
-  for (const [id, entry] of byId) if (now - entry.at > CLIENT_ID_TTL_MS) byId.delete(id)
-  const known = byId.get(clientId)
-  if (known !== undefined) {
-    if (known.to !== to || known.text !== text) throw new InvalidParamsError('param "clientId" already named another message: pick a new one for each message')
+  let inFlight = sendsInFlight.get(murmur)
+  if (inFlight === undefined) sendsInFlight.set(murmur, inFlight = new Map())
+  const pending = inFlight.get(clientId)
+  if (pending !== undefined) {
+    if (pending.to !== to || pending.text !== text) throw new InvalidParamsError(CLIENT_ID_TAKEN)
     try {
-      return await known.sending
+      return await pending.sending
     } catch {
       // The first send stored nothing (it threw): this one may try again.
-      if (byId.get(clientId) === known) byId.delete(clientId)
     }
   }
-  // Once called, the message is stored whole or not at all, whatever becomes of the request
-  // that asked (no signal): a retry finds it here.
-  const sending = murmur.send(to, text, { returnWhen: 'queued' })
-  byId.set(clientId, { at: now, to, text, sending })
-  while (byId.size > MAX_CLIENT_IDS) byId.delete(byId.keys().next().value as string)
-  sending.catch(() => { if (byId.get(clientId)?.sending === sending) byId.delete(clientId) })
+  // Registered before the store is asked, so that a second ask meanwhile waits for this one.
+  const sending = (async () => {
+    const stored = await murmur.sentWithClientId(clientId)
+    if (stored !== undefined) {
+      if (!sameSend(stored, to, text)) throw new InvalidParamsError(CLIENT_ID_TAKEN)
+      return stored
+    }
+    // Once called, the message is stored whole or not at all, whatever becomes of the request
+    // that asked (no signal): a retry finds it in the store.
+    return await murmur.send(to, text, { returnWhen: 'queued', clientId })
+  })()
+  const entry = { to, text, sending }
+  inFlight.set(clientId, entry)
+  const settled = (): void => { if (inFlight.get(clientId) === entry) inFlight.delete(clientId) }
+  sending.then(settled, settled)
   return await sending
 }
 
@@ -196,7 +208,7 @@ export const METHODS = {
       text: z.string().describe('the message text (UTF-8, 1 byte to 64 KiB)'),
       wait: z.boolean().describe('wait for delivery before answering').optional(),
       timeout: z.number().min(0).max(MAX_SEND_WAIT_SECONDS).describe(`seconds to wait with wait: true (default ${DEFAULT_SEND_WAIT_SECONDS})`).optional(),
-      clientId: z.string().min(8).max(64).describe('an id the client picks for this message: the same send asked again with it (after a lost answer) answers with the message already sent, for 10 minutes while the node runs').optional()
+      clientId: z.string().min(8).max(64).describe('an id the client picks for this message: the same send asked again with it (after a lost answer) answers with the message already sent, for 10 minutes, also after the node restarted').optional()
     }),
     handler: async (murmur, p, { signal }) => {
       const message = p.clientId !== undefined

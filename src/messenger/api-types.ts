@@ -200,6 +200,12 @@ export interface SendOptions {
    * a command answers at once, the state follows in events and history).
    */
   returnWhen?: 'attempted' | 'queued'
+  /**
+   * An id the client chose for this text, stored with it: for CLIENT_ID_TTL_MS (10 minutes),
+   * also across a restart, sentWithClientId(clientId) finds the text, so that a send asked again
+   * after its answer was lost is not sent twice (the API's `send` does that check).
+   */
+  clientId?: string
 }
 
 export interface WaitOptions {
@@ -266,6 +272,8 @@ export interface Murmur {
   lookup (peer: string, options?: LookupOptions): Promise<LookupView>
   /** Encrypts, persists and transmits; resolves once the message is durable (see SendOptions.returnWhen). */
   send (to: string, text: string, options?: SendOptions): Promise<MessageView>
+  /** The text a client's id named (SendOptions.clientId) within the last 10 minutes, also across a restart. */
+  sentWithClientId (clientId: string): Promise<MessageView | undefined>
   /** Resends a failed or expired message under the current session (new encryption, same message id). */
   resend (to: string, messageId: string): Promise<MessageView>
   /** Cancels a queued message (marked failed, reason "cancelled"); MessageStateError once a relay or the recipient holds it. */

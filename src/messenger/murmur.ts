@@ -210,6 +210,7 @@ class MurmurNodeImpl implements Murmur {
     await providersReady
     const config = await readConfig(this.options.home)
     await this.prekeys.maintain(this.ctx.clock.now())
+    await this.outgoing.forgetOldClientIds()
     const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
     // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
     // The peer store's entries are read far more often than written: kept in memory in front.
@@ -533,7 +534,7 @@ class MurmurNodeImpl implements Murmur {
     const { peerId, contact } = await this.book.resolve(to)
     // There is no session with ourselves and no peer to deliver to: it would wait forever.
     if (peerId === this.peerId) throw new SelfMessageError()
-    const entry = await this.outgoing.sendText(peerId, text)
+    const entry = await this.outgoing.sendText(peerId, text, undefined, options.clientId)
     if (options.returnWhen === 'queued') {
       // Durable in the outbox: delivery starts now and is not waited for (kick() never
       // rejects; the outbox keeps trying). The state follows in events and history.
@@ -545,6 +546,15 @@ class MurmurNodeImpl implements Murmur {
     await this.firstAttempt(peerId, entry.seq)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry
     return messageView(current, contact?.name)
+  }
+
+  /**
+   * The text a client's id named (SendOptions.clientId), stored within CLIENT_ID_TTL_MS, also
+   * before a restart; undefined when there is none.
+   */
+  async sentWithClientId (clientId: string): Promise<MessageView | undefined> {
+    const entry = await this.outgoing.sentWithClientId(clientId)
+    return entry === undefined ? undefined : messageView(entry, await this.contactName(entry.peerId))
   }
 
   async resend (to: string, messageId: string): Promise<MessageView> {

@@ -7,6 +7,7 @@
  * `prepare` once the recipient's bundle is at hand (fetched outside the peer lock).
  */
 import { randomBytes } from 'node:crypto'
+import { logger } from '@libp2p/logger'
 import { identityKeyFromPeerId, peerIdBytesFromIdentityKey, peerIdBytesFromPeerId } from '../crypto/identity.js'
 import { decodeBundle, verifyBundle } from '../crypto/pqxdh/index.js'
 import { initiateSession, sessionEncrypt, type SessionRecord } from '../crypto/session/index.js'
@@ -18,11 +19,29 @@ import { buildEnvelope, fromHexId, hex } from './envelopes.js'
 import { InvalidMessageTextError, MessageNotFoundError, MessageStateError } from './errors.js'
 
 /** Settings keys: our capability for a peer, whether it was sent, and the peer's for us. */
+const log = logger('murmur:messenger:outgoing')
+
 export const capabilityKey = (peerId: string): string => `capability:${peerId}`
 export const capabilitySentKey = (peerId: string): string => `capabilitySent:${peerId}`
 export const peerCapabilityKey = (peerId: string): string => `peerCapability:${peerId}`
 /** Settings key: how many texts we have numbered for a peer. */
 export const outNumberKey = (peerId: string): string => `outNumber:${peerId}`
+/** The text a client's `clientId` named (Murmur.send's option): `{ peerId, seq, at }`. */
+export const clientIdKey = (clientId: string): string => `clientId:${clientId}`
+export const CLIENT_ID_PREFIX = 'clientId:'
+/**
+ * How long a client's id names its text (ms): a send asked again with the same id within this
+ * answers with the stored text instead of sending it twice (docs/api.md, `send`).
+ */
+export const CLIENT_ID_TTL_MS = 10 * 60_000
+
+// A type, not an interface: settings hold JSON values, which an interface is not assignable to.
+export type ClientIdRecord = {
+  peerId: string
+  seq: number
+  /** When the text was stored (ms since the epoch). */
+  at: number
+}
 
 /**
  * Outbox entries of control messages (receipts, capabilities, session openers) carry this
@@ -54,6 +73,7 @@ export function validateText (text: unknown): string {
 interface QueuedText {
   readonly text: string
   readonly now: number
+  readonly clientId?: string
   readonly resolve: (entry: HistoryRecord) => void
   readonly reject: (err: unknown) => void
 }
@@ -95,6 +115,8 @@ export class Outgoing {
   private ownPeerIdBytes: Uint8Array | undefined
   /** The provider's random source (pooled on the OS): envelope and message ids. */
   private readonly random = (length: number): Uint8Array => this.ctx.provider.randomBytes(length)
+  /** When forgetOldClientIds last ran (ms since the epoch). */
+  private clientIdsPrunedAt = 0
   /** Per peer, the texts sent and not yet taken into a group being stored (sendText). */
   private readonly unstored = new Map<string, QueuedText[]>()
 
@@ -138,8 +160,11 @@ export class Outgoing {
    * in memory: those message keys are skipped, never reused. The texts' numbers are not
    * skipped (groupWrites): the contact would count them as missing.
    */
-  async sendText (peerId: string, text: string, now = this.ctx.clock.now()): Promise<HistoryRecord> {
+  async sendText (peerId: string, text: string, now = this.ctx.clock.now(), clientId?: string): Promise<HistoryRecord> {
     validateText(text)
+    if (clientId !== undefined && now - this.clientIdsPrunedAt > CLIENT_ID_TTL_MS) {
+      this.forgetOldClientIds(now).catch((err: Error) => { log('pruning client ids failed: %s', err.name) })
+    }
     return await new Promise<HistoryRecord>((resolve, reject) => {
       let group = this.unstored.get(peerId)
       if (group === undefined) {
@@ -149,10 +174,34 @@ export class Outgoing {
         const forming = group
         process.nextTick(() => { void this.storeGroup(peerId, forming) })
       }
-      group.push({ text, now, resolve, reject })
+      group.push({ text, now, resolve, reject, ...(clientId !== undefined ? { clientId } : {}) })
       // A full group is closed: the next send starts another, stored after this one.
       if (group.length >= MAX_SEND_GROUP) this.unstored.delete(peerId)
     })
+  }
+
+  /** The text `clientId` named, if it was stored within CLIENT_ID_TTL_MS (a send asked again: docs/api.md, `send`). */
+  async sentWithClientId (clientId: string, now = this.ctx.clock.now()): Promise<HistoryRecord | undefined> {
+    const record = await this.ctx.store.sublevels.settings.get(clientIdKey(clientId)) as ClientIdRecord | undefined
+    if (record == null || typeof record.at !== 'number' || now - record.at > CLIENT_ID_TTL_MS) return undefined
+    return await this.ctx.store.getHistory(record.peerId, record.seq)
+  }
+
+  /**
+   * Deletes the client ids older than CLIENT_ID_TTL_MS, which name nothing any more: at start,
+   * and at most once per CLIENT_ID_TTL_MS after that, when a text with an id is stored.
+   */
+  async forgetOldClientIds (now = this.ctx.clock.now()): Promise<void> {
+    this.clientIdsPrunedAt = now
+    const { store } = this.ctx
+    const batch = store.batch()
+    for (const { key, value } of await store.sublevels.settings.list()) {
+      if (!key.startsWith(CLIENT_ID_PREFIX)) continue
+      const at = (value as Partial<ClientIdRecord> | null)?.at
+      if (typeof at !== 'number' || now - at > CLIENT_ID_TTL_MS) batch.del(store.sublevels.settings, key)
+    }
+    // Not synced: an id a crash brings back is deleted at the next start.
+    if (batch.length > 0) await store.write(batch, { sync: false })
   }
 
   /** Stores the texts waiting for `peerId` as one group: each caller's promise settles with the group's write. */
@@ -185,7 +234,7 @@ export class Outgoing {
     let record = await sessions.get(peerId)
     let created: Uint8Array | undefined
     let outNumber = await this.lastOutNumber(peerId)
-    for (const { text, now } of group) {
+    for (const { text, now, clientId } of group) {
       // From the provider's pooled source: node:crypto's randomBytes per text cost as much as its HMACs.
       const messageId = this.random(MESSAGE_ID_LENGTH)
       const seq = await store.allocateSeq(peerId)
@@ -200,6 +249,8 @@ export class Outgoing {
         created ??= added.created
       }
       batch.appendHistory(entry, { unread: false })
+      // In the text's own batch: after a crash or restart, the id names the text if and only if it was stored.
+      if (clientId !== undefined) batch.put(store.sublevels.settings, clientIdKey(clientId), { peerId, seq, at: now } satisfies ClientIdRecord)
       const entryQueued: OutboxRecord = { messageId: entry.id, peerId, seq, envelope, attempts: 0, nextAttemptAt: now, expiresAt: now + this.ctx.messageTtlMs }
       batch.putOutbox(entryQueued)
       entries.push(entry)

@@ -21,8 +21,11 @@ import type {
 import type { Store } from '../store.js'
 import { batchOptions, levelOps, type RawOp } from '../sublevel.js'
 
-/** Settings that describe sessions, which a backup does not carry: "our capability reached this peer". */
-const SESSION_SETTINGS = ['capabilitySent:']
+/**
+ * Settings a backup does not carry: those that describe sessions ("our capability reached this
+ * peer"), and the ids clients gave their sends (they name a text for ten minutes only).
+ */
+const SETTINGS_NOT_CARRIED = ['capabilitySent:', 'clientId:']
 
 export interface BackupContents {
   identitySeed: Uint8Array
@@ -45,7 +48,7 @@ export interface BackupContents {
 export async function collectBackup (store: Store, identitySeed: Uint8Array, options: { withHistory: boolean, displayName?: string, now?: number }): Promise<BackupContents> {
   const s = store.sublevels
   const values = async <V>(list: Promise<Array<{ value: V }>>): Promise<V[]> => (await list).map(e => e.value)
-  const settings = (await s.settings.list()).filter(e => !SESSION_SETTINGS.some(prefix => e.key.startsWith(prefix)))
+  const settings = (await s.settings.list()).filter(e => !SETTINGS_NOT_CARRIED.some(prefix => e.key.startsWith(prefix)))
   return {
     identitySeed,
     createdAt: options.now ?? Date.now(),
