@@ -210,7 +210,8 @@ class MurmurNodeImpl implements Murmur {
     await providersReady
     const config = await readConfig(this.options.home)
     await this.prekeys.maintain(this.ctx.clock.now())
-    await this.outgoing.forgetOldClientIds()
+    // Housekeeping: a home whose disk is full still starts (the next start tries again).
+    await this.outgoing.forgetOldClientIds().catch((err: Error) => { log('forgetting old client ids failed: %s', err.name) })
     const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
     // In an encrypted home the peer store and DHT records are sealed too (they name who we talk to).
     // The peer store's entries are read far more often than written: kept in memory in front.

@@ -18,17 +18,17 @@ import type { MessengerContext } from './context.js'
 import { buildEnvelope, fromHexId, hex } from './envelopes.js'
 import { InvalidMessageTextError, MessageNotFoundError, MessageStateError } from './errors.js'
 
-/** Settings keys: our capability for a peer, whether it was sent, and the peer's for us. */
 const log = logger('murmur:messenger:outgoing')
 
+/** Settings keys: our capability for a peer, whether it was sent, and the peer's for us. */
 export const capabilityKey = (peerId: string): string => `capability:${peerId}`
 export const capabilitySentKey = (peerId: string): string => `capabilitySent:${peerId}`
 export const peerCapabilityKey = (peerId: string): string => `peerCapability:${peerId}`
 /** Settings key: how many texts we have numbered for a peer. */
 export const outNumberKey = (peerId: string): string => `outNumber:${peerId}`
-/** The text a client's `clientId` named (Murmur.send's option): `{ peerId, seq, at }`. */
-export const clientIdKey = (clientId: string): string => `clientId:${clientId}`
+/** Settings key: the text a client's `clientId` named (Murmur.send's option), `{ peerId, seq, at }`. */
 export const CLIENT_ID_PREFIX = 'clientId:'
+export const clientIdKey = (clientId: string): string => `${CLIENT_ID_PREFIX}${clientId}`
 /**
  * How long a client's id names its text (ms): a send asked again with the same id within this
  * answers with the stored text instead of sending it twice (docs/api.md, `send`).
