@@ -5,14 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { decodeContent, InvalidContentError, type DecodedContent } from '../../src/messenger/content.js'
 import { Content, Receipt, Text } from '../../src/wire/content.js'
 import { encodeVarint } from '../../fuzz/protobuf.js'
+import { seeded } from '../seeded.js'
 
-// Deterministic, so a failure names an input that fails again.
-let seed = 0x2545f491
-const next = (n: number): number => {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5
-  return (seed >>> 0) % n
-}
-const bytes = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(Array.from({ length: n }, () => next(256)))
+const { next, bytes } = seeded(0x2545f491)
 // ASCII, accents, CJK, emoji (4 bytes in UTF-8, a surrogate pair in JS), and the BMP's last code point.
 const alphabet = ['a', 'Z', ' ', '7', 'é', 'ß', '中', '文', '😀', '🔐', '\uffff', '\n']
 const body = (): string => Array.from({ length: next(300) }, () => alphabet[next(alphabet.length)]).join('')

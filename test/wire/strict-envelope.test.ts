@@ -7,6 +7,7 @@ import { decodeEnvelopeHead, MalformedRequestError } from '../../src/relay/frame
 import { Envelope } from '../../src/wire/envelope.js'
 import { decodeEnvelope, MalformedEnvelopeError } from '../../src/wire/strict/envelope.js'
 import { encodeVarint } from '../../fuzz/protobuf.js'
+import { seeded } from '../seeded.js'
 
 const recipient = new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20, ...randomBytes(32)])
 const base = Envelope.encode({ id: new Uint8Array(randomBytes(16)), recipient, payload: new Uint8Array([1, 2, 3]) })
@@ -38,13 +39,7 @@ describe('decodeEnvelope', () => {
 })
 
 describe('decodeEnvelope against the generated decoder', () => {
-  // Deterministic, so a failure names an input that fails again.
-  let seed = 0x9e3779b9
-  const next = (n: number): number => {
-    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5
-    return (seed >>> 0) % n
-  }
-  const bytes = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(Array.from({ length: n }, () => next(256)))
+  const { next, bytes } = seeded(0x9e3779b9)
   const envelope = (): Uint8Array => Uint8Array.from([
     ...Envelope.encode({
       id: bytes(16), sender: bytes(next(40)), recipient: bytes(next(40)), createdAt: 1_700_000_000_000n + BigInt(next(2 ** 30)),
