@@ -11,6 +11,8 @@
  * silence the others for good.
  */
 
+import { randomId } from './random-id.js'
+
 /** The channel tabs announce themselves on. */
 export const PRESENCE_CHANNEL = 'murmur-presence'
 /** How often a visible tab says so again (ms). Timers of visible tabs are not throttled. */
@@ -25,7 +27,7 @@ interface Announcement {
   ask?: boolean
 }
 
-const tabId = typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : String(Math.random())
+const tabId = randomId()
 /** Other tabs last heard as visible, and when (Date.now()). */
 const visibleTabs = new Map<string, number>()
 let channel: BroadcastChannel | undefined

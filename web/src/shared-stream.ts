@@ -20,6 +20,7 @@
  * state after its stream is announced open misses nothing, as with a stream of its own.
  */
 import type { LinkEvent } from './link.js'
+import { randomId } from './random-id.js'
 
 /** The BroadcastChannel the leader forwards the stream on (tests listen to it too). */
 export const STREAM_CHANNEL = 'murmur-events'
@@ -53,10 +54,6 @@ let source: EventSource | undefined
 /** The id of the stream `source` holds, once it is open. */
 let openStream: string | undefined
 
-function newStreamId (): string {
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
-}
-
 /** To this tab's links, and (from the leader) to every other tab's. */
 function emit (wire: StreamWire): void {
   channel?.postMessage(wire)
@@ -88,7 +85,7 @@ function ensureStream (): void {
     if (openStream !== undefined) emit({ t: 'open', s: openStream })
     return
   }
-  const id = newStreamId()
+  const id = randomId()
   const current = new EventSource('/events')
   source = current
   for (const name of eventNames) {

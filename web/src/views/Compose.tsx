@@ -7,15 +7,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { errorText, NodeUnreachableError } from '../api.js'
 import { draftAfterSending, draftOf, setDraft } from '../drafts.js'
+import { randomId } from '../random-id.js'
 import { sendMessage } from '../state.js'
 import { checkCompose, MAX_TEXT_BYTES } from '../text.js'
 
 const SHOW_COUNT_FROM = MAX_TEXT_BYTES * 0.9
-
-/** 16 random bytes as hex (crypto.randomUUID needs a secure context; this does not). */
-function newClientId (): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('')
-}
 
 /** The next compose box to mount takes the focus (focusNextCompose). */
 let focusOnMount = false
@@ -49,7 +45,7 @@ export function Compose ({ peerId, name, onSent }: { peerId: string, name: strin
     setError(undefined)
     // The same text sent again after a failure keeps its id: if the node did store it (only its
     // answer was lost), it is not sent a second time.
-    if (attempt.current?.text !== text) attempt.current = { text, clientId: newClientId() }
+    if (attempt.current?.text !== text) attempt.current = { text, clientId: randomId() }
     sendMessage(peerId, text, attempt.current.clientId).then(() => {
       attempt.current = undefined
       setText(draftAfterSending(peerId, text))
