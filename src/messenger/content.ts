@@ -123,13 +123,18 @@ function wellFormed (body: string): string {
   return Buffer.from(body, 'utf8').toString('utf8')
 }
 
+/** The generated decoder's reading of `bytes`, its text's body made well-formed. */
+function decodeGenerated (bytes: Uint8Array): Content {
+  const content = Content.decode(bytes)
+  if (content.text != null) content.text.body = wellFormed(content.text.body)
+  return content
+}
+
 export function decodeContent (bytes: Uint8Array): DecodedContent {
   let content: Content
-  let fast: boolean
   try {
     const text = decodeSingleText(bytes)
-    content = text !== undefined ? { text } : Content.decode(bytes)
-    fast = text !== undefined
+    content = text !== undefined ? { text } : decodeGenerated(bytes)
   } catch {
     throw new InvalidContentError('message content does not decode')
   }
@@ -137,7 +142,7 @@ export function decodeContent (bytes: Uint8Array): DecodedContent {
     const t = content.text
     if (t.messageId.length !== MESSAGE_ID_LENGTH) throw new InvalidContentError('message id must be 16 bytes')
     if (Buffer.byteLength(t.body, 'utf8') > MAX_TEXT_BYTES) throw new InvalidContentError('message text is too long')
-    return { type: 'text', messageId: t.messageId, body: fast ? t.body : wellFormed(t.body), sentAt: Number(t.sentAt), seq: Number(t.seq), resend: t.resend }
+    return { type: 'text', messageId: t.messageId, body: t.body, sentAt: Number(t.sentAt), seq: Number(t.seq), resend: t.resend }
   }
   if (content.receipt != null) {
     const r = content.receipt
