@@ -9,6 +9,7 @@ import { startDaemon, type Daemon } from '../../src/api/daemon.js'
 import { createMurmur } from '../../src/messenger/index.js'
 import { initHome } from '../../src/messenger/offline.js'
 import { homePath } from '../../src/messenger/home.js'
+import { freePort } from '../e2e/cli-helpers.js'
 
 export interface TestNode {
   home: string
@@ -32,7 +33,9 @@ export async function startTestNode (options: { bootstrap?: string[], api?: stri
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
     ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
-    ...(options.api !== undefined ? { api: options.api } : {})
+    // Never the default port (every daemon asks for it first): a test node that restarts on its
+    // own port must find it free, whatever another test file started meanwhile.
+    api: options.api ?? `127.0.0.1:${await freePort()}`
   }, createMurmur)
   const token = (await readFile(homePath(home, 'apiToken'), 'utf8')).trim()
   return {

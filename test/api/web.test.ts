@@ -14,7 +14,6 @@ import { CODE_TTL_MS, WebSessions } from '../../src/api/web/sessions.js'
 import { defaultWebRoot } from '../../src/api/web/static.js'
 import { createMurmur } from '../../src/messenger/index.js'
 import { homePath } from '../../src/messenger/home.js'
-import { freePort } from '../e2e/cli-helpers.js'
 import { rpc, startTestNode, type TestNode } from './helpers.js'
 
 interface RawResponse { status: number, headers: Record<string, string | string[] | undefined>, body: Buffer }
@@ -220,8 +219,7 @@ describe('web sessions', () => {
     expect(sessions.redeem(late.code, now + CODE_TTL_MS + 1)).toBeUndefined()
     expect(sessions.redeem('not-a-code', now)).toBeUndefined()
 
-    // Not the default port: another test file's node may take that one while this one restarts.
-    const node = await startTestNode({ api: `127.0.0.1:${await freePort()}` })
+    const node = await startTestNode()
     try {
       const cookie = await signIn(node)
       // Restart on the same home and port: the page's cookie still works. (The sign-in is

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/api/daemon.js'
 import { createMurmur } from '../../src/messenger/index.js'
 import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
-import { freePort } from '../e2e/cli-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { openApp, pageProblems, UI_TIMEOUT_MS } from './page-helpers.js'
 
@@ -38,9 +37,7 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
   beforeAll(async () => {
     const launching = launchBrowser()
     try {
-      // Not the default port, which any node another worker starts asks for: restarted below on
-      // the same port, alice's could be taken in between (EADDRINUSE, seen in a full run).
-      alice = await startTestNode({ api: `127.0.0.1:${await freePort()}` })
+      alice = await startTestNode()
       bob = await startTestNode({ bootstrap: [alice.daemon.id.addresses[0]] })
       await call(alice, 'contacts.add', { name: 'bob', peerId: bobPeer() })
       await call(bob, 'contacts.add', { name: 'alice', peerId: alicePeer() })
