@@ -123,16 +123,8 @@ export async function openHeld (context: BrowserContext, url: string, hold: (rou
   const page = await context.newPage()
   watchProblems(page)
   if (initScript !== undefined) await page.addInitScript(initScript)
-  await page.addInitScript((channelName) => {
-    const w = window as unknown as { messageEvents: number }
-    w.messageEvents = 0
-    // The tabs of a context share one event stream, whose events the tab holding it forwards to
-    // all (itself included) on this channel (web/src/shared-stream.ts). Made before the app's
-    // own channel, so it hears each event first.
-    new BroadcastChannel(channelName).onmessage = (message: MessageEvent<{ t: string, event?: { name: string } }>) => {
-      if (message.data.t === 'event' && message.data.event?.name === 'message') w.messageEvents++
-    }
-  }, STREAM_CHANNEL)
+  // Made before the app's own channel, so it hears each event first.
+  await page.addInitScript(countMessageEvents, STREAM_CHANNEL)
   let held = false
   await page.route('**/rpc', async (route) => {
     if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
@@ -143,7 +135,25 @@ export async function openHeld (context: BrowserContext, url: string, hold: (rou
   return page
 }
 
-/** Waits until the page's event streams delivered `count` `message` events (a page from openHeld). */
+/**
+ * Run in a page (as an init script, or evaluated once the app runs): counts in
+ * `window.messageEvents` the `message` events of the tabs' shared event stream, whose events
+ * the tab holding it forwards to all (itself included) on this channel (web/src/shared-stream.ts).
+ */
+function countMessageEvents (channelName: string): void {
+  const w = window as unknown as { messageEvents: number }
+  w.messageEvents = 0
+  new BroadcastChannel(channelName).onmessage = (message: MessageEvent<{ t: string, event?: { name: string } }>) => {
+    if (message.data.t === 'event' && message.data.event?.name === 'message') w.messageEvents++
+  }
+}
+
+/** Starts counting the `message` events an open page's event stream delivers (messageEventsSeen). */
+export async function watchMessageEvents (page: Page): Promise<void> {
+  await page.evaluate(countMessageEvents, STREAM_CHANNEL)
+}
+
+/** Waits until the page's event streams delivered `count` `message` events (a page from openHeld, or watched). */
 export async function messageEventsSeen (page: Page, count = 1): Promise<void> {
   await page.waitForFunction((n) => (window as unknown as { messageEvents: number }).messageEvents >= n, count, { timeout: UI_TIMEOUT_MS })
 }

@@ -15,7 +15,7 @@ import { freePort, untilCli } from '../e2e/cli-helpers.js'
 import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
-import { messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState } from './page-helpers.js'
+import { barrier, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState, watchMessageEvents } from './page-helpers.js'
 import { PRESENCE_CHANNEL } from '../../web/src/presence.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
@@ -268,6 +268,40 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await notificationsSeen(hidden, 1)
     expect(await notificationsShown(hidden)).toEqual([{ title: 'bob', body: 'nobody looking now' }])
     await hidden.context().close()
+  })
+
+  it('a message that comes while the page reads its state again is notified, and counted once', async () => {
+    // Alice's page of the other tests would mark bob's new message read: it leaves his conversation.
+    await alicePage.goto(alicePage.url().split('#')[0] + '#/node')
+    await alicePage.locator('main h1').waitFor({ timeout: UI_TIMEOUT_MS })
+    const page = await openApp(browser, { webSignIn: await signInUrl(alice) }, { permissions: ['notifications'] }, notificationSpy)
+    await page.goto(page.url().split('#')[0] + '#/node')
+    await page.getByText('Desktop notifications are on while this tab is hidden.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await setHidden(page, true)
+    await watchMessageEvents(page)
+    // The page's next `inbox` is its read again; it goes to the node only after bob's message
+    // came as an event, so the read holds it (web/src/live.ts).
+    const asked = barrier()
+    const forward = barrier()
+    let held = false
+    await page.route('**/rpc', async (route) => {
+      if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
+      held = true
+      asked.open()
+      await forward.wait
+      await route.continue()
+    })
+    // Bob's conversation marked read by another client: the page reads its state again.
+    await callApi(alice, 'read', { to: 'bob' })
+    await asked.wait
+    await callApi(bob, 'send', { to: 'alice', text: 'while you were reading' })
+    await messageEventsSeen(page)
+    forward.open()
+    await notificationsSeen(page, 1)
+    expect(await notificationsShown(page)).toEqual([{ title: 'bob', body: 'while you were reading' }])
+    await page.locator(`nav a[data-peer="${bob.peerId}"] .badge[aria-label="1 unread"]`).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(pageProblems(page)).toEqual([])
+    await page.context().close()
   })
 
   it('signing out: when the node does not answer, the page says so and stays signed in; once it does, the session is gone', async () => {

@@ -47,8 +47,13 @@ function surelyNotInRead (read: ConversationView[], message: MessageView): boole
  * then, but messages that came after the marking count again, and their events may come before
  * or after this one (and before or after a read in flight): a read asked now, with the events
  * that come meanwhile held and checked against it, counts each exactly once.
+ *
+ * `reread`: `read` is a read again, not the link's first. Counting still goes by what that read
+ * holds, but a notification does not: every message whose event came during a read again is
+ * new to this page, which had everything before it (its first read, then each event), so it is
+ * notified even when the read again already holds it.
  */
-function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
+function dispatch (read: StateRead, event: LinkEvent, held: boolean, reread: boolean): boolean {
   const data: unknown = JSON.parse(event.data)
   switch (event.name) {
     case 'message': {
@@ -59,12 +64,12 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
         // (so it surely has it). Notified only when this read surely lacked it: a message the
         // read had is not new to this page, and is never notified.
         onIncoming(message, false)
-        if (surelyNotInRead(read.inbox, message)) notifyIncoming(message)
+        if (reread || surelyNotInRead(read.inbox, message)) notifyIncoming(message)
         return true
       }
       const counted = held && inRead(read.inbox, message)
       onIncoming(message, !counted)
-      if (!counted) notifyIncoming(message)
+      if (!counted || reread) notifyIncoming(message)
       return false
     }
     case 'message:state': onStateChange(data as Parameters<typeof onStateChange>[0]); return false
@@ -91,11 +96,11 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean): boolean {
  * meanwhile held and then checked against that read: one read at a time, asked after all the
  * held events were applied.
  */
-function deliverAgainst (current: Link, read: StateRead): void {
+function deliverAgainst (current: Link, read: StateRead, reread: boolean): void {
   let readAgain = false
   let handingHeld = true
   current.deliver((event, held) => {
-    if (!dispatch(read, event, held) || readAgain) return
+    if (!dispatch(read, event, held, held && reread) || readAgain) return
     readAgain = true
     if (!handingHeld) readStateAgain(current)
   })
@@ -120,7 +125,7 @@ function readStateAgain (current: Link): void {
     rereading = undefined
     if (link !== current) return
     applyRead(again)
-    deliverAgainst(current, again)
+    deliverAgainst(current, again, true)
     if (rereadAfter) readStateAgain(current)
   }, (err: unknown) => {
     rereading = undefined
@@ -200,7 +205,7 @@ async function start (opened?: Link): Promise<void> {
     // Synchronously from here: no event can come between the read and the held events.
     applyRead(read)
     delivering = current
-    deliverAgainst(current, read)
+    deliverAgainst(current, read, false)
     probeDelay = PROBE_MIN_MS
     connection.set('live')
     void reloadConversation()
