@@ -183,9 +183,10 @@ export interface RttTrace {
  * milliseconds each, and a trace per message so that the parent can split each round trip at
  * the receiver's 'message' event (see traceStart).
  */
-async function rtt (params: { node: number, to: string, count: number }): Promise<{ ms: number[], trace: RttTrace[], gc: GcPause[] }> {
+async function rtt (params: { node: number, to: string, count: number }): Promise<{ ms: number[], trace: RttTrace[], gc: GcPause[], cpuUs: number }> {
   const murmur = node(params.node)
   const gc = recordGcPauses()
+  const cpu0 = process.cpuUsage()
   const ms: number[] = []
   const trace: RttTrace[] = []
   const sentAt = new Map<string, number>()
@@ -205,25 +206,30 @@ async function rtt (params: { node: number, to: string, count: number }): Promis
   } finally {
     off()
   }
-  return { ms, trace, gc: gc.take() }
+  const cpu = process.cpuUsage(cpu0)
+  return { ms, trace, gc: gc.take(), cpuUs: cpu.user + cpu.system }
 }
 
-const traces = new Map<number, { times: Map<string, number>, off: () => void, gc: { take: () => GcPause[] } }>()
+const traces = new Map<number, { times: Map<string, number>, off: () => void, gc: { take: () => GcPause[] }, cpu0: NodeJS.CpuUsage }>()
 
-/** Records when each incoming message becomes durable ('message' event), by message id, and this process's GC pauses. */
+/**
+ * Records when each incoming message becomes durable ('message' event), by message id, this
+ * process's GC pauses, and its CPU time (all threads, user and system) until traceTake.
+ */
 function traceStart (params: { node: number }): null {
   const times = new Map<string, number>()
   const off = node(params.node).events.on('message', (m) => { times.set(m.id, nowMs()) })
-  traces.set(params.node, { times, off, gc: recordGcPauses() })
+  traces.set(params.node, { times, off, gc: recordGcPauses(), cpu0: process.cpuUsage() })
   return null
 }
 
-function traceTake (params: { node: number }): { durableAt: Record<string, number>, gc: GcPause[] } {
+function traceTake (params: { node: number }): { durableAt: Record<string, number>, gc: GcPause[], cpuUs: number } {
   const t = traces.get(params.node)
   if (t === undefined) throw new BenchmarkCheckError('no trace running')
+  const cpu = process.cpuUsage(t.cpu0)
   t.off()
   traces.delete(params.node)
-  return { durableAt: Object.fromEntries(t.times), gc: t.gc.take() }
+  return { durableAt: Object.fromEntries(t.times), gc: t.gc.take(), cpuUs: cpu.user + cpu.system }
 }
 
 /**

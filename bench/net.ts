@@ -73,6 +73,12 @@ export interface NetResults {
    */
   rtt_gc_share?: number
   rtt_p99_without_gc_ms?: number
+  /**
+   * Each process's CPU time per round trip (us, all threads, median of rounds). The two take
+   * turns, so their sum beside the round trip's time says whether it waits or computes.
+   */
+  rtt_sender_cpu_us?: number
+  rtt_receiver_cpu_us?: number
   msgs_per_s?: number
   raw_msgs_per_s?: number
   throughput_ratio?: number
@@ -243,7 +249,8 @@ function splitRoundTrips (trace: RttTrace[], durableAt: Record<string, number>):
   return { toDurable: median(toDurable), durableToSent: median(durableToSent) }
 }
 
-interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string, number>, gc: GcPause[] }
+/** One run of sequential round trips; `senderCpuUs` and `receiverCpuUs`: each process's CPU time during it (all threads). */
+interface RoundTrips { ms: number[], trace: RttTrace[], durableAt: Record<string, number>, gc: GcPause[], senderCpuUs: number, receiverCpuUs: number }
 
 /**
  * Which round trips (by index into `trace`) overlapped a GC pause of either process: from
@@ -265,11 +272,14 @@ async function inBothOrders<T> (encrypted: Pair, plain: Pair, plainFirst: boolea
   return await inABBAOrder(async () => await run(encrypted, half), async () => await run(plain, half), plainFirst)
 }
 
-function joinRoundTrips (halves: RoundTrips[]): { ms: number[], split: ReturnType<typeof splitRoundTrips>, gcShare: number, msWithoutGc: number[] } {
+function joinRoundTrips (halves: RoundTrips[]): { ms: number[], split: ReturnType<typeof splitRoundTrips>, gcShare: number, msWithoutGc: number[], senderCpuUsPerRtt: number, receiverCpuUsPerRtt: number } {
   const ms = halves.flatMap(h => h.ms)
   const withGc = halves.flatMap(h => overlapsGc(h.trace, h.gc))
+  const total = (f: (h: RoundTrips) => number): number => halves.reduce((sum, h) => sum + f(h), 0)
   return {
     ms,
+    senderCpuUsPerRtt: total(h => h.senderCpuUs) / ms.length,
+    receiverCpuUsPerRtt: total(h => h.receiverCpuUs) / ms.length,
     split: splitRoundTrips(halves.flatMap(h => h.trace), Object.assign({}, ...halves.map(h => h.durableAt))),
     gcShare: withGc.filter(Boolean).length / Math.max(1, withGc.length),
     msWithoutGc: ms.filter((_, i) => withGc[i] !== true)
@@ -307,6 +317,9 @@ interface MainFigures {
     /** Share of round trips that overlapped a GC pause at either end, and p99 of the others (ms). */
     gcShare: number[]
     p99WithoutGc: number[]
+    /** Each process's CPU time per round trip (us, all threads): with the round trip's time, whether it waits or computes. */
+    senderCpuUsPerRtt: number[]
+    receiverCpuUsPerRtt: number[]
     /** The receiver's synced single-put batch, p50 and p99 of FSYNC_SAMPLES per round (ms). */
     fsyncP50: number[]
     fsyncP99: number[]
@@ -373,14 +386,14 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
 
     const roundTrips = async ({ alice, bob, a, b }: Pair, count: number): Promise<RoundTrips> => {
       await bob.call('traceStart', { node: b.index })
-      const sent = await alice.call<{ ms: number[], trace: RttTrace[], gc: GcPause[] }>('rtt', { node: a.index, to: b.peerId, count }, 300_000)
-      const received = await bob.call<{ durableAt: Record<string, number>, gc: GcPause[] }>('traceTake', { node: b.index })
-      return { ms: sent.ms, trace: sent.trace, durableAt: received.durableAt, gc: [...sent.gc, ...received.gc] }
+      const sent = await alice.call<{ ms: number[], trace: RttTrace[], gc: GcPause[], cpuUs: number }>('rtt', { node: a.index, to: b.peerId, count }, 300_000)
+      const received = await bob.call<{ durableAt: Record<string, number>, gc: GcPause[], cpuUs: number }>('traceTake', { node: b.index })
+      return { ms: sent.ms, trace: sent.trace, durableAt: received.durableAt, gc: [...sent.gc, ...received.gc], senderCpuUs: sent.cpuUs, receiverCpuUs: received.cpuUs }
     }
     const flood = async ({ alice, bob, a, b }: Pair, count: number): Promise<FloodFigures> => await murmurFlood(alice, a.index, a.peerId, bob, b.index, b.peerId, count, o.window)
 
     const figures: MainFigures = {}
-    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], gcShare: [], p99WithoutGc: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
+    if (phases.has('rtt')) figures.rtt = { p50: [], p99: [], rawP50: [], rawP99: [], toDurable: [], durableToSent: [], gcShare: [], p99WithoutGc: [], senderCpuUsPerRtt: [], receiverCpuUsPerRtt: [], fsyncP50: [], fsyncP99: [], plainP50: [], plainP99: [] }
     if (phases.has('throughput')) figures.throughput = { murmur: [], raw: [], ratchet: [], receiverCpuUsPerMsg: [], senderCpuUsPerMsg: [], senderStore: [], receiverStore: [], plain: [], plainCpuUsPerMsg: [], plainSenderStore: [], plainReceiverStore: [] }
     await profiled(o, [...phases].filter(p => p === 'rtt' || p === 'throughput').join('-'), [encrypted.alice, encrypted.bob, plain.alice, plain.bob], async () => {
     for (let round = 0; round < o.rounds; round++) {
@@ -391,6 +404,8 @@ async function runMain (o: Options, phases: Set<Phase>): Promise<MainFigures> {
         figures.rtt.durableToSent.push(m.split.durableToSent)
         figures.rtt.gcShare.push(m.gcShare)
         figures.rtt.p99WithoutGc.push(percentile(m.msWithoutGc, 99))
+        figures.rtt.senderCpuUsPerRtt.push(m.senderCpuUsPerRtt)
+        figures.rtt.receiverCpuUsPerRtt.push(m.receiverCpuUsPerRtt)
         const r = await rawClient.call<number[]>('rtt', { address: rawAddress, count: o.rtt }, 300_000)
         figures.rtt.p50.push(percentile(m.ms, 50))
         figures.rtt.p99.push(percentile(m.ms, 99))
@@ -551,6 +566,9 @@ export async function run (args: string[]): Promise<void> {
       rows.push(['round trip p50 (ms)', formatNumber(results.rtt_p50_ms), `floor ${formatNumber(results.rtt_floor_ms)}`, formatNumber(results.rtt_floor_ratio), '<= 1.5', `${Math.round(relativeSpread(rtt.p50) * 100)}%`])
       rows.push(['  send -> durable at receiver (ms)', formatNumber(median(rtt.toDurable)), '', '', '', ''])
       rows.push(['  durable -> ack, state sent (ms)', formatNumber(median(rtt.durableToSent)), '', '', '', ''])
+      results.rtt_sender_cpu_us = Math.round(median(rtt.senderCpuUsPerRtt))
+      results.rtt_receiver_cpu_us = Math.round(median(rtt.receiverCpuUsPerRtt))
+      rows.push(['  CPU per round trip, sender / receiver (us)', `${formatNumber(results.rtt_sender_cpu_us)} / ${formatNumber(results.rtt_receiver_cpu_us)}`, '', '', '', ''])
       rows.push(['  raw libp2p round trip p50 (ms)', formatNumber(results.raw_rtt_p50_ms), '', formatNumber(results.rtt_ratio), '', ''])
       rows.push(['  synced write p50 / p99 (ms)', `${formatNumber(results.fsync_p50_ms)} / ${formatNumber(results.fsync_p99_ms)}`, '', '', '', `${Math.round(relativeSpread(rtt.fsyncP50) * 100)}%`])
       rows.push(['round trip p99 (ms)', formatNumber(results.rtt_p99_ms), `floor ${formatNumber(median(floorsP99))}`, formatNumber(results.rtt_p99_floor_ratio), '<= 3', `${Math.round(relativeSpread(rtt.p99) * 100)}%`])
