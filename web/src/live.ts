@@ -15,7 +15,7 @@ import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
 import { nextProbeDelay, PROBE_MIN_MS } from './backoff.js'
 import { onStreamOpen } from './shared-stream.js'
 import { notifyIncoming } from './notify.js'
-import { applyRead, connection, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem, signInFailed } from './state.js'
+import { applyRead, connection, inbox, onConversationEvent, onIncoming, onRereadRequest, onStateChange, refreshMe, reloadConversation, reportProblem, signInFailed } from './state.js'
 
 
 let link: Link | undefined
@@ -42,6 +42,22 @@ function surelyNotInRead (read: ConversationView[], message: MessageView): boole
 }
 
 /**
+ * After a reconnection (the node restarted, or the stream broke), what came while the page had
+ * no link has no event: the link's first read holds it. A conversation whose newest message
+ * there is incoming, unread and later than the newest the page had (`shown`) is notified once,
+ * with that message (a conversation's notifications replace each other: notify.ts). Not on the
+ * page's first link: what is there when the app opens is not new to it.
+ */
+function notifyMissed (shown: ConversationView[], read: ConversationView[]): void {
+  for (const conversation of read) {
+    const last = conversation.lastMessage
+    if (last?.direction !== 'in' || conversation.unread === 0) continue
+    const known = shown.find(c => c.peerId === conversation.peerId)?.lastMessage
+    if (known === undefined || last.seq > known.seq) notifyIncoming(last)
+  }
+}
+
+/**
  * Applies one event; true when the state must be read again: a held late message, or a
  * conversation marked read (here, in another tab, or by `murmur read`). Its unread count is 0
  * then, but messages that came after the marking count again, and their events may come before
@@ -61,8 +77,9 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean, reread: boo
       if (held && message.late === true) {
         // Its seq is below its conversation's newest, so positions cannot say whether the read
         // counted it. It is shown now and counted by the next read, asked after its event came
-        // (so it surely has it). Notified only when this read surely lacked it: a message the
-        // read had is not new to this page, and is never notified.
+        // (so it surely has it). Notified only when this read surely lacked it, in a link's
+        // first read (a message that read had is not new to this page), and always in a read
+        // again (`reread`).
         onIncoming(message, false)
         if (reread || surelyNotInRead(read.inbox, message)) notifyIncoming(message)
         return true
@@ -100,7 +117,7 @@ function deliverAgainst (current: Link, read: StateRead, reread: boolean): void 
   let readAgain = false
   let handingHeld = true
   current.deliver((event, held) => {
-    if (!dispatch(read, event, held, held && reread) || readAgain) return
+    if (!dispatch(read, event, held, reread) || readAgain) return
     readAgain = true
     if (!handingHeld) readStateAgain(current)
   })
@@ -135,6 +152,8 @@ function readStateAgain (current: Link): void {
 
 /** The link whose first read is applied (its events are being delivered). */
 let delivering: Link | undefined
+/** Whether a link's read was applied before: the next link's is a reconnection's (notifyMissed). */
+let readBefore = false
 
 /**
  * Reads contacts and conversations again, as the link does (events meanwhile held and checked
@@ -203,7 +222,9 @@ async function start (opened?: Link): Promise<void> {
     const read = await current.read
     if (link !== current) return
     // Synchronously from here: no event can come between the read and the held events.
+    if (readBefore) notifyMissed(inbox.value, read.inbox)
     applyRead(read)
+    readBefore = true
     delivering = current
     deliverAgainst(current, read, false)
     probeDelay = PROBE_MIN_MS
