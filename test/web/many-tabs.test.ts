@@ -14,7 +14,7 @@ import { startDaemon } from '../../src/api/daemon.js'
 import { createMurmur } from '../../src/messenger/index.js'
 import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { barrier, messageEventsSeen, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, setHidden, UI_TIMEOUT_MS, watchMessageEvents } from './page-helpers.js'
+import { barrier, holdNextInbox, messageEventsSeen, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, setHidden, UI_TIMEOUT_MS, watchMessageEvents } from './page-helpers.js'
 
 const TABS = 8
 
@@ -130,10 +130,7 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
     // message came as an event, so that read holds it (web/src/live.ts, notifyMissed).
     const asked = barrier()
     const forward = barrier()
-    let held = false
-    await hidden.route('**/rpc', async (route) => {
-      if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
-      held = true
+    await holdNextInbox(hidden, async (route) => {
       asked.open()
       await forward.wait
       await route.continue()

@@ -125,14 +125,22 @@ export async function openHeld (context: BrowserContext, url: string, hold: (rou
   if (initScript !== undefined) await page.addInitScript(initScript)
   // Made before the app's own channel, so it hears each event first.
   await page.addInitScript(countMessageEvents, STREAM_CHANNEL)
+  await holdNextInbox(page, hold)
+  await page.goto(url)
+  return page
+}
+
+/**
+ * The page's next `inbox` call goes through `hold` (a Playwright route), every other call as it
+ * is: its next read of the state, the first (openHeld), a read again, or a reconnection's.
+ */
+export async function holdNextInbox (page: Page, hold: (route: Route) => Promise<void>): Promise<void> {
   let held = false
   await page.route('**/rpc', async (route) => {
     if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
     held = true
     await hold(route)
   })
-  await page.goto(url)
-  return page
 }
 
 /**

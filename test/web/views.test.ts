@@ -15,7 +15,7 @@ import { freePort, untilCli } from '../e2e/cli-helpers.js'
 import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
-import { barrier, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState, watchMessageEvents } from './page-helpers.js'
+import { barrier, holdNextInbox, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState, watchMessageEvents } from './page-helpers.js'
 import { PRESENCE_CHANNEL } from '../../web/src/presence.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
@@ -283,10 +283,7 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     // came as an event, so the read holds it (web/src/live.ts).
     const asked = barrier()
     const forward = barrier()
-    let held = false
-    await page.route('**/rpc', async (route) => {
-      if ((route.request().postDataJSON() as { method: string }).method !== 'inbox' || held) { await route.continue(); return }
-      held = true
+    await holdNextInbox(page, async (route) => {
       asked.open()
       await forward.wait
       await route.continue()
