@@ -14,7 +14,7 @@ import { startDaemon } from '../../src/api/daemon.js'
 import { createMurmur } from '../../src/messenger/index.js'
 import { rpc, startTestNode, type TestNode } from '../api/helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { barrier, holdNextInbox, messageEventsSeen, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, setHidden, UI_TIMEOUT_MS, watchMessageEvents } from './page-helpers.js'
+import { gateNextInbox, messageEventsSeen, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, setHidden, UI_TIMEOUT_MS, watchMessageEvents } from './page-helpers.js'
 
 const TABS = 8
 
@@ -128,21 +128,15 @@ describe('many tabs of alice\'s web app (in-process nodes, real Chromium)', () =
     await watchMessageEvents(hidden)
     // The tab's next `inbox` is the read of its new link; it goes to the node only after bob's
     // message came as an event, so that read holds it (web/src/live.ts, notifyMissed).
-    const asked = barrier()
-    const forward = barrier()
-    await holdNextInbox(hidden, async (route) => {
-      asked.open()
-      await forward.wait
-      await route.continue()
-    })
+    const gate = await gateNextInbox(hidden)
     const { port } = alice.daemon.api
     await alice.daemon.stop()
     await hidden.locator('#stopped-title').waitFor({ timeout: UI_TIMEOUT_MS })
     alice.daemon = await startDaemon({ home: alice.home, api: `127.0.0.1:${port}`, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }, createMurmur)
-    await asked.wait
+    await gate.asked
     await call(bob, 'send', { to: alicePeer(), text: 'while the tab came back', wait: true, timeout: 30 })
     await messageEventsSeen(hidden)
-    forward.open()
+    gate.release()
     await notificationsSeen(hidden, 1)
     expect(await notificationsShown(hidden)).toEqual([{ title: 'bob', body: 'while the tab came back' }])
     await entryIn(hidden).locator('.badge[aria-label="5 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })

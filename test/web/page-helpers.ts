@@ -161,6 +161,21 @@ export async function watchMessageEvents (page: Page): Promise<void> {
   await page.evaluate(countMessageEvents, STREAM_CHANNEL)
 }
 
+/**
+ * Holds the page's next `inbox` call (holdNextInbox) until `release`: `asked` resolves once the
+ * page has asked it, so a test can make something happen while that read waits.
+ */
+export async function gateNextInbox (page: Page): Promise<{ asked: Promise<void>, release: () => void }> {
+  const asked = barrier()
+  const forward = barrier()
+  await holdNextInbox(page, async (route) => {
+    asked.open()
+    await forward.wait
+    await route.continue()
+  })
+  return { asked: asked.wait, release: forward.open }
+}
+
 /** Waits until the page's event streams delivered `count` `message` events (a page from openHeld, or watched). */
 export async function messageEventsSeen (page: Page, count = 1): Promise<void> {
   await page.waitForFunction((n) => (window as unknown as { messageEvents: number }).messageEvents >= n, count, { timeout: UI_TIMEOUT_MS })

@@ -15,7 +15,7 @@ import { freePort, untilCli } from '../e2e/cli-helpers.js'
 import { callApi, initNode, killAll, startNode, type RunningNode } from '../e2e/daemon-helpers.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
-import { barrier, holdNextInbox, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState, watchMessageEvents } from './page-helpers.js'
+import { gateNextInbox, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, pageProblems, seriousViolations, setHidden, UI_TIMEOUT_MS, waitForState, watchMessageEvents } from './page-helpers.js'
 import { PRESENCE_CHANNEL } from '../../web/src/presence.js'
 
 interface Message { id: string, text: string, direction: string, state: string }
@@ -281,19 +281,13 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await watchMessageEvents(page)
     // The page's next `inbox` is its read again; it goes to the node only after bob's message
     // came as an event, so the read holds it (web/src/live.ts).
-    const asked = barrier()
-    const forward = barrier()
-    await holdNextInbox(page, async (route) => {
-      asked.open()
-      await forward.wait
-      await route.continue()
-    })
+    const gate = await gateNextInbox(page)
     // Bob's conversation marked read by another client: the page reads its state again.
     await callApi(alice, 'read', { to: 'bob' })
-    await asked.wait
+    await gate.asked
     await callApi(bob, 'send', { to: 'alice', text: 'while you were reading' })
     await messageEventsSeen(page)
-    forward.open()
+    gate.release()
     await notificationsSeen(page, 1)
     expect(await notificationsShown(page)).toEqual([{ title: 'bob', body: 'while you were reading' }])
     await page.locator(`nav a[data-peer="${bob.peerId}"] .badge[aria-label="1 unread"]`).waitFor({ timeout: UI_TIMEOUT_MS })
