@@ -5,11 +5,16 @@
  * first. Dials go by address, not by bare peer ID: libp2p joins dials to one peer into one job,
  * and a bare-ID dial that waits on a slow lookup would hold up the others.
  *
+ * A dead path never delays a live one: when the known addresses have not connected within
+ * KNOWN_ADDRESSES_HEAD_START_MS, the lookup starts beside their dial, and if it names addresses
+ * the peer store did not have (the peer moved), that dial is given up for them.
+ *
  * Failures are typed and say what happened, for the "why is it still queued" of `murmur status`:
  * PeerNotFoundError (no address anywhere), PeerUnreachableError (addresses, none answered).
  */
 import { logger } from '@libp2p/logger'
 import { LRUCache } from 'lru-cache'
+import { setImmediate, setTimeout as delay } from 'node:timers/promises'
 import { raceSignal } from 'race-signal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Circuit } from '@multiformats/multiaddr-matcher'
@@ -20,12 +25,16 @@ import type { ContactRecordLookups } from '../net/contact-record-lookups.js'
 import { PeerNotFoundError } from '../net/errors.js'
 import { CONTACT_RECORD_REUSE } from '../net/limits.js'
 import type { MurmurNode } from '../net/node.js'
+import { KNOWN_ADDRESSES_HEAD_START_MS } from './constants.js'
 import { PeerUnreachableError } from './errors.js'
 
 const log = logger('murmur:messenger:reach')
 
 /** Parsed peer IDs kept (a string parse costs ~16 us, and every envelope sent needs one). */
 const MAX_PARSED_PEERS = 1024
+
+/** A peer's addresses from a lookup; `reusedRecord`: from a contact record found earlier. */
+interface Found { addresses: Multiaddr[], reusedRecord: boolean }
 
 export class PeerReacher {
   private readonly node: () => MurmurNode
@@ -85,11 +94,14 @@ export class PeerReacher {
     const node = this.node()
     const tried = new Set<string>()
     const known = await this.knownAddresses(peer)
+    let looking: Promise<Found> | undefined
     if (known.length > 0) {
-      if (await this.dial(peer, known, tried, signal)) return peer
+      const outcome = await this.dialKnown(peer, known, tried, signal)
+      if (outcome.connected) return peer
+      looking = outcome.looking
     }
     signal.throwIfAborted()
-    const { addresses: found, reusedRecord } = await this.lookup(peer, signal).catch((err: Error) => {
+    const { addresses: found, reusedRecord } = await (looking ?? this.lookup(peer, signal)).catch((err: Error) => {
       // The attempt's own time ran out while looking: say so as "not found".
       if (signal.aborted) throw new PeerNotFoundError(`${short(peerId)} was not found in time`)
       throw err
@@ -118,12 +130,55 @@ export class PeerReacher {
     }
   }
 
-  /** Dials `addresses` (libp2p orders them: see src/net/address-order.ts); false when none answered. */
-  private async dial (peer: PeerId, addresses: Multiaddr[], tried: Set<string>, signal: AbortSignal): Promise<boolean> {
+  /**
+   * Dials the peer store's addresses. When they have not connected within
+   * KNOWN_ADDRESSES_HEAD_START_MS, looks the peer up beside them (`looking`, for the caller to
+   * use once they fail); when that finds addresses not among them, the peer has moved: their
+   * dial is given up (libp2p would add new addresses to the dial in progress, after its stale
+   * ones, each with its own timeout) and the new ones are dialled at once.
+   */
+  private async dialKnown (peer: PeerId, known: Multiaddr[], tried: Set<string>, signal: AbortSignal): Promise<{ connected: boolean, looking?: Promise<Found> }> {
+    const givenUp = new AbortController()
+    const dialing = this.dial(peer, known, tried, signal, givenUp.signal)
+    const headStart = new AbortController()
+    const first = await Promise.race([
+      dialing.then(connected => ({ connected })),
+      delay(KNOWN_ADDRESSES_HEAD_START_MS, undefined, { signal: AbortSignal.any([signal, headStart.signal]) }).then(() => undefined, () => undefined)
+    ])
+    headStart.abort()
+    if (first !== undefined) return first
+    signal.throwIfAborted()
+    // Ended once the known addresses connect: the caller needs no addresses then.
+    const lookupDone = new AbortController()
+    const looking = this.lookup(peer, AbortSignal.any([signal, lookupDone.signal]))
+    const next = await Promise.race([
+      dialing.then(connected => ({ connected })),
+      looking.then(found => ({ found }), () => ({ found: undefined }))
+    ])
+    if ('connected' in next) {
+      if (next.connected) lookupDone.abort()
+      return { connected: next.connected, looking }
+    }
+    const moved = next.found?.addresses.filter(a => !tried.has(a.toString())) ?? []
+    if (moved.length === 0) return { connected: await dialing, looking }
+    log('%p has addresses its record gives and the peer store lacked: its known ones are given up', peer)
+    givenUp.abort()
+    if (await dialing) return { connected: true, looking }
+    // libp2p drops the given-up dial from its queue once that job settles, a few promise turns
+    // after the abort: a dial asked before then would join it, and fail with it.
+    await setImmediate()
+    return { connected: await this.dial(peer, moved, tried, signal), looking }
+  }
+
+  /**
+   * Dials `addresses` (libp2p orders them: see src/net/address-order.ts); false when none
+   * answered, or when `givenUp` aborted the dial.
+   */
+  private async dial (peer: PeerId, addresses: Multiaddr[], tried: Set<string>, signal: AbortSignal, givenUp?: AbortSignal): Promise<boolean> {
     for (const a of addresses) tried.add(a.toString())
     const withId = addresses.map(a => a.toString().includes(`/p2p/${peer.toString()}`) ? a : a.encapsulate(`/p2p/${peer.toString()}`))
     try {
-      await this.node().dial(withId, { signal })
+      await this.node().dial(withId, { signal: givenUp === undefined ? signal : AbortSignal.any([signal, givenUp]) })
       return true
     } catch (err) {
       signal.throwIfAborted()
@@ -136,7 +191,7 @@ export class PeerReacher {
    * The peer's addresses from its contact record or a DHT peer lookup, whichever has some
    * first. Throws PeerNotFoundError when neither does within the lookup timeout.
    */
-  async lookup (peer: PeerId, signal: AbortSignal): Promise<{ addresses: Multiaddr[], reusedRecord: boolean }> {
+  async lookup (peer: PeerId, signal: AbortSignal): Promise<Found> {
     const node = this.node()
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.lookupTimeoutMs)])
     const done = new AbortController()

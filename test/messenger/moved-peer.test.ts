@@ -1,0 +1,77 @@
+/**
+ * A contact that moved (docs/messaging.md "Sending", step 4): alice's peer store still holds
+ * bob's old addresses, which now lead nowhere (TCP proxies that forward nothing, so each dial
+ * waits out libp2p's per-address timeout, 3 s), while bob's contact record in the DHT gives his
+ * address of now. Her message takes that address within seconds, instead of after every old
+ * one timed out (src/messenger/reach.ts). Real nodes on 127.0.0.1, carol the DHT between them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Libp2p } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { KNOWN_ADDRESSES_HEAD_START_MS } from '../../src/messenger/constants.js'
+import { DEFAULT_CONNECTION_LIMITS } from '../../src/net/limits.js'
+import { startBlackHoleProxy, type BlackHoleProxy } from '../net/black-hole-proxy.js'
+import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
+
+/** Old addresses of bob's in alice's peer store: each costs a whole per-address timeout. */
+const STALE_ADDRESSES = 3
+
+describe('a contact that moved', () => {
+  let carol: TestNode
+  let alice: TestNode
+  let bob: TestNode
+  const proxies: BlackHoleProxy[] = []
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    const homes = await Promise.all([makeHome(), makeHome(), makeHome()])
+    dirs.push(...homes.map(h => h.dir))
+    carol = await startNode(homes[0].home)
+    const bootstrap = [carol.addresses[0]]
+    bob = await startNode(homes[1].home, { bootstrap })
+    alice = await startNode(homes[2].home, { bootstrap })
+    await alice.murmur.contacts.add('bob', bob.murmur.peerId)
+    await bob.murmur.contacts.add('alice', alice.murmur.peerId)
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled([alice, bob, carol].map(async n => await n?.murmur.stop()))
+    await Promise.all(proxies.map(async p => await p.close()))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('gets the message at the address its contact record gives, not after its old addresses timed out', async () => {
+    // A session first, and its receipts back, so that nothing of bob's is owed to alice.
+    const first = await alice.murmur.send('bob', 'before the move')
+    await eventually(async () => (await alice.murmur.history('bob')).find(m => m.id === first.id && m.state === 'delivered'), 20_000, 'the first message delivered')
+    // Bob's contact record is in the DHT (what alice's lookup will find).
+    await eventually(async () => await alice.murmur.lookup(bob.murmur.peerId).catch(() => undefined), 20_000, 'bob\'s contact record')
+
+    // Bob "moved": alice's peer store has only addresses that lead nowhere, and no connection.
+    const bobPort = Number(bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
+    for (let i = 0; i < STALE_ADDRESSES; i++) {
+      const proxy = await startBlackHoleProxy(bobPort)
+      proxy.cut()
+      proxies.push(proxy)
+    }
+    const node = (alice.murmur as unknown as { node: Libp2p }).node
+    const bobId = peerIdFromString(bob.murmur.peerId)
+    await node.hangUp(bobId)
+    await node.peerStore.patch(bobId, { multiaddrs: proxies.map(p => multiaddr(`/ip4/127.0.0.1/tcp/${p.port}`)) })
+
+    const arrived = new Promise<number>((resolve) => {
+      const off = bob.murmur.events.on('message', (m) => {
+        if (m.text === 'after the move') { off(); resolve(Date.now()) }
+      })
+    })
+    const sentAt = Date.now()
+    await alice.murmur.send('bob', 'after the move')
+    const took = await arrived - sentAt
+    // An old address was dialled (none of them answers) ...
+    expect(proxies.reduce((sum, p) => sum + p.connections(), 0)).toBeGreaterThan(0)
+    // ... and given up for the record's address well before they could all time out.
+    expect(took).toBeLessThan(STALE_ADDRESSES * DEFAULT_CONNECTION_LIMITS.addressDialTimeoutMs - KNOWN_ADDRESSES_HEAD_START_MS)
+    expect((await bob.murmur.history('alice')).filter(m => m.text === 'after the move')).toHaveLength(1)
+  })
+})
