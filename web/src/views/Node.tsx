@@ -26,6 +26,17 @@ const REACHABILITY_WORDS: Record<Reachability['mode'], string> = {
   unknown: 'not known yet'
 }
 
+/**
+ * In words, with the node's detail. A local network's detail says it all ("this machine only
+ * (loopback addresses)", "local network only (private addresses)", as `murmur status` prints
+ * it): the mode's words before it said "local network only" twice.
+ */
+function describeReachability (r: Reachability): string {
+  if (r.mode === 'lan' && r.detail !== '') return r.detail
+  const words = REACHABILITY_WORDS[r.mode] ?? r.mode
+  return r.detail !== '' ? `${words} (${r.detail})` : words
+}
+
 function reachabilityOf (status: StatusView): Reachability | undefined {
   const r = (status as StatusView & { reachability?: Reachability }).reachability
   return r !== undefined && typeof r === 'object' && typeof r.mode === 'string' ? r : undefined
@@ -65,7 +76,7 @@ export function Node () {
               <dt>Peer ID</dt><dd><code class="peer-id small">{status.peerId}</code></dd>
               {self !== undefined && <><dt>Fingerprint</dt><dd><code class="small">{self.fingerprint}</code></dd></>}
               <dt>Reachability</dt>
-              <dd data-testid="reachability">{reachability !== undefined ? `${REACHABILITY_WORDS[reachability.mode] ?? reachability.mode}${reachability.detail !== '' ? ` (${reachability.detail})` : ''}` : 'not reported by this node'}</dd>
+              <dd data-testid="reachability">{reachability !== undefined ? describeReachability(reachability) : 'not reported by this node'}</dd>
               {reachability !== undefined && <AddressList label="Public addresses" addresses={reachability.publicAddresses} />}
               {reachability !== undefined && <AddressList label="Relay addresses" addresses={reachability.relayAddresses} />}
               <dt>Connections</dt>
@@ -77,7 +88,7 @@ export function Node () {
                 </>
               )}
               <dt>Outbox</dt><dd data-testid="outbox">{status.outbox} waiting</dd>
-              <dt>DHT routing table</dt><dd>{status.dhtRoutingTableSize} peers</dd>
+              <dt>DHT routing table</dt><dd data-testid="dht">{status.dhtRoutingTableSize} peer{status.dhtRoutingTableSize === 1 ? '' : 's'}</dd>
               <dt>One-time prekeys</dt><dd>{status.oneTimePrekeys}</dd>
               <AddressList label="Listening on" addresses={status.listenAddresses} />
             </dl>
