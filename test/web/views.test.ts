@@ -182,9 +182,10 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     const shown = await alicePage.getByTestId('reachability').textContent()
     if (status.reachability === undefined) expect(shown).toBe('not reported by this node')
     else {
-      // The node's own words, each said once ("local network only" came twice before).
+      // The node's own words, each said once ("local network only" and "through" came twice before).
       expect(shown).toContain(status.reachability.detail)
       expect(shown?.split('only').length).toBeLessThanOrEqual(2)
+      expect(shown?.split('through').length).toBeLessThanOrEqual(2)
     }
     expect(await alicePage.getByTestId('dht').textContent()).toMatch(/^(1 peer|(0|[2-9]|\d{2,}) peers)$/)
     expect(await seriousViolations(alicePage)).toEqual([])

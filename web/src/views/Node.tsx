@@ -29,10 +29,12 @@ const REACHABILITY_WORDS: Record<Reachability['mode'], string> = {
 /**
  * In words, with the node's detail. A local network's detail says it all ("this machine only
  * (loopback addresses)", "local network only (private addresses)", as `murmur status` prints
- * it): the mode's words before it said "local network only" twice.
+ * it), and a relayed one names the relays ("through relay …"): the mode's words before them
+ * said "local network only" and "through" twice.
  */
 function describeReachability (r: Reachability): string {
   if (r.mode === 'lan' && r.detail !== '') return r.detail
+  if (r.mode === 'relayed' && r.detail !== '') return `reachable ${r.detail}`
   const words = REACHABILITY_WORDS[r.mode] ?? r.mode
   return r.detail !== '' ? `${words} (${r.detail})` : words
 }

@@ -44,7 +44,7 @@ function AddRelay ({ onAdded }: { onAdded: () => void }) {
   const [error, setError] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   return (
-    <form class="form" onSubmit={(e) => {
+    <form class="form add-relay" aria-labelledby="add-relay-title" onSubmit={(e) => {
       e.preventDefault()
       setBusy(true)
       setError(undefined)
@@ -55,6 +55,7 @@ function AddRelay ({ onAdded }: { onAdded: () => void }) {
         onAdded()
       }, (err: unknown) => { setError(errorText(err)) }).finally(() => { setBusy(false) })
     }}>
+      <h3 id="add-relay-title">Add a relay</h3>
       <label for="relay-peer">Relay's peer ID</label>
       <input id="relay-peer" class="mono" value={peerId} onInput={(e) => { setPeerId(e.currentTarget.value) }} required autoComplete="off" spellcheck={false} />
       <label for="relay-addr">Its addresses (optional, one per line; default: find it by peer ID)</label>
