@@ -133,9 +133,9 @@ export class PeerReacher {
   /**
    * Dials the peer store's addresses. When they have not connected within
    * KNOWN_ADDRESSES_HEAD_START_MS, looks the peer up beside them (`looking`, for the caller to
-   * use once they fail); when that finds addresses not among them, the peer has moved: their
-   * dial is given up (libp2p would add new addresses to the dial in progress, after its stale
-   * ones, each with its own timeout) and the new ones are dialled at once.
+   * use once they fail); when the peer's record says it has moved, their dial is given up
+   * (libp2p would add new addresses to the dial in progress, after its stale ones, each with
+   * its own timeout) and the record's addresses are dialled at once.
    */
   private async dialKnown (peer: PeerId, known: Multiaddr[], tried: Set<string>, signal: AbortSignal): Promise<{ connected: boolean, looking?: Promise<Found> }> {
     const givenUp = new AbortController()
@@ -159,15 +159,21 @@ export class PeerReacher {
       if (next.connected) lookupDone.abort()
       return { connected: next.connected, looking }
     }
-    const moved = next.found?.addresses.filter(a => !tried.has(a.toString())) ?? []
-    if (moved.length === 0) return { connected: await dialing, looking }
-    log('%p has addresses its record gives and the peer store lacked: its known ones are given up', peer)
+    // Moved: the peer's own record gives addresses the peer store lacked, and lacks some it
+    // had. A record that only adds to them (a new relay) leaves the dial under way alone: its
+    // addresses are still the peer's.
+    const current = next.found?.addresses ?? []
+    const knownKeys = new Set(known.map(a => addressKey(a, peer)))
+    const currentKeys = new Set(current.map(a => addressKey(a, peer)))
+    const moved = current.some(a => !knownKeys.has(addressKey(a, peer))) && known.some(a => !currentKeys.has(addressKey(a, peer)))
+    if (!moved) return { connected: await dialing, looking }
+    log('%p has moved: the addresses of its record replace those of the peer store', peer)
     givenUp.abort()
     if (await dialing) return { connected: true, looking }
     // libp2p drops the given-up dial from its queue once that job settles, a few promise turns
     // after the abort: a dial asked before then would join it, and fail with it.
     await setImmediate()
-    return { connected: await this.dial(peer, moved, tried, signal), looking }
+    return { connected: await this.dial(peer, current, tried, signal), looking }
   }
 
   /**
@@ -222,6 +228,13 @@ export class PeerReacher {
       fromDht.catch(() => {})
     }
   }
+}
+
+/** An address without the peer's own /p2p suffix: the peer store and records differ in it. */
+function addressKey (address: Multiaddr, peer: PeerId): string {
+  const text = address.toString()
+  const suffix = `/p2p/${peer.toString()}`
+  return text.endsWith(suffix) ? text.slice(0, -suffix.length) : text
 }
 
 function short (peerId: string): string {
