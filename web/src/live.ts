@@ -150,10 +150,11 @@ function readStateAgain (current: Link): void {
   })
 }
 
-/** The link whose first read is applied (its events are being delivered). */
+/**
+ * The link whose first read is applied (its events are being delivered). Once set, the next
+ * link's read is a reconnection's (notifyMissed).
+ */
 let delivering: Link | undefined
-/** Whether a link's read was applied before: the next link's is a reconnection's (notifyMissed). */
-let readBefore = false
 
 /**
  * Reads contacts and conversations again, as the link does (events meanwhile held and checked
@@ -222,9 +223,8 @@ async function start (opened?: Link): Promise<void> {
     const read = await current.read
     if (link !== current) return
     // Synchronously from here: no event can come between the read and the held events.
-    if (readBefore) notifyMissed(inbox.value, read.inbox)
+    if (delivering !== undefined) notifyMissed(inbox.value, read.inbox)
     applyRead(read)
-    readBefore = true
     delivering = current
     deliverAgainst(current, read, false)
     probeDelay = PROBE_MIN_MS
