@@ -6,6 +6,7 @@ import { reader } from 'protons-runtime'
 import { MurmurError } from '../errors/murmur-error.js'
 import { Content, Receipt, type Text } from '../wire/content.js'
 import { FlatMessageWriter } from '../wire/flat-writer.js'
+import { WIRE_LENGTH_DELIMITED, WIRE_VARINT } from '../wire/wire-types.js'
 import { MAX_TEXT_BYTES } from './constants.js'
 
 export class InvalidContentError extends MurmurError {
@@ -73,9 +74,7 @@ export function encodeReceipt (kind: 'delivered' | 'read', messageIds: Uint8Arra
 }
 
 /** Content{text} as the sender writes it: field 1, length-delimited (0x0a), the whole content. */
-const TEXT_TAG = 0x0a
-const WIRE_VARINT = 0
-const WIRE_LENGTH_DELIMITED = 2
+const TEXT_TAG = (1 << 3) | WIRE_LENGTH_DELIMITED
 /**
  * Not fatal: a peer's bytes that are not UTF-8 read as U+FFFD, where the generated decoder's
  * own reader turned them into lone surrogates. Valid UTF-8 reads the same with either.

@@ -15,6 +15,7 @@
  * uint8-varint's, as protons' own.
  */
 import { encodeUint8Array, encodingLength } from 'uint8-varint'
+import { WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './wire-types.js'
 
 /** One field of a flat message: its number, where its value is in the record, how it is encoded. */
 export interface FlatField {
@@ -33,8 +34,6 @@ interface CompiledField extends FlatField {
   readonly tag: number
 }
 
-const WIRE_VARINT = 0
-const WIRE_LENGTH_DELIMITED = 2
 
 export class FlatMessageWriter {
   private readonly fields: readonly CompiledField[]

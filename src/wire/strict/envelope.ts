@@ -20,6 +20,7 @@ import { reader } from 'protons-runtime'
 import { Envelope } from '../envelope.js'
 import { FlatMessageWriter } from '../flat-writer.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { WIRE_LENGTH_DELIMITED, WIRE_VARINT } from '../wire-types.js'
 
 /** Envelope.id is exactly this many random bytes (envelope.proto, field 1). */
 export const ENVELOPE_ID_BYTES = 16
@@ -56,9 +57,6 @@ export interface EnvelopeBytes {
 /** A received envelope, decoded once at the edge: every field, and the exact bytes it came as. */
 export type ParsedEnvelope = Envelope & { readonly bytes: Uint8Array }
 
-/** Protobuf wire types an Envelope's fields use. */
-const WIRE_VARINT = 0
-const WIRE_LENGTH_DELIMITED = 2
 /** Envelope.Kind by its number on the wire (envelope.proto). */
 const KINDS: ReadonlyMap<bigint, Envelope.Kind> = new Map([
   [0n, Envelope.Kind.KIND_UNSPECIFIED], [1n, Envelope.Kind.PREKEY], [2n, Envelope.Kind.RATCHET]
