@@ -28,6 +28,8 @@ export const peerCapabilityKey = (peerId: string): string => `peerCapability:${p
 export const outNumberKey = (peerId: string): string => `outNumber:${peerId}`
 /** Settings key: the text a client's `clientId` named (Murmur.send's option), `{ peerId, seq, at }`. */
 export const CLIENT_ID_PREFIX = 'clientId:'
+/** The first key after every `clientId:` key (';' follows ':'). */
+const CLIENT_ID_PREFIX_END = 'clientId;'
 export const clientIdKey = (clientId: string): string => `${CLIENT_ID_PREFIX}${clientId}`
 /**
  * How long a client's id names its text (ms): a send asked again with the same id within this
@@ -195,8 +197,9 @@ export class Outgoing {
     this.clientIdsPrunedAt = now
     const { store } = this.ctx
     const batch = store.batch()
-    for (const { key, value } of await store.sublevels.settings.list()) {
-      if (!key.startsWith(CLIENT_ID_PREFIX)) continue
+    // The settings key codec keeps the part before the colon in the clear: only the ids are read.
+    const ids = await store.sublevels.settings.list({ gte: CLIENT_ID_PREFIX, lt: CLIENT_ID_PREFIX_END })
+    for (const { key, value } of ids) {
       const at = (value as Partial<ClientIdRecord> | null)?.at
       if (typeof at !== 'number' || now - at > CLIENT_ID_TTL_MS) batch.del(store.sublevels.settings, key)
     }

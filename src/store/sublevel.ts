@@ -66,8 +66,11 @@ export interface ReadonlySublevel<K, V> {
   readonly name: string
   get: (key: K) => Promise<V | undefined>
   getMany: (keys: K[]) => Promise<Array<V | undefined>>
-  /** Entries in key order (or reverse), at most `limit` (default: all). */
-  list: (options?: { reverse?: boolean, limit?: number }) => Promise<Array<{ key: K, value: V }>>
+  /**
+   * Entries in key order (or reverse), at most `limit` (default: all), within the bounds given
+   * (on encoded keys: a prefix a key codec leaves in the clear, say).
+   */
+  list: (options?: KeyRange) => Promise<Array<{ key: K, value: V }>>
 }
 
 /** Records of another sublevel under the same keys, laid over this one's as they are read (TypedSublevel.layOver). */
@@ -162,7 +165,7 @@ export class TypedSublevel<K, V> implements ReadonlySublevel<K, V> {
     return this.overlay === undefined ? record : this.overlay.apply(record, over)
   }
 
-  async list (options: { reverse?: boolean, limit?: number } = {}): Promise<Array<{ key: K, value: V }>> {
+  async list (options: KeyRange = {}): Promise<Array<{ key: K, value: V }>> {
     const out: Array<{ key: K, value: V }> = []
     for (const [key, value] of await this.range(options)) {
       out.push({ key: this.keyCodec.decode(key, this.name), value })
