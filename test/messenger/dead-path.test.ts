@@ -7,7 +7,7 @@
  * which identify told her. Real nodes on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import { DM_PROTOCOL, DM_SILENCE_PROBE_MS } from '../../src/net/dm/constants.js'
 import { DEFAULT_MONITOR_LIMITS } from '../../src/net/limits.js'
 import { startBlackHoleProxy, type BlackHoleProxy } from '../net/black-hole-proxy.js'
@@ -44,10 +44,18 @@ function proxiedPair (): ProxiedPair {
  * message arrives by a live path, once.
  */
 async function cutAndExpectFailover ({ alice, bob, proxy }: ProxiedPair): Promise<void> {
+    // The connection through the proxy itself, not the peer's last one: bob may hold a second
+    // connection to alice by then (an AutoNAT dial-back, say), and the peer stays connected.
+    const node = (alice.murmur as unknown as { node: Libp2p }).node
+    const throughProxy = node.getConnections(peerOf(node, bob)).find(c => new RegExp(`/tcp/${proxy.port}(/|$)`).test(c.remoteAddr.toString()))
+    expect(throughProxy).toBeDefined()
     const closed = new Promise<number>(resolve => {
-      const off = alice.murmur.events.on('connection', (e) => {
-        if (e.peerId === bob.murmur.peerId && e.status === 'closed') { off(); resolve(Date.now()) }
-      })
+      const onClose = (event: CustomEvent<Connection>): void => {
+        if (event.detail !== throughProxy) return
+        node.removeEventListener('connection:close', onClose)
+        resolve(Date.now())
+      }
+      node.addEventListener('connection:close', onClose)
     })
     proxy.cut()
     const sentAt = Date.now()
