@@ -61,10 +61,15 @@ function SafetyNumber ({ peerId }: { peerId: string }) {
   )
 }
 
+/**
+ * The rename form, its box starting at the contact's name. Keyed by that name (below): renamed
+ * here or elsewhere, the form starts again from the new one. An effect that set the box to the
+ * name ran after the first paint, and could overwrite what was typed before it (a test's fill
+ * on a loaded machine did).
+ */
 function Rename ({ peerId, name }: { peerId: string, name: string }) {
   const [value, setValue] = useState(name)
   const [error, setError] = useState<string | undefined>(undefined)
-  useEffect(() => { setValue(name) }, [name])
   return (
     <form class="form inline" onSubmit={(e) => {
       e.preventDefault()
@@ -116,7 +121,7 @@ export function ContactDetail ({ peerId }: { peerId: string }) {
         <h2>Peer ID</h2>
         <code class="peer-id">{peerId}</code>
         {contact !== undefined
-          ? <><Rename peerId={peerId} name={contact.name} /><Remove peerId={peerId} name={contact.name} /></>
+          ? <><Rename key={contact.name} peerId={peerId} name={contact.name} /><Remove peerId={peerId} name={contact.name} /></>
           : <p>This peer is not one of your contacts. <a href="#/contacts">Add it</a> with its peer ID.</p>}
       </section>
       <SafetyNumber peerId={peerId} />
