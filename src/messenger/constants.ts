@@ -79,7 +79,8 @@ export const DIRECT_HEAD_START_MS = 1_500
 /**
  * The peer store's addresses' head start (src/messenger/reach.ts): when a dial of the addresses
  * a peer had has not connected within this, its contact record and a DHT lookup start beside
- * it. A peer that moved (a new home address, another network) is then dialled at the addresses
- * its own record gives, instead of after every stale one timed out (3 s each, 10 s at most).
+ * it. A peer that moved (a new home address, another network), or whose stale addresses come
+ * before a live one, is then dialled at the addresses its own record gives, instead of after
+ * every stale one timed out (3 s each, 10 s at most).
  */
 export const KNOWN_ADDRESSES_HEAD_START_MS = 1_000

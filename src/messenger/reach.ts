@@ -22,6 +22,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { ContactRecordLookups } from '../net/contact-record-lookups.js'
+import { nodeAddressSorter } from '../net/address-order.js'
 import { PeerNotFoundError } from '../net/errors.js'
 import { CONTACT_RECORD_REUSE } from '../net/limits.js'
 import type { MurmurNode } from '../net/node.js'
@@ -38,6 +39,8 @@ interface Found { addresses: Multiaddr[], reusedRecord: boolean }
 
 export class PeerReacher {
   private readonly node: () => MurmurNode
+  /** The order the node dials a peer's addresses in, whichever dial of it (ours, a DHT query's) runs. */
+  private readonly sortAddresses = nodeAddressSorter(() => this.node())
   private readonly lookups: ContactRecordLookups
   private readonly lookupTimeoutMs: number
   private readonly attempts = new Map<string, Promise<PeerId>>()
@@ -121,6 +124,10 @@ export class PeerReacher {
     return this.node().getConnections(peer).some(c => c.status === 'open')
   }
 
+  private dialOrder (addresses: Multiaddr[]): Multiaddr[] {
+    return addresses.map(multiaddr => ({ multiaddr, isCertified: false })).sort(this.sortAddresses).map(a => a.multiaddr)
+  }
+
   private async knownAddresses (peer: PeerId): Promise<Multiaddr[]> {
     try {
       const known = await this.node().peerStore.get(peer)
@@ -133,9 +140,10 @@ export class PeerReacher {
   /**
    * Dials the peer store's addresses. When they have not connected within
    * KNOWN_ADDRESSES_HEAD_START_MS, looks the peer up beside them (`looking`, for the caller to
-   * use once they fail); when the peer's record says it has moved, their dial is given up
-   * (libp2p would add new addresses to the dial in progress, after its stale ones, each with
-   * its own timeout) and the record's addresses are dialled at once.
+   * use once they fail). When the peer's own record shows that the dial under way tries stale
+   * addresses before live ones, that dial is given up and the record's addresses are dialled at
+   * once: libp2p dials a peer's addresses one after another, each with its own timeout, and
+   * would add new ones to the dial in progress, after its stale ones.
    */
   private async dialKnown (peer: PeerId, known: Multiaddr[], tried: Set<string>, signal: AbortSignal): Promise<{ connected: boolean, looking?: Promise<Found> }> {
     const givenUp = new AbortController()
@@ -150,30 +158,59 @@ export class PeerReacher {
     signal.throwIfAborted()
     // Ended once the known addresses connect: the caller needs no addresses then.
     const lookupDone = new AbortController()
-    const looking = this.lookup(peer, AbortSignal.any([signal, lookupDone.signal]))
+    const lookupSignal = AbortSignal.any([signal, lookupDone.signal])
+    const looking = this.lookup(peer, lookupSignal)
+    // Only the peer's own record says which addresses are still its own: a DHT peer lookup
+    // answers from peer stores, this node's first (kad-dht), which hold the same stale ones.
+    // It shares the record lookup `looking` makes.
+    const vouching = this.recordLookup(peer, lookupSignal)
     const next = await Promise.race([
       dialing.then(connected => ({ connected })),
-      looking.then(found => ({ found }), () => ({ found: undefined }))
+      vouching.then(found => ({ found }), () => ({ found: undefined }))
     ])
     if ('connected' in next) {
       if (next.connected) lookupDone.abort()
       return { connected: next.connected, looking }
     }
-    // Moved: the peer's own record gives addresses the peer store lacked, and lacks some it
-    // had. A record that only adds to them (a new relay) leaves the dial under way alone: its
-    // addresses are still the peer's.
     const current = next.found?.addresses ?? []
-    const knownKeys = new Set(known.map(a => addressKey(a, peer)))
-    const currentKeys = new Set(current.map(a => addressKey(a, peer)))
-    const moved = current.some(a => !knownKeys.has(addressKey(a, peer))) && known.some(a => !currentKeys.has(addressKey(a, peer)))
-    if (!moved) return { connected: await dialing, looking }
-    log('%p has moved: the addresses of its record replace those of the peer store', peer)
+    const vouched = new Set(current.map(a => addressKey(a, peer)))
+    const unvouched = known.filter(a => !vouched.has(addressKey(a, peer)))
+    if (!staleFirst(peer, this.dialOrder(known), current, vouched)) return { connected: await dialing, looking }
+    log('%p: its record vouches for %d of %d known addresses; dialling its own first', peer, known.length - unvouched.length, known.length)
     givenUp.abort()
     if (await dialing) return { connected: true, looking }
     // libp2p drops the given-up dial from its queue once that job settles, a few promise turns
     // after the abort: a dial asked before then would join it, and fail with it.
     await setImmediate()
-    return { connected: await this.dial(peer, current, tried, signal), looking }
+    if (await this.dialApart(peer, current, tried, signal)) return { connected: true, looking }
+    const relayed = current.filter(a => Circuit.matches(a))
+    if (relayed.length > 0 && await this.dial(peer, relayed, tried, signal)) return { connected: true, looking }
+    // A record older than what the peer store learned since (from identify) vouches for too
+    // little: the addresses it lacks are tried last, not dropped.
+    return { connected: unvouched.length > 0 && await this.dial(peer, unvouched, tried, signal), looking }
+  }
+
+  /**
+   * Dials the direct (not relayed) ones of `addresses` by address alone, apart from any dial of
+   * the peer under way. A given-up dial lives on when others joined it: kad-dht dials each peer
+   * it queries, and a lookup of this peer's record queries the peer itself when it is in the
+   * routing table. A dial by peer ID would join that one again, behind its stale addresses.
+   * The connection counts only if the peer at the address is this peer (Noise proves who it is).
+   */
+  private async dialApart (peer: PeerId, addresses: Multiaddr[], tried: Set<string>, signal: AbortSignal): Promise<boolean> {
+    const direct = addresses.filter(a => !Circuit.matches(a))
+    if (direct.length === 0) return false
+    for (const a of direct) tried.add(a.toString())
+    try {
+      const connection = await this.node().dial(direct.map(a => multiaddr(addressKey(a, peer))), { signal })
+      if (connection.remotePeer.equals(peer)) return true
+      log('a record address of %p led to another peer, %p', peer, connection.remotePeer)
+      return false
+    } catch (err) {
+      signal.throwIfAborted()
+      log('dial of %p failed - %s', peer, (err as Error).message)
+      return false
+    }
   }
 
   /**
@@ -193,6 +230,14 @@ export class PeerReacher {
     }
   }
 
+  /** The addresses of the peer's contact record (a lookup in flight for it is shared). */
+  private async recordLookup (peer: PeerId, signal: AbortSignal): Promise<Found> {
+    // Addresses age faster than a bundle or a mailbox list: a record is reused for dialling
+    // only within one send's steps (CONTACT_RECORD_REUSE.dialMs); a retry asks the DHTs.
+    const { resolved, reused } = await this.lookups.lookup(peer, { signal, timeoutMs: this.lookupTimeoutMs, maxAgeMs: CONTACT_RECORD_REUSE.dialMs })
+    return { addresses: resolved.record.addresses.map(a => multiaddr(a)), reusedRecord: reused }
+  }
+
   /**
    * The peer's addresses from its contact record or a DHT peer lookup, whichever has some
    * first. Throws PeerNotFoundError when neither does within the lookup timeout.
@@ -202,12 +247,7 @@ export class PeerReacher {
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.lookupTimeoutMs)])
     const done = new AbortController()
     const both = AbortSignal.any([bounded, done.signal])
-    const fromRecord = (async () => {
-      // Addresses age faster than a bundle or a mailbox list: a record is reused for dialling
-      // only within one send's steps (CONTACT_RECORD_REUSE.dialMs); a retry asks the DHTs.
-      const { resolved, reused } = await this.lookups.lookup(peer, { signal: both, timeoutMs: this.lookupTimeoutMs, maxAgeMs: CONTACT_RECORD_REUSE.dialMs })
-      return { addresses: resolved.record.addresses.map(a => multiaddr(a)), reusedRecord: reused }
-    })()
+    const fromRecord = this.recordLookup(peer, both)
     const fromDht = (async () => {
       // raceSignal: kad-dht's query can outlive its signal on a loaded network (src/net/until-aborted.ts).
       const info = await raceSignal(node.peerRouting.findPeer(peer, { signal: both }), both)
@@ -231,6 +271,21 @@ export class PeerReacher {
 }
 
 /** An address without the peer's own /p2p suffix: the peer store and records differ in it. */
+/**
+ * Whether a dial of the known addresses (in the `order` libp2p dials them) tries stale ones
+ * before live ones, by the peer's own record (`current`, whose addresses are `vouched` for): an
+ * address the record lacks comes before one it has; or the record has none of them and others
+ * instead (the peer moved: a new home address, another network). A dial that tries the record's
+ * addresses first, or whose record only adds some (a new relay), is left alone.
+ */
+function staleFirst (peer: PeerId, order: Multiaddr[], current: Multiaddr[], vouched: Set<string>): boolean {
+  const firstVouched = order.findIndex(a => vouched.has(addressKey(a, peer)))
+  if (firstVouched > 0) return true
+  if (firstVouched === 0) return false
+  const known = new Set(order.map(a => addressKey(a, peer)))
+  return current.some(a => !known.has(addressKey(a, peer)))
+}
+
 function addressKey (address: Multiaddr, peer: PeerId): string {
   const text = address.toString()
   const suffix = `/p2p/${peer.toString()}`

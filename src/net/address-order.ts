@@ -18,8 +18,9 @@
 import { networkInterfaces } from 'node:os'
 import { isLoopback, isPrivate } from '@libp2p/utils'
 import { Circuit, TCP } from '@multiformats/multiaddr-matcher'
-import type { Address, PeerInfo } from '@libp2p/interface'
+import type { Address, Libp2p, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { isOpenDirect } from './connections.js'
 import { relayOf } from './reachability/classify.js'
 
 export interface Subnet { family: 4 | 6, base: bigint, bits: number }
@@ -113,6 +114,14 @@ export function createAddressSorter (readSubnets: () => Subnet[] = localSubnets,
     if (rank !== 0) return rank as -1 | 1
     return Math.sign(Number(!TCP.exactMatch(a.multiaddr)) - Number(!TCP.exactMatch(b.multiaddr))) as -1 | 0 | 1
   }
+}
+
+/**
+ * The address sorter of `node` (its libp2p option), also how others foresee the order it dials
+ * in: a relayed address through a relay it has an open direct connection to comes first.
+ */
+export function nodeAddressSorter (node: () => Libp2p | undefined): (a: Address, b: Address) => -1 | 0 | 1 {
+  return createAddressSorter(undefined, (peerId) => node()?.getConnections().some(c => c.remotePeer.toString() === peerId && isOpenDirect(c)) ?? false)
 }
 
 /**

@@ -28,8 +28,7 @@ import type { Libp2p, PeerId, PeerInfo, PrivateKey, ServiceMap } from '@libp2p/i
 import { raceSignal } from 'race-signal'
 import { defaultProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { createAddressSorter, createLanPeerInfoMapper } from './address-order.js'
-import { isOpenDirect } from './connections.js'
+import { createLanPeerInfoMapper, nodeAddressSorter } from './address-order.js'
 import { bootstrapper, parseBootstrapList, type Bootstrapper } from './bootstrap/index.js'
 import { CONTACT_RECORD_NAMESPACE, createContactRecordSelector, createContactRecordValidator } from './contact-record.js'
 import { PeerNotFoundError, UnsupportedIdentityError } from './errors.js'
@@ -277,7 +276,7 @@ export async function createNodeWithWarnings<S extends ServiceMap = ServiceMap> 
       inboundUpgradeTimeout: limits.connections.inboundUpgradeTimeoutMs,
       inboundStreamProtocolNegotiationTimeout: limits.connections.protocolNegotiationTimeoutMs,
       outboundStreamProtocolNegotiationTimeout: limits.connections.protocolNegotiationTimeoutMs,
-      addressSorter: createAddressSorter(undefined, (peerId) => created.node?.getConnections().some(c => c.remotePeer.toString() === peerId && isOpenDirect(c)) ?? false),
+      addressSorter: nodeAddressSorter(() => created.node),
       // Nodes on this machine (tests, the demo, several users of one host) are not rate-limited.
       allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
     },

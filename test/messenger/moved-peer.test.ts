@@ -3,7 +3,8 @@
  * bob's old addresses, which now lead nowhere (TCP proxies that forward nothing, so each dial
  * waits out libp2p's per-address timeout, 3 s), while bob's contact record in the DHT gives his
  * address of now. Her message takes that address within seconds, instead of after every old
- * one timed out (src/messenger/reach.ts). Real nodes on 127.0.0.1, carol the DHT between them.
+ * one timed out (src/messenger/reach.ts); so it does when the old addresses are dialled before
+ * a live one the peer store also holds. Real nodes on 127.0.0.1, carol the DHT between them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Libp2p } from '@libp2p/interface'
@@ -73,5 +74,52 @@ describe('a contact that moved', () => {
     // ... and given up for the record's address well before they could all time out.
     expect(took).toBeLessThan(STALE_ADDRESSES * DEFAULT_CONNECTION_LIMITS.addressDialTimeoutMs - KNOWN_ADDRESSES_HEAD_START_MS)
     expect((await bob.murmur.history('alice')).filter(m => m.text === 'after the move')).toHaveLength(1)
+  })
+
+  it('gets the message at the live address its record vouches for, not after the stale ones dialled before it', async () => {
+    // The last message's receipt back first: nothing of either side's is on its way meanwhile.
+    await eventually(async () => (await alice.murmur.history('bob')).find(m => m.text === 'after the move' && m.state === 'delivered'), 20_000, 'the last message delivered')
+    // The peer store keeps addresses sorted as text, and libp2p dials equal ranks (all loopback
+    // here) in that order: old addresses on ports that sort before bob's are dialled first.
+    const bobPort = Number(bob.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
+    const stale: BlackHoleProxy[] = []
+    for (let port = 10_000; stale.length < STALE_ADDRESSES && port < 20_000; port += 7) {
+      if (String(port) >= String(bobPort)) break
+      const proxy = await startBlackHoleProxy(bobPort, { port }).catch(() => undefined)
+      if (proxy === undefined) continue
+      proxy.cut()
+      stale.push(proxy)
+      proxies.push(proxy)
+    }
+    expect(stale).toHaveLength(STALE_ADDRESSES)
+    // Bob must not be the one to connect (a DHT query of his, a retry): his peer store, too,
+    // has only an address of alice's that leads nowhere.
+    const toAlice = await startBlackHoleProxy(bobPort)
+    toAlice.cut()
+    proxies.push(toAlice)
+    const bobNode = (bob.murmur as unknown as { node: Libp2p }).node
+    await bobNode.peerStore.patch(peerIdFromString(alice.murmur.peerId), { multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${toAlice.port}`)] })
+    const node = (alice.murmur as unknown as { node: Libp2p }).node
+    const bobId = peerIdFromString(bob.murmur.peerId)
+    await node.hangUp(bobId)
+    const live = multiaddr(`/ip4/127.0.0.1/tcp/${bobPort}`)
+    await node.peerStore.patch(bobId, { multiaddrs: [...stale.map(p => multiaddr(`/ip4/127.0.0.1/tcp/${p.port}`)), live] })
+    const known = (await node.peerStore.get(bobId)).addresses.map(a => a.multiaddr.toString())
+    expect(known.at(-1)).toBe(live.toString())
+
+    const arrived = new Promise<number>((resolve) => {
+      const off = bob.murmur.events.on('message', (m) => {
+        if (m.text === 'past the stale ones') { off(); resolve(Date.now()) }
+      })
+    })
+    const sentAt = Date.now()
+    await alice.murmur.send('bob', 'past the stale ones')
+    const took = await arrived - sentAt
+    // The known addresses did not connect within their head start: the stale ones were in the
+    // way (or a dial of bob's a DHT query had begun before, which this send's dial joined) ...
+    expect(took).toBeGreaterThanOrEqual(KNOWN_ADDRESSES_HEAD_START_MS)
+    // ... and the live one was dialled once the record vouched for it, not after them.
+    expect(took).toBeLessThan(STALE_ADDRESSES * DEFAULT_CONNECTION_LIMITS.addressDialTimeoutMs - KNOWN_ADDRESSES_HEAD_START_MS)
+    expect((await bob.murmur.history('alice')).filter(m => m.text === 'past the stale ones')).toHaveLength(1)
   })
 })

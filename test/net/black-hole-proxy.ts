@@ -16,7 +16,8 @@ export interface BlackHoleProxy {
   close: () => Promise<void>
 }
 
-export async function startBlackHoleProxy (targetPort: number): Promise<BlackHoleProxy> {
+/** `port`: the port to listen on (else any free one). */
+export async function startBlackHoleProxy (targetPort: number, options: { port?: number } = {}): Promise<BlackHoleProxy> {
   let cut = false
   let count = 0
   const sockets = new Set<Socket>()
@@ -40,7 +41,7 @@ export async function startBlackHoleProxy (targetPort: number): Promise<BlackHol
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => { resolve() })
+    server.listen(options.port ?? 0, '127.0.0.1', () => { resolve() })
   })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP port')
