@@ -42,6 +42,18 @@ describe('a contact that moved', () => {
     await Promise.all(dirs.map(removeDir))
   })
 
+  /** Milliseconds from alice's send of `text` to bob's `message` event for it. */
+  async function sendAndTime (text: string): Promise<number> {
+    const arrived = new Promise<number>((resolve) => {
+      const off = bob.murmur.events.on('message', (m) => {
+        if (m.text === text) { off(); resolve(Date.now()) }
+      })
+    })
+    const sentAt = Date.now()
+    await alice.murmur.send('bob', text)
+    return await arrived - sentAt
+  }
+
   it('gets the message at the address its contact record gives, not after its old addresses timed out', async () => {
     // A session first, and its receipts back, so that nothing of bob's is owed to alice.
     const first = await alice.murmur.send('bob', 'before the move')
@@ -61,14 +73,7 @@ describe('a contact that moved', () => {
     await node.hangUp(bobId)
     await node.peerStore.patch(bobId, { multiaddrs: proxies.map(p => multiaddr(`/ip4/127.0.0.1/tcp/${p.port}`)) })
 
-    const arrived = new Promise<number>((resolve) => {
-      const off = bob.murmur.events.on('message', (m) => {
-        if (m.text === 'after the move') { off(); resolve(Date.now()) }
-      })
-    })
-    const sentAt = Date.now()
-    await alice.murmur.send('bob', 'after the move')
-    const took = await arrived - sentAt
+    const took = await sendAndTime('after the move')
     // An old address was dialled (none of them answers) ...
     expect(proxies.reduce((sum, p) => sum + p.connections(), 0)).toBeGreaterThan(0)
     // ... and given up for the record's address well before they could all time out.
@@ -107,14 +112,7 @@ describe('a contact that moved', () => {
     const known = (await node.peerStore.get(bobId)).addresses.map(a => a.multiaddr.toString())
     expect(known.at(-1)).toBe(live.toString())
 
-    const arrived = new Promise<number>((resolve) => {
-      const off = bob.murmur.events.on('message', (m) => {
-        if (m.text === 'past the stale ones') { off(); resolve(Date.now()) }
-      })
-    })
-    const sentAt = Date.now()
-    await alice.murmur.send('bob', 'past the stale ones')
-    const took = await arrived - sentAt
+    const took = await sendAndTime('past the stale ones')
     // The known addresses did not connect within their head start: the stale ones were in the
     // way (or a dial of bob's a DHT query had begun before, which this send's dial joined) ...
     expect(took).toBeGreaterThanOrEqual(KNOWN_ADDRESSES_HEAD_START_MS)
