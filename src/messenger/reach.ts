@@ -270,7 +270,6 @@ export class PeerReacher {
   }
 }
 
-/** An address without the peer's own /p2p suffix: the peer store and records differ in it. */
 /**
  * Whether a dial of the known addresses (in the `order` libp2p dials them) tries stale ones
  * before live ones, by the peer's own record (`current`, whose addresses are `vouched` for): an
@@ -286,6 +285,7 @@ function staleFirst (peer: PeerId, order: Multiaddr[], current: Multiaddr[], vou
   return current.some(a => !known.has(addressKey(a, peer)))
 }
 
+/** An address without the peer's own /p2p suffix: the peer store and records differ in it. */
 function addressKey (address: Multiaddr, peer: PeerId): string {
   const text = address.toString()
   const suffix = `/p2p/${peer.toString()}`
