@@ -26,6 +26,7 @@ import { nodeAddressSorter } from '../net/address-order.js'
 import { PeerNotFoundError } from '../net/errors.js'
 import { CONTACT_RECORD_REUSE } from '../net/limits.js'
 import type { MurmurNode } from '../net/node.js'
+import { addressKey, staleFirst } from './address-vouching.js'
 import { KNOWN_ADDRESSES_HEAD_START_MS } from './constants.js'
 import { PeerUnreachableError } from './errors.js'
 
@@ -175,7 +176,7 @@ export class PeerReacher {
     const current = next.found?.addresses ?? []
     const vouched = new Set(current.map(a => addressKey(a, peer)))
     const unvouched = known.filter(a => !vouched.has(addressKey(a, peer)))
-    if (!staleFirst(peer, this.dialOrder(known), current, vouched)) return { connected: await dialing, looking }
+    if (!staleFirst(peer, this.dialOrder(known), current)) return { connected: await dialing, looking }
     log('%p: its record vouches for %d of %d known addresses; dialling its own first', peer, known.length - unvouched.length, known.length)
     givenUp.abort()
     if (await dialing) return { connected: true, looking }
@@ -268,28 +269,6 @@ export class PeerReacher {
       fromDht.catch(() => {})
     }
   }
-}
-
-/**
- * Whether a dial of the known addresses (in the `order` libp2p dials them) tries stale ones
- * before live ones, by the peer's own record (`current`, whose addresses are `vouched` for): an
- * address the record lacks comes before one it has; or the record has none of them and others
- * instead (the peer moved: a new home address, another network). A dial that tries the record's
- * addresses first, or whose record only adds some (a new relay), is left alone.
- */
-function staleFirst (peer: PeerId, order: Multiaddr[], current: Multiaddr[], vouched: Set<string>): boolean {
-  const firstVouched = order.findIndex(a => vouched.has(addressKey(a, peer)))
-  if (firstVouched > 0) return true
-  if (firstVouched === 0) return false
-  const known = new Set(order.map(a => addressKey(a, peer)))
-  return current.some(a => !known.has(addressKey(a, peer)))
-}
-
-/** An address without the peer's own /p2p suffix: the peer store and records differ in it. */
-function addressKey (address: Multiaddr, peer: PeerId): string {
-  const text = address.toString()
-  const suffix = `/p2p/${peer.toString()}`
-  return text.endsWith(suffix) ? text.slice(0, -suffix.length) : text
 }
 
 function short (peerId: string): string {
