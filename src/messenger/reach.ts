@@ -15,7 +15,6 @@
 import { logger } from '@libp2p/logger'
 import { LRUCache } from 'lru-cache'
 import { setImmediate, setTimeout as delay } from 'node:timers/promises'
-import { raceSignal } from 'race-signal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Circuit } from '@multiformats/multiaddr-matcher'
 import type { PeerId } from '@libp2p/interface'
@@ -23,6 +22,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { ContactRecordLookups } from '../net/contact-record-lookups.js'
 import { nodeAddressSorter } from '../net/address-order.js'
+import { findPeerInDhts } from '../net/dht-peer-lookup.js'
 import { PeerNotFoundError } from '../net/errors.js'
 import { CONTACT_RECORD_REUSE } from '../net/limits.js'
 import type { MurmurNode } from '../net/node.js'
@@ -108,6 +108,8 @@ export class PeerReacher {
     const { addresses: found, reusedRecord } = await (looking ?? this.lookup(peer, signal)).catch((err: Error) => {
       // The attempt's own time ran out while looking: say so as "not found".
       if (signal.aborted) throw new PeerNotFoundError(`${short(peerId)} was not found in time`)
+      // Addresses we knew did not answer, and no look-up gave others: that is what the user is told.
+      if (tried.size > 0) throw unreachable(peerId, tried)
       throw err
     })
     if (this.connected(peer)) return peer
@@ -118,7 +120,7 @@ export class PeerReacher {
     if (reusedRecord) this.lookups.forget(peer)
     signal.throwIfAborted()
     if (node.getConnections(peer).length > 0) return peer
-    throw new PeerUnreachableError(`no address of ${short(peerId)} answered (${describe([...tried])})`)
+    throw unreachable(peerId, tried)
   }
 
   private connected (peer: PeerId): boolean {
@@ -161,6 +163,8 @@ export class PeerReacher {
     const lookupDone = new AbortController()
     const lookupSignal = AbortSignal.any([signal, lookupDone.signal])
     const looking = this.lookup(peer, lookupSignal)
+    // The caller takes its outcome once the known dial ended; a miss may come before that.
+    looking.catch(() => {})
     // Only the peer's own record says which addresses are still its own: a DHT peer lookup
     // answers from peer stores, this node's first (kad-dht), which hold the same stale ones.
     // It shares the record lookup `looking` makes.
@@ -250,9 +254,8 @@ export class PeerReacher {
     const both = AbortSignal.any([bounded, done.signal])
     const fromRecord = this.recordLookup(peer, both)
     const fromDht = (async () => {
-      // raceSignal: kad-dht's query can outlive its signal on a loaded network (src/net/until-aborted.ts).
-      const info = await raceSignal(node.peerRouting.findPeer(peer, { signal: both }), both)
-      return { addresses: info.multiaddrs, reusedRecord: false }
+      // Of the network, not this node's peer store (src/net/dht-peer-lookup.ts says why).
+      return { addresses: await findPeerInDhts(node, peer, both), reusedRecord: false }
     })()
     try {
       return await Promise.any([fromRecord, fromDht].map(async p => {
@@ -269,6 +272,10 @@ export class PeerReacher {
       fromDht.catch(() => {})
     }
   }
+}
+
+function unreachable (peerId: string, tried: Set<string>): PeerUnreachableError {
+  return new PeerUnreachableError(`no address of ${short(peerId)} answered (${describe([...tried])})`)
 }
 
 function short (peerId: string): string {

@@ -14,7 +14,7 @@ import {
   type ContactRecord, type UnsignedContactRecord
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
-import { routingTableOf, runLookupPasses } from './lookup-passes.js'
+import { allDhtsOf, routingTableOf, runLookupPasses } from './lookup-passes.js'
 import { recordAddresses } from './record-addresses.js'
 import { untilAborted } from './until-aborted.js'
 import {
@@ -64,11 +64,6 @@ export interface ResolvedContactRecord {
   record: ContactRecord
   /** The canonical encoding, as stored in the DHT. */
   bytes: Uint8Array
-}
-
-/** Every DHT of the node, the LAN DHT first: a look-up asks each, once it has peers. */
-function allDhtsOf (node: DhtNode): KadDHT[] {
-  return node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
 }
 
 /** Well above kad-dht's k = 20 requests in flight per query, low enough to still catch a leak. */

@@ -274,6 +274,9 @@ export const CONTACT_RECORD_QUORUM = 3
  */
 export const CONTACT_RECORD_PASSES = Object.freeze({ maxPasses: 4, repassMs: 1_000 })
 
+/** A DHT peer look-up (src/net/dht-peer-lookup.ts) asks each DHT as a contact-record look-up does. */
+export const DHT_PEER_LOOKUP_PASSES = CONTACT_RECORD_PASSES
+
 /**
  * Contact-record look-ups shared by callers (src/net/contact-record-lookups.ts): a record found
  * is reused for `foundMs` (one send's look-up budget, RESOLVE_TIMEOUT_MS: its paths come one

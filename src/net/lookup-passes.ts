@@ -26,6 +26,11 @@ export interface LookupPassLimits {
 /** kad-dht's routing table: its size and its 'peer:add' event (not in KadDHT's public type). */
 export interface RoutingTableView extends EventTarget { size: number }
 
+/** Every DHT of a node, the LAN DHT first (createNode gives both; a look-up asks each, once it has peers). */
+export function allDhtsOf (node: { services: { dht: KadDHT, lanDht?: KadDHT } }): KadDHT[] {
+  return node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
+}
+
 export function routingTableOf (dht: KadDHT): RoutingTableView | undefined {
   return (dht as unknown as { routingTable?: RoutingTableView }).routingTable
 }

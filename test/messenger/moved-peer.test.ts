@@ -8,9 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Libp2p } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { KNOWN_ADDRESSES_HEAD_START_MS } from '../../src/messenger/constants.js'
+import { KNOWN_ADDRESSES_HEAD_START_MS, RESOLVE_TIMEOUT_MS } from '../../src/messenger/constants.js'
+import type { PeerReacher } from '../../src/messenger/reach.js'
 import { DEFAULT_CONNECTION_LIMITS } from '../../src/net/limits.js'
 import { startBlackHoleProxy, type BlackHoleProxy } from '../net/black-hole-proxy.js'
 import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
@@ -23,6 +25,8 @@ describe('a contact that moved', () => {
   let alice: TestNode
   let bob: TestNode
   const proxies: BlackHoleProxy[] = []
+  /** Nodes a test starts of its own. */
+  const others: TestNode[] = []
   const dirs: string[] = []
 
   beforeAll(async () => {
@@ -37,7 +41,7 @@ describe('a contact that moved', () => {
   })
 
   afterAll(async () => {
-    await Promise.allSettled([alice, bob, carol].map(async n => await n?.murmur.stop()))
+    await Promise.allSettled([alice, bob, carol, ...others].map(async n => await n?.murmur.stop()))
     await Promise.all(proxies.map(async p => await p.close()))
     await Promise.all(dirs.map(removeDir))
   })
@@ -119,5 +123,37 @@ describe('a contact that moved', () => {
     // ... and the live one was dialled once the record vouched for it, not after them.
     expect(took).toBeLessThan(STALE_ADDRESSES * DEFAULT_CONNECTION_LIMITS.addressDialTimeoutMs - KNOWN_ADDRESSES_HEAD_START_MS)
     expect((await bob.murmur.history('alice')).filter(m => m.text === 'past the stale ones')).toHaveLength(1)
+  })
+
+  it('asks the DHT for a contact without a record, not its own peer store; a peer nobody knows is unreachable at once, not after the whole budget', async () => {
+    // dave never published a record (his publisher stopped before he had a DHT peer), then
+    // joined carol's DHT: carol knows his address of now, alice only an old one.
+    const home = await makeHome()
+    dirs.push(home.dir)
+    const dave = await startNode(home.home)
+    others.push(dave)
+    await (dave.murmur as unknown as { republisher: { stop: () => Promise<void> } }).republisher.stop()
+    await (dave.murmur as unknown as { node: Libp2p }).node.dial(multiaddr(carol.addresses[0]))
+    const daveId = peerIdFromString(dave.murmur.peerId)
+    const davePort = Number(dave.addresses.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))?.split('/')[4])
+    const old = await startBlackHoleProxy(davePort)
+    old.cut()
+    proxies.push(old)
+    const node = (alice.murmur as unknown as { node: Libp2p }).node
+    await node.peerStore.patch(daveId, { multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${old.port}`)] })
+    await expect(alice.murmur.lookup(dave.murmur.peerId)).rejects.toMatchObject({ name: 'ContactRecordNotFoundError' })
+
+    const reacher = (alice.murmur as unknown as { reacher: PeerReacher }).reacher
+    const found = await reacher.lookup(daveId, AbortSignal.timeout(20_000))
+    expect(found.addresses.map(a => a.toString().split('/p2p/')[0])).toContain(`/ip4/127.0.0.1/tcp/${davePort}`)
+
+    // A peer nobody knows, with an old address here. Its WAN DHT has no peer on loopback, and
+    // a query of an empty DHT waits for one: the miss must not wait for it. The error names the
+    // address that failed.
+    const nobody = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+    await node.peerStore.patch(nobody, { multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${old.port}`)] })
+    const startedAt = Date.now()
+    await expect(reacher.reach(nobody.toString(), AbortSignal.timeout(30_000))).rejects.toMatchObject({ name: 'PeerUnreachableError', message: expect.stringMatching(/^no address of …\S+ answered \(1 direct\)$/) })
+    expect(Date.now() - startedAt).toBeLessThan(RESOLVE_TIMEOUT_MS)
   })
 })
