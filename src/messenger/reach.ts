@@ -166,8 +166,8 @@ export class PeerReacher {
     // The caller takes its outcome once the known dial ended; a miss may come before that.
     looking.catch(() => {})
     // Only the peer's own record says which addresses are still its own: a DHT peer lookup
-    // answers from peer stores, this node's first (kad-dht), which hold the same stale ones.
-    // It shares the record lookup `looking` makes.
+    // answers from other peers' stores, which may hold the same stale ones. It shares the
+    // record lookup `looking` makes.
     const vouching = this.recordLookup(peer, lookupSignal)
     const next = await Promise.race([
       dialing.then(connected => ({ connected })),
