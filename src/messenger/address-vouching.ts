@@ -15,12 +15,17 @@ import type { Multiaddr } from '@multiformats/multiaddr'
  * addresses first, or whose record only adds some (a new relay), is left alone.
  */
 export function staleFirst (peer: PeerId, order: Multiaddr[], current: Multiaddr[]): boolean {
-  const vouched = new Set(current.map(a => addressKey(a, peer)))
-  const firstVouched = order.findIndex(a => vouched.has(addressKey(a, peer)))
+  const lacking = new Set(lackedBy(peer, order, current))
+  const firstVouched = order.findIndex(a => !lacking.has(a))
   if (firstVouched > 0) return true
   if (firstVouched === 0) return false
-  const known = new Set(order.map(a => addressKey(a, peer)))
-  return current.some(a => !known.has(addressKey(a, peer)))
+  return lackedBy(peer, current, order).length > 0
+}
+
+/** Those of `addresses` that `others` lack (compared without the peer's own /p2p suffix). */
+export function lackedBy (peer: PeerId, addresses: Multiaddr[], others: Multiaddr[]): Multiaddr[] {
+  const keys = new Set(others.map(a => addressKey(a, peer)))
+  return addresses.filter(a => !keys.has(addressKey(a, peer)))
 }
 
 /** An address without the peer's own /p2p suffix: the peer store and records differ in it. */

@@ -26,7 +26,7 @@ import { findPeerInDhts } from '../net/dht-peer-lookup.js'
 import { PeerNotFoundError } from '../net/errors.js'
 import { CONTACT_RECORD_REUSE } from '../net/limits.js'
 import type { MurmurNode } from '../net/node.js'
-import { addressKey, staleFirst } from './address-vouching.js'
+import { addressKey, lackedBy, staleFirst } from './address-vouching.js'
 import { KNOWN_ADDRESSES_HEAD_START_MS } from './constants.js'
 import { PeerUnreachableError } from './errors.js'
 
@@ -178,8 +178,7 @@ export class PeerReacher {
       return { connected: next.connected, looking }
     }
     const current = next.found?.addresses ?? []
-    const vouched = new Set(current.map(a => addressKey(a, peer)))
-    const unvouched = known.filter(a => !vouched.has(addressKey(a, peer)))
+    const unvouched = lackedBy(peer, known, current)
     if (!staleFirst(peer, this.dialOrder(known), current)) return { connected: await dialing, looking }
     log('%p: its record vouches for %d of %d known addresses; dialling its own first', peer, known.length - unvouched.length, known.length)
     givenUp.abort()
