@@ -15,7 +15,8 @@ import type { PeerId } from '@libp2p/interface'
 import { LRUCache } from 'lru-cache'
 import { raceSignal } from 'race-signal'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { resolveContactRecord, type DhtNode, type ResolvedContactRecord } from './contact-records.js'
+import { resolveContactRecord, type ResolvedContactRecord } from './contact-records.js'
+import type { DhtNode } from './lookup-passes.js'
 import { CONTACT_RECORD_REUSE } from './limits.js'
 
 const log = logger('murmur:net:contact-record-lookups')

@@ -2,10 +2,9 @@
  * Publishing and resolving contact records through the DHT, and the republisher that keeps
  * one's own record fresh (DESIGN.md "Contact record in the DHT"; docs/network.md).
  */
-import { setMaxListeners } from 'node:events'
 import { logger } from '@libp2p/logger'
 import type { KadDHT, QueryEvent } from '@libp2p/kad-dht'
-import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { defaultProvider } from '../crypto/providers/index.js'
 import type { CryptoProvider } from '../crypto/provider.js'
@@ -14,7 +13,7 @@ import {
   type ContactRecord, type UnsignedContactRecord
 } from './contact-record.js'
 import { ContactRecordNotFoundError } from './errors.js'
-import { allDhtsOf, routingTableOf, runLookupPasses } from './lookup-passes.js'
+import { allDhtsOf, dhtQuerySignal, routingTableOf, runLookupPasses, type DhtNode } from './lookup-passes.js'
 import { recordAddresses } from './record-addresses.js'
 import { untilAborted } from './until-aborted.js'
 import {
@@ -24,11 +23,6 @@ import {
 
 const log = logger('murmur:net:contact-records')
 
-/**
- * Any libp2p node with a kad-dht service named `dht` (the WAN DHT) and optionally `lanDht` (the
- * LAN DHT); createNode gives both. Records are put into and looked up in every DHT it has.
- */
-export type DhtNode = Libp2p<{ dht: KadDHT, lanDht?: KadDHT }>
 
 /**
  * The DHTs worth asking: those with peers in their routing table (the WAN DHT of a node on a
@@ -64,21 +58,6 @@ export interface ResolvedContactRecord {
   record: ContactRecord
   /** The canonical encoding, as stored in the DHT. */
   bytes: Uint8Array
-}
-
-/** Well above kad-dht's k = 20 requests in flight per query, low enough to still catch a leak. */
-const DHT_QUERY_MAX_LISTENERS = 64
-
-/**
- * The signal one DHT's query runs under. kad-dht sends a put or get to up to k = 20 peers in
- * parallel and each request adds its own abort listener to this signal, past Node's warning at
- * 10 (MaxListenersExceededWarning from kad-dht's network.sendRequest): those listeners are
- * expected, and removed as each request ends.
- */
-export function dhtQuerySignal (signal: AbortSignal): AbortSignal {
-  const own = AbortSignal.any([signal])
-  setMaxListeners(DHT_QUERY_MAX_LISTENERS, own)
-  return own
 }
 
 function boundedSignal (timeoutMs: number, signal?: AbortSignal): AbortSignal {

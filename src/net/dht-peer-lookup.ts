@@ -14,10 +14,9 @@
 import { logger } from '@libp2p/logger'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { dhtQuerySignal, type DhtNode } from './contact-records.js'
 import { PeerNotFoundError } from './errors.js'
 import { DHT_PEER_LOOKUP_PASSES } from './limits.js'
-import { allDhtsOf, runLookupPasses } from './lookup-passes.js'
+import { allDhtsOf, dhtQuerySignal, runLookupPasses, type DhtNode } from './lookup-passes.js'
 import { untilAborted } from './until-aborted.js'
 
 const log = logger('murmur:net:dht-peer-lookup')

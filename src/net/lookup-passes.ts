@@ -14,6 +14,8 @@
  * open (its wait costs nothing then). A look-up whose DHTs are all done with nothing due ends
  * at once: a miss is not held to the whole budget.
  */
+import { setMaxListeners } from 'node:events'
+import type { Libp2p } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 
 export interface LookupPassLimits {
@@ -26,9 +28,30 @@ export interface LookupPassLimits {
 /** kad-dht's routing table: its size and its 'peer:add' event (not in KadDHT's public type). */
 export interface RoutingTableView extends EventTarget { size: number }
 
+/**
+ * Any libp2p node with a kad-dht service named `dht` (the WAN DHT) and optionally `lanDht` (the
+ * LAN DHT); createNode gives both. Records are put into and looked up in every DHT it has.
+ */
+export type DhtNode = Libp2p<{ dht: KadDHT, lanDht?: KadDHT }>
+
 /** Every DHT of a node, the LAN DHT first (createNode gives both; a look-up asks each, once it has peers). */
-export function allDhtsOf (node: { services: { dht: KadDHT, lanDht?: KadDHT } }): KadDHT[] {
+export function allDhtsOf (node: DhtNode): KadDHT[] {
   return node.services.lanDht != null ? [node.services.lanDht, node.services.dht] : [node.services.dht]
+}
+
+/** Well above kad-dht's k = 20 requests in flight per query, low enough to still catch a leak. */
+const DHT_QUERY_MAX_LISTENERS = 64
+
+/**
+ * The signal one DHT's query runs under. kad-dht sends a put or get to up to k = 20 peers in
+ * parallel and each request adds its own abort listener to this signal, past Node's warning at
+ * 10 (MaxListenersExceededWarning from kad-dht's network.sendRequest): those listeners are
+ * expected, and removed as each request ends.
+ */
+export function dhtQuerySignal (signal: AbortSignal): AbortSignal {
+  const own = AbortSignal.any([signal])
+  setMaxListeners(DHT_QUERY_MAX_LISTENERS, own)
+  return own
 }
 
 export function routingTableOf (dht: KadDHT): RoutingTableView | undefined {

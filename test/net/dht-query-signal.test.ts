@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dhtQuerySignal } from '../../src/net/contact-records.js'
+import { dhtQuerySignal } from '../../src/net/lookup-passes.js'
 
 describe('dhtQuerySignal', () => {
   it('takes kad-dht\'s fan-out of 20 requests\' listeners without a MaxListenersExceededWarning, and follows its parent', async () => {
