@@ -34,7 +34,6 @@ interface CompiledField extends FlatField {
   readonly tag: number
 }
 
-
 export class FlatMessageWriter {
   private readonly fields: readonly CompiledField[]
   /** Per field, the value (or byte length) the sizing pass found: read by the writing pass. */
