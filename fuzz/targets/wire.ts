@@ -82,8 +82,9 @@ export const contentTarget: FuzzTarget<Uint8Array> = {
   async: false,
   setup: async () => ({
     inputs: bytesInputs([
-      encodeText({ messageId: bytes(16), body: 'hello, Zoë 👋', sentAt: Date.now(), seq: 7, resend: false }),
-      encodeText({ messageId: bytes(16), body: 'x'.repeat(2000), sentAt: Date.now(), seq: 1, resend: true }),
+      encodeText({ messageId: bytes(16), body: 'hello, Zoë 👋', sentAt: Date.now(), seq: 7, resend: false, seqStart: 0 }),
+      encodeText({ messageId: bytes(16), body: 'x'.repeat(2000), sentAt: Date.now(), seq: 1, resend: true, seqStart: 0 }),
+      encodeText({ messageId: bytes(16), body: 'after a restore', sentAt: Date.now(), seq: 1_800_000_000_002, resend: false, seqStart: 1_800_000_000_000 }),
       encodeReceipt('delivered', [bytes(16), bytes(16)]),
       encodeReceipt('read', [bytes(16)]),
       encodeCapability(bytes(32))

@@ -25,7 +25,8 @@ import { readConfig, writeConfig } from './config.js'
 import { DEFAULT_MESSAGE_TTL_MS } from './constants.js'
 import { homePath } from './home.js'
 import { IdentityExistsError, keyFileContents, type HomeProtection } from './identity-file.js'
-import { RECEIPT_OUTBOX_PREFIX, RESENT_IN_NEW_SESSION } from './outgoing.js'
+import { OUT_NUMBER_PREFIX, RECEIPT_OUTBOX_PREFIX, RESENT_IN_NEW_SESSION } from './outgoing.js'
+import { readStarts, startsAfterRestore, TEXT_NUMBER_STARTS_KEY } from './text-numbers.js'
 
 /** What a backup file holds, as `murmur backup create` reports it. */
 export interface BackupSummary {
@@ -148,6 +149,7 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
   const outbox: OutboxRecord[] = []
   const entry = (peerId: string, seq: number, messageId: string): OutboxRecord =>
     ({ messageId, peerId, seq, envelope: new Uint8Array(0), attempts: 0, nextAttemptAt: now, expiresAt: now + ttlMs })
+  startNewNumbering(contents, now)
   contents.history = contents.history.map(e => {
     if (e.direction !== 'out' || (e.state !== 'queued' && e.state !== 'stored')) return e
     outbox.push(entry(e.peerId, e.seq, e.id))
@@ -165,4 +167,19 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
     outbox.push(entry(contact.peerId, next(contact.peerId), RECEIPT_OUTBOX_PREFIX + randomBytes(8).toString('hex')))
   }
   return { outbox, events }
+}
+
+/**
+ * Our texts are numbered afresh from the restore (text-numbers.ts): the old store may have used
+ * the numbers after the backup's, and a contact missing one of those would take a new text for it.
+ */
+function startNewNumbering (contents: BackupContents, now: number): void {
+  let highest = 0
+  for (const { key, value } of contents.settings) {
+    if (key.startsWith(OUT_NUMBER_PREFIX) && typeof value === 'number') highest = Math.max(highest, value)
+  }
+  for (const e of contents.history) if (e.outNumber !== undefined) highest = Math.max(highest, e.outNumber)
+  const previous = contents.settings.find(e => e.key === TEXT_NUMBER_STARTS_KEY)
+  const value = startsAfterRestore(readStarts(previous?.value), highest, now)
+  contents.settings = [...contents.settings.filter(e => e !== previous), { key: TEXT_NUMBER_STARTS_KEY, value }]
 }

@@ -23,6 +23,11 @@ export interface TextContent {
   /** The sender's number for this text among its texts to us (from 1; 0 when unknown). */
   seq: number
   resend: boolean
+  /**
+   * Where the sender's numbering that `seq` belongs to starts: 0 for its first one, else the
+   * start a restore from a backup gave it (src/messenger/text-numbers.ts). At most `seq`.
+   */
+  seqStart: number
 }
 
 export interface ReceiptContent {
@@ -52,18 +57,20 @@ const textWriter = new FlatMessageWriter([
   { number: 2, name: 'body', kind: 'string', optional: false },
   { number: 3, name: 'sentAt', kind: 'u53', optional: false },
   { number: 4, name: 'seq', kind: 'u53', optional: false },
-  { number: 5, name: 'resend', kind: 'bool', optional: false }
+  { number: 5, name: 'resend', kind: 'bool', optional: false },
+  { number: 6, name: 'seqStart', kind: 'u53', optional: false }
 ], (message) => new InvalidContentError(message))
 /** Content's field number of `text` (content.proto). */
 const CONTENT_TEXT = 1
 
 const isU53 = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
+const MAX_U53 = BigInt(Number.MAX_SAFE_INTEGER)
 
 export function encodeText (text: Omit<TextContent, 'type'>): Uint8Array {
-  if (isU53(text.sentAt) && isU53(text.seq)) return textWriter.encode(text as unknown as Record<string, unknown>, CONTENT_TEXT)
+  if (isU53(text.sentAt) && isU53(text.seq) && isU53(text.seqStart)) return textWriter.encode(text as unknown as Record<string, unknown>, CONTENT_TEXT)
   // Anything else is refused by the generated encoder, as it always was.
   return Content.encode({
-    text: { messageId: text.messageId as Uint8Array<ArrayBuffer>, body: text.body, sentAt: BigInt(text.sentAt), seq: BigInt(text.seq), resend: text.resend }
+    text: { messageId: text.messageId as Uint8Array<ArrayBuffer>, body: text.body, sentAt: BigInt(text.sentAt), seq: BigInt(text.seq), resend: text.resend, seqStart: BigInt(text.seqStart) }
   })
 }
 
@@ -95,7 +102,7 @@ function decodeSingleText (bytes: Uint8Array): Text | undefined {
     r.pos = 1
     const length = r.uint32()
     if (r.pos + length !== r.len) return undefined
-    const text: Text = { messageId: new Uint8Array(0), body: '', sentAt: 0n, seq: 0n, resend: false }
+    const text: Text = { messageId: new Uint8Array(0), body: '', sentAt: 0n, seq: 0n, resend: false, seqStart: 0n }
     while (r.pos < r.len) {
       const tag = r.uint32()
       const field = tag >>> 3
@@ -105,6 +112,7 @@ function decodeSingleText (bytes: Uint8Array): Text | undefined {
       else if (field === 3 && wireType === WIRE_VARINT) text.sentAt = r.uint64()
       else if (field === 4 && wireType === WIRE_VARINT) text.seq = r.uint64()
       else if (field === 5 && wireType === WIRE_VARINT) text.resend = r.bool()
+      else if (field === 6 && wireType === WIRE_VARINT) text.seqStart = r.uint64()
       else return undefined
     }
     return text
@@ -141,7 +149,9 @@ export function decodeContent (bytes: Uint8Array): DecodedContent {
     const t = content.text
     if (t.messageId.length !== MESSAGE_ID_LENGTH) throw new InvalidContentError('message id must be 16 bytes')
     if (Buffer.byteLength(t.body, 'utf8') > MAX_TEXT_BYTES) throw new InvalidContentError('message text is too long')
-    return { type: 'text', messageId: t.messageId, body: t.body, sentAt: Number(t.sentAt), seq: Number(t.seq), resend: t.resend }
+    // A numbering's start above the text's own number, or numbers past what a receiver can count exactly, would move its gap state anywhere.
+    if (t.seq > MAX_U53 || t.seqStart > t.seq) throw new InvalidContentError('a text\'s number must be at most 2^53 - 1, and its numbering\'s start at most that number')
+    return { type: 'text', messageId: t.messageId, body: t.body, sentAt: Number(t.sentAt), seq: Number(t.seq), resend: t.resend, seqStart: Number(t.seqStart) }
   }
   if (content.receipt != null) {
     const r = content.receipt

@@ -104,6 +104,18 @@ export class GapTracker {
     return Math.min(before - 1, Math.max(after + 1, at))
   }
 
+  /**
+   * The state once a text of the numbering that starts at `start` came: a sender restored from
+   * a backup numbers its new texts from a start above all it used before (text-numbers.ts), and
+   * the numbers it skipped to get there were never texts, so counting goes on from below the
+   * start without a hole. The holes already open stay: the sender's old store may have left
+   * their texts at a relay, under the old session. Unchanged (the same object) when `start` is
+   * not above the highest number seen.
+   */
+  jump (state: GapState, start: number): GapState {
+    return start - 1 > state.highest ? { highest: start - 1, missing: state.missing } : state
+  }
+
   /** How many seqs to leave below text number `n`: the hole it opens (capped), else none. */
   roomBefore (state: GapState, n: number): number {
     return n > state.highest + 1 ? Math.min(n - state.highest - 1, MAX_ROOM) : 0

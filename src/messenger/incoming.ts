@@ -311,7 +311,7 @@ export class Incoming {
       if (!state.heldTexts.has(id)) {
         state.heldTexts.add(id)
         // The gap state is read once for this text: it decides the place and then records the number.
-        const gaps = content.seq > 0 ? await this.loadGaps(state, content.seq) : undefined
+        const gaps = content.seq > 0 ? await this.loadGaps(state, content.seq, content.seqStart) : undefined
         const placed = gaps !== undefined ? await this.place(state, gaps, content.seq) : { seq: await store.allocateSeq(peerId) }
         const late = placed.late === true
         const entry: HistoryRecord = { peerId, seq: placed.seq, id, direction: 'in', text: content.body, sentAt: content.sentAt, receivedAt: now, state: 'received' }
@@ -343,14 +343,18 @@ export class Incoming {
     return room > 0 ? { seq, after: seq - room - 1 } : { seq }
   }
 
-  /** The gap state as text number `n` finds it: loaded once per batch, restarted where counting restarts. */
-  private async loadGaps (state: ReceiveState, n: number): Promise<GapState> {
+  /**
+   * The gap state as text number `n` (of the numbering that starts at `start`) finds it: loaded
+   * once per batch, restarted where counting restarts, raised to a restored sender's new start.
+   */
+  private async loadGaps (state: ReceiveState, n: number, start: number): Promise<GapState> {
     state.gaps ??= await this.gaps.load(state.peerId)
     // A sender that lost its store numbers from 1 again: old holes will not fill.
     if (n === 1 && state.gaps.highest > 0) state.gaps = { highest: 0, missing: [] }
     // Nothing known of this peer before this batch (a first contact, or our own
     // store was lost): start counting here rather than report a hole we cannot know.
     if (state.gaps.highest === 0 && state.original == null) state.gaps = { highest: n - 1, missing: [] }
+    state.gaps = this.gaps.jump(state.gaps, start)
     return state.gaps
   }
 

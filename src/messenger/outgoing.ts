@@ -17,6 +17,7 @@ import { MAX_TEXT_BYTES } from './constants.js'
 import type { MessengerContext } from './context.js'
 import { buildEnvelope, fromHexId, hex } from './envelopes.js'
 import { InvalidMessageTextError, MessageNotFoundError, MessageStateError } from './errors.js'
+import { nextNumber, readStarts, startOf, TEXT_NUMBER_STARTS_KEY } from './text-numbers.js'
 
 const log = logger('murmur:messenger:outgoing')
 
@@ -24,8 +25,9 @@ const log = logger('murmur:messenger:outgoing')
 export const capabilityKey = (peerId: string): string => `capability:${peerId}`
 export const capabilitySentKey = (peerId: string): string => `capabilitySent:${peerId}`
 export const peerCapabilityKey = (peerId: string): string => `peerCapability:${peerId}`
-/** Settings key: how many texts we have numbered for a peer. */
-export const outNumberKey = (peerId: string): string => `outNumber:${peerId}`
+/** Settings key prefix: our last text number for a peer. */
+export const OUT_NUMBER_PREFIX = 'outNumber:'
+export const outNumberKey = (peerId: string): string => `${OUT_NUMBER_PREFIX}${peerId}`
 /** Settings key: the text a client's `clientId` named (Murmur.send's option), `{ peerId, seq, at }`. */
 export const CLIENT_ID_PREFIX = 'clientId:'
 /** The first key after every `clientId:` key (';' follows ':'). */
@@ -103,6 +105,7 @@ export class Outgoing {
    */
   private readonly outNumbers = new Map<string, number>()
   private readonly capabilitySent = new Set<string>()
+  private textNumberStarts: readonly number[] | undefined
   /**
    * Per peer, the write of the last group stored (until it settles). A failed write numbered
    * texts that were never stored: both caches above are then dropped, and the next group reads
@@ -133,6 +136,12 @@ export class Outgoing {
     await this.groupWrites.get(peerId)?.catch(() => {})
     const stored = await this.ctx.store.sublevels.settings.get(outNumberKey(peerId))
     return typeof stored === 'number' ? stored : 0
+  }
+
+  /** The starts of our numberings (text-numbers.ts): written by a restore, before any node runs on the home, so read once. */
+  private async numberStarts (): Promise<readonly number[]> {
+    this.textNumberStarts ??= readStarts(await this.ctx.store.sublevels.settings.get(TEXT_NUMBER_STARTS_KEY))
+    return this.textNumberStarts
   }
 
   /** Encrypts `plaintext` for `peerId` under `record`; returns the new record and envelope bytes. */
@@ -237,16 +246,17 @@ export class Outgoing {
     let record = await sessions.get(peerId)
     let created: Uint8Array | undefined
     let outNumber = await this.lastOutNumber(peerId)
+    const starts = await this.numberStarts()
     for (const { text, now, clientId } of group) {
       // From the provider's pooled source: node:crypto's randomBytes per text cost as much as its HMACs.
       const messageId = this.random(MESSAGE_ID_LENGTH)
       const seq = await store.allocateSeq(peerId)
-      // Our texts to this peer are numbered from 1, so the receiver notices holes.
-      outNumber++
+      // Our texts to this peer are numbered from 1 (or a restore's start), so the receiver notices holes.
+      outNumber = nextNumber(starts, outNumber)
       const entry: HistoryRecord = { peerId, seq, id: hex(messageId), direction: 'out', text, sentAt: now, state: 'queued', outNumber }
       let envelope: Uint8Array = new Uint8Array(0)
       if (record != null) {
-        ({ record, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq: outNumber, resend: false }), now))
+        ({ record, envelope } = this.encryptFor(peerId, record, encodeText({ messageId, body: text, sentAt: now, seq: outNumber, resend: false, seqStart: startOf(starts, outNumber) }), now))
         const added = await this.addCapabilityIfUnsent(batch, peerId, record, now)
         record = added.record
         created ??= added.created
@@ -306,7 +316,8 @@ export class Outgoing {
       } else {
         const history = await store.getHistory(peerId, current.seq)
         if (history == null) throw new MessageNotFoundError()
-        plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq: history.outNumber ?? 0, resend: history.reason !== undefined })
+        const seq = history.outNumber ?? 0
+        plaintext = encodeText({ messageId: fromHexId(history.id), body: history.text, sentAt: history.sentAt, seq, resend: history.reason !== undefined, seqStart: startOf(await this.numberStarts(), seq) })
       }
       const encrypted = this.encryptFor(peerId, record, plaintext, now)
       const updated: OutboxRecord = { ...current, envelope: encrypted.envelope }

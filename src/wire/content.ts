@@ -169,6 +169,11 @@ export namespace Content {
     value: boolean
   }
 
+  export interface ContentTextSeqStartFieldEvent {
+    field: '$.text.seqStart'
+    value: bigint
+  }
+
   export interface ContentReceiptKindFieldEvent {
     field: '$.receipt.kind'
     value: Receipt.Kind
@@ -193,7 +198,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextMessageIdFieldEvent | ContentTextBodyFieldEvent | ContentTextSentAtFieldEvent | ContentTextSeqFieldEvent | ContentTextResendFieldEvent | ContentReceiptKindFieldEvent | ContentReceiptMessageIdsFieldEvent | ContentCapabilitySecretFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextMessageIdFieldEvent | ContentTextBodyFieldEvent | ContentTextSentAtFieldEvent | ContentTextSeqFieldEvent | ContentTextResendFieldEvent | ContentTextSeqStartFieldEvent | ContentReceiptKindFieldEvent | ContentReceiptMessageIdsFieldEvent | ContentCapabilitySecretFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
@@ -204,6 +209,7 @@ export interface Text {
   sentAt: bigint
   seq: bigint
   resend: boolean
+  seqStart: bigint
 }
 
 export namespace Text {
@@ -241,6 +247,11 @@ export namespace Text {
           w.bool(obj.resend)
         }
 
+        if ((obj.seqStart != null && obj.seqStart !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.seqStart)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -250,7 +261,8 @@ export namespace Text {
           body: '',
           sentAt: 0n,
           seq: 0n,
-          resend: false
+          resend: false,
+          seqStart: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -277,6 +289,10 @@ export namespace Text {
             }
             case 5: {
               obj.resend = reader.bool()
+              break
+            }
+            case 6: {
+              obj.seqStart = reader.uint64()
               break
             }
             default: {
@@ -329,6 +345,13 @@ export namespace Text {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.seqStart`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -366,6 +389,11 @@ export namespace Text {
     value: boolean
   }
 
+  export interface TextSeqStartFieldEvent {
+    field: '$.seqStart'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Text>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Text.codec())
   }
@@ -374,7 +402,7 @@ export namespace Text {
     return decodeMessage(buf, Text.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextMessageIdFieldEvent | TextBodyFieldEvent | TextSentAtFieldEvent | TextSeqFieldEvent | TextResendFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextMessageIdFieldEvent | TextBodyFieldEvent | TextSentAtFieldEvent | TextSeqFieldEvent | TextResendFieldEvent | TextSeqStartFieldEvent> {
     return streamMessage(buf, Text.codec(), opts)
   }
 }

@@ -22,11 +22,14 @@ export interface PartyOptions {
   bundleOf?: (peerId: string) => Promise<Uint8Array>
   messageTtlMs?: number
   sessionCacheSize?: number
+  /** A store and identity to go on with (a home restored from a backup, say); default new ones in memory. */
+  store?: Store
+  identity?: Identity
 }
 
 export async function party (options: PartyOptions = {}): Promise<Party> {
-  const store = await openStore({ memory: true })
-  const identity = generateIdentity()
+  const store = options.store ?? await openStore({ memory: true })
+  const identity = options.identity ?? generateIdentity()
   const provider = defaultProvider()
   const prekeys = new PrekeyManager(store, identity, provider)
   await prekeys.maintain()

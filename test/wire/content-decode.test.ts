@@ -33,9 +33,11 @@ function generated (input: Uint8Array): DecodedContent | Error {
 describe('decodeContent: a text in one pass', () => {
   it('reads every text as the generated decoder does, repeated fields and multi-byte UTF-8 included', () => {
     for (let i = 0; i < 500; i++) {
-      const inner = Text.encode({ messageId: bytes(16), body: body(), sentAt: sentAt(), seq: BigInt(next(1000)), resend: next(2) === 0 })
+      // Starts below 50, numbers from 50: a start is never above its number (decodeContent refuses that).
+      const inner = Text.encode({ messageId: bytes(16), body: body(), sentAt: sentAt(), seq: BigInt(50 + next(1000)), resend: next(2) === 0, seqStart: next(2) === 0 ? BigInt(next(50)) : 0n })
       // Sometimes a field again inside the text (the last one counts, as protobuf says).
-      const text = next(2) === 0 ? Uint8Array.from([...inner, (4 << 3) | 0, 1 + next(100)]) : inner
+      const again = next(3)
+      const text = again === 0 ? Uint8Array.from([...inner, (4 << 3) | 0, 50 + next(78)]) : again === 1 ? Uint8Array.from([...inner, (6 << 3) | 0, next(50)]) : inner
       const input = Uint8Array.from([0x0a, ...encodeVarint(BigInt(text.length)), ...text])
       try { decodeContent(input) } catch (e) { console.log('FAILED', i, Buffer.from(input).toString('hex')); try { Content.decode(input) } catch (e2) { console.log('gen', e2) } throw e }
       expect(decodeContent(input), `input ${i}`).toEqual(generated(input))
@@ -47,7 +49,7 @@ describe('decodeContent: a text in one pass', () => {
     expect(decodeContent(Content.encode({ receipt: { kind: Receipt.Kind.READ, messageIds: [id] } }))).toEqual({ type: 'receipt', kind: 'read', messageIds: [id] })
     const secret = bytes(32)
     expect(decodeContent(Content.encode({ capability: { secret } }))).toEqual({ type: 'capability', secret })
-    const inner = Text.encode({ messageId: id, body: 'hi', sentAt: 1n, seq: 2n, resend: false })
+    const inner = Text.encode({ messageId: id, body: 'hi', sentAt: 1n, seq: 2n, resend: false, seqStart: 0n })
     // An unknown field after the text, or inside it: skipped by the generated decoder.
     expect(decodeContent(Uint8Array.from([0x0a, inner.length, ...inner, (9 << 3) | 0, 5]))).toMatchObject({ type: 'text', body: 'hi', seq: 2 })
     expect(decodeContent(Uint8Array.from([0x0a, inner.length + 2, ...inner, (9 << 3) | 0, 5]))).toMatchObject({ type: 'text', body: 'hi', seq: 2 })
@@ -55,7 +57,7 @@ describe('decodeContent: a text in one pass', () => {
 
   it('refuses damaged bytes with InvalidContentError, and whenever it reads them, reads what the generated decoder reads', () => {
     for (let i = 0; i < 2000; i++) {
-      const input = Content.encode({ text: { messageId: bytes(16), body: body(), sentAt: sentAt(), seq: BigInt(next(1000)), resend: false } })
+      const input = Content.encode({ text: { messageId: bytes(16), body: body(), sentAt: sentAt(), seq: BigInt(next(1000)), resend: false, seqStart: 0n } })
       const damaged = next(2) === 0 ? input.subarray(0, next(input.length)) : input.map((b, j) => j === next(input.length) ? next(256) : b)
       let ours: DecodedContent | Error
       try { ours = decodeContent(damaged) } catch (err) { ours = err as Error }
@@ -73,18 +75,28 @@ describe('decodeContent: a text in one pass', () => {
   })
 
   it('reads bytes that are not UTF-8 as U+FFFD, never as lone surrogates, on either path', () => {
-    const input = Content.encode({ text: { messageId: bytes(16), body: 'x', sentAt: 1n, seq: 1n, resend: false } })
+    const input = Content.encode({ text: { messageId: bytes(16), body: 'x', sentAt: 1n, seq: 1n, resend: false, seqStart: 0n } })
     // body 'x' -> 0xff: not UTF-8 anywhere.
     const at = input.indexOf(0x78)
     const decoded = decodeContent(input.map((b, j) => j === at ? 0xff : b))
     expect(decoded).toMatchObject({ type: 'text', body: '\ufffd' })
     // The same text with an unknown field after it: read by the generated decoder, whose reader
     // makes a lone surrogate of 0xed 0xb0 0x80 (an encoded surrogate, not UTF-8).
-    const surrogate = Content.encode({ text: { messageId: bytes(16), body: 'abc', sentAt: 1n, seq: 1n, resend: false } })
+    const surrogate = Content.encode({ text: { messageId: bytes(16), body: 'abc', sentAt: 1n, seq: 1n, resend: false, seqStart: 0n } })
     const a = surrogate.indexOf(0x61)
     const odd = Uint8Array.from([...surrogate.map((b, j) => j === a ? 0xed : j === a + 1 ? 0xb0 : j === a + 2 ? 0x80 : b), (9 << 3) | 0, 1])
     expect(isWellFormed(Content.decode(odd).text?.body ?? '')).toBe(false)
     const read = decodeContent(odd)
     expect(read.type === 'text' && isWellFormed(read.body)).toBe(true)
+  })
+
+  it('refuses a numbering\'s start above the text\'s number, and numbers past 2^53 - 1, on either path', () => {
+    const text = (seq: bigint, seqStart: bigint): Uint8Array => Content.encode({ text: { messageId: bytes(16), body: 'x', sentAt: 1n, seq, resend: false, seqStart } })
+    // An unknown field after the text hands it to the generated decoder.
+    const both = (input: Uint8Array): Uint8Array[] => [input, Uint8Array.from([...input, (9 << 3) | 0, 1])]
+    for (const input of both(text(7n, 7n))) expect(decodeContent(input)).toMatchObject({ type: 'text', seq: 7, seqStart: 7 })
+    for (const input of [...both(text(7n, 8n)), ...both(text(2n ** 53n, 0n)), ...both(text(2n ** 60n, 2n ** 59n))]) {
+      expect(() => decodeContent(input)).toThrow(InvalidContentError)
+    }
   })
 })

@@ -42,11 +42,13 @@ describe('flat message writer', () => {
 
   it('encodes every text Content as the generated encoder does, and it decodes back', () => {
     const safe = fc.oneof(fc.constantFrom(0, 127, 128, 2 ** 31, 2 ** 32 - 1, Number.MAX_SAFE_INTEGER), fc.maxSafeNat())
-    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.string({ unit: 'grapheme', maxLength: 300 }), safe, safe, fc.boolean(), (messageId, body, sentAt, seq, resend) => {
-      const bytes = encodeText({ messageId, body, sentAt, seq, resend })
-      const generated = Content.encode({ text: { messageId, body, sentAt: BigInt(sentAt), seq: BigInt(seq), resend } })
-      if (protonsWrites(BigInt(sentAt)) && protonsWrites(BigInt(seq))) expect(Buffer.from(bytes).equals(Buffer.from(generated))).toBe(true)
-      expect(decodeContent(bytes)).toEqual({ type: 'text', messageId, body, sentAt, seq, resend })
+    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.string({ unit: 'grapheme', maxLength: 300 }), safe, safe, fc.boolean(), fc.oneof(fc.constant(0), safe), (messageId, body, sentAt, seq, resend, start) => {
+      // A numbering's start is at most the text's number (decodeContent refuses it above).
+      const seqStart = Math.min(start, seq)
+      const bytes = encodeText({ messageId, body, sentAt, seq, resend, seqStart })
+      const generated = Content.encode({ text: { messageId, body, sentAt: BigInt(sentAt), seq: BigInt(seq), resend, seqStart: BigInt(seqStart) } })
+      if (protonsWrites(BigInt(sentAt)) && protonsWrites(BigInt(seq)) && protonsWrites(BigInt(seqStart))) expect(Buffer.from(bytes).equals(Buffer.from(generated))).toBe(true)
+      expect(decodeContent(bytes)).toEqual({ type: 'text', messageId, body, sentAt, seq, resend, seqStart })
     }), { numRuns: 500 })
   })
 
@@ -56,7 +58,7 @@ describe('flat message writer', () => {
     // depends on what its pooled buffer held before: left unwritten).
     expect(Buffer.from(Envelope.encode(fields)).equals(Buffer.from(encodeEnvelope(fields).bytes))).toBe(false)
     expect(decodeEnvelope(encodeEnvelope(fields).bytes)).toEqual(fields)
-    const text = { messageId: new Uint8Array(16), body: 'x', sentAt: 2 ** 32 - 1, seq: 2 ** 31, resend: false }
+    const text = { messageId: new Uint8Array(16), body: 'x', sentAt: 2 ** 32 - 1, seq: 2 ** 31, resend: false, seqStart: 2 ** 31 }
     expect(decodeContent(encodeText(text))).toEqual({ type: 'text', ...text })
   })
 
