@@ -19,10 +19,11 @@ import { generateDataKey } from '../store/at-rest/keys.js'
 import { openBackup, sealBackup } from '../store/backup/file.js'
 import { collectBackup, decodeBackupPayload, encodeBackupPayload, writeBackupContents, type BackupContents } from '../store/backup/payload.js'
 import { openStore, type Store } from '../store/store.js'
-import type { HistoryRecord, OutboxRecord } from '../store/records.js'
+import type { HistoryRecord, JsonValue, OutboxRecord } from '../store/records.js'
 import { pathExists, syncFolder, writeFileAtomically } from './files.js'
 import { readConfig, writeConfig } from './config.js'
 import { DEFAULT_MESSAGE_TTL_MS } from './constants.js'
+import { GAPS_PREFIX, restoredGaps, type GapState } from './gaps.js'
 import { homePath } from './home.js'
 import { IdentityExistsError, keyFileContents, type HomeProtection } from './identity-file.js'
 import { OUT_NUMBER_PREFIX, RECEIPT_OUTBOX_PREFIX, RESENT_IN_NEW_SESSION } from './outgoing.js'
@@ -150,6 +151,7 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
   const entry = (peerId: string, seq: number, messageId: string): OutboxRecord =>
     ({ messageId, peerId, seq, envelope: new Uint8Array(0), attempts: 0, nextAttemptAt: now, expiresAt: now + ttlMs })
   startNewNumbering(contents, now)
+  markGapsRestored(contents)
   contents.history = contents.history.map(e => {
     if (e.direction !== 'out' || (e.state !== 'queued' && e.state !== 'stored')) return e
     outbox.push(entry(e.peerId, e.seq, e.id))
@@ -167,6 +169,14 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
     outbox.push(entry(contact.peerId, next(contact.peerId), RECEIPT_OUTBOX_PREFIX + randomBytes(8).toString('hex')))
   }
   return { outbox, events }
+}
+
+/** Each contact's next hole is the texts that came after the backup (gaps.ts, restoredGaps). */
+function markGapsRestored (contents: BackupContents): void {
+  contents.settings = contents.settings.map(e => {
+    if (!e.key.startsWith(GAPS_PREFIX) || e.value == null || typeof e.value !== 'object' || Array.isArray(e.value)) return e
+    return { key: e.key, value: restoredGaps(e.value as unknown as GapState) as unknown as JsonValue }
+  })
 }
 
 /**

@@ -29,6 +29,8 @@ export interface MissingRange {
    */
   after?: number
   before?: number
+  /** Opened by the first text after a restore: the numbers the backup did not hold (restoredGaps). */
+  restored?: true
 }
 
 /** Where the history entry of text number `n` went: its seq, and the room left below it. */
@@ -41,15 +43,37 @@ export interface Placement {
 export interface GapState {
   highest: number
   missing: MissingRange[]
+  /**
+   * Set by a restore from a backup (restoredGaps), until a text raises `highest`: the hole that
+   * text opens is the numbers that came after the backup, not ones still on their way.
+   */
+  restored?: true
 }
 
-export const gapKey = (peerId: string): string => `gaps:${peerId}`
+export const GAPS_PREFIX = 'gaps:'
+export const gapKey = (peerId: string): string => `${GAPS_PREFIX}${peerId}`
+
+/**
+ * A peer's gap state as a restore writes it: `highest` is the backup's, and every text the
+ * peer sent after it that the old store received (and acknowledged) is lost with that store.
+ * The first text above it then opens a hole that says so, rather than that those texts may
+ * still come through a relay and, after the time to live, that they never arrived. Texts the
+ * peer still holds unacknowledged come again (a session reset) and fill it as any hole.
+ */
+export function restoredGaps (state: GapState): GapState {
+  return { ...state, restored: true }
+}
 
 /** Peers whose gap state is kept in memory (the least recently used go first). */
 const GAP_CACHE_ENTRIES = 1024
 
 function describe (count: number): string {
   return count === 1 ? '1 earlier message' : `${count} earlier messages`
+}
+
+function holeText (count: number, restored: boolean): string {
+  if (restored) return `${describe(count)} from this contact came after the backup this home was restored from, and ${count === 1 ? 'is' : 'are'} not in it.`
+  return `${describe(count)} from this contact ${count === 1 ? 'has' : 'have'} not arrived yet; ${count === 1 ? 'it' : 'they'} may still come through a relay.`
 }
 
 export class GapTracker {
@@ -113,7 +137,7 @@ export class GapTracker {
    * not above the highest number seen.
    */
   jump (state: GapState, start: number): GapState {
-    return start - 1 > state.highest ? { highest: start - 1, missing: state.missing } : state
+    return start - 1 > state.highest ? { ...state, highest: start - 1 } : state
   }
 
   /** How many seqs to leave below text number `n`: the hole it opens (capped), else none. */
@@ -128,13 +152,15 @@ export class GapTracker {
    * sequence numbers for new event entries.
    */
   async observe (batch: StoreBatch, peerId: string, state: GapState, n: number, now: number, placed: Placement): Promise<GapState> {
-    let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })) }
+    // A restore's mark lasts until a text raises the highest number: the hole that one opens (if any) is the restore's.
+    const restored = state.restored === true && n > state.highest
+    let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })), ...(state.restored === true && !restored ? { restored: true } : {}) }
     if (n > next.highest + 1) {
       const seq = await this.store.allocateSeq(peerId)
       const count = n - next.highest - 1
-      batch.appendHistory(event(peerId, seq, `${describe(count)} from this contact ${count === 1 ? 'has' : 'have'} not arrived yet; ${count === 1 ? 'it' : 'they'} may still come through a relay.`, now), { unread: false })
+      batch.appendHistory(event(peerId, seq, holeText(count, restored), now), { unread: false })
       const room = placed.after !== undefined ? { after: placed.after, before: placed.seq } : {}
-      next.missing.push({ from: next.highest + 1, to: n - 1, since: now, eventSeq: seq, ...room })
+      next.missing.push({ from: next.highest + 1, to: n - 1, since: now, eventSeq: seq, ...room, ...(restored ? { restored: true as const } : {}) })
     } else if (n <= next.highest) {
       const i = next.missing.findIndex(r => n >= r.from && n <= r.to)
       if (i >= 0) {
@@ -156,7 +182,8 @@ export class GapTracker {
   private async expire (batch: StoreBatch, peerId: string, state: GapState, now: number): Promise<GapState> {
     const old = state.missing.filter(r => now - r.since > this.ttlMs)
     if (old.length === 0) return state
-    for (const eventSeq of new Set(old.map(r => r.eventSeq))) {
+    // A restore's hole already says what became of its texts: it is only forgotten.
+    for (const eventSeq of new Set(old.filter(r => r.restored !== true).map(r => r.eventSeq))) {
       await this.rewrite(batch, peerId, eventSeq, 'Some earlier messages from this contact never arrived (their time to live passed).', now)
     }
     return { ...state, missing: state.missing.filter(r => now - r.since <= this.ttlMs) }
