@@ -2,7 +2,7 @@
 // decodeSingleText) and leaves everything else to the generated decoder: the two must agree on
 // every text, and the one-pass reader must hand over, not misread, what it does not take.
 import { describe, expect, it } from 'vitest'
-import { decodeContent, InvalidContentError, type DecodedContent } from '../../src/messenger/content.js'
+import { decodeContent, encodeText, InvalidContentError, type DecodedContent } from '../../src/messenger/content.js'
 import { Content, Receipt, Text } from '../../src/wire/content.js'
 import { encodeVarint } from '../../fuzz/protobuf.js'
 import { seeded } from '../seeded.js'
@@ -88,6 +88,17 @@ describe('decodeContent: a text in one pass', () => {
     expect(isWellFormed(Content.decode(odd).text?.body ?? '')).toBe(false)
     const read = decodeContent(odd)
     expect(read.type === 'text' && isWellFormed(read.body)).toBe(true)
+  })
+
+  it('writes the texts of docs/protocol.md\'s examples ("Content") byte for byte, and reads them back', () => {
+    const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex').match(/../g)?.join(' ') ?? ''
+    const text = { messageId: new Uint8Array(16), body: 'hi', sentAt: 1_700_000_000_000, resend: false }
+    const id = '00 '.repeat(16).trim()
+    const first = encodeText({ ...text, seq: 1, seqStart: 0 })
+    expect(hexOf(first)).toBe(`0a 1f 0a 10 ${id} 12 02 68 69 18 80 d0 95 ff bc 31 20 01`)
+    const restored = encodeText({ ...text, seq: 1_800_000_000_002, seqStart: 1_800_000_000_000 })
+    expect(hexOf(restored)).toBe(`0a 2b 0a 10 ${id} 12 02 68 69 18 80 d0 95 ff bc 31 20 82 a0 f1 c2 b1 34 30 80 a0 f1 c2 b1 34`)
+    expect(decodeContent(restored)).toEqual({ type: 'text', ...text, seq: 1_800_000_000_002, seqStart: 1_800_000_000_000 })
   })
 
   it('refuses a numbering\'s start above the text\'s number, and numbers past 2^53 - 1, on either path', () => {
