@@ -20,7 +20,8 @@ export function registerLookupCommand (program: Command): void {
         ...(found.addresses.length === 0 ? ['addresses  none'] : found.addresses.map((a, i) => `${i === 0 ? 'addresses' : '         '}  ${a}`)),
         ...(found.mailboxes.length === 0
           ? ['mailboxes  none']
-          : found.mailboxes.map((m, i) => `${i === 0 ? 'mailboxes' : '         '}  ${shortPeerId(m.peerId)}${m.addresses.length > 0 ? ` at ${m.addresses.join(', ')}` : ''}`))
+          : found.mailboxes.map((m, i) => `${i === 0 ? 'mailboxes' : '         '}  ${shortPeerId(m.peerId)}${m.addresses.length > 0 ? ` at ${m.addresses.join(', ')}` : ''}`)),
+        `bundle     ${found.bundle.valid ? `signed prekey ${found.bundle.signedPreKeyId}, last-resort prekey ${found.bundle.lastResortPreKeyId}` : `does not verify: ${found.bundle.error}`}`
       ].join('\n'))
     }))
 }

@@ -168,6 +168,12 @@ export interface StatusView {
   relaying: { trusted: number, mailboxes: number, forwardQueued: number }
 }
 
+/**
+ * A contact record's prekey bundle (`murmur lookup`): the ids of its signed and last-resort
+ * prekeys when it verifies under the peer's identity key, else why it does not.
+ */
+export type LookupBundleView = { valid: true, signedPreKeyId: number, lastResortPreKeyId: number } | { valid: false, error: string }
+
 /** A peer's contact record as the DHTs hold it (`murmur lookup`): where it says it can be reached. */
 export interface LookupView {
   peerId: string
@@ -181,6 +187,8 @@ export interface LookupView {
   addresses: string[]
   /** Its mailboxes: relays that hold messages for it while it is offline. */
   mailboxes: Array<{ peerId: string, addresses: string[] }>
+  /** The prekey bundle in the record: what a first message takes when no relay hands one out. */
+  bundle: LookupBundleView
   /** How long the lookup took, in ms. */
   ms: number
 }

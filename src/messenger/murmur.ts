@@ -496,7 +496,7 @@ class MurmurNodeImpl implements Murmur {
 
   async lookup (peer: string, options: LookupOptions = {}): Promise<LookupView> {
     const { peerId, contact } = await this.book.resolve(peer)
-    const found = await lookupContactRecord(this.recordLookups, peerId, {
+    const found = await lookupContactRecord(this.recordLookups, this.provider, peerId, {
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       timeoutMs: options.timeoutMs ?? this.resolveTimeoutMs
     })

@@ -83,6 +83,7 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
     expect(view.addresses).toContain(bob.addresses[0])
     expect(BigInt(view.sequence)).toBeGreaterThan(0n)
     expect(view.ms).toBeGreaterThan(0)
+    expect(view.bundle).toEqual({ valid: true, signedPreKeyId: expect.any(Number), lastResortPreKeyId: expect.any(Number) })
     // By peer ID, as text: alice is no contact of bob's (the reply of the test above aside, this runs alone too).
     const text = await lookupUntilFound([alice.peerId, '--home', bob.home], [alice, bob, carol])
     expect(text.stderr).toBe('')
@@ -90,6 +91,7 @@ describe('three nodes on loopback, --no-mdns, bootstrapping through a third: no 
     expect(text.stdout).toContain(`peer ID    ${alice.peerId}`)
     expect(text.stdout).toContain(`addresses  ${alice.addresses[0]}`)
     expect(text.stdout).toContain('mailboxes  none')
+    expect(text.stdout).toMatch(/^bundle {5}signed prekey \d+, last-resort prekey \d+$/m)
 
     // A peer that never ran a node has no record: one line, exit 3 (not found).
     const stranger = await initNode()
