@@ -91,6 +91,12 @@ export class OrderScenario {
     return await untilCli<Message[]>(this.bob.home, ['history', 'alice'], h => h.some(m => m.text === SECOND), 'the second message at bob', STEP_MS)
   }
 
+  /** bob's node stops and starts again on its home (`args` as for bobBack: the same API address keeps his pages' origin). */
+  async bobRestart (args: string[] = []): Promise<void> {
+    await this.bob.stop()
+    this.bob = await this.start(this.homes.bob, args)
+  }
+
   /** carol thaws and pushes FIRST to bob; resolves with bob's history once it holds it. */
   async thawCarol (): Promise<Message[]> {
     this.carol.process.kill('SIGCONT')

@@ -8,15 +8,17 @@
  * bob's open conversation shows the gap line, then, live and without a reload, the late message
  * at its place and the gap line marked filled. Pages of bob's loading as the late message comes
  * (its event arriving while their state read is in flight, the read with or without it) count
- * it once, show it once, and notify only when their read lacked it.
+ * it once, show it once, and notify only when their read lacked it. A page whose link is down
+ * when it comes (bob's node restarted, and the page's streams refused until the message is at
+ * bob) notifies it once, from its reconnection's read.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliJson, runCli } from '../e2e/cli-helpers.js'
+import { cliJson, freePort, runCli } from '../e2e/cli-helpers.js'
 import { spawnCli } from '../e2e/daemon-helpers.js'
 import { FIRST, GAP_FILLED, GAP_OPEN, OrderScenario, SECOND, type Message } from '../e2e/order-scenario.js'
 import { launchBrowser, type TestBrowser } from './browser.js'
-import { barrier, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, openHeld, pageProblems, setHidden, UI_TIMEOUT_MS } from './page-helpers.js'
+import { barrier, blockEventStreams, messageEventsSeen, messageItems, notificationSpy, notificationsSeen, notificationsShown, openApp, openBeside, openHeld, pageProblems, setHidden, UI_TIMEOUT_MS } from './page-helpers.js'
 
 /** The conversation as the page lists it: message texts, and `* text` for event lines. */
 async function shown (page: Page): Promise<string[]> {
@@ -31,6 +33,8 @@ describe('a late message in the CLI and the web app (real nodes and processes, r
   let open: Page
   /** `murmur history alice --follow` of bob's, running while carol thaws. */
   let follow: ReturnType<typeof spawnCli>
+  /** bob's API address, fixed: his pages keep their origin (and cookie) across his restart. */
+  let bobApi: string[]
   const origin = (): string => s.bob.webSignIn.split('/#')[0]
   const entry = (page: Page) => page.locator(`nav a[data-peer="${s.alice.peerId}"]`)
 
@@ -53,7 +57,8 @@ describe('a late message in the CLI and the web app (real nodes and processes, r
     // A relay that does not answer (dave, frozen) never holds back one that did: FIRST showed
     // "stored at carol" before dave's deposit gave up.
     expect(firstStored.relays).toEqual([{ relay: s.carol.peerId, status: 'stored' }])
-    const before = await s.bobBack()
+    bobApi = ['--api', `127.0.0.1:${await freePort()}`]
+    const before = await s.bobBack(bobApi)
     expect(before.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello', SECOND])
     expect(before.filter(m => m.direction === 'event').map(m => m.text)).toEqual([GAP_OPEN])
     expect((await runCli(['history', 'alice', '--home', s.bob.home])).stdout).toContain(`* ${GAP_OPEN}`)
@@ -73,7 +78,17 @@ describe('a late message in the CLI and the web app (real nodes and processes, r
   }, 300_000)
 
   it('pages loading as the late message comes count it once, show it once, and notify only when their read lacked it; history and --follow show it once, in its place', async () => {
-    // Follow the conversation while carol thaws: a stream cannot move printed lines, so it says.
+    // `gone`: a page of bob's in a browser of its own (no stream shared with the others), tab
+    // hidden, whose link is down when the late message comes: bob's node restarts, and every
+    // stream the page tries is refused until the message is at bob. Its reconnection's read
+    // then holds it below the newest, which the page had (web/src/live.ts, notifyMissed).
+    const gone = await openBeside(browser, open, `${origin()}/#/`, { permissions: ['notifications'] }, notificationSpy)
+    await setHidden(gone, true)
+    const blocked = await blockEventStreams(gone)
+    await s.bobRestart(bobApi)
+    await gone.locator('#stopped-title').waitFor({ timeout: UI_TIMEOUT_MS })
+    // Follow the conversation while carol thaws (from after the restart, which ends a stream): a
+    // stream cannot move printed lines, so it says.
     follow = spawnCli(['history', 'alice', '--follow', '--home', s.bob.home])
     await expect.poll(() => follow.stderr().includes('following new messages'), { timeout: 30_000, interval: 25, message: 'history --follow to start' }).toBe(true)
     // Two new pages of bob's, tabs hidden; the late message's event comes while each one's
@@ -104,6 +119,9 @@ describe('a late message in the CLI and the web app (real nodes and processes, r
     for (const page of [missed, hasIt]) await messageEventsSeen(page)
     answer.open()
     forward.open()
+    // The message is at bob, and `gone` has had no stream since the restart.
+    expect(blocked.attempts()).toBeGreaterThan(0)
+    await blocked.unblock()
 
     // The node's count: the late message, the only one not marked read.
     const inbox = await cliJson<Array<{ peerId: string, unread: number }>>(s.bob.home, ['inbox'])
@@ -125,6 +143,12 @@ describe('a late message in the CLI and the web app (real nodes and processes, r
     }
     expect(await notificationsShown(missed)).toEqual([{ title: 'alice', body: FIRST }])
     expect(await notificationsShown(hasIt)).toEqual([])
+    // Back with a new link, `gone` counts it once and notifies it once.
+    await entry(gone).locator('.badge[aria-label="1 unread"]').waitFor({ timeout: UI_TIMEOUT_MS })
+    await notificationsSeen(gone, 1)
+    expect(await notificationsShown(gone)).toEqual([{ title: 'alice', body: FIRST }])
+    expect(pageProblems(gone)).toEqual([])
+    await gone.context().close()
 
     // history --json (the CLI's, as it first held the late message), its text, and --follow.
     expect(after.filter(m => m.direction === 'in').map(m => m.text)).toEqual(['hello', FIRST, SECOND])

@@ -46,6 +46,35 @@ export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'we
   return page
 }
 
+/**
+ * A page in a new context signed in as `beside` is (its cookies): a browser of its own, whose
+ * tabs share no event stream with `beside`'s (web/src/shared-stream.ts). Waits for the
+ * conversation list, as openApp.
+ */
+export async function openBeside (browser: TestBrowser, beside: Page, url: string, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
+  const { page } = await browser.page(undefined, { ...options, storageState: await beside.context().storageState() })
+  if (initScript !== undefined) await page.addInitScript(initScript)
+  watchProblems(page)
+  await page.goto(url)
+  await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
+  return page
+}
+
+/**
+ * Refuses every event stream (GET /events) the page opens from now on, as an unreachable node
+ * would, until `unblock`: a page whose link broke stays without one, and tries again with
+ * backoff. `attempts` counts the streams refused.
+ */
+export async function blockEventStreams (page: Page): Promise<{ attempts: () => number, unblock: () => Promise<void> }> {
+  let attempts = 0
+  const refuse = async (route: Route): Promise<void> => {
+    attempts++
+    await route.abort('connectionrefused')
+  }
+  await page.route('**/events', refuse)
+  return { attempts: () => attempts, unblock: async () => { await page.unroute('**/events', refuse) } }
+}
+
 /** Presses Tab until the focused element matches `selector` (keyboard-only navigation). */
 export async function tabTo (page: Page, selector: string, maxPresses = 80): Promise<void> {
   for (let i = 0; i < maxPresses; i++) {

@@ -10,7 +10,7 @@
  * against, so the link reads the state again (docs/web.md "Opening it").
  */
 import type { ConversationView, MessageView } from '../../src/messenger/types.js'
-import { NotSignedInError, signIn } from './api.js'
+import { call, NotSignedInError, signIn } from './api.js'
 import { openLink, type Link, type LinkEvent, type StateRead } from './link.js'
 import { nextProbeDelay, PROBE_MIN_MS } from './backoff.js'
 import { onStreamOpen } from './shared-stream.js'
@@ -47,13 +47,41 @@ function surelyNotInRead (read: ConversationView[], message: MessageView): boole
  * there is incoming, unread and later than the newest the page had (`shown`) is notified once,
  * with that message (a conversation's notifications replace each other: notify.ts). Not on the
  * page's first link: what is there when the app opens is not new to it.
+ *
+ * A late message (docs/messaging.md "Order") is placed below the newest: the newest is then one
+ * the page had, and only the conversation's last arrival (`lastMessageAt`) says that something
+ * came. That conversation's recent history is read, and its latest incoming arrival since the
+ * page's is notified (notifyLateArrival).
  */
 function notifyMissed (shown: ConversationView[], read: ConversationView[]): void {
   for (const conversation of read) {
     const last = conversation.lastMessage
-    if (last?.direction !== 'in' || conversation.unread === 0) continue
-    const known = shown.find(c => c.peerId === conversation.peerId)?.lastMessage
-    if (known === undefined || last.seq > known.seq) notifyIncoming(last)
+    if (conversation.unread === 0) continue
+    const had = shown.find(c => c.peerId === conversation.peerId)
+    const known = had?.lastMessage
+    if (last?.direction === 'in' && (known === undefined || last.seq > known.seq)) {
+      notifyIncoming(last)
+    } else if (had !== undefined && known !== undefined && last !== undefined && last.seq <= known.seq && conversation.lastMessageAt > had.lastMessageAt) {
+      void notifyLateArrival(conversation.peerId, had.lastMessageAt, conversation.lastMessageAt)
+    }
+  }
+}
+
+/** How far back a late arrival is looked for: the newest entries of its conversation. */
+const LATE_ARRIVAL_WINDOW = 200
+
+/**
+ * Notifies the latest incoming message of `peerId` that arrived after `since` and by `upTo`
+ * (what the read covered: one that came after it has an event, notified as it is applied).
+ */
+async function notifyLateArrival (peerId: string, since: number, upTo: number): Promise<void> {
+  try {
+    const recent = await call('history', { to: peerId, limit: LATE_ARRIVAL_WINDOW })
+    const arrived = recent.filter(m => m.direction === 'in' && m.receivedAt !== undefined && m.receivedAt > since && m.receivedAt <= upTo)
+    const latest = arrived.reduce<MessageView | undefined>((a, m) => a === undefined || (m.receivedAt as number) > (a.receivedAt as number) ? m : a, undefined)
+    if (latest !== undefined) notifyIncoming(latest)
+  } catch {
+    // Nothing to notify from: the message is still shown and counted by the read.
   }
 }
 
