@@ -27,6 +27,8 @@ import { GAPS_PREFIX, restoredGaps, type GapState } from './gaps.js'
 import { homePath } from './home.js'
 import { IdentityExistsError, keyFileContents, type HomeProtection } from './identity-file.js'
 import { OUT_NUMBER_PREFIX, RECEIPT_OUTBOX_PREFIX, RESENT_IN_NEW_SESSION } from './outgoing.js'
+import { NEXT_PREKEY_ID, restoredPrekeys } from './prekeys.js'
+import { RELAYS_KEY, restoredRelayRecords, type RelayRecord } from './relays/our-mailboxes.js'
 import { readStarts, startsAfterRestore, TEXT_NUMBER_STARTS_KEY } from './text-numbers.js'
 
 /** What a backup file holds, as `murmur backup create` reports it. */
@@ -152,6 +154,7 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
     ({ messageId, peerId, seq, envelope: new Uint8Array(0), attempts: 0, nextAttemptAt: now, expiresAt: now + ttlMs })
   startNewNumbering(contents, now)
   markGapsRestored(contents)
+  freshPrekeys(contents, now)
   contents.history = contents.history.map(e => {
     if (e.direction !== 'out' || (e.state !== 'queued' && e.state !== 'stored')) return e
     outbox.push(entry(e.peerId, e.seq, e.id))
@@ -169,6 +172,23 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
     outbox.push(entry(contact.peerId, next(contact.peerId), RECEIPT_OUTBOX_PREFIX + randomBytes(8).toString('hex')))
   }
   return { outbox, events }
+}
+
+/**
+ * No one-time prekey of the backup handed out again, no prekey id reused, every relay's bundles
+ * replaced: what the old store did with its prekeys after the backup is unknown
+ * (prekeys.ts, restoredPrekeys; relays/our-mailboxes.ts, restoredRelayRecords).
+ */
+function freshPrekeys (contents: BackupContents, now: number): void {
+  const setting = (key: string): JsonValue | undefined => contents.settings.find(e => e.key === key)?.value
+  const stored = setting(NEXT_PREKEY_ID)
+  const next = restoredPrekeys(contents, typeof stored === 'number' ? stored : undefined, now)
+  const relays = setting(RELAYS_KEY)
+  contents.settings = [
+    ...contents.settings.filter(e => e.key !== NEXT_PREKEY_ID && e.key !== RELAYS_KEY),
+    { key: NEXT_PREKEY_ID, value: next },
+    ...(Array.isArray(relays) ? [{ key: RELAYS_KEY, value: restoredRelayRecords(relays as unknown as RelayRecord[]) as unknown as JsonValue }] : [])
+  ]
 }
 
 /** Each contact's next hole is the texts that came after the backup (gaps.ts, restoredGaps). */

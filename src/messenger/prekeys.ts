@@ -24,9 +24,31 @@ import {
   ISSUED_ONE_TIME_PREKEY_LIFETIME_MS, ONE_TIME_PREKEY_SWEEP_MS, ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_TARGET,
   SIGNED_PREKEY_GRACE_MS, SIGNED_PREKEY_ROTATION_MS
 } from './constants.js'
-import { readUnissued, scanOneTimePrekeys, type OneTimeIds, type OneTimeScan } from './one-time-prekeys.js'
+import { readUnissued, scanOneTimePrekeys, type Issuable, type OneTimeIds, type OneTimeScan } from './one-time-prekeys.js'
 
-const NEXT_PREKEY_ID = 'nextPrekeyId'
+/** Settings key: the next prekey id to allocate (ids are u32, one sequence for every kind). */
+export const NEXT_PREKEY_ID = 'nextPrekeyId'
+
+/** How far a restore moves the next prekey id: more ids than an old store allocates after a backup (restoredPrekeys). */
+export const PREKEY_ID_RESTORE_JUMP = 2 ** 20
+/** The highest next id a restore moves to: room for about 4,000 restores, and ids still left. */
+const MAX_RESTORED_NEXT_ID = 2 ** 32 - 2 * PREKEY_ID_RESTORE_JUMP
+
+/**
+ * A backup's prekeys as a restore writes them (docs/store.md, "Backup files"). The old store may
+ * have handed out, after the backup, one-time prekeys the backup holds as unissued, and
+ * allocated the ids after the backup's next one to new keys. So every one-time prekey counts as
+ * issued at the restore: kept for a first message that names it (until
+ * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS), never handed out again (maintain() makes new ones). And
+ * ids go on PREKEY_ID_RESTORE_JUMP further, so that no id names two keys. Returns the next id.
+ */
+export function restoredPrekeys (contents: { oneTimePrekeys: OneTimePrekeyRecord[], oneTimeKemPrekeys: OneTimeKemPrekeyRecord[] }, nextId: number | undefined, now: number): number {
+  const issued = <V extends OneTimePrekeyRecord | OneTimeKemPrekeyRecord>(r: V): V => (r as Issuable<V>).issuedAt !== undefined ? r : { ...r, issuedAt: now }
+  contents.oneTimePrekeys = contents.oneTimePrekeys.map(issued)
+  contents.oneTimeKemPrekeys = contents.oneTimeKemPrekeys.map(issued)
+  const next = nextId !== undefined && Number.isSafeInteger(nextId) && nextId >= 1 ? nextId : 1
+  return Math.max(next, Math.min(next + PREKEY_ID_RESTORE_JUMP, MAX_RESTORED_NEXT_ID))
+}
 
 /** The key of its kind made last: the current one. */
 function newest<T extends { createdAt: number }> (keys: readonly T[]): T | undefined {

@@ -1,6 +1,9 @@
 // Messenger parties without a network: real session crypto, real (memory-level) stores,
 // the real Outgoing and Incoming; envelopes are handed over by the test, in the order it
 // chooses.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { generateIdentity, peerIdFromIdentityKey, type Identity } from '../../src/crypto/identity.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
 import { ContactBook } from '../../src/messenger/contacts.js'
@@ -11,6 +14,8 @@ import { Outgoing } from '../../src/messenger/outgoing.js'
 import { KeyedLocks } from '../../src/runtime/keyed-locks.js'
 import { systemClock } from '../../src/runtime/clock.js'
 import { PrekeyManager } from '../../src/messenger/prekeys.js'
+import { restoreHome } from '../../src/messenger/backup.js'
+import { homePath } from '../../src/messenger/home.js'
 import { SessionCache } from '../../src/messenger/sessions.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
@@ -48,6 +53,21 @@ export async function party (options: PartyOptions = {}): Promise<Party> {
   }
   const outgoing = new Outgoing(ctx)
   return { ctx, store, outgoing, incoming: new Incoming(ctx, outgoing, () => {}), prekeys, identity }
+}
+
+/**
+ * `of`'s home made again from `file` (a backup of it) by the real restore (restoreHome: a
+ * LevelDB store on disk, in a temporary folder), as a party on that store with `of`'s identity.
+ * `closing` gets what closes the store and removes the folder.
+ */
+export async function restoreParty (of: Party, file: Uint8Array, passphrase: Uint8Array, closing: Array<() => Promise<void>>, options: PartyOptions = {}): Promise<Party> {
+  const dir = await mkdtemp(join(tmpdir(), 'murmur-restored-'))
+  closing.push(async () => { await rm(dir, { recursive: true, force: true }) })
+  const home = join(dir, 'home')
+  await restoreHome(home, file, { passphrase, provider: defaultProvider(), protection: { noPassphrase: true } })
+  const store = await openStore({ path: homePath(home, 'store') }, { pidFile: false })
+  closing.push(async () => { await store.close() })
+  return await party({ ...options, store, identity: of.identity })
 }
 
 /**

@@ -11,14 +11,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
-import { createBackup, restoreHome } from '../../src/messenger/backup.js'
+import { createBackup } from '../../src/messenger/backup.js'
 import { gapKey, type GapState } from '../../src/messenger/gaps.js'
-import { homePath } from '../../src/messenger/home.js'
 import { TEXT_NUMBER_STARTS_KEY } from '../../src/messenger/text-numbers.js'
-import { openStore } from '../../src/store/index.js'
 import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
-import { makeHome, removeDir } from './helpers.js'
-import { party, received, write, type Party } from './parties.js'
+import { party, received, restoreParty, write, type Party } from './parties.js'
 
 /** parties.ts' default time to live of a message. */
 const TTL = 60_000
@@ -39,15 +36,6 @@ describe('a home restored from an older backup', () => {
       .filter(e => e.direction === 'event' && /earlier message|missing messages/.test(e.text)).map(e => e.text)
   }
 
-  /** alice's home restored from `file`, as a party on its LevelDB store. */
-  async function restore (alice: Party, file: Uint8Array, passphrase: Uint8Array, bundleOf: () => Promise<Uint8Array>): Promise<Party> {
-    const { dir, home } = await makeHome('murmur-restored-numbers-')
-    closing.push(async () => { await removeDir(dir) })
-    await restoreHome(home, file, { passphrase, provider: defaultProvider(), protection: { noPassphrase: true } })
-    const store = await openStore({ path: homePath(home, 'store') }, { pidFile: false })
-    closing.push(async () => { await store.close() })
-    return await party({ store, identity: alice.identity, bundleOf })
-  }
 
   /** Every envelope waiting in `from`'s outbox for `to`, made (a new session's first ones) and taken out. */
   async function takeOutbox (from: Party, to: Party): Promise<ParsedEnvelope[]> {
@@ -80,7 +68,7 @@ describe('a home restored from an older backup', () => {
 
     // alice's machine is lost; the backup made before 'three' and 'four' is restored.
     const restoredAt = Date.now()
-    const restored = await restore(alice, file, passphrase, bundleOf)
+    const restored = await restoreParty(alice, file, passphrase, closing, { bundleOf })
     const store = restored.store
     expect(await store.sublevels.settings.get(TEXT_NUMBER_STARTS_KEY)).toEqual([expect.any(Number)])
 
@@ -129,7 +117,7 @@ describe('a home restored from an older backup', () => {
     await alice.incoming.receive(bobId, await write(bob, alice, ['two', 'three']))
     expect(await holeEvents(alice, bob)).toEqual([])
 
-    const restored = await restore(alice, file, passphrase, bobsBundle)
+    const restored = await restoreParty(alice, file, passphrase, closing, { bundleOf: bobsBundle })
     // The restore's opener: bob sees a session reset (and has nothing unacknowledged to send again).
     await bob.incoming.receive(restored.ctx.peerId, await takeOutbox(restored, bob))
     await restored.incoming.receive(bobId, await write(bob, alice, ['four']))

@@ -29,7 +29,8 @@ import type { PeerId } from '@libp2p/interface'
 
 const log = logger('murmur:messenger:relays')
 
-const RELAYS_KEY = 'relays'
+/** Settings key: our relays, a list of RelayRecord. */
+export const RELAYS_KEY = 'relays'
 const FIRST_CONTACT_KEY = 'firstContactOpen'
 /** One-time prekey bundles kept at each relay, topped up below PREKEYS_LOW. */
 const PREKEYS_AT_RELAY = 20
@@ -39,6 +40,16 @@ const MAINTAIN_MS = 60_000
 /** Subscription retry backoff (runtime/backoff.ts: doubling, capped, with jitter). */
 const SUBSCRIBE_RETRY_MIN_MS = 1_000
 const SUBSCRIBE_BACKOFF: BackoffPolicy = { initialMs: SUBSCRIBE_RETRY_MIN_MS, maxMs: 60_000 }
+
+/**
+ * Our relays as a restore writes them (docs/store.md, "Backup files"): not knowing what
+ * bundles the relays hold. The old store may have stocked them after the backup, with prekeys
+ * the backup lacks; a first message from such a bundle would not decrypt. So each relay's
+ * bundles are replaced at its first registration (stockPrekeys), as after our own rotation.
+ */
+export function restoredRelayRecords (records: readonly RelayRecord[]): RelayRecord[] {
+  return records.map(({ prekeysSignedId: _signed, prekeysLastResortId: _lastResort, ...record }) => record)
+}
 
 export interface RelayRecord {
   peerId: string
