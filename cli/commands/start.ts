@@ -109,17 +109,6 @@ export function registerStartCommand (program: Command): void {
       const { storeEncrypted } = await daemon.murmur.status()
       // The web app's URL carries a one-time sign-in code in its fragment (docs/web.md).
       const signIn = daemon.api.issueWebSignIn()
-      print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, web: daemon.api.webUrl, webSignIn: signIn.url, home, pid: process.pid, storeEncrypted, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
-        ...(created ? [`Created a new identity in ${home}`, BACKUP_NOTICE, ''] : []),
-        `murmur node running (pid ${process.pid})`,
-        `peer ID    ${id.peerId}`,
-        ...(storeEncrypted ? [] : ['store      NOT encrypted (this home has no passphrase)']),
-        ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),
-        `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
-        `web app    ${signIn.url}`,
-        '           (open it in your browser: the code signs you in once, within 10 minutes; `murmur open` makes another)',
-        'Press Ctrl-C to stop.'
-      ].join('\n'))
       await new Promise<void>((resolve) => {
         let stopping = false
         const onSignal = (signal: NodeJS.Signals): void => {
@@ -142,6 +131,19 @@ export function registerStartCommand (program: Command): void {
         }
         process.on('SIGINT', onSignal)
         process.on('SIGTERM', onSignal)
+        // Printed once the signals are ours: a supervisor (or a test) that stops the node as soon as
+        // it reads `started` gets a clean stop, not the default action's kill (exit by signal).
+        print(options, { event: 'started', peerId: id.peerId, addresses: id.addresses, api: daemon.api.address, web: daemon.api.webUrl, webSignIn: signIn.url, home, pid: process.pid, storeEncrypted, ...(created ? { identityCreated: homePath(home, 'identityKey') } : {}) }, () => [
+          ...(created ? [`Created a new identity in ${home}`, BACKUP_NOTICE, ''] : []),
+          `murmur node running (pid ${process.pid})`,
+          `peer ID    ${id.peerId}`,
+          ...(storeEncrypted ? [] : ['store      NOT encrypted (this home has no passphrase)']),
+          ...id.addresses.map((a, i) => `${i === 0 ? 'listening' : '         '}  ${a}`),
+          `API        http://${daemon.api.address} (token in ${homePath(home, 'apiToken')})`,
+          `web app    ${signIn.url}`,
+          '           (open it in your browser: the code signs you in once, within 10 minutes; `murmur open` makes another)',
+          'Press Ctrl-C to stop.'
+        ].join('\n'))
         // What happens later is printed as it happens: how others can reach this node (once
         // AutoNAT or a relay settled it), and problems that did not stop it. Subscribed before
         // the first status is read, so that no change falls between the two.
