@@ -18,7 +18,7 @@ import type { JsonValue } from '../store/index.js'
 /** Settings key: the starts of our numberings after restores, oldest first (a JSON list). */
 export const TEXT_NUMBER_STARTS_KEY = 'textNumberStarts'
 
-/** The starts kept: one per restore; a text from more restores ago names the oldest kept. */
+/** The starts kept: one per restore; a text numbered below the oldest kept names none (0), as one of the first numbering. */
 export const MAX_TEXT_NUMBER_STARTS = 64
 
 /** The starts a stored value names: ascending positive safe integers; anything else is none. */
