@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process'
 import { access, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ExitCode } from '../../src/errors/exit-codes.js'
-import { runCli } from './cli-helpers.js'
+import { CLI, runCli } from './cli-helpers.js'
 import { initNode, killAll, startNode, type RunningNode } from './daemon-helpers.js'
 
 async function exists (path: string): Promise<boolean> {
@@ -10,6 +11,8 @@ async function exists (path: string): Promise<boolean> {
 }
 
 const NO_STACK = /\n\s+at /
+/** A preload that has `murmur start` send itself SIGTERM as it writes `started`. */
+const STOP_AT_STARTED = resolve(import.meta.dirname, 'fixtures/stop-at-started.mjs')
 
 describe('murmur start / stop (real processes)', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -47,6 +50,21 @@ describe('murmur start / stop (real processes)', () => {
     const after = await runCli(['status', '--home', home])
     expect(after.code).toBe(ExitCode.NOT_RUNNING)
     expect(after.stderr).toContain(`no murmur node is running for ${home}; start one with \`murmur start\``)
+  })
+
+  it('a SIGTERM the moment `started` is written still stops the node cleanly: exit 0 and `stopped`, not death by the signal', async () => {
+    const { home, cleanup } = await initNode('dana')
+    cleanups.push(cleanup)
+    const child = spawn(process.execPath, ['--import', STOP_AT_STARTED, CLI, 'start', '--home', home, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    const exit = await new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => { child.on('exit', (code, signal) => { resolve({ code, signal }) }) })
+    clearTimeout(timer)
+    expect(exit).toEqual({ code: 0, signal: null })
+    expect(stdout).toContain('"event":"started"')
+    expect(stdout).toContain('"event":"stopped"')
+    expect(await exists(join(home, 'api.address'))).toBe(false)
   })
 
   it('start without an identity says to run murmur init (NOT_FOUND); a remote --api needs --api-allow-remote (USAGE)', async () => {
