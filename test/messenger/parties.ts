@@ -1,6 +1,6 @@
-// Messenger parties without a network: real session crypto, real (memory-level) stores,
-// the real Outgoing and Incoming; envelopes are handed over by the test, in the order it
-// chooses.
+// Messenger parties without a network: real session crypto, real stores (memory-level; a
+// restored party's is LevelDB on disk), the real Outgoing and Incoming; envelopes are handed
+// over by the test, in the order it chooses.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
