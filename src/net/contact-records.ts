@@ -23,7 +23,6 @@ import {
 
 const log = logger('murmur:net:contact-records')
 
-
 /**
  * The DHTs worth asking: those with peers in their routing table (the WAN DHT of a node on a
  * LAN, or the LAN DHT of a public server, has none). With none at all, the WAN DHT is asked.
