@@ -38,10 +38,15 @@ function watchProblems (page: Page): void {
 
 /** Opens the node's printed sign-in URL in a new context and waits for the conversation list. */
 export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'webSignIn'>, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
+  return await openInNewContext(browser, node.webSignIn, options, initScript)
+}
+
+/** `url` in a new page of a new context (`initScript` before the app, problems watched), once its conversation list shows. */
+async function openInNewContext (browser: TestBrowser, url: string, options: BrowserContextOptions, initScript?: () => void): Promise<Page> {
   const { page } = await browser.page(undefined, options)
   if (initScript !== undefined) await page.addInitScript(initScript)
   watchProblems(page)
-  await page.goto(node.webSignIn)
+  await page.goto(url)
   await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
   return page
 }
@@ -52,12 +57,7 @@ export async function openApp (browser: TestBrowser, node: Pick<RunningNode, 'we
  * conversation list, as openApp.
  */
 export async function openBeside (browser: TestBrowser, beside: Page, url: string, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
-  const { page } = await browser.page(undefined, { ...options, storageState: await beside.context().storageState() })
-  if (initScript !== undefined) await page.addInitScript(initScript)
-  watchProblems(page)
-  await page.goto(url)
-  await page.locator('nav.sidebar').waitFor({ timeout: UI_TIMEOUT_MS })
-  return page
+  return await openInNewContext(browser, url, { ...options, storageState: await beside.context().storageState() }, initScript)
 }
 
 /**
