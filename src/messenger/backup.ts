@@ -180,15 +180,23 @@ function restoreExtras (contents: BackupContents, now: number, ttlMs: number): {
  * (prekeys.ts, restoredPrekeys; relays/our-mailboxes.ts, restoredRelayRecords).
  */
 function freshPrekeys (contents: BackupContents, now: number): void {
-  const setting = (key: string): JsonValue | undefined => contents.settings.find(e => e.key === key)?.value
-  const stored = setting(NEXT_PREKEY_ID)
-  const next = restoredPrekeys(contents, typeof stored === 'number' ? stored : undefined, now)
-  const relays = setting(RELAYS_KEY)
-  contents.settings = [
-    ...contents.settings.filter(e => e.key !== NEXT_PREKEY_ID && e.key !== RELAYS_KEY),
-    { key: NEXT_PREKEY_ID, value: next },
-    ...(Array.isArray(relays) ? [{ key: RELAYS_KEY, value: restoredRelayRecords(relays as unknown as RelayRecord[]) as unknown as JsonValue }] : [])
-  ]
+  const stored = settingOf(contents, NEXT_PREKEY_ID)
+  const { oneTimePrekeys, oneTimeKemPrekeys, nextId } = restoredPrekeys(contents, typeof stored === 'number' ? stored : undefined, now)
+  contents.oneTimePrekeys = oneTimePrekeys
+  contents.oneTimeKemPrekeys = oneTimeKemPrekeys
+  putSetting(contents, NEXT_PREKEY_ID, nextId)
+  const relays = settingOf(contents, RELAYS_KEY)
+  if (Array.isArray(relays)) putSetting(contents, RELAYS_KEY, restoredRelayRecords(relays as unknown as RelayRecord[]) as unknown as JsonValue)
+}
+
+/** The value of setting `key` in a backup's contents. */
+function settingOf (contents: BackupContents, key: string): JsonValue | undefined {
+  return contents.settings.find(e => e.key === key)?.value
+}
+
+/** Sets `key` to `value` in a backup's contents, in place of what it held. */
+function putSetting (contents: BackupContents, key: string, value: JsonValue): void {
+  contents.settings = [...contents.settings.filter(e => e.key !== key), { key, value }]
 }
 
 /** Each contact's next hole is the texts that came after the backup (gaps.ts, restoredGaps). */
@@ -209,7 +217,5 @@ function startNewNumbering (contents: BackupContents, now: number): void {
     if (key.startsWith(OUT_NUMBER_PREFIX) && typeof value === 'number') highest = Math.max(highest, value)
   }
   for (const e of contents.history) if (e.outNumber !== undefined) highest = Math.max(highest, e.outNumber)
-  const previous = contents.settings.find(e => e.key === TEXT_NUMBER_STARTS_KEY)
-  const value = startsAfterRestore(readStarts(previous?.value), highest, now)
-  contents.settings = [...contents.settings.filter(e => e !== previous), { key: TEXT_NUMBER_STARTS_KEY, value }]
+  putSetting(contents, TEXT_NUMBER_STARTS_KEY, startsAfterRestore(readStarts(settingOf(contents, TEXT_NUMBER_STARTS_KEY)), highest, now))
 }

@@ -40,14 +40,16 @@ const MAX_RESTORED_NEXT_ID = 2 ** 32 - 2 * PREKEY_ID_RESTORE_JUMP
  * allocated the ids after the backup's next one to new keys. So every one-time prekey counts as
  * issued at the restore: kept for a first message that names it (until
  * ISSUED_ONE_TIME_PREKEY_LIFETIME_MS), never handed out again (maintain() makes new ones). And
- * ids go on PREKEY_ID_RESTORE_JUMP further, so that no id names two keys. Returns the next id.
+ * ids go on PREKEY_ID_RESTORE_JUMP further (`nextId`), so that no id names two keys.
  */
-export function restoredPrekeys (contents: { oneTimePrekeys: OneTimePrekeyRecord[], oneTimeKemPrekeys: OneTimeKemPrekeyRecord[] }, nextId: number | undefined, now: number): number {
+export function restoredPrekeys (backup: { oneTimePrekeys: OneTimePrekeyRecord[], oneTimeKemPrekeys: OneTimeKemPrekeyRecord[] }, nextId: number | undefined, now: number): { oneTimePrekeys: OneTimePrekeyRecord[], oneTimeKemPrekeys: OneTimeKemPrekeyRecord[], nextId: number } {
   const issued = <V extends OneTimePrekeyRecord | OneTimeKemPrekeyRecord>(r: V): V => (r as Issuable<V>).issuedAt !== undefined ? r : { ...r, issuedAt: now }
-  contents.oneTimePrekeys = contents.oneTimePrekeys.map(issued)
-  contents.oneTimeKemPrekeys = contents.oneTimeKemPrekeys.map(issued)
   const next = nextId !== undefined && Number.isSafeInteger(nextId) && nextId >= 1 ? nextId : 1
-  return Math.max(next, Math.min(next + PREKEY_ID_RESTORE_JUMP, MAX_RESTORED_NEXT_ID))
+  return {
+    oneTimePrekeys: backup.oneTimePrekeys.map(issued),
+    oneTimeKemPrekeys: backup.oneTimeKemPrekeys.map(issued),
+    nextId: Math.max(next, Math.min(next + PREKEY_ID_RESTORE_JUMP, MAX_RESTORED_NEXT_ID))
+  }
 }
 
 /** The key of its kind made last: the current one. */
