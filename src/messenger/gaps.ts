@@ -154,7 +154,8 @@ export class GapTracker {
   async observe (batch: StoreBatch, peerId: string, state: GapState, n: number, now: number, placed: Placement): Promise<GapState> {
     // A restore's mark lasts until a text raises the highest number: the hole that one opens (if any) is the restore's.
     const restored = state.restored === true && n > state.highest
-    let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })), ...(state.restored === true && !restored ? { restored: true } : {}) }
+    const markKept = state.restored === true && n <= state.highest
+    let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })), ...(markKept ? { restored: true } : {}) }
     if (n > next.highest + 1) {
       const seq = await this.store.allocateSeq(peerId)
       const count = n - next.highest - 1
