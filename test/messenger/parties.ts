@@ -1,9 +1,6 @@
 // Messenger parties without a network: real session crypto, real stores (memory-level; a
 // restored party's is LevelDB on disk), the real Outgoing and Incoming; envelopes are handed
 // over by the test, in the order it chooses.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { generateIdentity, peerIdFromIdentityKey, type Identity } from '../../src/crypto/identity.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
 import { ContactBook } from '../../src/messenger/contacts.js'
@@ -17,6 +14,7 @@ import { PrekeyManager } from '../../src/messenger/prekeys.js'
 import { restoreHome } from '../../src/messenger/backup.js'
 import { homePath } from '../../src/messenger/home.js'
 import { SessionCache } from '../../src/messenger/sessions.js'
+import { tempHome } from '../e2e/cli-helpers.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 
@@ -61,9 +59,8 @@ export async function party (options: PartyOptions = {}): Promise<Party> {
  * `closing` gets what closes the store and removes the folder.
  */
 export async function restoreParty (of: Party, file: Uint8Array, passphrase: Uint8Array, closing: Array<() => Promise<void>>, options: PartyOptions = {}): Promise<Party> {
-  const dir = await mkdtemp(join(tmpdir(), 'murmur-restored-'))
-  closing.push(async () => { await rm(dir, { recursive: true, force: true }) })
-  const home = join(dir, 'home')
+  const { home, cleanup } = await tempHome('murmur-restored-')
+  closing.push(cleanup)
   await restoreHome(home, file, { passphrase, provider: defaultProvider(), protection: { noPassphrase: true } })
   const store = await openStore({ path: homePath(home, 'store') }, { pidFile: false })
   closing.push(async () => { await store.close() })
