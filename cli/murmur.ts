@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { registerBackupCommands } from './commands/backup.js'
+import { registerBlockCommands } from './commands/block.js'
 import { registerChatCommand } from './commands/chat.js'
 import { registerContactsCommands } from './commands/contacts.js'
 import { registerHistoryCommand } from './commands/history.js'
@@ -63,6 +64,7 @@ registerSendCommands(program)
 registerInboxCommands(program)
 registerHistoryCommand(program)
 registerChatCommand(program)
+registerBlockCommands(program)
 registerTrustCommands(program)
 registerRelaysCommands(program)
 registerBackupCommands(program)

@@ -151,6 +151,25 @@ export const METHODS = {
       ? await murmur.contacts.setVerified(p.contact, true)
       : await murmur.contacts.safetyNumber(p.contact)
   }),
+  block: defineMethod({
+    description: 'block a peer: what it sends is dropped unread, what was queued for it fails, nothing more goes to it, and our relays forget its capability',
+    params: params({
+      peer: shortString('name or peer ID of the peer to block')
+    }),
+    handler: async (murmur, p) => await murmur.blocks.add(p.peer)
+  }),
+  unblock: defineMethod({
+    description: 'unblock a peer: its messages are taken again, and ours go to it',
+    params: params({
+      peer: shortString('name or peer ID of the peer to unblock')
+    }),
+    handler: async (murmur, p) => await murmur.blocks.remove(p.peer)
+  }),
+  blocked: defineMethod({
+    description: 'the peers blocked here, earliest first',
+    params: none,
+    handler: async (murmur) => await murmur.blocks.list()
+  }),
   'trust.add': defineMethod({
     description: 'relay for this peer: it may keep a mailbox here and hand us envelopes to forward',
     params: params({

@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http'
 import type { Murmur } from '../messenger/api-types.js'
 import type { MurmurEventName } from '../messenger/events.js'
 
-export const EVENT_NAMES: readonly MurmurEventName[] = ['message', 'message:state', 'conversation:read', 'contacts', 'session:reset', 'decrypt:failed', 'connection', 'reachability', 'warning']
+export const EVENT_NAMES: readonly MurmurEventName[] = ['message', 'message:state', 'conversation:read', 'contacts', 'blocks', 'session:reset', 'decrypt:failed', 'connection', 'reachability', 'warning']
 
 /** A client that lets this much unsent data pile up is cut off rather than buffered forever. */
 export const MAX_SSE_BUFFERED_BYTES = 1024 * 1024

@@ -58,6 +58,9 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodes>> = {
   ContactRecordNotFoundError: { exit: ExitCode.NOT_FOUND, rpc: -32019 },
   // A write found the home's disk full (src/store/errors.ts): a home that cannot be used, as now.
   HomeDiskFullError: { exit: ExitCode.USAGE, rpc: -32020 },
+  // Blocking (src/messenger/blocks.ts): a send to a peer blocked here; an unblock of one that is not.
+  PeerBlockedError: { exit: ExitCode.CONFLICT, rpc: -32021 },
+  PeerNotBlockedError: { exit: ExitCode.NOT_FOUND, rpc: -32022 },
   PeerNotFoundError: { exit: ExitCode.NETWORK },
   IdentityExistsError: { exit: ExitCode.CONFLICT },
   HomeNotEmptyError: { exit: ExitCode.CONFLICT },

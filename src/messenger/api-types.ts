@@ -73,6 +73,15 @@ export interface TrustView {
   addedAt: number
 }
 
+/** A peer blocked here (`murmur block`). */
+export interface BlockedView {
+  peerId: string
+  /** The contact's name, when the peer is a contact. */
+  contact?: string
+  /** When it was blocked (ms since the epoch). */
+  blockedAt: number
+}
+
 /** A relay this node keeps a mailbox at (`murmur relays`). */
 export interface RelayView {
   peerId: string
@@ -247,6 +256,19 @@ export interface TrustApi {
   remove (peerId: string): Promise<TrustView>
 }
 
+export interface BlocksApi {
+  /**
+   * Blocks a peer (a contact's name or a peer ID): what it sends is dropped unread, what was
+   * queued for it fails, nothing more goes to it, and our relays forget its capability.
+   * Blocking a blocked peer changes nothing.
+   */
+  add (peer: string): Promise<BlockedView>
+  /** The blocked peers, earliest blocked first. */
+  list (): Promise<BlockedView[]>
+  /** Unblocks a peer; PeerNotBlockedError when it is not blocked. */
+  remove (peer: string): Promise<BlockedView>
+}
+
 export interface RelaysApi {
   /** Keep a mailbox at this relay (it must trust us): registers, lists it in our contact record. */
   add (peerId: string, options?: { addresses?: string[] }): Promise<RelayView>
@@ -271,6 +293,7 @@ export interface Murmur {
   readonly contacts: ContactsApi
   readonly trust: TrustApi
   readonly relays: RelaysApi
+  readonly blocks: BlocksApi
   start (): Promise<void>
   /** Flushes pending writes, closes streams and the store. */
   stop (): Promise<void>

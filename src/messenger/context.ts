@@ -6,6 +6,7 @@ import type { Identity } from '../crypto/identity.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import type { Store } from '../store/index.js'
 import type { EnvelopeBytes } from '../wire/strict/envelope.js'
+import type { BlockList } from './blocks.js'
 import type { ContactBook } from './contacts.js'
 import type { MurmurEventEmitter } from './events.js'
 import type { KeyedLocks } from '../runtime/keyed-locks.js'
@@ -38,6 +39,8 @@ export interface MessengerContext {
   locks: KeyedLocks
   prekeys: PrekeyManager
   contacts: ContactBook
+  /** The peers blocked here: nothing is taken from them nor sent to them (blocks.ts). */
+  blocks: BlockList
   events: MurmurEventEmitter
   transport: Transport
   messageTtlMs: number

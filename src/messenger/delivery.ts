@@ -17,6 +17,7 @@ import { deadline, settlesWithin } from '../runtime/deadline.js'
 import {
   DIRECT_HEAD_START_MS, DIRECT_SEND_TIMEOUT_MS, OUTBOX_INITIAL_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_POLL_MS
 } from './constants.js'
+import { BLOCKED_REASON } from './blocks.js'
 import type { MessengerContext } from './context.js'
 import type { MurmurEvents } from './events.js'
 import { isReceiptEntry, RESENT_IN_NEW_SESSION, type Outgoing } from './outgoing.js'
@@ -246,6 +247,11 @@ export class Delivery {
       await store.write(batch, { sync: true })
       this.emit(events.splice(0))
       entries = entries.filter(e => e.expiresAt > now)
+    }
+
+    if (this.ctx.blocks.has(peerId)) {
+      await this.dropBlocked(entries, now)
+      return
     }
 
     // Entries stored before a session existed get their envelope now, in order.
@@ -531,6 +537,23 @@ export class Delivery {
     // An event when one more relay holds it; a refusal beside a relay that took it is kept in
     // the history (status, history --json) without a second "stored" line in the stream.
     if (newlyHolding) events.push({ id: history.id, peerId: history.peerId, state: 'stored', relays })
+  }
+
+  /**
+   * The recipient is blocked (blocks.ts): nothing goes to it. Its entries leave the outbox; a
+   * text no relay holds yet fails with BLOCKED_REASON (`resend` sends it after an unblock), one
+   * a relay holds stays `stored`, as the relay may still deliver it.
+   */
+  private async dropBlocked (entries: OutboxRecord[], now: number): Promise<void> {
+    if (entries.length === 0) return
+    const batch = this.ctx.store.batch()
+    const events: StateEvent[] = []
+    for (const e of entries) {
+      batch.deleteOutbox(e)
+      if (e.storedAt === undefined) await this.setState(batch, e, 'failed', BLOCKED_REASON, now, events)
+    }
+    await this.ctx.store.write(batch, { sync: true })
+    this.emit(events)
   }
 
   private async setState (batch: StoreBatch, entry: OutboxRecord, state: HistoryRecord['state'], reason: string | undefined, now: number, events: StateEvent[]): Promise<void> {

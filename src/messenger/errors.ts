@@ -94,3 +94,17 @@ export class MessageStateError extends MurmurError {
     super(message)
   }
 }
+
+/** A message to a peer blocked here (blocks.ts): nothing goes to it until it is unblocked. */
+export class PeerBlockedError extends MurmurError {
+  constructor (message = 'you blocked this peer: unblock it (`murmur unblock`) to send it messages') {
+    super(message)
+  }
+}
+
+/** `unblock` of a peer that is not blocked. */
+export class PeerNotBlockedError extends MurmurError {
+  constructor (message = 'that peer is not blocked') {
+    super(message)
+  }
+}

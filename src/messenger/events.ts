@@ -3,7 +3,7 @@
  * Server-Sent Events). A small typed wrapper over EventTarget.
  */
 import { setMaxListeners } from 'node:events'
-import type { ReachabilityStatus } from './api-types.js'
+import type { BlockedView, ReachabilityStatus } from './api-types.js'
 import type { ContactView, MessageState, MessageView, RelayDelivery } from './types.js'
 
 /** What happened to a contact (event `contacts`). */
@@ -33,6 +33,11 @@ export interface MurmurEvents {
    * contact follow it instead of waiting for a reload.
    */
   contacts: { change: ContactChange, contact: ContactView }
+  /**
+   * A peer was blocked or unblocked here (by any client of this node): `blocked` as it is now,
+   * or as it was for 'unblocked'. Pages showing its conversation follow it.
+   */
+  blocks: { change: 'blocked' | 'unblocked', blocked: BlockedView }
   /** A contact started a new session (lost its store, or both sides initiated at once). */
   'session:reset': { peerId: string, reason: string }
   /** An envelope from a peer could not be decrypted; it is not shown. */

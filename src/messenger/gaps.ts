@@ -31,6 +31,8 @@ export interface MissingRange {
   before?: number
   /** Opened by the first text after a restore: the numbers the backup did not hold (restoredGaps). */
   restored?: true
+  /** Opened by the first text after an unblock: the numbers dropped while the peer was blocked (unblockedGaps). */
+  blocked?: true
 }
 
 /** Where the history entry of text number `n` went: its seq, and the room left below it. */
@@ -48,6 +50,11 @@ export interface GapState {
    * text opens is the numbers that came after the backup, not ones still on their way.
    */
   restored?: true
+  /**
+   * Set by an unblock (unblockedGaps), until a text raises `highest`: the hole that text opens
+   * is the numbers dropped unread while the peer was blocked (blocks.ts), not ones on their way.
+   */
+  blocked?: true
 }
 
 export const GAPS_PREFIX = 'gaps:'
@@ -64,6 +71,14 @@ export function restoredGaps (state: GapState): GapState {
   return { ...state, restored: true }
 }
 
+/**
+ * A peer's gap state as an unblock leaves it: nothing from the peer was read while it was
+ * blocked, so the first text above `highest` opens a hole that says those texts were dropped.
+ */
+export function unblockedGaps (state: GapState): GapState {
+  return { ...state, blocked: true }
+}
+
 /** Peers whose gap state is kept in memory (the least recently used go first). */
 const GAP_CACHE_ENTRIES = 1024
 
@@ -71,8 +86,12 @@ function describe (count: number): string {
   return count === 1 ? '1 earlier message' : `${count} earlier messages`
 }
 
-function holeText (count: number, restored: boolean): string {
-  if (restored) return `${describe(count)} from this contact came after the backup this home was restored from, and ${count === 1 ? 'is' : 'are'} not in it.`
+/** What marked the state a hole opens from: a restore, an unblock, or nothing. */
+type HoleMark = 'restored' | 'blocked' | undefined
+
+function holeText (count: number, mark: HoleMark): string {
+  if (mark === 'blocked') return `${describe(count)} from this contact came while you had blocked it, and ${count === 1 ? 'was' : 'were'} dropped unread.`
+  if (mark === 'restored') return `${describe(count)} from this contact came after the backup this home was restored from, and ${count === 1 ? 'is' : 'are'} not in it.`
   return `${describe(count)} from this contact ${count === 1 ? 'has' : 'have'} not arrived yet; ${count === 1 ? 'it' : 'they'} may still come through a relay.`
 }
 
@@ -152,16 +171,16 @@ export class GapTracker {
    * sequence numbers for new event entries.
    */
   async observe (batch: StoreBatch, peerId: string, state: GapState, n: number, now: number, placed: Placement): Promise<GapState> {
-    // A restore's mark lasts until a text raises the highest number: the hole that one opens (if any) is the restore's.
-    const restored = state.restored === true && n > state.highest
-    const markKept = state.restored === true && n <= state.highest
-    let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })), ...(markKept ? { restored: true } : {}) }
+    // A restore's or an unblock's mark lasts until a text raises the highest number: the hole that one opens (if any) is the mark's.
+    const mark: HoleMark = state.restored === true ? 'restored' : state.blocked === true ? 'blocked' : undefined
+    const markKept = mark !== undefined && n <= state.highest
+    let next: GapState = { highest: state.highest, missing: state.missing.map(r => ({ ...r })), ...(markKept ? { [mark]: true } : {}) }
     if (n > next.highest + 1) {
       const seq = await this.store.allocateSeq(peerId)
       const count = n - next.highest - 1
-      batch.appendHistory(event(peerId, seq, holeText(count, restored), now), { unread: false })
+      batch.appendHistory(event(peerId, seq, holeText(count, mark), now), { unread: false })
       const room = placed.after !== undefined ? { after: placed.after, before: placed.seq } : {}
-      next.missing.push({ from: next.highest + 1, to: n - 1, since: now, eventSeq: seq, ...room, ...(restored ? { restored: true as const } : {}) })
+      next.missing.push({ from: next.highest + 1, to: n - 1, since: now, eventSeq: seq, ...room, ...(mark !== undefined ? { [mark]: true as const } : {}) })
     } else if (n <= next.highest) {
       const i = next.missing.findIndex(r => n >= r.from && n <= r.to)
       if (i >= 0) {
@@ -183,8 +202,8 @@ export class GapTracker {
   private async expire (batch: StoreBatch, peerId: string, state: GapState, now: number): Promise<GapState> {
     const old = state.missing.filter(r => now - r.since > this.ttlMs)
     if (old.length === 0) return state
-    // A restore's hole already says what became of its texts: it is only forgotten.
-    for (const eventSeq of new Set(old.filter(r => r.restored !== true).map(r => r.eventSeq))) {
+    // A restore's or an unblock's hole already says what became of its texts: it is only forgotten.
+    for (const eventSeq of new Set(old.filter(r => r.restored !== true && r.blocked !== true).map(r => r.eventSeq))) {
       await this.rewrite(batch, peerId, eventSeq, 'Some earlier messages from this contact never arrived (their time to live passed).', now)
     }
     return { ...state, missing: state.missing.filter(r => now - r.since <= this.ttlMs) }

@@ -18,7 +18,7 @@ import type { ParsedEnvelope } from '../wire/strict/envelope.js'
 import { decodeContent, type DecodedContent, type ReceiptContent } from './content.js'
 import type { MessengerContext } from './context.js'
 import { hex } from './envelopes.js'
-import { GapTracker, type GapState, type Placement } from './gaps.js'
+import { GapTracker, unblockedGaps, type GapState, type Placement } from './gaps.js'
 import type { DeliveredReceipts, OwedEntry } from './delivered-receipts.js'
 import { peerCapabilityKey, type Outgoing } from './outgoing.js'
 import { advances, messageView } from './views.js'
@@ -116,8 +116,25 @@ export class Incoming {
     this.gaps = new GapTracker(ctx.store, ctx.messageTtlMs)
   }
 
+  /**
+   * `peerId` is being unblocked (blocks.ts): the caller holds the peer lock and writes `batch`,
+   * then calls the function returned once it is durable. Nothing from the peer was read while it
+   * was blocked: its next hole says the texts were dropped (gaps.ts, unblockedGaps).
+   */
+  async unblocking (batch: StoreBatch, peerId: string): Promise<() => void> {
+    const next = unblockedGaps(await this.gaps.load(peerId))
+    this.gaps.save(batch, peerId, next)
+    return () => { this.gaps.remember(peerId, next) }
+  }
+
   /** Handles envelopes that arrived together from `peerId`, each decoded once at the edge (already checked: sender is the peer, recipient is us). */
   async receive (peerId: string, envelopes: ParsedEnvelope[], now = this.ctx.clock.now()): Promise<ReceiveResult[]> {
+    // A blocked peer's envelopes are acknowledged, so that neither it nor a relay sends them
+    // again, and dropped unread: nothing decrypted, stored or answered (blocks.ts).
+    if (this.ctx.blocks.has(peerId)) {
+      log('dropped %d envelopes from a blocked peer', envelopes.length)
+      return envelopes.map(() => ({ status: 'ok' }))
+    }
     try {
       return await this.ctx.locks.run(peerId, async () => await this.receiveLocked(peerId, envelopes, now))
     } catch (err) {

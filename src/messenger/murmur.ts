@@ -27,15 +27,16 @@ import { SealedDatastore, type ClosableDatastore } from '../store/at-rest/sealed
 import { passphraseBytes } from '../store/at-rest/kdf.js'
 import { createBackup, type BackupSummary } from './backup.js'
 import type {
-  BackupOptions, ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, LookupOptions, LookupView, Murmur, MurmurOptions, RelaysApi, SendOptions,
+  BackupOptions, BlocksApi, ConnectionView, QueuedView, ReachabilityStatus, ContactsApi, HistoryOptions, IdView, LookupOptions, LookupView, Murmur, MurmurOptions, RelaysApi, SendOptions,
   StatusView, TrustApi, WaitOptions
 } from './api-types.js'
+import { Blocks, createBlocksApi } from './blocks.js'
 import { readConfig } from './config.js'
 import { ContactBook } from './contacts.js'
 import type { MessengerContext, Transport } from './context.js'
 import { DEFAULT_MESSAGE_TTL_MS, DIRECT_HEAD_START_MS, RESOLVE_TIMEOUT_MS } from './constants.js'
 import { Delivery } from './delivery.js'
-import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError, SelfMessageError } from './errors.js'
+import { InvalidListenAddressError, ListenAddressInUseError, MessageNotFoundError, NotStartedError, PeerBlockedError, SelfMessageError } from './errors.js'
 import { MurmurEventEmitter, type ContactChange } from './events.js'
 import { homePath } from './home.js'
 import { Incoming } from './incoming.js'
@@ -83,11 +84,13 @@ class MurmurNodeImpl implements Murmur {
   readonly contacts: ContactsApi
   readonly trust: TrustApi
   readonly relays: RelaysApi
+  readonly blocks: BlocksApi
   private readonly options: MurmurOptions
   private readonly identity: Identity
   private readonly provider: CryptoProvider
   private readonly store: Store
   private readonly book: ContactBook
+  private readonly blockList: Blocks
   private readonly prekeys: PrekeyManager
   private readonly ctx: MessengerContext
   private readonly outgoing: Outgoing
@@ -137,15 +140,20 @@ class MurmurNodeImpl implements Murmur {
       fetchBundle: async (peerId, { signal }) => await this.fetchBundle(peerId, signal),
       depositViaRelays: async (peerId, envelope, { signal, onLine }) => await this.deposits.deposit(peerId, envelope, signal, onLine)
     }
+    const locks = new KeyedLocks()
+    this.blockList = new Blocks(store, locks,
+      (batch, peerId) => { this.outgoing.forgetCapabilitySent(batch, peerId) },
+      async (batch, peerId) => await this.incoming.unblocking(batch, peerId))
     this.ctx = {
       store,
       provider,
       identity,
       peerId: this.peerId,
       sessions: new SessionCache(store),
-      locks: new KeyedLocks(),
+      locks,
       prekeys: this.prekeys,
       contacts: this.book,
+      blocks: this.blockList,
       events: this.events,
       transport,
       messageTtlMs: options.messageTtlMs ?? DEFAULT_MESSAGE_TTL_MS,
@@ -180,6 +188,16 @@ class MurmurNodeImpl implements Murmur {
       setFirstContact: async (open) => await this.ourMailboxes.setFirstContact(open),
       firstContact: async () => await this.ourMailboxes.firstContact()
     }
+    this.blocks = createBlocksApi({
+      blocks: this.blockList,
+      ownPeerId: this.peerId,
+      resolve: async (peer) => await this.book.resolve(peer),
+      contactName: async (peerId) => await this.contactName(peerId),
+      events: this.events,
+      clock: this.ctx.clock,
+      dropQueued: async (peerId) => { await this.delivery.kick(peerId) },
+      revokeAtRelays: async (hash) => { await this.ourMailboxes.capabilityRevoked(hash) }
+    })
     // Each change is announced (event `contacts`) once it is written: a page open elsewhere
     // names its conversations by contact and would otherwise show the old book until reloaded.
     const changed = (change: ContactChange, contact: ContactView): ContactView => {
@@ -210,6 +228,8 @@ class MurmurNodeImpl implements Murmur {
     await providersReady
     const config = await readConfig(this.options.home)
     await this.prekeys.maintain(this.ctx.clock.now())
+    // Before the node receives anything: the receive path reads the list in memory.
+    await this.blockList.load()
     // Housekeeping: a home whose disk is full still starts (the next start tries again).
     await this.outgoing.forgetOldClientIds().catch((err: Error) => { log('forgetting old client ids failed: %s', err.name) })
     const datastore = await openDatastore(homePath(this.options.home, 'datastore'))
@@ -535,6 +555,7 @@ class MurmurNodeImpl implements Murmur {
     const { peerId, contact } = await this.book.resolve(to)
     // There is no session with ourselves and no peer to deliver to: it would wait forever.
     if (peerId === this.peerId) throw new SelfMessageError()
+    if (this.blockList.has(peerId)) throw new PeerBlockedError()
     const entry = await this.outgoing.sendText(peerId, text, undefined, options.clientId)
     if (options.returnWhen === 'queued') {
       // Durable in the outbox: delivery starts now and is not waited for (kick() never
@@ -561,6 +582,7 @@ class MurmurNodeImpl implements Murmur {
   async resend (to: string, messageId: string): Promise<MessageView> {
     this.requireNode()
     const { peerId, contact } = await this.book.resolve(to)
+    if (this.blockList.has(peerId)) throw new PeerBlockedError()
     const entry = await this.outgoing.resend(peerId, messageId)
     await this.firstAttempt(peerId, entry.seq)
     const current = await this.store.getHistory(peerId, entry.seq) ?? entry

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLI, runCli, untilCli } from './cli-helpers.js'
+import { CLI, cliJson, runCli, untilCli } from './cli-helpers.js'
 import { initNode, killAll, spawnCli, startNode, type RunningNode } from './daemon-helpers.js'
 
 /** Quotes one argument for `sh -c` (the command line `script -c` runs). */
@@ -163,5 +163,36 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     } finally {
       chat.child.kill('SIGKILL')
     }
+  })
+
+  it('block, blocked and unblock: alice\'s text while blocked is acknowledged and never shown; bob cannot write to her; after the unblock a line says what was dropped', async () => {
+    const blocked = await runCli(['block', 'alice', '--home', bob.home])
+    expect(blocked.code).toBe(0)
+    expect(blocked.stdout).toBe(`blocked alice (${alice.peerId}): what it sends is dropped unread, and nothing goes to it (\`murmur unblock\` undoes it)\n`)
+    expect(await cliJson(bob.home, ['blocked'])).toEqual([{ peerId: alice.peerId, contact: 'alice', blockedAt: expect.any(Number) }])
+    expect((await runCli(['blocked', '--home', bob.home])).stdout).toMatch(new RegExp(`^alice \\(${alice.peerId}\\) {2}since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\n$`))
+
+    const refused = await runCli(['send', 'alice', 'no', '--home', bob.home])
+    expect(refused.code).toBe(7)
+    expect(refused.stderr).toBe('murmur: you blocked this peer: unblock it (`murmur unblock`) to send it messages\n')
+
+    const whileBlocked = await cliJson<{ id: string }>(alice.home, ['send', 'bob', 'while blocked'])
+    // "sent": bob's node acknowledged it, which it does once its receive is done.
+    await untilCli<Array<{ id: string, state: string }>>(alice.home, ['history', 'bob'], h => h.some(m => m.id === whileBlocked.id && m.state === 'sent'), 'bob\'s acknowledgement', 30_000)
+    const bobs = await cliJson<Array<{ text: string }>>(bob.home, ['history', 'alice', '--limit', '1000'])
+    expect(bobs.map(m => m.text)).not.toContain('while blocked')
+    expect(bobs.map(m => m.text)).not.toContain('no')
+
+    const unblocked = await runCli(['unblock', 'alice', '--home', bob.home])
+    expect(unblocked.stdout).toBe(`unblocked alice (${alice.peerId})\n`)
+    const again = await runCli(['unblock', 'alice', '--home', bob.home])
+    expect(again.code).toBe(3)
+    expect(again.stderr).toBe('murmur: that peer is not blocked\n')
+    expect((await runCli(['blocked', '--home', bob.home])).stdout).toBe('you blocked nobody\n')
+
+    const after = await runCli(['send', 'bob', 'after the unblock', '--wait', '--timeout', '20', '--home', alice.home])
+    expect(after.code).toBe(0)
+    const text = (await runCli(['history', 'alice', '--home', bob.home])).stdout
+    expect(text).toMatch(/alice: after the unblock\n.*\* 1 earlier message from this contact came while you had blocked it, and was dropped unread\.\n$/)
   })
 })

@@ -3,6 +3,7 @@
 // over by the test, in the order it chooses.
 import { generateIdentity, peerIdFromIdentityKey, type Identity } from '../../src/crypto/identity.js'
 import { defaultProvider } from '../../src/crypto/providers/index.js'
+import { Blocks } from '../../src/messenger/blocks.js'
 import { ContactBook } from '../../src/messenger/contacts.js'
 import type { MessengerContext } from '../../src/messenger/context.js'
 import { MurmurEventEmitter } from '../../src/messenger/events.js'
@@ -18,7 +19,7 @@ import { tempHome } from '../e2e/cli-helpers.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
 
-export interface Party { ctx: MessengerContext, store: Store, outgoing: Outgoing, incoming: Incoming, prekeys: PrekeyManager, identity: Identity }
+export interface Party { ctx: MessengerContext, store: Store, outgoing: Outgoing, incoming: Incoming, prekeys: PrekeyManager, identity: Identity, blocks: Blocks }
 
 export interface PartyOptions {
   /** Where a first message to a peer gets the peer's prekey bundle. */
@@ -37,20 +38,29 @@ export async function party (options: PartyOptions = {}): Promise<Party> {
   const prekeys = new PrekeyManager(store, identity, provider)
   await prekeys.maintain()
   const bundleOf = options.bundleOf ?? (async () => { throw new Error('no bundle source') })
+  const locks = new KeyedLocks()
+  // The party's block list, wired as a node wires it (murmur.ts) and read from its store as at start.
+  const made: { outgoing?: Outgoing, incoming?: Incoming } = {}
+  const blocks = new Blocks(store, locks,
+    (batch, peerId) => { made.outgoing?.forgetCapabilitySent(batch, peerId) },
+    async (batch, peerId) => await (made.incoming as Incoming).unblocking(batch, peerId))
+  await blocks.load()
   const ctx: MessengerContext = {
     store, provider, identity,
     peerId: peerIdFromIdentityKey(identity.publicKey),
     sessions: new SessionCache(store, { maxEntries: options.sessionCacheSize }),
-    locks: new KeyedLocks(),
+    locks,
     prekeys,
     contacts: new ContactBook(store),
+    blocks,
     events: new MurmurEventEmitter(),
     clock: systemClock,
     transport: { send: async () => 'ok', fetchBundle: async (peerId) => await bundleOf(peerId) },
     messageTtlMs: options.messageTtlMs ?? 60_000
   }
-  const outgoing = new Outgoing(ctx)
-  return { ctx, store, outgoing, incoming: new Incoming(ctx, outgoing, () => {}), prekeys, identity }
+  const outgoing = made.outgoing = new Outgoing(ctx)
+  const incoming = made.incoming = new Incoming(ctx, outgoing, () => {})
+  return { ctx, store, outgoing, incoming, prekeys, identity, blocks }
 }
 
 /**

@@ -20,6 +20,7 @@ import type { MessengerContext } from '../context.js'
 import { fromHexId } from '../envelopes.js'
 import { InvalidRelayError, PeerUnreachableError, RelayNotFoundError } from '../errors.js'
 import type { Incoming } from '../incoming.js'
+import { revokedCapabilityHashes } from '../blocks.js'
 import { capabilityKey } from '../outgoing.js'
 import type { PrekeyManager } from '../prekeys.js'
 import { backoffDelay, type BackoffPolicy } from '../../runtime/backoff.js'
@@ -35,6 +36,11 @@ const FIRST_CONTACT_KEY = 'firstContactOpen'
 /** One-time prekey bundles kept at each relay, topped up below PREKEYS_LOW. */
 const PREKEYS_AT_RELAY = 20
 const PREKEYS_LOW = 10
+/**
+ * How long a block waits for each relay to forget the blocked peer's capability (ms): the
+ * block's answer waits for it, so that it means "refused at your relays" where they answer.
+ */
+const REVOKE_TIMEOUT_MS = 3_000
 /** How often each relay is looked after (registration, prekeys, subscription health). */
 const MAINTAIN_MS = 60_000
 /** Subscription retry backoff (runtime/backoff.ts: doubling, capped, with jitter). */
@@ -222,6 +228,9 @@ export class OurMailboxes {
       if (key.startsWith('capability:') && typeof value === 'string') hashes.push(capabilityHash(fromHexId(value)))
     }
     for (let i = 0; i < hashes.length; i += 256) await mailbox.addCapabilities(peer, hashes.slice(i, i + 256), options)
+    // Every registration, not once: a relay that was not reached when a block revoked one learns it now.
+    const revoked = await revokedCapabilityHashes(this.store)
+    if (revoked.length > 0) await mailbox.removeCapabilities(peer, revoked, options)
     return await this.stockPrekeys(peer, options)
   }
 
@@ -279,6 +288,21 @@ export class OurMailboxes {
         await this.node().services.mailbox.addCapabilities(peerIdFromString(r.peerId), [hash], { timeout: CALL_TIMEOUT_MS })
       }))
     })
+  }
+
+  /**
+   * A block revoked the capability of this hash (blocks.ts): every relay of ours is told to
+   * forget it, each within REVOKE_TIMEOUT_MS; one not reached forgets it at its next
+   * registration (register). Resolves when each answered or timed out; never rejects.
+   */
+  async capabilityRevoked (hash: Uint8Array): Promise<void> {
+    try {
+      await Promise.allSettled((await this.list()).map(async r => {
+        await this.node().services.mailbox.removeCapabilities(peerIdFromString(r.peerId), [hash], { timeout: REVOKE_TIMEOUT_MS, signal: this.controller.signal })
+      }))
+    } catch (err) {
+      log('revoking a capability at our relays: %s', (err as Error).message)
+    }
   }
 
   /** Keeps a relay: registration, prekeys, and a live subscription, retried with backoff. */
