@@ -145,6 +145,25 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     expect(await seriousViolations(alicePage)).toEqual([])
   })
 
+  it('blocking: bob blocks alice from her contact page after a confirmation; her conversation offers no compose box; an unblock elsewhere brings it back live', async () => {
+    await bobPage.goto(bobPage.url().split('#')[0] + `#/contacts/${alice.peerId}`)
+    await bobPage.getByRole('button', { name: 'Block alice…' }).click()
+    const confirm = bobPage.getByRole('group', { name: 'Confirm blocking' })
+    expect(await confirm.textContent()).toContain('What they send from now on is dropped unread')
+    await confirm.getByRole('button', { name: 'Block', exact: true }).click()
+    await bobPage.getByText(/^You blocked alice \(Today, /).waitFor({ timeout: UI_TIMEOUT_MS })
+    expect((await callApi(bob, 'blocked', {})).map(b => b.peerId)).toEqual([alice.peerId])
+    expect(await seriousViolations(bobPage)).toEqual([])
+
+    await bobPage.goto(bobPage.url().split('#')[0] + `#/c/${alice.peerId}`)
+    await bobPage.locator('.blocked-notice').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await bobPage.locator('.compose textarea').count()).toBe(0)
+    // Unblocked by another client (the CLI, another tab): the `blocks` event brings the box back.
+    await callApi(bob, 'unblock', { peer: alice.peerId })
+    await bobPage.locator('.compose textarea').waitFor({ timeout: UI_TIMEOUT_MS })
+    expect(await bobPage.locator('.blocked-notice').count()).toBe(0)
+  })
+
   it('relays and trust: alice sees her mailbox at bob with its quota; bob sees he relays for alice; the first-contact door toggles', async () => {
     await alicePage.goto(alicePage.url().split('#')[0] + '#/relays')
     const row = alicePage.locator('li.relay', { hasText: 'bob' })

@@ -16,12 +16,13 @@
  * No Preact and no app state here: the boot script (boot.ts), inlined into index.html, opens
  * the first link before the app's module has arrived.
  */
+import type { BlockedView } from '../../src/messenger/api-types.js'
 import type { ContactView, ConversationView } from '../../src/messenger/types.js'
 import { call, NodeUnreachableError } from './api.js'
 import { subscribe, type StreamWire } from './shared-stream.js'
 
 /** The events the page follows (docs/api.md "Events"). */
-export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'contacts', 'session:reset', 'decrypt:failed', 'warning'] as const
+export const LINK_EVENTS = ['message', 'message:state', 'conversation:read', 'contacts', 'blocks', 'session:reset', 'decrypt:failed', 'warning'] as const
 export type LinkEventName = typeof LINK_EVENTS[number]
 
 export interface LinkEvent {
@@ -34,6 +35,8 @@ export interface LinkEvent {
 export interface StateRead {
   contacts: ContactView[]
   inbox: ConversationView[]
+  /** The peers blocked here: their conversations show it, and offer no compose box. */
+  blocked: BlockedView[]
 }
 
 export interface Link {
@@ -69,8 +72,8 @@ async function whyRefused (): Promise<Error> {
 }
 
 async function readState (): Promise<StateRead> {
-  const [contacts, inbox] = await Promise.all([call('contacts.list', {}), call('inbox', {})])
-  return { contacts, inbox }
+  const [contacts, inbox, blocked] = await Promise.all([call('contacts.list', {}), call('inbox', {}), call('blocked', {})])
+  return { contacts, inbox, blocked }
 }
 
 /**

@@ -122,6 +122,9 @@ function dispatch (read: StateRead, event: LinkEvent, held: boolean, reread: boo
     // A contact added, renamed or removed here, in another tab or by the CLI: the list names
     // conversations by the contacts it read, so both are read again together.
     case 'contacts': return true
+    // A peer blocked or unblocked, here or elsewhere: read with the rest, so that the conversation
+    // and the contact page show it.
+    case 'blocks': return true
     case 'session:reset': onConversationEvent((data as { peerId: string }).peerId); return false
     // A problem of the node's own (its disk is full, a bootstrap peer never answered): the node
     // view lists the ones that last (status.warnings); this says when one happens.

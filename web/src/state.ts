@@ -3,7 +3,7 @@
  * the event stream (live.ts); every list is keyed by message id, so a message that arrives
  * both in a history page and as an event is shown once.
  */
-import type { IdView } from '../../src/messenger/api-types.js'
+import type { BlockedView, IdView } from '../../src/messenger/api-types.js'
 import type { ContactView, ConversationView, MessageView, RelayDelivery } from '../../src/messenger/types.js'
 import { call, errorText } from './api.js'
 import type { StateRead } from './link.js'
@@ -36,6 +36,8 @@ export const me = new Observable<IdView | undefined>(undefined)
 export const contacts = new Observable<ContactView[]>([])
 export const inbox = new Observable<ConversationView[]>([])
 export const conversation = new Observable<ConversationState | undefined>(undefined)
+/** The peers blocked here, as the last read of the state had them. */
+export const blocked = new Observable<BlockedView[]>([])
 /** What went wrong since the page opened (decrypt failures, failed messages, failed calls). */
 export const problems = new Observable<Problem[]>([])
 
@@ -96,6 +98,7 @@ export function rereadState (): void {
 export function applyRead (read: StateRead): void {
   contacts.set(read.contacts)
   inbox.set(read.inbox)
+  blocked.set(read.blocked)
 }
 
 export async function refreshMe (): Promise<void> {

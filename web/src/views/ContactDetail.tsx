@@ -1,5 +1,5 @@
 /**
- * One contact: rename, remove, and verification. The safety number (60 digits, the same on
+ * One contact (or any peer, by its ID): rename, remove, block, and verification. The safety number (60 digits, the same on
  * both sides) is shown as digits and as a QR code; reading the other person's QR code
  * compares them, and the user marks the contact verified.
  */
@@ -9,7 +9,8 @@ import { call, errorText } from '../api.js'
 import { QrCode } from '../qr.js'
 import { href, navigate } from '../route.js'
 import { QrCamera, QrFileInput } from '../scan.js'
-import { contacts, refreshContacts, rereadState } from '../state.js'
+import { formatClock, formatDay } from '../format.js'
+import { blocked, contacts, refreshContacts, rereadState } from '../state.js'
 import { useObservable } from '../store.js'
 
 const digitsOnly = (text: string): string => text.replace(/\D/g, '')
@@ -108,6 +109,38 @@ function Remove ({ peerId, name }: { peerId: string, name: string }) {
   )
 }
 
+/**
+ * Block or unblock the peer (docs/messaging.md "Blocking"), after a confirmation that says what
+ * blocking does. The state comes back with the next read (the `blocks` event, or rereadState).
+ */
+function Block ({ peerId, name }: { peerId: string, name: string }) {
+  const since = useObservable(blocked).find(b => b.peerId === peerId)?.blockedAt
+  const [asking, setAsking] = useState(false)
+  const [error, setError] = useState<string | undefined>(undefined)
+  const act = (method: 'block' | 'unblock'): void => {
+    setError(undefined)
+    call(method, { peer: peerId }).then(() => { setAsking(false); rereadState() }, (err: unknown) => { setError(errorText(err)) })
+  }
+  return (
+    <section class="card" aria-labelledby="block-title">
+      <h2 id="block-title">Blocking</h2>
+      {since !== undefined
+        ? <>
+          <p>You blocked {name} ({formatDay(since)}, {formatClock(since)}). What they send is dropped unread, and nothing goes to them.</p>
+          <button type="button" class="secondary" onClick={() => { act('unblock') }}>Unblock {name}</button>
+        </>
+        : !asking
+            ? <button type="button" class="danger" onClick={() => { setAsking(true) }}>Block {name}…</button>
+            : <div class="confirm" role="group" aria-label="Confirm blocking">
+              <p>Block {name}? What they send from now on is dropped unread, your messages waiting for them fail, and nothing more goes to them. They are not told. The conversation is kept.</p>
+              <button type="button" class="danger" onClick={() => { act('block') }}>Block</button>
+              <button type="button" class="secondary" onClick={() => { setAsking(false) }}>Cancel</button>
+            </div>}
+      {error !== undefined && <p class="error" role="alert">{error}</p>}
+    </section>
+  )
+}
+
 export function ContactDetail ({ peerId }: { peerId: string }) {
   const contact = useObservable(contacts).find(c => c.peerId === peerId)
   return (
@@ -125,6 +158,7 @@ export function ContactDetail ({ peerId }: { peerId: string }) {
           : <p>This peer is not one of your contacts. <a href="#/contacts">Add it</a> with its peer ID.</p>}
       </section>
       <SafetyNumber peerId={peerId} />
+      <Block peerId={peerId} name={contact?.name ?? 'this peer'} />
     </section>
   )
 }

@@ -6,7 +6,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { href } from '../route.js'
 import { shortPeerId } from '../format.js'
-import { contacts, conversation, loadEarlier, markReadSoon, namesOf, openConversation, closeConversation } from '../state.js'
+import { blocked, contacts, conversation, loadEarlier, markReadSoon, namesOf, openConversation, closeConversation } from '../state.js'
 import { useObservable } from '../store.js'
 import { Compose } from './Compose.js'
 import { MessageList } from './MessageList.js'
@@ -16,6 +16,7 @@ export function Conversation ({ peerId }: { peerId: string }) {
   const list = useObservable(contacts)
   const names = namesOf(list)
   const contact = list.find(c => c.peerId === peerId)
+  const isBlocked = useObservable(blocked).some(b => b.peerId === peerId)
   const scroller = useRef<HTMLDivElement>(null)
   const sentinel = useRef<HTMLDivElement>(null)
   const pinned = useRef(true)
@@ -83,7 +84,10 @@ export function Conversation ({ peerId }: { peerId: string }) {
         {open !== undefined && <MessageList messages={open.messages} peerId={peerId} names={names} contactName={name} />}
         {open !== undefined && !open.loading && open.messages.length === 0 && <p class="hint">No messages yet. Say hello.</p>}
       </div>
-      <Compose key={peerId} peerId={peerId} name={name} onSent={() => { pinned.current = true }} />
+      {isBlocked
+        // Nothing goes to a blocked peer (the node refuses): no box to type into.
+        ? <p class="hint blocked-notice" role="status">You blocked {name}: what they send is dropped unread. <a href={href({ view: 'contact', peerId })}>Unblock</a> to write to them again.</p>
+        : <Compose key={peerId} peerId={peerId} name={name} onSent={() => { pinned.current = true }} />}
     </section>
   )
 }
