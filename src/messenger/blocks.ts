@@ -161,8 +161,11 @@ export interface BlocksApiParts {
   readonly contactName: (peerId: string) => Promise<string | undefined>
   readonly events: MurmurEventEmitter
   readonly clock: Clock
-  /** Has the delivery drop what waits for a peer just blocked (Delivery.kick: its rounds drop a blocked peer's outbox). */
-  readonly dropQueued: (peerId: string) => Promise<void>
+  /**
+   * Has the delivery drop what waits for a peer just blocked (Delivery.kick: its rounds drop a
+   * blocked peer's outbox). Not awaited: a round that is on its way to a dead address ends first.
+   */
+  readonly dropQueued: (peerId: string) => void
   /** Tells our relays to forget a revoked capability's hash now (a relay not reached forgets it at its next registration); never rejects. */
   readonly revokeAtRelays: (hash: Uint8Array) => Promise<void>
 }
@@ -179,7 +182,8 @@ export function createBlocksApi (parts: BlocksApiParts): BlocksApi {
       const { at, added, revoked } = await blocks.add(peerId, parts.clock.now())
       const view = viewOf(peerId, at, contact?.name)
       if (!added) return view
-      await Promise.all([parts.dropQueued(peerId), revoked !== undefined ? parts.revokeAtRelays(revoked) : undefined])
+      parts.dropQueued(peerId)
+      if (revoked !== undefined) await parts.revokeAtRelays(revoked)
       events.emit('blocks', { change: 'blocked', blocked: view })
       return view
     },

@@ -195,7 +195,7 @@ class MurmurNodeImpl implements Murmur {
       contactName: async (peerId) => await this.contactName(peerId),
       events: this.events,
       clock: this.ctx.clock,
-      dropQueued: async (peerId) => { await this.delivery.kick(peerId) },
+      dropQueued: (peerId) => { void this.delivery.kick(peerId) },
       revokeAtRelays: async (hash) => { await this.ourMailboxes.capabilityRevoked(hash) }
     })
     // Each change is announced (event `contacts`) once it is written: a page open elsewhere

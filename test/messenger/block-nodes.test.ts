@@ -62,8 +62,8 @@ describe('bob blocks alice', () => {
     try {
       const blocked = await bob.murmur.blocks.add(erin)
       expect(blocked).toMatchObject({ peerId: erin })
-      const [failed] = await bob.murmur.history(erin)
-      expect(failed).toMatchObject({ id: waiting.id, state: 'failed', reason: BLOCKED_REASON })
+      const failed = await bob.murmur.waitForState(erin, waiting.id, ['failed'], { timeoutMs: 20_000 })
+      expect(failed).toMatchObject({ state: 'failed', reason: BLOCKED_REASON })
       expect((await bob.murmur.status()).queued.filter(q => q.peerId === erin)).toEqual([])
       // Asked again: nothing changes, nothing is announced twice.
       expect(await bob.murmur.blocks.add(erin)).toEqual(blocked)

@@ -1,21 +1,26 @@
 // Blocking, at the receiving side and in the capability (src/messenger/blocks.ts, docs/messaging.md
 // "Blocking"): real session crypto and stores, envelopes handed over by hand (parties.ts), so that
 // what a blocked peer's envelopes change (nothing) is read straight from the store.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { encodeBundle } from '../../src/crypto/pqxdh/index.js'
 import { capabilityHash } from '../../src/relay/index.js'
+import { createBackup } from '../../src/messenger/backup.js'
 import { revokedCapabilityHashes } from '../../src/messenger/blocks.js'
+import { defaultProvider } from '../../src/crypto/providers/index.js'
 import { fromHexId } from '../../src/messenger/envelopes.js'
 import { capabilityKey, peerCapabilityKey } from '../../src/messenger/outgoing.js'
 import { parseEnvelope, type ParsedEnvelope } from '../../src/wire/strict/envelope.js'
-import { party, received, write, type Party } from './parties.js'
+import { party, received, restoreParty, write, type Party } from './parties.js'
 
 const DROPPED = '2 earlier messages from this contact came while you had blocked it, and were dropped unread.'
 
 describe('blocking a peer', () => {
   const closing: Party[] = []
+  const restores: Array<() => Promise<void>> = []
   afterEach(async () => {
+    vi.unstubAllEnvs()
     for (const p of closing.splice(0)) await p.store.close()
+    for (const close of restores.splice(0).reverse()) await close()
   })
 
   async function pair (): Promise<{ alice: Party, bob: Party }> {
@@ -108,5 +113,25 @@ describe('blocking a peer', () => {
     expect(renewed).not.toBe(given)
     // The old one stays revoked: alice holds only the new one, and the relays go on forgetting the old.
     expect(await revokedCapabilityHashes(bob.store)).toEqual([revoked])
+  })
+
+  it('a home restored from a backup keeps its blocks, and the capabilities they revoked', async () => {
+    // The backup's scrypt at its lowest: what is tested here is what the backup carries, not the KDF.
+    vi.stubEnv('MURMUR_SCRYPT_N', String(2 ** 14))
+    const { alice, bob } = await pair()
+    const aliceId = alice.ctx.peerId
+    await bob.incoming.receive(aliceId, await writeAll(alice, bob, ['hi bob']))
+    await alice.incoming.receive(bob.ctx.peerId, await writeAll(bob, alice, ['hi alice']))
+    const { at, revoked } = await bob.blocks.add(aliceId, Date.now())
+    const passphrase = new TextEncoder().encode('backup passphrase')
+    const { file } = await createBackup(bob.store, bob.identity, defaultProvider(), { passphrase, withHistory: true })
+
+    const restored = await restoreParty(bob, file, passphrase, restores)
+    expect(await restored.blocks.list()).toEqual([{ peerId: aliceId, at }])
+    expect(restored.blocks.has(aliceId)).toBe(true)
+    expect(await revokedCapabilityHashes(restored.store)).toEqual([revoked])
+    const before = await footprint(restored, alice)
+    expect(await restored.incoming.receive(aliceId, await write(alice, restored, ['still there?']))).toEqual([{ status: 'ok' }])
+    expect(await footprint(restored, alice)).toBe(before)
   })
 })
