@@ -125,4 +125,31 @@ describe('bob blocks alice', () => {
     const answer = await bob.murmur.send('alice', 'yes')
     await bob.murmur.waitForState('alice', answer.id, ['delivered'], { timeoutMs: 20_000 })
   })
+
+  it('a relay that was down at the block forgets the capability when bob registers there again', async () => {
+    /** alice's text to bob while he is offline: what carol answered her deposit. */
+    const depositWhileBobAway = async (text: string): Promise<{ status: string, reason?: string }> => {
+      const sent = await alice.murmur.send(bobId, text)
+      return await eventually(async () => {
+        const [entry] = await alice.murmur.history(bobId, { before: sent.seq + 1, limit: 1 })
+        return entry.relays?.find(r => r.relay === carol.murmur.peerId)
+      }, 20_000, `carol's answer to "${text}"`)
+    }
+    const carolsError = async (): Promise<string | undefined> => (await bob.murmur.relays.list()).find(r => r.peerId === carol.murmur.peerId)?.error
+    // The capability bob's answer gave alice after the unblock opens his mailbox at carol.
+    await bob.murmur.stop()
+    expect(await depositWhileBobAway('one more')).toMatchObject({ status: 'stored' })
+    bob = await startNode(homes.bob, { bootstrap: carol.addresses })
+
+    // carol goes down; bob notices, and blocks alice while carol cannot be told.
+    const carolListens = carol.addresses.map(a => a.replace(/\/p2p\/.*$/, ''))
+    await carol.murmur.stop()
+    await eventually(async () => await carolsError(), 20_000, 'bob to notice carol gone')
+    await bob.murmur.blocks.add('alice')
+    carol = await startNode(homes.carol, { listen: carolListens })
+    // Registered again (the error cleared): the registration told carol to forget the hash.
+    await eventually(async () => await carolsError() === undefined, 30_000, 'bob to register at carol again')
+    await bob.murmur.stop()
+    expect(await depositWhileBobAway('and now?')).toMatchObject({ status: 'refused', reason: 'refused: no mailbox there is open to you' })
+  })
 })
