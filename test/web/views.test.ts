@@ -146,6 +146,9 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
   })
 
   it('blocking: bob blocks alice from her contact page after a confirmation; her conversation offers no compose box; an unblock elsewhere brings it back live', async () => {
+    // A conversation in bob's list, whatever ran before.
+    await callApi(alice, 'send', { to: bob.peerId, text: 'before the block' })
+    await bobPage.locator(`.conversations a[data-peer="${alice.peerId}"]`).waitFor({ timeout: UI_TIMEOUT_MS })
     await bobPage.goto(bobPage.url().split('#')[0] + `#/contacts/${alice.peerId}`)
     await bobPage.getByRole('button', { name: 'Block alice…' }).click()
     const confirm = bobPage.getByRole('group', { name: 'Confirm blocking' })
@@ -158,10 +161,13 @@ describe('the web app\'s views (real nodes, real Chromium)', () => {
     await bobPage.goto(bobPage.url().split('#')[0] + `#/c/${alice.peerId}`)
     await bobPage.locator('.blocked-notice').waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await bobPage.locator('.compose textarea').count()).toBe(0)
+    const tag = bobPage.locator(`.conversations a[data-peer="${alice.peerId}"] .tag`)
+    expect(await tag.textContent()).toBe('blocked')
     // Unblocked by another client (the CLI, another tab): the `blocks` event brings the box back.
     await callApi(bob, 'unblock', { peer: alice.peerId })
     await bobPage.locator('.compose textarea').waitFor({ timeout: UI_TIMEOUT_MS })
     expect(await bobPage.locator('.blocked-notice').count()).toBe(0)
+    expect(await tag.count()).toBe(0)
   })
 
   it('relays and trust: alice sees her mailbox at bob with its quota; bob sees he relays for alice; the first-contact door toggles', async () => {

@@ -5,7 +5,7 @@
 import type { Route } from '../route.js'
 import { href } from '../route.js'
 import { formatWhen, shortPeerId } from '../format.js'
-import { contacts, inbox, me, namesOf } from '../state.js'
+import { blocked, contacts, inbox, me, namesOf } from '../state.js'
 import { useObservable } from '../store.js'
 
 /**
@@ -22,6 +22,7 @@ export function ConversationList ({ current }: { current: Route }) {
   const list = useObservable(inbox)
   const names = namesOf(useObservable(contacts))
   const self = useObservable(me)
+  const blockedPeers = new Set(useObservable(blocked).map(b => b.peerId))
   const openPeer = current.view === 'conversation' ? current.peerId : undefined
   const section = current.view === 'contact' ? 'contacts' : current.view
   return (
@@ -48,6 +49,7 @@ export function ConversationList ({ current }: { current: Route }) {
                   <a href={href({ view: 'conversation', peerId: c.peerId })} aria-current={openPeer === c.peerId ? 'page' : undefined} data-peer={c.peerId}>
                     <span class="row">
                       <span class="name" dir="auto">{name}</span>
+                      {blockedPeers.has(c.peerId) && <span class="tag">blocked</span>}
                       <time dateTime={new Date(c.lastMessageAt).toISOString()}>{formatWhen(c.lastMessageAt)}</time>
                     </span>
                     <span class="row">
