@@ -8,11 +8,11 @@ import { generateIdentity, peerIdFromIdentityKey } from '../../src/crypto/identi
 import { BLOCKED_REASON } from '../../src/messenger/blocks.js'
 import type { MurmurEvents } from '../../src/messenger/events.js'
 import type { MessageView } from '../../src/messenger/types.js'
-import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
+import { eventually, makeHomes, removeDir, startNode, type TestNode } from './helpers.js'
 
 describe('bob blocks alice', () => {
   const dirs: string[] = []
-  const homes: Record<string, string> = {}
+  let homes: Record<string, string>
   let carol: TestNode
   let alice: TestNode
   let bob: TestNode
@@ -20,11 +20,7 @@ describe('bob blocks alice', () => {
   let bobId: string
 
   beforeAll(async () => {
-    for (const name of ['carol', 'alice', 'bob']) {
-      const h = await makeHome()
-      dirs.push(h.dir)
-      homes[name] = h.home
-    }
+    homes = await makeHomes(['carol', 'alice', 'bob'], dirs)
     carol = await startNode(homes.carol)
     alice = await startNode(homes.alice, { bootstrap: carol.addresses })
     bob = await startNode(homes.bob, { bootstrap: carol.addresses })

@@ -21,6 +21,17 @@ export async function makeHome (prefix = 'murmur-it-'): Promise<{ dir: string, h
   return { dir, home: join(dir, 'home') }
 }
 
+/** A home per name, each in a temporary folder pushed onto `dirs` (for removeDir). */
+export async function makeHomes (names: readonly string[], dirs: string[]): Promise<Record<string, string>> {
+  const homes: Record<string, string> = {}
+  for (const name of names) {
+    const h = await makeHome()
+    dirs.push(h.dir)
+    homes[name] = h.home
+  }
+  return homes
+}
+
 export async function startNode (home: string, options: Partial<MurmurOptions> = {}): Promise<TestNode> {
   const murmur = await createMurmur({
     home,

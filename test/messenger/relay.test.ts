@@ -1,21 +1,17 @@
 // Offline delivery through trusted relays (DESIGN.md "Relays"): real nodes over loopback,
 // real LevelDB homes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, makeHome, removeDir, startNode, type TestNode } from './helpers.js'
+import { eventually, makeHome, makeHomes, removeDir, startNode, type TestNode } from './helpers.js'
 
 describe('offline delivery through a trusted relay', () => {
   const dirs: string[] = []
-  const homes: Record<string, string> = {}
+  let homes: Record<string, string>
   let carol: TestNode
   let alice: TestNode
   let bob: TestNode
 
   beforeAll(async () => {
-    for (const name of ['carol', 'alice', 'bob']) {
-      const h = await makeHome()
-      dirs.push(h.dir)
-      homes[name] = h.home
-    }
+    homes = await makeHomes(['carol', 'alice', 'bob'], dirs)
     carol = await startNode(homes.carol)
     alice = await startNode(homes.alice, { bootstrap: carol.addresses })
     bob = await startNode(homes.bob, { bootstrap: carol.addresses })
