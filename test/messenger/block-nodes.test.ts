@@ -66,6 +66,13 @@ describe('bob blocks alice', () => {
       expect(announced).toEqual([{ change: 'blocked', blocked }])
       expect(await bob.murmur.blocks.list()).toEqual([blocked])
       await expect(bob.murmur.resend(erin, waiting.id)).rejects.toMatchObject({ name: 'PeerBlockedError' })
+      // What cannot be blocked is refused, typed, and changes nothing.
+      await expect(bob.murmur.blocks.add('12D3KooWnot-a-peer-id')).rejects.toMatchObject({ name: 'InvalidPeerIdError' })
+      await expect(bob.murmur.blocks.add('nobody')).rejects.toMatchObject({ name: 'ContactNotFoundError' })
+      await expect(bob.murmur.blocks.add(bobId)).rejects.toMatchObject({ name: 'SelfMessageError' })
+      await expect(bob.murmur.blocks.remove(aliceId)).rejects.toMatchObject({ name: 'PeerNotBlockedError' })
+      expect(await bob.murmur.blocks.list()).toEqual([blocked])
+      expect(announced).toHaveLength(1)
     } finally {
       off()
     }
