@@ -14,7 +14,9 @@ export function registerInboxCommands (program: Command): void {
       const conversations = await client.call('inbox', {})
       // Relays holding a last message are shown by contact name when they are contacts.
       const names = options.json === true || !conversations.some(c => c.lastMessage?.state === 'stored') ? undefined : namesOf(await client.call('contacts.list', {}))
-      print(options, conversations, () => conversations.length === 0 ? 'no conversations yet' : conversations.map(c => formatConversation(c, names)).join('\n'))
+      // Text only: the JSON is the API's `inbox` as it is (`blocked` says whom).
+      const blocked = options.json === true || conversations.length === 0 ? new Set<string>() : new Set((await client.call('blocked', {})).map(b => b.peerId))
+      print(options, conversations, () => conversations.length === 0 ? 'no conversations yet' : conversations.map(c => formatConversation(c, names, blocked.has(c.peerId))).join('\n'))
     }))
 
   commonOptions(program.command('read'))

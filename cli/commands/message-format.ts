@@ -128,11 +128,11 @@ function excerptOf (text: string): string {
   return line.length > 32 ? `${line.slice(0, 31)}…` : line
 }
 
-export function formatConversation (c: ConversationView, names?: ReadonlyMap<string, string>): string {
+export function formatConversation (c: ConversationView, names?: ReadonlyMap<string, string>, blocked = false): string {
   const who = c.contact ?? c.peerId
   const unread = c.unread > 0 ? `${c.unread} unread` : 'read'
   const last = c.lastMessage !== undefined ? `  ${formatMessage(c.lastMessage, undefined, c.lastMessage.state, names)}` : ''
-  return `${who}  (${unread})${last}`
+  return `${who}  (${unread}${blocked ? ', blocked' : ''})${last}`
 }
 
 /** Contacts as a table whose columns line up (names of any width, wide characters counted once). */

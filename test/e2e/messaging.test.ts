@@ -172,6 +172,7 @@ describe('two daemons exchanging messages through the CLI (real processes on 127
     expect(await cliJson(bob.home, ['blocked'])).toEqual([{ peerId: alice.peerId, contact: 'alice', blockedAt: expect.any(Number) }])
     expect((await runCli(['blocked', '--home', bob.home])).stdout).toMatch(new RegExp(`^alice \\(${alice.peerId}\\) {2}since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\n$`))
 
+    expect((await runCli(['inbox', '--home', bob.home])).stdout).toMatch(/^alice {2}\((\d+ unread|read), blocked\)/m)
     const refused = await runCli(['send', 'alice', 'no', '--home', bob.home])
     expect(refused.code).toBe(7)
     expect(refused.stderr).toBe('murmur: you blocked this peer: unblock it (`murmur unblock`) to send it messages\n')
