@@ -46,8 +46,11 @@ export function registerOpenCommand (program: Command): void {
     .action(run(async (options: OpenOptions) => {
       const signIn = await (await connect(options)).call('web.open', {})
       const opened = options.print !== true && await launchBrowser(signIn.url)
+      // --print: the URL alone, for a script to hand on (`xdg-open "$(murmur open --print)"`).
       print(options, { ...signIn, opened }, () => opened
         ? `opened ${signIn.url.split('#')[0]} in your browser`
-        : `open this URL in your browser (it signs you in once, within 10 minutes):\n${signIn.url}`)
+        : options.print === true
+          ? signIn.url
+          : `open this URL in your browser (it signs you in once, within 10 minutes):\n${signIn.url}`)
     }))
 }

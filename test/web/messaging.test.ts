@@ -316,9 +316,11 @@ describe('the web app with two people and a relay (real nodes, real Chromium)', 
     expect(result.opened).toBe(true)
     expect(await readFile(join(dir, 'opened-url'), 'utf8')).toBe(result.url)
 
+    // --print: the URL alone on stdout, for a script to hand on.
     const printed = await runCli(['open', '--home', alice.home, '--print'])
     expect(printed.code).toBe(0)
-    const url = /http:\/\/\S+#code=\S+/.exec(printed.stdout)?.[0] as string
+    expect(printed.stdout).toMatch(/^http:\/\/\S+#code=\S+\n$/)
+    const url = printed.stdout.trim()
     expect(url).not.toBe(result.url)
     const page = await openApp(browser, { webSignIn: url })
     expect(page.url()).not.toContain('code=')
