@@ -5,7 +5,8 @@
  *   directly or from one of our relays: nothing is stored or shown, no receipt goes back, and
  *   no prekey of ours is spent on it (its messages stay "sent" at its end, never "delivered");
  * - the deposit capability we gave it is revoked at our relays (the hash goes, and stays gone
- *   at every later registration), so our mailboxes refuse its ratchet messages;
+ *   at every later registration), so our mailboxes refuse its ratchet messages (a relay that
+ *   trusts the peer still takes them, as from any peer it trusts: they are dropped here);
  * - nothing goes to it: `send` and `resend` refuse, and the outbox drops what was queued for it
  *   (its texts fail with BLOCKED_REASON, receipts and other control messages go).
  *

@@ -78,7 +78,7 @@ export class InvalidListenAddressError extends MurmurError {
   }
 }
 
-/** A message addressed to this node itself: it would wait in the outbox forever. */
+/** A message addressed to this node itself (it would wait in the outbox forever), or a block of it. */
 export class SelfMessageError extends MurmurError {
   constructor (message = 'that is your own peer ID: murmur does not send messages to yourself') {
     super(message)
