@@ -111,7 +111,7 @@ function Remove ({ peerId, name }: { peerId: string, name: string }) {
 
 /**
  * Block or unblock the peer (docs/messaging.md "Blocking"), after a confirmation that says what
- * blocking does. The state comes back with the next read (the `blocks` event, or rereadState).
+ * blocking does. The state comes back with the read the `blocks` event asks for.
  */
 function Block ({ peerId, name }: { peerId: string, name: string }) {
   const since = useObservable(blocked).find(b => b.peerId === peerId)?.blockedAt
@@ -119,7 +119,8 @@ function Block ({ peerId, name }: { peerId: string, name: string }) {
   const [error, setError] = useState<string | undefined>(undefined)
   const act = (method: 'block' | 'unblock'): void => {
     setError(undefined)
-    call(method, { peer: peerId }).then(() => { setAsking(false); rereadState() }, (err: unknown) => { setError(errorText(err)) })
+    // The node's `blocks` event reads the state again (live.ts): no read of its own here.
+    call(method, { peer: peerId }).then(() => { setAsking(false) }, (err: unknown) => { setError(errorText(err)) })
   }
   return (
     <section class="card" aria-labelledby="block-title">
