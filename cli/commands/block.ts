@@ -13,7 +13,7 @@ function who (b: BlockedView): string {
   return b.contact !== undefined ? `${b.contact} (${b.peerId})` : b.peerId
 }
 
-export function formatBlocked (b: BlockedView): string {
+function formatBlocked (b: BlockedView): string {
   return `${who(b)}  since ${formatTime(b.blockedAt)}`
 }
 
